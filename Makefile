@@ -1,0 +1,192 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# xdp-hints build. Run ./configure first (it writes config.mk).
+#
+#   make              build af_xdp_user, the library and the tools into build/
+#   make demo         4-queue veth demo in a private network namespace (root)
+#   make test         all tests (root for the BPF and veth ones)
+#   make test-sanitize  the same under ASan/UBSan, in build-san/
+#   make bench | fuzz | install | clean
+
+ifeq ($(wildcard config.mk),)
+$(error config.mk is missing: run ./configure first (./configure --install-deps as root installs everything))
+endif
+include config.mk
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+SBINDIR := $(PREFIX)/sbin
+LIBDIR := $(PREFIX)/lib
+INCDIR := $(PREFIX)/include
+MANDIR := $(PREFIX)/share/man
+PKGCONFIGDIR := $(LIBDIR)/pkgconfig
+VERSION := 0.1.0
+
+WARN := -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -Iheaders -Icommon -I$(BUILD) \
+	$(LIBBPF_CFLAGS) $(LIBXDP_CFLAGS) $(SAN_FLAGS) -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+LIBS := $(LIBXDP_LIBS) $(LIBBPF_LIBS) -lelf -lz -lm -lpthread
+
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -I/usr/include/$(MULTIARCH) -Iheaders
+Q = $(if $(V),,@)
+
+# ---- sources -------------------------------------------------------------
+COMMON_SRCS := $(sort $(wildcard common/*.c))
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJ := $(BUILD)/lib_xsk_extend.o
+LIB_PIC_OBJ := $(BUILD)/lib_xsk_extend.pic.o
+LIB_A := $(BUILD)/libxsk_extend.a
+LIB_SO := $(BUILD)/libxsk_extend.so
+
+BPF_OBJ := $(BUILD)/af_xdp_kern.bpf.o
+SKEL := $(BUILD)/af_xdp_kern.skel.h
+
+TOOL_SRCS := $(sort $(wildcard tools/*.c))
+TOOLS := $(TOOL_SRCS:tools/%.c=$(BUILD)/%)
+USER_BIN := $(BUILD)/af_xdp_user
+
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_BPF_SRCS := $(sort $(wildcard tests/bpf/*.c))
+TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/%.bpf.o)
+TEST_SKELS := $(TEST_BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/%.skel.h)
+
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+BENCH_BPF_SRCS := $(sort $(wildcard bench/bpf/*.c))
+BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
+BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
+
+.PHONY: all demo test test-sanitize unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
+all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO)
+
+# ---- BPF object and skeletons --------------------------------------------
+$(BUILD)/%.bpf.o: %.c headers/*.h | $(BUILD)
+	@echo "  BPF      $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.bpf.o: tests/bpf/%.c headers/*.h | $(BUILD)/tests
+	@echo "  BPF      $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%.bpf.o: bench/bpf/%.c headers/*.h | $(BUILD)/bench
+	@echo "  BPF      $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# The skeleton embeds the object, so binaries run from any directory.
+%.skel.h: %.bpf.o
+	@echo "  SKEL     $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@.tmp && mv $@.tmp $@
+
+# ---- userspace -----------------------------------------------------------
+$(BUILD) $(BUILD)/common $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz $(BUILD)/examples:
+	$(Q)mkdir -p $@
+
+# Every userspace object may include a skeleton: generate them first.
+ALL_SKELS := $(SKEL) $(TEST_SKELS) $(BENCH_SKELS)
+
+$(BUILD)/%.o: %.c | $(BUILD) $(BUILD)/common $(BUILD)/tests $(BUILD)/bench $(SKEL)
+	@echo "  CC       $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB_PIC_OBJ): lib_xsk_extend.c | $(BUILD)
+	@echo "  CC [pic] $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@echo "  AR       $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIB_SO): $(LIB_PIC_OBJ)
+	@echo "  LD       $@"
+	$(Q)$(CC) -shared -Wl,-soname,libxsk_extend.so.0 $(ALL_LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
+
+$(USER_BIN): $(BUILD)/af_xdp_user.o $(COMMON_OBJS) $(LIB_OBJ)
+	@echo "  LD       $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TOOLS): $(BUILD)/%: $(BUILD)/tools/%.o $(COMMON_OBJS) $(LIB_OBJ)
+	@echo "  LD       $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tools/%.o: tools/%.c | $(SKEL)
+	@mkdir -p $(dir $@)
+	@echo "  CC       $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# ---- tests ---------------------------------------------------------------
+TEST_CFLAGS := -DTEST_BPF_DIR=\"$(abspath $(BUILD))/tests\" -DBUILD_DIR=\"$(abspath $(BUILD))\"
+
+$(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD)/tests $(ALL_SKELS) $(TEST_BPF_OBJS)
+	@echo "  CC       $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(COMMON_OBJS) $(LIB_OBJ)
+	@echo "  LD       $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+
+unit-tests: $(TEST_BINS) $(TEST_BPF_OBJS)
+
+check-root:
+	@if [ "$$(id -u)" != 0 ]; then echo "make: this target loads BPF programs and creates network namespaces: run it as root" >&2; exit 1; fi
+
+# The README's test command. The runner prints "N passed, N failed" last.
+test: all unit-tests check-root
+	$(Q)BUILD=$(abspath $(BUILD)) tests/run-tests.sh
+
+test-sanitize:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 test
+
+# ---- demo, bench, fuzz ---------------------------------------------------
+demo: all check-root
+	$(Q)BUILD=$(abspath $(BUILD)) scripts/demo.sh
+
+$(BUILD)/bench/%.o: bench/%.c | $(BUILD)/bench $(ALL_SKELS)
+	@echo "  CC       $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BENCH_BINS): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(COMMON_OBJS) $(LIB_OBJ)
+	@echo "  LD       $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: all $(BENCH_BINS) check-root
+	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh
+
+FUZZ_SECONDS ?= 300
+fuzz: all
+	$(Q)BUILD=$(abspath $(BUILD)) CLANG=$(CLANG) fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: all
+	$(Q)BUILD=$(abspath $(BUILD)) CLANG=$(CLANG) fuzz/run.sh 20
+
+# ---- install -------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(USER_BIN) $(DESTDIR)$(SBINDIR)/af_xdp_user
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libxsk_extend.a
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(VERSION)
+	ln -sf libxsk_extend.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.0
+	ln -sf libxsk_extend.so.0 $(DESTDIR)$(LIBDIR)/libxsk_extend.so
+	install -m 0644 lib_xsk_extend.h $(DESTDIR)$(INCDIR)/lib_xsk_extend.h
+	sed -e 's#@PREFIX@#$(PREFIX)#' -e 's#@VERSION@#$(VERSION)#' xsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc
+	@if [ -f $(BUILD)/af_xdp_user.8 ]; then install -d $(DESTDIR)$(MANDIR)/man8 && install -m 0644 $(BUILD)/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man8/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/af_xdp_user $(DESTDIR)$(LIBDIR)/libxsk_extend.* \
+	      $(DESTDIR)$(INCDIR)/lib_xsk_extend.h $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc \
+	      $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:

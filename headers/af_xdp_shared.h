@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The contract between af_xdp_kern.c and its userspace: load-time
+ * configuration values and the per-queue counters map's value.
+ *
+ * The hint structs themselves are NOT here on purpose: the receiver learns
+ * their layout from BTF (lib_xsk_extend), which is the point of XDP-hints.
+ */
+#ifndef AF_XDP_SHARED_H
+#define AF_XDP_SHARED_H
+
+#include <linux/types.h>
+
+/* Upper bound for the XSKMAP; the real size is the interface's queue count. */
+#define XDP_HINTS_MAX_QUEUES 256
+
+/* Which hint layout the XDP program writes (const volatile hint_policy). */
+enum hint_policy {
+	HINT_POLICY_RX_TIME = 0,   /* xdp_hints_rx_time on every packet */
+	HINT_POLICY_MARK = 1,      /* xdp_hints_mark on every packet */
+	HINT_POLICY_ALTERNATE = 2, /* rx_time and mark, alternating per queue */
+	HINT_POLICY_NONE = 3,      /* no hint at all (baseline for benchmarks) */
+};
+
+/* What goes to AF_XDP (const volatile redirect_filter); the rest passes. */
+enum redirect_filter {
+	FILTER_ALL = 0,       /* everything except ARP and IPv6 ND */
+	FILTER_UDP_DPORT = 1, /* IPv4/IPv6 UDP to filter_udp_dport */
+	FILTER_ETHERTYPE = 2, /* frames of ethertype filter_ethertype */
+};
+
+/*
+ * Per-queue counters: a BPF_MAP_TYPE_PERCPU_ARRAY indexed by rx_queue_index;
+ * userspace sums the CPUs. Invariants per queue:
+ *   seen = redirected + passed
+ *   passed >= meta_failed + redirect_failed (both pass rather than drop)
+ * A packet that fails adjust_meta is not redirected: a receiver would read
+ * a stale btf_id slot otherwise.
+ */
+struct queue_counters {
+	__u64 seen;            /* every packet the program ran on */
+	__u64 stamped;         /* hint written into the metadata area */
+	__u64 meta_failed;     /* bpf_xdp_adjust_meta() refused: passed instead */
+	__u64 redirected;      /* bpf_redirect_map() to the XSKMAP succeeded */
+	__u64 redirect_failed; /* no socket on this queue: passed instead */
+	__u64 passed;          /* XDP_PASS: filtered out, ARP/ND, or a failure above */
+};
+
+#endif /* AF_XDP_SHARED_H */
