@@ -166,7 +166,7 @@ fuzz: all
 	$(Q)BUILD=$(abspath $(BUILD)) CLANG=$(CLANG) fuzz/run.sh $(FUZZ_SECONDS)
 
 fuzz-smoke: all
-	$(Q)BUILD=$(abspath $(BUILD)) CLANG=$(CLANG) fuzz/run.sh 20
+	$(Q)BUILD=$(abspath $(BUILD)) CLANG=$(CLANG) fuzz/run.sh --smoke
 
 # ---- install -------------------------------------------------------------
 install: all

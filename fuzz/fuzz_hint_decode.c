@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libFuzzer target: arbitrary metadata bytes and btf_ids against a real
+ * registry (the BTF of af_xdp_kern.bpf.o and of the test hint structs).
+ * What the network hands the receiver must never crash it: unknown ids
+ * dispatch to NULL, known ones decode and dump within the hint's bytes.
+ *
+ * Input: 4 bytes btf_id (little-endian) | metadata bytes (up to 252).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib_xsk_extend.h"
+
+#ifndef FUZZ_BTF_FILES
+#error "FUZZ_BTF_FILES must name the BPF objects to load"
+#endif
+
+#define META_ROOM 256
+#define MAX_REGISTRIES 4
+
+static struct btf *btfs[MAX_REGISTRIES];
+static struct xsk_hint_registry *registries[MAX_REGISTRIES];
+static int registry_cnt;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char paths[] = FUZZ_BTF_FILES; /* colon separated */
+	char *save = NULL, *path;
+
+	(void)argc;
+	(void)argv;
+	for (path = strtok_r(paths, ":", &save); path && registry_cnt < MAX_REGISTRIES;
+	     path = strtok_r(NULL, ":", &save)) {
+		struct btf *btf = btf__parse(path, NULL);
+
+		if (!btf || xsk_hint_registry__new(btf, &registries[registry_cnt])) {
+			fprintf(stderr, "fuzz_hint_decode: cannot load hints from %s\n", path);
+			exit(1);
+		}
+		btfs[registry_cnt++] = btf;
+	}
+	return 0;
+}
+
+static void decode(const struct xsk_hint_registry *reg, uint8_t *pkt)
+{
+	struct xsk_btf_info *xbi = xsk_hint_registry__dispatch(reg, pkt);
+	char out[1024];
+	void *ptr;
+	__u64 value64;
+	__u32 value32;
+
+	if (!xbi)
+		return;
+	if (xsk_umem__btf_id(pkt) != xsk_btf__btf_type_id(xbi))
+		abort();
+	xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_TEXT, out, sizeof(out));
+	xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, out, sizeof(out));
+	xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, out, 16);
+	/* Reads by name, right and wrong sizes, known and unknown fields. */
+	if (!xsk_btf__read_field(&ptr, sizeof(value64), "rx_ktime", xbi, pkt))
+		memcpy(&value64, ptr, sizeof(value64));
+	if (!xsk_btf__read_field(&ptr, sizeof(value32), "mark", xbi, pkt))
+		memcpy(&value32, ptr, sizeof(value32));
+	xsk_btf__read_field(&ptr, 3, "btf_id", xbi, pkt);
+	xsk_btf__read_field(&ptr, 4, "no_such_field", xbi, pkt);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t frame[META_ROOM + 64];
+	uint8_t *pkt = frame + META_ROOM;
+	size_t meta_len;
+	__u32 btf_id;
+	int i;
+
+	if (size < sizeof(btf_id))
+		return 0;
+	memcpy(&btf_id, data, sizeof(btf_id));
+	data += sizeof(btf_id);
+	size -= sizeof(btf_id);
+
+	/* Metadata bytes end right at the packet, as the kernel lays them. */
+	memset(frame, 0xa5, sizeof(frame));
+	meta_len = size < XSK_BTF_HINT_MAX_SIZE ? size : XSK_BTF_HINT_MAX_SIZE;
+	memcpy(pkt - meta_len, data, meta_len);
+	memcpy(pkt - sizeof(btf_id), &btf_id, sizeof(btf_id));
+
+	for (i = 0; i < registry_cnt; i++)
+		decode(registries[i], pkt);
+
+	/* The stale-headroom contract: after a clear, nothing dispatches. */
+	xsk_umem__clear_btf_id(pkt);
+	for (i = 0; i < registry_cnt; i++)
+		if (xsk_hint_registry__dispatch(registries[i], pkt))
+			abort();
+	return 0;
+}
