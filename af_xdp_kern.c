@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * af_xdp_kern.c - XDP program that writes "XDP-hints" in front of each
+ * packet and redirects it to the AF_XDP socket bound to its RX queue.
+ *
+ * What a reader should take from this file:
+ *
+ *  - The metadata area.  Every XDP frame has some headroom before
+ *    ctx->data.  bpf_xdp_adjust_meta(ctx, -N) moves ctx->data_meta N bytes
+ *    down into that headroom; the N bytes between data_meta and data are
+ *    ours.  They travel with the frame into the AF_XDP umem, where
+ *    userspace finds them just before the packet start.
+ *
+ *  - The hint layout is described by BTF, not by a shared header.  Each
+ *    hint struct ends with a __u32 btf_id holding the id of its own type
+ *    (bpf_core_type_id_local()).  The receiver reads the 4 bytes right
+ *    before the packet, looks the id up in this object's BTF and decodes the
+ *    fields by name.  Because btf_id is LAST, it is always at data - 4, no
+ *    matter which layout (or how long a layout) was written.
+ *
+ *  - Kernel rules for metadata: its length must be a multiple of 4 and
+ *    data_meta can never pass data.  Both hint structs are packed (no hidden
+ *    padding, so BTF offsets are the byte offsets) and 4-byte aligned
+ *    (so their size is a multiple of 4).
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <linux/icmpv6.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
+
+#include "af_xdp_shared.h"
+
+/* ---- the two hint layouts (their only definition: userspace uses BTF) -- */
+
+struct xdp_hints_rx_time {
+	__u64 rx_ktime;    /* bpf_ktime_get_ns(): CLOCK_MONOTONIC at XDP time */
+	__u32 xdp_rx_cpu;  /* CPU the XDP program ran on */
+	__u32 btf_id;      /* id of this struct in the object's BTF: keep LAST */
+} __attribute__((packed, aligned(4)));
+
+struct xdp_hints_mark {
+	__u32 mark;        /* rx_queue_index seen by XDP, for a receiver cross-check */
+	__u32 btf_id;      /* keep LAST */
+} __attribute__((packed, aligned(4)));
+
+/* ---- load-time configuration (rodata: set by userspace before load) ---- */
+
+/*
+ * const volatile globals end up in .rodata.  Userspace writes them through
+ * the skeleton between open and load; the verifier then sees constants and
+ * prunes the branches of the policies that are not in use.
+ */
+const volatile __u32 hint_policy = HINT_POLICY_RX_TIME;
+const volatile __u32 redirect_filter = FILTER_ALL;
+const volatile __u16 filter_udp_dport = 0;   /* host byte order */
+const volatile __u16 filter_ethertype = 0;   /* host byte order */
+
+/* ---- maps -------------------------------------------------------------- */
+
+/* One AF_XDP socket per RX queue, keyed by queue index. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, XDP_HINTS_MAX_QUEUES);
+} xsks_map SEC(".maps");
+
+/*
+ * Per-queue counters.  A per-CPU array needs no atomics: each CPU updates
+ * its own copy and userspace sums them.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct queue_counters);
+	__uint(max_entries, XDP_HINTS_MAX_QUEUES);
+} queue_stats SEC(".maps");
+
+/*
+ * Packets from a queue index outside queue_stats (userspace sized it to
+ * the queue count it saw; the device may have grown since) are counted
+ * here, in entry 0, so they are never lost silently.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct queue_counters);
+	__uint(max_entries, 1);
+} overflow_stats SEC(".maps");
+
+/* ---- parsing ------------------------------------------------------------ */
+
+#ifndef ETH_P_8021AD
+#define ETH_P_8021AD 0x88A8
+#endif
+
+struct vlan_tag {
+	__be16 tci;
+	__be16 encapsulated_proto;
+};
+
+enum frame_class {
+	FRAME_TOO_SHORT,  /* ends before the headers we need: pass, never drop */
+	FRAME_CONTROL,    /* ARP or IPv6 neighbour discovery: the kernel needs it */
+	FRAME_DATA,       /* anything else: subject to the redirect filter */
+};
+
+struct frame_info {
+	__u16 ethertype;  /* host order, after at most one VLAN tag */
+	__u8 ip_proto;    /* IPPROTO_* for IPv4/IPv6, else 0 */
+	__u8 has_udp_port;
+	__u16 udp_dport;  /* host order, valid if has_udp_port */
+};
+
+/*
+ * Every packet access must be proven in bounds to the verifier: compare
+ * "pointer + size" with data_end before touching the bytes, on every path.
+ * The helpers below return NULL when the header does not fit.
+ */
+static __always_inline void *header_at(void *pos, void *data_end, __u32 size)
+{
+	if (pos + size > data_end)
+		return NULL;
+	return pos;
+}
+
+static __always_inline int is_neighbour_discovery(__u8 icmp6_type)
+{
+	/* RS 133, RA 134, NS 135, NA 136, Redirect 137 */
+	return icmp6_type >= 133 && icmp6_type <= 137;
+}
+
+static __always_inline enum frame_class
+classify_udp(void *pos, void *data_end, struct frame_info *info)
+{
+	struct udphdr *udp = header_at(pos, data_end, sizeof(*udp));
+
+	if (!udp)
+		return FRAME_TOO_SHORT;
+	info->udp_dport = bpf_ntohs(udp->dest);
+	info->has_udp_port = 1;
+	return FRAME_DATA;
+}
+
+static __always_inline enum frame_class
+classify_ipv4(void *pos, void *data_end, struct frame_info *info)
+{
+	struct iphdr *ip = header_at(pos, data_end, sizeof(*ip));
+	__u32 header_len;
+
+	if (!ip)
+		return FRAME_TOO_SHORT;
+	/* ihl counts 32-bit words and includes any options. */
+	header_len = ip->ihl * 4;
+	if (header_len < sizeof(*ip))
+		return FRAME_TOO_SHORT;
+	info->ip_proto = ip->protocol;
+	if (ip->protocol != IPPROTO_UDP)
+		return FRAME_DATA;
+	/* A fragment after the first carries no UDP header. */
+	if (ip->frag_off & bpf_htons(0x1fff))
+		return FRAME_DATA;
+	/*
+	 * header_len is a variable: the verifier tracks its range (20..60)
+	 * and still demands the bounds check inside classify_udp().
+	 */
+	return classify_udp(pos + header_len, data_end, info);
+}
+
+/*
+ * IPv6 extension headers are not walked: the next header must be UDP or
+ * ICMPv6 directly, which is how neighbour discovery and ordinary UDP
+ * arrive.  UDP behind extension headers counts as "not UDP" (it passes
+ * under the UDP filter).
+ */
+static __always_inline enum frame_class
+classify_ipv6(void *pos, void *data_end, struct frame_info *info)
+{
+	struct ipv6hdr *ip6 = header_at(pos, data_end, sizeof(*ip6));
+	struct icmp6hdr *icmp6;
+
+	if (!ip6)
+		return FRAME_TOO_SHORT;
+	info->ip_proto = ip6->nexthdr;
+	pos += sizeof(*ip6);
+	if (ip6->nexthdr == IPPROTO_UDP)
+		return classify_udp(pos, data_end, info);
+	if (ip6->nexthdr != IPPROTO_ICMPV6)
+		return FRAME_DATA;
+	icmp6 = header_at(pos, data_end, sizeof(*icmp6));
+	if (!icmp6)
+		return FRAME_TOO_SHORT;
+	return is_neighbour_discovery(icmp6->icmp6_type) ? FRAME_CONTROL
+							  : FRAME_DATA;
+}
+
+static __always_inline enum frame_class
+classify_frame(struct xdp_md *ctx, struct frame_info *info)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = header_at(data, data_end, sizeof(*eth));
+	void *pos = data + sizeof(*eth);
+	__u16 ethertype;
+
+	if (!eth)
+		return FRAME_TOO_SHORT;
+	ethertype = bpf_ntohs(eth->h_proto);
+	/* One 802.1Q or 802.1ad tag; the inner type decides. */
+	if (ethertype == ETH_P_8021Q || ethertype == ETH_P_8021AD) {
+		struct vlan_tag *tag = header_at(pos, data_end, sizeof(*tag));
+
+		if (!tag)
+			return FRAME_TOO_SHORT;
+		ethertype = bpf_ntohs(tag->encapsulated_proto);
+		pos += sizeof(*tag);
+	}
+	info->ethertype = ethertype;
+
+	switch (ethertype) {
+	case ETH_P_ARP:
+		return FRAME_CONTROL;
+	case ETH_P_IP:
+		return classify_ipv4(pos, data_end, info);
+	case ETH_P_IPV6:
+		return classify_ipv6(pos, data_end, info);
+	default:
+		return FRAME_DATA;
+	}
+}
+
+static __always_inline int filter_wants(const struct frame_info *info)
+{
+	/* redirect_filter is a load-time constant: dead branches vanish. */
+	switch (redirect_filter) {
+	case FILTER_UDP_DPORT:
+		return info->has_udp_port && info->ip_proto == IPPROTO_UDP &&
+		       info->udp_dport == filter_udp_dport;
+	case FILTER_ETHERTYPE:
+		return info->ethertype == filter_ethertype;
+	default:
+		return 1;
+	}
+}
+
+/* ---- writing the hints -------------------------------------------------- */
+
+/*
+ * Grow the metadata area by one hint and return a pointer to it, or NULL.
+ * After any bpf_xdp_adjust_meta() every packet pointer the verifier knew is
+ * invalid: reload data_meta and data from ctx and prove the hint fits
+ * between them before writing.
+ */
+#define RESERVE_HINT(ctx, type)                                               \
+	({                                                                    \
+		type *__hint = NULL;                                          \
+		if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(type)) == 0) {      \
+			void *__meta = (void *)(long)(ctx)->data_meta;        \
+			void *__data = (void *)(long)(ctx)->data;             \
+			if (__meta + sizeof(type) <= __data)                  \
+				__hint = __meta;                              \
+		}                                                             \
+		__hint;                                                       \
+	})
+
+static __always_inline int write_rx_time_hint(struct xdp_md *ctx)
+{
+	struct xdp_hints_rx_time *hint = RESERVE_HINT(ctx, struct xdp_hints_rx_time);
+
+	if (!hint)
+		return -1;
+	hint->rx_ktime = bpf_ktime_get_ns();
+	hint->xdp_rx_cpu = bpf_get_smp_processor_id();
+	/* A CO-RE relocation: libbpf patches in the id at load time. */
+	hint->btf_id = bpf_core_type_id_local(struct xdp_hints_rx_time);
+	return 0;
+}
+
+static __always_inline int write_mark_hint(struct xdp_md *ctx, __u32 queue)
+{
+	struct xdp_hints_mark *hint = RESERVE_HINT(ctx, struct xdp_hints_mark);
+
+	if (!hint)
+		return -1;
+	hint->mark = queue;
+	hint->btf_id = bpf_core_type_id_local(struct xdp_hints_mark);
+	return 0;
+}
+
+/* Returns 0 when the policy's hint (or none, by policy) is in place. */
+static __always_inline int write_hint(struct xdp_md *ctx, __u32 queue,
+				      const struct queue_counters *stats)
+{
+	switch (hint_policy) {
+	case HINT_POLICY_NONE:
+		return 0;
+	case HINT_POLICY_MARK:
+		return write_mark_hint(ctx, queue);
+	case HINT_POLICY_ALTERNATE:
+		/* seen was just incremented: odd -> rx_time, even -> mark. */
+		if (stats->seen & 1)
+			return write_rx_time_hint(ctx);
+		return write_mark_hint(ctx, queue);
+	default:
+		return write_rx_time_hint(ctx);
+	}
+}
+
+/* ---- the program -------------------------------------------------------- */
+
+SEC("xdp")
+int xdp_hints_redirect(struct xdp_md *ctx)
+{
+	__u32 queue = ctx->rx_queue_index;
+	__u32 overflow_key = 0;
+	struct queue_counters *stats;
+	struct frame_info info = {};
+
+	stats = bpf_map_lookup_elem(&queue_stats, &queue);
+	if (!stats)
+		stats = bpf_map_lookup_elem(&overflow_stats, &overflow_key);
+	/* Cannot fail for key 0 of a 1-entry array, but the verifier insists. */
+	if (!stats)
+		return XDP_PASS;
+	stats->seen++;
+
+	if (classify_frame(ctx, &info) != FRAME_DATA || !filter_wants(&info))
+		goto pass;
+
+	/*
+	 * No hint, no redirect: the receiver would otherwise read whatever
+	 * stale bytes sit where btf_id should be.
+	 */
+	if (write_hint(ctx, queue, stats)) {
+		stats->meta_failed++;
+		goto pass;
+	}
+	if (hint_policy != HINT_POLICY_NONE)
+		stats->stamped++;
+
+	/*
+	 * The flags argument is the action returned when no socket sits at
+	 * this index: XDP_PASS hands the frame to the kernel stack instead.
+	 */
+	if (bpf_redirect_map(&xsks_map, queue, XDP_PASS) == XDP_REDIRECT) {
+		stats->redirected++;
+		return XDP_REDIRECT;
+	}
+	stats->redirect_failed++;
+pass:
+	stats->passed++;
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
