@@ -113,9 +113,8 @@ enum frame_class {
 
 struct frame_info {
 	__u16 ethertype;  /* host order, after at most one VLAN tag */
-	__u8 ip_proto;    /* IPPROTO_* for IPv4/IPv6, else 0 */
-	__u8 has_udp_port;
-	__u16 udp_dport;  /* host order, valid if has_udp_port */
+	__u16 udp_dport;  /* host order, valid if is_udp */
+	__u8 is_udp;      /* IPv4/IPv6 UDP whose header is in the frame */
 };
 
 /*
@@ -144,7 +143,7 @@ classify_udp(void *pos, void *data_end, struct frame_info *info)
 	if (!udp)
 		return FRAME_TOO_SHORT;
 	info->udp_dport = bpf_ntohs(udp->dest);
-	info->has_udp_port = 1;
+	info->is_udp = 1;
 	return FRAME_DATA;
 }
 
@@ -160,7 +159,6 @@ classify_ipv4(void *pos, void *data_end, struct frame_info *info)
 	header_len = ip->ihl * 4;
 	if (header_len < sizeof(*ip))
 		return FRAME_TOO_SHORT;
-	info->ip_proto = ip->protocol;
 	if (ip->protocol != IPPROTO_UDP)
 		return FRAME_DATA;
 	/* A fragment after the first carries no UDP header. */
@@ -187,7 +185,6 @@ classify_ipv6(void *pos, void *data_end, struct frame_info *info)
 
 	if (!ip6)
 		return FRAME_TOO_SHORT;
-	info->ip_proto = ip6->nexthdr;
 	pos += sizeof(*ip6);
 	if (ip6->nexthdr == IPPROTO_UDP)
 		return classify_udp(pos, data_end, info);
@@ -240,8 +237,7 @@ static __always_inline int filter_wants(const struct frame_info *info)
 	/* redirect_filter is a load-time constant: dead branches vanish. */
 	switch (redirect_filter) {
 	case FILTER_UDP_DPORT:
-		return info->has_udp_port && info->ip_proto == IPPROTO_UDP &&
-		       info->udp_dport == filter_udp_dport;
+		return info->is_udp && info->udp_dport == filter_udp_dport;
 	case FILTER_ETHERTYPE:
 		return info->ethertype == filter_ethertype;
 	default:
@@ -252,26 +248,29 @@ static __always_inline int filter_wants(const struct frame_info *info)
 /* ---- writing the hints -------------------------------------------------- */
 
 /*
- * Grow the metadata area by one hint and return a pointer to it, or NULL.
- * After any bpf_xdp_adjust_meta() every packet pointer the verifier knew is
- * invalid: reload data_meta and data from ctx and prove the hint fits
- * between them before writing.
+ * Grow the metadata area by one hint of hint_size bytes and return a pointer
+ * to it, or NULL.  After bpf_xdp_adjust_meta() every packet pointer the
+ * verifier knew is invalid: reload data_meta and data from ctx and prove the
+ * hint fits between them before writing.  The kernel itself refuses a
+ * length that is not a multiple of 4 or that would eat into the headroom
+ * it keeps for struct xdp_frame.
  */
-#define RESERVE_HINT(ctx, type)                                               \
-	({                                                                    \
-		type *__hint = NULL;                                          \
-		if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(type)) == 0) {      \
-			void *__meta = (void *)(long)(ctx)->data_meta;        \
-			void *__data = (void *)(long)(ctx)->data;             \
-			if (__meta + sizeof(type) <= __data)                  \
-				__hint = __meta;                              \
-		}                                                             \
-		__hint;                                                       \
-	})
+static __always_inline void *reserve_hint(struct xdp_md *ctx, __u32 hint_size)
+{
+	void *meta, *data;
+
+	if (bpf_xdp_adjust_meta(ctx, -(int)hint_size))
+		return NULL;
+	meta = (void *)(long)ctx->data_meta;
+	data = (void *)(long)ctx->data;
+	if (meta + hint_size > data)
+		return NULL;
+	return meta;
+}
 
 static __always_inline int write_rx_time_hint(struct xdp_md *ctx)
 {
-	struct xdp_hints_rx_time *hint = RESERVE_HINT(ctx, struct xdp_hints_rx_time);
+	struct xdp_hints_rx_time *hint = reserve_hint(ctx, sizeof(*hint));
 
 	if (!hint)
 		return -1;
@@ -284,7 +283,7 @@ static __always_inline int write_rx_time_hint(struct xdp_md *ctx)
 
 static __always_inline int write_mark_hint(struct xdp_md *ctx, __u32 queue)
 {
-	struct xdp_hints_mark *hint = RESERVE_HINT(ctx, struct xdp_hints_mark);
+	struct xdp_hints_mark *hint = reserve_hint(ctx, sizeof(*hint));
 
 	if (!hint)
 		return -1;
