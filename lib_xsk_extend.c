@@ -1,0 +1,1018 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * lib_xsk_extend: decode XDP-hints through BTF (API in lib_xsk_extend.h).
+ *
+ * BTF for readers meeting it here first
+ * -------------------------------------
+ * BTF (BPF Type Format) is the compact type description clang writes next
+ * to a BPF program (the .BTF ELF section; the kernel has one for itself in
+ * /sys/kernel/btf/vmlinux). Every type has a number, its BTF id, counted
+ * from 1; id 0 is "void". A struct type lists its members, each with a name,
+ * a bit offset and the id of the member's own type: an int, an array, an
+ * enum, another struct or union, or a typedef/const/volatile wrapper that
+ * has to be looked through (btf__resolve_type(), btf__resolve_size()).
+ *
+ * In an XDP program, bpf_core_type_id_local(struct foo) compiles to the BTF
+ * id of struct foo in the program's own BTF. Stamped into the packet
+ * metadata as the hint's last member, it tells a receiver holding the same
+ * BTF which layout the bytes before the packet have: the receiver looks the
+ * id up and reads members by name, with no header shared at build time.
+ *
+ * What this file does with it
+ * ---------------------------
+ *  - validate: a hint ends in a 4-byte btf_id with nothing after it, so
+ *    btf_id sits at pkt_data - 4 whatever the hint; it fits the kernel's
+ *    metadata limits; every member is byte-addressable (no bitfields).
+ *  - index: at init, member names are hashed into a small open-addressing
+ *    table per hint. A read by name hashes the string's content and compares
+ *    it with the one candidate in its slot (rarely a few): no BTF walk, and
+ *    any buffer holding the name works, including a reused stack buffer.
+ *    Members of anonymous structs/unions are indexed under their own names,
+ *    as C lets you write hint.member for them. A named nested struct is one
+ *    member, read whole.
+ *  - registry: every hint of a BTF in a table keyed by btf_id, sized by the
+ *    number of hints (vmlinux has 100k+ types, a program a few hints).
+ *  - dump: one walker over the layout that prints text or JSON.
+ *
+ * Nothing here prints, and nothing allocates after start-up: the per-packet
+ * calls (xsk_btf__read, the inline readers, registry lookup) do a bounded
+ * amount of arithmetic and no string work.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib_xsk_extend.h"
+
+/*
+ * Validation and the dumper recurse into nested structs and arrays. Real
+ * hints are nearly flat; the bound keeps recursion safe on hostile BTF.
+ */
+#define HINT_MAX_NESTING 8
+
+/* A hint member as indexed at init; @name points into xbi->names. */
+struct hint_member {
+	const char *name;
+	__u32 name_hash;
+	__u32 offset; /* bytes from the start of the hint */
+	__u32 size;
+};
+
+struct xsk_btf_info {
+	const struct btf *btf;
+	const char *name;
+	__u32 type_id;
+	__u32 size;
+	struct hint_member *members;
+	__u32 nr_members;
+	/*
+	 * Open addressing with linear probing: a slot holds a member index + 1,
+	 * 0 is empty. The table is at most half full, so every probe sequence
+	 * reaches an empty slot and stays short.
+	 */
+	__u32 *name_slots;
+	__u32 name_mask;
+	/*
+	 * Our own copy of the names: libbpf moves a BTF's string table when
+	 * anything is added to it, so pointers into it would not last.
+	 */
+	char *names;
+};
+
+struct xsk_hint_registry {
+	struct xsk_btf_info **hints; /* in BTF id order */
+	size_t count;
+	size_t rejected;
+	__u32 *id_slots; /* hint index + 1, 0 empty; same scheme as name_slots */
+	__u32 id_mask;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* FNV-1a: short, no tables, and good enough for a few dozen identifiers. */
+static __u32 name_hash(const char *name)
+{
+	__u32 hash = 2166136261u;
+
+	for (; *name; name++)
+		hash = (hash ^ (unsigned char)*name) * 16777619u;
+	return hash;
+}
+
+/*
+ * Multiplying by an odd constant permutes the low bits, so consecutive BTF
+ * ids (hints are often declared together) land in distinct slots.
+ */
+static __u32 id_hash(__u32 btf_id)
+{
+	return btf_id * 0x9E3779B1u;
+}
+
+/* Slots for @entries keys at most half full: a power of two >= 4. */
+static size_t table_size_for(size_t entries)
+{
+	size_t size = 4;
+
+	while (size < 2 * entries)
+		size <<= 1;
+	return size;
+}
+
+static const char *member_name(const struct btf *btf,
+			       const struct btf_member *m)
+{
+	return btf__name_by_offset(btf, m->name_off) ?: "";
+}
+
+/* Look through typedefs and const/volatile/restrict; NULL on broken BTF. */
+static const struct btf_type *resolved_type(const struct btf *btf,
+					    __u32 type_id, __u32 *id_out)
+{
+	int id = btf__resolve_type(btf, type_id);
+
+	if (id < 0)
+		return NULL;
+	if (id_out)
+		*id_out = id;
+	return btf__type_by_id(btf, id);
+}
+
+static bool member_is_bitfield(const struct btf *btf,
+			       const struct btf_type *parent, __u32 i)
+{
+	const struct btf_type *t;
+
+	if (btf_member_bitfield_size(parent, i) ||
+	    btf_member_bit_offset(parent, i) % 8)
+		return true;
+	/*
+	 * Structs without the kind flag encode a bitfield in the int type
+	 * itself (a bit offset or fewer bits than the int's size).
+	 */
+	t = resolved_type(btf, btf_members(parent)[i].type, NULL);
+	return t && btf_is_int(t) &&
+	       (btf_int_offset(t) || btf_int_bits(t) != t->size * 8);
+}
+
+/* ---- validation --------------------------------------------------------- */
+
+/*
+ * Check that every byte of a type can be read and printed: no bitfields,
+ * members inside their parent, only kinds that have a value (no void or
+ * function), bounded nesting.
+ */
+static int check_layout(const struct btf *btf, __u32 type_id, int depth)
+{
+	const struct btf_type *t;
+	__u32 i;
+	int err;
+
+	if (depth > HINT_MAX_NESTING)
+		return -ENOTSUP;
+	t = resolved_type(btf, type_id, NULL);
+	if (!t)
+		return -ENOTSUP;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_PTR:
+	case BTF_KIND_FLOAT:
+		return 0;
+	case BTF_KIND_ARRAY:
+		return check_layout(btf, btf_array(t)->type, depth + 1);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (i = 0; i < btf_vlen(t); i++) {
+			const struct btf_member *m = btf_members(t) + i;
+			int size = btf__resolve_size(btf, m->type);
+
+			if (member_is_bitfield(btf, t, i))
+				return -ENOTSUP;
+			if (size < 0)
+				return -ENOTSUP;
+			if (btf_member_bit_offset(t, i) / 8 + (__u64)size > t->size)
+				return -EOVERFLOW;
+			err = check_layout(btf, m->type, depth + 1);
+			if (err)
+				return err;
+		}
+		return 0;
+	default:
+		return -ENOTSUP;
+	}
+}
+
+/*
+ * The rules that make btf_id findable at pkt_data - 4, in the order that
+ * gives the most specific error for a struct breaking several of them.
+ */
+static int check_hint_shape(const struct btf *btf, const struct btf_type *t)
+{
+	__u32 vlen = btf_vlen(t), i, btf_id_end;
+	const struct btf_member *last;
+
+	if (!vlen)
+		return -ENOENT;
+	last = btf_members(t) + vlen - 1;
+	if (strcmp(member_name(btf, last), "btf_id")) {
+		for (i = 0; i + 1 < vlen; i++)
+			if (!strcmp(member_name(btf, btf_members(t) + i), "btf_id"))
+				return -EOVERFLOW;
+		return -ENOENT;
+	}
+	if (member_is_bitfield(btf, t, vlen - 1))
+		return -ENOTSUP;
+	if (btf__resolve_size(btf, last->type) != sizeof(__u32))
+		return -EMSGSIZE;
+	/* Tail padding would push btf_id away from pkt_data - 4. */
+	btf_id_end = btf_member_bit_offset(t, vlen - 1) / 8 + sizeof(__u32);
+	if (btf_id_end != t->size)
+		return -EOVERFLOW;
+	/* bpf_xdp_adjust_meta() wants multiples of 4; meta_len is a u8. */
+	if (t->size % 4 || t->size > XSK_BTF_HINT_MAX_SIZE)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* ---- the per-hint name index -------------------------------------------- */
+
+static int add_member(struct xsk_btf_info *xbi, size_t *cap, const char *name,
+		      __u32 offset, __u32 size)
+{
+	struct hint_member *m;
+
+	if (xbi->nr_members == *cap) {
+		size_t new_cap = *cap ? *cap * 2 : 8;
+
+		m = realloc(xbi->members, new_cap * sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		xbi->members = m;
+		*cap = new_cap;
+	}
+	m = &xbi->members[xbi->nr_members++];
+	m->name = name;
+	m->name_hash = name_hash(name);
+	m->offset = offset;
+	m->size = size;
+	return 0;
+}
+
+/* Collect named members; anonymous structs/unions contribute theirs. */
+static int collect_members(struct xsk_btf_info *xbi, size_t *cap,
+			   const struct btf_type *t, __u32 base_offset)
+{
+	const struct btf *btf = xbi->btf;
+	__u32 i;
+	int err;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		const struct btf_member *m = btf_members(t) + i;
+		const char *name = member_name(btf, m);
+		__u32 offset = base_offset + btf_member_bit_offset(t, i) / 8;
+		const struct btf_type *mt = resolved_type(btf, m->type, NULL);
+
+		if (!*name && mt && btf_is_composite(mt))
+			err = collect_members(xbi, cap, mt, offset);
+		else if (*name) /* check_layout() ran: the size resolves */
+			err = add_member(xbi, cap, name, offset,
+					 btf__resolve_size(btf, m->type));
+		else
+			err = 0; /* an unnamed non-composite has no name to read it by */
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Copy the hint's and its members' names into one block owned by @xbi. */
+static int copy_names(struct xsk_btf_info *xbi)
+{
+	size_t total = strlen(xbi->name) + 1, len;
+	char *next;
+	__u32 i;
+
+	for (i = 0; i < xbi->nr_members; i++)
+		total += strlen(xbi->members[i].name) + 1;
+	xbi->names = malloc(total);
+	if (!xbi->names)
+		return -ENOMEM;
+	len = strlen(xbi->name) + 1;
+	xbi->name = memcpy(xbi->names, xbi->name, len);
+	next = xbi->names + len;
+	for (i = 0; i < xbi->nr_members; i++) {
+		len = strlen(xbi->members[i].name) + 1;
+		xbi->members[i].name = memcpy(next, xbi->members[i].name, len);
+		next += len;
+	}
+	return 0;
+}
+
+static const struct hint_member *find_member(const struct xsk_btf_info *xbi,
+					     const char *name)
+{
+	__u32 hash = name_hash(name);
+	__u32 slot = hash & xbi->name_mask;
+
+	for (; xbi->name_slots[slot]; slot = (slot + 1) & xbi->name_mask) {
+		const struct hint_member *m = &xbi->members[xbi->name_slots[slot] - 1];
+
+		if (m->name_hash == hash && !strcmp(m->name, name))
+			return m;
+	}
+	return NULL;
+}
+
+static int index_members(struct xsk_btf_info *xbi)
+{
+	size_t size = table_size_for(xbi->nr_members);
+	__u32 i;
+
+	xbi->name_slots = calloc(size, sizeof(*xbi->name_slots));
+	if (!xbi->name_slots)
+		return -ENOMEM;
+	xbi->name_mask = size - 1;
+	for (i = 0; i < xbi->nr_members; i++) {
+		__u32 slot = xbi->members[i].name_hash & xbi->name_mask;
+
+		/* Duplicate names only occur in hand-made BTF: first one wins. */
+		if (find_member(xbi, xbi->members[i].name))
+			continue;
+		while (xbi->name_slots[slot])
+			slot = (slot + 1) & xbi->name_mask;
+		xbi->name_slots[slot] = i + 1;
+	}
+	return 0;
+}
+
+/* Validate struct @type_id as a hint and build its index. */
+static int hint_build(const struct btf *btf, __u32 type_id,
+		      struct xsk_btf_info **out)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+	struct xsk_btf_info *xbi;
+	size_t cap = 0;
+	int err;
+
+	if (!t || !btf_is_struct(t))
+		return -ENOENT;
+	err = check_hint_shape(btf, t);
+	if (!err)
+		err = check_layout(btf, type_id, 0);
+	if (err)
+		return err;
+
+	xbi = calloc(1, sizeof(*xbi));
+	if (!xbi)
+		return -ENOMEM;
+	xbi->btf = btf;
+	xbi->name = btf__name_by_offset(btf, t->name_off) ?: "";
+	xbi->type_id = type_id;
+	xbi->size = t->size;
+	err = collect_members(xbi, &cap, t, 0);
+	if (!err)
+		err = copy_names(xbi);
+	if (!err)
+		err = index_members(xbi);
+	if (err) {
+		xsk_btf__free_xdp_hint(xbi);
+		return err;
+	}
+	*out = xbi;
+	return 0;
+}
+
+/* ---- the original API ---------------------------------------------------- */
+
+int xsk_btf__init_xdp_hint(struct btf *btf, const char *struct_name,
+			   struct xsk_btf_info **xbi)
+{
+	int type_id;
+
+	if (!btf || !struct_name || !xbi)
+		return -EINVAL;
+	type_id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
+	if (type_id < 0)
+		return -ENOENT;
+	return hint_build(btf, type_id, xbi);
+}
+
+void xsk_btf__free_xdp_hint(struct xsk_btf_info *xbi)
+{
+	if (!xbi)
+		return;
+	free(xbi->name_slots);
+	free(xbi->members);
+	free(xbi->names);
+	free(xbi);
+}
+
+__u32 xsk_btf__btf_type_id(struct xsk_btf_info *xbi)
+{
+	return xbi ? xbi->type_id : XSK_BTF_NO_HINT;
+}
+
+/*
+ * The original API hands out a non-const pointer into the frame; the frame
+ * is the caller's UMEM, so dropping const here gives back what it owns.
+ */
+static void *hint_field_ptr(const struct xsk_btf_info *xbi, __u32 offset,
+			    const void *pkt_data)
+{
+	return (char *)pkt_data - xbi->size + offset;
+}
+
+int xsk_btf__read_field(void **dest, size_t size, const char *field,
+			struct xsk_btf_info *xbi, const void *pkt_data)
+{
+	const struct hint_member *m;
+
+	if (!dest || !field || !xbi || !pkt_data)
+		return -EINVAL;
+	m = find_member(xbi, field);
+	if (!m)
+		return -ENOENT;
+	if (m->size != size)
+		return -EFAULT;
+	*dest = hint_field_ptr(xbi, m->offset, pkt_data);
+	return 0;
+}
+
+int xsk_btf__read(void **dest, size_t size, struct xsk_btf_member *member,
+		  struct xsk_btf_info *xbi, const void *pkt_data)
+{
+	if (!dest || !member || !xbi || !pkt_data)
+		return -EINVAL;
+	/* A member filled in by hand must still stay inside the hint. */
+	if (member->offset > xbi->size ||
+	    member->size > xbi->size - member->offset)
+		return -EINVAL;
+	if (member->size != size)
+		return -EFAULT;
+	*dest = hint_field_ptr(xbi, member->offset, pkt_data);
+	return 0;
+}
+
+bool xsk_btf__has_field(const char *field, struct xsk_btf_info *xbi)
+{
+	return field && xbi && find_member(xbi, field);
+}
+
+bool xsk_btf__field_member(const char *field, struct xsk_btf_info *xbi,
+			   struct xsk_btf_member *member)
+{
+	const struct hint_member *m;
+
+	if (!field || !xbi || !member)
+		return false;
+	m = find_member(xbi, field);
+	if (!m)
+		return false;
+	member->offset = m->offset;
+	member->size = m->size;
+	return true;
+}
+
+/* ---- extensions ---------------------------------------------------------- */
+
+const char *xsk_btf__hint_name(const struct xsk_btf_info *xbi)
+{
+	return xbi ? xbi->name : NULL;
+}
+
+__u32 xsk_btf__hint_size(const struct xsk_btf_info *xbi)
+{
+	return xbi ? xbi->size : 0;
+}
+
+const struct btf *xsk_btf__hint_btf(const struct xsk_btf_info *xbi)
+{
+	return xbi ? xbi->btf : NULL;
+}
+
+int xsk_btf__resolve_field(const struct xsk_btf_info *xbi, const char *field,
+			   struct xsk_hint_field *out)
+{
+	const struct hint_member *m;
+
+	if (!xbi || !field || !out)
+		return -EINVAL;
+	m = find_member(xbi, field);
+	if (!m)
+		return -ENOENT;
+	out->pkt_offset = (__s32)m->offset - (__s32)xbi->size;
+	out->size = m->size;
+	return 0;
+}
+
+/* ---- registry ------------------------------------------------------------ */
+
+/* Only structs ending in a member named btf_id are meant to be hints. */
+static bool is_hint_candidate(const struct btf *btf, const struct btf_type *t)
+{
+	__u32 vlen;
+
+	if (!btf_is_struct(t))
+		return false;
+	vlen = btf_vlen(t);
+	return vlen &&
+	       !strcmp(member_name(btf, btf_members(t) + vlen - 1), "btf_id");
+}
+
+static int registry_add(struct xsk_hint_registry *reg, size_t *cap,
+			struct xsk_btf_info *xbi)
+{
+	if (reg->count == *cap) {
+		size_t new_cap = *cap ? *cap * 2 : 8;
+		struct xsk_btf_info **hints;
+
+		hints = realloc(reg->hints, new_cap * sizeof(*hints));
+		if (!hints)
+			return -ENOMEM;
+		reg->hints = hints;
+		*cap = new_cap;
+	}
+	reg->hints[reg->count++] = xbi;
+	return 0;
+}
+
+static int registry_index(struct xsk_hint_registry *reg)
+{
+	size_t size = table_size_for(reg->count), i;
+
+	reg->id_slots = calloc(size, sizeof(*reg->id_slots));
+	if (!reg->id_slots)
+		return -ENOMEM;
+	reg->id_mask = size - 1;
+	for (i = 0; i < reg->count; i++) {
+		__u32 slot = id_hash(reg->hints[i]->type_id) & reg->id_mask;
+
+		while (reg->id_slots[slot])
+			slot = (slot + 1) & reg->id_mask;
+		reg->id_slots[slot] = i + 1;
+	}
+	return 0;
+}
+
+int xsk_hint_registry__new(const struct btf *btf,
+			   struct xsk_hint_registry **out)
+{
+	const struct btf *base;
+	struct xsk_hint_registry *reg;
+	size_t cap = 0;
+	__u32 id, end;
+	int err = 0;
+
+	if (!btf || !out)
+		return -EINVAL;
+	reg = calloc(1, sizeof(*reg));
+	if (!reg)
+		return -ENOMEM;
+
+	/* Split BTF (a module) numbers its types after its base: skip those. */
+	base = btf__base_btf(btf);
+	id = base ? btf__type_cnt(base) : 1;
+	end = btf__type_cnt(btf);
+	for (; id < end; id++) {
+		struct xsk_btf_info *xbi;
+
+		if (!is_hint_candidate(btf, btf__type_by_id(btf, id)))
+			continue;
+		err = hint_build(btf, id, &xbi);
+		if (err == -ENOMEM)
+			goto cleanup;
+		if (err) {
+			reg->rejected++;
+			continue;
+		}
+		err = registry_add(reg, &cap, xbi);
+		if (err) {
+			xsk_btf__free_xdp_hint(xbi);
+			goto cleanup;
+		}
+	}
+	err = registry_index(reg);
+	if (err)
+		goto cleanup;
+	*out = reg;
+	return 0;
+
+cleanup:
+	xsk_hint_registry__free(reg);
+	return err;
+}
+
+void xsk_hint_registry__free(struct xsk_hint_registry *reg)
+{
+	size_t i;
+
+	if (!reg)
+		return;
+	for (i = 0; i < reg->count; i++)
+		xsk_btf__free_xdp_hint(reg->hints[i]);
+	free(reg->hints);
+	free(reg->id_slots);
+	free(reg);
+}
+
+size_t xsk_hint_registry__count(const struct xsk_hint_registry *reg)
+{
+	return reg ? reg->count : 0;
+}
+
+size_t xsk_hint_registry__rejected(const struct xsk_hint_registry *reg)
+{
+	return reg ? reg->rejected : 0;
+}
+
+struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
+					   size_t i)
+{
+	return reg && i < reg->count ? reg->hints[i] : NULL;
+}
+
+struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
+					       __u32 btf_id)
+{
+	__u32 slot;
+
+	if (!reg || btf_id == XSK_BTF_NO_HINT)
+		return NULL;
+	slot = id_hash(btf_id) & reg->id_mask;
+	for (; reg->id_slots[slot]; slot = (slot + 1) & reg->id_mask) {
+		struct xsk_btf_info *xbi = reg->hints[reg->id_slots[slot] - 1];
+
+		if (xbi->type_id == btf_id)
+			return xbi;
+	}
+	return NULL;
+}
+
+/* A start-up call: a linear scan is fine for a handful of hints. */
+struct xsk_btf_info *xsk_hint_registry__find(const struct xsk_hint_registry *reg,
+					     const char *struct_name)
+{
+	size_t i;
+
+	if (!reg || !struct_name)
+		return NULL;
+	for (i = 0; i < reg->count; i++)
+		if (!strcmp(reg->hints[i]->name, struct_name))
+			return reg->hints[i];
+	return NULL;
+}
+
+/* ---- dump ---------------------------------------------------------------- */
+
+/* An snprintf() cursor that remembers whether anything was cut off. */
+struct dump_out {
+	char *buf;
+	size_t len;
+	size_t pos;
+	bool truncated;
+	enum xsk_hint_dump_format format;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void out_printf(struct dump_out *o, const char *fmt, ...)
+{
+	size_t room = o->len - o->pos;
+	va_list ap;
+	int n;
+
+	if (o->truncated)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->pos, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room) {
+		o->truncated = true;
+		o->pos = o->len - 1; /* vsnprintf() left a NUL there */
+		return;
+	}
+	o->pos += n;
+}
+
+/* A quoted string, escaped so that it is valid JSON (and readable text). */
+static void out_string(struct dump_out *o, const char *s, size_t len)
+{
+	size_t i;
+
+	out_printf(o, "\"");
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			out_printf(o, "\\%c", c);
+		else if (c < 0x20 || c > 0x7e)
+			out_printf(o, "\\u%04x", c);
+		else
+			out_printf(o, "%c", c);
+	}
+	out_printf(o, "\"");
+}
+
+static void out_unsigned(struct dump_out *o, const void *data, __u32 size)
+{
+	__u8 u8; __u16 u16; __u32 u32; __u64 u64;
+
+	switch (size) {
+	case 1: memcpy(&u8, data, 1); u64 = u8; break;
+	case 2: memcpy(&u16, data, 2); u64 = u16; break;
+	case 4: memcpy(&u32, data, 4); u64 = u32; break;
+	default: memcpy(&u64, data, 8); break;
+	}
+	out_printf(o, "%llu", (unsigned long long)u64);
+}
+
+static void out_signed(struct dump_out *o, const void *data, __u32 size)
+{
+	__s8 s8; __s16 s16; __s32 s32; __s64 s64;
+
+	switch (size) {
+	case 1: memcpy(&s8, data, 1); s64 = s8; break;
+	case 2: memcpy(&s16, data, 2); s64 = s16; break;
+	case 4: memcpy(&s32, data, 4); s64 = s32; break;
+	default: memcpy(&s64, data, 8); break;
+	}
+	out_printf(o, "%lld", (long long)s64);
+}
+
+/* Values with no natural number form (__int128, long double): raw bytes. */
+static void out_bytes(struct dump_out *o, const void *data, __u32 size)
+{
+	__u32 i;
+
+	out_printf(o, "[");
+	for (i = 0; i < size; i++)
+		out_printf(o, i ? ", %u" : "%u", ((const __u8 *)data)[i]);
+	out_printf(o, "]");
+}
+
+static void out_float(struct dump_out *o, const void *data, __u32 size)
+{
+	double value;
+	float f;
+
+	if (size == sizeof(float)) {
+		memcpy(&f, data, sizeof(f));
+		value = f;
+	} else if (size == sizeof(double)) {
+		memcpy(&value, data, sizeof(value));
+	} else {
+		out_bytes(o, data, size);
+		return;
+	}
+	/* JSON has no NaN or infinity. */
+	if (value != value || value - value != 0)
+		out_printf(o, "null");
+	else
+		out_printf(o, "%.17g", value);
+}
+
+static bool is_zero(const char *data, __u32 size)
+{
+	__u32 i;
+
+	for (i = 0; i < size; i++)
+		if (data[i])
+			return false;
+	return true;
+}
+
+static bool is_power_of_two_int(__u32 size)
+{
+	return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+/*
+ * A char array reads as a string when every byte before the first NUL is
+ * printable ASCII; __u8/__s8 arrays (MAC addresses) stay numbers.
+ */
+static bool is_text(const struct btf *btf, const struct btf_type *elem,
+		    const char *data, __u32 nelems, size_t *text_len)
+{
+	const char *type_name;
+	size_t i;
+
+	if (!btf_is_int(elem) || elem->size != 1)
+		return false;
+	type_name = btf__name_by_offset(btf, elem->name_off) ?: "";
+	if (!(btf_int_encoding(elem) & BTF_INT_CHAR) && strcmp(type_name, "char"))
+		return false;
+	for (i = 0; i < nelems && data[i]; i++)
+		if (data[i] < 0x20 || data[i] > 0x7e)
+			return false;
+	*text_len = i;
+	return true;
+}
+
+static void out_value(struct dump_out *o, const struct btf *btf,
+		      __u32 type_id, const char *data);
+
+/* Members as "name":value / .name = value, flattening anonymous ones. */
+static void out_members(struct dump_out *o, const struct btf *btf,
+			const struct btf_type *t, const char *data, bool *first)
+{
+	__u32 i;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		const struct btf_member *m = btf_members(t) + i;
+		const char *name = member_name(btf, m);
+		const char *mdata = data + btf_member_bit_offset(t, i) / 8;
+
+		if (!*name) {
+			const struct btf_type *mt = resolved_type(btf, m->type, NULL);
+
+			if (mt && btf_is_composite(mt))
+				out_members(o, btf, mt, mdata, first);
+			continue;
+		}
+		if (o->format == XSK_HINT_DUMP_JSON) {
+			out_printf(o, *first ? "" : ",");
+			out_string(o, name, strlen(name));
+			out_printf(o, ":");
+		} else {
+			out_printf(o, *first ? " .%s = " : ", .%s = ", name);
+		}
+		*first = false;
+		out_value(o, btf, m->type, mdata);
+	}
+}
+
+static void out_composite(struct dump_out *o, const struct btf *btf,
+			  const struct btf_type *t, const char *data)
+{
+	bool first = true;
+
+	out_printf(o, "{");
+	out_members(o, btf, t, data, &first);
+	out_printf(o, o->format == XSK_HINT_DUMP_JSON || first ? "}" : " }");
+}
+
+static void out_array(struct dump_out *o, const struct btf *btf,
+		      const struct btf_type *t, const char *data)
+{
+	const struct btf_array *arr = btf_array(t);
+	const struct btf_type *elem = resolved_type(btf, arr->type, NULL);
+	int elem_size = btf__resolve_size(btf, arr->type);
+	size_t text_len;
+	__u32 i;
+
+	/* check_layout() accepted this array, so both resolve. */
+	if (is_text(btf, elem, data, arr->nelems, &text_len)) {
+		out_string(o, data, text_len);
+		return;
+	}
+	out_printf(o, "[");
+	for (i = 0; i < arr->nelems; i++) {
+		out_printf(o, i ? (o->format == XSK_HINT_DUMP_JSON ? "," : ", ") : "");
+		out_value(o, btf, arr->type, data + (size_t)i * elem_size);
+	}
+	out_printf(o, "]");
+}
+
+/* Recursion depth is bounded by check_layout(), which accepted this type. */
+static void out_value(struct dump_out *o, const struct btf *btf,
+		      __u32 type_id, const char *data)
+{
+	const struct btf_type *t = resolved_type(btf, type_id, &type_id);
+	__u32 size = t ? btf__resolve_size(btf, type_id) : 0;
+
+	if (!t) {
+		out_printf(o, "null");
+		return;
+	}
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+		if (!is_power_of_two_int(size))
+			out_bytes(o, data, size);
+		else if (btf_int_encoding(t) & BTF_INT_BOOL)
+			out_printf(o, "%s", is_zero(data, size) ? "false" : "true");
+		else if (btf_int_encoding(t) & BTF_INT_SIGNED)
+			out_signed(o, data, size);
+		else
+			out_unsigned(o, data, size);
+		break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		/* The kind flag marks a signed enum. */
+		if (!is_power_of_two_int(size))
+			out_bytes(o, data, size);
+		else if (btf_kflag(t))
+			out_signed(o, data, size);
+		else
+			out_unsigned(o, data, size);
+		break;
+	case BTF_KIND_PTR:
+		out_unsigned(o, data, size);
+		break;
+	case BTF_KIND_FLOAT:
+		out_float(o, data, size);
+		break;
+	case BTF_KIND_ARRAY:
+		out_array(o, btf, t, data);
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		out_composite(o, btf, t, data);
+		break;
+	default:
+		out_printf(o, "null");
+		break;
+	}
+}
+
+int xsk_btf__dump_hint(const struct xsk_btf_info *xbi, const void *pkt_data,
+		       enum xsk_hint_dump_format format, char *buf, size_t len)
+{
+	struct dump_out o = { .buf = buf, .len = len, .format = format };
+	const struct btf_type *t;
+	const char *hint;
+
+	if (!xbi || !pkt_data || !buf)
+		return -EINVAL;
+	if (format != XSK_HINT_DUMP_TEXT && format != XSK_HINT_DUMP_JSON)
+		return -EINVAL;
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	hint = (const char *)pkt_data - xbi->size;
+	t = btf__type_by_id(xbi->btf, xbi->type_id);
+	if (format == XSK_HINT_DUMP_JSON) {
+		out_printf(&o, "{\"hint\":");
+		out_string(&o, xbi->name, strlen(xbi->name));
+		out_printf(&o, ",\"btf_id\":%u,\"fields\":", xbi->type_id);
+		out_composite(&o, xbi->btf, t, hint);
+		out_printf(&o, "}");
+	} else {
+		out_printf(&o, "struct %s ", xbi->name);
+		out_composite(&o, xbi->btf, t, hint);
+	}
+	return o.truncated ? -ENOSPC : (int)o.pos;
+}
+
+/* ---- loading BTF ---------------------------------------------------------- */
+
+/* libbpf >= 1.0 returns NULL and sets errno; keep a code even if it did not. */
+static int libbpf_errno(void)
+{
+	return errno ? -errno : -ENOENT;
+}
+
+int xsk_btf__load(enum xsk_btf_source source, struct bpf_object *obj,
+		  const char *name, struct btf **btf_out, struct btf **base_out)
+{
+	struct btf *btf, *base = NULL;
+	int err;
+
+	if (!btf_out)
+		return -EINVAL;
+	switch (source) {
+	case XSK_BTF_SRC_OBJECT:
+		if (!obj)
+			return -EINVAL;
+		btf = bpf_object__btf(obj);
+		if (!btf)
+			return -ENOENT; /* built without -g */
+		break;
+	case XSK_BTF_SRC_VMLINUX:
+		errno = 0;
+		btf = btf__load_vmlinux_btf();
+		if (!btf)
+			return libbpf_errno();
+		break;
+	case XSK_BTF_SRC_MODULE:
+		if (!name || !base_out)
+			return -EINVAL;
+		errno = 0;
+		base = btf__load_vmlinux_btf();
+		if (!base)
+			return libbpf_errno();
+		btf = btf__load_module_btf(name, base);
+		if (!btf) {
+			err = libbpf_errno();
+			btf__free(base);
+			return err;
+		}
+		break;
+	case XSK_BTF_SRC_FILE:
+		if (!name)
+			return -EINVAL;
+		errno = 0;
+		btf = btf__parse(name, NULL);
+		if (!btf)
+			return libbpf_errno();
+		break;
+	default:
+		return -EINVAL;
+	}
+	*btf_out = btf;
+	if (base_out)
+		*base_out = base;
+	return 0;
+}
