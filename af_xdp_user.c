@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * af_xdp_user - receive on AF_XDP sockets bound to every RX queue of an
+ * interface, decode the XDP-hints the XDP program (af_xdp_kern.c) wrote in
+ * front of each packet, using only the BTF of the object we loaded, and
+ * report per-queue counts and XDP-to-userspace latency.
+ *
+ * main() is the story: options, interface checks, load the program, learn
+ * the hint layouts from its BTF, open one socket per queue, attach XDP
+ * (last, so nothing is redirected to a queue without a socket), receive,
+ * report, release everything through one cleanup path.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "af_xdp_kern.skel.h"
+#include "af_xdp_shared.h"
+#include "hint_decoder.h"
+#include "log.h"
+#include "netdev.h"
+#include "options.h"
+#include "report.h"
+#include "rx_stats.h"
+#include "xdp_attach.h"
+#include "xsk_queue.h"
+
+#define PROG_NAME "af_xdp_user"
+#define RX_BATCH 64U
+#define NS_PER_SEC 1000000000ULL
+/* The link state is checked this often: an unregistered device does not
+ * wake poll() on an AF_XDP socket, so without it we would wait forever. */
+#define LINK_CHECK_NS NS_PER_SEC
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,
+	EXIT_USAGE = 2,
+};
+
+struct receiver {
+	struct rx_config cfg;
+	int ifindex;
+	__u32 dev_queues;          /* RX queues of the device */
+	char driver[32];
+	struct af_xdp_kern *skel;
+	struct hint_decoder decoder;
+	struct xsk_queue *queues;  /* n_queues, opened in order */
+	struct queue_rx_stats *stats;
+	struct pollfd *pollfds;
+	size_t n_queues;
+	size_t n_open;             /* queues[0..n_open) hold resources */
+	bool zero_copy;
+	struct xdp_attachment attachment;
+	struct queue_counters *percpu_scratch;
+	int n_cpus;
+	__u64 start_ns;
+	__u64 total_packets;
+};
+
+/* What the per-frame callback needs; rebuilt per batch. */
+struct frame_ctx {
+	const struct hint_decoder *decoder;
+	struct queue_rx_stats *stats;
+	int cpu;
+	bool pkt_info;
+	bool json;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int install_signal_handlers(void)
+{
+	/* No SA_RESTART: poll() must return EINTR so the loop sees the flag. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], &sa, NULL))
+			return -errno;
+	return 0;
+}
+
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	/* The clock bpf_ktime_get_ns() reads. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * NS_PER_SEC + (__u64)ts.tv_nsec;
+}
+
+static const char *permission_hint(int err)
+{
+	return err == -EPERM || err == -EACCES ? " (need root/CAP_NET_ADMIN+CAP_BPF)" : "";
+}
+
+/* ---- interface ----------------------------------------------------------- */
+
+static int check_interface(struct receiver *rx)
+{
+	const char *dev = rx->cfg.ifname;
+	int err;
+
+	err = netdev_ifindex(dev, &rx->ifindex);
+	if (err == -EINVAL) {
+		pr_err("--dev: interface name is empty\n");
+		return err;
+	}
+	if (err == -ENAMETOOLONG) {
+		pr_err("%.40s...: no such interface: name longer than %d characters\n",
+		       dev, IF_NAMESIZE - 1);
+		return err;
+	}
+	if (err) {
+		pr_err("%s: no such interface\n", dev);
+		return err;
+	}
+	err = netdev_is_up(dev);
+	if (err < 0) {
+		pr_err("%s: cannot read link state: %s\n", dev, strerror(-err));
+		return err;
+	}
+	if (!err) {
+		pr_err("%s: interface is down: bring it up with 'ip link set dev %s up'\n",
+		       dev, dev);
+		return -ENETDOWN;
+	}
+	if (netdev_has_carrier(dev) == 0)
+		pr_warn("%s: no carrier (peer down?): nothing may arrive\n", dev);
+
+	err = netdev_queue_count(dev, &rx->dev_queues, NULL);
+	if (err) {
+		pr_err("%s: cannot read the RX queue count (ethtool channels): %s\n",
+		       dev, strerror(-err));
+		return err;
+	}
+	if (rx->dev_queues > XDP_HINTS_MAX_QUEUES) {
+		pr_warn("%s: %u RX queues, only the first %u are used\n", dev,
+			rx->dev_queues, XDP_HINTS_MAX_QUEUES);
+		rx->dev_queues = XDP_HINTS_MAX_QUEUES;
+	}
+	if (rx->cfg.single_queue && rx->cfg.queue_id >= rx->dev_queues) {
+		pr_err("%s: queue %u does not exist: the device has %u RX queue(s)\n",
+		       dev, rx->cfg.queue_id, rx->dev_queues);
+		return -ERANGE;
+	}
+	netdev_driver_name(dev, rx->driver, sizeof(rx->driver));
+	rx->n_queues = rx->cfg.single_queue ? 1 : rx->dev_queues;
+	pr_debug("%s: ifindex %d, driver %s, %u RX queue(s)\n", dev, rx->ifindex,
+		 rx->driver, rx->dev_queues);
+	return 0;
+}
+
+/* Refuse to take over an interface that already runs an XDP program. */
+static int check_existing_program(struct receiver *rx)
+{
+	const char *dev = rx->cfg.ifname;
+	struct xdp_existing existing = { 0 };
+	int err = xdp_query_existing(rx->ifindex, &existing);
+
+	if (err) {
+		pr_err("%s: cannot query attached XDP programs: %s%s\n", dev,
+		       strerror(-err), permission_hint(err));
+		return err;
+	}
+	if (!existing.prog_id)
+		return 0;
+	if (!rx->cfg.force) {
+		pr_err("%s: XDP program id %u already attached (%s): remove it with 'ip link set dev %s xdp off' or use --force\n",
+		       dev, existing.prog_id, existing.mode, dev);
+		return -EEXIST;
+	}
+	err = xdp_detach_existing(rx->ifindex, &existing);
+	if (err == -EBUSY || err == -EINVAL) {
+		pr_err("%s: XDP program id %u is held by another process's bpf_link: stop that process (--force only replaces netlink attachments)\n",
+		       dev, existing.prog_id);
+		return err;
+	}
+	if (err) {
+		pr_err("%s: cannot detach XDP program id %u: %s%s\n", dev,
+		       existing.prog_id, strerror(-err), permission_hint(err));
+		return err;
+	}
+	pr_warn("%s: --force: detached XDP program id %u (%s)\n", dev,
+		existing.prog_id, existing.mode);
+	return 0;
+}
+
+/* ---- BPF object ------------------------------------------------------------ */
+
+static int load_program(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	struct af_xdp_kern *skel;
+	int err;
+
+	skel = af_xdp_kern__open();
+	if (!skel) {
+		err = -errno;
+		pr_err("opening the embedded BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	rx->skel = skel;
+	/* Load-time constants: the verifier prunes the unused policies. */
+	skel->rodata->hint_policy = cfg->layout;
+	skel->rodata->redirect_filter = cfg->filter;
+	skel->rodata->filter_udp_dport = cfg->filter_udp_dport;
+	skel->rodata->filter_ethertype = cfg->filter_ethertype;
+	/* One slot per device queue, whichever queues we bind. */
+	err = bpf_map__set_max_entries(skel->maps.xsks_map, rx->dev_queues);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.queue_stats, rx->dev_queues);
+	if (err) {
+		pr_err("sizing the XDP program's maps to %u queues: %s\n",
+		       rx->dev_queues, strerror(-err));
+		return err;
+	}
+	err = af_xdp_kern__load(skel);
+	if (err) {
+		pr_err("loading the XDP program: %s%s\n", strerror(-err),
+		       permission_hint(err));
+		return err;
+	}
+	rx->n_cpus = libbpf_num_possible_cpus();
+	if (rx->n_cpus <= 0) {
+		pr_err("counting possible CPUs: %s\n", strerror(-rx->n_cpus));
+		return rx->n_cpus ? rx->n_cpus : -EINVAL;
+	}
+	rx->percpu_scratch = calloc((size_t)rx->n_cpus, sizeof(*rx->percpu_scratch));
+	if (!rx->percpu_scratch)
+		return -ENOMEM;
+	return 0;
+}
+
+static void log_layouts(const struct hint_decoder *dec)
+{
+	for (size_t i = 0; i < dec->n_layouts; i++) {
+		const struct hint_layout *l = &dec->layouts[i];
+
+		pr_debug("hint layout %s: btf_id %u, %u bytes%s%s%s\n", l->name,
+			 l->btf_id, l->size, l->has_rx_ktime ? ", rx_ktime" : "",
+			 l->has_rx_cpu ? ", xdp_rx_cpu" : "", l->has_mark ? ", mark" : "");
+	}
+}
+
+static int setup_decoder(struct receiver *rx)
+{
+	const struct btf *btf = bpf_object__btf(rx->skel->obj);
+	int err;
+
+	if (!btf) {
+		pr_err("the BPF object carries no BTF: hints cannot be decoded\n");
+		return -ENOENT;
+	}
+	err = hint_decoder_init(&rx->decoder, btf);
+	if (err == -ENOENT) {
+		pr_err("the BPF object's BTF: no XDP-hint struct (last member btf_id) found\n");
+		return err;
+	}
+	if (err) {
+		pr_err("building the hint registry from the BPF object's BTF: %s\n",
+		       strerror(-err));
+		return err;
+	}
+	log_layouts(&rx->decoder);
+	return 0;
+}
+
+/* ---- sockets --------------------------------------------------------------- */
+
+static void report_queue_error(const struct receiver *rx, __u32 queue,
+			       enum xsk_queue_stage stage, int err)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	double mib = (double)cfg->frames * cfg->frame_size / (1024.0 * 1024.0);
+	const char *mode = cfg->bind_mode == BIND_MODE_ZEROCOPY ? "zero-copy" : "copy";
+
+	switch (stage) {
+	case XSK_STAGE_UMEM_MMAP:
+	case XSK_STAGE_UMEM_CREATE:
+		if (err == -ENOMEM || err == -EPERM || err == -ENOBUFS) {
+			pr_err("cannot allocate %.1f MiB UMEM for queue %u: %s (memlock limit? try fewer --frames)\n",
+			       mib, queue, strerror(-err));
+			return;
+		}
+		pr_err("%s queue %u: creating the UMEM: %s%s\n", cfg->ifname, queue,
+		       strerror(-err), permission_hint(err));
+		return;
+	case XSK_STAGE_SOCKET:
+		if (cfg->bind_mode == BIND_MODE_ZEROCOPY && err == -EOPNOTSUPP) {
+			pr_err("%s queue %u: cannot bind AF_XDP socket in zero-copy mode: driver %s lacks zero-copy support (use --bind-mode copy or auto)\n",
+			       cfg->ifname, queue, rx->driver);
+			return;
+		}
+		pr_err("%s queue %u: cannot bind AF_XDP socket in %s mode: %s%s%s\n",
+		       cfg->ifname, queue, mode, strerror(-err), permission_hint(err),
+		       err == -EBUSY ? " (another AF_XDP socket on this queue?)" : "");
+		return;
+	case XSK_STAGE_FILL:
+		pr_err("%s queue %u: priming the fill ring: %s\n", cfg->ifname, queue,
+		       strerror(-err));
+		return;
+	case XSK_STAGE_XSKMAP:
+		pr_err("%s queue %u: inserting the socket into xsks_map: %s\n",
+		       cfg->ifname, queue, strerror(-err));
+		return;
+	case XSK_STAGE_NONE:
+		break;
+	}
+	pr_err("%s queue %u: %s\n", cfg->ifname, queue, strerror(-err));
+}
+
+static int open_queues(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	__u32 first = cfg->single_queue ? cfg->queue_id : 0;
+	int map_fd = bpf_map__fd(rx->skel->maps.xsks_map);
+	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->n_queues /
+			   (1024.0 * 1024.0);
+	bool told_fallback = false;
+	int err;
+
+	rx->queues = calloc(rx->n_queues, sizeof(*rx->queues));
+	rx->stats = calloc(rx->n_queues, sizeof(*rx->stats));
+	rx->pollfds = calloc(rx->n_queues, sizeof(*rx->pollfds));
+	if (!rx->queues || !rx->stats || !rx->pollfds)
+		return -ENOMEM;
+	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB\n", rx->n_queues,
+		cfg->frames, cfg->frame_size, total_mib);
+
+	rx->zero_copy = true;
+	for (size_t i = 0; i < rx->n_queues; i++) {
+		struct xsk_queue_params params = {
+			.ifname = cfg->ifname,
+			.queue_id = first + (__u32)i,
+			.frames = cfg->frames,
+			.frame_size = cfg->frame_size,
+			.bind_mode = cfg->bind_mode,
+			.populate = false,
+		};
+		enum xsk_queue_stage stage;
+		struct xsk_queue *q = &rx->queues[i];
+
+		err = queue_rx_stats_init(&rx->stats[i], params.queue_id,
+					  rx->decoder.n_layouts);
+		if (err)
+			return err;
+		err = xsk_queue_open(q, &params, &stage);
+		if (err) {
+			report_queue_error(rx, params.queue_id, stage, err);
+			return err;
+		}
+		rx->n_open = i + 1;
+		if (q->zc_err && !told_fallback) {
+			pr_info("%s: zero-copy bind failed (%s): using copy mode\n",
+				cfg->ifname, strerror(-q->zc_err));
+			told_fallback = true;
+		}
+		rx->zero_copy = rx->zero_copy && q->zero_copy;
+		err = xsk_queue_register(q, map_fd);
+		if (err) {
+			report_queue_error(rx, params.queue_id, XSK_STAGE_XSKMAP, err);
+			return err;
+		}
+		rx->pollfds[i] = (struct pollfd){ .fd = xsk_queue_fd(q), .events = POLLIN };
+	}
+	return 0;
+}
+
+static void close_queues(struct receiver *rx)
+{
+	for (size_t i = 0; i < rx->n_open; i++)
+		xsk_queue_close(&rx->queues[i]);
+	rx->n_open = 0;
+	if (rx->stats)
+		for (size_t i = 0; i < rx->n_queues; i++)
+			queue_rx_stats_free(&rx->stats[i]);
+	free(rx->queues);
+	free(rx->stats);
+	free(rx->pollfds);
+	rx->queues = NULL;
+	rx->stats = NULL;
+	rx->pollfds = NULL;
+}
+
+/* ---- XDP attach -------------------------------------------------------------- */
+
+static int attach_program(struct receiver *rx)
+{
+	const char *dev = rx->cfg.ifname;
+	int err;
+
+	err = check_existing_program(rx);
+	if (err)
+		return err;
+	err = xdp_attach(rx->skel->progs.xdp_hints_redirect, rx->ifindex,
+			 rx->cfg.xdp_mode, &rx->attachment);
+	if (err == -EPERM || err == -EACCES) {
+		pr_err("%s: attaching XDP: %s (need root/CAP_NET_ADMIN+CAP_BPF)\n", dev,
+		       strerror(-err));
+		return err;
+	}
+	if (err == -EOPNOTSUPP && rx->cfg.xdp_mode == XDP_MODE_NATIVE) {
+		pr_err("%s: attaching XDP in native mode: driver %s lacks native XDP (use --xdp-mode generic or auto)\n",
+		       dev, rx->driver);
+		return err;
+	}
+	if (err == -EBUSY || err == -EEXIST) {
+		pr_err("%s: attaching XDP: %s: another XDP program got attached (use --force)\n",
+		       dev, strerror(-err));
+		return err;
+	}
+	if (err) {
+		pr_err("%s: attaching XDP in %s mode: %s\n", dev,
+		       xdp_mode_name(rx->cfg.xdp_mode), strerror(-err));
+		return err;
+	}
+	if (rx->attachment.native_err)
+		pr_info("%s: native XDP not available (%s): attached in generic mode\n",
+			dev, strerror(-rx->attachment.native_err));
+	return 0;
+}
+
+/* ---- receiving ------------------------------------------------------------- */
+
+static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len)
+{
+	struct frame_ctx *fc = ctx;
+	struct decoded_hint hint;
+	__u64 now_ns = monotonic_ns();
+
+	hint_decoder_decode(fc->decoder, pkt, &hint);
+	queue_rx_stats_account(fc->stats, &hint, now_ns, fc->cpu);
+	if (fc->pkt_info)
+		report_packet(stdout, fc->json, q->queue_id, fc->decoder, &hint, pkt,
+			      len, hint.has_rx_ktime ? now_ns - hint.rx_ktime : 0);
+}
+
+static unsigned int batch_budget(const struct receiver *rx)
+{
+	__u64 left;
+
+	if (!rx->cfg.max_packets)
+		return RX_BATCH;
+	left = rx->cfg.max_packets - rx->total_packets;
+	return left < RX_BATCH ? (unsigned int)left : RX_BATCH;
+}
+
+static void receive_queue(struct receiver *rx, size_t i)
+{
+	struct frame_ctx fc = {
+		.decoder = &rx->decoder,
+		.stats = &rx->stats[i],
+		/* Once per batch: the thread does not migrate mid-batch often
+		 * enough to matter, and the call is not free. */
+		.cpu = sched_getcpu(),
+		.pkt_info = rx->cfg.pkt_info,
+		.json = rx->cfg.json,
+	};
+	unsigned int budget = batch_budget(rx);
+
+	if (!budget)
+		return;
+	rx->total_packets += xsk_queue_receive(&rx->queues[i], budget, on_frame, &fc,
+					       rx->cfg.spin);
+}
+
+static bool count_reached(const struct receiver *rx)
+{
+	return rx->cfg.max_packets && rx->total_packets >= rx->cfg.max_packets;
+}
+
+static void refresh_kernel_counters(struct receiver *rx)
+{
+	int map_fd = bpf_map__fd(rx->skel->maps.queue_stats);
+
+	for (size_t i = 0; i < rx->n_queues; i++) {
+		struct queue_rx_stats *s = &rx->stats[i];
+
+		if (xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
+				      rx->n_cpus, &s->xdp))
+			memset(&s->xdp, 0, sizeof(s->xdp));
+		if (i < rx->n_open)
+			xsk_queue_stats(&rx->queues[i], &s->xsk);
+	}
+}
+
+static void print_report(struct receiver *rx, enum report_kind kind)
+{
+	struct report_run run = {
+		.dev = rx->cfg.ifname,
+		.ifindex = rx->ifindex,
+		.xdp_mode = rx->attachment.mode == XDP_MODE_NATIVE ? "native" : "generic",
+		.bind_mode = rx->zero_copy ? "zero-copy" : "copy",
+		.rx_mode = rx->cfg.spin ? "spin" : "wakeup",
+		.duration_s = (double)(monotonic_ns() - rx->start_ns) / (double)NS_PER_SEC,
+	};
+
+	refresh_kernel_counters(rx);
+	if (report_print(stdout, rx->cfg.json, kind, &run, &rx->decoder, rx->stats,
+			 rx->n_queues))
+		pr_err("printing the report: out of memory\n");
+}
+
+/* -ENODEV / -ENETDOWN when the interface went away or down. */
+static int check_link(const struct receiver *rx)
+{
+	int up = netdev_is_up(rx->cfg.ifname);
+
+	if (up == -ENODEV) {
+		pr_err("%s: interface disappeared while receiving\n", rx->cfg.ifname);
+		return -ENODEV;
+	}
+	if (up == 0) {
+		pr_err("%s: interface went down while receiving\n", rx->cfg.ifname);
+		return -ENETDOWN;
+	}
+	return 0;
+}
+
+static int socket_error(const struct receiver *rx, size_t i)
+{
+	int so_err = 0;
+	socklen_t len = sizeof(so_err);
+
+	getsockopt(rx->pollfds[i].fd, SOL_SOCKET, SO_ERROR, &so_err, &len);
+	pr_err("%s queue %u: AF_XDP socket error: %s (interface gone?)\n",
+	       rx->cfg.ifname, rx->stats[i].queue_id,
+	       strerror(so_err ? so_err : ENETDOWN));
+	return -(so_err ? so_err : ENETDOWN);
+}
+
+static int poll_timeout_ms(__u64 now, __u64 wake_at)
+{
+	__u64 wait_ns = wake_at > now ? wake_at - now : 0;
+
+	/* Round up: waking a hair early only costs another loop. */
+	return (int)((wait_ns + 999999ULL) / 1000000ULL);
+}
+
+static int wait_and_receive(struct receiver *rx, __u64 now, __u64 wake_at)
+{
+	int ready = poll(rx->pollfds, (nfds_t)rx->n_queues, poll_timeout_ms(now, wake_at));
+
+	if (ready < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (size_t i = 0; i < rx->n_queues && ready > 0; i++) {
+		short revents = rx->pollfds[i].revents;
+
+		if (!revents)
+			continue;
+		ready--;
+		if (revents & (POLLERR | POLLHUP | POLLNVAL))
+			return socket_error(rx, i);
+		if (revents & POLLIN)
+			receive_queue(rx, i);
+	}
+	return 0;
+}
+
+static void spin_receive(struct receiver *rx)
+{
+	for (size_t i = 0; i < rx->n_queues; i++)
+		receive_queue(rx, i);
+}
+
+static __u64 min_u64(__u64 a, __u64 b)
+{
+	return a < b ? a : b;
+}
+
+static int receive_loop(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	__u64 now = rx->start_ns;
+	__u64 deadline = cfg->duration_ns ? now + cfg->duration_ns : UINT64_MAX;
+	__u64 next_interval = cfg->interval_ns ? now + cfg->interval_ns : UINT64_MAX;
+	__u64 next_link_check = now + LINK_CHECK_NS;
+	int err = 0;
+
+	while (!stop_requested && !count_reached(rx)) {
+		if (cfg->spin)
+			spin_receive(rx);
+		else
+			err = wait_and_receive(rx, now, min_u64(min_u64(deadline, next_interval),
+								 next_link_check));
+		if (err)
+			return err;
+		if (cfg->pkt_info)
+			fflush(stdout);
+		now = monotonic_ns();
+		if (now >= deadline)
+			break;
+		if (now >= next_interval) {
+			print_report(rx, REPORT_INTERVAL);
+			next_interval += cfg->interval_ns;
+			if (next_interval <= now) /* we fell behind: do not burst */
+				next_interval = now + cfg->interval_ns;
+		}
+		if (now >= next_link_check) {
+			err = check_link(rx);
+			if (err)
+				return err;
+			next_link_check = now + LINK_CHECK_NS;
+		}
+	}
+	return 0;
+}
+
+static void announce_ready(const struct receiver *rx)
+{
+	__u32 first = rx->stats[0].queue_id;
+	__u32 last = rx->stats[rx->n_queues - 1].queue_id;
+
+	/* Tests and scripts wait for this exact prefix: print it whatever
+	 * the verbosity. */
+	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s\n",
+		rx->cfg.ifname, rx->ifindex, first, last,
+		rx->attachment.mode == XDP_MODE_NATIVE ? "native" : "generic",
+		rx->zero_copy ? "zero-copy" : "copy", rx->cfg.spin ? "spin" : "wakeup",
+		hint_policy_name(rx->cfg.layout));
+	fflush(stderr);
+}
+
+/* ---- the story ---------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	struct receiver rx = { .attachment = XDP_ATTACHMENT_INIT };
+	int exit_code = EXIT_RUNTIME;
+	char usage_err[256];
+	int ret;
+
+	log_prog_name = PROG_NAME;
+	ret = rx_options_parse(argc, argv, &rx.cfg, usage_err, sizeof(usage_err));
+	if (ret == RX_OPTIONS_HELP) {
+		rx_options_usage(stdout, PROG_NAME);
+		return EXIT_OK;
+	}
+	if (ret) {
+		fprintf(stderr, PROG_NAME ": %s (see --help)\n", usage_err);
+		return EXIT_USAGE;
+	}
+	log_level = rx.cfg.verbosity;
+	log_hook_libbpf();
+	/* Early, so a Ctrl-C during set-up still ends in the cleanup path. */
+	if (install_signal_handlers()) {
+		pr_err("installing signal handlers: %s\n", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+
+	if (check_interface(&rx))
+		goto cleanup;
+	if (load_program(&rx))
+		goto cleanup;
+	if (setup_decoder(&rx))
+		goto cleanup;
+	if (open_queues(&rx))
+		goto cleanup;
+	/* Last: until now no socket existed to redirect to. */
+	if (attach_program(&rx))
+		goto cleanup;
+	announce_ready(&rx);
+
+	rx.start_ns = monotonic_ns();
+	if (receive_loop(&rx) == 0)
+		exit_code = EXIT_OK;
+	print_report(&rx, REPORT_FINAL);
+
+cleanup:
+	/* Detach first so no packet is redirected to a closing socket. */
+	xdp_attachment_release(&rx.attachment);
+	close_queues(&rx);
+	hint_decoder_free(&rx.decoder);
+	free(rx.percpu_scratch);
+	af_xdp_kern__destroy(rx.skel);
+	return exit_code;
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hint_decoder.h"
+
+/*
+ * Resolve @field only if it has the size this tool reads: a struct with
+ * an 'rx_ktime' of another width is still counted, just not timed.
+ */
+static bool resolve_sized(const struct xsk_btf_info *info, const char *field,
+			  __u32 size, struct xsk_hint_field *out)
+{
+	if (xsk_btf__resolve_field(info, field, out))
+		return false;
+	return out->size == size;
+}
+
+int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
+{
+	size_t count;
+	__u32 max_id = 0;
+	int err;
+
+	memset(dec, 0, sizeof(*dec));
+	err = xsk_hint_registry__new(btf, &dec->registry);
+	if (err)
+		return err;
+	count = xsk_hint_registry__count(dec->registry);
+	if (!count) {
+		err = -ENOENT;
+		goto fail;
+	}
+	/* __u16 slots hold index + 1. */
+	if (count >= 0xffff) {
+		err = -E2BIG;
+		goto fail;
+	}
+	dec->layouts = calloc(count, sizeof(*dec->layouts));
+	if (!dec->layouts) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct hint_layout *layout = &dec->layouts[i];
+		struct xsk_btf_info *info = xsk_hint_registry__at(dec->registry, i);
+
+		layout->info = info;
+		layout->name = xsk_btf__hint_name(info);
+		layout->btf_id = xsk_btf__btf_type_id(info);
+		layout->size = xsk_btf__hint_size(info);
+		layout->has_rx_ktime = resolve_sized(info, "rx_ktime", 8, &layout->rx_ktime);
+		layout->has_rx_cpu = resolve_sized(info, "xdp_rx_cpu", 4, &layout->rx_cpu);
+		layout->has_mark = resolve_sized(info, "mark", 4, &layout->mark);
+		if (layout->btf_id > max_id)
+			max_id = layout->btf_id;
+	}
+	dec->n_layouts = count;
+	/* BTF ids are dense and small (an object's types number in the
+	 * hundreds), so a flat table beats any hash on the packet path. */
+	dec->n_ids = max_id + 1;
+	dec->layout_of_id = calloc(dec->n_ids, sizeof(*dec->layout_of_id));
+	if (!dec->layout_of_id) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < count; i++)
+		dec->layout_of_id[dec->layouts[i].btf_id] = (__u16)(i + 1);
+	return 0;
+fail:
+	hint_decoder_free(dec);
+	return err;
+}
+
+void hint_decoder_free(struct hint_decoder *dec)
+{
+	free(dec->layout_of_id);
+	free(dec->layouts);
+	if (dec->registry)
+		xsk_hint_registry__free(dec->registry);
+	memset(dec, 0, sizeof(*dec));
+}
+
+int hint_decoder_find(const struct hint_decoder *dec, const char *name)
+{
+	for (size_t i = 0; i < dec->n_layouts; i++)
+		if (dec->layouts[i].name && !strcmp(dec->layouts[i].name, name))
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The receiver's view of XDP-hints. At start-up every hint struct in the
+ * BPF object's BTF becomes a "layout" with the fields this tool knows how
+ * to use (rx_ktime, xdp_rx_cpu, mark) resolved to packet offsets, and a
+ * table maps btf_id to layout index. Per packet: read btf_id, index the
+ * table, copy the resolved fields. No look-up by name, no allocation.
+ */
+#ifndef XDP_HINTS_HINT_DECODER_H
+#define XDP_HINTS_HINT_DECODER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "lib_xsk_extend.h"
+
+struct hint_layout {
+	const char *name;             /* struct name, owned by the BTF */
+	__u32 btf_id;
+	__u32 size;
+	struct xsk_btf_info *info;    /* owned by the registry */
+	bool has_rx_ktime, has_rx_cpu, has_mark;
+	struct xsk_hint_field rx_ktime, rx_cpu, mark;
+};
+
+struct hint_decoder {
+	struct xsk_hint_registry *registry;
+	struct hint_layout *layouts;
+	size_t n_layouts;
+	__u16 *layout_of_id; /* btf_id -> layout index + 1; 0: not a hint */
+	__u32 n_ids;         /* entries in layout_of_id */
+};
+
+enum hint_kind {
+	HINT_NONE = 0,   /* btf_id slot is XSK_BTF_NO_HINT */
+	HINT_UNKNOWN,    /* a btf_id that is not a hint of our object */
+	HINT_KNOWN,
+};
+
+/* One packet's hint, decoded into plain values. */
+struct decoded_hint {
+	enum hint_kind kind;
+	__u32 btf_id;
+	__u32 layout;    /* index into decoder->layouts when HINT_KNOWN */
+	bool has_rx_ktime, has_rx_cpu, has_mark;
+	__u64 rx_ktime;
+	__u32 rx_cpu;
+	__u32 mark;
+};
+
+/*
+ * Build from @btf (the loaded object's BTF, which must outlive the
+ * decoder). -ENOENT when the BTF holds no valid hint struct at all.
+ */
+int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf);
+void hint_decoder_free(struct hint_decoder *dec);
+
+/* Index of the layout named @name, or -1. Start-up use only. */
+int hint_decoder_find(const struct hint_decoder *dec, const char *name);
+
+static inline void hint_decoder_decode(const struct hint_decoder *dec,
+				       const void *pkt, struct decoded_hint *out)
+{
+	const struct hint_layout *layout;
+	__u32 btf_id = xsk_umem__btf_id((void *)pkt);
+	__u16 slot;
+
+	out->btf_id = btf_id;
+	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = false;
+	if (btf_id == XSK_BTF_NO_HINT) {
+		out->kind = HINT_NONE;
+		return;
+	}
+	slot = btf_id < dec->n_ids ? dec->layout_of_id[btf_id] : 0;
+	if (!slot) {
+		out->kind = HINT_UNKNOWN;
+		return;
+	}
+	out->kind = HINT_KNOWN;
+	out->layout = slot - 1U;
+	layout = &dec->layouts[out->layout];
+	if (layout->has_rx_ktime) {
+		out->has_rx_ktime = true;
+		out->rx_ktime = xsk_hint_field__u64(&layout->rx_ktime, pkt);
+	}
+	if (layout->has_rx_cpu) {
+		out->has_rx_cpu = true;
+		out->rx_cpu = xsk_hint_field__u32(&layout->rx_cpu, pkt);
+	}
+	if (layout->has_mark) {
+		out->has_mark = true;
+		out->mark = xsk_hint_field__u32(&layout->mark, pkt);
+	}
+}
+
+#endif

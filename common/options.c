@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "options.h"
+#include "parse_num.h"
+
+enum option_id {
+	OPT_DEV = 'd',
+	OPT_QUEUE = 'Q',
+	OPT_XDP_MODE = 'm',
+	OPT_BIND_MODE = 'b',
+	OPT_SPIN = 's',
+	OPT_FRAMES = 'f',
+	OPT_FRAME_SIZE = 'F',
+	OPT_LAYOUT = 'L',
+	OPT_FILTER_UDP = 'u',
+	OPT_FILTER_ETHERTYPE = 'e',
+	OPT_COUNT = 'n',
+	OPT_DURATION = 't',
+	OPT_INTERVAL = 'i',
+	OPT_PKT_INFO = 'p',
+	OPT_JSON = 'j',
+	OPT_VERBOSE = 'v',
+	OPT_QUIET = 'q',
+	OPT_HELP = 'h',
+	OPT_FORCE = 256, /* long only */
+};
+
+struct option_spec {
+	const char *name;
+	int id;             /* short letter, or > 255 for long-only options */
+	const char *arg;    /* argument name in --help, NULL for a flag */
+	const char *help;
+	const char *dflt;   /* default shown in --help, NULL when none */
+};
+
+static const struct option_spec option_table[] = {
+	{ "dev", OPT_DEV, "IFNAME", "interface to bind (required)", NULL },
+	{ "queue", OPT_QUEUE, "N",
+	  "bind only queue N", "every queue (ethtool channels)" },
+	{ "xdp-mode", OPT_XDP_MODE, "MODE",
+	  "native | generic | auto (native, else generic)", "auto" },
+	{ "bind-mode", OPT_BIND_MODE, "MODE",
+	  "copy | zero-copy | auto (zero-copy, else copy)", "auto" },
+	{ "spin", OPT_SPIN, NULL,
+	  "busy loop over all RX rings instead of poll()", "wakeup mode, poll()" },
+	{ "frames", OPT_FRAMES, "N",
+	  "UMEM frames per queue, power of two 64..1048576", "4096" },
+	{ "frame-size", OPT_FRAME_SIZE, "N", "UMEM frame size: 2048 or 4096", "4096" },
+	{ "layout", OPT_LAYOUT, "POLICY",
+	  "hints the XDP program writes: rx-time | mark | alternate | none", "rx-time" },
+	{ "filter-udp-port", OPT_FILTER_UDP, "P",
+	  "redirect only UDP to destination port P (1..65535)", "everything" },
+	{ "filter-ethertype", OPT_FILTER_ETHERTYPE, "T",
+	  "redirect only ethertype T (0x0600..0xffff); conflicts with -u", "everything" },
+	{ "count", OPT_COUNT, "N", "exit after N packets in total", "until a signal" },
+	{ "duration", OPT_DURATION, "S",
+	  "exit after S seconds (fractions allowed)", "until a signal" },
+	{ "interval", OPT_INTERVAL, "S",
+	  "per-queue summary every S seconds, 0 = off", "1" },
+	{ "pkt-info", OPT_PKT_INFO, NULL,
+	  "one line per packet: queue, btf_id, layout, fields, latency", NULL },
+	{ "json", OPT_JSON, NULL, "reports as JSON lines on stdout", "human table" },
+	{ "verbose", OPT_VERBOSE, NULL, "more logging, libbpf messages too", NULL },
+	{ "quiet", OPT_QUIET, NULL, "errors only", NULL },
+	{ "force", OPT_FORCE, NULL,
+	  "replace an XDP program already attached to IFNAME", "refuse" },
+	{ "help", OPT_HELP, NULL, "this text", NULL },
+};
+
+#define N_OPTIONS (sizeof(option_table) / sizeof(option_table[0]))
+
+struct name_value {
+	const char *name;
+	int value;
+};
+
+static const struct name_value xdp_mode_names[] = {
+	{ "auto", XDP_MODE_AUTO },
+	{ "native", XDP_MODE_NATIVE },
+	{ "generic", XDP_MODE_GENERIC },
+	{ NULL, 0 },
+};
+
+static const struct name_value bind_mode_names[] = {
+	{ "auto", BIND_MODE_AUTO },
+	{ "copy", BIND_MODE_COPY },
+	{ "zero-copy", BIND_MODE_ZEROCOPY },
+	{ "zerocopy", BIND_MODE_ZEROCOPY }, /* accepted, not advertised */
+	{ NULL, 0 },
+};
+
+static const struct name_value layout_names[] = {
+	{ "rx-time", HINT_POLICY_RX_TIME },
+	{ "mark", HINT_POLICY_MARK },
+	{ "alternate", HINT_POLICY_ALTERNATE },
+	{ "none", HINT_POLICY_NONE },
+	{ NULL, 0 },
+};
+
+static const char *name_of(const struct name_value *names, int value)
+{
+	for (; names->name; names++)
+		if (names->value == value)
+			return names->name;
+	return "?";
+}
+
+const char *xdp_mode_name(enum xdp_mode_choice mode)
+{
+	return name_of(xdp_mode_names, mode);
+}
+
+const char *bind_mode_name(enum bind_mode_choice mode)
+{
+	return name_of(bind_mode_names, mode);
+}
+
+const char *hint_policy_name(enum hint_policy policy)
+{
+	return name_of(layout_names, policy);
+}
+
+void rx_config_defaults(struct rx_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->xdp_mode = XDP_MODE_AUTO;
+	cfg->bind_mode = BIND_MODE_AUTO;
+	cfg->frames = RX_FRAMES_DEFAULT;
+	cfg->frame_size = RX_FRAME_SIZE_DEFAULT;
+	cfg->layout = HINT_POLICY_RX_TIME;
+	cfg->filter = FILTER_ALL;
+	cfg->interval_ns = RX_INTERVAL_DEFAULT_NS;
+	cfg->verbosity = LOG_INFO;
+}
+
+static const struct option_spec *spec_of(int id)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (option_table[i].id == id)
+			return &option_table[i];
+	return NULL;
+}
+
+/* "-f/--frames" or "--force": how a message names the option. */
+static void format_option_name(int id, char *buf, size_t len)
+{
+	const struct option_spec *spec = spec_of(id);
+
+	if (!spec)
+		snprintf(buf, len, "option");
+	else if (spec->id < 256)
+		snprintf(buf, len, "-%c/--%s", spec->id, spec->name);
+	else
+		snprintf(buf, len, "--%s", spec->name);
+}
+
+__attribute__((format(printf, 4, 5)))
+static int usage_error(char *err, size_t err_len, int id, const char *fmt, ...)
+{
+	char name[48], what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (id) {
+		format_option_name(id, name, sizeof(name));
+		snprintf(err, err_len, "%s: %s", name, what);
+	} else {
+		snprintf(err, err_len, "%s", what);
+	}
+	return -EINVAL;
+}
+
+static int parse_choice(const struct name_value *names, const char *arg,
+			int *out)
+{
+	for (; names->name; names++) {
+		if (!strcmp(names->name, arg)) {
+			*out = names->value;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* The accepted-range sentence for a numeric option's error message. */
+static int number_error(char *err, size_t err_len, int id, const char *arg,
+			int parse_err, const char *range)
+{
+	if (parse_err == -ERANGE)
+		return usage_error(err, err_len, id, "'%s' is out of range: accepts %s",
+				   arg, range);
+	return usage_error(err, err_len, id, "'%s' is not a number: accepts %s",
+			   arg, range);
+}
+
+static int apply_option(struct rx_config *cfg, int id, const char *arg,
+			char *err, size_t err_len)
+{
+	uint64_t num;
+	uint32_t num32;
+	int choice, ret;
+
+	switch (id) {
+	case OPT_DEV:
+		cfg->ifname = arg;
+		return 0;
+	case OPT_QUEUE:
+		ret = parse_u32(arg, 0, XDP_HINTS_MAX_QUEUES - 1, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "0..255");
+		cfg->single_queue = true;
+		cfg->queue_id = num32;
+		return 0;
+	case OPT_XDP_MODE:
+		if (parse_choice(xdp_mode_names, arg, &choice))
+			return usage_error(err, err_len, id,
+					   "unknown mode '%s': accepts native, generic, auto", arg);
+		cfg->xdp_mode = choice;
+		return 0;
+	case OPT_BIND_MODE:
+		if (parse_choice(bind_mode_names, arg, &choice))
+			return usage_error(err, err_len, id,
+					   "unknown mode '%s': accepts copy, zero-copy, auto", arg);
+		cfg->bind_mode = choice;
+		return 0;
+	case OPT_SPIN:
+		cfg->spin = true;
+		return 0;
+	case OPT_FRAMES:
+		ret = parse_u32(arg, RX_FRAMES_MIN, RX_FRAMES_MAX, &num32);
+		if (!ret && (num32 & (num32 - 1)))
+			ret = -ERANGE;
+		if (ret)
+			return number_error(err, err_len, id, arg, ret,
+					    "a power of two in 64..1048576");
+		cfg->frames = num32;
+		return 0;
+	case OPT_FRAME_SIZE:
+		ret = parse_u32(arg, 2048, 4096, &num32);
+		if (!ret && num32 != 2048 && num32 != 4096)
+			ret = -ERANGE;
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "2048 or 4096");
+		cfg->frame_size = num32;
+		return 0;
+	case OPT_LAYOUT:
+		if (parse_choice(layout_names, arg, &choice))
+			return usage_error(err, err_len, id,
+					   "unknown layout '%s': accepts rx-time, mark, alternate, none",
+					   arg);
+		cfg->layout = choice;
+		return 0;
+	case OPT_FILTER_UDP:
+		ret = parse_u32(arg, 1, 65535, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "1..65535");
+		cfg->filter = FILTER_UDP_DPORT;
+		cfg->filter_udp_dport = (uint16_t)num32;
+		return 0;
+	case OPT_FILTER_ETHERTYPE:
+		ret = parse_u32(arg, RX_ETHERTYPE_MIN, 0xffff, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "0x0600..0xffff");
+		cfg->filter = FILTER_ETHERTYPE;
+		cfg->filter_ethertype = (uint16_t)num32;
+		return 0;
+	case OPT_COUNT:
+		ret = parse_u64(arg, 1, UINT64_MAX, &num);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret,
+					    "1..18446744073709551615");
+		cfg->max_packets = num;
+		return 0;
+	case OPT_DURATION:
+		ret = parse_seconds_ns(arg, 1000000ULL, RX_SECONDS_MAX * 1000000000ULL, &num);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret,
+					    "seconds 0.001..31536000");
+		cfg->duration_ns = num;
+		return 0;
+	case OPT_INTERVAL:
+		ret = parse_seconds_ns(arg, 0, RX_SECONDS_MAX * 1000000000ULL, &num);
+		/* Below a millisecond the loop would only print. */
+		if (!ret && num && num < 1000000ULL)
+			ret = -ERANGE;
+		if (ret)
+			return number_error(err, err_len, id, arg, ret,
+					    "0 (off) or seconds 0.001..31536000");
+		cfg->interval_ns = num;
+		return 0;
+	case OPT_PKT_INFO:
+		cfg->pkt_info = true;
+		return 0;
+	case OPT_JSON:
+		cfg->json = true;
+		return 0;
+	case OPT_VERBOSE:
+		cfg->verbosity = LOG_DEBUG;
+		return 0;
+	case OPT_QUIET:
+		cfg->verbosity = LOG_QUIET;
+		return 0;
+	case OPT_FORCE:
+		cfg->force = true;
+		return 0;
+	default:
+		return usage_error(err, err_len, 0, "internal: unhandled option %d", id);
+	}
+}
+
+int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
+		     char *err, size_t err_len)
+{
+	struct option long_opts[N_OPTIONS + 1];
+	char short_opts[N_OPTIONS * 2 + 2];
+	bool seen_udp = false, seen_ethertype = false;
+	size_t n_short = 0;
+	int id, ret;
+
+	rx_config_defaults(cfg);
+	/* ':' first: a missing argument is reported as ':' rather than '?'. */
+	short_opts[n_short++] = ':';
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_spec *spec = &option_table[i];
+
+		long_opts[i] = (struct option){ spec->name,
+			spec->arg ? required_argument : no_argument, NULL, spec->id };
+		if (spec->id < 256) {
+			short_opts[n_short++] = (char)spec->id;
+			if (spec->arg)
+				short_opts[n_short++] = ':';
+		}
+	}
+	long_opts[N_OPTIONS] = (struct option){ 0 };
+	short_opts[n_short] = '\0';
+
+	/* optind = 0 makes glibc start over, so the parser can run twice
+	 * in one process (the unit tests do). opterr = 0: we do the talking. */
+	optind = 0;
+	opterr = 0;
+	while ((id = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		if (id == OPT_HELP)
+			return RX_OPTIONS_HELP;
+		if (id == ':') {
+			if (optopt)
+				return usage_error(err, err_len, optopt, "needs an argument");
+			return usage_error(err, err_len, 0, "%s: needs an argument",
+					   argv[optind - 1]);
+		}
+		if (id == '?') {
+			if (optopt)
+				return usage_error(err, err_len, 0, "unknown option -%c",
+						   optopt);
+			return usage_error(err, err_len, 0, "unknown option %s",
+					   argv[optind - 1]);
+		}
+		if (id == OPT_FILTER_UDP)
+			seen_udp = true;
+		if (id == OPT_FILTER_ETHERTYPE)
+			seen_ethertype = true;
+		ret = apply_option(cfg, id, optarg, err, err_len);
+		if (ret)
+			return ret;
+	}
+	if (optind < argc)
+		return usage_error(err, err_len, 0, "unexpected argument '%s'",
+				   argv[optind]);
+	if (seen_udp && seen_ethertype)
+		return usage_error(err, err_len, 0,
+				   "-u/--filter-udp-port and -e/--filter-ethertype conflict: pick one filter");
+	if (!cfg->ifname)
+		return usage_error(err, err_len, OPT_DEV, "is required");
+	return RX_OPTIONS_RUN;
+}
+
+void rx_options_usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"Usage: %s --dev IFNAME [options]\n"
+		"Receive on AF_XDP sockets bound to every RX queue of IFNAME; an XDP\n"
+		"program writes XDP-hints (BTF-described) in front of each packet and\n"
+		"this tool decodes them and reports XDP-to-userspace latency.\n\n"
+		"Options:\n", prog);
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_spec *spec = &option_table[i];
+		char left[48];
+
+		if (spec->id < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", spec->id, spec->name,
+				 spec->arg ? " " : "", spec->arg ? spec->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", spec->name,
+				 spec->arg ? " " : "", spec->arg ? spec->arg : "");
+		fprintf(out, "  %-28s %s", left, spec->help);
+		if (spec->dflt)
+			fprintf(out, " (default: %s)", spec->dflt);
+		fputc('\n', out);
+	}
+	fprintf(out,
+		"\nExit status: 0 normal stop (signal, --count, --duration), 1 runtime error,\n"
+		"2 usage error. Logging goes to stderr, reports to stdout.\n\n"
+		"Example:\n"
+		"  %s --dev eth0 --layout alternate --duration 10 --json\n", prog);
+}

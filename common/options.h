@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Command line of af_xdp_user. One table describes every option; both the
+ * getopt_long parsing and --help are generated from it, so the help text
+ * can never drift from what is accepted.
+ */
+#ifndef XDP_HINTS_OPTIONS_H
+#define XDP_HINTS_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "af_xdp_shared.h"
+#include "log.h"
+
+enum xdp_mode_choice {
+	XDP_MODE_AUTO = 0, /* native, else generic */
+	XDP_MODE_NATIVE,
+	XDP_MODE_GENERIC,
+};
+
+enum bind_mode_choice {
+	BIND_MODE_AUTO = 0, /* zero-copy, else copy */
+	BIND_MODE_COPY,
+	BIND_MODE_ZEROCOPY,
+};
+
+#define RX_FRAMES_MIN 64U
+#define RX_FRAMES_MAX 1048576U
+#define RX_FRAMES_DEFAULT 4096U
+#define RX_FRAME_SIZE_DEFAULT 4096U
+#define RX_ETHERTYPE_MIN 0x0600U /* below this the field is an 802.3 length */
+#define RX_INTERVAL_DEFAULT_NS 1000000000ULL
+#define RX_SECONDS_MAX 31536000ULL /* one year: anything longer is a typo */
+
+struct rx_config {
+	const char *ifname;   /* points into argv */
+	bool single_queue;    /* -Q given */
+	uint32_t queue_id;    /* valid if single_queue */
+	enum xdp_mode_choice xdp_mode;
+	enum bind_mode_choice bind_mode;
+	bool spin;
+	uint32_t frames;      /* per queue, power of two */
+	uint32_t frame_size;  /* 2048 or 4096 */
+	enum hint_policy layout;
+	enum redirect_filter filter;
+	uint16_t filter_udp_dport;
+	uint16_t filter_ethertype;
+	uint64_t max_packets;  /* 0: until a signal */
+	uint64_t duration_ns;  /* 0: until a signal */
+	uint64_t interval_ns;  /* 0: no interval reports */
+	bool pkt_info;
+	bool json;
+	bool force;
+	enum log_level verbosity;
+};
+
+enum rx_options_result {
+	RX_OPTIONS_RUN = 0,  /* config filled: go */
+	RX_OPTIONS_HELP = 1, /* --help asked: print usage, exit 0 */
+	/* negative: usage error, message in the caller's buffer, exit 2 */
+};
+
+void rx_config_defaults(struct rx_config *cfg);
+
+/*
+ * Parse argv into @cfg (which is first reset to the defaults). On a usage
+ * error returns -EINVAL and writes one line (no prefix, no newline) naming
+ * the option and what it accepts into @err. Prints nothing itself.
+ */
+int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
+		     char *err, size_t err_len);
+
+void rx_options_usage(FILE *out, const char *prog);
+
+const char *xdp_mode_name(enum xdp_mode_choice mode);
+const char *bind_mode_name(enum bind_mode_choice mode);
+const char *hint_policy_name(enum hint_policy policy);
+
+#endif

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Interface names may hold any byte but '/', ':' and white space. */
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void json_layouts(FILE *out, const struct hint_decoder *dec,
+			 const struct queue_rx_stats *s)
+{
+	fputs("\"layouts\":{", out);
+	for (size_t i = 0; i < dec->n_layouts; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, dec->layouts[i].name);
+		fprintf(out, ":%llu", (unsigned long long)s->layout_packets[i]);
+	}
+	fputc('}', out);
+}
+
+/* The fields a queue and the total share. */
+static void json_rx_counters(FILE *out, const struct hint_decoder *dec,
+			     const struct queue_rx_stats *s)
+{
+	fprintf(out, "\"packets\":%llu,\"no_hint\":%llu,\"unknown_btf_id\":%llu,",
+		(unsigned long long)s->packets, (unsigned long long)s->no_hint,
+		(unsigned long long)s->unknown_btf_id);
+	json_layouts(out, dec, s);
+	fprintf(out, ",\"latency_ns\":{\"count\":%llu,\"min\":%llu,\"avg\":%llu,\"max\":%llu}",
+		(unsigned long long)s->latency.count, (unsigned long long)s->latency.min,
+		(unsigned long long)latency_acc_avg(&s->latency),
+		(unsigned long long)s->latency.max);
+	fprintf(out, ",\"same_core\":%llu,\"remote_core\":%llu,\"mark_mismatch\":%llu",
+		(unsigned long long)s->same_core, (unsigned long long)s->remote_core,
+		(unsigned long long)s->mark_mismatch);
+}
+
+static void json_queue(FILE *out, const struct hint_decoder *dec,
+		       const struct queue_rx_stats *s)
+{
+	fprintf(out, "{\"queue\":%u,", s->queue_id);
+	json_rx_counters(out, dec, s);
+	fprintf(out, ",\"xdp\":{\"seen\":%llu,\"stamped\":%llu,\"meta_failed\":%llu,"
+		"\"redirected\":%llu,\"redirect_failed\":%llu,\"passed\":%llu}",
+		(unsigned long long)s->xdp.seen, (unsigned long long)s->xdp.stamped,
+		(unsigned long long)s->xdp.meta_failed,
+		(unsigned long long)s->xdp.redirected,
+		(unsigned long long)s->xdp.redirect_failed,
+		(unsigned long long)s->xdp.passed);
+	fprintf(out, ",\"xsk\":{\"rx_dropped\":%llu,\"rx_ring_full\":%llu,"
+		"\"rx_fill_ring_empty_descs\":%llu,\"rx_invalid_descs\":%llu}}",
+		(unsigned long long)s->xsk.rx_dropped,
+		(unsigned long long)s->xsk.rx_ring_full,
+		(unsigned long long)s->xsk.rx_fill_ring_empty_descs,
+		(unsigned long long)s->xsk.rx_invalid_descs);
+}
+
+static void print_json(FILE *out, enum report_kind kind, const struct report_run *run,
+		       const struct hint_decoder *dec, const struct queue_rx_stats *queues,
+		       size_t n_queues, const struct queue_rx_stats *total)
+{
+	fprintf(out, "{\"type\":\"%s\",\"dev\":", kind == REPORT_FINAL ? "final" : "interval");
+	json_string(out, run->dev);
+	fprintf(out, ",\"ifindex\":%d,\"xdp_mode\":\"%s\",\"bind_mode\":\"%s\","
+		"\"rx_mode\":\"%s\",\"duration_s\":%.3f,\"queues\":[",
+		run->ifindex, run->xdp_mode, run->bind_mode, run->rx_mode,
+		run->duration_s);
+	for (size_t i = 0; i < n_queues; i++) {
+		if (i)
+			fputc(',', out);
+		json_queue(out, dec, &queues[i]);
+	}
+	fputs("],\"total\":{", out);
+	json_rx_counters(out, dec, total);
+	fputs("}}\n", out);
+}
+
+/* Column headers drop the common prefix: "rx_time", not "xdp_hints_rx_time". */
+static const char *short_layout_name(const char *name)
+{
+	static const char prefix[] = "xdp_hints_";
+
+	if (!strncmp(name, prefix, sizeof(prefix) - 1) && name[sizeof(prefix) - 1])
+		return name + sizeof(prefix) - 1;
+	return name;
+}
+
+static void table_row(FILE *out, const char *label, const struct hint_decoder *dec,
+		      const struct queue_rx_stats *s, bool with_kernel)
+{
+	fprintf(out, "%-6s %10llu %8llu %8llu", label, (unsigned long long)s->packets,
+		(unsigned long long)s->no_hint, (unsigned long long)s->unknown_btf_id);
+	for (size_t i = 0; i < dec->n_layouts; i++)
+		fprintf(out, " %10llu", (unsigned long long)s->layout_packets[i]);
+	fprintf(out, " %10llu %10llu %10llu %8llu %8llu",
+		(unsigned long long)s->latency.min,
+		(unsigned long long)latency_acc_avg(&s->latency),
+		(unsigned long long)s->latency.max,
+		(unsigned long long)s->same_core, (unsigned long long)s->remote_core);
+	if (with_kernel)
+		fprintf(out, " %10llu %10llu %8llu %8llu %8llu",
+			(unsigned long long)s->xdp.seen,
+			(unsigned long long)s->xdp.redirected,
+			(unsigned long long)s->xdp.passed,
+			(unsigned long long)s->xsk.rx_dropped,
+			(unsigned long long)s->xsk.rx_fill_ring_empty_descs);
+	fputc('\n', out);
+}
+
+static void print_table(FILE *out, enum report_kind kind, const struct report_run *run,
+			const struct hint_decoder *dec, const struct queue_rx_stats *queues,
+			size_t n_queues, const struct queue_rx_stats *total)
+{
+	fprintf(out, "%s: dev %s (ifindex %d), xdp %s, bind %s, rx %s, %.3f s\n",
+		kind == REPORT_FINAL ? "final" : "interval", run->dev, run->ifindex,
+		run->xdp_mode, run->bind_mode, run->rx_mode, run->duration_s);
+	fprintf(out, "%-6s %10s %8s %8s", "queue", "packets", "no_hint", "unknown");
+	for (size_t i = 0; i < dec->n_layouts; i++)
+		fprintf(out, " %10.10s", short_layout_name(dec->layouts[i].name));
+	fprintf(out, " %10s %10s %10s %8s %8s %10s %10s %8s %8s %8s\n",
+		"lat_min_ns", "lat_avg_ns", "lat_max_ns", "same_cpu", "remote",
+		"xdp_seen", "redirected", "passed", "xsk_drop", "fill_emp");
+	for (size_t i = 0; i < n_queues; i++) {
+		char label[16];
+
+		snprintf(label, sizeof(label), "%u", queues[i].queue_id);
+		table_row(out, label, dec, &queues[i], true);
+	}
+	table_row(out, "total", dec, total, true);
+	if (total->mark_mismatch)
+		fprintf(out, "warning: %llu mark hints named another queue than the one they arrived on\n",
+			(unsigned long long)total->mark_mismatch);
+}
+
+int report_print(FILE *out, bool json, enum report_kind kind,
+		 const struct report_run *run, const struct hint_decoder *dec,
+		 const struct queue_rx_stats *queues, size_t n_queues)
+{
+	struct queue_rx_stats total;
+	int err = queue_rx_stats_init(&total, 0, dec->n_layouts);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < n_queues; i++)
+		queue_rx_stats_add(&total, &queues[i]);
+	if (json)
+		print_json(out, kind, run, dec, queues, n_queues, &total);
+	else
+		print_table(out, kind, run, dec, queues, n_queues, &total);
+	fflush(out);
+	queue_rx_stats_free(&total);
+	return 0;
+}
+
+void report_packet(FILE *out, bool json, __u32 queue_id,
+		   const struct hint_decoder *dec, const struct decoded_hint *h,
+		   const void *pkt, __u32 len, __u64 latency_ns)
+{
+	char fields[512];
+	const struct hint_layout *layout = h->kind == HINT_KNOWN ?
+					   &dec->layouts[h->layout] : NULL;
+	const char *layout_name = layout ? layout->name :
+				  h->kind == HINT_NONE ? "none" : "unknown";
+
+	fields[0] = '\0';
+	if (layout)
+		/* -ENOSPC still leaves a terminated, truncated dump. */
+		xsk_btf__dump_hint(layout->info, pkt,
+				   json ? XSK_HINT_DUMP_JSON : XSK_HINT_DUMP_TEXT,
+				   fields, sizeof(fields));
+	if (json) {
+		fprintf(out, "{\"type\":\"packet\",\"queue\":%u,\"len\":%u,\"btf_id\":%u,"
+			"\"layout\":\"%s\"", queue_id, len, h->btf_id, layout_name);
+		if (fields[0])
+			fprintf(out, ",\"hint\":%s", fields);
+		if (h->has_rx_ktime)
+			fprintf(out, ",\"latency_ns\":%llu", (unsigned long long)latency_ns);
+		fputs("}\n", out);
+		return;
+	}
+	fprintf(out, "queue %u len %u btf_id %u layout %s", queue_id, len, h->btf_id,
+		layout_name);
+	if (fields[0])
+		fprintf(out, " %s", fields);
+	if (h->has_rx_ktime)
+		fprintf(out, " latency %llu ns", (unsigned long long)latency_ns);
+	fputc('\n', out);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The receiver's output on stdout: the per-queue table or JSON lines, and
+ * the optional line per packet. Formats are fixed by the CLI contract. */
+#ifndef XDP_HINTS_REPORT_H
+#define XDP_HINTS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "hint_decoder.h"
+#include "rx_stats.h"
+
+struct report_run {
+	const char *dev;
+	int ifindex;
+	const char *xdp_mode;   /* "native" | "generic" */
+	const char *bind_mode;  /* "copy" | "zero-copy" */
+	const char *rx_mode;    /* "wakeup" | "spin" */
+	double duration_s;
+};
+
+enum report_kind {
+	REPORT_INTERVAL,
+	REPORT_FINAL,
+};
+
+/* Returns 0 or -ENOMEM (the total needs a layout array). */
+int report_print(FILE *out, bool json, enum report_kind kind,
+		 const struct report_run *run, const struct hint_decoder *dec,
+		 const struct queue_rx_stats *queues, size_t n_queues);
+
+/* One packet (--pkt-info). @latency_ns is valid when h->has_rx_ktime. */
+void report_packet(FILE *out, bool json, __u32 queue_id,
+		   const struct hint_decoder *dec, const struct decoded_hint *h,
+		   const void *pkt, __u32 len, __u64 latency_ns);
+
+#endif

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "rx_stats.h"
+
+int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layouts)
+{
+	memset(s, 0, sizeof(*s));
+	s->queue_id = queue_id;
+	s->n_layouts = n_layouts;
+	if (!n_layouts)
+		return 0;
+	s->layout_packets = calloc(n_layouts, sizeof(*s->layout_packets));
+	return s->layout_packets ? 0 : -ENOMEM;
+}
+
+void queue_rx_stats_free(struct queue_rx_stats *s)
+{
+	free(s->layout_packets);
+	s->layout_packets = NULL;
+}
+
+void latency_acc_merge(struct latency_acc *dst, const struct latency_acc *src)
+{
+	if (!src->count)
+		return;
+	if (!dst->count || src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	dst->sum += src->sum;
+	dst->count += src->count;
+}
+
+void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats *src)
+{
+	dst->packets += src->packets;
+	dst->no_hint += src->no_hint;
+	dst->unknown_btf_id += src->unknown_btf_id;
+	dst->same_core += src->same_core;
+	dst->remote_core += src->remote_core;
+	dst->mark_mismatch += src->mark_mismatch;
+	dst->clock_backwards += src->clock_backwards;
+	for (size_t i = 0; i < dst->n_layouts && i < src->n_layouts; i++)
+		dst->layout_packets[i] += src->layout_packets[i];
+	latency_acc_merge(&dst->latency, &src->latency);
+
+	dst->xdp.seen += src->xdp.seen;
+	dst->xdp.stamped += src->xdp.stamped;
+	dst->xdp.meta_failed += src->xdp.meta_failed;
+	dst->xdp.redirected += src->xdp.redirected;
+	dst->xdp.redirect_failed += src->xdp.redirect_failed;
+	dst->xdp.passed += src->xdp.passed;
+	dst->xsk.rx_dropped += src->xsk.rx_dropped;
+	dst->xsk.rx_ring_full += src->xsk.rx_ring_full;
+	dst->xsk.rx_fill_ring_empty_descs += src->xsk.rx_fill_ring_empty_descs;
+	dst->xsk.rx_invalid_descs += src->xsk.rx_invalid_descs;
+}
+
+int xdp_counters_read(int map_fd, __u32 queue_id, struct queue_counters *scratch,
+		      int n_cpus, struct queue_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* Per-CPU values come as an array, one struct per possible CPU
+	 * (each rounded up to 8 bytes, which this struct already is). */
+	if (bpf_map_lookup_elem(map_fd, &queue_id, scratch))
+		return -errno;
+	for (int cpu = 0; cpu < n_cpus; cpu++) {
+		out->seen += scratch[cpu].seen;
+		out->stamped += scratch[cpu].stamped;
+		out->meta_failed += scratch[cpu].meta_failed;
+		out->redirected += scratch[cpu].redirected;
+		out->redirect_failed += scratch[cpu].redirect_failed;
+		out->passed += scratch[cpu].passed;
+	}
+	return 0;
+}

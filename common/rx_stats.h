@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What the receiver counts per queue, and the XDP program's and the
+ * kernel socket's counters gathered for the reports.
+ */
+#ifndef XDP_HINTS_RX_STATS_H
+#define XDP_HINTS_RX_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/if_xdp.h>
+#include <linux/types.h>
+
+#include "af_xdp_shared.h"
+#include "hint_decoder.h"
+
+/* min/avg/max of latencies in ns. */
+struct latency_acc {
+	__u64 count;
+	__u64 sum;
+	__u64 min;
+	__u64 max;
+};
+
+struct queue_rx_stats {
+	__u32 queue_id;
+	__u64 packets;         /* every frame received on the socket */
+	__u64 no_hint;         /* btf_id slot was XSK_BTF_NO_HINT */
+	__u64 unknown_btf_id;  /* btf_id not a hint of our object */
+	__u64 same_core;       /* hint's xdp_rx_cpu == our CPU */
+	__u64 remote_core;
+	__u64 mark_mismatch;   /* a mark hint naming another queue */
+	__u64 clock_backwards; /* rx_ktime in our future: not timed */
+	__u64 *layout_packets; /* per decoder layout */
+	size_t n_layouts;
+	struct latency_acc latency;
+	/* Filled in just before a report, not on the packet path. */
+	struct queue_counters xdp;
+	struct xdp_statistics xsk;
+};
+
+int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layouts);
+void queue_rx_stats_free(struct queue_rx_stats *s);
+
+/* Sum @src's receiver counters into @dst (same n_layouts); for totals. */
+void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats *src);
+
+static inline void latency_acc_record(struct latency_acc *acc, __u64 ns)
+{
+	if (!acc->count || ns < acc->min)
+		acc->min = ns;
+	if (ns > acc->max)
+		acc->max = ns;
+	acc->sum += ns;
+	acc->count++;
+}
+
+static inline __u64 latency_acc_avg(const struct latency_acc *acc)
+{
+	return acc->count ? acc->sum / acc->count : 0;
+}
+
+void latency_acc_merge(struct latency_acc *dst, const struct latency_acc *src);
+
+/*
+ * Count one packet. @now_ns: CLOCK_MONOTONIC, the clock bpf_ktime_get_ns()
+ * reads; @cpu: sched_getcpu() of the receiving thread.
+ */
+static inline void queue_rx_stats_account(struct queue_rx_stats *s,
+					  const struct decoded_hint *h,
+					  __u64 now_ns, int cpu)
+{
+	s->packets++;
+	if (h->kind == HINT_NONE) {
+		s->no_hint++;
+		return;
+	}
+	if (h->kind == HINT_UNKNOWN) {
+		s->unknown_btf_id++;
+		return;
+	}
+	s->layout_packets[h->layout]++;
+	if (h->has_rx_ktime) {
+		if (now_ns >= h->rx_ktime)
+			latency_acc_record(&s->latency, now_ns - h->rx_ktime);
+		else
+			s->clock_backwards++;
+	}
+	if (h->has_rx_cpu) {
+		if ((int)h->rx_cpu == cpu)
+			s->same_core++;
+		else
+			s->remote_core++;
+	}
+	if (h->has_mark && h->mark != s->queue_id)
+		s->mark_mismatch++;
+}
+
+/*
+ * Sum the per-CPU queue_stats entry @queue_id of @map_fd (a PERCPU_ARRAY
+ * of struct queue_counters). @scratch holds @n_cpus values.
+ */
+int xdp_counters_read(int map_fd, __u32 queue_id, struct queue_counters *scratch,
+		      int n_cpus, struct queue_counters *out);
+
+#endif

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+
+#include "lib_xsk_extend.h"
+#include "xsk_queue.h"
+
+/* The RX ring need not hold every frame: past this, memory is wasted on
+ * descriptors userspace would have to be asleep for a long time to fill. */
+#define RX_RING_MAX 8192U
+/* Nothing is sent, but libxdp wants a completion ring. */
+#define COMP_RING_SIZE 64U
+
+static int umem_map(struct xsk_queue *q, const struct xsk_queue_params *p)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (p->populate ? MAP_POPULATE : 0);
+	void *area;
+
+	/* A fresh anonymous mapping is zeroed: every btf_id slot starts as
+	 * XSK_BTF_NO_HINT, as lib_xsk_extend's stale-headroom contract needs. */
+	q->umem_size = (size_t)p->frames * p->frame_size;
+	area = mmap(NULL, q->umem_size, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (area == MAP_FAILED)
+		return -errno;
+	q->umem_area = area;
+	return 0;
+}
+
+static int umem_create(struct xsk_queue *q, const struct xsk_queue_params *p)
+{
+	struct xsk_umem_config cfg = {
+		.fill_size = p->frames, /* room to lend the kernel every frame */
+		.comp_size = COMP_RING_SIZE,
+		.frame_size = p->frame_size,
+		.frame_headroom = XSK_UMEM__DEFAULT_FRAME_HEADROOM,
+		.flags = 0,
+	};
+
+	return xsk_umem__create(&q->umem, q->umem_area, q->umem_size,
+				&q->fill, &q->comp, &cfg);
+}
+
+static int socket_create(struct xsk_queue *q, const struct xsk_queue_params *p,
+			 __u16 copy_flag)
+{
+	struct xsk_socket_config cfg = {
+		.rx_size = p->frames < RX_RING_MAX ? p->frames : RX_RING_MAX,
+		.tx_size = 0,
+		/* Our own XDP program is attached through a bpf_link; libxdp
+		 * must not load its default one. */
+		.libbpf_flags = XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = 0,
+		.bind_flags = copy_flag | XDP_USE_NEED_WAKEUP,
+	};
+
+	return xsk_socket__create(&q->xsk, p->ifname, p->queue_id, q->umem,
+				  &q->rx, NULL, &cfg);
+}
+
+static int fill_all_frames(struct xsk_queue *q, __u32 frames)
+{
+	__u32 idx = 0;
+
+	if (xsk_ring_prod__reserve(&q->fill, frames, &idx) != frames)
+		return -ENOSPC;
+	for (__u32 i = 0; i < frames; i++)
+		*xsk_ring_prod__fill_addr(&q->fill, idx + i) =
+			(__u64)i * q->frame_size;
+	xsk_ring_prod__submit(&q->fill, frames);
+	return 0;
+}
+
+/*
+ * A failed bind leaves the UMEM's rings registered on its fd, so a second
+ * attempt on the same UMEM would hit EBUSY: start from a fresh UMEM
+ * (the mapping itself is still zeroed, nothing was received).
+ */
+static int bind_with_fallback(struct xsk_queue *q, const struct xsk_queue_params *p,
+			      enum xsk_queue_stage *stage)
+{
+	int err;
+
+	*stage = XSK_STAGE_UMEM_CREATE;
+	err = umem_create(q, p);
+	if (err)
+		return err;
+	*stage = XSK_STAGE_SOCKET;
+	if (p->bind_mode == BIND_MODE_COPY)
+		return socket_create(q, p, XDP_COPY);
+	err = socket_create(q, p, XDP_ZEROCOPY);
+	if (!err) {
+		q->zero_copy = true;
+		return 0;
+	}
+	if (p->bind_mode == BIND_MODE_ZEROCOPY)
+		return err;
+	q->zc_err = err;
+	q->xsk = NULL;
+	xsk_umem__delete(q->umem);
+	q->umem = NULL;
+	*stage = XSK_STAGE_UMEM_CREATE;
+	err = umem_create(q, p);
+	if (err)
+		return err;
+	*stage = XSK_STAGE_SOCKET;
+	return socket_create(q, p, XDP_COPY);
+}
+
+int xsk_queue_open(struct xsk_queue *q, const struct xsk_queue_params *p,
+		   enum xsk_queue_stage *stage)
+{
+	int err;
+
+	memset(q, 0, sizeof(*q));
+	q->queue_id = p->queue_id;
+	q->frame_size = p->frame_size;
+	q->frame_mask = ~((__u64)p->frame_size - 1);
+
+	*stage = XSK_STAGE_UMEM_MMAP;
+	err = umem_map(q, p);
+	if (err)
+		goto fail;
+	err = bind_with_fallback(q, p, stage);
+	if (err)
+		goto fail;
+	*stage = XSK_STAGE_FILL;
+	err = fill_all_frames(q, p->frames);
+	if (err)
+		goto fail;
+	*stage = XSK_STAGE_NONE;
+	return 0;
+fail:
+	xsk_queue_close(q);
+	return err;
+}
+
+int xsk_queue_register(struct xsk_queue *q, int xsks_map_fd)
+{
+	int fd = xsk_socket__fd(q->xsk);
+	__u32 key = q->queue_id;
+
+	return bpf_map_update_elem(xsks_map_fd, &key, &fd, BPF_ANY) ? -errno : 0;
+}
+
+int xsk_queue_fd(const struct xsk_queue *q)
+{
+	return xsk_socket__fd(q->xsk);
+}
+
+int xsk_queue_kick(struct xsk_queue *q)
+{
+	if (!xsk_ring_prod__needs_wakeup(&q->fill))
+		return 0;
+	if (recvfrom(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL) >= 0)
+		return 0;
+	/* EAGAIN/EBUSY/EINTR: the kernel got the hint anyway. */
+	if (errno == EAGAIN || errno == EBUSY || errno == EINTR)
+		return 0;
+	return -errno;
+}
+
+unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
+			       xsk_frame_fn fn, void *ctx, bool kick_fill)
+{
+	__u32 rx_idx = 0, fill_idx = 0;
+	unsigned int n;
+
+	n = xsk_ring_cons__peek(&q->rx, budget, &rx_idx);
+	if (!n) {
+		if (kick_fill)
+			xsk_queue_kick(q);
+		return 0;
+	}
+	/*
+	 * Every frame is either in the fill ring, with the kernel, in the RX
+	 * ring or in our hands, and the fill ring can hold all of them: the n
+	 * frames just taken off the RX ring always have room. The loop only
+	 * waits for the cached consumer index to catch up.
+	 */
+	while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
+		;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
+		void *pkt = xsk_umem__get_data(q->umem_area, desc->addr);
+
+		fn(ctx, q, pkt, desc->len);
+		/* The next packet in this frame may carry no hint: it must not
+		 * find this one's btf_id in front of it. */
+		xsk_umem__clear_btf_id(pkt);
+		/* Aligned mode: any address inside the frame names the frame. */
+		*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) =
+			desc->addr & q->frame_mask;
+	}
+	xsk_ring_prod__submit(&q->fill, n);
+	xsk_ring_cons__release(&q->rx, n);
+	if (kick_fill)
+		xsk_queue_kick(q);
+	return n;
+}
+
+int xsk_queue_stats(const struct xsk_queue *q, struct xdp_statistics *stats)
+{
+	socklen_t len = sizeof(*stats);
+
+	memset(stats, 0, sizeof(*stats));
+	if (!q->xsk)
+		return -EBADF;
+	if (getsockopt(xsk_socket__fd(q->xsk), SOL_XDP, XDP_STATISTICS, stats, &len))
+		return -errno;
+	return 0;
+}
+
+void xsk_queue_close(struct xsk_queue *q)
+{
+	/* Socket before UMEM: the UMEM is busy while a socket uses it. */
+	if (q->xsk)
+		xsk_socket__delete(q->xsk);
+	q->xsk = NULL;
+	if (q->umem)
+		xsk_umem__delete(q->umem);
+	q->umem = NULL;
+	if (q->umem_area)
+		munmap(q->umem_area, q->umem_size);
+	q->umem_area = NULL;
+}
