@@ -167,8 +167,12 @@ static int check_interface(struct receiver *rx)
 	return 0;
 }
 
-/* Refuse to take over an interface that already runs an XDP program. */
-static int check_existing_program(struct receiver *rx)
+/*
+ * Refuse to take over an interface that already runs an XDP program, or,
+ * with --force and @detach, remove it. Checked before any set-up work so
+ * the refusal is quick, and again just before attaching.
+ */
+static int handle_existing_program(struct receiver *rx, bool detach)
 {
 	const char *dev = rx->cfg.ifname;
 	struct xdp_existing existing = { 0 };
@@ -186,6 +190,8 @@ static int check_existing_program(struct receiver *rx)
 		       dev, existing.prog_id, existing.mode, dev);
 		return -EEXIST;
 	}
+	if (!detach)
+		return 0;
 	err = xdp_detach_existing(rx->ifindex, &existing);
 	if (err == -EBUSY || err == -EINVAL) {
 		pr_err("%s: XDP program id %u is held by another process's bpf_link: stop that process (--force only replaces netlink attachments)\n",
@@ -406,7 +412,7 @@ static int attach_program(struct receiver *rx)
 	const char *dev = rx->cfg.ifname;
 	int err;
 
-	err = check_existing_program(rx);
+	err = handle_existing_program(rx, true);
 	if (err)
 		return err;
 	err = xdp_attach(rx->skel->progs.xdp_hints_redirect, rx->ifindex,
@@ -666,6 +672,8 @@ int main(int argc, char **argv)
 	}
 
 	if (check_interface(&rx))
+		goto cleanup;
+	if (handle_existing_program(&rx, false))
 		goto cleanup;
 	if (load_program(&rx))
 		goto cleanup;

@@ -192,6 +192,9 @@ static int parse_choice(const struct name_value *names, const char *arg,
 static int number_error(char *err, size_t err_len, int id, const char *arg,
 			int parse_err, const char *range)
 {
+	if (arg[0] == '-')
+		return usage_error(err, err_len, id, "'%s' is negative: accepts %s",
+				   arg, range);
 	if (parse_err == -ERANGE)
 		return usage_error(err, err_len, id, "'%s' is out of range: accepts %s",
 				   arg, range);

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* af_xdp_user's option parsing: defaults, every value kind at its limits,
+ * and each kind of usage error, which must name the option at fault. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+
+#define MAX_ARGS 40
+
+static struct rx_config cfg;
+static char err[256];
+
+/* Parse a NULL-terminated argument list (program name added). */
+static int parse_list(const char *first, va_list ap)
+{
+	static char storage[MAX_ARGS][64];
+	char *argv[MAX_ARGS + 1];
+	const char *arg = first;
+	int argc = 0;
+
+	snprintf(storage[argc], sizeof(storage[argc]), "af_xdp_user");
+	argv[argc] = storage[argc];
+	argc++;
+	for (; arg && argc < MAX_ARGS; arg = va_arg(ap, const char *), argc++) {
+		snprintf(storage[argc], sizeof(storage[argc]), "%s", arg);
+		argv[argc] = storage[argc];
+	}
+	if (arg)
+		fail_msg("more than %d arguments: raise MAX_ARGS", MAX_ARGS - 1);
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return rx_options_parse(argc, argv, &cfg, err, sizeof(err));
+}
+
+static int parse(const char *first, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, first);
+	ret = parse_list(first, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* A usage error whose message mentions @needle (the option, the range). */
+static void expect_usage_error(int ret, const char *needle)
+{
+	assert_int_equal(ret, -EINVAL);
+	if (!strstr(err, needle))
+		fail_msg("message '%s' does not mention '%s'", err, needle);
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--dev", "eth0", NULL), RX_OPTIONS_RUN);
+	assert_string_equal(cfg.ifname, "eth0");
+	assert_false(cfg.single_queue);
+	assert_int_equal(cfg.xdp_mode, XDP_MODE_AUTO);
+	assert_int_equal(cfg.bind_mode, BIND_MODE_AUTO);
+	assert_false(cfg.spin);
+	assert_int_equal(cfg.frames, 4096);
+	assert_int_equal(cfg.frame_size, 4096);
+	assert_int_equal(cfg.layout, HINT_POLICY_RX_TIME);
+	assert_int_equal(cfg.filter, FILTER_ALL);
+	assert_int_equal(cfg.max_packets, 0);
+	assert_int_equal(cfg.duration_ns, 0);
+	assert_int_equal(cfg.interval_ns, 1000000000ULL);
+	assert_false(cfg.pkt_info);
+	assert_false(cfg.json);
+	assert_false(cfg.force);
+	assert_int_equal(cfg.verbosity, LOG_INFO);
+}
+
+static void test_every_option_long_form(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--dev", "veth0", "--queue", "3", "--xdp-mode", "generic",
+			       "--bind-mode", "zero-copy", "--spin", "--frames", "1048576",
+			       "--frame-size", "2048", "--layout", "alternate",
+			       "--filter-udp-port", "65535", "--count", "10",
+			       "--duration", "1.5", "--interval", "0.25", "--pkt-info",
+			       NULL), RX_OPTIONS_RUN);
+	assert_true(cfg.single_queue);
+	assert_int_equal(cfg.queue_id, 3);
+	assert_int_equal(cfg.xdp_mode, XDP_MODE_GENERIC);
+	assert_int_equal(cfg.bind_mode, BIND_MODE_ZEROCOPY);
+	assert_true(cfg.spin);
+	assert_int_equal(cfg.frames, 1048576);
+	assert_int_equal(cfg.frame_size, 2048);
+	assert_int_equal(cfg.layout, HINT_POLICY_ALTERNATE);
+	assert_int_equal(cfg.filter, FILTER_UDP_DPORT);
+	assert_int_equal(cfg.filter_udp_dport, 65535);
+	assert_int_equal(cfg.max_packets, 10);
+	assert_int_equal(cfg.duration_ns, 1500000000ULL);
+	assert_int_equal(cfg.interval_ns, 250000000ULL);
+	assert_true(cfg.pkt_info);
+}
+
+static void test_short_forms_and_flags(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-d", "x", "-Q", "0", "-m", "native", "-b", "copy",
+			       "-f", "64", "-L", "none", "-e", "0x891d", "-n", "1",
+			       "-t", "0.001", "-i", "0", "-p", "-j", "-v", "--force",
+			       NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.queue_id, 0);
+	assert_true(cfg.single_queue);
+	assert_int_equal(cfg.xdp_mode, XDP_MODE_NATIVE);
+	assert_int_equal(cfg.bind_mode, BIND_MODE_COPY);
+	assert_int_equal(cfg.frames, 64);
+	assert_int_equal(cfg.layout, HINT_POLICY_NONE);
+	assert_int_equal(cfg.filter, FILTER_ETHERTYPE);
+	assert_int_equal(cfg.filter_ethertype, 0x891d);
+	assert_int_equal(cfg.max_packets, 1);
+	assert_int_equal(cfg.duration_ns, 1000000ULL);
+	assert_int_equal(cfg.interval_ns, 0);
+	assert_true(cfg.json);
+	assert_true(cfg.force);
+	assert_int_equal(cfg.verbosity, LOG_DEBUG);
+
+	assert_int_equal(parse("-d", "x", "-q", "-L", "mark", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.verbosity, LOG_QUIET);
+	assert_int_equal(cfg.layout, HINT_POLICY_MARK);
+}
+
+static void test_help(void **state)
+{
+	(void)state;
+	/* --help wins even without --dev. */
+	assert_int_equal(parse("--help", NULL), RX_OPTIONS_HELP);
+	assert_int_equal(parse("-d", "x", "-h", NULL), RX_OPTIONS_HELP);
+}
+
+static void test_help_text_lists_every_option_with_defaults(void **state)
+{
+	char buf[8192] = { 0 };
+	FILE *out = fmemopen(buf, sizeof(buf) - 1, "w");
+	const char *expected[] = {
+		"--dev IFNAME", "--queue N", "--xdp-mode MODE", "--bind-mode MODE",
+		"--spin", "--frames N", "--frame-size N", "--layout POLICY",
+		"--filter-udp-port P", "--filter-ethertype T", "--count N",
+		"--duration S", "--interval S", "--pkt-info", "--json", "--verbose",
+		"--quiet", "--force", "--help", "(default: 4096)", "(default: rx-time)",
+		"(default: auto)", "Example:",
+	};
+
+	(void)state;
+	assert_non_null(out);
+	rx_options_usage(out, "af_xdp_user");
+	fclose(out);
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
+		if (!strstr(buf, expected[i]))
+			fail_msg("--help lacks '%s'", expected[i]);
+}
+
+static void test_missing_dev(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-j", NULL), "--dev");
+	expect_usage_error(parse("-d", NULL), "--dev");
+}
+
+static void test_frames_range_and_power_of_two(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-f", "32", NULL), "--frames");
+	expect_usage_error(parse("-d", "x", "-f", "2097152", NULL), "64..1048576");
+	expect_usage_error(parse("-d", "x", "-f", "100", NULL), "power of two");
+	expect_usage_error(parse("-d", "x", "-f", "0", NULL), "--frames");
+	assert_int_equal(parse("-d", "x", "-f", "0x100", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frames, 256);
+}
+
+static void test_frame_size_only_two_values(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-F", "3072", NULL), "2048 or 4096");
+	expect_usage_error(parse("-d", "x", "-F", "1024", NULL), "--frame-size");
+	expect_usage_error(parse("-d", "x", "-F", "8192", NULL), "--frame-size");
+}
+
+static void test_negative_values(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-n", "-1", NULL), "negative");
+	expect_usage_error(parse("-d", "x", "-Q", "-1", NULL), "--queue");
+	expect_usage_error(parse("-d", "x", "-t", "-2", NULL), "--duration");
+	expect_usage_error(parse("-d", "x", "-i", "-0.5", NULL), "--interval");
+}
+
+static void test_non_numeric_values(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-n", "ten", NULL), "not a number");
+	expect_usage_error(parse("-d", "x", "-u", "53x", NULL), "--filter-udp-port");
+	expect_usage_error(parse("-d", "x", "-t", "1.5s", NULL), "--duration");
+	expect_usage_error(parse("-d", "x", "-f", "", NULL), "--frames");
+	expect_usage_error(parse("-d", "x", "-i", ".5", NULL), "--interval");
+	expect_usage_error(parse("-d", "x", "-Q", " 1", NULL), "--queue");
+}
+
+static void test_overflow(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-n", "18446744073709551616", NULL),
+			   "out of range");
+	assert_int_equal(parse("-d", "x", "-n", "18446744073709551615", NULL),
+			 RX_OPTIONS_RUN);
+	assert_int_equal(cfg.max_packets, UINT64_MAX);
+	expect_usage_error(parse("-d", "x", "-u", "65536", NULL), "1..65535");
+	expect_usage_error(parse("-d", "x", "-Q", "256", NULL), "0..255");
+	expect_usage_error(parse("-d", "x", "-t", "99999999999999999999", NULL),
+			   "--duration");
+	expect_usage_error(parse("-d", "x", "-e", "0x10000", NULL), "0x0600..0xffff");
+}
+
+static void test_ranges_at_the_edges(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-u", "0", NULL), "--filter-udp-port");
+	assert_int_equal(parse("-d", "x", "-u", "1", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.filter_udp_dport, 1);
+	expect_usage_error(parse("-d", "x", "-e", "0x5ff", NULL), "--filter-ethertype");
+	assert_int_equal(parse("-d", "x", "-e", "0x0600", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.filter_ethertype, 0x600);
+	assert_int_equal(parse("-d", "x", "-e", "65535", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.filter_ethertype, 0xffff);
+	expect_usage_error(parse("-d", "x", "-t", "0", NULL), "--duration");
+	expect_usage_error(parse("-d", "x", "-i", "0.0001", NULL), "--interval");
+	assert_int_equal(parse("-d", "x", "-Q", "255", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.queue_id, 255);
+}
+
+static void test_unknown_words(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-m", "offload", NULL), "--xdp-mode");
+	expect_usage_error(parse("-d", "x", "-b", "zc", NULL), "--bind-mode");
+	expect_usage_error(parse("-d", "x", "-L", "rx_time", NULL), "--layout");
+	expect_usage_error(parse("-d", "x", "--frobnicate", NULL), "--frobnicate");
+	expect_usage_error(parse("-d", "x", "-Z", NULL), "-Z");
+	expect_usage_error(parse("-d", "x", "stray", NULL), "stray");
+}
+
+static void test_conflicting_filters(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-u", "4791", "-e", "0x891d", NULL),
+			   "conflict");
+	expect_usage_error(parse("-d", "x", "-e", "0x891d", "-u", "4791", NULL),
+			   "--filter-ethertype");
+}
+
+static void test_parser_can_run_again(void **state)
+{
+	(void)state;
+	/* getopt keeps global state: a second parse must start afresh and
+	 * forget the first one's values. */
+	assert_int_equal(parse("-d", "a", "-s", "-n", "5", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(parse("-d", "b", NULL), RX_OPTIONS_RUN);
+	assert_string_equal(cfg.ifname, "b");
+	assert_false(cfg.spin);
+	assert_int_equal(cfg.max_packets, 0);
+}
+
+static void test_mode_names(void **state)
+{
+	(void)state;
+	assert_string_equal(xdp_mode_name(XDP_MODE_NATIVE), "native");
+	assert_string_equal(xdp_mode_name(XDP_MODE_GENERIC), "generic");
+	assert_string_equal(bind_mode_name(BIND_MODE_ZEROCOPY), "zero-copy");
+	assert_string_equal(hint_policy_name(HINT_POLICY_ALTERNATE), "alternate");
+	assert_int_equal(parse("-d", "x", "-b", "zerocopy", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.bind_mode, BIND_MODE_ZEROCOPY);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_option_long_form),
+		cmocka_unit_test(test_short_forms_and_flags),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_help_text_lists_every_option_with_defaults),
+		cmocka_unit_test(test_missing_dev),
+		cmocka_unit_test(test_frames_range_and_power_of_two),
+		cmocka_unit_test(test_frame_size_only_two_values),
+		cmocka_unit_test(test_negative_values),
+		cmocka_unit_test(test_non_numeric_values),
+		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_ranges_at_the_edges),
+		cmocka_unit_test(test_unknown_words),
+		cmocka_unit_test(test_conflicting_filters),
+		cmocka_unit_test(test_parser_can_run_again),
+		cmocka_unit_test(test_mode_names),
+	};
+
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}
