@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * xdp_hints_traffic - send test frames out of one interface, fast.
+ *
+ * The demo and the end-to-end tests need traffic with known contents on a
+ * veth end inside a namespace they made: N UDP flows (distinct source
+ * ports, so the peer veth hashes them onto different RX queues), raw frames
+ * of an arbitrary ethertype, ARP requests or a runt.  The frames are built
+ * here byte by byte and written to an AF_PACKET raw socket bound to --dev,
+ * so no routing, ARP or firewall of the sending namespace is involved.
+ *
+ * It refuses to run outside a namespace made with "ip netns add": its job
+ * is to feed interfaces in namespaces its caller created, never a real
+ * network.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <limits.h>
+#include <endian.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+
+#include "log.h"
+#include "parse_num.h"
+
+#define FRAME_MIN 60U       /* Ethernet minimum without FCS */
+#define FRAME_MAX 1514U     /* 1500 MTU + Ethernet header */
+#define RUNT_LEN 20U        /* Ethernet header + 6 bytes of an IPv4 header */
+#define BATCH_MAX 64U       /* frames per sendmmsg() */
+#define VLAN_HDR_LEN 4U
+#define SEQ_LEN 8U          /* sequence number at the start of the payload */
+
+enum frame_kind {
+	FRAME_UDP = 0,
+	FRAME_RAW_ETHERTYPE,
+	FRAME_ARP,
+	FRAME_RUNT,
+};
+
+struct traffic_config {
+	const char *ifname;
+	enum frame_kind kind;
+	bool have_src_mac, have_dst_mac, have_src_ip, have_dst_ip;
+	uint8_t src_mac[ETH_ALEN];
+	uint8_t dst_mac[ETH_ALEN];
+	struct in_addr src_ip, dst_ip;
+	uint16_t src_port_base;
+	uint16_t dst_port;
+	uint32_t flows;
+	uint64_t count;
+	uint64_t rate_pps;   /* 0: as fast as possible */
+	uint32_t frame_size;
+	uint16_t ethertype;  /* for FRAME_RAW_ETHERTYPE */
+	bool have_vlan;
+	uint16_t vlan_id;
+	bool json;
+};
+
+struct send_result {
+	uint64_t sent;
+	uint64_t ns;
+};
+
+/* ---- options ------------------------------------------------------------ */
+
+enum {
+	OPT_SRC_MAC = 256, OPT_DST_MAC, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
+	OPT_DST_PORT, OPT_FLOWS, OPT_RATE, OPT_SIZE, OPT_ETHERTYPE, OPT_ARP,
+	OPT_RUNT, OPT_VLAN, OPT_JSON,
+};
+
+static const struct option long_options[] = {
+	{ "dev", required_argument, NULL, 'd' },
+	{ "src-mac", required_argument, NULL, OPT_SRC_MAC },
+	{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
+	{ "src-ip", required_argument, NULL, OPT_SRC_IP },
+	{ "dst-ip", required_argument, NULL, OPT_DST_IP },
+	{ "src-port", required_argument, NULL, OPT_SRC_PORT },
+	{ "dst-port", required_argument, NULL, OPT_DST_PORT },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
+	{ "count", required_argument, NULL, 'n' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "ethertype", required_argument, NULL, OPT_ETHERTYPE },
+	{ "arp", no_argument, NULL, OPT_ARP },
+	{ "runt", no_argument, NULL, OPT_RUNT },
+	{ "vlan", required_argument, NULL, OPT_VLAN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: xdp_hints_traffic --dev IFNAME --dst-mac MAC [options]\n"
+"Send test frames out of IFNAME (inside a network namespace you created).\n"
+"\n"
+"  -d, --dev IFNAME       interface to send on (required)\n"
+"      --dst-mac MAC      destination MAC (required, except --arp: broadcast)\n"
+"      --src-mac MAC      source MAC (default: IFNAME's own)\n"
+"      --src-ip A.B.C.D   source IPv4 (default: IFNAME's address)\n"
+"      --dst-ip A.B.C.D   destination IPv4 (required for UDP and --arp)\n"
+"      --src-port P       first UDP source port (default 10000)\n"
+"      --dst-port P       UDP destination port (default 9000)\n"
+"      --flows N          source ports P..P+N-1, round-robin (default 1)\n"
+"  -n, --count N          frames to send in total (default 1000)\n"
+"  -r, --rate PPS         frames per second, 0 = as fast as possible (default 0)\n"
+"      --size BYTES       frame size without FCS, %u..%u (default %u)\n"
+"      --ethertype T      raw frames of ethertype T (0x0600..0xffff) instead of UDP\n"
+"      --arp              ARP requests for --dst-ip instead of UDP\n"
+"      --runt             %u-byte frames (Ethernet header + part of IPv4)\n"
+"      --vlan ID          add an 802.1Q tag with VLAN ID (0..4095)\n"
+"      --json             summary as one JSON object\n"
+"  -v, --verbose | -q, --quiet\n"
+"  -h, --help\n"
+"\n"
+"Example: xdp_hints_traffic --dev veth1 --dst-mac 02:00:00:00:00:01 \\\n"
+"           --dst-ip 10.11.0.1 --flows 8 --count 800 --rate 10000\n",
+		FRAME_MIN, FRAME_MAX, FRAME_MIN, RUNT_LEN);
+}
+
+static int parse_mac(const char *s, uint8_t mac[ETH_ALEN])
+{
+	unsigned int b[ETH_ALEN];
+	char tail;
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &tail) != ETH_ALEN)
+		return -EINVAL;
+	for (i = 0; i < ETH_ALEN; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int parse_ipv4(const char *s, struct in_addr *addr)
+{
+	return inet_pton(AF_INET, s, addr) == 1 ? 0 : -EINVAL;
+}
+
+/* One line naming the option, the value and what it accepts. */
+static int bad_value(const char *opt, const char *value, const char *accepts)
+{
+	pr_err("invalid value '%s' for %s: expected %s\n", value, opt, accepts);
+	return -EINVAL;
+}
+
+static int parse_u16_opt(const char *opt, const char *s, uint32_t min,
+			 uint32_t max, uint16_t *out)
+{
+	uint32_t v;
+
+	if (parse_u32(s, min, max, &v)) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "a number %u..%u", min, max);
+		return bad_value(opt, s, what);
+	}
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* 0: run, 1: help printed, negative: usage error (already reported). */
+static int parse_options(int argc, char **argv, struct traffic_config *cfg)
+{
+	int kinds = 0;
+	int opt;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->src_port_base = 10000;
+	cfg->dst_port = 9000;
+	cfg->flows = 1;
+	cfg->count = 1000;
+	cfg->frame_size = FRAME_MIN;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":d:n:r:vqh", long_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			if (!*optarg || strlen(optarg) >= IFNAMSIZ)
+				return bad_value("--dev", optarg,
+						 "an interface name of 1..15 characters");
+			cfg->ifname = optarg;
+			break;
+		case OPT_SRC_MAC:
+			if (parse_mac(optarg, cfg->src_mac))
+				return bad_value("--src-mac", optarg, "xx:xx:xx:xx:xx:xx");
+			cfg->have_src_mac = true;
+			break;
+		case OPT_DST_MAC:
+			if (parse_mac(optarg, cfg->dst_mac))
+				return bad_value("--dst-mac", optarg, "xx:xx:xx:xx:xx:xx");
+			cfg->have_dst_mac = true;
+			break;
+		case OPT_SRC_IP:
+			if (parse_ipv4(optarg, &cfg->src_ip))
+				return bad_value("--src-ip", optarg, "an IPv4 address");
+			cfg->have_src_ip = true;
+			break;
+		case OPT_DST_IP:
+			if (parse_ipv4(optarg, &cfg->dst_ip))
+				return bad_value("--dst-ip", optarg, "an IPv4 address");
+			cfg->have_dst_ip = true;
+			break;
+		case OPT_SRC_PORT:
+			if (parse_u16_opt("--src-port", optarg, 1, 65535,
+					  &cfg->src_port_base))
+				return -EINVAL;
+			break;
+		case OPT_DST_PORT:
+			if (parse_u16_opt("--dst-port", optarg, 1, 65535,
+					  &cfg->dst_port))
+				return -EINVAL;
+			break;
+		case OPT_FLOWS:
+			if (parse_u32(optarg, 1, 65535, &cfg->flows))
+				return bad_value("--flows", optarg, "a number 1..65535");
+			break;
+		case 'n':
+			if (parse_u64(optarg, 1, UINT64_MAX / 2, &cfg->count))
+				return bad_value("--count", optarg, "a positive number");
+			break;
+		case 'r':
+			if (parse_u64(optarg, 0, 100000000ULL, &cfg->rate_pps))
+				return bad_value("--rate", optarg, "0..100000000 frames per second");
+			break;
+		case OPT_SIZE:
+			if (parse_u32(optarg, FRAME_MIN, FRAME_MAX, &cfg->frame_size))
+				return bad_value("--size", optarg, "a frame size 60..1514");
+			break;
+		case OPT_ETHERTYPE:
+			if (parse_u16_opt("--ethertype", optarg, 0x0600, 0xffff,
+					  &cfg->ethertype))
+				return -EINVAL;
+			cfg->kind = FRAME_RAW_ETHERTYPE;
+			kinds++;
+			break;
+		case OPT_ARP:
+			cfg->kind = FRAME_ARP;
+			kinds++;
+			break;
+		case OPT_RUNT:
+			cfg->kind = FRAME_RUNT;
+			kinds++;
+			break;
+		case OPT_VLAN:
+			if (parse_u16_opt("--vlan", optarg, 0, 4095, &cfg->vlan_id))
+				return -EINVAL;
+			cfg->have_vlan = true;
+			break;
+		case OPT_JSON:
+			cfg->json = true;
+			break;
+		case 'v':
+			log_level = LOG_DEBUG;
+			break;
+		case 'q':
+			log_level = LOG_QUIET;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case ':':
+			pr_err("option %s needs a value\n", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			pr_err("unknown option '%s' (see --help)\n", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s' (see --help)\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (!cfg->ifname) {
+		pr_err("--dev IFNAME is required\n");
+		return -EINVAL;
+	}
+	if (kinds > 1) {
+		pr_err("--ethertype, --arp and --runt exclude each other\n");
+		return -EINVAL;
+	}
+	if (cfg->kind == FRAME_ARP && !cfg->have_dst_mac) {
+		memset(cfg->dst_mac, 0xff, ETH_ALEN);
+		cfg->have_dst_mac = true;
+	}
+	if (!cfg->have_dst_mac) {
+		pr_err("--dst-mac is required\n");
+		return -EINVAL;
+	}
+	if ((cfg->kind == FRAME_UDP || cfg->kind == FRAME_ARP) && !cfg->have_dst_ip) {
+		pr_err("--dst-ip is required for %s\n",
+		       cfg->kind == FRAME_ARP ? "--arp" : "UDP frames");
+		return -EINVAL;
+	}
+	if (cfg->kind == FRAME_UDP &&
+	    (uint32_t)cfg->src_port_base + cfg->flows - 1 > 65535) {
+		pr_err("--src-port %u with --flows %u runs past port 65535\n",
+		       cfg->src_port_base, cfg->flows);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- the interface ------------------------------------------------------ */
+
+/*
+ * Only send from a namespace made with "ip netns add" (one of the names in
+ * /run/netns): the tool feeds wires its caller built, never a real network.
+ * Comparing with PID 1's namespace would not do: inside containers and
+ * sandboxes that one is often neither visible nor the real network.
+ */
+#define NETNS_RUN_DIR "/run/netns"
+
+static int check_private_netns(void)
+{
+	struct stat self, named;
+	struct dirent *entry;
+	char path[PATH_MAX];
+	int found = 0;
+	DIR *dir;
+
+	if (stat("/proc/self/ns/net", &self))
+		return -errno;
+	dir = opendir(NETNS_RUN_DIR);
+	if (!dir)
+		return -EPERM;
+	while (!found && (entry = readdir(dir))) {
+		if (entry->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, entry->d_name);
+		if (!stat(path, &named) && named.st_ino == self.st_ino &&
+		    named.st_dev == self.st_dev)
+			found = 1;
+	}
+	closedir(dir);
+	return found ? 0 : -EPERM;
+}
+
+/* Fill in what the caller left to the interface: its MAC and IPv4. */
+static int read_dev_defaults(int fd, struct traffic_config *cfg, int *ifindex)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, cfg->ifname, IFNAMSIZ - 1);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr))
+		return -errno;
+	*ifindex = ifr.ifr_ifindex;
+
+	if (!cfg->have_src_mac) {
+		if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+			return -errno;
+		memcpy(cfg->src_mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	}
+	if (!cfg->have_src_ip && (cfg->kind == FRAME_UDP || cfg->kind == FRAME_ARP)) {
+		if (ioctl(fd, SIOCGIFADDR, &ifr))
+			return errno == EADDRNOTAVAIL ? -EDESTADDRREQ : -errno;
+		cfg->src_ip = ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr;
+	}
+	return 0;
+}
+
+/*
+ * Protocol 0 on the socket: it receives nothing, and on send the kernel
+ * parses the Ethernet header we wrote to set skb->protocol, which the flow
+ * hash (and so the veth's choice of RX queue) depends on.
+ */
+static int open_packet_socket(int ifindex, int *fd_out)
+{
+	struct sockaddr_ll addr = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = 0,
+		.sll_ifindex = ifindex,
+	};
+	int fd = socket(AF_PACKET, SOCK_RAW, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+/* ---- frame building ----------------------------------------------------- */
+
+static uint16_t ipv4_checksum(const void *hdr, size_t len)
+{
+	const uint8_t *p = hdr;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Ethernet header (and VLAN tag) for @ethertype; returns its length. */
+static size_t build_l2(const struct traffic_config *cfg, uint8_t *frame,
+		       uint16_t ethertype)
+{
+	size_t off = 2 * ETH_ALEN;
+
+	memcpy(frame, cfg->dst_mac, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, cfg->src_mac, ETH_ALEN);
+	if (cfg->have_vlan) {
+		uint16_t tpid = htons(ETH_P_8021Q), tci = htons(cfg->vlan_id);
+
+		memcpy(frame + off, &tpid, 2);
+		memcpy(frame + off + 2, &tci, 2);
+		off += VLAN_HDR_LEN;
+	}
+	ethertype = htons(ethertype);
+	memcpy(frame + off, &ethertype, 2);
+	return off + 2;
+}
+
+/*
+ * The template every frame is copied from; per frame only the UDP source
+ * port and the sequence number change (neither is covered by the IPv4
+ * checksum, and the UDP checksum is 0: "none", allowed for IPv4).
+ * Returns the frame length and sets the UDP and sequence offsets (0 when absent).
+ */
+static size_t build_template(const struct traffic_config *cfg, uint8_t *frame,
+			     size_t *udp_off, size_t *seq_off)
+{
+	size_t len = cfg->frame_size + (cfg->have_vlan ? VLAN_HDR_LEN : 0);
+	size_t l2;
+
+	memset(frame, 0, len);
+	*udp_off = 0;
+	*seq_off = 0;
+
+	switch (cfg->kind) {
+	case FRAME_RUNT:
+		l2 = build_l2(cfg, frame, ETH_P_IP);
+		/* The start of an IPv4 header, cut short: version 4, ihl 5. */
+		frame[l2] = 0x45;
+		return l2 + (RUNT_LEN - ETH_HLEN);
+	case FRAME_RAW_ETHERTYPE:
+		l2 = build_l2(cfg, frame, cfg->ethertype);
+		*seq_off = l2;
+		return len;
+	case FRAME_ARP: {
+		struct arphdr arp = {
+			.ar_hrd = htons(ARPHRD_ETHER),
+			.ar_pro = htons(ETH_P_IP),
+			.ar_hln = ETH_ALEN,
+			.ar_pln = 4,
+			.ar_op = htons(ARPOP_REQUEST),
+		};
+		uint8_t *body;
+
+		l2 = build_l2(cfg, frame, ETH_P_ARP);
+		memcpy(frame + l2, &arp, sizeof(arp));
+		body = frame + l2 + sizeof(arp);
+		memcpy(body, cfg->src_mac, ETH_ALEN);
+		memcpy(body + ETH_ALEN, &cfg->src_ip, 4);
+		/* Target hardware address stays zero: that is what we ask. */
+		memcpy(body + 2 * ETH_ALEN + 4, &cfg->dst_ip, 4);
+		return len;
+	}
+	case FRAME_UDP:
+	default: {
+		struct iphdr ip = { 0 };
+		struct udphdr udp = { 0 };
+		size_t ip_len;
+
+		l2 = build_l2(cfg, frame, ETH_P_IP);
+		ip_len = len - l2;
+		ip.version = 4;
+		ip.ihl = sizeof(ip) / 4;
+		ip.tot_len = htons((uint16_t)ip_len);
+		ip.frag_off = htons(0x4000); /* DF: no id needed */
+		ip.ttl = 64;
+		ip.protocol = IPPROTO_UDP;
+		ip.saddr = cfg->src_ip.s_addr;
+		ip.daddr = cfg->dst_ip.s_addr;
+		ip.check = ipv4_checksum(&ip, sizeof(ip));
+		udp.source = htons(cfg->src_port_base);
+		udp.dest = htons(cfg->dst_port);
+		udp.len = htons((uint16_t)(ip_len - sizeof(ip)));
+		memcpy(frame + l2, &ip, sizeof(ip));
+		memcpy(frame + l2 + sizeof(ip), &udp, sizeof(udp));
+		*udp_off = l2 + sizeof(ip);
+		*seq_off = *udp_off + sizeof(udp);
+		return len;
+	}
+	}
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_until_ns(uint64_t deadline)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(deadline / 1000000000ULL),
+		.tv_nsec = (long)(deadline % 1000000000ULL),
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/*
+ * With a rate, frames go out in small batches on absolute deadlines
+ * (start + frames_so_far / rate), so a late wake-up is caught up on
+ * instead of drifting.  Batches stay small enough for ~10k wake-ups/s.
+ */
+static uint32_t batch_size(const struct traffic_config *cfg)
+{
+	uint64_t batch;
+
+	if (!cfg->rate_pps)
+		return BATCH_MAX;
+	batch = cfg->rate_pps / 10000;
+	if (batch < 1)
+		batch = 1;
+	if (batch > BATCH_MAX)
+		batch = BATCH_MAX;
+	return (uint32_t)batch;
+}
+
+static int send_frames(int fd, const struct traffic_config *cfg,
+		       struct send_result *res)
+{
+	static uint8_t frames[BATCH_MAX][FRAME_MAX + VLAN_HDR_LEN];
+	struct mmsghdr msgs[BATCH_MAX];
+	struct iovec iovs[BATCH_MAX];
+	size_t len = 0, udp_off, seq_off;
+	uint32_t batch = batch_size(cfg), flow = 0, i;
+	uint64_t start, seq = 0;
+	int n;
+
+	for (i = 0; i < BATCH_MAX; i++) {
+		len = build_template(cfg, frames[i], &udp_off, &seq_off);
+		iovs[i].iov_base = frames[i];
+		iovs[i].iov_len = len;
+		memset(&msgs[i], 0, sizeof(msgs[i]));
+		msgs[i].msg_hdr.msg_iov = &iovs[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	pr_debug("%s: %zu-byte frames, batches of %u\n", cfg->ifname, len, batch);
+
+	start = now_ns();
+	while (seq < cfg->count) {
+		uint32_t todo = batch, done = 0;
+
+		if (cfg->count - seq < todo)
+			todo = (uint32_t)(cfg->count - seq);
+		if (cfg->rate_pps)
+			sleep_until_ns(start + seq * 1000000000ULL / cfg->rate_pps);
+		for (i = 0; i < todo; i++) {
+			uint64_t seq_be = htobe64(seq + i);
+
+			if (udp_off) {
+				uint16_t sport = htons((uint16_t)(cfg->src_port_base + flow));
+
+				memcpy(frames[i] + udp_off, &sport, 2);
+				if (++flow == cfg->flows)
+					flow = 0;
+			}
+			if (seq_off && len >= seq_off + SEQ_LEN)
+				memcpy(frames[i] + seq_off, &seq_be, SEQ_LEN);
+		}
+		while (done < todo) {
+			n = sendmmsg(fd, msgs + done, todo - done, 0);
+			if (n < 0) {
+				/* A full device queue is back-pressure, not failure. */
+				if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
+					continue;
+				res->sent = seq + done;
+				res->ns = now_ns() - start;
+				return -errno;
+			}
+			done += (uint32_t)n;
+		}
+		seq += todo;
+	}
+	res->sent = seq;
+	res->ns = now_ns() - start;
+	return 0;
+}
+
+static void print_summary(const struct traffic_config *cfg,
+			  const struct send_result *res)
+{
+	double secs = (double)res->ns / 1e9;
+	double pps = secs > 0 ? (double)res->sent / secs : 0;
+
+	if (cfg->json)
+		printf("{\"dev\":\"%s\",\"sent\":%" PRIu64 ",\"duration_s\":%.6f,"
+		       "\"rate_pps\":%.0f}\n", cfg->ifname, res->sent, secs, pps);
+	else
+		printf("sent %" PRIu64 " frames on %s in %.3f s (%.0f pps)\n",
+		       res->sent, cfg->ifname, secs, pps);
+}
+
+int main(int argc, char **argv)
+{
+	struct traffic_config cfg;
+	struct send_result res = { 0 };
+	int fd = -1, ifindex = 0, err, ret = 1;
+
+	log_prog_name = "xdp_hints_traffic";
+	err = parse_options(argc, argv, &cfg);
+	if (err)
+		return err > 0 ? 0 : 2;
+
+	err = check_private_netns();
+	if (err) {
+		pr_err("refusing to send: not inside a network namespace made with "
+		       "'ip netns add' (run: ip netns exec NS xdp_hints_traffic ...)\n");
+		return 1;
+	}
+
+	/* Any socket will do for the interface ioctls; the packet one will. */
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0) {
+		pr_err("AF_PACKET socket: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	err = read_dev_defaults(fd, &cfg, &ifindex);
+	close(fd);
+	fd = -1;
+	if (err == -EDESTADDRREQ) {
+		pr_err("%s: has no IPv4 address: give --src-ip\n", cfg.ifname);
+		goto cleanup;
+	}
+	if (err) {
+		pr_err("%s: %s\n", cfg.ifname,
+		       err == -ENODEV ? "no such interface" : strerror(-err));
+		goto cleanup;
+	}
+	err = open_packet_socket(ifindex, &fd);
+	if (err) {
+		pr_err("%s: binding AF_PACKET socket: %s\n", cfg.ifname, strerror(-err));
+		goto cleanup;
+	}
+
+	err = send_frames(fd, &cfg, &res);
+	print_summary(&cfg, &res);
+	if (err) {
+		pr_err("%s: send failed after %" PRIu64 " frames: %s\n", cfg.ifname,
+		       res.sent, err == -ENETDOWN ? "interface is down" : strerror(-err));
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
