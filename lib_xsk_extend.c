@@ -697,6 +697,12 @@ static void out_printf(struct dump_out *o, const char *fmt, ...)
 	o->pos += n;
 }
 
+/* Between list items: text is for eyes, JSON stays compact. */
+static const char *item_separator(const struct dump_out *o)
+{
+	return o->format == XSK_HINT_DUMP_JSON ? "," : ", ";
+}
+
 /* A quoted string, escaped so that it is valid JSON (and readable text). */
 static void out_string(struct dump_out *o, const char *s, size_t len)
 {
@@ -749,7 +755,8 @@ static void out_bytes(struct dump_out *o, const void *data, __u32 size)
 
 	out_printf(o, "[");
 	for (i = 0; i < size; i++)
-		out_printf(o, i ? ", %u" : "%u", ((const __u8 *)data)[i]);
+		out_printf(o, "%s%u", i ? item_separator(o) : "",
+			   ((const __u8 *)data)[i]);
 	out_printf(o, "]");
 }
 
@@ -832,12 +839,13 @@ static void out_members(struct dump_out *o, const struct btf *btf,
 				out_members(o, btf, mt, mdata, first);
 			continue;
 		}
+		out_printf(o, "%s", !*first ? item_separator(o) :
+				    o->format == XSK_HINT_DUMP_TEXT ? " " : "");
 		if (o->format == XSK_HINT_DUMP_JSON) {
-			out_printf(o, *first ? "" : ",");
 			out_string(o, name, strlen(name));
 			out_printf(o, ":");
 		} else {
-			out_printf(o, *first ? " .%s = " : ", .%s = ", name);
+			out_printf(o, ".%s = ", name);
 		}
 		*first = false;
 		out_value(o, btf, m->type, mdata);
@@ -870,7 +878,7 @@ static void out_array(struct dump_out *o, const struct btf *btf,
 	}
 	out_printf(o, "[");
 	for (i = 0; i < arr->nelems; i++) {
-		out_printf(o, i ? (o->format == XSK_HINT_DUMP_JSON ? "," : ", ") : "");
+		out_printf(o, "%s", i ? item_separator(o) : "");
 		out_value(o, btf, arr->type, data + (size_t)i * elem_size);
 	}
 	out_printf(o, "]");

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * lib_xsk_extend: dumping hints as text and JSON, and loading BTF from an
+ * object, a file, vmlinux and kernel modules.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lib_xsk_extend.h"
+#include "hint_test_btf.h"
+
+/* ---- a JSON checker: Python's parser, when there is one --------------------- */
+
+static bool have_python(void)
+{
+	return system("command -v python3 >/dev/null 2>&1") == 0;
+}
+
+static bool json_parses(const char *text)
+{
+	FILE *py = popen("python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null", "w");
+	int status;
+
+	assert_non_null(py);
+	fputs(text, py);
+	status = pclose(py);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void assert_valid_json(const char *text)
+{
+	if (!have_python()) {
+		print_message("# python3 not found: JSON checked by exact match only\n");
+		return;
+	}
+	if (!json_parses(text))
+		fail_msg("not valid JSON: %s", text);
+}
+
+/* The checker itself must be able to say no. */
+static void test_json_checker_rejects(void **state)
+{
+	(void)state;
+	if (!have_python()) {
+		print_message("# python3 not found: skipping\n");
+		skip();
+	}
+	assert_true(json_parses("{\"a\":[1,2],\"b\":\"x\"}"));
+	assert_false(json_parses("{\"a\":}"));
+	assert_false(json_parses("{\"a\":NaN}x"));
+}
+
+/* ---- dumps of the clang-built hints --------------------------------------- */
+
+struct rich_hint {
+	char ifname[6];
+	__u8 src_mac[6];
+	struct { __u16 tci, proto; } vlan;
+	__s32 temp;
+	__u32 l4;
+	__u8 valid;
+	__u8 pad[3];
+	__u32 flow_hash;
+	__u32 btf_id;
+} __attribute__((packed));
+
+struct object_fixture {
+	struct btf *btf;
+	struct xsk_btf_info *rx_time, *rich;
+	unsigned char frame[FRAME_SIZE];
+	struct rich_hint hint;
+};
+
+static int object_setup(void **state)
+{
+	struct object_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->btf = btf__parse(HINT_STRUCTS_OBJ, NULL);
+	assert_non_null(f->btf);
+	assert_int_equal(xsk_btf__init_xdp_hint(f->btf, "xdp_hints_rx_time", &f->rx_time), 0);
+	assert_int_equal(xsk_btf__init_xdp_hint(f->btf, "xdp_hints_rich", &f->rich), 0);
+	memcpy(f->hint.ifname, "eth0", 4);
+	memcpy(f->hint.src_mac, "\x02\x00\x00\x00\x00\x01", 6);
+	f->hint.vlan.tci = 100;
+	f->hint.vlan.proto = 0x8100;
+	f->hint.temp = -40;
+	f->hint.l4 = 17;
+	f->hint.valid = 1;
+	f->hint.flow_hash = 0x00010002;
+	f->hint.btf_id = xsk_btf__btf_type_id(f->rich);
+	*state = f;
+	return 0;
+}
+
+static int object_teardown(void **state)
+{
+	struct object_fixture *f = *state;
+
+	xsk_btf__free_xdp_hint(f->rx_time);
+	xsk_btf__free_xdp_hint(f->rich);
+	btf__free(f->btf);
+	free(f);
+	return 0;
+}
+
+static void test_dump_text(void **state)
+{
+	struct object_fixture *f = *state;
+	struct { __u64 rx_ktime; __u32 cpu, btf_id; } __attribute__((packed)) hint = {
+		123456789012ULL, 3, xsk_btf__btf_type_id(f->rx_time),
+	};
+	void *pkt = frame_with_hint(f->frame, &hint, sizeof(hint));
+	char buf[256], expected[256];
+	int len;
+
+	snprintf(expected, sizeof(expected),
+		 "struct xdp_hints_rx_time { .rx_ktime = 123456789012, "
+		 ".xdp_rx_cpu = 3, .btf_id = %u }", hint.btf_id);
+	len = xsk_btf__dump_hint(f->rx_time, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf));
+	assert_string_equal(buf, expected);
+	assert_int_equal(len, strlen(expected));
+}
+
+static void test_dump_text_rich(void **state)
+{
+	struct object_fixture *f = *state;
+	void *pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
+	char buf[512], expected[512];
+
+	snprintf(expected, sizeof(expected),
+		 "struct xdp_hints_rich { .ifname = \"eth0\", "
+		 ".src_mac = [2, 0, 0, 0, 0, 1], .vlan = { .tci = 100, .proto = 33024 }, "
+		 ".temp = -40, .l4 = 17, .valid = true, .pad = [0, 0, 0], "
+		 ".flow_hash = 65538, .flow_port = 2, .btf_id = %u }", f->hint.btf_id);
+	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, expected);
+}
+
+static void test_dump_json_rich(void **state)
+{
+	struct object_fixture *f = *state;
+	void *pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
+	char buf[512], expected[512];
+	int len;
+
+	snprintf(expected, sizeof(expected),
+		 "{\"hint\":\"xdp_hints_rich\",\"btf_id\":%u,\"fields\":{"
+		 "\"ifname\":\"eth0\",\"src_mac\":[2,0,0,0,0,1],"
+		 "\"vlan\":{\"tci\":100,\"proto\":33024},\"temp\":-40,\"l4\":17,"
+		 "\"valid\":true,\"pad\":[0,0,0],\"flow_hash\":65538,\"flow_port\":2,"
+		 "\"btf_id\":%u}}", f->hint.btf_id, f->hint.btf_id);
+	len = xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf));
+	assert_string_equal(buf, expected);
+	assert_int_equal(len, strlen(expected));
+	assert_valid_json(buf);
+}
+
+/* A char array that is not text stays numbers; quotes get escaped. */
+static void test_dump_char_arrays(void **state)
+{
+	struct object_fixture *f = *state;
+	char buf[512];
+	void *pkt;
+
+	memcpy(f->hint.ifname, "\x01\x02\xff\x00\x00\x00", 6);
+	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
+	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\"ifname\":[1,2,-1,0,0,0]"));
+	assert_valid_json(buf);
+
+	memcpy(f->hint.ifname, "a\"b\\c", 6);
+	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
+	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\"ifname\":\"a\\\"b\\\\c\""));
+	assert_valid_json(buf);
+
+	/* All six bytes printable, no NUL: the whole array is the string. */
+	memcpy(f->hint.ifname, "enp0s3", 6);
+	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
+	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, ".ifname = \"enp0s3\", .src_mac"));
+}
+
+static void test_dump_buffer_too_small(void **state)
+{
+	struct object_fixture *f = *state;
+	void *pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
+	char full[512], buf[512];
+	int len, fmt;
+
+	for (fmt = XSK_HINT_DUMP_TEXT; fmt <= XSK_HINT_DUMP_JSON; fmt++) {
+		len = xsk_btf__dump_hint(f->rich, pkt, fmt, full, sizeof(full));
+		assert_true(len > 0);
+		/* Exactly enough room for the text and its NUL. */
+		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, len + 1), len);
+		assert_string_equal(buf, full);
+		/* One byte short: truncated, still a C string. */
+		memset(buf, 'X', sizeof(buf));
+		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, len), -ENOSPC);
+		assert_int_equal(strlen(buf), len - 1);
+		assert_memory_equal(buf, full, len - 1);
+		assert_int_equal(buf[len], 'X'); /* nothing written past @len */
+		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, 1), -ENOSPC);
+		assert_string_equal(buf, "");
+	}
+	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, 0), -ENOSPC);
+}
+
+static void test_dump_bad_arguments(void **state)
+{
+	struct object_fixture *f = *state;
+	void *pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
+	char buf[64];
+
+	assert_int_equal(xsk_btf__dump_hint(NULL, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_btf__dump_hint(f->rich, NULL, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, NULL, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, (enum xsk_hint_dump_format)7,
+					    buf, sizeof(buf)), -EINVAL);
+}
+
+/* ---- value kinds the object does not have ---------------------------------- */
+
+struct kinds_hint {
+	float ratio;
+	__s32 level; /* a signed enum */
+	__u8 on;     /* _Bool */
+	__u8 pad[3];
+	double mean;
+	unsigned __int128 wide;
+	__u64 ptr;
+	__u32 btf_id;
+} __attribute__((packed));
+
+static struct btf *kinds_btf(struct xsk_btf_info **xbi)
+{
+	struct test_types ty;
+	struct btf *btf = test_btf_new(&ty);
+	int flt = btf__add_float(btf, "float", 4);
+	int dbl = btf__add_float(btf, "double", 8);
+	int wide = btf__add_int(btf, "unsigned __int128", 16, 0);
+	int level = btf__add_enum(btf, "level", 4);
+	int pad, ptr;
+
+	assert_true(flt > 0 && dbl > 0 && wide > 0 && level > 0);
+	assert_int_equal(btf__add_enum_value(btf, "LEVEL_LOW", -2), 0);
+	pad = test_array(btf, ty.u8, 3, &ty);
+	ptr = btf__add_ptr(btf, ty.u32);
+	assert_true(ptr > 0);
+	test_struct(btf, "xdp_hints_kinds", sizeof(struct kinds_hint));
+	test_field(btf, "ratio", flt, offsetof(struct kinds_hint, ratio));
+	test_field(btf, "level", level, offsetof(struct kinds_hint, level));
+	test_field(btf, "on", ty.boolean, offsetof(struct kinds_hint, on));
+	test_field(btf, "pad", pad, offsetof(struct kinds_hint, pad));
+	test_field(btf, "mean", dbl, offsetof(struct kinds_hint, mean));
+	test_field(btf, "wide", wide, offsetof(struct kinds_hint, wide));
+	test_field(btf, "ptr", ptr, offsetof(struct kinds_hint, ptr));
+	test_field(btf, "btf_id", ty.u32, offsetof(struct kinds_hint, btf_id));
+	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_kinds", xbi), 0);
+	return btf;
+}
+
+static void test_dump_value_kinds(void **state)
+{
+	struct xsk_btf_info *xbi = NULL;
+	struct btf *btf = kinds_btf(&xbi);
+	struct kinds_hint hint = {
+		.ratio = 0.5f, .level = -2, .on = 0, .mean = NAN, .wide = 258,
+		.ptr = 0xffffffffffffffffULL,
+	};
+	unsigned char frame[FRAME_SIZE];
+	char buf[512], expected[512];
+	void *pkt;
+
+	(void)state;
+	hint.btf_id = xsk_btf__btf_type_id(xbi);
+	pkt = frame_with_hint(frame, &hint, sizeof(hint));
+	snprintf(expected, sizeof(expected),
+		 "{\"hint\":\"xdp_hints_kinds\",\"btf_id\":%u,\"fields\":{"
+		 "\"ratio\":0.5,\"level\":-2,\"on\":false,\"pad\":[0,0,0],"
+		 "\"mean\":null,\"wide\":[2,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0],"
+		 "\"ptr\":18446744073709551615,\"btf_id\":%u}}",
+		 hint.btf_id, hint.btf_id);
+	assert_true(xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, expected);
+	assert_valid_json(buf);
+	xsk_btf__free_xdp_hint(xbi);
+	btf__free(btf);
+}
+
+/* ---- loading BTF -------------------------------------------------------------- */
+
+static void test_load_file(void **state)
+{
+	struct btf *btf = NULL, *base = (struct btf *)&base;
+	struct xsk_btf_info *xbi = NULL;
+
+	(void)state;
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, HINT_STRUCTS_OBJ, &btf, &base), 0);
+	assert_non_null(btf);
+	assert_null(base);
+	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_mark", &xbi), 0);
+	xsk_btf__free_xdp_hint(xbi);
+	btf__free(btf);
+
+	btf = NULL;
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, TEST_BPF_DIR "/no_such.bpf.o",
+				       &btf, NULL), -ENOENT);
+	assert_null(btf);
+}
+
+static void test_load_object(void **state)
+{
+	struct bpf_object *obj = bpf_object__open_file(HINT_STRUCTS_OBJ, NULL);
+	struct btf *btf = NULL;
+
+	(void)state;
+	assert_non_null(obj);
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_OBJECT, obj, NULL, &btf, NULL), 0);
+	assert_ptr_equal(btf, bpf_object__btf(obj));
+	assert_true(btf__find_by_name_kind(btf, "xdp_hints_rich", BTF_KIND_STRUCT) > 0);
+	/* The object owns this BTF: no btf__free(). */
+	bpf_object__close(obj);
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_OBJECT, NULL, NULL, &btf, NULL), -EINVAL);
+}
+
+static void test_load_vmlinux(void **state)
+{
+	struct btf *btf = NULL;
+
+	(void)state;
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		print_message("# /sys/kernel/btf/vmlinux is absent: skipping\n");
+		skip();
+	}
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_VMLINUX, NULL, NULL, &btf, NULL), 0);
+	assert_true(btf__type_cnt(btf) > 1000);
+	assert_true(btf__find_by_name_kind(btf, "xdp_md", BTF_KIND_STRUCT) > 0);
+	btf__free(btf);
+}
+
+/* The first module with BTF, or NULL: many kernels build everything in. */
+static char *first_btf_module(void)
+{
+	DIR *dir = opendir("/sys/kernel/btf");
+	struct dirent *entry;
+	char *name = NULL;
+
+	if (!dir)
+		return NULL;
+	while (!name && (entry = readdir(dir)))
+		if (entry->d_name[0] != '.' && strcmp(entry->d_name, "vmlinux"))
+			name = strdup(entry->d_name);
+	closedir(dir);
+	return name;
+}
+
+static void test_load_module(void **state)
+{
+	struct btf *btf = NULL, *base = NULL;
+	char *module;
+
+	(void)state;
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		print_message("# /sys/kernel/btf/vmlinux is absent: skipping\n");
+		skip();
+	}
+	assert_true(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, "no_such_module_xh",
+				  &btf, &base) < 0);
+	assert_null(btf);
+	assert_null(base);
+
+	module = first_btf_module();
+	if (!module) {
+		print_message("# no kernel module with BTF is loaded: only the failure path ran\n");
+		return;
+	}
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, module, &btf, &base), 0);
+	assert_non_null(base);
+	assert_ptr_equal(btf__base_btf(btf), base);
+	btf__free(btf);
+	btf__free(base);
+	free(module);
+}
+
+static void test_load_bad_arguments(void **state)
+{
+	struct btf *btf = NULL;
+
+	(void)state;
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_VMLINUX, NULL, NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, NULL, &btf, NULL), -EINVAL);
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, NULL, &btf, NULL), -EINVAL);
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, "veth", &btf, NULL), -EINVAL);
+	assert_int_equal(xsk_btf__load((enum xsk_btf_source)42, NULL, NULL, &btf, NULL), -EINVAL);
+	assert_null(btf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_checker_rejects),
+		cmocka_unit_test_setup_teardown(test_dump_text, object_setup, object_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_text_rich, object_setup, object_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_json_rich, object_setup, object_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_char_arrays, object_setup, object_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_buffer_too_small, object_setup, object_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_bad_arguments, object_setup, object_teardown),
+		cmocka_unit_test(test_dump_value_kinds),
+		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_load_object),
+		cmocka_unit_test(test_load_vmlinux),
+		cmocka_unit_test(test_load_module),
+		cmocka_unit_test(test_load_bad_arguments),
+	};
+
+	return cmocka_run_group_tests_name("lib_xsk_extend dump and load", tests, NULL, NULL);
+}

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * lib_xsk_extend registry: which structs become hints, dispatch by btf_id,
+ * on in-memory BTF, on the clang-built hint_structs object, on vmlinux, and
+ * on metadata written by the kernel (BPF_PROG_TEST_RUN).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <bpf/bpf.h>
+
+#include "lib_xsk_extend.h"
+#include "hint_test_btf.h"
+
+/* Two valid hints, three rejected ones, two structs that are not hints. */
+struct mixed_btf {
+	struct btf *btf;
+	int hint_a, hint_b, padded, short_id, bits, field_after, plain;
+};
+
+static void mixed_btf_build(struct mixed_btf *m)
+{
+	struct test_types ty;
+
+	m->btf = test_btf_new(&ty);
+	m->hint_a = test_struct(m->btf, "hint_a", 8);
+	test_field(m->btf, "a", ty.u32, 0);
+	test_field(m->btf, "btf_id", ty.u32, 4);
+	m->padded = test_struct(m->btf, "padded", 16);
+	test_field(m->btf, "ts", ty.u64, 0);
+	test_field(m->btf, "btf_id", ty.u32, 8);
+	m->field_after = test_struct(m->btf, "field_after", 8);
+	test_field(m->btf, "btf_id", ty.u32, 0);
+	test_field(m->btf, "b", ty.u32, 4);
+	m->short_id = test_struct(m->btf, "short_id", 4);
+	test_field(m->btf, "x", ty.u16, 0);
+	test_field(m->btf, "btf_id", ty.u16, 2);
+	m->plain = test_struct(m->btf, "plain", 4);
+	test_field(m->btf, "x", ty.u32, 0);
+	m->bits = test_struct(m->btf, "bits", 8);
+	assert_int_equal(btf__add_field(m->btf, "flag", ty.u32, 0, 1), 0);
+	test_field(m->btf, "btf_id", ty.u32, 4);
+	m->hint_b = test_struct(m->btf, "hint_b", 12);
+	test_field(m->btf, "b", ty.u64, 0);
+	test_field(m->btf, "btf_id", ty.u32, 8);
+}
+
+static void test_registry_counts_and_order(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct mixed_btf m;
+
+	(void)state;
+	mixed_btf_build(&m);
+	assert_int_equal(xsk_hint_registry__new(m.btf, &reg), 0);
+	assert_int_equal(xsk_hint_registry__count(reg), 2);
+	/* padded, short_id, bits; field_after does not end in btf_id. */
+	assert_int_equal(xsk_hint_registry__rejected(reg), 3);
+	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 0)), "hint_a");
+	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 1)), "hint_b");
+	assert_null(xsk_hint_registry__at(reg, 2));
+	xsk_hint_registry__free(reg);
+	btf__free(m.btf);
+}
+
+static void test_registry_lookup(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct mixed_btf m;
+
+	(void)state;
+	mixed_btf_build(&m);
+	assert_int_equal(xsk_hint_registry__new(m.btf, &reg), 0);
+	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__lookup(reg, m.hint_a)), m.hint_a);
+	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__lookup(reg, m.hint_b)), m.hint_b);
+	assert_null(xsk_hint_registry__lookup(reg, XSK_BTF_NO_HINT));
+	assert_null(xsk_hint_registry__lookup(reg, m.padded));
+	assert_null(xsk_hint_registry__lookup(reg, m.field_after));
+	assert_null(xsk_hint_registry__lookup(reg, m.plain));
+	assert_null(xsk_hint_registry__lookup(reg, 1)); /* an int */
+	assert_null(xsk_hint_registry__lookup(reg, 0xffffffffu));
+	xsk_hint_registry__free(reg);
+	btf__free(m.btf);
+}
+
+static void test_registry_find(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct mixed_btf m;
+
+	(void)state;
+	mixed_btf_build(&m);
+	assert_int_equal(xsk_hint_registry__new(m.btf, &reg), 0);
+	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__find(reg, "hint_b")), m.hint_b);
+	assert_null(xsk_hint_registry__find(reg, "padded"));
+	assert_null(xsk_hint_registry__find(reg, "hint_"));
+	assert_null(xsk_hint_registry__find(reg, NULL));
+	xsk_hint_registry__free(reg);
+	btf__free(m.btf);
+}
+
+static void test_registry_dispatch_fake_frame(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	unsigned char frame[FRAME_SIZE];
+	struct { __u64 b; __u32 btf_id; } __attribute__((packed)) hint_b;
+	struct xsk_btf_info *xbi;
+	struct mixed_btf m;
+	__u64 b = 0;
+	void *pkt;
+
+	(void)state;
+	mixed_btf_build(&m);
+	assert_int_equal(xsk_hint_registry__new(m.btf, &reg), 0);
+	hint_b.b = 0xdeadbeef01ULL;
+	hint_b.btf_id = m.hint_b;
+	pkt = frame_with_hint(frame, &hint_b, sizeof(hint_b));
+	xbi = xsk_hint_registry__dispatch(reg, pkt);
+	assert_non_null(xbi);
+	assert_int_equal(XSK_BTF_READ_FIELD_INTO(b, b, xbi, pkt), 0);
+	assert_int_equal(b, 0xdeadbeef01ULL);
+
+	/* A rejected struct's id is "unknown", not a hint to decode. */
+	hint_b.btf_id = m.padded;
+	pkt = frame_with_hint(frame, &hint_b, sizeof(hint_b));
+	assert_null(xsk_hint_registry__dispatch(reg, pkt));
+	xsk_hint_registry__free(reg);
+	btf__free(m.btf);
+}
+
+/* Enough hints that lookups must walk probe chains. */
+static void test_registry_many_hints(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct test_types ty;
+	struct btf *btf = test_btf_new(&ty);
+	int ids[300], i;
+	char name[32];
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "hint_%d", i);
+		ids[i] = test_struct(btf, name, 4);
+		test_field(btf, "btf_id", ty.u32, 0);
+		/* Non-hint types in between spread the ids. */
+		assert_true(btf__add_ptr(btf, ids[i]) > 0);
+	}
+	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
+	assert_int_equal(xsk_hint_registry__count(reg), 300);
+	for (i = 0; i < 300; i++) {
+		struct xsk_btf_info *xbi = xsk_hint_registry__lookup(reg, ids[i]);
+
+		snprintf(name, sizeof(name), "hint_%d", i);
+		assert_non_null(xbi);
+		assert_string_equal(xsk_btf__hint_name(xbi), name);
+		assert_null(xsk_hint_registry__lookup(reg, ids[i] + 1));
+	}
+	xsk_hint_registry__free(reg);
+	btf__free(btf);
+}
+
+static void test_registry_empty_and_null(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct test_types ty;
+	struct btf *btf = test_btf_new(&ty);
+
+	(void)state;
+	assert_int_equal(xsk_hint_registry__new(NULL, &reg), -EINVAL);
+	assert_int_equal(xsk_hint_registry__new(btf, NULL), -EINVAL);
+	assert_null(reg);
+	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
+	assert_int_equal(xsk_hint_registry__count(reg), 0);
+	assert_int_equal(xsk_hint_registry__rejected(reg), 0);
+	assert_null(xsk_hint_registry__at(reg, 0));
+	assert_null(xsk_hint_registry__lookup(reg, ty.u32));
+	xsk_hint_registry__free(reg);
+
+	assert_int_equal(xsk_hint_registry__count(NULL), 0);
+	assert_int_equal(xsk_hint_registry__rejected(NULL), 0);
+	assert_null(xsk_hint_registry__at(NULL, 0));
+	assert_null(xsk_hint_registry__lookup(NULL, 1));
+	assert_null(xsk_hint_registry__find(NULL, "x"));
+	xsk_hint_registry__free(NULL);
+	btf__free(btf);
+}
+
+/* A module's split BTF: only the module's own types are scanned. */
+static void test_registry_split_btf(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct test_types ty;
+	struct btf *base = test_btf_new(&ty), *split;
+	int base_hint, split_hint;
+
+	(void)state;
+	base_hint = test_struct(base, "base_hint", 4);
+	test_field(base, "btf_id", ty.u32, 0);
+	split = btf__new_empty_split(base);
+	assert_non_null(split);
+	split_hint = test_struct(split, "module_hint", 8);
+	test_field(split, "mark", ty.u32, 0);
+	test_field(split, "btf_id", ty.u32, 4);
+	assert_int_equal(xsk_hint_registry__new(split, &reg), 0);
+	assert_int_equal(xsk_hint_registry__count(reg), 1);
+	assert_non_null(xsk_hint_registry__lookup(reg, split_hint));
+	assert_null(xsk_hint_registry__lookup(reg, base_hint));
+	xsk_hint_registry__free(reg);
+	btf__free(split);
+	btf__free(base);
+}
+
+/* ---- the clang-built object ------------------------------------------------ */
+
+static void test_object_registry(void **state)
+{
+	static const char *const invalid[] = {
+		"xdp_hints_field_after_btf_id", "xdp_hints_tail_padding",
+		"xdp_hints_bitfield", "xdp_hints_short_btf_id",
+		"xdp_hints_odd_size", "xdp_hints_too_big",
+	};
+	struct xsk_hint_registry *reg = NULL;
+	struct btf *btf = btf__parse(HINT_STRUCTS_OBJ, NULL);
+	size_t i;
+
+	(void)state;
+	assert_non_null(btf);
+	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
+	assert_int_equal(xsk_hint_registry__count(reg), 3);
+	assert_int_equal(xsk_hint_registry__rejected(reg), 5);
+	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 0)), "xdp_hints_rx_time");
+	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 1)), "xdp_hints_mark");
+	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 2)), "xdp_hints_rich");
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
+		assert_null(xsk_hint_registry__find(reg, invalid[i]));
+	xsk_hint_registry__free(reg);
+	btf__free(btf);
+}
+
+/* Each invalid struct clang produced fails for its own reason. */
+static void test_object_validation_errors(void **state)
+{
+	static const struct {
+		const char *name;
+		int err;
+	} cases[] = {
+		{ "xdp_hints_rx_time", 0 },
+		{ "xdp_hints_mark", 0 },
+		{ "xdp_hints_rich", 0 },
+		{ "xdp_hints_field_after_btf_id", -EOVERFLOW },
+		{ "xdp_hints_tail_padding", -EOVERFLOW },
+		{ "xdp_hints_bitfield", -ENOTSUP },
+		{ "xdp_hints_short_btf_id", -EMSGSIZE },
+		{ "xdp_hints_odd_size", -EMSGSIZE },
+		{ "xdp_hints_too_big", -EMSGSIZE },
+		{ "hint_vlan", -ENOENT },
+		{ "no_such_struct", -ENOENT },
+	};
+	struct btf *btf = btf__parse(HINT_STRUCTS_OBJ, NULL);
+	size_t i;
+
+	(void)state;
+	assert_non_null(btf);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct xsk_btf_info *xbi = NULL;
+		int err = xsk_btf__init_xdp_hint(btf, cases[i].name, &xbi);
+
+		if (err != cases[i].err)
+			fail_msg("struct %s: expected %d, got %d", cases[i].name,
+				 cases[i].err, err);
+		xsk_btf__free_xdp_hint(xbi);
+	}
+	btf__free(btf);
+}
+
+/* The C view of xdp_hints_rich from tests/bpf/hint_structs.c. */
+struct rich_hint {
+	char ifname[6];
+	__u8 src_mac[6];
+	struct { __u16 tci, proto; } vlan;
+	__s32 temp;
+	__u32 l4;
+	__u8 valid;
+	__u8 pad[3];
+	__u32 flow_hash;
+	__u32 btf_id;
+} __attribute__((packed));
+
+static void test_object_rich_reads(void **state)
+{
+	struct btf *btf = btf__parse(HINT_STRUCTS_OBJ, NULL);
+	struct rich_hint hint = {
+		.ifname = "veth1", .src_mac = { 2, 0, 0, 0, 0, 1 },
+		.vlan = { 100, 0x8100 }, .temp = -40, .l4 = 17, .valid = 1,
+		.flow_hash = 0x01020304,
+	};
+	struct xsk_btf_info *xbi = NULL;
+	unsigned char frame[FRAME_SIZE];
+	struct { __u16 tci, proto; } vlan;
+	struct xsk_hint_field temp;
+	char ifname[6];
+	__u16 flow_port;
+	void *pkt;
+
+	(void)state;
+	assert_non_null(btf);
+	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_rich", &xbi), 0);
+	assert_int_equal(xsk_btf__hint_size(xbi), sizeof(hint));
+	hint.btf_id = xsk_btf__btf_type_id(xbi);
+	pkt = frame_with_hint(frame, &hint, sizeof(hint));
+
+	assert_int_equal(XSK_BTF_READ_FIELD_INTO(ifname, ifname, xbi, pkt), 0);
+	assert_string_equal(ifname, "veth1");
+	assert_int_equal(XSK_BTF_READ_FIELD_INTO(vlan, vlan, xbi, pkt), 0);
+	assert_int_equal(vlan.tci, 100);
+	assert_int_equal(vlan.proto, 0x8100);
+	/* const volatile __s32 resolves to 4 bytes. */
+	assert_int_equal(xsk_btf__resolve_field(xbi, "temp", &temp), 0);
+	assert_int_equal((__s32)xsk_hint_field__u32(&temp, pkt), -40);
+	assert_int_equal(XSK_BTF_READ_FIELD_INTO(flow_port, flow_port, xbi, pkt), 0);
+	assert_int_equal(flow_port, 0x0304);
+	xsk_btf__free_xdp_hint(xbi);
+	btf__free(btf);
+}
+
+/* ---- vmlinux ----------------------------------------------------------------- */
+
+static void test_vmlinux_registry(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct btf *btf = NULL;
+	struct timespec t0, t1;
+	int skb, err;
+	size_t i;
+
+	(void)state;
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		print_message("# /sys/kernel/btf/vmlinux is absent: skipping\n");
+		skip();
+	}
+	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_VMLINUX, NULL, NULL, &btf, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = xsk_hint_registry__new(btf, &reg);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(err, 0);
+	print_message("# vmlinux: %u types, %zu hints, %zu rejected, scanned in %.1f ms\n",
+		      btf__type_cnt(btf), xsk_hint_registry__count(reg),
+		      xsk_hint_registry__rejected(reg),
+		      (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	for (i = 0; i < xsk_hint_registry__count(reg); i++) {
+		struct xsk_btf_info *xbi = xsk_hint_registry__at(reg, i);
+
+		assert_ptr_equal(xsk_hint_registry__lookup(reg, xsk_btf__btf_type_id(xbi)), xbi);
+	}
+	skb = btf__find_by_name_kind(btf, "sk_buff", BTF_KIND_STRUCT);
+	assert_true(skb > 0);
+	assert_null(xsk_hint_registry__lookup(reg, skb));
+	xsk_hint_registry__free(reg);
+	btf__free(btf);
+}
+
+/* ---- metadata written by the kernel -------------------------------------- */
+
+/*
+ * Run write_rx_time_hint on a frame with BPF_PROG_TEST_RUN: the output is
+ * metadata followed by the packet, exactly what AF_XDP hands a receiver.
+ * Proves that bpf_core_type_id_local() in the kernel and the registry built
+ * from the object's BTF agree on the id.
+ */
+static void test_kernel_written_hint(void **state)
+{
+	struct bpf_object *obj = bpf_object__open_file(HINT_STRUCTS_OBJ, NULL);
+	unsigned char pkt_in[64] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	unsigned char out[256];
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		    .data_in = pkt_in, .data_size_in = sizeof(pkt_in),
+		    .data_out = out, .data_size_out = sizeof(out),
+		    .repeat = 1);
+	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hint_field rx_ktime, cpu;
+	struct bpf_program *prog;
+	struct timespec t0, t1;
+	struct xsk_btf_info *xbi;
+	__u64 before, after, stamp;
+	int err;
+
+	(void)state;
+	assert_non_null(obj);
+	err = bpf_object__load(obj);
+	if (err == -EPERM) {
+		bpf_object__close(obj);
+		print_message("# loading BPF needs root/CAP_BPF: skipping\n");
+		skip();
+	}
+	assert_int_equal(err, 0);
+	prog = bpf_object__find_program_by_name(obj, "write_rx_time_hint");
+	assert_non_null(prog);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(opts.retval, XDP_PASS);
+
+	assert_int_equal(xsk_hint_registry__new(bpf_object__btf(obj), &reg), 0);
+	xbi = xsk_hint_registry__find(reg, "xdp_hints_rx_time");
+	assert_non_null(xbi);
+	assert_int_equal(opts.data_size_out, xsk_btf__hint_size(xbi) + sizeof(pkt_in));
+	/* The packet follows the metadata in the output. */
+	assert_memory_equal(out + xsk_btf__hint_size(xbi), pkt_in, sizeof(pkt_in));
+	assert_ptr_equal(xsk_hint_registry__dispatch(reg, out + xsk_btf__hint_size(xbi)), xbi);
+
+	assert_int_equal(xsk_btf__resolve_field(xbi, "rx_ktime", &rx_ktime), 0);
+	assert_int_equal(xsk_btf__resolve_field(xbi, "xdp_rx_cpu", &cpu), 0);
+	stamp = xsk_hint_field__u64(&rx_ktime, out + xsk_btf__hint_size(xbi));
+	before = t0.tv_sec * 1000000000ULL + t0.tv_nsec;
+	after = t1.tv_sec * 1000000000ULL + t1.tv_nsec;
+	assert_in_range(stamp, before, after);
+	assert_true(xsk_hint_field__u32(&cpu, out + xsk_btf__hint_size(xbi)) <
+		    (__u32)libbpf_num_possible_cpus());
+	xsk_hint_registry__free(reg);
+	bpf_object__close(obj);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registry_counts_and_order),
+		cmocka_unit_test(test_registry_lookup),
+		cmocka_unit_test(test_registry_find),
+		cmocka_unit_test(test_registry_dispatch_fake_frame),
+		cmocka_unit_test(test_registry_many_hints),
+		cmocka_unit_test(test_registry_empty_and_null),
+		cmocka_unit_test(test_registry_split_btf),
+		cmocka_unit_test(test_object_registry),
+		cmocka_unit_test(test_object_validation_errors),
+		cmocka_unit_test(test_object_rich_reads),
+		cmocka_unit_test(test_vmlinux_registry),
+		cmocka_unit_test(test_kernel_written_hint),
+	};
+
+	return cmocka_run_group_tests_name("lib_xsk_extend registry", tests, NULL, NULL);
+}
