@@ -302,7 +302,11 @@ static __always_inline int write_hint(struct xdp_md *ctx, __u32 queue,
 	case HINT_POLICY_MARK:
 		return write_mark_hint(ctx, queue);
 	case HINT_POLICY_ALTERNATE:
-		/* seen was just incremented: odd -> rx_time, even -> mark. */
+		/*
+		 * seen was just incremented: odd -> rx_time, even -> mark.
+		 * The counter is this CPU's copy for the queue; a queue is
+		 * normally served by one CPU, so the layouts strictly alternate.
+		 */
 		if (stats->seen & 1)
 			return write_rx_time_hint(ctx);
 		return write_mark_hint(ctx, queue);
@@ -324,7 +328,10 @@ int xdp_hints_redirect(struct xdp_md *ctx)
 	stats = bpf_map_lookup_elem(&queue_stats, &queue);
 	if (!stats)
 		stats = bpf_map_lookup_elem(&overflow_stats, &overflow_key);
-	/* Cannot fail for key 0 of a 1-entry array, but the verifier insists. */
+	/*
+	 * Cannot fail for key 0 of a 1-entry array, but map lookups may return
+	 * NULL as far as the verifier knows, and it rejects an unchecked use.
+	 */
 	if (!stats)
 		return XDP_PASS;
 	stats->seen++;
