@@ -83,16 +83,30 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static int install_signal_handlers(void)
+/*
+ * In wakeup mode the stop signals stay blocked except inside ppoll(): a
+ * signal that lands between the flag check and the wait would otherwise
+ * be noticed only when the wait times out.
+ */
+static sigset_t wait_sigmask;
+
+static int install_signal_handlers(bool block_outside_wait)
 {
-	/* No SA_RESTART: poll() must return EINTR so the loop sees the flag. */
+	/* No SA_RESTART: the wait must return EINTR so the loop sees the flag. */
 	struct sigaction sa = { .sa_handler = on_signal };
 	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	sigset_t stop_set;
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	sigemptyset(&stop_set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (sigaction(sigs[i], &sa, NULL))
 			return -errno;
+		sigaddset(&stop_set, sigs[i]);
+	}
+	if (sigprocmask(block_outside_wait ? SIG_BLOCK : SIG_SETMASK,
+			block_outside_wait ? &stop_set : NULL, &wait_sigmask))
+		return -errno;
 	return 0;
 }
 
@@ -310,7 +324,7 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 		return;
 	case XSK_STAGE_SOCKET:
 		if (cfg->bind_mode == BIND_MODE_ZEROCOPY && err == -EOPNOTSUPP) {
-			pr_err("%s queue %u: cannot bind AF_XDP socket in zero-copy mode: driver %s lacks zero-copy support (use --bind-mode copy or auto)\n",
+			pr_err("%s queue %u: cannot bind AF_XDP socket in zero-copy mode: its driver (%s) lacks zero-copy support (use --bind-mode copy or auto)\n",
 			       cfg->ifname, queue, rx->driver);
 			return;
 		}
@@ -423,7 +437,7 @@ static int attach_program(struct receiver *rx)
 		return err;
 	}
 	if (err == -EOPNOTSUPP && rx->cfg.xdp_mode == XDP_MODE_NATIVE) {
-		pr_err("%s: attaching XDP in native mode: driver %s lacks native XDP (use --xdp-mode generic or auto)\n",
+		pr_err("%s: attaching XDP in native mode: its driver (%s) lacks native XDP (use --xdp-mode generic or auto)\n",
 		       dev, rx->driver);
 		return err;
 	}
@@ -552,17 +566,14 @@ static int socket_error(const struct receiver *rx, size_t i)
 	return -(so_err ? so_err : ENETDOWN);
 }
 
-static int poll_timeout_ms(__u64 now, __u64 wake_at)
-{
-	__u64 wait_ns = wake_at > now ? wake_at - now : 0;
-
-	/* Round up: waking a hair early only costs another loop. */
-	return (int)((wait_ns + 999999ULL) / 1000000ULL);
-}
-
 static int wait_and_receive(struct receiver *rx, __u64 now, __u64 wake_at)
 {
-	int ready = poll(rx->pollfds, (nfds_t)rx->n_queues, poll_timeout_ms(now, wake_at));
+	__u64 wait_ns = wake_at > now ? wake_at - now : 0;
+	struct timespec timeout = {
+		.tv_sec = (time_t)(wait_ns / NS_PER_SEC),
+		.tv_nsec = (long)(wait_ns % NS_PER_SEC),
+	};
+	int ready = ppoll(rx->pollfds, (nfds_t)rx->n_queues, &timeout, &wait_sigmask);
 
 	if (ready < 0)
 		return errno == EINTR ? 0 : -errno;
@@ -666,7 +677,7 @@ int main(int argc, char **argv)
 	log_level = rx.cfg.verbosity;
 	log_hook_libbpf();
 	/* Early, so a Ctrl-C during set-up still ends in the cleanup path. */
-	if (install_signal_handlers()) {
+	if (install_signal_handlers(!rx.cfg.spin)) {
 		pr_err("installing signal handlers: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
