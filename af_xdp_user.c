@@ -538,6 +538,22 @@ static void print_report(struct receiver *rx, enum report_kind kind)
 		pr_err("printing the report: out of memory\n");
 }
 
+/*
+ * The XDP program counts packets from queues beyond the map size it was
+ * given (the device gained queues after start-up) in overflow_stats.
+ */
+static void warn_overflow_queues(struct receiver *rx)
+{
+	struct queue_counters overflow;
+
+	if (xdp_counters_read(bpf_map__fd(rx->skel->maps.overflow_stats), 0,
+			      rx->percpu_scratch, rx->n_cpus, &overflow))
+		return;
+	if (overflow.seen)
+		pr_warn("%s: %llu packet(s) arrived on queues beyond the %u the device had at start: restart to bind them\n",
+			rx->cfg.ifname, (unsigned long long)overflow.seen, rx->dev_queues);
+}
+
 /* -ENODEV / -ENETDOWN when the interface went away or down. */
 static int check_link(const struct receiver *rx)
 {
@@ -701,6 +717,7 @@ int main(int argc, char **argv)
 	if (receive_loop(&rx) == 0)
 		exit_code = EXIT_OK;
 	print_report(&rx, REPORT_FINAL);
+	warn_overflow_queues(&rx);
 
 cleanup:
 	/* Detach first so no packet is redirected to a closing socket. */
