@@ -120,10 +120,18 @@ static size_t table_size_for(size_t entries)
 	return size;
 }
 
+/* A type's or member's name; "" for anonymous ones and broken offsets. */
+static const char *btf_name(const struct btf *btf, __u32 name_off)
+{
+	const char *name = btf__name_by_offset(btf, name_off);
+
+	return name ? name : "";
+}
+
 static const char *member_name(const struct btf *btf,
 			       const struct btf_member *m)
 {
-	return btf__name_by_offset(btf, m->name_off) ?: "";
+	return btf_name(btf, m->name_off);
 }
 
 /* Look through typedefs and const/volatile/restrict; NULL on broken BTF. */
@@ -370,7 +378,7 @@ static int hint_build(const struct btf *btf, __u32 type_id,
 	if (!xbi)
 		return -ENOMEM;
 	xbi->btf = btf;
-	xbi->name = btf__name_by_offset(btf, t->name_off) ?: "";
+	xbi->name = btf_name(btf, t->name_off);
 	xbi->type_id = type_id;
 	xbi->size = t->size;
 	err = collect_members(xbi, &cap, t, 0);
@@ -808,7 +816,7 @@ static bool is_text(const struct btf *btf, const struct btf_type *elem,
 
 	if (!btf_is_int(elem) || elem->size != 1)
 		return false;
-	type_name = btf__name_by_offset(btf, elem->name_off) ?: "";
+	type_name = btf_name(btf, elem->name_off);
 	if (!(btf_int_encoding(elem) & BTF_INT_CHAR) && strcmp(type_name, "char"))
 		return false;
 	for (i = 0; i < nelems && data[i]; i++)
