@@ -221,3 +221,8 @@ xh_final_json() {
 xh_xdp_attached() { # namespace device
 	ip -n "$1" -d link show dev "$2" 2>/dev/null | grep -qE '(^|[[:space:]])(prog/xdp|xdp|xdpgeneric|xdpdrv|xdpoffload)([[:space:]]|$)'
 }
+
+# 0 when no namespace named by xh_setup in this process still exists.
+xh_no_namespace_left() {
+	! ip netns list | grep -qE "^xh[0-9a-z]*$$[rt]( |$)"
+}
