@@ -66,9 +66,9 @@ xh_cleanup() {
 	for pid in "${XH_RECEIVER_PIDS[@]}"; do
 		if kill -0 "$pid" 2>/dev/null; then
 			kill -KILL "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
+			wait "$pid"
 		fi
-	done
+	done 2>/dev/null
 	XH_RECEIVER_PIDS=()
 	for ns in "${XH_NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null
@@ -180,14 +180,19 @@ xh_wait_ready() { # [timeout seconds, default 10]
 # Signal the receiver and wait for it (up to 10 s, then SIGKILL).  Sets
 # XH_RX_RC to its exit status (128+N if a signal killed it).
 xh_stop_receiver() { # [signal, default INT]
+	# The shell's own "Killed" notice is noise here: the status is the result.
+	xh_stop_receiver_quiet "${1:-INT}" 2>/dev/null
+}
+
+xh_stop_receiver_quiet() {
 	local i
-	kill -"${1:-INT}" "$XH_RX_PID" 2>/dev/null
+	kill -"$1" "$XH_RX_PID"
 	for i in $(seq 200); do
-		kill -0 "$XH_RX_PID" 2>/dev/null || break
+		kill -0 "$XH_RX_PID" || break
 		sleep 0.05
 	done
-	kill -0 "$XH_RX_PID" 2>/dev/null && kill -KILL "$XH_RX_PID"
-	wait "$XH_RX_PID" 2>/dev/null
+	kill -0 "$XH_RX_PID" && kill -KILL "$XH_RX_PID"
+	wait "$XH_RX_PID"
 	XH_RX_RC=$?
 }
 
@@ -201,7 +206,7 @@ xh_wait_receiver() { # timeout seconds
 		fi
 		sleep 0.05
 	done
-	wait "$XH_RX_PID" 2>/dev/null
+	{ wait "$XH_RX_PID"; } 2>/dev/null
 	XH_RX_RC=$?
 	return 0
 }
