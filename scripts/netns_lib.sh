@@ -196,12 +196,13 @@ xh_stop_receiver_quiet() {
 	XH_RX_RC=$?
 }
 
-# Wait for a receiver that stops by itself (--count, --duration).
+# Wait for a receiver that stops by itself (--count, --duration).  After
+# the timeout it gets SIGINT (so it still reports) and the result is 1.
 xh_wait_receiver() { # timeout seconds
 	local deadline=$(( $(date +%s) + $1 ))
 	while kill -0 "$XH_RX_PID" 2>/dev/null; do
 		if [ "$(date +%s)" -gt "$deadline" ]; then
-			xh_stop_receiver KILL
+			xh_stop_receiver INT
 			return 1
 		fi
 		sleep 0.05
