@@ -22,12 +22,18 @@
 # kernel sends MLD and router solicitations the moment the link comes up,
 # and these would reach the receiver and spoil exact packet counts.
 #
-# Native XDP on veth (kernel 6.x): attaching the program to the receiving
-# end is enough.  The veth then enables NAPI on its RX queues and frames
-# the peer transmits are run through XDP there; neither GRO nor an XDP
-# program on the peer is needed (tests/e2e/veth_rx.sh checks the counts).
-# The peer's TX queue, chosen by the flow hash, selects the RX queue, which
-# is why UDP flows with different source ports spread over the queues.
+# Native XDP on veth (kernel 6.x, checked on 6.18): attaching the program
+# to the receiving end is enough.  veth then enables NAPI on its RX queues
+# and runs XDP on the frames the peer transmits; neither GRO nor an XDP
+# program on the peer is needed.  The peer's TX queue, chosen by the flow
+# hash of the frame, selects the RX queue, which is why UDP flows with
+# different source ports spread over the queues.
+#
+# Generic XDP on veth: the peer's TX queue index k reaches the stack
+# unchanged in skb->queue_mapping, which generic XDP reads as "RX queue
+# k - 1" (the field stores rx queue + 1).  TX queues 0 and 1 both land on
+# RX queue 0 and the last RX queue never sees a frame: with 4 queues only
+# queues 0..2 receive (tests/e2e/veth_rx.sh holds generic mode to that).
 
 XH_BUILD=${BUILD:-}
 XH_NAMESPACES=()     # every namespace this process created

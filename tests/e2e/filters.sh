@@ -39,6 +39,13 @@ stop() {
 
 send() { xh_send --rate 20000 "$@" >/dev/null; }
 
+# A counter of the receiving namespace's IP stack from /proc/net/snmp.
+snmp() { # Ip|Udp field
+	ip netns exec "$XH_NS_RX" awk -v p="$1:" -v f="$2" \
+		'$1 == p { if (!n) { for (i = 2; i <= NF; i++) col[$i] = i; n = 1 } else print $col[f] }' \
+		/proc/net/snmp
+}
+
 xh_setup f 4
 
 # ---- --filter-udp-port ------------------------------------------------------
@@ -52,6 +59,10 @@ if start "$what" --filter-udp-port 9000; then
 	tap_is "$(jqf .total.packets)" 350 "$what: only port-9000 frames received (300 plain + 50 VLAN-tagged)"
 	tap_cmp "$(jqf '[.queues[].xdp.passed] | add')" -ge 200 "$what: the 200 port-9001 frames passed to the kernel"
 	tap_is "$(jqf '[.queues[].xdp.redirected] | add')" 350 "$what: XDP redirected exactly the port-9000 frames"
+	# The kernel checks what xdp_hints_traffic built: a bad IPv4 checksum
+	# or length would count as an IP header error, not a UDP "no port".
+	tap_cmp "$(snmp Udp NoPorts)" -ge 200 "$what: the kernel took the passed frames as valid UDP (NoPorts)"
+	tap_is "$(snmp Ip InHdrErrors)" 0 "$what: no IPv4 header errors in the kernel"
 fi
 
 # ---- --filter-ethertype -----------------------------------------------------
