@@ -16,7 +16,6 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <limits.h>
-#include <endian.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -32,28 +31,14 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <linux/ip.h>
-#include <linux/udp.h>
 
+#include "frame_build.h"
 #include "log.h"
 #include "parse_num.h"
 
-#define FRAME_MIN 60U       /* Ethernet minimum without FCS */
-#define FRAME_MAX 1514U     /* 1500 MTU + Ethernet header */
-#define RUNT_LEN 20U        /* Ethernet header + 6 bytes of an IPv4 header */
 #define BATCH_MAX 64U       /* frames per sendmmsg() */
-#define VLAN_HDR_LEN 4U
-#define SEQ_LEN 8U          /* sequence number at the start of the payload */
-
-enum frame_kind {
-	FRAME_UDP = 0,
-	FRAME_RAW_ETHERTYPE,
-	FRAME_ARP,
-	FRAME_RUNT,
-};
 
 struct traffic_config {
 	const char *ifname;
@@ -137,21 +122,7 @@ static void usage(FILE *out)
 "\n"
 "Example: xdp_hints_traffic --dev veth1 --dst-mac 02:00:00:00:00:01 \\\n"
 "           --dst-ip 10.11.0.1 --flows 8 --count 800 --rate 10000\n",
-		FRAME_MIN, FRAME_MAX, FRAME_MIN, RUNT_LEN);
-}
-
-static int parse_mac(const char *s, uint8_t mac[ETH_ALEN])
-{
-	unsigned int b[ETH_ALEN];
-	char tail;
-	int i;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &tail) != ETH_ALEN)
-		return -EINVAL;
-	for (i = 0; i < ETH_ALEN; i++)
-		mac[i] = (uint8_t)b[i];
-	return 0;
+		FRAME_MIN_LEN, FRAME_MAX_LEN, FRAME_MIN_LEN, FRAME_RUNT_LEN);
 }
 
 static int parse_ipv4(const char *s, struct in_addr *addr)
@@ -192,7 +163,7 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 	cfg->dst_port = 9000;
 	cfg->flows = 1;
 	cfg->count = 1000;
-	cfg->frame_size = FRAME_MIN;
+	cfg->frame_size = FRAME_MIN_LEN;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":d:n:r:vqh", long_options,
@@ -205,12 +176,12 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 			cfg->ifname = optarg;
 			break;
 		case OPT_SRC_MAC:
-			if (parse_mac(optarg, cfg->src_mac))
+			if (frame_parse_mac(optarg, cfg->src_mac))
 				return bad_value("--src-mac", optarg, "xx:xx:xx:xx:xx:xx");
 			cfg->have_src_mac = true;
 			break;
 		case OPT_DST_MAC:
-			if (parse_mac(optarg, cfg->dst_mac))
+			if (frame_parse_mac(optarg, cfg->dst_mac))
 				return bad_value("--dst-mac", optarg, "xx:xx:xx:xx:xx:xx");
 			cfg->have_dst_mac = true;
 			break;
@@ -247,7 +218,7 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 				return bad_value("--rate", optarg, "0..100000000 frames per second");
 			break;
 		case OPT_SIZE:
-			if (parse_u32(optarg, FRAME_MIN, FRAME_MAX, &cfg->frame_size))
+			if (parse_u32(optarg, FRAME_MIN_LEN, FRAME_MAX_LEN, &cfg->frame_size))
 				return bad_value("--size", optarg, "a frame size 60..1514");
 			break;
 		case OPT_ETHERTYPE:
@@ -411,111 +382,20 @@ static int open_packet_socket(int ifindex, int *fd_out)
 
 /* ---- frame building ----------------------------------------------------- */
 
-static uint16_t ipv4_checksum(const void *hdr, size_t len)
+static void frame_spec_of(const struct traffic_config *cfg, struct frame_spec *spec)
 {
-	const uint8_t *p = hdr;
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
-/* Ethernet header (and VLAN tag) for @ethertype; returns its length. */
-static size_t build_l2(const struct traffic_config *cfg, uint8_t *frame,
-		       uint16_t ethertype)
-{
-	size_t off = 2 * ETH_ALEN;
-
-	memcpy(frame, cfg->dst_mac, ETH_ALEN);
-	memcpy(frame + ETH_ALEN, cfg->src_mac, ETH_ALEN);
-	if (cfg->have_vlan) {
-		uint16_t tpid = htons(ETH_P_8021Q), tci = htons(cfg->vlan_id);
-
-		memcpy(frame + off, &tpid, 2);
-		memcpy(frame + off + 2, &tci, 2);
-		off += VLAN_HDR_LEN;
-	}
-	ethertype = htons(ethertype);
-	memcpy(frame + off, &ethertype, 2);
-	return off + 2;
-}
-
-/*
- * The template every frame is copied from; per frame only the UDP source
- * port and the sequence number change (neither is covered by the IPv4
- * checksum, and the UDP checksum is 0: "none", allowed for IPv4).
- * Returns the frame length and sets the UDP and sequence offsets (0 when absent).
- */
-static size_t build_template(const struct traffic_config *cfg, uint8_t *frame,
-			     size_t *udp_off, size_t *seq_off)
-{
-	size_t len = cfg->frame_size + (cfg->have_vlan ? VLAN_HDR_LEN : 0);
-	size_t l2;
-
-	memset(frame, 0, len);
-	*udp_off = 0;
-	*seq_off = 0;
-
-	switch (cfg->kind) {
-	case FRAME_RUNT:
-		l2 = build_l2(cfg, frame, ETH_P_IP);
-		/* The start of an IPv4 header, cut short: version 4, ihl 5. */
-		frame[l2] = 0x45;
-		return l2 + (RUNT_LEN - ETH_HLEN);
-	case FRAME_RAW_ETHERTYPE:
-		l2 = build_l2(cfg, frame, cfg->ethertype);
-		*seq_off = l2;
-		return len;
-	case FRAME_ARP: {
-		struct arphdr arp = {
-			.ar_hrd = htons(ARPHRD_ETHER),
-			.ar_pro = htons(ETH_P_IP),
-			.ar_hln = ETH_ALEN,
-			.ar_pln = 4,
-			.ar_op = htons(ARPOP_REQUEST),
-		};
-		uint8_t *body;
-
-		l2 = build_l2(cfg, frame, ETH_P_ARP);
-		memcpy(frame + l2, &arp, sizeof(arp));
-		body = frame + l2 + sizeof(arp);
-		memcpy(body, cfg->src_mac, ETH_ALEN);
-		memcpy(body + ETH_ALEN, &cfg->src_ip, 4);
-		/* Target hardware address stays zero: that is what we ask. */
-		memcpy(body + 2 * ETH_ALEN + 4, &cfg->dst_ip, 4);
-		return len;
-	}
-	case FRAME_UDP:
-	default: {
-		struct iphdr ip = { 0 };
-		struct udphdr udp = { 0 };
-		size_t ip_len;
-
-		l2 = build_l2(cfg, frame, ETH_P_IP);
-		ip_len = len - l2;
-		ip.version = 4;
-		ip.ihl = sizeof(ip) / 4;
-		ip.tot_len = htons((uint16_t)ip_len);
-		ip.frag_off = htons(0x4000); /* DF: no id needed */
-		ip.ttl = 64;
-		ip.protocol = IPPROTO_UDP;
-		ip.saddr = cfg->src_ip.s_addr;
-		ip.daddr = cfg->dst_ip.s_addr;
-		ip.check = ipv4_checksum(&ip, sizeof(ip));
-		udp.source = htons(cfg->src_port_base);
-		udp.dest = htons(cfg->dst_port);
-		udp.len = htons((uint16_t)(ip_len - sizeof(ip)));
-		memcpy(frame + l2, &ip, sizeof(ip));
-		memcpy(frame + l2 + sizeof(ip), &udp, sizeof(udp));
-		*udp_off = l2 + sizeof(ip);
-		*seq_off = *udp_off + sizeof(udp);
-		return len;
-	}
-	}
+	memset(spec, 0, sizeof(*spec));
+	spec->kind = cfg->kind;
+	memcpy(spec->src_mac, cfg->src_mac, ETH_ALEN);
+	memcpy(spec->dst_mac, cfg->dst_mac, ETH_ALEN);
+	spec->src_ip = cfg->src_ip;
+	spec->dst_ip = cfg->dst_ip;
+	spec->src_port = cfg->src_port_base;
+	spec->dst_port = cfg->dst_port;
+	spec->ethertype = cfg->ethertype;
+	spec->have_vlan = cfg->have_vlan;
+	spec->vlan_id = cfg->vlan_id;
+	spec->frame_size = cfg->frame_size;
 }
 
 /* ---- sending ------------------------------------------------------------ */
@@ -561,23 +441,26 @@ static uint32_t batch_size(const struct traffic_config *cfg)
 static int send_frames(int fd, const struct traffic_config *cfg,
 		       struct send_result *res)
 {
-	static uint8_t frames[BATCH_MAX][FRAME_MAX + VLAN_HDR_LEN];
+	static uint8_t frames[BATCH_MAX][FRAME_BUF_MAX];
 	struct mmsghdr msgs[BATCH_MAX];
 	struct iovec iovs[BATCH_MAX];
-	size_t len = 0, udp_off, seq_off;
+	struct frame_spec spec;
+	struct frame_layout layout = { 0 };
 	uint32_t batch = batch_size(cfg), flow = 0, i;
 	uint64_t start, seq = 0;
 	int n;
 
+	frame_spec_of(cfg, &spec);
 	for (i = 0; i < BATCH_MAX; i++) {
-		len = build_template(cfg, frames[i], &udp_off, &seq_off);
+		if (!frame_build(&spec, frames[i], sizeof(frames[i]), &layout))
+			return -EINVAL; /* options were range-checked: cannot happen */
 		iovs[i].iov_base = frames[i];
-		iovs[i].iov_len = len;
+		iovs[i].iov_len = layout.len;
 		memset(&msgs[i], 0, sizeof(msgs[i]));
 		msgs[i].msg_hdr.msg_iov = &iovs[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
-	pr_debug("%s: %zu-byte frames, batches of %u\n", cfg->ifname, len, batch);
+	pr_debug("%s: %zu-byte frames, batches of %u\n", cfg->ifname, layout.len, batch);
 
 	start = now_ns();
 	while (seq < cfg->count) {
@@ -588,17 +471,13 @@ static int send_frames(int fd, const struct traffic_config *cfg,
 		if (cfg->rate_pps)
 			sleep_until_ns(start + seq * 1000000000ULL / cfg->rate_pps);
 		for (i = 0; i < todo; i++) {
-			uint64_t seq_be = htobe64(seq + i);
-
-			if (udp_off) {
-				uint16_t sport = htons((uint16_t)(cfg->src_port_base + flow));
-
-				memcpy(frames[i] + udp_off, &sport, 2);
+			if (layout.udp_off) {
+				frame_set_udp_src_port(frames[i], &layout,
+						       (uint16_t)(cfg->src_port_base + flow));
 				if (++flow == cfg->flows)
 					flow = 0;
 			}
-			if (seq_off && len >= seq_off + SEQ_LEN)
-				memcpy(frames[i] + seq_off, &seq_be, SEQ_LEN);
+			frame_set_u64(frames[i], layout.seq_off, seq + i);
 		}
 		while (done < todo) {
 			n = sendmmsg(fd, msgs + done, todo - done, 0);

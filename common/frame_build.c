@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+
+#include "frame_build.h"
+
+int frame_parse_mac(const char *s, uint8_t mac[ETH_ALEN])
+{
+	unsigned int b[ETH_ALEN];
+	char tail;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &tail) != ETH_ALEN)
+		return -EINVAL;
+	for (int i = 0; i < ETH_ALEN; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+uint16_t frame_ipv4_checksum(const void *hdr, size_t len)
+{
+	const uint8_t *p = hdr;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (i < len) /* odd length: the last byte is padded with a zero */
+		sum += (uint32_t)p[i] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Ethernet header (and VLAN tag) for @ethertype; returns its length. */
+static size_t build_l2(const struct frame_spec *spec, uint8_t *frame, uint16_t ethertype)
+{
+	size_t off = 2 * ETH_ALEN;
+
+	memcpy(frame, spec->dst_mac, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, spec->src_mac, ETH_ALEN);
+	if (spec->have_vlan) {
+		uint16_t tpid = htons(ETH_P_8021Q), tci = htons(spec->vlan_id);
+
+		memcpy(frame + off, &tpid, 2);
+		memcpy(frame + off + 2, &tci, 2);
+		off += FRAME_VLAN_HDR_LEN;
+	}
+	ethertype = htons(ethertype);
+	memcpy(frame + off, &ethertype, 2);
+	return off + 2;
+}
+
+static size_t build_arp(const struct frame_spec *spec, uint8_t *frame, size_t len)
+{
+	struct arphdr arp = {
+		.ar_hrd = htons(ARPHRD_ETHER),
+		.ar_pro = htons(ETH_P_IP),
+		.ar_hln = ETH_ALEN,
+		.ar_pln = 4,
+		.ar_op = htons(ARPOP_REQUEST),
+	};
+	size_t l2 = build_l2(spec, frame, ETH_P_ARP);
+	uint8_t *body = frame + l2 + sizeof(arp);
+
+	memcpy(frame + l2, &arp, sizeof(arp));
+	memcpy(body, spec->src_mac, ETH_ALEN);
+	memcpy(body + ETH_ALEN, &spec->src_ip, 4);
+	/* The target hardware address stays zero: that is what we ask for. */
+	memcpy(body + 2 * ETH_ALEN + 4, &spec->dst_ip, 4);
+	return len;
+}
+
+static size_t build_udp(const struct frame_spec *spec, uint8_t *frame, size_t len,
+			struct frame_layout *layout)
+{
+	size_t l2 = build_l2(spec, frame, ETH_P_IP);
+	size_t ip_len = len - l2;
+	struct iphdr ip = { 0 };
+	struct udphdr udp = { 0 };
+
+	ip.version = 4;
+	ip.ihl = sizeof(ip) / 4;
+	ip.tot_len = htons((uint16_t)ip_len);
+	ip.frag_off = htons(0x4000); /* DF: no fragment id needed */
+	ip.ttl = 64;
+	ip.protocol = IPPROTO_UDP;
+	ip.saddr = spec->src_ip.s_addr;
+	ip.daddr = spec->dst_ip.s_addr;
+	ip.check = frame_ipv4_checksum(&ip, sizeof(ip));
+	udp.source = htons(spec->src_port);
+	udp.dest = htons(spec->dst_port);
+	udp.len = htons((uint16_t)(ip_len - sizeof(ip)));
+	memcpy(frame + l2, &ip, sizeof(ip));
+	memcpy(frame + l2 + sizeof(ip), &udp, sizeof(udp));
+	layout->udp_off = l2 + sizeof(ip);
+	layout->seq_off = layout->udp_off + sizeof(udp);
+	return len;
+}
+
+size_t frame_build(const struct frame_spec *spec, uint8_t *frame, size_t cap,
+		   struct frame_layout *layout)
+{
+	size_t len = spec->frame_size + (spec->have_vlan ? FRAME_VLAN_HDR_LEN : 0);
+	size_t l2;
+
+	memset(layout, 0, sizeof(*layout));
+	if (spec->frame_size < FRAME_MIN_LEN || spec->frame_size > FRAME_MAX_LEN ||
+	    len > cap)
+		return 0;
+	memset(frame, 0, len);
+
+	switch (spec->kind) {
+	case FRAME_RUNT:
+		l2 = build_l2(spec, frame, ETH_P_IP);
+		/* The start of an IPv4 header, cut short: version 4, ihl 5. */
+		frame[l2] = 0x45;
+		len = l2 + (FRAME_RUNT_LEN - ETH_HLEN);
+		break;
+	case FRAME_RAW_ETHERTYPE:
+		l2 = build_l2(spec, frame, spec->ethertype);
+		layout->seq_off = l2;
+		break;
+	case FRAME_ARP:
+		len = build_arp(spec, frame, len);
+		break;
+	case FRAME_UDP:
+	default:
+		len = build_udp(spec, frame, len, layout);
+		break;
+	}
+	/* Fields that do not fit are absent rather than cut. */
+	if (layout->seq_off && layout->seq_off + FRAME_FIELD_LEN > len)
+		layout->seq_off = 0;
+	if (layout->seq_off && layout->seq_off + 2 * FRAME_FIELD_LEN <= len)
+		layout->time_off = layout->seq_off + FRAME_FIELD_LEN;
+	layout->len = len;
+	return len;
+}
