@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bench_min_rx - the least a receiver can do with XDP-hints, as a yardstick
+ * for af_xdp_user's latency: load af_xdp_kern with the rx-time layout, bind
+ * every queue (common/xsk_queue, the same ring handling as the tool), and
+ * per frame read rx_ktime at the fixed offset pkt - 16 (no BTF, no btf_id
+ * check: it knows the layout) and record now - rx_ktime in a histogram.
+ *
+ *   bench_min_rx --dev IFNAME [--xdp-mode native|generic] [--spin]
+ *                [--frames N] [--duration S]
+ *
+ * Prints "bench_min_rx: ready" on stderr once attached, and at the end one
+ * JSON line: {"packets":N,"latency_ns":{"count","min","avg","p50","p99","max"}}
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "af_xdp_kern.skel.h"
+#include "af_xdp_shared.h"
+#include "latency_histogram.h"
+#include "netdev.h"
+#include "parse_num.h"
+#include "xdp_attach.h"
+#include "xsk_queue.h"
+
+#define NS_PER_SEC 1000000000ULL
+#define RX_BATCH 64U
+#define RX_TIME_OFFSET 16 /* xdp_hints_rx_time: rx_ktime is 16 bytes before pkt */
+
+struct min_rx {
+	const char *ifname;
+	enum xdp_mode_choice xdp_mode;
+	bool spin;
+	uint64_t frames;
+	uint64_t duration_ns;
+	__u32 n_queues;
+	struct xsk_queue *queues;
+	struct pollfd *pollfds;
+	__u32 n_open;
+	struct af_xdp_kern *skel;
+	struct xdp_attachment attachment;
+	struct latency_histogram histogram;
+	__u64 packets;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * NS_PER_SEC + (__u64)ts.tv_nsec;
+}
+
+static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len)
+{
+	struct min_rx *rx = ctx;
+	__u64 rx_ktime, now = monotonic_ns();
+
+	(void)q;
+	(void)len;
+	memcpy(&rx_ktime, (const char *)pkt - RX_TIME_OFFSET, sizeof(rx_ktime));
+	rx->packets++;
+	if (now >= rx_ktime)
+		latency_histogram_record(&rx->histogram, now - rx_ktime);
+}
+
+static int parse_args(int argc, char **argv, struct min_rx *rx)
+{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "xdp-mode", required_argument, NULL, 'm' },
+		{ "spin", no_argument, NULL, 's' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "duration", required_argument, NULL, 't' },
+		{ 0 },
+	};
+	double seconds;
+	char *end;
+	int c;
+
+	rx->frames = 4096;
+	rx->xdp_mode = XDP_MODE_NATIVE;
+	while ((c = getopt_long(argc, argv, "d:m:sf:t:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': rx->ifname = optarg; break;
+		case 'm':
+			if (!strcmp(optarg, "native"))
+				rx->xdp_mode = XDP_MODE_NATIVE;
+			else if (!strcmp(optarg, "generic"))
+				rx->xdp_mode = XDP_MODE_GENERIC;
+			else
+				return -EINVAL;
+			break;
+		case 's': rx->spin = true; break;
+		case 'f':
+			if (parse_u64(optarg, 64, 1048576, &rx->frames) ||
+			    (rx->frames & (rx->frames - 1)))
+				return -EINVAL;
+			break;
+		case 't':
+			errno = 0;
+			seconds = strtod(optarg, &end);
+			if (errno || *end || !(seconds > 0) || seconds > 3600)
+				return -EINVAL;
+			rx->duration_ns = (uint64_t)(seconds * NS_PER_SEC);
+			break;
+		default: return -EINVAL;
+		}
+	}
+	return rx->ifname && optind == argc ? 0 : -EINVAL;
+}
+
+static int setup(struct min_rx *rx)
+{
+	int ifindex, map_fd, err;
+
+	err = netdev_ifindex(rx->ifname, &ifindex);
+	if (!err)
+		err = netdev_queue_count(rx->ifname, &rx->n_queues, NULL);
+	if (err) {
+		fprintf(stderr, "bench_min_rx: %s: %s\n", rx->ifname, strerror(-err));
+		return err;
+	}
+	rx->skel = af_xdp_kern__open();
+	if (!rx->skel)
+		return -errno;
+	rx->skel->rodata->hint_policy = HINT_POLICY_RX_TIME;
+	err = bpf_map__set_max_entries(rx->skel->maps.xsks_map, rx->n_queues);
+	if (!err)
+		err = bpf_map__set_max_entries(rx->skel->maps.queue_stats, rx->n_queues);
+	if (!err)
+		err = af_xdp_kern__load(rx->skel);
+	if (err) {
+		fprintf(stderr, "bench_min_rx: loading af_xdp_kern: %s\n", strerror(-err));
+		return err;
+	}
+	map_fd = bpf_map__fd(rx->skel->maps.xsks_map);
+	rx->queues = calloc(rx->n_queues, sizeof(*rx->queues));
+	rx->pollfds = calloc(rx->n_queues, sizeof(*rx->pollfds));
+	if (!rx->queues || !rx->pollfds)
+		return -ENOMEM;
+	for (__u32 i = 0; i < rx->n_queues; i++) {
+		struct xsk_queue_params p = {
+			.ifname = rx->ifname,
+			.queue_id = i,
+			.frames = (__u32)rx->frames,
+			.frame_size = 4096,
+			.bind_mode = BIND_MODE_COPY,
+		};
+		enum xsk_queue_stage stage;
+
+		err = xsk_queue_open(&rx->queues[i], &p, &stage);
+		if (err) {
+			fprintf(stderr, "bench_min_rx: %s queue %u: AF_XDP socket (stage %d): %s\n",
+				rx->ifname, i, stage, strerror(-err));
+			return err;
+		}
+		rx->n_open = i + 1;
+		err = xsk_queue_register(&rx->queues[i], map_fd);
+		if (err) {
+			fprintf(stderr, "bench_min_rx: %s queue %u: xsks_map: %s\n",
+				rx->ifname, i, strerror(-err));
+			return err;
+		}
+		rx->pollfds[i] = (struct pollfd){ .fd = xsk_queue_fd(&rx->queues[i]),
+						  .events = POLLIN };
+	}
+	err = xdp_attach(rx->skel->progs.xdp_hints_redirect, ifindex, rx->xdp_mode,
+			 &rx->attachment);
+	if (err)
+		fprintf(stderr, "bench_min_rx: %s: attaching XDP: %s\n", rx->ifname,
+			strerror(-err));
+	return err;
+}
+
+static void receive_loop(struct min_rx *rx)
+{
+	__u64 deadline = rx->duration_ns ? monotonic_ns() + rx->duration_ns : UINT64_MAX;
+
+	while (!stop_requested && monotonic_ns() < deadline) {
+		if (!rx->spin && poll(rx->pollfds, rx->n_queues, 100) <= 0)
+			continue;
+		for (__u32 i = 0; i < rx->n_queues; i++)
+			if (rx->spin || (rx->pollfds[i].revents & POLLIN))
+				xsk_queue_receive(&rx->queues[i], RX_BATCH, on_frame, rx,
+						  rx->spin);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct min_rx rx = { .attachment = XDP_ATTACHMENT_INIT };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct latency_summary sum;
+	int ret = 1;
+
+	if (parse_args(argc, argv, &rx)) {
+		fprintf(stderr, "usage: bench_min_rx --dev IFNAME [--xdp-mode native|generic] [--spin]\n"
+				"                    [--frames N] [--duration S]\n");
+		return 2;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	latency_histogram_init(&rx.histogram);
+	if (setup(&rx))
+		goto cleanup;
+	fprintf(stderr, "bench_min_rx: ready: dev %s queues %u\n", rx.ifname, rx.n_queues);
+	receive_loop(&rx);
+	latency_histogram_summarize(&rx.histogram, &sum);
+	printf("{\"packets\":%llu,\"latency_ns\":{\"count\":%llu,\"min\":%llu,\"avg\":%.0f,"
+	       "\"p50\":%llu,\"p99\":%llu,\"max\":%llu}}\n",
+	       (unsigned long long)rx.packets, (unsigned long long)sum.count,
+	       (unsigned long long)sum.min_ns, sum.mean_ns, (unsigned long long)sum.p50_ns,
+	       (unsigned long long)sum.p99_ns, (unsigned long long)sum.max_ns);
+	ret = 0;
+cleanup:
+	xdp_attachment_release(&rx.attachment);
+	for (__u32 i = 0; i < rx.n_open; i++)
+		xsk_queue_close(&rx.queues[i]);
+	free(rx.queues);
+	free(rx.pollfds);
+	af_xdp_kern__destroy(rx.skel);
+	return ret;
+}
