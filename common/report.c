@@ -35,6 +35,48 @@ static void json_layouts(FILE *out, const struct hint_decoder *dec,
 	fputc('}', out);
 }
 
+/* A summary's percentiles; count/min/avg/max are the caller's. */
+static void json_percentiles(FILE *out, const struct latency_summary *sum)
+{
+	fprintf(out, ",\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"p999\":%llu}",
+		(unsigned long long)sum->p50_ns, (unsigned long long)sum->p90_ns,
+		(unsigned long long)sum->p99_ns, (unsigned long long)sum->p999_ns);
+}
+
+static void json_class_latency(FILE *out, const char *key,
+			       const struct latency_histogram *h)
+{
+	struct latency_summary sum;
+
+	latency_histogram_summarize(h, &sum);
+	fprintf(out, ",\"%s\":{\"count\":%llu,\"min\":%llu,\"avg\":%llu,\"max\":%llu",
+		key, (unsigned long long)sum.count, (unsigned long long)sum.min_ns,
+		(unsigned long long)(sum.mean_ns + 0.5), (unsigned long long)sum.max_ns);
+	json_percentiles(out, &sum);
+}
+
+/*
+ * "latency_ns" keeps its exact count/min/avg/max (latency_acc) and gains
+ * percentiles from the histograms, which hold the same samples, so
+ * min <= p50 <= ... <= p999 <= max holds (percentiles are clamped to the
+ * exact min and max).
+ */
+static void json_latency(FILE *out, const struct queue_rx_stats *s)
+{
+	struct latency_histogram all;
+	struct latency_summary sum;
+
+	queue_rx_stats_latency_all(s, &all);
+	latency_histogram_summarize(&all, &sum);
+	fprintf(out, ",\"latency_ns\":{\"count\":%llu,\"min\":%llu,\"avg\":%llu,\"max\":%llu",
+		(unsigned long long)s->latency.count, (unsigned long long)s->latency.min,
+		(unsigned long long)latency_acc_avg(&s->latency),
+		(unsigned long long)s->latency.max);
+	json_percentiles(out, &sum);
+	json_class_latency(out, "same_core_latency_ns", s->latency_hist[CORE_SAME]);
+	json_class_latency(out, "remote_core_latency_ns", s->latency_hist[CORE_REMOTE]);
+}
+
 /* The fields a queue and the total share. */
 static void json_rx_counters(FILE *out, const struct hint_decoder *dec,
 			     const struct queue_rx_stats *s)
@@ -43,10 +85,7 @@ static void json_rx_counters(FILE *out, const struct hint_decoder *dec,
 		(unsigned long long)s->packets, (unsigned long long)s->no_hint,
 		(unsigned long long)s->unknown_btf_id);
 	json_layouts(out, dec, s);
-	fprintf(out, ",\"latency_ns\":{\"count\":%llu,\"min\":%llu,\"avg\":%llu,\"max\":%llu}",
-		(unsigned long long)s->latency.count, (unsigned long long)s->latency.min,
-		(unsigned long long)latency_acc_avg(&s->latency),
-		(unsigned long long)s->latency.max);
+	json_latency(out, s);
 	fprintf(out, ",\"same_core\":%llu,\"remote_core\":%llu,\"mark_mismatch\":%llu",
 		(unsigned long long)s->same_core, (unsigned long long)s->remote_core,
 		(unsigned long long)s->mark_mismatch);
@@ -124,6 +163,68 @@ static void table_row(FILE *out, const char *label, const struct hint_decoder *d
 	fputc('\n', out);
 }
 
+static void latency_table_row(FILE *out, const char *label, const char *cls,
+			      const struct latency_histogram *h)
+{
+	struct latency_summary sum;
+
+	latency_histogram_summarize(h, &sum);
+	fprintf(out, "%-6s %-7s %10llu %10llu %10.0f %10llu %10llu %10llu %10llu %10llu\n",
+		label, cls, (unsigned long long)sum.count, (unsigned long long)sum.min_ns,
+		sum.mean_ns, (unsigned long long)sum.p50_ns, (unsigned long long)sum.p90_ns,
+		(unsigned long long)sum.p99_ns, (unsigned long long)sum.p999_ns,
+		(unsigned long long)sum.max_ns);
+}
+
+/* Rows: every latency of the queue, then each core class that has any. */
+static void latency_table_rows(FILE *out, const char *label, const struct queue_rx_stats *s)
+{
+	static const char *const class_names[CORE_CLASSES] = {
+		[CORE_SAME] = "same", [CORE_REMOTE] = "remote", [CORE_UNKNOWN] = "no-cpu",
+	};
+	struct latency_histogram all;
+
+	queue_rx_stats_latency_all(s, &all);
+	latency_table_row(out, label, "all", &all);
+	for (int c = 0; c < CORE_CLASSES; c++)
+		if (latency_histogram_count(s->latency_hist[c]))
+			latency_table_row(out, "", class_names[c], s->latency_hist[c]);
+}
+
+static void print_latency_table(FILE *out, const struct queue_rx_stats *queues,
+				size_t n_queues, const struct queue_rx_stats *total)
+{
+	fprintf(out, "%-6s %-7s %10s %10s %10s %10s %10s %10s %10s %10s\n", "queue", "core",
+		"lat_count", "min_ns", "avg_ns", "p50_ns", "p90_ns", "p99_ns", "p99.9_ns",
+		"max_ns");
+	for (size_t i = 0; i < n_queues; i++) {
+		char label[16];
+
+		snprintf(label, sizeof(label), "%u", queues[i].queue_id);
+		latency_table_rows(out, label, &queues[i]);
+	}
+	latency_table_rows(out, "total", total);
+}
+
+/* The final report's picture: all latencies, and per core class when
+ * both same- and remote-core packets were seen. */
+static void print_latency_histograms(FILE *out, const struct queue_rx_stats *total)
+{
+	struct latency_histogram all;
+	bool split = latency_histogram_count(total->latency_hist[CORE_SAME]) &&
+		     latency_histogram_count(total->latency_hist[CORE_REMOTE]);
+
+	queue_rx_stats_latency_all(total, &all);
+	fputs("latency histogram, all queues (XDP to userspace):\n", out);
+	latency_histogram_render(&all, out, 78);
+	if (!split)
+		return;
+	fputs("same core (XDP and receiver on one CPU):\n", out);
+	latency_histogram_render(total->latency_hist[CORE_SAME], out, 78);
+	fputs("remote core:\n", out);
+	latency_histogram_render(total->latency_hist[CORE_REMOTE], out, 78);
+}
+
 static void print_table(FILE *out, enum report_kind kind, const struct report_run *run,
 			const struct hint_decoder *dec, const struct queue_rx_stats *queues,
 			size_t n_queues, const struct queue_rx_stats *total)
@@ -147,6 +248,9 @@ static void print_table(FILE *out, enum report_kind kind, const struct report_ru
 	if (total->mark_mismatch)
 		fprintf(out, "warning: %llu mark hints named another queue than the one they arrived on\n",
 			(unsigned long long)total->mark_mismatch);
+	print_latency_table(out, queues, n_queues, total);
+	if (kind == REPORT_FINAL)
+		print_latency_histograms(out, total);
 }
 
 int report_print(FILE *out, bool json, enum report_kind kind,

@@ -11,16 +11,54 @@ int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layou
 	memset(s, 0, sizeof(*s));
 	s->queue_id = queue_id;
 	s->n_layouts = n_layouts;
+	for (int c = 0; c < CORE_CLASSES; c++) {
+		s->latency_hist[c] = malloc(sizeof(*s->latency_hist[c]));
+		if (!s->latency_hist[c])
+			goto nomem;
+		latency_histogram_init(s->latency_hist[c]);
+	}
 	if (!n_layouts)
 		return 0;
 	s->layout_packets = calloc(n_layouts, sizeof(*s->layout_packets));
-	return s->layout_packets ? 0 : -ENOMEM;
+	if (s->layout_packets)
+		return 0;
+nomem:
+	queue_rx_stats_free(s);
+	return -ENOMEM;
 }
 
 void queue_rx_stats_free(struct queue_rx_stats *s)
 {
 	free(s->layout_packets);
 	s->layout_packets = NULL;
+	for (int c = 0; c < CORE_CLASSES; c++) {
+		free(s->latency_hist[c]);
+		s->latency_hist[c] = NULL;
+	}
+}
+
+void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats *src)
+{
+	__u64 *layout_packets = dst->layout_packets;
+	struct latency_histogram *hist[CORE_CLASSES];
+
+	memcpy(hist, dst->latency_hist, sizeof(hist));
+	*dst = *src;
+	/* Keep dst's own arrays, fill them with src's contents. */
+	dst->layout_packets = layout_packets;
+	memcpy(dst->latency_hist, hist, sizeof(hist));
+	for (size_t i = 0; i < dst->n_layouts; i++)
+		dst->layout_packets[i] = src->layout_packets[i];
+	for (int c = 0; c < CORE_CLASSES; c++)
+		*dst->latency_hist[c] = *src->latency_hist[c];
+}
+
+void queue_rx_stats_latency_all(const struct queue_rx_stats *s,
+				struct latency_histogram *out)
+{
+	latency_histogram_init(out);
+	for (int c = 0; c < CORE_CLASSES; c++)
+		latency_histogram_merge(out, s->latency_hist[c]);
 }
 
 void latency_acc_merge(struct latency_acc *dst, const struct latency_acc *src)
@@ -47,6 +85,8 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	for (size_t i = 0; i < dst->n_layouts && i < src->n_layouts; i++)
 		dst->layout_packets[i] += src->layout_packets[i];
 	latency_acc_merge(&dst->latency, &src->latency);
+	for (int c = 0; c < CORE_CLASSES; c++)
+		latency_histogram_merge(dst->latency_hist[c], src->latency_hist[c]);
 
 	dst->xdp.seen += src->xdp.seen;
 	dst->xdp.stamped += src->xdp.stamped;

@@ -13,6 +13,7 @@
 
 #include "af_xdp_shared.h"
 #include "hint_decoder.h"
+#include "latency_histogram.h"
 
 /* min/avg/max of latencies in ns. */
 struct latency_acc {
@@ -20,6 +21,18 @@ struct latency_acc {
 	__u64 sum;
 	__u64 min;
 	__u64 max;
+};
+
+/*
+ * Where the packet was received relative to where XDP ran: the hint's
+ * xdp_rx_cpu against sched_getcpu() of the receiving thread. Latencies of
+ * layouts that carry rx_ktime but no xdp_rx_cpu are CORE_UNKNOWN.
+ */
+enum core_class {
+	CORE_SAME = 0,
+	CORE_REMOTE,
+	CORE_UNKNOWN,
+	CORE_CLASSES,
 };
 
 struct queue_rx_stats {
@@ -34,6 +47,9 @@ struct queue_rx_stats {
 	__u64 *layout_packets; /* per decoder layout */
 	size_t n_layouts;
 	struct latency_acc latency;
+	/* One histogram per core class, allocated at init (about 30 KiB
+	 * each): percentiles without any allocation on the packet path. */
+	struct latency_histogram *latency_hist[CORE_CLASSES];
 	/* Filled in just before a report, not on the packet path. */
 	struct queue_counters xdp;
 	struct xdp_statistics xsk;
@@ -44,6 +60,13 @@ void queue_rx_stats_free(struct queue_rx_stats *s);
 
 /* Sum @src's receiver counters into @dst (same n_layouts); for totals. */
 void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats *src);
+
+/* Overwrite @dst (initialised, same n_layouts) with @src: a snapshot. */
+void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats *src);
+
+/* Every latency of the queue, whatever its core class, into @out. */
+void queue_rx_stats_latency_all(const struct queue_rx_stats *s,
+				struct latency_histogram *out);
 
 static inline void latency_acc_record(struct latency_acc *acc, __u64 ns)
 {
@@ -62,6 +85,20 @@ static inline __u64 latency_acc_avg(const struct latency_acc *acc)
 
 void latency_acc_merge(struct latency_acc *dst, const struct latency_acc *src);
 
+/* Also counts same_core/remote_core. */
+static inline enum core_class queue_rx_stats_classify(struct queue_rx_stats *s,
+						      const struct decoded_hint *h, int cpu)
+{
+	if (!h->has_rx_cpu)
+		return CORE_UNKNOWN;
+	if ((int)h->rx_cpu == cpu) {
+		s->same_core++;
+		return CORE_SAME;
+	}
+	s->remote_core++;
+	return CORE_REMOTE;
+}
+
 /*
  * Count one packet. @now_ns: CLOCK_MONOTONIC, the clock bpf_ktime_get_ns()
  * reads; @cpu: sched_getcpu() of the receiving thread.
@@ -70,6 +107,8 @@ static inline void queue_rx_stats_account(struct queue_rx_stats *s,
 					  const struct decoded_hint *h,
 					  __u64 now_ns, int cpu)
 {
+	enum core_class cls;
+
 	s->packets++;
 	if (h->kind == HINT_NONE) {
 		s->no_hint++;
@@ -80,17 +119,14 @@ static inline void queue_rx_stats_account(struct queue_rx_stats *s,
 		return;
 	}
 	s->layout_packets[h->layout]++;
+	cls = queue_rx_stats_classify(s, h, cpu);
 	if (h->has_rx_ktime) {
-		if (now_ns >= h->rx_ktime)
+		if (now_ns >= h->rx_ktime) {
 			latency_acc_record(&s->latency, now_ns - h->rx_ktime);
-		else
+			latency_histogram_record(s->latency_hist[cls], now_ns - h->rx_ktime);
+		} else {
 			s->clock_backwards++;
-	}
-	if (h->has_rx_cpu) {
-		if ((int)h->rx_cpu == cpu)
-			s->same_core++;
-		else
-			s->remote_core++;
+		}
 	}
 	if (h->has_mark && h->mark != s->queue_id)
 		s->mark_mismatch++;
