@@ -11,7 +11,7 @@
 /* The RX ring need not hold every frame: past this, memory is wasted on
  * descriptors userspace would have to be asleep for a long time to fill. */
 #define RX_RING_MAX 8192U
-/* Nothing is sent, but libxdp wants a completion ring. */
+/* Without TX nothing is sent, but libxdp wants a completion ring. */
 #define COMP_RING_SIZE 64U
 
 static int umem_map(struct xsk_queue *q, const struct xsk_queue_params *p)
@@ -33,7 +33,7 @@ static int umem_create(struct xsk_queue *q, const struct xsk_queue_params *p)
 {
 	struct xsk_umem_config cfg = {
 		.fill_size = p->frames, /* room to lend the kernel every frame */
-		.comp_size = COMP_RING_SIZE,
+		.comp_size = p->tx_frames > COMP_RING_SIZE ? p->tx_frames : COMP_RING_SIZE,
 		.frame_size = p->frame_size,
 		.frame_headroom = XSK_UMEM__DEFAULT_FRAME_HEADROOM,
 		.flags = 0,
@@ -48,7 +48,7 @@ static int socket_create(struct xsk_queue *q, const struct xsk_queue_params *p,
 {
 	struct xsk_socket_config cfg = {
 		.rx_size = p->frames < RX_RING_MAX ? p->frames : RX_RING_MAX,
-		.tx_size = 0,
+		.tx_size = p->tx_frames,
 		/* Our own XDP program is attached through a bpf_link; libxdp
 		 * must not load its default one. */
 		.libbpf_flags = XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD,
@@ -57,7 +57,7 @@ static int socket_create(struct xsk_queue *q, const struct xsk_queue_params *p,
 	};
 
 	return xsk_socket__create(&q->xsk, p->ifname, p->queue_id, q->umem,
-				  &q->rx, NULL, &cfg);
+				  &q->rx, p->tx_frames ? &q->tx : NULL, &cfg);
 }
 
 static int fill_all_frames(struct xsk_queue *q, __u32 frames)
@@ -118,6 +118,12 @@ int xsk_queue_open(struct xsk_queue *q, const struct xsk_queue_params *p,
 	q->queue_id = p->queue_id;
 	q->frame_size = p->frame_size;
 	q->frame_mask = ~((__u64)p->frame_size - 1);
+	q->frames = p->frames;
+	q->tx_frames = p->tx_frames;
+	if (p->tx_frames >= p->frames || (p->tx_frames & (p->tx_frames - 1))) {
+		*stage = XSK_STAGE_UMEM_CREATE;
+		return -EINVAL;
+	}
 
 	*stage = XSK_STAGE_UMEM_MMAP;
 	err = umem_map(q, p);
@@ -127,7 +133,8 @@ int xsk_queue_open(struct xsk_queue *q, const struct xsk_queue_params *p,
 	if (err)
 		goto fail;
 	*stage = XSK_STAGE_FILL;
-	err = fill_all_frames(q, p->frames);
+	/* The TX frames, at the end of the UMEM, never enter the fill ring. */
+	err = fill_all_frames(q, p->frames - p->tx_frames);
 	if (err)
 		goto fail;
 	*stage = XSK_STAGE_NONE;

@@ -3,8 +3,12 @@
  * One RX queue's AF_XDP plumbing: its own UMEM (frames the kernel writes
  * packets into), the fill ring (frames we lend to the kernel), the RX ring
  * (frames the kernel hands back, with a packet in them) and the socket
- * bound to that queue. Nothing is transmitted, so there is no TX ring and
- * the completion ring stays empty.
+ * bound to that queue. For time-triggered TX (tx_frames > 0) the UMEM is
+ * split: frames [0, frames - tx_frames) are lent to the fill ring for RX,
+ * the last tx_frames frames are kept for the TX ring (common/xsk_tx.h
+ * owns them), and the completion ring is as large as the TX ring so
+ * every frame in flight has a slot to come back through. Without TX
+ * there is no TX ring and the completion ring stays empty.
  */
 #ifndef XDP_HINTS_XSK_QUEUE_H
 #define XDP_HINTS_XSK_QUEUE_H
@@ -23,6 +27,7 @@ struct xsk_queue_params {
 	__u32 frame_size;  /* 2048 or 4096 */
 	enum bind_mode_choice bind_mode;
 	bool populate;     /* MAP_POPULATE: fault the UMEM in up front */
+	__u32 tx_frames;   /* 0, or a power of two < frames: TX ring and frames */
 };
 
 struct xsk_queue {
@@ -36,6 +41,9 @@ struct xsk_queue {
 	struct xsk_ring_prod fill;
 	struct xsk_ring_cons comp;
 	struct xsk_ring_cons rx;
+	struct xsk_ring_prod tx;   /* only when tx_frames > 0 */
+	__u32 frames;
+	__u32 tx_frames;           /* the UMEM's last tx_frames frames are for TX */
 	bool zero_copy;    /* bound in zero-copy mode */
 	int zc_err;        /* why zero-copy failed in auto mode, or 0 */
 };

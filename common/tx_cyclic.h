@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Time-triggered sending: every period, at an absolute CLOCK_MONOTONIC
+ * deadline (common/tx_schedule.h), wake with clock_nanosleep(TIMER_ABSTIME),
+ * record how late the wake-up was, and send a batch of UDP frames on one
+ * AF_XDP socket's TX ring (common/xsk_tx.h). Frames come from the TX part
+ * of that queue's UMEM and return to it only through the completion ring;
+ * at the end the sender waits (bounded) until every frame sent completed.
+ *
+ * The loop runs either on the caller's thread (TX only) or on its own
+ * pthread while the caller receives: the two share no ring, so neither
+ * waits for the other, and the TX wake-ups are not delayed by RX work.
+ *
+ * Every frame carries, after the UDP header, its sequence number and the
+ * CLOCK_MONOTONIC time of its cycle's wake-up (8 bytes each, big-endian),
+ * so a receiver on the peer can tell which cycle a frame belongs to.
+ */
+#ifndef XDP_HINTS_TX_CYCLIC_H
+#define XDP_HINTS_TX_CYCLIC_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frame_build.h"
+#include "latency_histogram.h"
+#include "tx_config.h"
+#include "xsk_tx.h"
+
+/* Bounded wait for the last completions at the end of a run. */
+#define TX_DRAIN_TIMEOUT_NS 1000000000ULL
+
+struct tx_cycle_stats {
+	uint64_t cycles;            /* cycles run (batches attempted) */
+	uint64_t frames_sent;       /* put on the TX ring */
+	uint64_t frames_completed;  /* back on the completion ring */
+	uint64_t frames_short;      /* batch frames not sent: no free frame or ring slot */
+	uint64_t missed_deadlines;  /* grid points skipped after an overrun */
+	uint64_t kicks;             /* sendto() wake-ups */
+	uint64_t kick_retries;      /* ... that said EAGAIN/EBUSY/ENOBUFS */
+	uint32_t queue_id;
+	struct latency_histogram wakeup_error; /* wake-up time - deadline, ns */
+};
+
+struct tx_cyclic {
+	struct tx_config cfg;       /* addresses resolved */
+	const char *ifname;
+	struct xsk_tx xtx;
+	struct frame_layout layout;
+	uint8_t template_frame[FRAME_BUF_MAX];
+	uint64_t next_seq;
+	uint64_t cycle_time_ns;     /* wake-up time of the cycle being sent */
+	uint64_t stop_at_ns;        /* CLOCK_MONOTONIC end, 0: none */
+	struct tx_cycle_stats *stats;
+	const volatile sig_atomic_t *external_stop; /* a signal handler's flag, or NULL */
+	int stop;                   /* set by tx_cyclic_stop(), read with atomics */
+	pthread_t thread;
+	pthread_t owner;            /* thread to wake when the run ends by itself */
+	volatile sig_atomic_t *owner_flag;
+	bool thread_running;
+	int result;                 /* 0 or negative errno of the run */
+};
+
+/*
+ * Prepare sending on @q (opened with tx_frames > 0) of @ifname: fill the
+ * source MAC/IPv4 the config left unset from the device, build the frame
+ * template, take the queue's TX frames. 0 or negative errno (-ENOMEM,
+ * -EINVAL, or the ioctl's error naming the device lookup).
+ */
+int tx_cyclic_init(struct tx_cyclic *tx, const struct tx_config *cfg,
+		   const char *ifname, struct xsk_queue *q);
+void tx_cyclic_free(struct tx_cyclic *tx);
+
+/*
+ * Run the cycles on this thread until cfg.cycles are done, @stop_at_ns
+ * passed (0: no limit), *@external_stop is set (may be NULL), or an error;
+ * then drain. Returns 0 or negative errno (-ENETDOWN/-ENXIO: interface
+ * gone). A signal that interrupts the sleep ends it early.
+ */
+int tx_cyclic_run(struct tx_cyclic *tx, const volatile sig_atomic_t *external_stop,
+		  uint64_t stop_at_ns);
+
+/*
+ * Run on a new thread. When the run ends by itself (cycles done, error),
+ * *@owner_flag is set and the calling thread gets TX_WAKE_SIGNAL, which
+ * interrupts its ppoll()/clock_nanosleep(). The caller's thread keeps
+ * TX_WAKE_SIGNAL blocked from now on except while it waits with a mask
+ * taken before this call (ppoll's), so the wake-up cannot be missed.
+ */
+int tx_cyclic_start(struct tx_cyclic *tx, volatile sig_atomic_t *owner_flag);
+
+/* Ask a started run to stop, wait for it (drain included); returns its
+ * result. Safe when never started. */
+int tx_cyclic_stop(struct tx_cyclic *tx);
+
+/* The wake-up signal: a real-time one, so it never means anything else. */
+#define TX_WAKE_SIGNAL (SIGRTMIN + 2)
+
+/* One line for the log: queue, batch, period, addresses, UMEM split. */
+void tx_cyclic_describe(const struct tx_cyclic *tx, char *buf, size_t len);
+
+/* The "tx" object of the final JSON report (no leading comma). */
+void tx_stats_print_json(FILE *out, const struct tx_cycle_stats *s);
+/* The human report's TX lines. */
+void tx_stats_print_text(FILE *out, const struct tx_cycle_stats *s);
+
+#endif
