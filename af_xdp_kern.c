@@ -19,9 +19,17 @@
  *    matter which layout (or how long a layout) was written.
  *
  *  - Kernel rules for metadata: its length must be a multiple of 4 and
- *    data_meta can never pass data.  Both hint structs are packed (no hidden
+ *    data_meta can never pass data.  All hint structs are packed (no hidden
  *    padding, so BTF offsets are the byte offsets) and 4-byte aligned
  *    (so their size is a multiple of 4).
+ *
+ *  - Two programs share one body.  xdp_hints_redirect writes what any XDP
+ *    program can know (software time, CPU, queue).  xdp_hints_redirect_hw
+ *    also asks the driver for the packet's RX metadata (hardware timestamp,
+ *    RSS hash, VLAN tag) through kfuncs; the verifier only allows those in a
+ *    program loaded device-bound to one netdev (BPF_F_XDP_DEV_BOUND_ONLY),
+ *    and such a program attaches in native mode only.  Userspace loads
+ *    exactly one of the two (common/hint_program.c).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -36,7 +44,7 @@
 
 #include "af_xdp_shared.h"
 
-/* ---- the two hint layouts (their only definition: userspace uses BTF) -- */
+/* ---- the hint layouts (their only definition: userspace uses BTF) ------ */
 
 struct xdp_hints_rx_time {
 	__u64 rx_ktime;    /* bpf_ktime_get_ns(): CLOCK_MONOTONIC at XDP time */
@@ -48,6 +56,64 @@ struct xdp_hints_mark {
 	__u32 mark;        /* rx_queue_index seen by XDP, for a receiver cross-check */
 	__u32 btf_id;      /* keep LAST */
 } __attribute__((packed, aligned(4)));
+
+/*
+ * Written by xdp_hints_redirect_hw only.  valid_bits (enum hint_hw_valid in
+ * af_xdp_shared.h) says which driver values are present; absent ones are 0.
+ * rx_ktime and xdp_rx_cpu carry the same names and meaning as in
+ * xdp_hints_rx_time, so a receiver's latency path works for both.  The
+ * 8-byte members come first so none straddles a 4-byte boundary oddly;
+ * 40 bytes in all.
+ */
+struct xdp_hints_rx_hw {
+	__u64 rx_hw_timestamp; /* driver/NIC clock (PHC), ns; NOT CLOCK_MONOTONIC */
+	__u64 rx_ktime;        /* bpf_ktime_get_ns(): CLOCK_MONOTONIC at XDP time */
+	__u32 rx_hash;         /* RSS hash the device computed */
+	__u32 rx_hash_type;    /* the kernel's enum xdp_rss_hash_type bits */
+	__u16 vlan_tci;        /* host order: PCP, DEI, VID of a stripped tag */
+	__u16 vlan_proto;      /* host order: 0x8100 or 0x88a8 */
+	__u32 valid_bits;      /* enum hint_hw_valid */
+	__u32 xdp_rx_cpu;      /* CPU the XDP program ran on */
+	__u32 btf_id;          /* keep LAST */
+} __attribute__((packed, aligned(4)));
+
+/* ---- RX-metadata kfuncs (Linux 6.3+; the VLAN one 6.8+) ----------------- */
+
+/*
+ * The UAPI headers do not declare these kfuncs nor the RSS type enum (a
+ * kernel-internal type); a vmlinux.h would.  libbpf matches the prototypes
+ * against the kernel's BTF at load time, so they must agree with
+ * net/core/xdp.c.  __weak: a kernel without one of them still loads the
+ * object (the software program never calls them), and the verifier only
+ * sees calls in xdp_hints_redirect_hw.
+ */
+#ifndef __VMLINUX_H__
+enum xdp_rss_hash_type {
+	XDP_RSS_TYPE_NONE = 0,
+	XDP_RSS_L3_IPV4 = 1 << 0,
+	XDP_RSS_L3_IPV6 = 1 << 1,
+	XDP_RSS_L3_DYNHDR = 1 << 2,
+	XDP_RSS_L4 = 1 << 3,
+	XDP_RSS_L4_TCP = 1 << 4,
+	XDP_RSS_L4_UDP = 1 << 5,
+	XDP_RSS_L4_SCTP = 1 << 6,
+	XDP_RSS_L4_IPSEC = 1 << 7,
+	XDP_RSS_L4_ICMP = 1 << 8,
+};
+
+extern int bpf_xdp_metadata_rx_timestamp(const struct xdp_md *ctx,
+					 __u64 *timestamp) __ksym __weak;
+extern int bpf_xdp_metadata_rx_hash(const struct xdp_md *ctx, __u32 *hash,
+				    enum xdp_rss_hash_type *rss_type) __ksym __weak;
+extern int bpf_xdp_metadata_rx_vlan_tag(const struct xdp_md *ctx, __be16 *vlan_proto,
+					__u16 *vlan_tci) __ksym __weak;
+#endif
+
+/* Which program is running: a constant after inlining, so dead code goes. */
+enum hint_source {
+	HINT_SOURCE_SOFTWARE, /* xdp_hints_redirect: hint_policy decides */
+	HINT_SOURCE_DRIVER,   /* xdp_hints_redirect_hw: always xdp_hints_rx_hw */
+};
 
 /* ---- load-time configuration (rodata: set by userspace before load) ---- */
 
@@ -292,10 +358,61 @@ static __always_inline int write_mark_hint(struct xdp_md *ctx, __u32 queue)
 	return 0;
 }
 
+/*
+ * Ask the driver first, into stack variables: a kfunc may write its output
+ * even when it fails, and "absent" must read 0.  Only a 0 return counts;
+ * -EOPNOTSUPP (driver lacks the kfunc) and -ENODATA (nothing for this
+ * frame) just leave the bit clear.
+ */
+static __always_inline int write_rx_hw_hint(struct xdp_md *ctx)
+{
+	enum xdp_rss_hash_type hash_type = XDP_RSS_TYPE_NONE;
+	struct xdp_hints_rx_hw *hint;
+	__u64 hw_timestamp = 0;
+	__be16 vlan_proto = 0;
+	__u16 vlan_tci = 0;
+	__u32 valid = 0;
+	__u32 hash = 0;
+
+	if (bpf_xdp_metadata_rx_timestamp(ctx, &hw_timestamp) == 0)
+		valid |= HINT_HW_VALID_TIMESTAMP;
+	else
+		hw_timestamp = 0;
+	if (bpf_xdp_metadata_rx_hash(ctx, &hash, &hash_type) == 0) {
+		valid |= HINT_HW_VALID_HASH;
+	} else {
+		hash = 0;
+		hash_type = XDP_RSS_TYPE_NONE;
+	}
+	if (bpf_xdp_metadata_rx_vlan_tag(ctx, &vlan_proto, &vlan_tci) == 0) {
+		valid |= HINT_HW_VALID_VLAN;
+	} else {
+		vlan_proto = 0;
+		vlan_tci = 0;
+	}
+
+	hint = reserve_hint(ctx, sizeof(*hint));
+	if (!hint)
+		return -1;
+	hint->rx_hw_timestamp = hw_timestamp;
+	hint->rx_ktime = bpf_ktime_get_ns();
+	hint->rx_hash = hash;
+	hint->rx_hash_type = hash_type;
+	hint->vlan_tci = vlan_tci;
+	hint->vlan_proto = bpf_ntohs(vlan_proto);
+	hint->valid_bits = valid;
+	hint->xdp_rx_cpu = bpf_get_smp_processor_id();
+	hint->btf_id = bpf_core_type_id_local(struct xdp_hints_rx_hw);
+	return 0;
+}
+
 /* Returns 0 when the policy's hint (or none, by policy) is in place. */
 static __always_inline int write_hint(struct xdp_md *ctx, __u32 queue,
-				      const struct queue_counters *stats)
+				      const struct queue_counters *stats,
+				      enum hint_source source)
 {
+	if (source == HINT_SOURCE_DRIVER)
+		return write_rx_hw_hint(ctx);
 	switch (hint_policy) {
 	case HINT_POLICY_NONE:
 		return 0;
@@ -317,8 +434,14 @@ static __always_inline int write_hint(struct xdp_md *ctx, __u32 queue,
 
 /* ---- the program -------------------------------------------------------- */
 
-SEC("xdp")
-int xdp_hints_redirect(struct xdp_md *ctx)
+/*
+ * Parse, filter, stamp, redirect, count: the body of both programs.
+ * source is a literal at each call site, so each program keeps only its
+ * own hint code (the software one must not contain kfunc calls: the
+ * verifier rejects them outside a device-bound program).
+ */
+static __always_inline int redirect_with_hint(struct xdp_md *ctx,
+					      enum hint_source source)
 {
 	__u32 queue = ctx->rx_queue_index;
 	__u32 overflow_key = 0;
@@ -343,11 +466,11 @@ int xdp_hints_redirect(struct xdp_md *ctx)
 	 * No hint, no redirect: the receiver would otherwise read whatever
 	 * stale bytes sit where btf_id should be.
 	 */
-	if (write_hint(ctx, queue, stats)) {
+	if (write_hint(ctx, queue, stats, source)) {
 		stats->meta_failed++;
 		goto pass;
 	}
-	if (hint_policy != HINT_POLICY_NONE)
+	if (source == HINT_SOURCE_DRIVER || hint_policy != HINT_POLICY_NONE)
 		stats->stamped++;
 
 	/*
@@ -362,6 +485,28 @@ int xdp_hints_redirect(struct xdp_md *ctx)
 pass:
 	stats->passed++;
 	return XDP_PASS;
+}
+
+/* Any driver, native or generic mode: software hints only. */
+SEC("xdp")
+int xdp_hints_redirect(struct xdp_md *ctx)
+{
+	return redirect_with_hint(ctx, HINT_SOURCE_SOFTWARE);
+}
+
+/*
+ * Driver RX metadata: load with bpf_program__set_ifindex() and
+ * BPF_F_XDP_DEV_BOUND_ONLY, attach in native mode to that same device.
+ * hint_policy does not apply: the layout is always xdp_hints_rx_hw.
+ *
+ * "?xdp": libbpf does not load it unless asked (bpf_program__set_autoload),
+ * because without a device binding the verifier rejects its kfunc calls and
+ * would fail the whole object for users that only want the software program.
+ */
+SEC("?xdp")
+int xdp_hints_redirect_hw(struct xdp_md *ctx)
+{
+	return redirect_with_hint(ctx, HINT_SOURCE_DRIVER);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

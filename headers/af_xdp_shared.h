@@ -46,4 +46,26 @@ struct queue_counters {
 	__u64 passed;          /* XDP_PASS: filtered out, ARP/ND, or a failure above */
 };
 
+/*
+ * xdp_hints_rx_hw.valid_bits: which RX-metadata kfuncs returned 0 for this
+ * packet.  A driver may not implement a kfunc (-EOPNOTSUPP) or may have no
+ * value for this frame (-ENODATA); both are normal, leave the bit clear and
+ * the field 0.  A clear bit means "absent", never "the value is 0".
+ */
+enum hint_hw_valid {
+	HINT_HW_VALID_TIMESTAMP = 1 << 0, /* rx_hw_timestamp (device clock, ns) */
+	HINT_HW_VALID_HASH = 1 << 1,      /* rx_hash and rx_hash_type */
+	HINT_HW_VALID_VLAN = 1 << 2,      /* vlan_tci and vlan_proto */
+};
+
+/*
+ * Program load flag (linux/bpf.h since 6.3): the program is bound to one
+ * netdev, so the verifier can replace the RX-metadata kfuncs with that
+ * driver's implementations; it stays a normal (not offloaded) program.
+ * Debian 12's UAPI headers predate it.
+ */
+#ifndef BPF_F_XDP_DEV_BOUND_ONLY
+#define BPF_F_XDP_DEV_BOUND_ONLY (1U << 6)
+#endif
+
 #endif /* AF_XDP_SHARED_H */

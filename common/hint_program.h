@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Which of the object's two XDP programs to load, and how.
+ *
+ *   xdp_hints_redirect     software hints (hint_policy); any driver, native
+ *                          or generic mode.
+ *   xdp_hints_redirect_hw  xdp_hints_rx_hw with the driver's RX metadata
+ *                          (timestamp, RSS hash, VLAN tag) from kfuncs.
+ *                          Must be loaded device-bound (ifindex +
+ *                          BPF_F_XDP_DEV_BOUND_ONLY) and attached in native
+ *                          mode to that same device.
+ *
+ * What this kernel (6.18) does, found by tests/unit/test_hw_hints.c:
+ *   - the hw program without a device binding: load fails, EINVAL
+ *     ("metadata kfuncs require device-bound program" in the verifier log);
+ *     with an ifindex but without the flag the kernel takes it for an
+ *     offload request: EINVAL on a device that cannot offload;
+ *   - bound to a device without native XDP (lo): load fails, EOPNOTSUPP;
+ *   - bound to a device with native XDP but no RX-metadata kfuncs (tap):
+ *     load succeeds; the kfuncs return -EOPNOTSUPP per packet;
+ *   - one object with the hw program bound and the software program not
+ *     bound loads fine; so does binding both. We still load only the one
+ *     we attach: no unused program in the kernel;
+ *   - attaching the bound program in generic mode, or to another device:
+ *     EINVAL; BPF_PROG_TEST_RUN on it: EINVAL (so it can only be tested
+ *     with real frames).
+ *
+ * The library rule holds: nothing here prints. The caller logs
+ * hint_program.explanation (one line) at start-up.
+ */
+#ifndef XDP_HINTS_HINT_PROGRAM_H
+#define XDP_HINTS_HINT_PROGRAM_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
+#include "options.h"
+#include "af_xdp_kern.skel.h"
+
+enum hw_hints_choice {
+	HW_HINTS_AUTO = 0, /* driver metadata when the hw program loads, else software */
+	HW_HINTS_ON,       /* driver metadata or an error */
+	HW_HINTS_OFF,      /* software hints only */
+};
+
+/* "auto", "on", "off"; -EINVAL for anything else. */
+int hw_hints_parse(const char *text, enum hw_hints_choice *out);
+const char *hw_hints_name(enum hw_hints_choice choice);
+
+struct hint_program_request {
+	const char *ifname;            /* for the explanation and the driver name */
+	int ifindex;
+	enum xdp_mode_choice xdp_mode; /* as the user asked: auto/native/generic */
+	enum hw_hints_choice hw_hints;
+};
+
+/*
+ * Driver RX-metadata support as the kernel's netdev netlink family reports
+ * it (xdp-rx-metadata-features): NETDEV_XDP_RX_METADATA_* bits.
+ */
+#define HINT_RX_META_TIMESTAMP (1U << 0)
+#define HINT_RX_META_HASH (1U << 1)
+#define HINT_RX_META_VLAN_TAG (1U << 2)
+
+/*
+ * The features of @ifindex: 0 and *features_out set, or negative errno when
+ * the kernel cannot say (-ENOENT: no netdev family or no such attribute,
+ * i.e. a kernel before 6.3/6.8).
+ */
+int hint_program_rx_metadata_features(int ifindex, __u32 *features_out);
+
+enum hint_program_plan {
+	HINT_PLAN_SOFTWARE,  /* load xdp_hints_redirect */
+	HINT_PLAN_DRIVER,    /* load xdp_hints_redirect_hw; fail if it fails */
+	HINT_PLAN_TRY_DRIVER /* load xdp_hints_redirect_hw; software if that fails */
+};
+
+struct hint_program {
+	struct bpf_program *prog;       /* to attach; owned by the skeleton */
+	bool driver_metadata;           /* the hw program was loaded */
+	enum xdp_mode_choice attach_mode; /* hand to xdp_attach(): NATIVE for hw */
+	enum hint_program_plan plan;
+	int driver_load_err;            /* why the hw program did not load, or 0 */
+	char explanation[256];          /* "hint layout NAME: why" */
+};
+
+/*
+ * The decision alone, from the request, the layout policy in the opened
+ * skeleton's rodata and the driver's reported features (pass a negative
+ * errno in @features_err when unknown). Fills out->plan and, for the
+ * software plan, out->explanation. -EINVAL when the request contradicts
+ * itself (--hw-hints on with generic mode, or with a layout other than
+ * rx-time); out->explanation then says why.
+ */
+int hint_program_decide(const struct hint_program_request *req,
+			enum hint_policy layout, __u32 features, int features_err,
+			struct hint_program *out);
+
+/*
+ * Set autoload, ifindex and flags on @skel for @plan (HINT_PLAN_SOFTWARE,
+ * or either driver plan).
+ */
+int hint_program_configure(struct af_xdp_kern *skel, int ifindex,
+			   enum hint_program_plan plan);
+
+/*
+ * Decide, configure and load. *skel: opened, rodata and map sizes set, not
+ * loaded. When the driver program fails to load under HINT_PLAN_TRY_DRIVER,
+ * *skel is destroyed and replaced by a fresh one carrying the same rodata
+ * and map sizes, loaded with the software program (libbpf cannot load an
+ * object twice). On error *skel is still the caller's to destroy (it may
+ * have been replaced) and out->explanation says what failed.
+ */
+int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_request *req,
+		      struct hint_program *out);
+
+#endif
