@@ -27,6 +27,15 @@ enum option_id {
 	OPT_QUIET = 'q',
 	OPT_HELP = 'h',
 	OPT_FORCE = 256, /* long only */
+	/* Measurement options, long only. */
+	OPT_BUSY_POLL = 300,
+	OPT_BUSY_POLL_USEC,
+	OPT_CPU,
+	OPT_THREADS,
+	OPT_CPU_LIST,
+	OPT_PRIORITY,
+	OPT_CPU_DMA_LATENCY,
+	OPT_CSV,
 };
 
 struct option_spec {
@@ -68,6 +77,24 @@ static const struct option_spec option_table[] = {
 	{ "quiet", OPT_QUIET, NULL, "errors only", NULL },
 	{ "force", OPT_FORCE, NULL,
 	  "replace an XDP program already attached to IFNAME", "refuse" },
+	{ "busy-poll", OPT_BUSY_POLL, NULL,
+	  "preferred busy polling: SO_PREFER_BUSY_POLL, SO_BUSY_POLL, recvfrom() drives NAPI",
+	  "off" },
+	{ "busy-poll-usec", OPT_BUSY_POLL_USEC, "US",
+	  "SO_BUSY_POLL time in microseconds, 1..1000000 (implies --busy-poll)", "20" },
+	{ "cpu", OPT_CPU, "N", "pin the receiving thread(s) to online CPU N", "not pinned" },
+	{ "threads", OPT_THREADS, NULL, "one receive thread per queue", "one thread" },
+	{ "cpu-list", OPT_CPU_LIST, "LIST",
+	  "with --threads: CPUs for the queues' threads in order, e.g. 0,1 (reused round-robin)",
+	  "not pinned" },
+	{ "priority", OPT_PRIORITY, "N",
+	  "SCHED_FIFO priority 1..99 for the receiving thread(s)", "normal scheduling" },
+	{ "cpu-dma-latency", OPT_CPU_DMA_LATENCY, "US",
+	  "hold /dev/cpu_dma_latency at US microseconds (0: no deep C-states) while running",
+	  "not set" },
+	{ "csv", OPT_CSV, "FILE",
+	  "per-packet records to FILE: time_ns,queue,cpu,same_core,latency_ns,btf_id,layout",
+	  "none" },
 	{ "help", OPT_HELP, NULL, "this text", NULL },
 };
 
@@ -135,6 +162,8 @@ void rx_config_defaults(struct rx_config *cfg)
 	cfg->filter = FILTER_ALL;
 	cfg->interval_ns = RX_INTERVAL_DEFAULT_NS;
 	cfg->verbosity = LOG_INFO;
+	cfg->busy_poll_usec = RX_BUSY_POLL_USEC_DEFAULT;
+	cfg->cpu = -1;
 }
 
 static const struct option_spec *spec_of(int id)
@@ -200,6 +229,91 @@ static int number_error(char *err, size_t err_len, int id, const char *arg,
 				   arg, range);
 	return usage_error(err, err_len, id, "'%s' is not a number: accepts %s",
 			   arg, range);
+}
+
+/* "0,1,3": CPUs, each 0..RX_CPU_MAX, at most XDP_HINTS_MAX_QUEUES. */
+static int parse_cpu_list(struct rx_config *cfg, const char *arg, char *err, size_t err_len)
+{
+	char item[16];
+	const char *p = arg;
+
+	cfg->n_cpu_list = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		uint32_t cpu;
+
+		if (!len || len >= sizeof(item))
+			return usage_error(err, err_len, OPT_CPU_LIST,
+					   "'%s' is not a list of CPUs: accepts e.g. 0,1,2 (each 0..%u)",
+					   arg, RX_CPU_MAX);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (parse_u32(item, 0, RX_CPU_MAX, &cpu))
+			return usage_error(err, err_len, OPT_CPU_LIST,
+					   "'%s' in '%s' is not a CPU number: accepts 0..%u",
+					   item, arg, RX_CPU_MAX);
+		if (cfg->n_cpu_list >= XDP_HINTS_MAX_QUEUES)
+			return usage_error(err, err_len, OPT_CPU_LIST,
+					   "more than %u CPUs", XDP_HINTS_MAX_QUEUES);
+		cfg->cpu_list[cfg->n_cpu_list++] = (uint16_t)cpu;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* The options of the latency measurement set-up. */
+static int apply_measure_option(struct rx_config *cfg, int id, const char *arg,
+				char *err, size_t err_len)
+{
+	uint32_t num32;
+	int ret;
+
+	switch (id) {
+	case OPT_BUSY_POLL:
+		cfg->busy_poll = true;
+		return 0;
+	case OPT_BUSY_POLL_USEC:
+		ret = parse_u32(arg, 1, RX_BUSY_POLL_USEC_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "microseconds 1..1000000");
+		cfg->busy_poll = true;
+		cfg->busy_poll_usec = num32;
+		return 0;
+	case OPT_CPU:
+		ret = parse_u32(arg, 0, RX_CPU_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "an online CPU number");
+		cfg->cpu = (int)num32;
+		return 0;
+	case OPT_THREADS:
+		cfg->threads = true;
+		return 0;
+	case OPT_CPU_LIST:
+		return parse_cpu_list(cfg, arg, err, err_len);
+	case OPT_PRIORITY:
+		ret = parse_u32(arg, 1, RX_PRIORITY_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret,
+					    "SCHED_FIFO priority 1..99");
+		cfg->priority = num32;
+		return 0;
+	case OPT_CPU_DMA_LATENCY:
+		ret = parse_u32(arg, 0, RX_DMA_LATENCY_MAX_US, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret,
+					    "microseconds 0..2000000000");
+		cfg->cpu_dma_latency_set = true;
+		cfg->cpu_dma_latency_us = num32;
+		return 0;
+	case OPT_CSV:
+		if (!arg[0])
+			return usage_error(err, err_len, id, "file name is empty");
+		cfg->csv_path = arg;
+		return 0;
+	default:
+		return usage_error(err, err_len, 0, "internal: unhandled option %d", id);
+	}
 }
 
 static int apply_option(struct rx_config *cfg, int id, const char *arg,
@@ -312,9 +426,30 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_FORCE:
 		cfg->force = true;
 		return 0;
+	case OPT_BUSY_POLL:
+	case OPT_BUSY_POLL_USEC:
+	case OPT_CPU:
+	case OPT_THREADS:
+	case OPT_CPU_LIST:
+	case OPT_PRIORITY:
+	case OPT_CPU_DMA_LATENCY:
+	case OPT_CSV:
+		return apply_measure_option(cfg, id, arg, err, err_len);
 	default:
 		return usage_error(err, err_len, 0, "internal: unhandled option %d", id);
 	}
+}
+
+/* Combinations of the measurement options that make no sense. */
+static int check_measure_options(const struct rx_config *cfg, char *err, size_t err_len)
+{
+	if (cfg->n_cpu_list && !cfg->threads)
+		return usage_error(err, err_len, OPT_CPU_LIST,
+				   "needs --threads (without it, --cpu pins the one receiving thread)");
+	if (cfg->n_cpu_list && cfg->cpu >= 0)
+		return usage_error(err, err_len, 0,
+				   "--cpu and --cpu-list conflict: pick one placement");
+	return 0;
 }
 
 int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
@@ -379,6 +514,9 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 				   "-u/--filter-udp-port and -e/--filter-ethertype conflict: pick one filter");
 	if (!cfg->ifname)
 		return usage_error(err, err_len, OPT_DEV, "is required");
+	ret = check_measure_options(cfg, err, err_len);
+	if (ret)
+		return ret;
 	return RX_OPTIONS_RUN;
 }
 

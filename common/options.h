@@ -34,6 +34,11 @@ enum bind_mode_choice {
 #define RX_ETHERTYPE_MIN 0x0600U /* below this the field is an 802.3 length */
 #define RX_INTERVAL_DEFAULT_NS 1000000000ULL
 #define RX_SECONDS_MAX 31536000ULL /* one year: anything longer is a typo */
+#define RX_CPU_MAX 1023U             /* CPU_SETSIZE - 1 */
+#define RX_BUSY_POLL_USEC_DEFAULT 20U
+#define RX_BUSY_POLL_USEC_MAX 1000000U
+#define RX_PRIORITY_MAX 99U           /* SCHED_FIFO */
+#define RX_DMA_LATENCY_MAX_US 2000000000U /* the PM QoS value is an s32 */
 
 struct rx_config {
 	const char *ifname;   /* points into argv */
@@ -55,6 +60,17 @@ struct rx_config {
 	bool json;
 	bool force;
 	enum log_level verbosity;
+	/* Measurement set-up (CPU placement, busy polling, per-packet log). */
+	bool busy_poll;           /* SO_PREFER_BUSY_POLL + SO_BUSY_POLL sockets */
+	uint32_t busy_poll_usec;  /* SO_BUSY_POLL */
+	int cpu;                  /* -1: not pinned; else the receiving thread's CPU */
+	bool threads;             /* one receive thread per queue */
+	uint32_t n_cpu_list;      /* --cpu-list entries, 0: none */
+	uint16_t cpu_list[XDP_HINTS_MAX_QUEUES]; /* thread i runs on cpu_list[i % n] */
+	uint32_t priority;        /* SCHED_FIFO priority, 0: leave the policy alone */
+	bool cpu_dma_latency_set;
+	uint32_t cpu_dma_latency_us;
+	const char *csv_path;     /* per-packet records, NULL: none; points into argv */
 };
 
 enum rx_options_result {
