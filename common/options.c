@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <getopt.h>
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
 
+#include "frame_build.h"
 #include "options.h"
 #include "parse_num.h"
 
@@ -36,6 +38,20 @@ enum option_id {
 	OPT_PRIORITY,
 	OPT_CPU_DMA_LATENCY,
 	OPT_CSV,
+	/* Time-triggered TX, long only, numbered apart from the rest. */
+	OPT_TX = 512,
+	OPT_NO_RX,
+	OPT_TX_INTERVAL,
+	OPT_TX_BATCH,
+	OPT_TX_CYCLES,
+	OPT_TX_SIZE,
+	OPT_TX_SRC_MAC,
+	OPT_TX_DST_MAC,
+	OPT_TX_SRC_IP,
+	OPT_TX_DST_IP,
+	OPT_TX_SRC_PORT,
+	OPT_TX_DST_PORT,
+	OPT_TX_LAST = OPT_TX_DST_PORT,
 };
 
 struct option_spec {
@@ -95,6 +111,24 @@ static const struct option_spec option_table[] = {
 	{ "csv", OPT_CSV, "FILE",
 	  "per-packet records to FILE: time_ns,queue,cpu,same_core,latency_ns,btf_id,layout",
 	  "none" },
+	{ "tx", OPT_TX, NULL,
+	  "also send UDP frames every --tx-interval from the first bound queue's socket",
+	  "receive only" },
+	{ "no-rx", OPT_NO_RX, NULL,
+	  "with --tx: send only, attach no XDP program", "receive too" },
+	{ "tx-interval", OPT_TX_INTERVAL, "S",
+	  "TX period, absolute deadlines, seconds 0.00001..10", "0.001" },
+	{ "tx-batch", OPT_TX_BATCH, "N",
+	  "frames per TX cycle, 1..1024 and at most half of --frames", "1" },
+	{ "tx-cycles", OPT_TX_CYCLES, "N", "stop after N TX cycles", "until stopped" },
+	{ "tx-size", OPT_TX_SIZE, "BYTES", "TX frame size without FCS, 60..1514", "64" },
+	{ "tx-src-mac", OPT_TX_SRC_MAC, "MAC", "TX source MAC", "the device's" },
+	{ "tx-dst-mac", OPT_TX_DST_MAC, "MAC", "TX destination MAC", "ff:ff:ff:ff:ff:ff" },
+	{ "tx-src-ip", OPT_TX_SRC_IP, "A.B.C.D", "TX source IPv4",
+	  "the device's, else 0.0.0.0" },
+	{ "tx-dst-ip", OPT_TX_DST_IP, "A.B.C.D", "TX destination IPv4", "255.255.255.255" },
+	{ "tx-src-port", OPT_TX_SRC_PORT, "P", "TX UDP source port, 1..65535", "10000" },
+	{ "tx-dst-port", OPT_TX_DST_PORT, "P", "TX UDP destination port, 1..65535", "9000" },
 	{ "help", OPT_HELP, NULL, "this text", NULL },
 };
 
@@ -164,6 +198,13 @@ void rx_config_defaults(struct rx_config *cfg)
 	cfg->verbosity = LOG_INFO;
 	cfg->busy_poll_usec = RX_BUSY_POLL_USEC_DEFAULT;
 	cfg->cpu = -1;
+	cfg->tx.interval_ns = TX_INTERVAL_DEFAULT_NS;
+	cfg->tx.batch = TX_BATCH_DEFAULT;
+	cfg->tx.frame_size = TX_SIZE_DEFAULT;
+	memset(cfg->tx.dst_mac, 0xff, sizeof(cfg->tx.dst_mac));
+	cfg->tx.dst_ip.s_addr = htonl(INADDR_BROADCAST);
+	cfg->tx.src_port = TX_SRC_PORT_DEFAULT;
+	cfg->tx.dst_port = TX_DST_PORT_DEFAULT;
 }
 
 static const struct option_spec *spec_of(int id)
@@ -316,6 +357,98 @@ static int apply_measure_option(struct rx_config *cfg, int id, const char *arg,
 	}
 }
 
+static int apply_tx_option(struct tx_config *tx, int id, const char *arg,
+			   char *err, size_t err_len)
+{
+	uint64_t num;
+	uint32_t num32;
+	int ret;
+
+	switch (id) {
+	case OPT_TX:
+		tx->enabled = true;
+		return 0;
+	case OPT_NO_RX:
+		tx->no_rx = true;
+		return 0;
+	case OPT_TX_INTERVAL:
+		ret = parse_seconds_ns(arg, TX_INTERVAL_MIN_NS, TX_INTERVAL_MAX_NS, &num);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "seconds 0.00001..10");
+		tx->interval_ns = num;
+		return 0;
+	case OPT_TX_BATCH:
+		ret = parse_u32(arg, 1, TX_BATCH_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "1..1024");
+		tx->batch = num32;
+		return 0;
+	case OPT_TX_CYCLES:
+		ret = parse_u64(arg, 1, UINT64_MAX, &num);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret,
+					    "1..18446744073709551615");
+		tx->cycles = num;
+		return 0;
+	case OPT_TX_SIZE:
+		ret = parse_u32(arg, FRAME_MIN_LEN, FRAME_MAX_LEN, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "60..1514");
+		tx->frame_size = num32;
+		return 0;
+	case OPT_TX_SRC_MAC:
+	case OPT_TX_DST_MAC:
+		if (frame_parse_mac(arg, id == OPT_TX_SRC_MAC ? tx->src_mac : tx->dst_mac))
+			return usage_error(err, err_len, id,
+					   "'%s' is not a MAC address: accepts xx:xx:xx:xx:xx:xx", arg);
+		if (id == OPT_TX_SRC_MAC)
+			tx->have_src_mac = true;
+		return 0;
+	case OPT_TX_SRC_IP:
+	case OPT_TX_DST_IP:
+		if (inet_pton(AF_INET, arg, id == OPT_TX_SRC_IP ? &tx->src_ip : &tx->dst_ip) != 1)
+			return usage_error(err, err_len, id,
+					   "'%s' is not an IPv4 address: accepts A.B.C.D", arg);
+		if (id == OPT_TX_SRC_IP)
+			tx->have_src_ip = true;
+		return 0;
+	case OPT_TX_SRC_PORT:
+	case OPT_TX_DST_PORT:
+		ret = parse_u32(arg, 1, 65535, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "1..65535");
+		if (id == OPT_TX_SRC_PORT)
+			tx->src_port = (uint16_t)num32;
+		else
+			tx->dst_port = (uint16_t)num32;
+		return 0;
+	default:
+		return usage_error(err, err_len, 0, "internal: unhandled option %d", id);
+	}
+}
+
+/* Combinations only the whole command line shows. @tx_setting: the id of
+ * a TX option other than --tx seen, or 0. */
+static int check_tx_options(const struct rx_config *cfg, int tx_setting,
+			    char *err, size_t err_len)
+{
+	const struct tx_config *tx = &cfg->tx;
+
+	if (!tx->enabled && tx_setting)
+		return usage_error(err, err_len, tx_setting, "needs --tx");
+	if (!tx->enabled)
+		return 0;
+	/* The UMEM's second half holds the TX frames: a batch must fit. */
+	if (tx->batch > cfg->frames / 2)
+		return usage_error(err, err_len, OPT_TX_BATCH,
+				   "%u is more than the %u TX frames (half of -f/--frames)",
+				   tx->batch, cfg->frames / 2);
+	if (tx->no_rx && cfg->max_packets)
+		return usage_error(err, err_len, OPT_COUNT,
+				   "counts received packets: conflicts with --no-rx");
+	return 0;
+}
+
 static int apply_option(struct rx_config *cfg, int id, const char *arg,
 			char *err, size_t err_len)
 {
@@ -436,6 +569,8 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_CSV:
 		return apply_measure_option(cfg, id, arg, err, err_len);
 	default:
+		if (id >= OPT_TX && id <= OPT_TX_LAST)
+			return apply_tx_option(&cfg->tx, id, arg, err, err_len);
 		return usage_error(err, err_len, 0, "internal: unhandled option %d", id);
 	}
 }
@@ -458,6 +593,7 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	struct option long_opts[N_OPTIONS + 1];
 	char short_opts[N_OPTIONS * 2 + 2];
 	bool seen_udp = false, seen_ethertype = false;
+	int tx_setting = 0;
 	size_t n_short = 0;
 	int id, ret;
 
@@ -502,6 +638,8 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 			seen_udp = true;
 		if (id == OPT_FILTER_ETHERTYPE)
 			seen_ethertype = true;
+		if (id > OPT_TX && id <= OPT_TX_LAST)
+			tx_setting = id;
 		ret = apply_option(cfg, id, optarg, err, err_len);
 		if (ret)
 			return ret;
@@ -515,6 +653,9 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	if (!cfg->ifname)
 		return usage_error(err, err_len, OPT_DEV, "is required");
 	ret = check_measure_options(cfg, err, err_len);
+	if (ret)
+		return ret;
+	ret = check_tx_options(cfg, tx_setting, err, err_len);
 	if (ret)
 		return ret;
 	return RX_OPTIONS_RUN;

@@ -14,6 +14,7 @@
 
 #include "af_xdp_shared.h"
 #include "log.h"
+#include "tx_config.h"
 
 enum xdp_mode_choice {
 	XDP_MODE_AUTO = 0, /* native, else generic */
@@ -60,6 +61,7 @@ struct rx_config {
 	bool json;
 	bool force;
 	enum log_level verbosity;
+	struct tx_config tx;   /* --tx and its settings */
 	/* Measurement set-up (CPU placement, busy polling, per-packet log). */
 	bool busy_poll;           /* SO_PREFER_BUSY_POLL + SO_BUSY_POLL sockets */
 	uint32_t busy_poll_usec;  /* SO_BUSY_POLL */
