@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "tx_cyclic.h"
 
 /* Interface names may hold any byte but '/', ':' and white space. */
 static void json_string(FILE *out, const char *s)
@@ -128,7 +129,12 @@ static void print_json(FILE *out, enum report_kind kind, const struct report_run
 	}
 	fputs("],\"total\":{", out);
 	json_rx_counters(out, dec, total);
-	fputs("}}\n", out);
+	fputc('}', out);
+	if (run->tx) {
+		fputc(',', out);
+		tx_stats_print_json(out, run->tx);
+	}
+	fputs("}\n", out);
 }
 
 /* Column headers drop the common prefix: "rx_time", not "xdp_hints_rx_time". */
@@ -251,6 +257,8 @@ static void print_table(FILE *out, enum report_kind kind, const struct report_ru
 	print_latency_table(out, queues, n_queues, total);
 	if (kind == REPORT_FINAL)
 		print_latency_histograms(out, total);
+	if (run->tx)
+		tx_stats_print_text(out, run->tx);
 }
 
 int report_print(FILE *out, bool json, enum report_kind kind,

@@ -11,6 +11,8 @@
 #include "hint_decoder.h"
 #include "rx_stats.h"
 
+struct tx_cycle_stats;
+
 struct report_run {
 	const char *dev;
 	int ifindex;
@@ -18,6 +20,9 @@ struct report_run {
 	const char *bind_mode;  /* "copy" | "zero-copy" */
 	const char *rx_mode;    /* "wakeup" | "spin" */
 	double duration_s;
+	/* With --tx, in the final report only (the TX thread has stopped):
+	 * a "tx" object / TX lines. NULL otherwise. */
+	const struct tx_cycle_stats *tx;
 };
 
 enum report_kind {
