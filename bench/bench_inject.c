@@ -18,6 +18,11 @@
  *
  * Must run in the interface's network namespace. Prints one JSON line:
  *   {"injected":N,"elapsed_s":S,"pps":P,"prog_id":ID}
+ *
+ * --prog-cost instead runs the program --repeat times WITHOUT live frames
+ * (the verdict is returned, nothing is redirected) and prints the kernel's
+ * average run time: {"prog_ns":NS,"runs":N,"prog_id":ID}. That is the XDP
+ * program's own cost, apart from the copy into the UMEM and the receiver.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -48,6 +53,7 @@ struct inject_config {
 	uint64_t count;
 	uint64_t repeat;
 	uint64_t rate;
+	bool prog_cost;
 };
 
 static __u64 monotonic_ns(void)
@@ -99,7 +105,7 @@ static int attached_prog_fd(int ifindex, __u32 *prog_id)
 }
 
 static int inject(int prog_fd, int ifindex, __u32 queue, unsigned char *frame,
-		  __u32 repeat)
+		  __u32 repeat, bool live, __u32 *duration_ns)
 {
 	struct xdp_md ctx = {
 		.data_end = FRAME_LEN,
@@ -112,10 +118,14 @@ static int inject(int prog_fd, int ifindex, __u32 queue, unsigned char *frame,
 		.ctx_in = &ctx,
 		.ctx_size_in = sizeof(ctx),
 		.repeat = repeat,
-		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+		.flags = live ? BPF_F_TEST_XDP_LIVE_FRAMES : 0,
 	);
 
-	return bpf_prog_test_run_opts(prog_fd, &opts) ? -errno : 0;
+	if (bpf_prog_test_run_opts(prog_fd, &opts))
+		return -errno;
+	if (duration_ns)
+		*duration_ns = opts.duration;
+	return 0;
 }
 
 static void usage(FILE *out)
@@ -127,7 +137,8 @@ static void usage(FILE *out)
 		"  --seconds  run time (default 2; fractions allowed)\n"
 		"  --count    stop after N frames instead\n"
 		"  --repeat   frames per BPF_PROG_TEST_RUN call (default 4096)\n"
-		"  --rate     paced: one frame per call at PPS frames per second\n");
+		"  --rate     paced: one frame per call at PPS frames per second\n"
+		"  --prog-cost  average run time of the program alone (no live frames)\n");
 }
 
 static int parse_args(int argc, char **argv, struct inject_config *cfg)
@@ -139,6 +150,7 @@ static int parse_args(int argc, char **argv, struct inject_config *cfg)
 		{ "count", required_argument, NULL, 'n' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "rate", required_argument, NULL, 'R' },
+		{ "prog-cost", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -147,7 +159,7 @@ static int parse_args(int argc, char **argv, struct inject_config *cfg)
 	int c;
 
 	*cfg = (struct inject_config){ .queues = 1, .seconds = 2000, .repeat = 4096 };
-	while ((c = getopt_long(argc, argv, "d:q:s:n:r:R:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:q:s:n:r:R:ch", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': cfg->ifname = optarg; break;
 		case 'q':
@@ -173,6 +185,7 @@ static int parse_args(int argc, char **argv, struct inject_config *cfg)
 			if (parse_u64(optarg, 1, 10000000, &cfg->rate))
 				return -EINVAL;
 			break;
+		case 'c': cfg->prog_cost = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -EINVAL;
 		}
@@ -204,6 +217,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	build_frame(frame);
+	if (cfg.prog_cost) {
+		__u32 duration_ns = 0;
+
+		err = inject(prog_fd, ifindex, 0, frame, (__u32)cfg.repeat, false, &duration_ns);
+		if (err)
+			fprintf(stderr, "bench_inject: %s: BPF_PROG_TEST_RUN: %s\n", cfg.ifname,
+				strerror(-err));
+		else
+			printf("{\"prog_ns\":%u,\"runs\":%llu,\"prog_id\":%u}\n", duration_ns,
+			       (unsigned long long)cfg.repeat, prog_id);
+		close(prog_fd);
+		return err ? 1 : 0;
+	}
 	/* Paced sends sleep tens of microseconds: the default 50 us slack
 	 * would bunch them up. */
 	prctl(PR_SET_TIMERSLACK, 1UL);
@@ -223,7 +249,7 @@ int main(int argc, char **argv)
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
 			next += NS_PER_SEC / cfg.rate;
 		}
-		err = inject(prog_fd, ifindex, queue, frame, repeat);
+		err = inject(prog_fd, ifindex, queue, frame, repeat, true, NULL);
 		if (err) {
 			fprintf(stderr, "bench_inject: %s queue %u: BPF_PROG_TEST_RUN (live frames): %s\n",
 				cfg.ifname, queue, strerror(-err));
