@@ -363,6 +363,10 @@ static __always_inline int write_mark_hint(struct xdp_md *ctx, __u32 queue)
  * even when it fails, and "absent" must read 0.  Only a 0 return counts;
  * -EOPNOTSUPP (driver lacks the kfunc) and -ENODATA (nothing for this
  * frame) just leave the bit clear.
+ *
+ * A timestamp of 0 counts as absent too: veth answers 0 with the skb's
+ * hardware timestamp, which is 0 when no device stamped the packet.  No
+ * device clock reads exactly 0 for a real packet.
  */
 static __always_inline int write_rx_hw_hint(struct xdp_md *ctx)
 {
@@ -374,7 +378,7 @@ static __always_inline int write_rx_hw_hint(struct xdp_md *ctx)
 	__u32 valid = 0;
 	__u32 hash = 0;
 
-	if (bpf_xdp_metadata_rx_timestamp(ctx, &hw_timestamp) == 0)
+	if (bpf_xdp_metadata_rx_timestamp(ctx, &hw_timestamp) == 0 && hw_timestamp)
 		valid |= HINT_HW_VALID_TIMESTAMP;
 	else
 		hw_timestamp = 0;

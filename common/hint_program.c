@@ -319,6 +319,18 @@ static int reopen(struct af_xdp_kern **skel)
 	return 0;
 }
 
+static const char *load_error_cause(int err)
+{
+	switch (err) {
+	case -EOPNOTSUPP:
+		return " (the driver has no native XDP, so no device-bound program)";
+	case -EINVAL:
+		return " (the kernel accepts RX-metadata kfuncs only in a program bound to a native-XDP device)";
+	default:
+		return "";
+	}
+}
+
 static int load_driver_program(struct af_xdp_kern *skel, const struct hint_program_request *req,
 			       __u32 features, int features_err, struct hint_program *out)
 {
@@ -344,6 +356,7 @@ int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_reque
 		      struct hint_program *out)
 {
 	enum hint_policy layout = (*skel)->rodata->hint_policy;
+	hint_features_query_fn query;
 	int features_err, err;
 	__u32 features = 0;
 	char driver[32];
@@ -352,8 +365,8 @@ int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_reque
 	out->driver_metadata = false;
 	out->attach_mode = req->xdp_mode;
 	out->driver_load_err = 0;
-	features_err = req->hw_hints == HW_HINTS_OFF ? -ENOENT :
-		hint_program_rx_metadata_features(req->ifindex, &features);
+	query = req->features_query ? req->features_query : hint_program_rx_metadata_features;
+	features_err = req->hw_hints == HW_HINTS_OFF ? -ENOENT : query(req->ifindex, &features);
 	err = hint_program_decide(req, layout, features, features_err, out);
 	if (err)
 		return err;
@@ -367,8 +380,7 @@ int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_reque
 		/* Permission trouble would hit the software program just the same. */
 		if (out->plan == HINT_PLAN_DRIVER || err == -EPERM || err == -EACCES) {
 			explain(out, "loading xdp_hints_redirect_hw device-bound to %s (driver %s): %s%s",
-				req->ifname, driver, strerror(-err),
-				err == -EOPNOTSUPP ? " (the driver has no native XDP)" : "");
+				req->ifname, driver, strerror(-err), load_error_cause(err));
 			return err;
 		}
 		err = reopen(skel);
@@ -377,8 +389,9 @@ int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_reque
 				strerror(-err));
 			return err;
 		}
-		explain(out, "hint layout %s: driver %s cannot run the RX-metadata program (load failed: %s), falling back",
-			software_layout_name(layout), driver, strerror(-out->driver_load_err));
+		explain(out, "hint layout %s: %s (driver %s) cannot run the RX-metadata program (load failed: %s), falling back",
+			software_layout_name(layout), req->ifname, driver,
+			strerror(-out->driver_load_err));
 		out->plan = HINT_PLAN_SOFTWARE;
 	}
 

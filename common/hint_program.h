@@ -48,11 +48,18 @@ enum hw_hints_choice {
 int hw_hints_parse(const char *text, enum hw_hints_choice *out);
 const char *hw_hints_name(enum hw_hints_choice choice);
 
+typedef int (*hint_features_query_fn)(int ifindex, __u32 *features_out);
+
 struct hint_program_request {
 	const char *ifname;            /* for the explanation and the driver name */
 	int ifindex;
 	enum xdp_mode_choice xdp_mode; /* as the user asked: auto/native/generic */
 	enum hw_hints_choice hw_hints;
+	/*
+	 * NULL: hint_program_rx_metadata_features(). Tests put in the answer
+	 * of a kernel that cannot tell (6.3..6.7), to reach the load fallback.
+	 */
+	hint_features_query_fn features_query;
 };
 
 /*
