@@ -48,6 +48,7 @@
 
 #include "af_xdp_shared.h"
 #include "af_xdp_kern.skel.h"
+#include "tests/tc_vlan_push.skel.h"
 #include "hint_program.h"
 #include "lib_xsk_extend.h"
 #include "xdp_attach.h"
@@ -55,7 +56,7 @@
 #define RX_HW_HINT_SIZE 40
 #define TEST_UDP_PORT 4242
 #define FRAMES_SENT 8
-#define VLAN_ID 42
+#define VLAN_TCI ((5 << 13) | 42) /* priority 5, VID 42 */
 #define XSK_FRAMES 64
 #define XSK_FRAME_SIZE 4096
 #define RECEIVE_TIMEOUT_MS 3000
@@ -573,7 +574,7 @@ static int send_udp(int ifindex, __u16 sport)
 
 /* One received frame's hint, read by name. */
 struct seen_hint {
-	const char *layout;
+	char layout[32];  /* a copy: the BTF goes away with the object */
 	__u32 size;
 	__u64 rx_hw_timestamp, rx_ktime;
 	__u32 rx_hash, rx_hash_type, valid_bits, xdp_rx_cpu;
@@ -587,7 +588,7 @@ static void read_hint(struct rx_setup *s, void *pkt, struct seen_hint *h)
 	struct ethhdr eth;
 
 	assert_non_null(info);
-	h->layout = xsk_btf__hint_name(info);
+	snprintf(h->layout, sizeof(h->layout), "%s", xsk_btf__hint_name(info));
 	h->size = xsk_btf__hint_size(info);
 	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->rx_hw_timestamp, rx_hw_timestamp, info, pkt), 0);
 	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->rx_ktime, rx_ktime, info, pkt), 0);
@@ -713,6 +714,64 @@ static void test_veth_frames_carry_driver_hash(void **state)
 	rx_setup_release(&s);
 }
 
+/*
+ * A tag the sender put in skb metadata (tests/bpf/tc_vlan_push.c on the
+ * peer's egress) reaches the XDP program as the driver's VLAN tag: the
+ * VLAN bit, TCI and protocol are set, and the frame bytes carry no tag.
+ */
+static void test_veth_vlan_tag_reaches_hint(void **state)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = 0, .attach_point = BPF_TC_EGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, tc_opts);
+	struct tc_vlan_push *tagger = NULL;
+	struct seen_hint hints[2];
+	bool hook_made = false;
+	struct rx_setup s;
+	int err, got = 0;
+
+	(void)state;
+	hook.ifindex = peer_ifindex;
+	err = rx_setup_open(&s);
+	if (!err) {
+		tagger = tc_vlan_push__open();
+		err = tagger ? 0 : -errno;
+	}
+	if (!err) {
+		tagger->rodata->vlan_tci = VLAN_TCI;
+		err = tc_vlan_push__load(tagger);
+	}
+	if (!err) {
+		err = bpf_tc_hook_create(&hook);
+		hook_made = !err;
+	}
+	if (!err) {
+		tc_opts.prog_fd = bpf_program__fd(tagger->progs.push_vlan_tag);
+		err = bpf_tc_attach(&hook, &tc_opts);
+	}
+	for (int i = 0; !err && i < 2; i++)
+		err = send_udp(peer_ifindex, (__u16)(20000 + i));
+	if (!err)
+		got = receive_hints(&s, hints, 2);
+	if (hook_made) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+	tc_vlan_push__destroy(tagger);
+	rx_setup_release(&s);
+	if (err)
+		fail_msg("tagging frames on %s: %s", peer_name, strerror(-err));
+
+	assert_int_equal(got, 2);
+	for (int i = 0; i < got; i++) {
+		assert_string_equal(hints[i].layout, "xdp_hints_rx_hw");
+		assert_true(hints[i].valid_bits & HINT_HW_VALID_VLAN);
+		assert_int_equal(hints[i].vlan_tci, VLAN_TCI);
+		assert_int_equal(hints[i].vlan_proto, ETH_P_8021Q);
+		assert_true(hints[i].valid_bits & HINT_HW_VALID_HASH);
+		assert_int_equal(hints[i].ethertype, ETH_P_IP);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -728,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_auto_falls_back_when_load_fails),
 		cmocka_unit_test(test_bound_program_limits),
 		cmocka_unit_test(test_veth_frames_carry_driver_hash),
+		cmocka_unit_test(test_veth_vlan_tag_reaches_hint),
 	};
 
 	return cmocka_run_group_tests_name("hw_hints", tests, suite_setup, suite_teardown);
