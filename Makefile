@@ -33,6 +33,8 @@ WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -Iheaders -Icommon -I$(BUILD) \
 	$(LIBBPF_CFLAGS) $(LIBXDP_CFLAGS) $(SAN_FLAGS) -MMD -MP
+# Named in af_xdp_user's "TX timestamps unavailable" line.
+ALL_CFLAGS += -DXDP_HINTS_LIBXDP_VERSION=\"$(LIBXDP_VERSION)\"
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 LIBS := $(LIBXDP_LIBS) $(LIBBPF_LIBS) -lelf -lz -lm -lpthread
 

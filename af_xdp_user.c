@@ -30,6 +30,7 @@
 #include "options.h"
 #include "report.h"
 #include "rx_stats.h"
+#include "tx_cyclic.h"
 #include "xdp_attach.h"
 #include "xsk_queue.h"
 
@@ -64,6 +65,7 @@ struct receiver {
 	int n_cpus;
 	__u64 start_ns;
 	__u64 total_packets;
+	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
 };
 
 /* What the per-frame callback needs; rebuilt per batch. */
@@ -175,7 +177,8 @@ static int check_interface(struct receiver *rx)
 		return -ERANGE;
 	}
 	netdev_driver_name(dev, rx->driver, sizeof(rx->driver));
-	rx->n_queues = rx->cfg.single_queue ? 1 : rx->dev_queues;
+	/* TX only needs the one socket it sends on. */
+	rx->n_queues = rx->cfg.single_queue || rx->cfg.tx.no_rx ? 1 : rx->dev_queues;
 	pr_debug("%s: ifindex %d, driver %s, %u RX queue(s)\n", dev, rx->ifindex,
 		 rx->driver, rx->dev_queues);
 	return 0;
@@ -373,6 +376,8 @@ static int open_queues(struct receiver *rx)
 			.frame_size = cfg->frame_size,
 			.bind_mode = cfg->bind_mode,
 			.populate = false,
+			/* The first queue's socket sends: half its UMEM is for TX. */
+			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
 		};
 		enum xsk_queue_stage stage;
 		struct xsk_queue *q = &rx->queues[i];
@@ -393,7 +398,7 @@ static int open_queues(struct receiver *rx)
 			told_fallback = true;
 		}
 		rx->zero_copy = rx->zero_copy && q->zero_copy;
-		err = xsk_queue_register(q, map_fd);
+		err = cfg->tx.no_rx ? 0 : xsk_queue_register(q, map_fd);
 		if (err) {
 			report_queue_error(rx, params.queue_id, XSK_STAGE_XSKMAP, err);
 			return err;
@@ -521,15 +526,24 @@ static void refresh_kernel_counters(struct receiver *rx)
 	}
 }
 
+static const char *xdp_mode_label(const struct receiver *rx)
+{
+	if (rx->cfg.tx.no_rx)
+		return "none";
+	return rx->attachment.mode == XDP_MODE_NATIVE ? "native" : "generic";
+}
+
 static void print_report(struct receiver *rx, enum report_kind kind)
 {
 	struct report_run run = {
 		.dev = rx->cfg.ifname,
 		.ifindex = rx->ifindex,
-		.xdp_mode = rx->attachment.mode == XDP_MODE_NATIVE ? "native" : "generic",
+		.xdp_mode = xdp_mode_label(rx),
 		.bind_mode = rx->zero_copy ? "zero-copy" : "copy",
 		.rx_mode = rx->cfg.spin ? "spin" : "wakeup",
 		.duration_s = (double)(monotonic_ns() - rx->start_ns) / (double)NS_PER_SEC,
+		/* Read only once the TX thread has stopped. */
+		.tx = kind == REPORT_FINAL ? rx->tx.stats : NULL,
 	};
 
 	refresh_kernel_counters(rx);
@@ -664,11 +678,89 @@ static void announce_ready(const struct receiver *rx)
 	/* Tests and scripts wait for this exact prefix: print it whatever
 	 * the verbosity. */
 	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s\n",
-		rx->cfg.ifname, rx->ifindex, first, last,
-		rx->attachment.mode == XDP_MODE_NATIVE ? "native" : "generic",
+		rx->cfg.ifname, rx->ifindex, first, last, xdp_mode_label(rx),
 		rx->zero_copy ? "zero-copy" : "copy", rx->cfg.spin ? "spin" : "wakeup",
 		hint_policy_name(rx->cfg.layout));
 	fflush(stderr);
+}
+
+/* ---- time-triggered TX ---------------------------------------------------------- */
+
+#ifndef XDP_HINTS_LIBXDP_VERSION
+#define XDP_HINTS_LIBXDP_VERSION "(version unknown)"
+#endif
+
+static int setup_tx(struct receiver *rx)
+{
+	struct xsk_queue *q = &rx->queues[0];
+	char what[256];
+	int err;
+
+	if (!rx->cfg.tx.enabled)
+		return 0;
+	err = tx_cyclic_init(&rx->tx, &rx->cfg.tx, rx->cfg.ifname, q);
+	if (err) {
+		pr_err("%s queue %u: setting up TX: %s\n", rx->cfg.ifname, q->queue_id,
+		       err == -ENOMEM ? "out of memory" : strerror(-err));
+		return err;
+	}
+	tx_cyclic_describe(&rx->tx, what, sizeof(what));
+	pr_info("%s\n", what);
+	if (XSK_TX_HAVE_UMEM_TX_METADATA)
+		pr_info("TX timestamps not requested: libxdp could register tx_metadata_len, this build does not use it\n");
+	else
+		pr_info("TX timestamps unavailable: libxdp %s cannot create a UMEM with tx_metadata_len\n",
+			XDP_HINTS_LIBXDP_VERSION);
+	return 0;
+}
+
+static int tx_error(const struct receiver *rx, int err)
+{
+	if (err == -ENETDOWN || err == -ENXIO || err == -ENODEV)
+		pr_err("%s: interface went away or down while sending\n", rx->cfg.ifname);
+	else if (err)
+		pr_err("%s queue %u: sending: %s\n", rx->cfg.ifname,
+		       rx->tx.stats->queue_id, strerror(-err));
+	return err;
+}
+
+static void warn_tx_leftovers(const struct receiver *rx)
+{
+	const struct tx_cycle_stats *s = rx->tx.stats;
+
+	if (s && s->frames_sent != s->frames_completed)
+		pr_warn("%s queue %u: %llu TX frame(s) never completed within %.1f s\n",
+			rx->cfg.ifname, s->queue_id,
+			(unsigned long long)(s->frames_sent - s->frames_completed),
+			(double)TX_DRAIN_TIMEOUT_NS / (double)NS_PER_SEC);
+}
+
+/*
+ * Without --tx: receive. --tx --no-rx: the cycles run on this thread (with
+ * the stop signals unblocked, so they cut a sleep short). --tx: the cycles
+ * run on their own thread while this one receives; when they are done the
+ * TX thread ends the receive loop as a stop signal would.
+ */
+static int run_rx_tx(struct receiver *rx)
+{
+	int err, tx_err;
+
+	if (!rx->cfg.tx.enabled)
+		return receive_loop(rx);
+	if (rx->cfg.tx.no_rx) {
+		sigprocmask(SIG_SETMASK, &wait_sigmask, NULL);
+		err = tx_cyclic_run(&rx->tx, &stop_requested,
+				    rx->cfg.duration_ns ? rx->start_ns + rx->cfg.duration_ns : 0);
+		return tx_error(rx, err);
+	}
+	err = tx_cyclic_start(&rx->tx, &stop_requested);
+	if (err) {
+		pr_err("starting the TX thread: %s\n", strerror(-err));
+		return err;
+	}
+	err = receive_loop(rx);
+	tx_err = tx_error(rx, tx_cyclic_stop(&rx->tx));
+	return err ? err : tx_err;
 }
 
 /* ---- the story ---------------------------------------------------------------- */
@@ -700,7 +792,7 @@ int main(int argc, char **argv)
 
 	if (check_interface(&rx))
 		goto cleanup;
-	if (handle_existing_program(&rx, false))
+	if (!rx.cfg.tx.no_rx && handle_existing_program(&rx, false))
 		goto cleanup;
 	if (load_program(&rx))
 		goto cleanup;
@@ -708,20 +800,24 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (open_queues(&rx))
 		goto cleanup;
+	if (setup_tx(&rx))
+		goto cleanup;
 	/* Last: until now no socket existed to redirect to. */
-	if (attach_program(&rx))
+	if (!rx.cfg.tx.no_rx && attach_program(&rx))
 		goto cleanup;
 	announce_ready(&rx);
 
 	rx.start_ns = monotonic_ns();
-	if (receive_loop(&rx) == 0)
+	if (run_rx_tx(&rx) == 0)
 		exit_code = EXIT_OK;
 	print_report(&rx, REPORT_FINAL);
+	warn_tx_leftovers(&rx);
 	warn_overflow_queues(&rx);
 
 cleanup:
 	/* Detach first so no packet is redirected to a closing socket. */
 	xdp_attachment_release(&rx.attachment);
+	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
 	close_queues(&rx);
 	hint_decoder_free(&rx.decoder);
 	free(rx.percpu_scratch);

@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# Time-triggered TX end to end on a veth pair in private namespaces.
+# af_xdp_user --tx on one end sends CYCLES batches of BATCH UDP frames on
+# absolute deadlines from its AF_XDP socket; af_xdp_user on the other end
+# receives them with hints.  Checked: the receiver gets exactly
+# CYCLES x BATCH frames, every one decoded with a hint; the sender ran
+# CYCLES cycles, every frame sent came back on the completion ring, and
+# its wake-up error statistics hold one sample per cycle.  Both the
+# TX-only mode (--no-rx) and TX next to RX (a TX thread) are run, a stop
+# by SIGINT, and bad TX option values, which must give exit status 2.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib_tap.sh"
+. "$here/../../scripts/netns_lib.sh"
+xh_require af_xdp_user
+xh_install_trap
+
+CYCLES=20
+BATCH=8
+FRAMES=$((CYCLES * BATCH))
+PERIOD=0.005
+
+jqf() { jq -r "$1" <<<"$2"; }
+
+# Run the sender in the sender's namespace; its stdout/stderr go to files.
+start_sender() { # af_xdp_user options (--dev and addresses are added)
+	xh_tmpdir
+	TX_OUT=$XH_TMPDIR/tx.out
+	TX_ERR=$XH_TMPDIR/tx.err
+	ip netns exec "$XH_NS_TX" "$XH_BUILD/af_xdp_user" --dev "$XH_TX_DEV" --tx \
+		--tx-dst-mac "$XH_RX_MAC" --tx-dst-ip "$XH_RX_IP" --json --interval 0 "$@" \
+		>"$TX_OUT" 2>"$TX_ERR" &
+	TX_PID=$!
+	XH_RECEIVER_PIDS+=("$TX_PID")
+}
+
+wait_sender() { # timeout seconds; sets TX_RC
+	local deadline=$(( $(date +%s) + $1 ))
+	while kill -0 "$TX_PID" 2>/dev/null; do
+		if [ "$(date +%s)" -gt "$deadline" ]; then
+			kill -KILL "$TX_PID" 2>/dev/null
+			break
+		fi
+		sleep 0.05
+	done
+	{ wait "$TX_PID"; } 2>/dev/null
+	TX_RC=$?
+}
+
+sender_final() {
+	jq -c 'select(.type == "final")' "$TX_OUT" 2>/dev/null | tail -n 1
+}
+
+check_sender() { # what final-json cycles
+	local what=$1 final=$2 cycles=$3
+	tap_is "$(jqf .tx.cycles "$final")" "$cycles" "$what: sender ran $cycles cycles"
+	tap_is "$(jqf .tx.frames_sent "$final")" "$((cycles * BATCH))" \
+		"$what: sender sent cycles x batch frames"
+	tap_is "$(jqf .tx.frames_completed "$final")" "$(jqf .tx.frames_sent "$final")" \
+		"$what: every frame sent completed (none leaked)"
+	tap_is "$(jqf .tx.wakeup_error_ns.count "$final")" "$cycles" \
+		"$what: one wake-up error sample per cycle"
+	tap_cmp "$(jqf .tx.wakeup_error_ns.min "$final")" -ge 0 "$what: wake-up error min >= 0"
+	tap_is "$(jqf '.tx.wakeup_error_ns | (.min <= .p99 and .p99 <= .max and .min <= .avg and .avg <= .max)' "$final")" \
+		true "$what: wake-up error min <= avg, p99 <= max"
+	tap_grep "$TX_ERR" '^af_xdp_user: TX timestamps (unavailable|not requested): ' \
+		"$what: says whether TX timestamps are available"
+}
+
+run_round() { # tag what [sender options]
+	local tag=$1 what=$2 final
+	shift 2
+	xh_setup "$tag" 2
+	xh_start_receiver --json --interval 0 --count "$FRAMES" --duration 20
+	if ! xh_wait_ready; then
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+		xh_cleanup
+		return
+	fi
+	start_sender --tx-cycles "$CYCLES" --tx-batch "$BATCH" --tx-interval "$PERIOD" "$@"
+	wait_sender 20
+	tap_is "$TX_RC" 0 "$what: sender exits 0 after --tx-cycles"
+	xh_wait_receiver 25
+	tap_is "$XH_RX_RC" 0 "$what: receiver exits 0"
+
+	final=$(sender_final)
+	if [ -z "$final" ]; then
+		tap_result 1 "$what: sender printed a final JSON report" "$(tr '\n' '|' <"$TX_ERR")"
+	else
+		tap_result 0 "$what: sender printed a final JSON report"
+		check_sender "$what" "$final" "$CYCLES"
+	fi
+	final=$(xh_final_json)
+	tap_is "$(jqf .total.packets "$final")" "$FRAMES" "$what: receiver got cycles x batch frames"
+	tap_cmp "$(jqf '.duration_s * 1000 | floor' "$final")" -lt 20000 \
+		"$what: receiver stopped on --count, not on its --duration limit"
+	tap_is "$(jqf '.total.no_hint + .total.unknown_btf_id' "$final")" 0 \
+		"$what: every frame received carried a known hint"
+	tap_is "$(jqf .total.latency_ns.count "$final")" "$FRAMES" \
+		"$what: every frame received was timed from its rx_ktime hint"
+	xh_cleanup
+	tap_ok "$what: namespaces removed" xh_no_namespace_left
+}
+
+run_round txo "TX only (--no-rx)" --no-rx
+run_round txr "TX thread next to RX"
+
+# Exactness the other way: a receiver that is not told the count must still
+# see exactly cycles x batch frames, no more.  Stopped with SIGINT, the
+# sender (TX next to RX, no --tx-cycles) must report a consistent state.
+what="stop by SIGINT"
+xh_setup txs 2
+xh_start_receiver --json --interval 0 --duration 20
+if xh_wait_ready; then
+	start_sender --tx-batch "$BATCH" --tx-interval "$PERIOD"
+	sleep 1
+	kill -INT "$TX_PID"
+	wait_sender 10
+	tap_is "$TX_RC" 0 "$what: sender exits 0 after SIGINT"
+	final=$(sender_final)
+	sent=$(jqf .tx.frames_sent "$final")
+	tap_cmp "$(jqf .tx.cycles "$final")" -gt 10 "$what: sender ran cycles until stopped"
+	tap_is "$sent" "$(( $(jqf .tx.cycles "$final") * BATCH ))" "$what: sent cycles x batch frames"
+	tap_is "$(jqf .tx.frames_completed "$final")" "$sent" "$what: every frame completed"
+	tap_is "$(jqf .tx.wakeup_error_ns.count "$final")" "$(jqf .tx.cycles "$final")" \
+		"$what: one wake-up sample per cycle"
+	tap_is "$(jqf .xdp_mode "$final")" native "$what: the sender's own receive side ran too"
+	tap_ok "$what: sender's XDP program gone" bash -c "! ip -n $XH_NS_TX -d link show dev $XH_TX_DEV | grep -q prog/xdp"
+	sleep 0.3
+	xh_stop_receiver INT
+	tap_is "$(xh_final_json | jq -r .total.packets)" "$sent" \
+		"$what: receiver got exactly the frames the sender sent"
+else
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+fi
+xh_cleanup
+
+# Usage errors: exit 2 with one line naming the option, before any set-up.
+bad_usage() { # description options...
+	local desc=$1 rc err
+	shift
+	err=$("$XH_BUILD/af_xdp_user" --dev lo "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" = 2 ] && [ "$(wc -l <<<"$err")" = 1 ]; then
+		tap_result 0 "usage error: $desc"
+	else
+		tap_result 1 "usage error: $desc" "exit $rc, stderr '$err'"
+	fi
+}
+bad_usage "--tx-batch 0" --tx --tx-batch 0
+bad_usage "--tx-batch 1025" --tx --tx-batch 1025
+bad_usage "--tx-batch above half of --frames" --tx --frames 64 --tx-batch 33
+bad_usage "--tx-interval 0" --tx --tx-interval 0
+bad_usage "--tx-interval 11" --tx --tx-interval 11
+bad_usage "--tx-interval abc" --tx --tx-interval abc
+bad_usage "--tx-cycles 0" --tx --tx-cycles 0
+bad_usage "--tx-cycles -1" --tx --tx-cycles -1
+bad_usage "--tx-size 59" --tx --tx-size 59
+bad_usage "--tx-size 1515" --tx --tx-size 1515
+bad_usage "--tx-dst-mac zz:00:00:00:00:01" --tx --tx-dst-mac zz:00:00:00:00:01
+bad_usage "--tx-src-mac 02:00:00:00:00" --tx --tx-src-mac 02:00:00:00:00
+bad_usage "--tx-dst-ip 300.1.1.1" --tx --tx-dst-ip 300.1.1.1
+bad_usage "--tx-src-port 0" --tx --tx-src-port 0
+bad_usage "--tx-dst-port 65536" --tx --tx-dst-port 65536
+bad_usage "a TX setting without --tx" --tx-batch 4
+bad_usage "--no-rx without --tx" --no-rx
+bad_usage "--no-rx with --count" --tx --no-rx --count 5
+
+tap_finish
