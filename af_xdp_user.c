@@ -13,17 +13,24 @@
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "af_xdp_kern.skel.h"
 #include "af_xdp_shared.h"
+#include "busy_poll.h"
+#include "cpu_setup.h"
+#include "csv_log.h"
 #include "hint_decoder.h"
 #include "log.h"
 #include "netdev.h"
@@ -65,6 +72,14 @@ struct receiver {
 	int n_cpus;
 	__u64 start_ns;
 	__u64 total_packets;
+	/* Measurement set-up (see the "measurement" sections below). */
+	int dma_latency_fd;        /* held /dev/cpu_dma_latency request, or -1 */
+	int csv_fd;                /* --csv file, or -1 */
+	struct csv_log csv;        /* the main thread's buffer (without --threads) */
+	struct rx_worker *workers; /* --threads: one per queue */
+	size_t n_workers;          /* started */
+	struct queue_rx_stats *snapshots; /* --threads: what interval reports show */
+	_Atomic __u64 shared_packets; /* --threads: total, added per batch */
 	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
 };
 
@@ -75,6 +90,7 @@ struct frame_ctx {
 	int cpu;
 	bool pkt_info;
 	bool json;
+	struct csv_log *csv;       /* NULL without --csv */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -124,6 +140,165 @@ static __u64 monotonic_ns(void)
 static const char *permission_hint(int err)
 {
 	return err == -EPERM || err == -EACCES ? " (need root/CAP_NET_ADMIN+CAP_BPF)" : "";
+}
+
+/* ---- measurement: placement, sleep states, busy polling, CSV -------------------- */
+
+static const char *rx_mode_label(const struct rx_config *cfg)
+{
+	if (cfg->busy_poll)
+		return "busy-poll";
+	return cfg->spin ? "spin" : "wakeup";
+}
+
+/* Main thread waits in ppoll() (stop signals unblocked only there) unless
+ * it busy-loops over the rings itself. */
+static bool main_waits_in_ppoll(const struct rx_config *cfg)
+{
+	return cfg->threads || !(cfg->spin || cfg->busy_poll);
+}
+
+static int snapshot_workers(struct receiver *rx);
+
+/* --cpu/--cpu-list name CPUs that must be online and allowed to us: a
+ * usage error (exit 2) otherwise, found before any set-up work. */
+static int check_placement_options(const struct rx_config *cfg, char *err, size_t err_len)
+{
+	char usable[128];
+	int cpus[XDP_HINTS_MAX_QUEUES + 1];
+	size_t n = 0;
+	int ret;
+
+	if (cfg->cpu >= 0)
+		cpus[n++] = cfg->cpu;
+	for (__u32 i = 0; i < cfg->n_cpu_list; i++)
+		cpus[n++] = cfg->cpu_list[i];
+	for (size_t i = 0; i < n; i++) {
+		ret = cpu_check_usable(cpus[i], usable, sizeof(usable));
+		if (ret == -ERANGE) {
+			snprintf(err, err_len, "%s: CPU %d is not online or not allowed: usable CPUs are %s",
+				 cfg->n_cpu_list ? "--cpu-list" : "--cpu", cpus[i], usable);
+			return ret;
+		}
+		if (ret) {
+			snprintf(err, err_len, "%s: cannot read the online CPUs: %s",
+				 cfg->n_cpu_list ? "--cpu-list" : "--cpu", strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void warn_busy_poll_sysfs(const struct receiver *rx)
+{
+	const char *dev = rx->cfg.ifname;
+	struct busy_poll_sysfs sysfs;
+
+	busy_poll_read_sysfs(dev, &sysfs);
+	if (sysfs.napi_defer_hard_irqs == 0 || sysfs.gro_flush_timeout == 0)
+		pr_warn("%s: --busy-poll is ineffective while napi_defer_hard_irqs is %lld and gro_flush_timeout is %lld: the interrupt keeps running NAPI; set both, e.g. 'echo 2 > /sys/class/net/%s/napi_defer_hard_irqs; echo 200000 > /sys/class/net/%s/gro_flush_timeout'\n",
+			dev, sysfs.napi_defer_hard_irqs, sysfs.gro_flush_timeout, dev, dev);
+	else if (sysfs.napi_defer_hard_irqs < 0 || sysfs.gro_flush_timeout < 0)
+		pr_warn("%s: cannot read napi_defer_hard_irqs/gro_flush_timeout in /sys/class/net/%s: busy polling may be ineffective\n",
+			dev, dev);
+}
+
+/* Before the sockets exist: the PM QoS request, the CSV file, and the
+ * placement of the main thread when it is the one receiving. */
+static int setup_measurement(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	int err;
+
+	if (cfg->cpu_dma_latency_set) {
+		rx->dma_latency_fd = cpu_dma_latency_hold(cfg->cpu_dma_latency_us);
+		if (rx->dma_latency_fd < 0) {
+			err = rx->dma_latency_fd;
+			rx->dma_latency_fd = -1;
+			pr_err("--cpu-dma-latency: cannot hold %s: %s%s\n", CPU_DMA_LATENCY_PATH,
+			       strerror(-err), err == -ENOENT ?
+			       " (kernel without PM QoS support?)" : permission_hint(err));
+			return err;
+		}
+		pr_info("%s: holding a CPU wakeup latency limit of %u us until exit\n",
+			CPU_DMA_LATENCY_PATH, cfg->cpu_dma_latency_us);
+	}
+	if (cfg->csv_path) {
+		rx->csv_fd = csv_file_create(cfg->csv_path);
+		if (rx->csv_fd < 0) {
+			err = rx->csv_fd;
+			rx->csv_fd = -1;
+			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path, strerror(-err));
+			return err;
+		}
+		if (!cfg->threads && csv_log_init(&rx->csv, rx->csv_fd)) {
+			pr_err("--csv %s: out of memory for the write buffer\n", cfg->csv_path);
+			return -ENOMEM;
+		}
+	}
+	if (cfg->busy_poll)
+		warn_busy_poll_sysfs(rx);
+	if (cfg->threads)
+		return 0; /* each receive thread places itself */
+	if (cfg->cpu >= 0) {
+		err = cpu_pin_self(cfg->cpu);
+		if (err) {
+			pr_err("--cpu %d: cannot pin the receiving thread: %s\n", cfg->cpu,
+			       strerror(-err));
+			return err;
+		}
+	}
+	if (cfg->priority) {
+		err = cpu_fifo_self(cfg->priority);
+		if (err) {
+			pr_err("--priority %u: cannot switch to SCHED_FIFO: %s%s\n", cfg->priority,
+			       strerror(-err), err == -EPERM ?
+			       " (needs root or CAP_SYS_NICE, and RLIMIT_RTPRIO/cgroup RT budget)" : "");
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int enable_busy_poll(struct receiver *rx)
+{
+	const char *failed = "";
+	int err;
+
+	if (!rx->cfg.busy_poll)
+		return 0;
+	for (size_t i = 0; i < rx->n_open; i++) {
+		err = busy_poll_enable(rx->pollfds[i].fd, rx->cfg.busy_poll_usec, RX_BATCH,
+				       &failed);
+		if (err) {
+			pr_err("%s queue %u: setting %s on the AF_XDP socket: %s%s\n",
+			       rx->cfg.ifname, rx->stats[i].queue_id, failed, strerror(-err),
+			       err == -ENOPROTOOPT ? " (kernel older than 5.11?)" : permission_hint(err));
+			return err;
+		}
+	}
+	pr_info("busy polling: SO_PREFER_BUSY_POLL, SO_BUSY_POLL %u us, SO_BUSY_POLL_BUDGET %u\n",
+		rx->cfg.busy_poll_usec, RX_BATCH);
+	return 0;
+}
+
+/* Closing the fd withdraws the PM QoS request. */
+static void release_measurement(struct receiver *rx)
+{
+	int err;
+
+	if (rx->csv_fd >= 0) {
+		err = csv_log_close(&rx->csv);
+		if (err)
+			pr_err("--csv %s: writing: %s\n", rx->cfg.csv_path, strerror(-err));
+		close(rx->csv_fd);
+		rx->csv_fd = -1;
+	}
+	if (rx->dma_latency_fd >= 0) {
+		close(rx->dma_latency_fd);
+		rx->dma_latency_fd = -1;
+		pr_debug("%s: latency limit released\n", CPU_DMA_LATENCY_PATH);
+	}
 }
 
 /* ---- interface ----------------------------------------------------------- */
@@ -464,6 +639,18 @@ static int attach_program(struct receiver *rx)
 
 /* ---- receiving ------------------------------------------------------------- */
 
+static void csv_record(struct frame_ctx *fc, const struct xsk_queue *q,
+		       const struct decoded_hint *h, __u64 now_ns)
+{
+	bool timed = h->has_rx_ktime && now_ns >= h->rx_ktime;
+	const char *layout = h->kind == HINT_KNOWN ? fc->decoder->layouts[h->layout].name :
+			     h->kind == HINT_NONE ? "none" : "unknown";
+
+	csv_log_record(fc->csv, now_ns, q->queue_id, fc->cpu,
+		       h->has_rx_cpu ? (int)h->rx_cpu == fc->cpu : -1, timed,
+		       timed ? now_ns - h->rx_ktime : 0, h->btf_id, layout);
+}
+
 static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len)
 {
 	struct frame_ctx *fc = ctx;
@@ -472,6 +659,8 @@ static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len)
 
 	hint_decoder_decode(fc->decoder, pkt, &hint);
 	queue_rx_stats_account(fc->stats, &hint, now_ns, fc->cpu);
+	if (fc->csv)
+		csv_record(fc, q, &hint, now_ns);
 	if (fc->pkt_info)
 		report_packet(stdout, fc->json, q->queue_id, fc->decoder, &hint, pkt,
 			      len, hint.has_rx_ktime ? now_ns - hint.rx_ktime : 0);
@@ -497,13 +686,16 @@ static void receive_queue(struct receiver *rx, size_t i)
 		.cpu = sched_getcpu(),
 		.pkt_info = rx->cfg.pkt_info,
 		.json = rx->cfg.json,
+		.csv = rx->csv_fd >= 0 ? &rx->csv : NULL,
 	};
 	unsigned int budget = batch_budget(rx);
 
 	if (!budget)
 		return;
+	if (rx->cfg.busy_poll)
+		busy_poll_drive(rx->pollfds[i].fd);
 	rx->total_packets += xsk_queue_receive(&rx->queues[i], budget, on_frame, &fc,
-					       rx->cfg.spin);
+					       rx->cfg.spin || rx->cfg.busy_poll);
 }
 
 static bool count_reached(const struct receiver *rx)
@@ -511,12 +703,14 @@ static bool count_reached(const struct receiver *rx)
 	return rx->cfg.max_packets && rx->total_packets >= rx->cfg.max_packets;
 }
 
-static void refresh_kernel_counters(struct receiver *rx)
+/* Into @stats: rx->stats, or with --threads during the run the snapshots
+ * (the workers write rx->stats). */
+static void refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *stats)
 {
 	int map_fd = bpf_map__fd(rx->skel->maps.queue_stats);
 
 	for (size_t i = 0; i < rx->n_queues; i++) {
-		struct queue_rx_stats *s = &rx->stats[i];
+		struct queue_rx_stats *s = &stats[i];
 
 		if (xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
 				      rx->n_cpus, &s->xdp))
@@ -540,14 +734,23 @@ static void print_report(struct receiver *rx, enum report_kind kind)
 		.ifindex = rx->ifindex,
 		.xdp_mode = xdp_mode_label(rx),
 		.bind_mode = rx->zero_copy ? "zero-copy" : "copy",
-		.rx_mode = rx->cfg.spin ? "spin" : "wakeup",
+		.rx_mode = rx_mode_label(&rx->cfg),
 		.duration_s = (double)(monotonic_ns() - rx->start_ns) / (double)NS_PER_SEC,
 		/* Read only once the TX thread has stopped. */
 		.tx = kind == REPORT_FINAL ? rx->tx.stats : NULL,
 	};
 
-	refresh_kernel_counters(rx);
-	if (report_print(stdout, rx->cfg.json, kind, &run, &rx->decoder, rx->stats,
+	struct queue_rx_stats *stats = rx->stats;
+
+	if (rx->n_workers) {
+		if (snapshot_workers(rx)) {
+			pr_warn("interval report skipped: a receive thread did not hand over its statistics in time\n");
+			return;
+		}
+		stats = rx->snapshots;
+	}
+	refresh_kernel_counters(rx, stats);
+	if (report_print(stdout, rx->cfg.json, kind, &run, &rx->decoder, stats,
 			 rx->n_queues))
 		pr_err("printing the report: out of memory\n");
 }
@@ -632,6 +835,323 @@ static __u64 min_u64(__u64 a, __u64 b)
 	return a < b ? a : b;
 }
 
+/* ---- measurement: receive threads (--threads) ------------------------------------ */
+
+/*
+ * One thread per queue; each owns its queue's socket, statistics and CSV
+ * buffer, so the packet path shares nothing but a per-batch atomic add
+ * (the --count total). The main thread only supervises: it waits for the
+ * deadline, the interval and the stop signals (which only it receives:
+ * workers start with them blocked).
+ *
+ * Interval reports need a consistent picture of statistics another thread
+ * is writing. The main thread sets a worker's snapshot_req and wakes it
+ * (eventfd, for a worker asleep in poll()); the worker copies its stats
+ * into rx->snapshots[queue] between two batches and clears the flag with
+ * release ordering; the main thread reports from the snapshots once every
+ * flag is clear. The final report reads the stats after the join.
+ */
+struct rx_worker {
+	struct receiver *rx;
+	size_t queue;             /* index into rx->queues, rx->stats */
+	int cpu;                  /* -1: not pinned */
+	pthread_t thread;
+	int wake_fd;              /* eventfd: stop or snapshot request */
+	struct csv_log csv;
+	atomic_int snapshot_req;
+	atomic_int setup_done;    /* 1: set-up over (see err) */
+	atomic_int err;           /* negative errno: the worker gave up */
+};
+
+static atomic_bool workers_stop;
+
+#define WORKER_SNAPSHOT_TIMEOUT_NS (NS_PER_SEC / 2)
+#define WORKER_SUPERVISE_NS (NS_PER_SEC / 50)
+
+static void worker_take_snapshot(struct rx_worker *w)
+{
+	if (!atomic_load_explicit(&w->snapshot_req, memory_order_acquire))
+		return;
+	queue_rx_stats_copy(&w->rx->snapshots[w->queue], &w->rx->stats[w->queue]);
+	atomic_store_explicit(&w->snapshot_req, 0, memory_order_release);
+}
+
+static void worker_receive(struct rx_worker *w)
+{
+	struct receiver *rx = w->rx;
+	struct frame_ctx fc = {
+		.decoder = &rx->decoder,
+		.stats = &rx->stats[w->queue],
+		.cpu = sched_getcpu(),
+		.pkt_info = rx->cfg.pkt_info,
+		.json = rx->cfg.json,
+		.csv = rx->csv_fd >= 0 ? &w->csv : NULL,
+	};
+	unsigned int budget = RX_BATCH, n;
+
+	if (rx->cfg.max_packets) {
+		__u64 total = atomic_load_explicit(&rx->shared_packets, memory_order_relaxed);
+
+		if (total >= rx->cfg.max_packets)
+			return;
+		if (rx->cfg.max_packets - total < budget)
+			budget = (unsigned int)(rx->cfg.max_packets - total);
+	}
+	if (rx->cfg.busy_poll)
+		busy_poll_drive(rx->pollfds[w->queue].fd);
+	n = xsk_queue_receive(&rx->queues[w->queue], budget, on_frame, &fc,
+			      rx->cfg.spin || rx->cfg.busy_poll);
+	if (n)
+		atomic_fetch_add_explicit(&rx->shared_packets, n, memory_order_relaxed);
+}
+
+/* Wakeup mode: sleep in poll() on the socket and the wake eventfd. */
+static int worker_wait(struct rx_worker *w)
+{
+	struct pollfd fds[2] = {
+		{ .fd = w->rx->pollfds[w->queue].fd, .events = POLLIN },
+		{ .fd = w->wake_fd, .events = POLLIN },
+	};
+	__u64 counter;
+
+	if (poll(fds, 2, 1000) < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (fds[1].revents & POLLIN && read(w->wake_fd, &counter, sizeof(counter)) < 0)
+		return -errno;
+	if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+		return -ENETDOWN;
+	if (fds[0].revents & POLLIN)
+		worker_receive(w);
+	return 0;
+}
+
+static int worker_setup(struct rx_worker *w)
+{
+	int err;
+
+	if (w->cpu >= 0) {
+		err = cpu_pin_self(w->cpu);
+		if (err)
+			return err;
+	}
+	if (w->rx->cfg.priority) {
+		err = cpu_fifo_self(w->rx->cfg.priority);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct rx_worker *w = arg;
+	bool busy = w->rx->cfg.spin || w->rx->cfg.busy_poll;
+	int err = worker_setup(w);
+
+	atomic_store(&w->err, err);
+	atomic_store(&w->setup_done, 1);
+	while (!err && !atomic_load_explicit(&workers_stop, memory_order_relaxed)) {
+		worker_take_snapshot(w);
+		if (busy)
+			worker_receive(w);
+		else
+			err = worker_wait(w);
+	}
+	if (w->rx->csv_fd >= 0 && !err)
+		err = csv_log_flush(&w->csv);
+	if (err)
+		atomic_store(&w->err, err);
+	/* A request that raced with the stop must not leave the main thread waiting. */
+	atomic_store_explicit(&w->snapshot_req, 0, memory_order_release);
+	return NULL;
+}
+
+static void wake_worker(struct rx_worker *w)
+{
+	__u64 one = 1;
+
+	if (write(w->wake_fd, &one, sizeof(one)) < 0)
+		pr_debug("waking the thread of queue %u: %s\n",
+			 w->rx->stats[w->queue].queue_id, strerror(errno));
+}
+
+/* Stop and join every started worker, free what they held. Idempotent. */
+static void stop_workers(struct receiver *rx)
+{
+	atomic_store(&workers_stop, true);
+	for (size_t i = 0; i < rx->n_workers; i++) {
+		wake_worker(&rx->workers[i]);
+		pthread_join(rx->workers[i].thread, NULL);
+	}
+	for (size_t i = 0; rx->workers && i < rx->n_queues; i++) {
+		if (rx->workers[i].wake_fd >= 0)
+			close(rx->workers[i].wake_fd);
+		csv_log_close(&rx->workers[i].csv);
+	}
+	rx->n_workers = 0;
+	free(rx->workers);
+	rx->workers = NULL;
+	if (rx->snapshots)
+		for (size_t i = 0; i < rx->n_queues; i++)
+			queue_rx_stats_free(&rx->snapshots[i]);
+	free(rx->snapshots);
+	rx->snapshots = NULL;
+}
+
+static int worker_cpu(const struct rx_config *cfg, size_t i)
+{
+	if (cfg->n_cpu_list)
+		return cfg->cpu_list[i % cfg->n_cpu_list];
+	return cfg->cpu;
+}
+
+static int describe_worker_error(const struct receiver *rx, const struct rx_worker *w, int err)
+{
+	__u32 queue = rx->stats[w->queue].queue_id;
+
+	if (err == -EPERM && rx->cfg.priority)
+		pr_err("--priority %u: SCHED_FIFO for the thread of queue %u not permitted: needs root or CAP_SYS_NICE, and RLIMIT_RTPRIO/cgroup RT budget\n",
+		       rx->cfg.priority, queue);
+	else if (w->cpu >= 0 && err == -EINVAL)
+		pr_err("pinning the thread of queue %u to CPU %d: %s\n", queue, w->cpu,
+		       strerror(-err));
+	else if (err == -ENETDOWN)
+		pr_err("%s queue %u: AF_XDP socket error (interface gone?)\n", rx->cfg.ifname, queue);
+	else
+		pr_err("%s queue %u: receive thread: %s\n", rx->cfg.ifname, queue, strerror(-err));
+	return err;
+}
+
+/* Start one thread per queue; returns once each has finished its set-up. */
+static int start_workers(struct receiver *rx)
+{
+	int err;
+
+	if (!rx->cfg.threads)
+		return 0;
+	rx->workers = calloc(rx->n_queues, sizeof(*rx->workers));
+	rx->snapshots = calloc(rx->n_queues, sizeof(*rx->snapshots));
+	if (!rx->workers || !rx->snapshots) {
+		pr_err("setting up the receive threads: out of memory\n");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < rx->n_queues; i++)
+		rx->workers[i].wake_fd = -1;
+	for (size_t i = 0; i < rx->n_queues; i++) {
+		struct rx_worker *w = &rx->workers[i];
+
+		w->rx = rx;
+		w->queue = i;
+		w->cpu = worker_cpu(&rx->cfg, i);
+		err = queue_rx_stats_init(&rx->snapshots[i], rx->stats[i].queue_id,
+					  rx->decoder.n_layouts);
+		if (!err && rx->csv_fd >= 0)
+			err = csv_log_init(&w->csv, rx->csv_fd);
+		if (err) {
+			pr_err("setting up the receive threads: out of memory\n");
+			return err;
+		}
+		w->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (w->wake_fd < 0) {
+			err = -errno;
+			pr_err("creating an eventfd for the thread of queue %u: %s\n",
+			       rx->stats[i].queue_id, strerror(-err));
+			return err;
+		}
+	}
+	atomic_store(&workers_stop, false);
+	for (size_t i = 0; i < rx->n_queues; i++) {
+		err = -pthread_create(&rx->workers[i].thread, NULL, worker_main, &rx->workers[i]);
+		if (err) {
+			pr_err("starting the receive thread of queue %u: %s\n",
+			       rx->stats[i].queue_id, strerror(-err));
+			return err;
+		}
+		rx->n_workers = i + 1;
+	}
+	for (size_t i = 0; i < rx->n_workers; i++) {
+		struct rx_worker *w = &rx->workers[i];
+
+		while (!atomic_load(&w->setup_done))
+			sched_yield();
+		err = atomic_load(&w->err);
+		if (err)
+			return describe_worker_error(rx, w, err);
+	}
+	pr_info("%zu receive thread(s) started\n", rx->n_workers);
+	return 0;
+}
+
+/* Fill rx->snapshots from every worker. -ETIMEDOUT if one did not answer. */
+static int snapshot_workers(struct receiver *rx)
+{
+	__u64 give_up = monotonic_ns() + WORKER_SNAPSHOT_TIMEOUT_NS;
+	struct timespec pause = { .tv_nsec = 50000 };
+
+	for (size_t i = 0; i < rx->n_workers; i++) {
+		atomic_store_explicit(&rx->workers[i].snapshot_req, 1, memory_order_release);
+		wake_worker(&rx->workers[i]);
+	}
+	for (size_t i = 0; i < rx->n_workers; i++) {
+		while (atomic_load_explicit(&rx->workers[i].snapshot_req, memory_order_acquire)) {
+			if (monotonic_ns() > give_up)
+				return -ETIMEDOUT;
+			nanosleep(&pause, NULL);
+		}
+	}
+	return 0;
+}
+
+static int worker_failure(const struct receiver *rx)
+{
+	for (size_t i = 0; i < rx->n_workers; i++) {
+		int err = atomic_load(&rx->workers[i].err);
+
+		if (err)
+			return describe_worker_error(rx, &rx->workers[i], err);
+	}
+	return 0;
+}
+
+/* The main thread's loop with --threads: time, signals, link, workers. */
+static int supervise_workers(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	__u64 now = rx->start_ns;
+	__u64 deadline = cfg->duration_ns ? now + cfg->duration_ns : UINT64_MAX;
+	__u64 next_interval = cfg->interval_ns ? now + cfg->interval_ns : UINT64_MAX;
+	__u64 next_link_check = now + LINK_CHECK_NS;
+	struct timespec tick = { .tv_nsec = WORKER_SUPERVISE_NS };
+	int err = 0;
+
+	while (!stop_requested && !err) {
+		if (cfg->max_packets &&
+		    atomic_load(&rx->shared_packets) >= cfg->max_packets)
+			break;
+		/* Short naps: the count and the workers' errors have no fd. */
+		if (ppoll(NULL, 0, &tick, &wait_sigmask) < 0 && errno != EINTR)
+			err = -errno;
+		now = monotonic_ns();
+		if (now >= deadline)
+			break;
+		if (now >= next_interval) {
+			print_report(rx, REPORT_INTERVAL);
+			next_interval += cfg->interval_ns;
+			if (next_interval <= now)
+				next_interval = now + cfg->interval_ns;
+		}
+		if (now >= next_link_check) {
+			err = check_link(rx);
+			next_link_check = now + LINK_CHECK_NS;
+		}
+		if (!err)
+			err = worker_failure(rx);
+	}
+	stop_workers(rx);
+	rx->total_packets = atomic_load(&rx->shared_packets);
+	return err;
+}
+
 static int receive_loop(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
@@ -641,8 +1161,10 @@ static int receive_loop(struct receiver *rx)
 	__u64 next_link_check = now + LINK_CHECK_NS;
 	int err = 0;
 
+	if (rx->n_workers)
+		return supervise_workers(rx);
 	while (!stop_requested && !count_reached(rx)) {
-		if (cfg->spin)
+		if (cfg->spin || cfg->busy_poll)
 			spin_receive(rx);
 		else
 			err = wait_and_receive(rx, now, min_u64(min_u64(deadline, next_interval),
@@ -679,7 +1201,7 @@ static void announce_ready(const struct receiver *rx)
 	 * the verbosity. */
 	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s\n",
 		rx->cfg.ifname, rx->ifindex, first, last, xdp_mode_label(rx),
-		rx->zero_copy ? "zero-copy" : "copy", rx->cfg.spin ? "spin" : "wakeup",
+		rx->zero_copy ? "zero-copy" : "copy", rx_mode_label(&rx->cfg),
 		hint_policy_name(rx->cfg.layout));
 	fflush(stderr);
 }
@@ -767,7 +1289,8 @@ static int run_rx_tx(struct receiver *rx)
 
 int main(int argc, char **argv)
 {
-	struct receiver rx = { .attachment = XDP_ATTACHMENT_INIT };
+	struct receiver rx = { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1,
+			       .csv_fd = -1 };
 	int exit_code = EXIT_RUNTIME;
 	char usage_err[256];
 	int ret;
@@ -782,15 +1305,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG_NAME ": %s (see --help)\n", usage_err);
 		return EXIT_USAGE;
 	}
+	if (check_placement_options(&rx.cfg, usage_err, sizeof(usage_err))) {
+		fprintf(stderr, PROG_NAME ": %s\n", usage_err);
+		return EXIT_USAGE;
+	}
 	log_level = rx.cfg.verbosity;
 	log_hook_libbpf();
 	/* Early, so a Ctrl-C during set-up still ends in the cleanup path. */
-	if (install_signal_handlers(!rx.cfg.spin)) {
+	if (install_signal_handlers(main_waits_in_ppoll(&rx.cfg))) {
 		pr_err("installing signal handlers: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
 
 	if (check_interface(&rx))
+		goto cleanup;
+	if (setup_measurement(&rx))
 		goto cleanup;
 	if (!rx.cfg.tx.no_rx && handle_existing_program(&rx, false))
 		goto cleanup;
@@ -800,10 +1329,14 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (open_queues(&rx))
 		goto cleanup;
+	if (enable_busy_poll(&rx))
+		goto cleanup;
 	if (setup_tx(&rx))
 		goto cleanup;
 	/* Last: until now no socket existed to redirect to. */
 	if (!rx.cfg.tx.no_rx && attach_program(&rx))
+		goto cleanup;
+	if (start_workers(&rx))
 		goto cleanup;
 	announce_ready(&rx);
 
@@ -817,10 +1350,12 @@ int main(int argc, char **argv)
 cleanup:
 	/* Detach first so no packet is redirected to a closing socket. */
 	xdp_attachment_release(&rx.attachment);
+	stop_workers(&rx); /* before the sockets they read go */
 	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
 	close_queues(&rx);
 	hint_decoder_free(&rx.decoder);
 	free(rx.percpu_scratch);
 	af_xdp_kern__destroy(rx.skel);
+	release_measurement(&rx);
 	return exit_code;
 }
