@@ -52,6 +52,8 @@ ROWS=$XH_TMPDIR/rows.txt
 : >"$RAW"
 : >"$ROWS"
 START_S=$(date +%s)
+# Times are only as good as the machine is quiet: the load is in the footer.
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 log() { echo "$*" >>"$RAW"; }
 say() { echo "bench: $*" >&2; log "## $*"; }
@@ -317,6 +319,8 @@ print_table() {
 	line=$(grep -c '|PASS$' "$ROWS")
 	printf '%s targets met, %s missed; %s s on %s CPUs, kernel %s\n' "$line" \
 		"$(grep -c '|MISS$' "$ROWS")" "$(( $(date +%s) - START_S ))" "$(nproc)" "$(uname -r)"
+	printf 'load average at start %s, at end %s (other work on the machine skews pps and latency)\n' \
+		"$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 log "# xdp-hints benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r), $(nproc) CPUs"
