@@ -159,13 +159,21 @@ static void table_row(FILE *out, const char *label, const struct hint_decoder *d
 		(unsigned long long)latency_acc_avg(&s->latency),
 		(unsigned long long)s->latency.max,
 		(unsigned long long)s->same_core, (unsigned long long)s->remote_core);
+	/* Every counter of the accounting: seen = redirected + passed (which
+	 * includes meta_fail and redir_fail), redirected = packets + xsk_drop
+	 * + ring_full (fill_emp is the part of xsk_drop due to an empty fill
+	 * ring; invalid counts bad descriptors, not packets). */
 	if (with_kernel)
-		fprintf(out, " %10llu %10llu %8llu %8llu %8llu",
+		fprintf(out, " %10llu %10llu %8llu %9llu %10llu %8llu %9llu %8llu %7llu",
 			(unsigned long long)s->xdp.seen,
 			(unsigned long long)s->xdp.redirected,
 			(unsigned long long)s->xdp.passed,
+			(unsigned long long)s->xdp.meta_failed,
+			(unsigned long long)s->xdp.redirect_failed,
 			(unsigned long long)s->xsk.rx_dropped,
-			(unsigned long long)s->xsk.rx_fill_ring_empty_descs);
+			(unsigned long long)s->xsk.rx_ring_full,
+			(unsigned long long)s->xsk.rx_fill_ring_empty_descs,
+			(unsigned long long)s->xsk.rx_invalid_descs);
 	fputc('\n', out);
 }
 
@@ -241,9 +249,10 @@ static void print_table(FILE *out, enum report_kind kind, const struct report_ru
 	fprintf(out, "%-6s %10s %8s %8s", "queue", "packets", "no_hint", "unknown");
 	for (size_t i = 0; i < dec->n_layouts; i++)
 		fprintf(out, " %10.10s", short_layout_name(dec->layouts[i].name));
-	fprintf(out, " %10s %10s %10s %8s %8s %10s %10s %8s %8s %8s\n",
+	fprintf(out, " %10s %10s %10s %8s %8s %10s %10s %8s %9s %10s %8s %9s %8s %7s\n",
 		"lat_min_ns", "lat_avg_ns", "lat_max_ns", "same_cpu", "remote",
-		"xdp_seen", "redirected", "passed", "xsk_drop", "fill_emp");
+		"xdp_seen", "redirected", "passed", "meta_fail", "redir_fail",
+		"xsk_drop", "ring_full", "fill_emp", "invalid");
 	for (size_t i = 0; i < n_queues; i++) {
 		char label[16];
 
