@@ -3,6 +3,7 @@
 #
 #   make              build af_xdp_user, the library and the tools into build/
 #   make demo         4-queue veth demo in a private network namespace (root)
+#   make experiment   latency by receive mode and CPU placement, table + plots (root)
 #   make test         all tests (root for the BPF and veth ones)
 #   make test-sanitize  the same under ASan/UBSan, in build-san/
 #   make bench | fuzz | install | clean
@@ -68,7 +69,7 @@ BENCH_BPF_SRCS := $(sort $(wildcard bench/bpf/*.c))
 BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
 BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
 
-.PHONY: all demo test test-sanitize unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
+.PHONY: all demo experiment test test-sanitize unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
 all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO)
 
 # ---- BPF object and skeletons --------------------------------------------
@@ -151,6 +152,11 @@ test-sanitize:
 # ---- demo, bench, fuzz ---------------------------------------------------
 demo: all check-root
 	$(Q)BUILD=$(abspath $(BUILD)) scripts/demo.sh
+
+# Latency: wakeup vs spin x same vs remote core on a veth pair; table + PNGs.
+# EXPERIMENT_ARGS="--dev eth1" measures a real NIC (your traffic).
+experiment: all check-root
+	$(Q)BUILD=$(abspath $(BUILD)) scripts/experiment.sh $(EXPERIMENT_ARGS)
 
 $(BUILD)/bench/%.o: bench/%.c | $(BUILD)/bench $(ALL_SKELS)
 	@echo "  CC       $@"

@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# make experiment: how the XDP-to-userspace latency changes with the
+# receive mode (wakeup: poll(); spin: busy loop over the RX ring; optionally
+# busy-poll: SO_PREFER_BUSY_POLL) and with where the receiver runs relative
+# to the CPU where XDP ran (same core or another core).
+#
+#   BUILD=/abs/build scripts/experiment.sh [options]        (as root)
+#
+#   --dev IFNAME        a real NIC: run the receiver modes only, the traffic
+#                       is yours (default: a private veth pair with traffic)
+#   --seconds S         per run (default 3)
+#   --rate PPS          veth traffic rate (default 10000)
+#   --modes LIST        receive modes, comma separated: wakeup,spin,busy-poll
+#                       (default wakeup,spin)
+#   --cpus "A B"        receiver CPUs: A = the traffic's CPU ("same"), B another
+#                       ("remote") (default "0 1")
+#   --cpu-dma-latency US  passed to af_xdp_user (hold C-states shallow)
+#   --out DIR           results directory (default results/experiment-DATE)
+#
+# On veth the XDP program runs in the NAPI of the receiving veth's queue,
+# scheduled on the CPU where the sender transmitted: the sender is pinned
+# with taskset to CPU A, so --cpu A puts the receiver on the XDP CPU and
+# --cpu B on another.  Whether that worked is not assumed: the "core"
+# column says what the receiver measured (hint xdp_rx_cpu against
+# sched_getcpu() per packet), "mixed" when neither class reached 95%.
+#
+# Output: a table (also DIR/summary.txt), each run's JSON report and
+# per-packet CSV, and DIR/latency_histogram.png, DIR/latency_over_time.png.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/netns_lib.sh"
+
+DEV=""
+SECONDS_PER_RUN=3
+RATE=10000
+MODES=wakeup,spin
+CPUS="0 1"
+DMA=""
+OUT=""
+
+die_usage() { echo "experiment.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--dev) DEV=${2:?}; shift ;;
+	--seconds) SECONDS_PER_RUN=${2:?}; shift ;;
+	--rate) RATE=${2:?}; shift ;;
+	--modes) MODES=${2:?}; shift ;;
+	--cpus) CPUS=${2:?}; shift ;;
+	--cpu-dma-latency) DMA=${2:?}; shift ;;
+	--out) OUT=${2:?}; shift ;;
+	-h|--help) sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die_usage "unknown option '$1' (see --help)" ;;
+	esac
+	shift
+done
+[[ "$SECONDS_PER_RUN" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die_usage "--seconds: '$SECONDS_PER_RUN' is not a number of seconds"
+[[ "$RATE" =~ ^[1-9][0-9]*$ ]] || die_usage "--rate: '$RATE' is not a positive number"
+read -r CPU_SAME CPU_REMOTE <<<"$CPUS"
+[[ "${CPU_SAME:-}" =~ ^[0-9]+$ && "${CPU_REMOTE:-}" =~ ^[0-9]+$ ]] || die_usage "--cpus: expects two CPU numbers, e.g. \"0 1\""
+for m in ${MODES//,/ }; do
+	case $m in wakeup|spin|busy-poll) ;; *) die_usage "--modes: unknown mode '$m' (wakeup, spin, busy-poll)" ;; esac
+done
+
+if [ -n "$DEV" ]; then
+	xh_require af_xdp_user
+else
+	xh_require af_xdp_user xdp_hints_traffic
+fi
+command -v taskset >/dev/null || xh_die "'taskset' is not installed (util-linux)"
+xh_install_trap
+
+OUT=${OUT:-results/experiment-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT" || xh_die "cannot create $OUT"
+OUT=$(cd "$OUT" && pwd)
+CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+CPU_MODEL=${CPU_MODEL:-unknown}
+KERNEL=$(uname -r)
+
+mode_flags() { # mode
+	case $1 in
+	wakeup) ;;
+	spin) echo --spin ;;
+	busy-poll) echo --busy-poll ;;
+	esac
+}
+
+ROWS=()
+PLOTS=()
+
+# One run: receiver pinned to $2, the rest of the options from the mode.
+# Appends a table row; returns 1 if the receiver failed.
+run_one() { # mode cpu placement-wanted
+	local mode=$1 cpu=$2 want=$3 name="$1-$2" final sent
+	local args=(--json --interval 0 --cpu "$cpu" --csv "$OUT/$name.csv" $(mode_flags "$mode"))
+	[ -n "$DMA" ] && args+=(--cpu-dma-latency "$DMA")
+	echo "experiment: $mode, receiver on CPU $cpu (wanted: $want core)" >&2
+	if [ -n "$DEV" ]; then
+		timeout $((${SECONDS_PER_RUN%.*} + 30)) "$XH_BUILD/af_xdp_user" --dev "$DEV" \
+			--duration "$SECONDS_PER_RUN" "${args[@]}" >"$OUT/$name.json" 2>"$OUT/$name.err"
+	else
+		xh_start_receiver "${args[@]}"
+		if ! xh_wait_ready 15; then
+			echo "experiment: the receiver did not start:" >&2
+			cat "$XH_RX_ERR" >&2
+			return 1
+		fi
+		# taskset: the sender's transmit, and with it the receiving veth's
+		# NAPI and XDP program, runs on CPU $CPU_SAME.
+		sent=$(ip netns exec "$XH_NS_TX" taskset -c "$CPU_SAME" "$XH_BUILD/xdp_hints_traffic" \
+			--dev "$XH_TX_DEV" --dst-mac "$XH_RX_MAC" --dst-ip "$XH_RX_IP" --flows 1 \
+			--count "$(awk -v r="$RATE" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%d", r * s }')" \
+			--rate "$RATE" --json | jq -r .sent)
+		sleep 0.3
+		xh_stop_receiver INT
+		cp "$XH_RX_OUT" "$OUT/$name.json"
+		cp "$XH_RX_ERR" "$OUT/$name.err"
+		echo "experiment:   sent $sent frames" >&2
+	fi
+	final=$(jq -c 'select(.type == "final")' "$OUT/$name.json" | tail -n 1)
+	if [ -z "$final" ]; then
+		echo "experiment: no final report from the receiver ($OUT/$name.err):" >&2
+		tail -n 3 "$OUT/$name.err" >&2
+		return 1
+	fi
+	ROWS+=("$(jq -r --arg test "$mode" --arg cpu "$cpu" --arg want "$want" '
+		.total as $t | ($t.same_core + $t.remote_core) as $n |
+		(if $n == 0 then "unknown"
+		 elif $t.same_core * 100 >= $n * 95 then "same"
+		 elif $t.remote_core * 100 >= $n * 95 then "remote"
+		 else "mixed(\($t.same_core * 100 / $n | floor)% same)" end) as $core |
+		["\($test) cpu\($cpu)", ($t.latency_ns.avg | tostring), ($t.latency_ns.min | tostring),
+		 ($t.latency_ns.max | tostring), ($t.latency_ns.p99 | tostring),
+		 $core, $want, ($t.latency_ns.count | tostring)] | join("\t")' <<<"$final")")
+	PLOTS+=("$mode-$want=$OUT/$name.csv")
+}
+
+if [ -n "$DEV" ]; then
+	DRIVER=$(ethtool -i "$DEV" 2>/dev/null | awk '/^driver:/ { print $2 }')
+else
+	xh_setup ex 1
+	xh_static_neigh
+	DRIVER=$(ip netns exec "$XH_NS_RX" ethtool -i "$XH_RX_DEV" 2>/dev/null | awk '/^driver:/ { print $2 }')
+fi
+DRIVER=${DRIVER:-unknown}
+
+failed=0
+for mode in ${MODES//,/ }; do
+	run_one "$mode" "$CPU_SAME" same || failed=1
+	run_one "$mode" "$CPU_REMOTE" remote || failed=1
+done
+
+{
+	printf '%-8s | %-12s | %10s | %10s | %10s | %10s | %-22s | %s | %s\n' \
+		driver test avg_ns min_ns max_ns p99_ns "core (measured)" "CPU model" kernel
+	for row in "${ROWS[@]}"; do
+		IFS=$'\t' read -r test avg min max p99 core want count <<<"$row"
+		printf '%-8s | %-12s | %10s | %10s | %10s | %10s | %-22s | %s | %s\n' \
+			"$DRIVER" "$test" "$avg" "$min" "$max" "$p99" \
+			"$core$([ "$core" = "$want" ] || echo " (wanted $want)")" "$CPU_MODEL" "$KERNEL"
+	done
+	echo "($SECONDS_PER_RUN s per run$([ -z "$DEV" ] && echo ", $RATE pps from CPU $CPU_SAME over veth"); latencies in ns from the XDP program's bpf_ktime_get_ns() to the receiver's CLOCK_MONOTONIC)"
+} | tee "$OUT/summary.txt"
+
+if [ "${#PLOTS[@]}" -gt 0 ]; then
+	"$here/plot_latency.sh" -o "$OUT" -t "XDP to AF_XDP latency, $DRIVER" "${PLOTS[@]}" ||
+		echo "experiment: plotting failed (is gnuplot installed?)" >&2
+fi
+echo "experiment: results in $OUT"
+exit "$failed"
