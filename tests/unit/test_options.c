@@ -283,6 +283,85 @@ static void test_mode_names(void **state)
 	assert_int_equal(cfg.bind_mode, BIND_MODE_ZEROCOPY);
 }
 
+static void test_measure_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--dev", "eth0", NULL), RX_OPTIONS_RUN);
+	assert_false(cfg.busy_poll);
+	assert_int_equal(cfg.busy_poll_usec, 20);
+	assert_int_equal(cfg.cpu, -1);
+	assert_false(cfg.threads);
+	assert_int_equal(cfg.n_cpu_list, 0);
+	assert_int_equal(cfg.priority, 0);
+	assert_false(cfg.cpu_dma_latency_set);
+	assert_null(cfg.csv_path);
+}
+
+static void test_measure_options(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--dev", "eth0", "--busy-poll-usec", "50", "--cpu", "1",
+			       "--priority", "99", "--cpu-dma-latency", "0", "--csv", "out.csv",
+			       NULL), RX_OPTIONS_RUN);
+	assert_true(cfg.busy_poll); /* implied by --busy-poll-usec */
+	assert_int_equal(cfg.busy_poll_usec, 50);
+	assert_int_equal(cfg.cpu, 1);
+	assert_int_equal(cfg.priority, 99);
+	assert_true(cfg.cpu_dma_latency_set);
+	assert_int_equal(cfg.cpu_dma_latency_us, 0);
+	assert_string_equal(cfg.csv_path, "out.csv");
+
+	assert_int_equal(parse("-d", "x", "--threads", "--cpu-list", "0,1,3", "--busy-poll",
+			       "--priority", "1", NULL), RX_OPTIONS_RUN);
+	assert_true(cfg.threads);
+	assert_true(cfg.busy_poll);
+	assert_int_equal(cfg.busy_poll_usec, 20);
+	assert_int_equal(cfg.n_cpu_list, 3);
+	assert_int_equal(cfg.cpu_list[0], 0);
+	assert_int_equal(cfg.cpu_list[1], 1);
+	assert_int_equal(cfg.cpu_list[2], 3);
+	assert_int_equal(cfg.priority, 1);
+	assert_int_equal(cfg.cpu, -1);
+}
+
+static void test_measure_bad_values(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "--priority", "0", NULL), "--priority: '0' is out of range");
+	expect_usage_error(parse("-d", "x", "--priority", "100", NULL), "1..99");
+	expect_usage_error(parse("-d", "x", "--priority", "-5", NULL), "negative");
+	expect_usage_error(parse("-d", "x", "--priority", "high", NULL), "not a number");
+	expect_usage_error(parse("-d", "x", "--cpu", "1024", NULL), "--cpu: '1024' is out of range");
+	expect_usage_error(parse("-d", "x", "--cpu", "-1", NULL), "negative");
+	expect_usage_error(parse("-d", "x", "--cpu", "one", NULL), "not a number");
+	expect_usage_error(parse("-d", "x", "--cpu", NULL), "--cpu: needs an argument");
+	expect_usage_error(parse("-d", "x", "--busy-poll-usec", "0", NULL), "1..1000000");
+	expect_usage_error(parse("-d", "x", "--busy-poll-usec", "1000001", NULL), "out of range");
+	expect_usage_error(parse("-d", "x", "--cpu-dma-latency", "-1", NULL), "negative");
+	expect_usage_error(parse("-d", "x", "--cpu-dma-latency", "2000000001", NULL),
+			   "0..2000000000");
+	expect_usage_error(parse("-d", "x", "--csv", "", NULL), "--csv: file name is empty");
+	expect_usage_error(parse("-d", "x", "--threads", "--cpu-list", "0,,1", NULL),
+			   "not a list of CPUs");
+	expect_usage_error(parse("-d", "x", "--threads", "--cpu-list", "0,", NULL),
+			   "not a list of CPUs");
+	expect_usage_error(parse("-d", "x", "--threads", "--cpu-list", "0,a", NULL),
+			   "'a' in '0,a' is not a CPU number");
+	expect_usage_error(parse("-d", "x", "--threads", "--cpu-list", "2000", NULL),
+			   "not a CPU number");
+}
+
+static void test_measure_conflicts(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "--cpu-list", "0,1", NULL),
+			   "--cpu-list: needs --threads");
+	expect_usage_error(parse("-d", "x", "--threads", "--cpu", "0", "--cpu-list", "1", NULL),
+			   "--cpu and --cpu-list conflict");
+	/* --cpu with --threads pins every thread there: allowed. */
+	assert_int_equal(parse("-d", "x", "--threads", "--cpu", "0", NULL), RX_OPTIONS_RUN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +381,10 @@ int main(void)
 		cmocka_unit_test(test_conflicting_filters),
 		cmocka_unit_test(test_parser_can_run_again),
 		cmocka_unit_test(test_mode_names),
+		cmocka_unit_test(test_measure_defaults),
+		cmocka_unit_test(test_measure_options),
+		cmocka_unit_test(test_measure_bad_values),
+		cmocka_unit_test(test_measure_conflicts),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
