@@ -123,6 +123,9 @@ start_rx() { # out err ready-pattern command...
 	local out=$1 err=$2 pattern=$3 i
 	shift 3
 	XH_RX_ERR_LAST=$err
+	# The redirection below truncates in the background child: without
+	# this, the wait could still see the previous run's ready line.
+	rm -f "$out" "$err"
 	taskset -c "$CPU_RX" ip netns exec "$XH_NS_RX" "$@" >"$out" 2>"$err" &
 	XH_RX_PID=$!
 	XH_RECEIVER_PIDS+=("$XH_RX_PID")
