@@ -85,7 +85,16 @@ struct xsk_hint_registry {
 	struct xsk_btf_info **hints; /* in BTF id order */
 	size_t count;
 	size_t rejected;
-	__u32 *id_slots; /* hint index + 1, 0 empty; same scheme as name_slots */
+	/*
+	 * btf_id -> hint index + 1 (0: none). The ids of one program's hints
+	 * sit close together, so usually a dense array over [first_id,
+	 * first_id + span) answers with one subtraction and one load; hints
+	 * scattered over a large BTF (vmlinux, modules) use the hash instead.
+	 */
+	__u32 *dense;
+	__u32 first_id;
+	__u32 span;
+	__u32 *id_slots; /* same scheme as name_slots */
 	__u32 id_mask;
 };
 
@@ -548,10 +557,29 @@ static int registry_add(struct xsk_hint_registry *reg, size_t *cap,
 	return 0;
 }
 
+/* A dense table is worth it while it stays a few slots per hint. */
+#define DENSE_SLOTS_PER_HINT 16
+#define DENSE_SLOTS_EXTRA 1024
+
 static int registry_index(struct xsk_hint_registry *reg)
 {
-	size_t size = table_size_for(reg->count), i;
+	size_t size, i;
 
+	if (reg->count) {
+		/* hints[] is in BTF id order: first and last bound the span. */
+		reg->first_id = reg->hints[0]->type_id;
+		reg->span = reg->hints[reg->count - 1]->type_id - reg->first_id + 1;
+	}
+	if (reg->span <= reg->count * DENSE_SLOTS_PER_HINT + DENSE_SLOTS_EXTRA) {
+		reg->dense = calloc(reg->span ? reg->span : 1, sizeof(*reg->dense));
+		if (!reg->dense)
+			return -ENOMEM;
+		for (i = 0; i < reg->count; i++)
+			reg->dense[reg->hints[i]->type_id - reg->first_id] = i + 1;
+		return 0;
+	}
+
+	size = table_size_for(reg->count);
 	reg->id_slots = calloc(size, sizeof(*reg->id_slots));
 	if (!reg->id_slots)
 		return -ENOMEM;
@@ -623,6 +651,7 @@ void xsk_hint_registry__free(struct xsk_hint_registry *reg)
 	for (i = 0; i < reg->count; i++)
 		xsk_btf__free_xdp_hint(reg->hints[i]);
 	free(reg->hints);
+	free(reg->dense);
 	free(reg->id_slots);
 	free(reg);
 }
@@ -643,21 +672,36 @@ struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
 	return reg && i < reg->count ? reg->hints[i] : NULL;
 }
 
+int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id)
+{
+	__u32 slot, rel;
+
+	if (!reg)
+		return -EINVAL;
+	if (reg->dense) {
+		/* Unsigned wrap sends ids below first_id (and 0) out of range. */
+		rel = btf_id - reg->first_id;
+		return rel < reg->span && reg->dense[rel] ? (int)reg->dense[rel] - 1
+							  : -ENOENT;
+	}
+	if (btf_id == XSK_BTF_NO_HINT)
+		return -ENOENT;
+	slot = id_hash(btf_id) & reg->id_mask;
+	for (; reg->id_slots[slot]; slot = (slot + 1) & reg->id_mask) {
+		__u32 index = reg->id_slots[slot] - 1;
+
+		if (reg->hints[index]->type_id == btf_id)
+			return (int)index;
+	}
+	return -ENOENT;
+}
+
 struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
 					       __u32 btf_id)
 {
-	__u32 slot;
+	int index = xsk_hint_registry__index(reg, btf_id);
 
-	if (!reg || btf_id == XSK_BTF_NO_HINT)
-		return NULL;
-	slot = id_hash(btf_id) & reg->id_mask;
-	for (; reg->id_slots[slot]; slot = (slot + 1) & reg->id_mask) {
-		struct xsk_btf_info *xbi = reg->hints[reg->id_slots[slot] - 1];
-
-		if (xbi->type_id == btf_id)
-			return xbi;
-	}
-	return NULL;
+	return index < 0 ? NULL : reg->hints[index];
 }
 
 /* A start-up call: a linear scan is fine for a handful of hints. */

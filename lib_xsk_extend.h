@@ -176,6 +176,13 @@ size_t xsk_hint_registry__rejected(const struct xsk_hint_registry *reg);
 /* The i-th registered hint, in BTF id order; NULL when i >= count. */
 struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
 					   size_t i);
+/*
+ * The hint's position i (as for xsk_hint_registry__at()), so a receiver can
+ * keep its own per-layout state in an array and dispatch with no pointer
+ * compares: -ENOENT when @btf_id is not a registered hint (including
+ * XSK_BTF_NO_HINT), -EINVAL for a NULL registry.
+ */
+int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id);
 /* NULL when @btf_id is not a registered hint (including XSK_BTF_NO_HINT). */
 struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
 					       __u32 btf_id);

@@ -20,7 +20,6 @@ static bool resolve_sized(const struct xsk_btf_info *info, const char *field,
 int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 {
 	size_t count;
-	__u32 max_id = 0;
 	int err;
 
 	memset(dec, 0, sizeof(*dec));
@@ -30,11 +29,6 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 	count = xsk_hint_registry__count(dec->registry);
 	if (!count) {
 		err = -ENOENT;
-		goto fail;
-	}
-	/* __u16 slots hold index + 1. */
-	if (count >= 0xffff) {
-		err = -E2BIG;
 		goto fail;
 	}
 	dec->layouts = calloc(count, sizeof(*dec->layouts));
@@ -53,20 +47,8 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 		layout->has_rx_ktime = resolve_sized(info, "rx_ktime", 8, &layout->rx_ktime);
 		layout->has_rx_cpu = resolve_sized(info, "xdp_rx_cpu", 4, &layout->rx_cpu);
 		layout->has_mark = resolve_sized(info, "mark", 4, &layout->mark);
-		if (layout->btf_id > max_id)
-			max_id = layout->btf_id;
 	}
 	dec->n_layouts = count;
-	/* BTF ids are dense and small (an object's types number in the
-	 * hundreds), so a flat table beats any hash on the packet path. */
-	dec->n_ids = max_id + 1;
-	dec->layout_of_id = calloc(dec->n_ids, sizeof(*dec->layout_of_id));
-	if (!dec->layout_of_id) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	for (size_t i = 0; i < count; i++)
-		dec->layout_of_id[dec->layouts[i].btf_id] = (__u16)(i + 1);
 	return 0;
 fail:
 	hint_decoder_free(dec);
@@ -75,7 +57,6 @@ fail:
 
 void hint_decoder_free(struct hint_decoder *dec)
 {
-	free(dec->layout_of_id);
 	free(dec->layouts);
 	if (dec->registry)
 		xsk_hint_registry__free(dec->registry);

@@ -28,8 +28,6 @@ struct hint_decoder {
 	struct xsk_hint_registry *registry;
 	struct hint_layout *layouts;
 	size_t n_layouts;
-	__u16 *layout_of_id; /* btf_id -> layout index + 1; 0: not a hint */
-	__u32 n_ids;         /* entries in layout_of_id */
 };
 
 enum hint_kind {
@@ -64,7 +62,7 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 {
 	const struct hint_layout *layout;
 	__u32 btf_id = xsk_umem__btf_id((void *)pkt);
-	__u16 slot;
+	int index;
 
 	out->btf_id = btf_id;
 	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = false;
@@ -72,13 +70,14 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 		out->kind = HINT_NONE;
 		return;
 	}
-	slot = btf_id < dec->n_ids ? dec->layout_of_id[btf_id] : 0;
-	if (!slot) {
+	/* layouts[] follows the registry's order, so its index is ours. */
+	index = xsk_hint_registry__index(dec->registry, btf_id);
+	if (index < 0) {
 		out->kind = HINT_UNKNOWN;
 		return;
 	}
 	out->kind = HINT_KNOWN;
-	out->layout = slot - 1U;
+	out->layout = (__u32)index;
 	layout = &dec->layouts[out->layout];
 	if (layout->has_rx_ktime) {
 		out->has_rx_ktime = true;

@@ -165,6 +165,70 @@ static void test_registry_many_hints(void **state)
 	btf__free(btf);
 }
 
+/*
+ * Hints far apart in one BTF (as in vmlinux or a module) take the hashed
+ * table rather than a dense array over the whole span; both must answer
+ * the same, and index and lookup must agree.
+ */
+static void test_registry_sparse_ids(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct test_types ty;
+	struct btf *btf = test_btf_new(&ty);
+	int first, last, i;
+
+	(void)state;
+	first = test_struct(btf, "hint_first", 8);
+	test_field(btf, "mark", ty.u32, 0);
+	test_field(btf, "btf_id", ty.u32, 4);
+	/* Thousands of unrelated types between the two hints. */
+	for (i = 0; i < 5000; i++)
+		assert_true(btf__add_ptr(btf, ty.u32) > 0);
+	last = test_struct(btf, "hint_last", 12);
+	test_field(btf, "rx_ktime", ty.u64, 0);
+	test_field(btf, "btf_id", ty.u32, 8);
+
+	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
+	assert_int_equal(xsk_hint_registry__count(reg), 2);
+	assert_int_equal(xsk_hint_registry__index(reg, first), 0);
+	assert_int_equal(xsk_hint_registry__index(reg, last), 1);
+	assert_ptr_equal(xsk_hint_registry__lookup(reg, last), xsk_hint_registry__at(reg, 1));
+	assert_int_equal(xsk_hint_registry__index(reg, first + 1), -ENOENT);
+	assert_int_equal(xsk_hint_registry__index(reg, XSK_BTF_NO_HINT), -ENOENT);
+	assert_int_equal(xsk_hint_registry__index(reg, last + 1), -ENOENT);
+	assert_int_equal(xsk_hint_registry__index(reg, 0xffffffffu), -ENOENT);
+	assert_null(xsk_hint_registry__lookup(reg, first + 2));
+	xsk_hint_registry__free(reg);
+	btf__free(btf);
+}
+
+/* Dense case: index is the position in xsk_hint_registry__at() order. */
+static void test_registry_index(void **state)
+{
+	struct xsk_hint_registry *reg = NULL;
+	struct test_types ty;
+	struct btf *btf = test_btf_new(&ty);
+	int a, b;
+
+	(void)state;
+	a = test_struct(btf, "hint_a", 8);
+	test_field(btf, "mark", ty.u32, 0);
+	test_field(btf, "btf_id", ty.u32, 4);
+	b = test_struct(btf, "hint_b", 8);
+	test_field(btf, "seq", ty.u32, 0);
+	test_field(btf, "btf_id", ty.u32, 4);
+
+	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
+	assert_int_equal(xsk_hint_registry__index(reg, a), 0);
+	assert_int_equal(xsk_hint_registry__index(reg, b), 1);
+	assert_int_equal(xsk_hint_registry__index(reg, a - 1), -ENOENT);
+	assert_int_equal(xsk_hint_registry__index(reg, b + 1), -ENOENT);
+	assert_int_equal(xsk_hint_registry__index(reg, 0), -ENOENT);
+	assert_int_equal(xsk_hint_registry__index(NULL, a), -EINVAL);
+	xsk_hint_registry__free(reg);
+	btf__free(btf);
+}
+
 static void test_registry_empty_and_null(void **state)
 {
 	struct xsk_hint_registry *reg = NULL;
@@ -435,6 +499,8 @@ int main(void)
 		cmocka_unit_test(test_registry_find),
 		cmocka_unit_test(test_registry_dispatch_fake_frame),
 		cmocka_unit_test(test_registry_many_hints),
+		cmocka_unit_test(test_registry_sparse_ids),
+		cmocka_unit_test(test_registry_index),
 		cmocka_unit_test(test_registry_empty_and_null),
 		cmocka_unit_test(test_registry_split_btf),
 		cmocka_unit_test(test_object_registry),
