@@ -798,10 +798,13 @@ static void test_udp_filter_ignores_later_fragments(void **state)
 				   .udp_dport = TEST_UDP_PORT };
 	struct af_xdp_kern *skel = load_kern(&cfg);
 	struct frame fragment = ipv4_udp_frame(TEST_UDP_PORT);
-	struct iphdr *ip = (struct iphdr *)(fragment.bytes + ETH_HLEN);
+	__be16 frag_off = htons(185); /* offset 1480 bytes */
 
 	(void)state;
-	ip->frag_off = htons(185); /* offset 1480 bytes */
+	/* The IP header starts at byte 14, not 4-byte aligned: no struct
+	 * iphdr access (UBSan would rightly object). */
+	memcpy(fragment.bytes + ETH_HLEN + offsetof(struct iphdr, frag_off), &frag_off,
+	       sizeof(frag_off));
 	expect_redirect_wanted(skel, &fragment, 0);
 	af_xdp_kern__destroy(skel);
 }

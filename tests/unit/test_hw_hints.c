@@ -536,7 +536,13 @@ static int rx_setup_open(struct rx_setup *s)
 /* An IPv4/UDP frame to TEST_UDP_PORT from @sport, out of @ifindex. */
 static int send_udp(int ifindex, __u16 sport)
 {
-	__u8 frame[ETH_HLEN + sizeof(struct iphdr) + sizeof(struct udphdr) + 18] = { 0 };
+	/* Two bytes in front put the IP header (byte 14 of the frame) on a
+	 * 4-byte boundary, as struct iphdr access needs. */
+	struct {
+		__u8 pad[2];
+		__u8 frame[ETH_HLEN + sizeof(struct iphdr) + sizeof(struct udphdr) + 18];
+	} __attribute__((aligned(4))) buf = { 0 };
+	__u8 *frame = buf.frame;
 	struct ethhdr *eth = (struct ethhdr *)frame;
 	struct iphdr *ip = (struct iphdr *)(eth + 1);
 	struct udphdr *udp = (struct udphdr *)(ip + 1);
@@ -556,20 +562,20 @@ static int send_udp(int ifindex, __u16 sport)
 	ip->ihl = 5;
 	ip->ttl = 64;
 	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons(sizeof(frame) - ETH_HLEN);
+	ip->tot_len = htons(sizeof(buf.frame) - ETH_HLEN);
 	ip->saddr = htonl(0x0a000001);
 	ip->daddr = htonl(0x0a000002);
 	udp->source = htons(sport);
 	udp->dest = htons(TEST_UDP_PORT);
-	udp->len = htons(sizeof(frame) - ETH_HLEN - sizeof(*ip));
+	udp->len = htons(sizeof(buf.frame) - ETH_HLEN - sizeof(*ip));
 	memcpy(to.sll_addr, veth_mac, ETH_ALEN);
 
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	sent = sendto(fd, frame, sizeof(frame), 0, (struct sockaddr *)&to, sizeof(to));
+	sent = sendto(fd, frame, sizeof(buf.frame), 0, (struct sockaddr *)&to, sizeof(to));
 	close(fd);
-	return sent == (ssize_t)sizeof(frame) ? 0 : -errno;
+	return sent == (ssize_t)sizeof(buf.frame) ? 0 : -errno;
 }
 
 /* One received frame's hint, read by name. */
