@@ -696,6 +696,19 @@ int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id)
 	return -ENOENT;
 }
 
+int xsk_hint_registry__dispatch_table(const struct xsk_hint_registry *reg,
+				      struct xsk_hint_dispatch *out)
+{
+	if (!reg || !out)
+		return -EINVAL;
+	if (!reg->dense)
+		return -E2BIG;
+	out->first_id = reg->first_id;
+	out->span = reg->span;
+	out->slots = reg->dense;
+	return 0;
+}
+
 struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
 					       __u32 btf_id)
 {

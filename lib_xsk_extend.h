@@ -183,6 +183,31 @@ struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
  * XSK_BTF_NO_HINT), -EINVAL for a NULL registry.
  */
 int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id);
+/*
+ * For the per-packet path: a read-only view of the registry's btf_id table
+ * that dispatches inline (one subtraction, one compare, one load). The
+ * view lives as long as the registry. -E2BIG when the hints are scattered
+ * over a large BTF (the registry then hashes: use xsk_hint_registry__index()).
+ */
+struct xsk_hint_dispatch {
+	__u32 first_id;
+	__u32 span;
+	const __u32 *slots; /* [btf_id - first_id]: hint index + 1, 0 none */
+};
+
+int xsk_hint_registry__dispatch_table(const struct xsk_hint_registry *reg,
+				      struct xsk_hint_dispatch *out);
+
+/* Index of the hint in front of @pkt_data, or -1 for none / unknown. */
+static inline int xsk_hint_dispatch__index(const struct xsk_hint_dispatch *d,
+					   const void *pkt_data)
+{
+	/* Unsigned wrap sends ids below first_id (and 0) out of range. */
+	__u32 rel = xsk_umem__btf_id((void *)pkt_data) - d->first_id;
+
+	return rel < d->span ? (int)d->slots[rel] - 1 : -1;
+}
+
 /* NULL when @btf_id is not a registered hint (including XSK_BTF_NO_HINT). */
 struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
 					       __u32 btf_id);

@@ -68,6 +68,8 @@ struct decode_setup {
 	/* (d) the registry and, per registered hint, its resolved fields */
 	struct xsk_hint_registry *registry;
 	struct xsk_btf_info *reg_rx_time, *reg_mark;
+	struct xsk_hint_dispatch dispatch;
+	int reg_rx_time_index, reg_mark_index;
 	struct xsk_hint_field rf_rx_ktime, rf_rx_cpu, rf_mark;
 	/* (e) the receiver's own decoder (common/hint_decoder.h) */
 	struct hint_decoder decoder;
@@ -185,20 +187,20 @@ NOINLINE static __u64 run_by_name(const struct decode_setup *s, __u64 n)
 	return sum;
 }
 
-/* (d) The registry finds the hint by btf_id; its fields were resolved at
- * start-up for each registered hint. */
+/* (d) The registry's dispatch table finds the hint by btf_id, inline; its
+ * fields were resolved at start-up for each registered hint. */
 NOINLINE static __u64 run_registry(const struct decode_setup *s, __u64 n)
 {
 	__u64 sum = 0;
 
 	for (__u64 i = 0; i < n; i++) {
 		void *pkt = pkt_at(s, i);
-		struct xsk_btf_info *xbi = xsk_hint_registry__dispatch(s->registry, pkt);
+		int index = xsk_hint_dispatch__index(&s->dispatch, pkt);
 
-		if (xbi == s->reg_rx_time)
+		if (index == s->reg_rx_time_index)
 			sum += xsk_hint_field__u64(&s->rf_rx_ktime, pkt) +
 			       xsk_hint_field__u32(&s->rf_rx_cpu, pkt);
-		else if (xbi == s->reg_mark)
+		else if (index == s->reg_mark_index)
 			sum += xsk_hint_field__u32(&s->rf_mark, pkt);
 	}
 	sink = sum;
@@ -311,8 +313,14 @@ static int resolve_all(struct decode_setup *s, struct btf *btf)
 		err = xsk_btf__resolve_field(s->reg_rx_time, "xdp_rx_cpu", &s->rf_rx_cpu);
 	if (!err)
 		err = xsk_btf__resolve_field(s->reg_mark, "mark", &s->rf_mark);
+	if (!err)
+		err = xsk_hint_registry__dispatch_table(s->registry, &s->dispatch);
 	if (err)
 		return err;
+	s->reg_rx_time_index = xsk_hint_registry__index(s->registry,
+							xsk_btf__btf_type_id(s->reg_rx_time));
+	s->reg_mark_index = xsk_hint_registry__index(s->registry,
+						     xsk_btf__btf_type_id(s->reg_mark));
 	return hint_decoder_init(&s->decoder, btf);
 }
 

@@ -26,6 +26,10 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 	err = xsk_hint_registry__new(btf, &dec->registry);
 	if (err)
 		return err;
+	/* One object's hints have close ids: the dense table always exists. */
+	err = xsk_hint_registry__dispatch_table(dec->registry, &dec->dispatch);
+	if (err)
+		goto fail;
 	count = xsk_hint_registry__count(dec->registry);
 	if (!count) {
 		err = -ENOENT;

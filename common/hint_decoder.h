@@ -26,6 +26,7 @@ struct hint_layout {
 
 struct hint_decoder {
 	struct xsk_hint_registry *registry;
+	struct xsk_hint_dispatch dispatch; /* the registry's table, inline */
 	struct hint_layout *layouts;
 	size_t n_layouts;
 };
@@ -71,7 +72,7 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 		return;
 	}
 	/* layouts[] follows the registry's order, so its index is ours. */
-	index = xsk_hint_registry__index(dec->registry, btf_id);
+	index = xsk_hint_dispatch__index(&dec->dispatch, pkt);
 	if (index < 0) {
 		out->kind = HINT_UNKNOWN;
 		return;

@@ -198,6 +198,12 @@ static void test_registry_sparse_ids(void **state)
 	assert_int_equal(xsk_hint_registry__index(reg, last + 1), -ENOENT);
 	assert_int_equal(xsk_hint_registry__index(reg, 0xffffffffu), -ENOENT);
 	assert_null(xsk_hint_registry__lookup(reg, first + 2));
+	/* No inline table over a span this wide: callers are told so. */
+	{
+		struct xsk_hint_dispatch d;
+
+		assert_int_equal(xsk_hint_registry__dispatch_table(reg, &d), -E2BIG);
+	}
 	xsk_hint_registry__free(reg);
 	btf__free(btf);
 }
@@ -225,6 +231,26 @@ static void test_registry_index(void **state)
 	assert_int_equal(xsk_hint_registry__index(reg, b + 1), -ENOENT);
 	assert_int_equal(xsk_hint_registry__index(reg, 0), -ENOENT);
 	assert_int_equal(xsk_hint_registry__index(NULL, a), -EINVAL);
+
+	/* The inline table answers exactly as the registry does. */
+	{
+		struct xsk_hint_dispatch d;
+		__u8 frame[64] = { 0 };
+		void *pkt = frame + 32;
+		__u32 id;
+
+		assert_int_equal(xsk_hint_registry__dispatch_table(reg, &d), 0);
+		for (id = 0; id < (__u32)b + 3; id++) {
+			memcpy((char *)pkt - 4, &id, 4);
+			assert_int_equal(xsk_hint_dispatch__index(&d, pkt),
+					 xsk_hint_registry__index(reg, id) < 0 ? -1 :
+					 xsk_hint_registry__index(reg, id));
+		}
+		id = 0xffffffffu;
+		memcpy((char *)pkt - 4, &id, 4);
+		assert_int_equal(xsk_hint_dispatch__index(&d, pkt), -1);
+		assert_int_equal(xsk_hint_registry__dispatch_table(NULL, &d), -EINVAL);
+	}
 	xsk_hint_registry__free(reg);
 	btf__free(btf);
 }
