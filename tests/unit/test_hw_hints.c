@@ -533,19 +533,24 @@ static int rx_setup_open(struct rx_setup *s)
 	return xsk_hint_registry__new(bpf_object__btf(s->skel->obj), &s->registry);
 }
 
-/* An IPv4/UDP frame to TEST_UDP_PORT from @sport, out of @ifindex. */
+/*
+ * An IPv4/UDP frame to TEST_UDP_PORT from @sport, out of @ifindex. Headers
+ * are built in their own structs and copied: the IP header sits at byte 14,
+ * not aligned for struct iphdr.
+ */
 static int send_udp(int ifindex, __u16 sport)
 {
-	/* Two bytes in front put the IP header (byte 14 of the frame) on a
-	 * 4-byte boundary, as struct iphdr access needs. */
-	struct {
-		__u8 pad[2];
-		__u8 frame[ETH_HLEN + sizeof(struct iphdr) + sizeof(struct udphdr) + 18];
-	} __attribute__((aligned(4))) buf = { 0 };
-	__u8 *frame = buf.frame;
-	struct ethhdr *eth = (struct ethhdr *)frame;
-	struct iphdr *ip = (struct iphdr *)(eth + 1);
-	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	struct ethhdr eth = { .h_proto = htons(ETH_P_IP) };
+	struct iphdr ip = {
+		.version = 4,
+		.ihl = 5,
+		.ttl = 64,
+		.protocol = IPPROTO_UDP,
+		.saddr = htonl(0x0a000001),
+		.daddr = htonl(0x0a000002),
+	};
+	struct udphdr udp = { .source = htons(sport), .dest = htons(TEST_UDP_PORT) };
+	__u8 frame[sizeof(eth) + sizeof(ip) + sizeof(udp) + 18] = { 0 };
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,
 		.sll_ifindex = ifindex,
@@ -555,27 +560,21 @@ static int send_udp(int ifindex, __u16 sport)
 	ssize_t sent;
 	int fd;
 
-	memcpy(eth->h_dest, veth_mac, ETH_ALEN);
-	memcpy(eth->h_source, src_mac, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons(sizeof(buf.frame) - ETH_HLEN);
-	ip->saddr = htonl(0x0a000001);
-	ip->daddr = htonl(0x0a000002);
-	udp->source = htons(sport);
-	udp->dest = htons(TEST_UDP_PORT);
-	udp->len = htons(sizeof(buf.frame) - ETH_HLEN - sizeof(*ip));
+	memcpy(eth.h_dest, veth_mac, ETH_ALEN);
+	memcpy(eth.h_source, src_mac, ETH_ALEN);
+	ip.tot_len = htons(sizeof(frame) - sizeof(eth));
+	udp.len = htons(sizeof(frame) - sizeof(eth) - sizeof(ip));
+	memcpy(frame, &eth, sizeof(eth));
+	memcpy(frame + sizeof(eth), &ip, sizeof(ip));
+	memcpy(frame + sizeof(eth) + sizeof(ip), &udp, sizeof(udp));
 	memcpy(to.sll_addr, veth_mac, ETH_ALEN);
 
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	sent = sendto(fd, frame, sizeof(buf.frame), 0, (struct sockaddr *)&to, sizeof(to));
+	sent = sendto(fd, frame, sizeof(frame), 0, (struct sockaddr *)&to, sizeof(to));
 	close(fd);
-	return sent == (ssize_t)sizeof(buf.frame) ? 0 : -errno;
+	return sent == (ssize_t)sizeof(frame) ? 0 : -errno;
 }
 
 /* One received frame's hint, read by name. */
