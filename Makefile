@@ -4,8 +4,9 @@
 #   make              build af_xdp_user, the library and the tools into build/
 #   make demo         4-queue veth demo in a private network namespace (root)
 #   make experiment   latency by receive mode and CPU placement, table + plots (root)
-#   make test         all tests (root for the BPF and veth ones)
-#   make test-sanitize  the same under ASan/UBSan, in build-san/
+#   make test         all tests, plain and under ASan/LSan/UBSan (build-san/)
+#                     (root for the BPF and veth ones)
+#   make test-sanitize  only the sanitized pass
 #   make bench | fuzz | install | clean
 
 ifeq ($(wildcard config.mk),)
@@ -142,12 +143,28 @@ unit-tests: $(TEST_BINS) $(TEST_BPF_OBJS)
 check-root:
 	@if [ "$$(id -u)" != 0 ]; then echo "make: this target loads BPF programs and creates network namespaces: run it as root" >&2; exit 1; fi
 
-# The README's test command. The runner prints "N passed, N failed" last.
-test: all unit-tests check-root
-	$(Q)BUILD=$(abspath $(BUILD)) tests/run-tests.sh
+# The README's test command. Every unit suite and e2e script runs against
+# $(BUILD), then again against its ASan/LSan/UBSan twin $(SAN_BUILD) (the
+# runner names those san/...; tests/run-tests.sh says which long e2e
+# scripts the second pass skips or shortens). The runner prints
+# "N passed, N failed" for both passes together, last.
+SAN_BUILD ?= $(BUILD)-san
 
-test-sanitize:
-	$(Q)$(MAKE) --no-print-directory SANITIZE=1 test
+ifeq ($(SANITIZE),1)
+# Already the sanitized build: a single pass over it.
+test: all unit-tests check-root
+	$(Q)SAN_BUILD=$(abspath $(BUILD)) SAN_ONLY=1 tests/run-tests.sh
+else
+test: all unit-tests san-build check-root
+	$(Q)BUILD=$(abspath $(BUILD)) SAN_BUILD=$(abspath $(SAN_BUILD)) tests/run-tests.sh
+endif
+
+san-build:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) all unit-tests
+
+# Only the sanitized pass.
+test-sanitize: san-build check-root
+	$(Q)SAN_BUILD=$(abspath $(SAN_BUILD)) SAN_ONLY=1 tests/run-tests.sh
 
 # ---- demo, bench, fuzz ---------------------------------------------------
 demo: all check-root
