@@ -132,7 +132,8 @@ run_one() { # mode cpu placement-wanted
 		 else "mixed(\($t.same_core * 100 / $n | floor)% same)" end) as $core |
 		["\($test) cpu\($cpu)", ($t.latency_ns.avg | tostring), ($t.latency_ns.min | tostring),
 		 ($t.latency_ns.max | tostring), ($t.latency_ns.p99 | tostring),
-		 $core, $want, ($t.latency_ns.count | tostring)] | join("\t")' <<<"$final")")
+		 $core, $want, ($t.latency_ns.count | tostring),
+		 ($t.latency_ns.p50 | tostring)] | join("\t")' <<<"$final")")
 	PLOTS+=("$mode-$want=$OUT/$name.csv")
 }
 
@@ -152,12 +153,12 @@ for mode in ${MODES//,/ }; do
 done
 
 {
-	printf '%-8s | %-12s | %10s | %10s | %10s | %10s | %-22s | %s | %s\n' \
-		driver test avg_ns min_ns max_ns p99_ns "core (measured)" "CPU model" kernel
+	printf '%-8s | %-15s | %10s | %10s | %10s | %10s | %10s | %-22s | %s | %s\n' \
+		driver test avg_ns min_ns max_ns p99_ns p50_ns "core (measured)" "CPU model" kernel
 	for row in "${ROWS[@]}"; do
-		IFS=$'\t' read -r test avg min max p99 core want count <<<"$row"
-		printf '%-8s | %-12s | %10s | %10s | %10s | %10s | %-22s | %s | %s\n' \
-			"$DRIVER" "$test" "$avg" "$min" "$max" "$p99" \
+		IFS=$'\t' read -r test avg min max p99 core want count p50 <<<"$row"
+		printf '%-8s | %-15s | %10s | %10s | %10s | %10s | %10s | %-22s | %s | %s\n' \
+			"$DRIVER" "$test" "$avg" "$min" "$max" "$p99" "$p50" \
 			"$core$([ "$core" = "$want" ] || echo " (wanted $want)")" "$CPU_MODEL" "$KERNEL"
 	done
 	echo "($SECONDS_PER_RUN s per run$([ -z "$DEV" ] && echo ", $RATE pps from CPU $CPU_SAME over veth"); latencies in ns from the XDP program's bpf_ktime_get_ns() to the receiver's CLOCK_MONOTONIC)"
