@@ -29,9 +29,12 @@
 #include "af_xdp_kern.skel.h"
 #include "af_xdp_shared.h"
 #include "busy_poll.h"
+#include "capabilities.h"
 #include "cpu_setup.h"
 #include "csv_log.h"
+#include "default_route.h"
 #include "hint_decoder.h"
+#include "hint_program.h"
 #include "log.h"
 #include "netdev.h"
 #include "options.h"
@@ -60,6 +63,7 @@ struct receiver {
 	__u32 dev_queues;          /* RX queues of the device */
 	char driver[32];
 	struct af_xdp_kern *skel;
+	struct hint_program hint_program; /* which XDP program, and why */
 	struct hint_decoder decoder;
 	struct xsk_queue *queues;  /* n_queues, opened in order */
 	struct queue_rx_stats *stats;
@@ -360,6 +364,58 @@ static int check_interface(struct receiver *rx)
 }
 
 /*
+ * Every capability the set-up will use, checked before any of it runs:
+ * one line naming the missing ones beats an EPERM from whichever step
+ * happens to need them first. Needs n_queues (the UMEM size).
+ */
+static int check_capabilities(const struct receiver *rx)
+{
+	__u64 umem_bytes = (__u64)rx->cfg.frames * rx->cfg.frame_size * rx->n_queues;
+	char missing[256];
+	__u64 effective;
+	int n, err;
+
+	err = caps_effective(&effective);
+	if (err) {
+		pr_err("reading this process's capabilities: %s\n", strerror(-err));
+		return err;
+	}
+	n = caps_receiver_missing(effective, caps_umem_needs_ipc_lock(umem_bytes),
+				  missing, sizeof(missing));
+	if (!n)
+		return 0;
+	pr_err("missing %s %s; the receiver needs CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON and CAP_IPC_LOCK (or root)\n",
+	       n == 1 ? "capability" : "capabilities", missing);
+	return -EPERM;
+}
+
+/*
+ * Redirecting everything that arrives on the interface that carries the
+ * default route would take the machine's own traffic (the user's ssh
+ * session, say) away from the kernel: only with a filter, or --force.
+ */
+static int check_default_route(const struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	int family = 0;
+	int err;
+
+	if (cfg->filter != FILTER_ALL || cfg->force || cfg->tx.no_rx)
+		return 0;
+	err = default_route_uses(rx->ifindex, &family);
+	if (err < 0) {
+		pr_warn("%s: cannot read the routing table (%s): not checking for a default route\n",
+			cfg->ifname, strerror(-err));
+		return 0;
+	}
+	if (!err)
+		return 0;
+	pr_err("%s: carries the %s default route: redirecting all its traffic to AF_XDP would cut this machine off the network; redirect only test traffic with --filter-udp-port or --filter-ethertype, or use --force\n",
+	       cfg->ifname, family == AF_INET6 ? "IPv6" : "IPv4");
+	return -EPERM;
+}
+
+/*
  * Refuse to take over an interface that already runs an XDP program, or,
  * with --force and @detach, remove it. Checked before any set-up work so
  * the refusal is quick, and again just before attaching.
@@ -429,12 +485,24 @@ static int load_program(struct receiver *rx)
 		       rx->dev_queues, strerror(-err));
 		return err;
 	}
-	err = af_xdp_kern__load(skel);
+	{
+		struct hint_program_request req = {
+			.ifname = cfg->ifname,
+			.ifindex = rx->ifindex,
+			.xdp_mode = cfg->xdp_mode,
+			.hw_hints = cfg->hw_hints,
+		};
+
+		/* Software or driver-metadata program; a fallback re-opens
+		 * the object, so rx->skel may change. */
+		err = hint_program_load(&rx->skel, &req, &rx->hint_program);
+	}
 	if (err) {
-		pr_err("loading the XDP program: %s%s\n", strerror(-err),
+		pr_err("%s: %s%s\n", cfg->ifname, rx->hint_program.explanation,
 		       permission_hint(err));
 		return err;
 	}
+	pr_info("%s\n", rx->hint_program.explanation);
 	rx->n_cpus = libbpf_num_possible_cpus();
 	if (rx->n_cpus <= 0) {
 		pr_err("counting possible CPUs: %s\n", strerror(-rx->n_cpus));
@@ -609,8 +677,8 @@ static int attach_program(struct receiver *rx)
 	err = handle_existing_program(rx, true);
 	if (err)
 		return err;
-	err = xdp_attach(rx->skel->progs.xdp_hints_redirect, rx->ifindex,
-			 rx->cfg.xdp_mode, &rx->attachment);
+	err = xdp_attach(rx->hint_program.prog, rx->ifindex,
+			 rx->hint_program.attach_mode, &rx->attachment);
 	if (err == -EPERM || err == -EACCES) {
 		pr_err("%s: attaching XDP: %s (need root/CAP_NET_ADMIN+CAP_BPF)\n", dev,
 		       strerror(-err));
@@ -1318,6 +1386,10 @@ int main(int argc, char **argv)
 	}
 
 	if (check_interface(&rx))
+		goto cleanup;
+	if (check_capabilities(&rx))
+		goto cleanup;
+	if (check_default_route(&rx))
 		goto cleanup;
 	if (setup_measurement(&rx))
 		goto cleanup;

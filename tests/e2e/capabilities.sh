@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# Least privilege.  The receiver needs exactly CAP_NET_ADMIN, CAP_NET_RAW,
+# CAP_BPF, CAP_PERFMON and CAP_IPC_LOCK (the last only when its UMEMs
+# exceed RLIMIT_MEMLOCK).  Run through capsh with every other capability
+# dropped from the bounding set (so even uid 0 does not have them), it must
+# receive an exact count; with one of the five dropped as well, it must
+# exit 1 with one line naming exactly that capability, before touching the
+# interface.  CAP_SYS_ADMIN may stand in for NET_ADMIN, BPF and PERFMON.
+#
+# RLIMIT_MEMLOCK is pinned to 8 MiB inside each run, so the default UMEM
+# (4 queues x 16 MiB) needs CAP_IPC_LOCK whatever the caller's limit.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib_tap.sh"
+. "$here/../../scripts/netns_lib.sh"
+xh_require af_xdp_user xdp_hints_traffic
+xh_install_trap
+
+if ! command -v capsh >/dev/null; then
+	tap_result 0 "capsh (libcap2-bin) is not installed # SKIP"
+	tap_finish
+	exit 0
+fi
+
+NEEDED="cap_net_admin cap_net_raw cap_bpf cap_perfmon cap_ipc_lock"
+MEMLOCK_KIB=8192
+COUNT=400
+ALL_CAPS=$(capsh --print | sed -n 's/^Bounding set =//p' | tr ',' ' ')
+
+# Every capability of the bounding set not in the list, comma-separated.
+drop_list() { # capabilities to keep...
+	local keep=" $* " drop="" c
+	for c in $ALL_CAPS; do
+		[[ "$keep" == *" $c "* ]] || drop+="${drop:+,}$c"
+	done
+	echo "$drop"
+}
+
+# Start the receiver with only the given capabilities (space-separated).
+start_with_caps() { # "caps" af_xdp_user options...
+	local keep=$1
+	shift
+	xh_tmpdir
+	XH_RX_SEQ=$(( ${XH_RX_SEQ:-0} + 1 ))
+	XH_RX_OUT=$XH_TMPDIR/rx$XH_RX_SEQ.out
+	XH_RX_ERR=$XH_TMPDIR/rx$XH_RX_SEQ.err
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	ip netns exec "$XH_NS_RX" capsh --drop="$(drop_list $keep)" -- \
+		-c 'ulimit -l '"$MEMLOCK_KIB"' && exec "$0" "$@"' \
+		"$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" "$@" >"$XH_RX_OUT" 2>"$XH_RX_ERR" &
+	XH_RX_PID=$!
+	XH_RECEIVER_PIDS+=("$XH_RX_PID")
+}
+
+# The capability names in "missing capability X (why), Y (why); ...".
+missing_names() { # stderr file
+	sed -n 's/^af_xdp_user: missing capabilit[a-z]* \(.*\); the receiver needs .*/\1/p' "$1" |
+		sed 's/ ([^)]*)//g'
+}
+
+receives_exactly() { # what "caps" [receiver options...]
+	local what=$1 keep=$2
+	shift 2
+	start_with_caps "$keep" --json --interval 0 --count "$COUNT" "$@"
+	if ! xh_wait_ready 15; then
+		xh_wait_receiver 5
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+		return
+	fi
+	tap_result 0 "$what: receiver ready"
+	xh_send --flows 8 --count "$COUNT" --rate 20000 >/dev/null
+	xh_wait_receiver 15
+	tap_is "$XH_RX_RC" 0 "$what: exit status 0 at --count"
+	tap_is "$(jq -r '.total.packets' <<<"$(xh_final_json)")" "$COUNT" \
+		"$what: received exactly $COUNT packets"
+}
+
+xh_setup cap 4
+
+receives_exactly "only $NEEDED" "$NEEDED"
+
+for cap in $NEEDED; do
+	keep=$(tr ' ' '\n' <<<"$NEEDED" | grep -vx "$cap" | tr '\n' ' ')
+	upper=$(tr '[:lower:]' '[:upper:]' <<<"$cap")
+	what="without $upper"
+	start_with_caps "$keep" -q --json --interval 0 --count "$COUNT"
+	xh_wait_receiver 15
+	tap_is "$XH_RX_RC" 1 "$what: exit status 1"
+	tap_is "$(wc -l <"$XH_RX_ERR")" 1 "$what: one line on stderr"
+	tap_is "$(missing_names "$XH_RX_ERR")" "$upper" "$what: the message names exactly $upper" 
+	tap_ok "$what: no XDP program attached" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
+done
+
+start_with_caps "cap_net_raw" -q --json --interval 0
+xh_wait_receiver 15
+tap_is "$(missing_names "$XH_RX_ERR")" "CAP_NET_ADMIN, CAP_BPF, CAP_PERFMON, CAP_IPC_LOCK" \
+	"only CAP_NET_RAW: every missing capability named in one line"
+
+# 4 x 64 frames x 4 KiB = 1 MiB fits under RLIMIT_MEMLOCK: no CAP_IPC_LOCK.
+receives_exactly "small UMEM without CAP_IPC_LOCK" "cap_net_admin cap_net_raw cap_bpf cap_perfmon" \
+	--frames 64
+receives_exactly "CAP_SYS_ADMIN for NET_ADMIN, BPF and PERFMON" "cap_sys_admin cap_net_raw cap_ipc_lock"
+
+tap_ok "no XDP program left" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
+xh_cleanup
+tap_ok "no namespace of this test is left" xh_no_namespace_left
+tap_finish
