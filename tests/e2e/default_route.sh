@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# Safety: the receiver redirects every frame of its interface to AF_XDP
+# unless a filter says otherwise, which on the interface that carries the
+# default route would cut the machine off the network.  In a namespace
+# where the veth carries the default route (IPv4, then IPv6) it must refuse
+# without a filter (exit 1, one line suggesting the filters and --force),
+# and run with -u PORT or --force.  Default routes of another table, and
+# plain routes, do not count.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib_tap.sh"
+. "$here/../../scripts/netns_lib.sh"
+xh_require af_xdp_user xdp_hints_traffic
+xh_install_trap
+
+COUNT=200
+UDP_PORT=9000 # xdp_hints_traffic's default destination port
+
+xh_setup dr 4
+xh_tmpdir
+ERR=$XH_TMPDIR/refused.err
+
+run_rx_q() { # options...
+	timeout 20 ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" -q \
+		--json --interval 0 "$@" >/dev/null 2>"$ERR"
+}
+
+expect_refused() { # what family(IPv4/IPv6) [options...]
+	local what=$1 family=$2 rc
+	shift 2
+	run_rx_q "$@"
+	rc=$?
+	tap_is "$rc" 1 "$what: refused with exit status 1"
+	tap_is "$(wc -l <"$ERR")" 1 "$what: one line on stderr"
+	tap_grep "$ERR" "^af_xdp_user: $XH_RX_DEV: carries the $family default route: .*--filter-udp-port.*--filter-ethertype.*--force" \
+		"$what: says why and suggests the filters or --force"
+	tap_ok "$what: no XDP program attached" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
+}
+
+expect_runs() { # what options...
+	local what=$1
+	shift
+	xh_start_receiver --json --interval 0 --count "$COUNT" "$@"
+	if ! xh_wait_ready; then
+		xh_wait_receiver 5
+		tap_result 1 "$what: receiver runs" "$(tr '\n' '|' <"$XH_RX_ERR")"
+		return
+	fi
+	tap_result 0 "$what: receiver runs"
+	xh_send --flows 8 --count "$COUNT" --rate 20000 >/dev/null
+	xh_wait_receiver 15
+	tap_is "$XH_RX_RC" 0 "$what: exit status 0 at --count"
+	tap_is "$(jq -r .total.packets <<<"$(xh_final_json)")" "$COUNT" "$what: received exactly $COUNT"
+}
+
+# No default route at all: runs without a filter.
+expect_runs "no default route, no filter"
+
+# A default route in another table is not the machine's way out.
+ip -n "$XH_NS_RX" route add default via "$XH_TX_IP" dev "$XH_RX_DEV" table 100
+expect_runs "default route only in table 100, no filter"
+ip -n "$XH_NS_RX" route del default table 100
+
+ip -n "$XH_NS_RX" route add default via "$XH_TX_IP" dev "$XH_RX_DEV"
+expect_refused "IPv4 default route, no filter" IPv4
+expect_refused "IPv4 default route, --layout mark and no filter" IPv4 --layout mark
+expect_runs "IPv4 default route, -u $UDP_PORT" -u "$UDP_PORT"
+expect_runs "IPv4 default route, --force" --force
+ip -n "$XH_NS_RX" route del default
+
+# IPv6: netns_lib disables it for exact counts; enable it on the
+# receiving end for the refusal only.
+ip netns exec "$XH_NS_RX" sysctl -qw "net.ipv6.conf.$XH_RX_DEV.disable_ipv6=0" \
+	net.ipv6.conf.all.disable_ipv6=0 >/dev/null
+if ip -n "$XH_NS_RX" -6 route add default via fe80::2 dev "$XH_RX_DEV" 2>/dev/null; then
+	expect_refused "IPv6 default route, no filter" IPv6
+	run_rx_q -u "$UDP_PORT" --duration 0.2
+	tap_is "$?" 0 "IPv6 default route, -u $UDP_PORT: runs"
+else
+	tap_result 1 "IPv6 default route added" "ip -6 route add failed"
+fi
+
+tap_ok "no XDP program left" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
+xh_cleanup
+tap_ok "no namespace of this test is left" xh_no_namespace_left
+tap_finish
