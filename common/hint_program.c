@@ -13,30 +13,6 @@
 
 /* ---- the --hw-hints option ------------------------------------------------ */
 
-static const char *const hw_hints_names[] = {
-	[HW_HINTS_AUTO] = "auto",
-	[HW_HINTS_ON] = "on",
-	[HW_HINTS_OFF] = "off",
-};
-
-int hw_hints_parse(const char *text, enum hw_hints_choice *out)
-{
-	for (size_t i = 0; text && i < sizeof(hw_hints_names) / sizeof(hw_hints_names[0]); i++) {
-		if (!strcmp(text, hw_hints_names[i])) {
-			*out = (enum hw_hints_choice)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-const char *hw_hints_name(enum hw_hints_choice choice)
-{
-	if ((unsigned int)choice >= sizeof(hw_hints_names) / sizeof(hw_hints_names[0]))
-		return "?";
-	return hw_hints_names[choice];
-}
-
 /* ---- what the driver says it supports (netdev generic netlink family) ---- */
 
 /*

@@ -38,15 +38,6 @@
 #include "options.h"
 #include "af_xdp_kern.skel.h"
 
-enum hw_hints_choice {
-	HW_HINTS_AUTO = 0, /* driver metadata when the hw program loads, else software */
-	HW_HINTS_ON,       /* driver metadata or an error */
-	HW_HINTS_OFF,      /* software hints only */
-};
-
-/* "auto", "on", "off"; -EINVAL for anything else. */
-int hw_hints_parse(const char *text, enum hw_hints_choice *out);
-const char *hw_hints_name(enum hw_hints_choice choice);
 
 typedef int (*hint_features_query_fn)(int ifindex, __u32 *features_out);
 

@@ -38,6 +38,7 @@ enum option_id {
 	OPT_PRIORITY,
 	OPT_CPU_DMA_LATENCY,
 	OPT_CSV,
+	OPT_HW_HINTS,
 	/* Time-triggered TX, long only, numbered apart from the rest. */
 	OPT_TX = 512,
 	OPT_NO_RX,
@@ -77,6 +78,9 @@ static const struct option_spec option_table[] = {
 	{ "frame-size", OPT_FRAME_SIZE, "N", "UMEM frame size: 2048 or 4096", "4096" },
 	{ "layout", OPT_LAYOUT, "POLICY",
 	  "hints the XDP program writes: rx-time | mark | alternate | none", "rx-time" },
+	{ "hw-hints", OPT_HW_HINTS, "MODE",
+	  "auto | on | off: hint xdp_hints_rx_hw with the driver's RX metadata (kfuncs; native mode, with --layout rx-time)",
+	  "auto" },
 	{ "filter-udp-port", OPT_FILTER_UDP, "P",
 	  "redirect only UDP to destination port P (1..65535)", "everything" },
 	{ "filter-ethertype", OPT_FILTER_ETHERTYPE, "T",
@@ -162,6 +166,13 @@ static const struct name_value layout_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct name_value hw_hints_names[] = {
+	{ "auto", HW_HINTS_AUTO },
+	{ "on", HW_HINTS_ON },
+	{ "off", HW_HINTS_OFF },
+	{ NULL, 0 },
+};
+
 static const char *name_of(const struct name_value *names, int value)
 {
 	for (; names->name; names++)
@@ -183,6 +194,11 @@ const char *bind_mode_name(enum bind_mode_choice mode)
 const char *hint_policy_name(enum hint_policy policy)
 {
 	return name_of(layout_names, policy);
+}
+
+const char *hw_hints_name(enum hw_hints_choice choice)
+{
+	return name_of(hw_hints_names, choice);
 }
 
 void rx_config_defaults(struct rx_config *cfg)
@@ -256,6 +272,16 @@ static int parse_choice(const struct name_value *names, const char *arg,
 		}
 	}
 	return -EINVAL;
+}
+
+int hw_hints_parse(const char *text, enum hw_hints_choice *out)
+{
+	int choice;
+
+	if (!text || parse_choice(hw_hints_names, text, &choice))
+		return -EINVAL;
+	*out = choice;
+	return 0;
 }
 
 /* The accepted-range sentence for a numeric option's error message. */
@@ -506,6 +532,12 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 					   arg);
 		cfg->layout = choice;
 		return 0;
+	case OPT_HW_HINTS:
+		if (parse_choice(hw_hints_names, arg, &choice))
+			return usage_error(err, err_len, id,
+					   "unknown choice '%s': accepts auto, on, off", arg);
+		cfg->hw_hints = choice;
+		return 0;
 	case OPT_FILTER_UDP:
 		ret = parse_u32(arg, 1, 65535, &num32);
 		if (ret)
@@ -652,6 +684,14 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 				   "-u/--filter-udp-port and -e/--filter-ethertype conflict: pick one filter");
 	if (!cfg->ifname)
 		return usage_error(err, err_len, OPT_DEV, "is required");
+	/* xdp_hints_rx_hw replaces rx-time, and kfuncs need a native driver. */
+	if (cfg->hw_hints == HW_HINTS_ON && cfg->layout != HINT_POLICY_RX_TIME)
+		return usage_error(err, err_len, OPT_HW_HINTS,
+				   "on writes xdp_hints_rx_hw in place of rx-time: conflicts with --layout %s",
+				   hint_policy_name(cfg->layout));
+	if (cfg->hw_hints == HW_HINTS_ON && cfg->xdp_mode == XDP_MODE_GENERIC)
+		return usage_error(err, err_len, OPT_HW_HINTS,
+				   "on needs native XDP (RX-metadata kfuncs): conflicts with --xdp-mode generic");
 	ret = check_measure_options(cfg, err, err_len);
 	if (ret)
 		return ret;

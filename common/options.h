@@ -22,6 +22,13 @@ enum xdp_mode_choice {
 	XDP_MODE_GENERIC,
 };
 
+/* The driver's RX metadata (kfuncs) as hint xdp_hints_rx_hw: see hint_program.h */
+enum hw_hints_choice {
+	HW_HINTS_AUTO = 0, /* driver metadata when it can work, else software */
+	HW_HINTS_ON,       /* driver metadata or an error */
+	HW_HINTS_OFF,      /* software hints only */
+};
+
 enum bind_mode_choice {
 	BIND_MODE_AUTO = 0, /* zero-copy, else copy */
 	BIND_MODE_COPY,
@@ -51,6 +58,7 @@ struct rx_config {
 	uint32_t frames;      /* per queue, power of two */
 	uint32_t frame_size;  /* 2048 or 4096 */
 	enum hint_policy layout;
+	enum hw_hints_choice hw_hints;
 	enum redirect_filter filter;
 	uint16_t filter_udp_dport;
 	uint16_t filter_ethertype;
@@ -96,5 +104,8 @@ void rx_options_usage(FILE *out, const char *prog);
 const char *xdp_mode_name(enum xdp_mode_choice mode);
 const char *bind_mode_name(enum bind_mode_choice mode);
 const char *hint_policy_name(enum hint_policy policy);
+/* "auto", "on", "off"; -EINVAL for anything else (NULL too). */
+int hw_hints_parse(const char *text, enum hw_hints_choice *out);
+const char *hw_hints_name(enum hw_hints_choice choice);
 
 #endif

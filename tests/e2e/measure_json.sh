@@ -117,7 +117,7 @@ for n, r in enumerate(rows, 2):
     try:
         ok = (len(f) == 7 and all(x.isdigit() for x in f[:3] + f[4:6])
               and f[3] in ("0", "1") and int(f[1]) < 4 and int(f[4]) > 0
-              and f[6] == "xdp_hints_rx_time")
+              and f[6] in ("xdp_hints_rx_time", "xdp_hints_rx_hw"))
     except ValueError:
         ok = False
     if not ok:

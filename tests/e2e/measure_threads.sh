@@ -45,7 +45,7 @@ run_case() { # what extra-options...
 	tap_is "$(jq -s '[.[] | .total.packets] as $p | [range(1; $p | length) | select($p[.] < $p[. - 1])] | length' "$XH_RX_OUT")" 0 \
 		"$what: interval totals never go backwards"
 	tap_is "$(( $(wc -l <"$csv") - 1 ))" "$FRAMES" "$what: CSV holds one line per frame"
-	tap_is "$(tail -n +2 "$csv" | grep -cvE '^[0-9]+,[0-3],[0-9]+,[01],[0-9]+,[0-9]+,xdp_hints_rx_time$')" 0 \
+	tap_is "$(tail -n +2 "$csv" | grep -cvE '^[0-9]+,[0-3],[0-9]+,[01],[0-9]+,[0-9]+,xdp_hints_rx_(time|hw)$')" 0 \
 		"$what: every CSV line whole and valid (no interleaving between threads)"
 }
 
