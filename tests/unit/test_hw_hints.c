@@ -515,9 +515,18 @@ static int rx_setup_open(struct rx_setup *s)
 		return -errno;
 	err = xsk_umem__create(&s->umem, s->area, XSK_FRAMES * XSK_FRAME_SIZE, &s->fill,
 			       &s->comp, NULL);
-	if (!err)
+	/* The previous test's socket on this queue is torn down by the
+	 * kernel after close() returns: until then, bind says EBUSY. */
+	for (int tries = 0; !err && tries < 40; tries++) {
 		err = xsk_socket__create(&s->xsk, veth_name, queue, s->umem, &s->rx, NULL,
 					 &xsk_cfg);
+		if (err != -EBUSY)
+			break;
+		err = 0;
+		usleep(50 * 1000);
+	}
+	if (!err && !s->xsk)
+		err = -EBUSY;
 	if (err)
 		return err;
 	if (xsk_ring_prod__reserve(&s->fill, XSK_FRAMES, &idx) != XSK_FRAMES)
