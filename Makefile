@@ -71,7 +71,12 @@ BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
 BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
 
 .PHONY: all demo experiment test test-sanitize unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
-all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO)
+all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8
+
+# The manual page comes from the option table, like --help: it cannot drift.
+$(BUILD)/af_xdp_user.8: $(USER_BIN)
+	@echo "  MAN      $@"
+	$(Q)$< --man > $@.tmp && mv $@.tmp $@
 
 # ---- BPF object and skeletons --------------------------------------------
 $(BUILD)/%.bpf.o: %.c headers/*.h | $(BUILD)
@@ -203,7 +208,8 @@ install: all
 	ln -sf libxsk_extend.so.0 $(DESTDIR)$(LIBDIR)/libxsk_extend.so
 	install -m 0644 lib_xsk_extend.h $(DESTDIR)$(INCDIR)/lib_xsk_extend.h
 	sed -e 's#@PREFIX@#$(PREFIX)#' -e 's#@VERSION@#$(VERSION)#' xsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc
-	@if [ -f $(BUILD)/af_xdp_user.8 ]; then install -d $(DESTDIR)$(MANDIR)/man8 && install -m 0644 $(BUILD)/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man8/; fi
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(BUILD)/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/af_xdp_user $(DESTDIR)$(LIBDIR)/libxsk_extend.* \

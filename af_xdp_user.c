@@ -1365,8 +1365,11 @@ int main(int argc, char **argv)
 
 	log_prog_name = PROG_NAME;
 	ret = rx_options_parse(argc, argv, &rx.cfg, usage_err, sizeof(usage_err));
-	if (ret == RX_OPTIONS_HELP) {
-		rx_options_usage(stdout, PROG_NAME);
+	if (ret == RX_OPTIONS_HELP || ret == RX_OPTIONS_MAN) {
+		if (ret == RX_OPTIONS_HELP)
+			rx_options_usage(stdout, PROG_NAME);
+		else
+			rx_options_man(stdout, PROG_NAME);
 		return EXIT_OK;
 	}
 	if (ret) {

@@ -28,6 +28,7 @@ enum option_id {
 	OPT_VERBOSE = 'v',
 	OPT_QUIET = 'q',
 	OPT_HELP = 'h',
+	OPT_MAN = 257, /* long only */
 	OPT_FORCE = 256, /* long only */
 	/* Measurement options, long only. */
 	OPT_BUSY_POLL = 300,
@@ -134,6 +135,7 @@ static const struct option_spec option_table[] = {
 	{ "tx-src-port", OPT_TX_SRC_PORT, "P", "TX UDP source port, 1..65535", "10000" },
 	{ "tx-dst-port", OPT_TX_DST_PORT, "P", "TX UDP destination port, 1..65535", "9000" },
 	{ "help", OPT_HELP, NULL, "this text", NULL },
+	{ "man", OPT_MAN, NULL, "this text as a manual page (troff), for man -l -", NULL },
 };
 
 #define N_OPTIONS (sizeof(option_table) / sizeof(option_table[0]))
@@ -653,6 +655,8 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	while ((id = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		if (id == OPT_HELP)
 			return RX_OPTIONS_HELP;
+		if (id == OPT_MAN)
+			return RX_OPTIONS_MAN;
 		if (id == ':') {
 			if (optopt)
 				return usage_error(err, err_len, optopt, "needs an argument");
@@ -729,4 +733,76 @@ void rx_options_usage(FILE *out, const char *prog)
 		"2 usage error. Logging goes to stderr, reports to stdout.\n\n"
 		"Example:\n"
 		"  %s --dev eth0 --layout alternate --duration 10 --json\n", prog);
+}
+
+/* troff needs a backslash before '-' (a real minus/hyphen) and at a line
+ * start before '.' or '\'': option text has no other special characters. */
+static void man_escaped(FILE *out, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '-' || *text == '\\')
+			fputc('\\', out);
+		fputc(*text, out);
+	}
+}
+
+/*
+ * The manual page, from the same table as --help: `make` writes it to
+ * $(BUILD)/af_xdp_user.8 and `make install` installs it.
+ */
+void rx_options_man(FILE *out, const char *prog)
+{
+	fprintf(out,
+		".TH AF_XDP_USER 8 \"\" \"xdp-hints\" \"System Administration\"\n"
+		".SH NAME\n%s \\- receive on every AF_XDP queue and measure XDP\\-hints latency\n"
+		".SH SYNOPSIS\n.B %s\n\\-\\-dev\n.I IFNAME\n[options]\n"
+		".SH DESCRIPTION\n"
+		"An XDP program writes XDP\\-hints, structs described by BTF whose last member\n"
+		"is a btf_id, into the metadata area in front of each packet and redirects\n"
+		"the packet to an AF_XDP socket on its RX queue.\n"
+		".B %s\n"
+		"binds a socket on every queue of the interface, reads the btf_id four bytes\n"
+		"before each packet, decodes the hint by field name through the BTF of the\n"
+		"program it loaded, and reports the delay from XDP to the application per\n"
+		"queue: count, minimum, mean, percentiles and maximum, split by same and\n"
+		"remote core. XDP is attached through a bpf_link, so nothing stays on the\n"
+		"interface when the process ends, even by SIGKILL.\n"
+		".SH OPTIONS\n", prog, prog, prog);
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option_spec *spec = &option_table[i];
+
+		/* .BI alternates bold (the option) and italic (its argument). */
+		fputs(spec->arg ? ".TP\n.BI \"" : ".TP\n.B \"", out);
+		if (spec->id < 256)
+			fprintf(out, "\\-%c, ", spec->id);
+		fputs("\\-\\-", out);
+		man_escaped(out, spec->name);
+		if (spec->arg) {
+			fputs(" \" \"", out);
+			man_escaped(out, spec->arg);
+		}
+		fputs("\"\n", out);
+		man_escaped(out, spec->help);
+		if (spec->dflt) {
+			fputs(" (default: ", out);
+			man_escaped(out, spec->dflt);
+			fputc(')', out);
+		}
+		fputs(".\n", out);
+	}
+	fprintf(out,
+		".SH EXIT STATUS\n"
+		"0 after a normal stop (SIGINT, SIGTERM, SIGHUP, \\-\\-count reached,\n"
+		"\\-\\-duration over); 1 for a runtime error (unknown or down interface,\n"
+		"missing capability, XDP program already attached, socket bind failure,\n"
+		"interface gone while running); 2 for a usage error. Each error is one\n"
+		"line on standard error naming the cause.\n"
+		".SH EXAMPLES\n"
+		".nf\n"
+		"%s \\-\\-dev eth1\n"
+		"%s \\-\\-dev eth1 \\-\\-spin \\-\\-cpu 2 \\-\\-json\n"
+		"%s \\-\\-dev eth1 \\-\\-layout alternate \\-\\-duration 10\n"
+		".fi\n"
+		".SH SEE ALSO\n"
+		".BR ip (8),\n.BR ethtool (8),\n.BR bpftool (8)\n", prog, prog, prog);
 }

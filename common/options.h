@@ -86,6 +86,7 @@ struct rx_config {
 enum rx_options_result {
 	RX_OPTIONS_RUN = 0,  /* config filled: go */
 	RX_OPTIONS_HELP = 1, /* --help asked: print usage, exit 0 */
+	RX_OPTIONS_MAN = 2,  /* --man asked: print the manual page, exit 0 */
 	/* negative: usage error, message in the caller's buffer, exit 2 */
 };
 
@@ -100,6 +101,7 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 		     char *err, size_t err_len);
 
 void rx_options_usage(FILE *out, const char *prog);
+void rx_options_man(FILE *out, const char *prog);
 
 const char *xdp_mode_name(enum xdp_mode_choice mode);
 const char *bind_mode_name(enum bind_mode_choice mode);

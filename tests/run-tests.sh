@@ -21,7 +21,9 @@
 #   kill_storm         every run ends in SIGKILL: no exit-time leak check can
 #                      run, and 100 ASan start-ups add nothing but time;
 #   valgrind_receiver  valgrind cannot run ASan binaries;
-#   fuzz_smoke         its fuzzers are built with ASan/UBSan already.
+#   fuzz_smoke         its fuzzers are built with ASan/UBSan already;
+#   install            installs and links a plain build (an ASan library
+#                      cannot be linked into a plain program).
 # flood_accounting is rerun, shortened to a few seconds (SAN_FLOOD_SECONDS):
 # the packet path under ASan at full rate, with and without drops.
 set -u
@@ -29,7 +31,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$here/../build}
 SAN_BUILD=${SAN_BUILD:-}
 SAN_ONLY=${SAN_ONLY:-0}
-SAN_SKIP='^e2e/(kill_storm|valgrind_receiver|fuzz_smoke)$'
+SAN_SKIP='^e2e/(kill_storm|valgrind_receiver|fuzz_smoke|install)$'
 SAN_FLOOD_SECONDS=${SAN_FLOOD_SECONDS:-3}
 # Leaks that are by design in a library, if one ever needs it: one narrow
 # entry per leak in tests/lsan.supp (none is needed with libbpf 1.1 and
