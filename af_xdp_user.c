@@ -38,6 +38,7 @@
 #include "log.h"
 #include "netdev.h"
 #include "options.h"
+#include "phc_clock.h"
 #include "report.h"
 #include "rx_stats.h"
 #include "tx_cyclic.h"
@@ -85,6 +86,17 @@ struct receiver {
 	struct queue_rx_stats *snapshots; /* --threads: what interval reports show */
 	_Atomic __u64 shared_packets; /* --threads: total, added per batch */
 	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
+	/*
+	 * The device's PHC, open only with the hw program, and its offset
+	 * to CLOCK_MONOTONIC (PHC_OFFSET_NONE: none). The main thread
+	 * resamples it; receive threads load it once per batch. One relaxed
+	 * 64-bit atomic is enough: the offset is a complete value on its
+	 * own, nothing else is published with it, and an old or a new one
+	 * are both right to within the drift of one interval; the atomic
+	 * only rules out a torn read.
+	 */
+	struct phc_clock phc;
+	_Atomic __s64 phc_offset_ns;
 };
 
 /* What the per-frame callback needs; rebuilt per batch. */
@@ -95,6 +107,7 @@ struct frame_ctx {
 	bool pkt_info;
 	bool json;
 	struct csv_log *csv;       /* NULL without --csv */
+	__s64 phc_offset_ns;       /* rx->phc_offset_ns at the start of the batch */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -548,6 +561,68 @@ static int setup_decoder(struct receiver *rx)
 	return 0;
 }
 
+/* ---- the device's hardware clock (PHC) ----------------------------------------- */
+
+/*
+ * xdp_hints_rx_hw's rx_hw_timestamp counts on the NIC's PHC, so the
+ * hardware-to-XDP delay needs the PHC's offset to CLOCK_MONOTONIC. Never
+ * fatal: without it hardware timestamps are counted, not timed, and the
+ * XDP-to-application latency (rx_ktime only) is unaffected.
+ */
+static void setup_phc(struct receiver *rx)
+{
+	const char *dev = rx->cfg.ifname;
+	__u64 window_ns;
+	__s64 offset_ns;
+	int err;
+
+	atomic_store_explicit(&rx->phc_offset_ns, PHC_OFFSET_NONE, memory_order_relaxed);
+	if (!rx->hint_program.driver_metadata)
+		return;
+	err = phc_clock_open(&rx->phc, dev);
+	if (err == -ENODEV) {
+		pr_info("%s has no PHC: hardware timestamps, if any, are reported unconverted\n", dev);
+		return;
+	}
+	if (err) {
+		pr_warn("%s: cannot open its PHC /dev/ptp%d: %s: hardware timestamps, if any, are reported unconverted\n",
+			dev, rx->phc.index, strerror(-err));
+		return;
+	}
+	err = phc_clock_offset(&rx->phc, &offset_ns, &window_ns);
+	if (err) {
+		pr_warn("%s: reading its PHC /dev/ptp%d: %s: hardware timestamps, if any, are reported unconverted\n",
+			dev, rx->phc.index, strerror(-err));
+		phc_clock_close(&rx->phc);
+		return;
+	}
+	atomic_store_explicit(&rx->phc_offset_ns, offset_ns, memory_order_relaxed);
+	pr_info("%s: PHC /dev/ptp%d minus CLOCK_MONOTONIC is %lld ns (read within %llu ns): hardware timestamps converted, offset resampled every report interval\n",
+		dev, rx->phc.index, (long long)offset_ns, (unsigned long long)window_ns);
+}
+
+/*
+ * The main thread, at each report interval (each link check without
+ * interval reports): the two clocks drift, and phc2sys may steer the PHC.
+ */
+static void resample_phc(struct receiver *rx)
+{
+	__s64 offset_ns;
+	int err;
+
+	if (!rx->phc.open)
+		return;
+	err = phc_clock_offset(&rx->phc, &offset_ns, NULL);
+	if (err) {
+		/* Once per failure run, not once per interval. */
+		if (atomic_load_explicit(&rx->phc_offset_ns, memory_order_relaxed) != PHC_OFFSET_NONE)
+			pr_warn("%s: reading its PHC /dev/ptp%d: %s: hardware timestamps unconverted until a read succeeds\n",
+				rx->cfg.ifname, rx->phc.index, strerror(-err));
+		offset_ns = PHC_OFFSET_NONE;
+	}
+	atomic_store_explicit(&rx->phc_offset_ns, offset_ns, memory_order_relaxed);
+}
+
 /* ---- sockets --------------------------------------------------------------- */
 
 static void report_queue_error(const struct receiver *rx, __u32 queue,
@@ -727,6 +802,7 @@ static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len)
 
 	hint_decoder_decode(fc->decoder, pkt, &hint);
 	queue_rx_stats_account(fc->stats, &hint, now_ns, fc->cpu);
+	queue_rx_stats_account_hw(fc->stats, &hint, fc->phc_offset_ns);
 	if (fc->csv)
 		csv_record(fc, q, &hint, now_ns);
 	if (fc->pkt_info)
@@ -755,6 +831,7 @@ static void receive_queue(struct receiver *rx, size_t i)
 		.pkt_info = rx->cfg.pkt_info,
 		.json = rx->cfg.json,
 		.csv = rx->csv_fd >= 0 ? &rx->csv : NULL,
+		.phc_offset_ns = atomic_load_explicit(&rx->phc_offset_ns, memory_order_relaxed),
 	};
 	unsigned int budget = batch_budget(rx);
 
@@ -954,6 +1031,7 @@ static void worker_receive(struct rx_worker *w)
 		.pkt_info = rx->cfg.pkt_info,
 		.json = rx->cfg.json,
 		.csv = rx->csv_fd >= 0 ? &w->csv : NULL,
+		.phc_offset_ns = atomic_load_explicit(&rx->phc_offset_ns, memory_order_relaxed),
 	};
 	unsigned int budget = RX_BATCH, n;
 
@@ -1203,6 +1281,7 @@ static int supervise_workers(struct receiver *rx)
 		if (now >= deadline)
 			break;
 		if (now >= next_interval) {
+			resample_phc(rx);
 			print_report(rx, REPORT_INTERVAL);
 			next_interval += cfg->interval_ns;
 			if (next_interval <= now)
@@ -1211,6 +1290,8 @@ static int supervise_workers(struct receiver *rx)
 		if (now >= next_link_check) {
 			err = check_link(rx);
 			next_link_check = now + LINK_CHECK_NS;
+			if (!cfg->interval_ns)
+				resample_phc(rx);
 		}
 		if (!err)
 			err = worker_failure(rx);
@@ -1245,6 +1326,7 @@ static int receive_loop(struct receiver *rx)
 		if (now >= deadline)
 			break;
 		if (now >= next_interval) {
+			resample_phc(rx);
 			print_report(rx, REPORT_INTERVAL);
 			next_interval += cfg->interval_ns;
 			if (next_interval <= now) /* we fell behind: do not burst */
@@ -1255,6 +1337,8 @@ static int receive_loop(struct receiver *rx)
 			if (err)
 				return err;
 			next_link_check = now + LINK_CHECK_NS;
+			if (!cfg->interval_ns)
+				resample_phc(rx);
 		}
 	}
 	return 0;
@@ -1402,6 +1486,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (setup_decoder(&rx))
 		goto cleanup;
+	setup_phc(&rx); /* never fatal */
 	if (open_queues(&rx))
 		goto cleanup;
 	if (enable_busy_poll(&rx))
@@ -1429,6 +1514,7 @@ cleanup:
 	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
 	close_queues(&rx);
 	hint_decoder_free(&rx.decoder);
+	phc_clock_close(&rx.phc);
 	free(rx.percpu_scratch);
 	af_xdp_kern__destroy(rx.skel);
 	release_measurement(&rx);

@@ -51,6 +51,10 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 		layout->has_rx_ktime = resolve_sized(info, "rx_ktime", 8, &layout->rx_ktime);
 		layout->has_rx_cpu = resolve_sized(info, "xdp_rx_cpu", 4, &layout->rx_cpu);
 		layout->has_mark = resolve_sized(info, "mark", 4, &layout->mark);
+		/* Without its valid bit a hardware time cannot be trusted. */
+		layout->has_hw_timestamp =
+			resolve_sized(info, "valid_bits", 4, &layout->valid_bits) &&
+			resolve_sized(info, "rx_hw_timestamp", 8, &layout->hw_timestamp);
 	}
 	dec->n_layouts = count;
 	return 0;

@@ -2,7 +2,8 @@
 /*
  * The receiver's view of XDP-hints. At start-up every hint struct in the
  * BPF object's BTF becomes a "layout" with the fields this tool knows how
- * to use (rx_ktime, xdp_rx_cpu, mark) resolved to packet offsets, and a
+ * to use (rx_ktime, xdp_rx_cpu, mark, and the driver's rx_hw_timestamp
+ * with its valid_bits) resolved to packet offsets, and a
  * table maps btf_id to layout index. Per packet: read btf_id, index the
  * table, copy the resolved fields. No look-up by name, no allocation.
  */
@@ -13,6 +14,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "af_xdp_shared.h"
 #include "lib_xsk_extend.h"
 
 struct hint_layout {
@@ -22,6 +24,13 @@ struct hint_layout {
 	struct xsk_btf_info *info;    /* owned by the registry */
 	bool has_rx_ktime, has_rx_cpu, has_mark;
 	struct xsk_hint_field rx_ktime, rx_cpu, mark;
+	/*
+	 * Both present (xdp_hints_rx_hw): rx_hw_timestamp counts only when
+	 * valid_bits has HINT_HW_VALID_TIMESTAMP; a clear bit means the
+	 * driver gave no time, not a time of 0.
+	 */
+	bool has_hw_timestamp;
+	struct xsk_hint_field valid_bits, hw_timestamp;
 };
 
 struct hint_decoder {
@@ -43,9 +52,11 @@ struct decoded_hint {
 	__u32 btf_id;
 	__u32 layout;    /* index into decoder->layouts when HINT_KNOWN */
 	bool has_rx_ktime, has_rx_cpu, has_mark;
+	bool has_hw_ts;  /* the driver's RX timestamp, valid bit set */
 	__u64 rx_ktime;
 	__u32 rx_cpu;
 	__u32 mark;
+	__u64 hw_ts;     /* PHC time, ns: NOT CLOCK_MONOTONIC (see phc_clock.h) */
 };
 
 /*
@@ -66,7 +77,7 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 	int index;
 
 	out->btf_id = btf_id;
-	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = false;
+	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = out->has_hw_ts = false;
 	if (btf_id == XSK_BTF_NO_HINT) {
 		out->kind = HINT_NONE;
 		return;
@@ -91,6 +102,11 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 	if (layout->has_mark) {
 		out->has_mark = true;
 		out->mark = xsk_hint_field__u32(&layout->mark, pkt);
+	}
+	if (layout->has_hw_timestamp &&
+	    xsk_hint_field__u32(&layout->valid_bits, pkt) & HINT_HW_VALID_TIMESTAMP) {
+		out->has_hw_ts = true;
+		out->hw_ts = xsk_hint_field__u64(&layout->hw_timestamp, pkt);
 	}
 }
 

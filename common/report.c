@@ -89,7 +89,13 @@ static void json_rx_counters(FILE *out, const struct hint_decoder *dec,
 	json_latency(out, s);
 	fprintf(out, ",\"same_core\":%llu,\"remote_core\":%llu,\"mark_mismatch\":%llu",
 		(unsigned long long)s->same_core, (unsigned long long)s->remote_core,
-		(unsigned long long)s->mark_mismatch);
+		(unsigned long long)s->mark_mismatch);	/* Driver RX timestamps: hardware to XDP, apart from latency_ns. */
+	fprintf(out, ",\"hw_timestamps\":%llu,\"hw_timestamps_unconverted\":%llu,"
+		"\"hw_to_xdp_negative\":%llu",
+		(unsigned long long)s->hw_timestamps,
+		(unsigned long long)s->hw_timestamps_unconverted,
+		(unsigned long long)s->hw_to_xdp_negative);
+	json_class_latency(out, "hw_to_xdp_ns", s->hw_to_xdp_hist);
 }
 
 static void json_queue(FILE *out, const struct hint_decoder *dec,
@@ -239,6 +245,33 @@ static void print_latency_histograms(FILE *out, const struct queue_rx_stats *tot
 	latency_histogram_render(total->latency_hist[CORE_REMOTE], out, 78);
 }
 
+/*
+ * Only when a driver handed out RX timestamps: the hardware-to-XDP delay
+ * per queue (the tables above stay XDP-to-application).
+ */
+static void print_hw_table(FILE *out, const struct queue_rx_stats *queues,
+			   size_t n_queues, const struct queue_rx_stats *total)
+{
+	if (!total->hw_timestamps)
+		return;
+	fprintf(out, "hardware RX timestamps: %llu, unconverted (no PHC offset) %llu, later than rx_ktime (clock error, not timed) %llu\n",
+		(unsigned long long)total->hw_timestamps,
+		(unsigned long long)total->hw_timestamps_unconverted,
+		(unsigned long long)total->hw_to_xdp_negative);
+	fprintf(out, "%-6s %-7s %10s %10s %10s %10s %10s %10s %10s %10s\n", "queue", "delay",
+		"count", "min_ns", "avg_ns", "p50_ns", "p90_ns", "p99_ns", "p99.9_ns",
+		"max_ns");
+	for (size_t i = 0; i < n_queues; i++) {
+		char label[16];
+
+		if (!queues[i].hw_timestamps)
+			continue;
+		snprintf(label, sizeof(label), "%u", queues[i].queue_id);
+		latency_table_row(out, label, "hw-xdp", queues[i].hw_to_xdp_hist);
+	}
+	latency_table_row(out, "total", "hw-xdp", total->hw_to_xdp_hist);
+}
+
 static void print_table(FILE *out, enum report_kind kind, const struct report_run *run,
 			const struct hint_decoder *dec, const struct queue_rx_stats *queues,
 			size_t n_queues, const struct queue_rx_stats *total)
@@ -264,6 +297,7 @@ static void print_table(FILE *out, enum report_kind kind, const struct report_ru
 		fprintf(out, "warning: %llu mark hints named another queue than the one they arrived on\n",
 			(unsigned long long)total->mark_mismatch);
 	print_latency_table(out, queues, n_queues, total);
+	print_hw_table(out, queues, n_queues, total);
 	if (kind == REPORT_FINAL)
 		print_latency_histograms(out, total);
 	if (run->tx)

@@ -17,6 +17,10 @@ int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layou
 			goto nomem;
 		latency_histogram_init(s->latency_hist[c]);
 	}
+	s->hw_to_xdp_hist = malloc(sizeof(*s->hw_to_xdp_hist));
+	if (!s->hw_to_xdp_hist)
+		goto nomem;
+	latency_histogram_init(s->hw_to_xdp_hist);
 	if (!n_layouts)
 		return 0;
 	s->layout_packets = calloc(n_layouts, sizeof(*s->layout_packets));
@@ -35,18 +39,23 @@ void queue_rx_stats_free(struct queue_rx_stats *s)
 		free(s->latency_hist[c]);
 		s->latency_hist[c] = NULL;
 	}
+	free(s->hw_to_xdp_hist);
+	s->hw_to_xdp_hist = NULL;
 }
 
 void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats *src)
 {
 	__u64 *layout_packets = dst->layout_packets;
 	struct latency_histogram *hist[CORE_CLASSES];
+	struct latency_histogram *hw_to_xdp_hist = dst->hw_to_xdp_hist;
 
 	memcpy(hist, dst->latency_hist, sizeof(hist));
 	*dst = *src;
 	/* Keep dst's own arrays, fill them with src's contents. */
 	dst->layout_packets = layout_packets;
 	memcpy(dst->latency_hist, hist, sizeof(hist));
+	dst->hw_to_xdp_hist = hw_to_xdp_hist;
+	*dst->hw_to_xdp_hist = *src->hw_to_xdp_hist;
 	for (size_t i = 0; i < dst->n_layouts; i++)
 		dst->layout_packets[i] = src->layout_packets[i];
 	for (int c = 0; c < CORE_CLASSES; c++)
@@ -87,6 +96,10 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	latency_acc_merge(&dst->latency, &src->latency);
 	for (int c = 0; c < CORE_CLASSES; c++)
 		latency_histogram_merge(dst->latency_hist[c], src->latency_hist[c]);
+	dst->hw_timestamps += src->hw_timestamps;
+	dst->hw_timestamps_unconverted += src->hw_timestamps_unconverted;
+	dst->hw_to_xdp_negative += src->hw_to_xdp_negative;
+	latency_histogram_merge(dst->hw_to_xdp_hist, src->hw_to_xdp_hist);
 
 	dst->xdp.seen += src->xdp.seen;
 	dst->xdp.stamped += src->xdp.stamped;

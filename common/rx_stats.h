@@ -14,6 +14,7 @@
 #include "af_xdp_shared.h"
 #include "hint_decoder.h"
 #include "latency_histogram.h"
+#include "phc_clock.h"
 
 /* min/avg/max of latencies in ns. */
 struct latency_acc {
@@ -50,6 +51,14 @@ struct queue_rx_stats {
 	/* One histogram per core class, allocated at init (about 30 KiB
 	 * each): percentiles without any allocation on the packet path. */
 	struct latency_histogram *latency_hist[CORE_CLASSES];
+	/*
+	 * The driver's RX timestamps (queue_rx_stats_account_hw()): the
+	 * hardware-to-XDP delay, apart from the XDP-to-application one above.
+	 */
+	__u64 hw_timestamps;             /* hints whose timestamp valid bit is set */
+	__u64 hw_timestamps_unconverted; /* ... with no PHC offset to convert them */
+	__u64 hw_to_xdp_negative;        /* converted time after rx_ktime: not recorded */
+	struct latency_histogram *hw_to_xdp_hist;
 	/* Filled in just before a report, not on the packet path. */
 	struct queue_counters xdp;
 	struct xdp_statistics xsk;
@@ -130,6 +139,37 @@ static inline void queue_rx_stats_account(struct queue_rx_stats *s,
 	}
 	if (h->has_mark && h->mark != s->queue_id)
 		s->mark_mismatch++;
+}
+
+/*
+ * The hardware-to-XDP delay of one packet: rx_ktime minus the driver's RX
+ * timestamp carried into CLOCK_MONOTONIC with @phc_offset_ns (PHC minus
+ * monotonic; PHC_OFFSET_NONE when the device has no PHC or it could not be
+ * read). A hardware time that cannot be converted (no offset, no rx_ktime,
+ * or out of range) is counted, not timed. A converted time later than
+ * rx_ktime is a clock error (a stale offset, a PHC being stepped): counted
+ * in hw_to_xdp_negative and kept out of the histogram, where it would
+ * wrap to ~2^64 ns. Call it after queue_rx_stats_account().
+ */
+static inline void queue_rx_stats_account_hw(struct queue_rx_stats *s,
+					     const struct decoded_hint *h,
+					     __s64 phc_offset_ns)
+{
+	__u64 hw_mono_ns;
+
+	if (!h->has_hw_ts)
+		return;
+	s->hw_timestamps++;
+	if (!h->has_rx_ktime || phc_offset_ns == PHC_OFFSET_NONE ||
+	    !phc_to_mono(h->hw_ts, phc_offset_ns, &hw_mono_ns)) {
+		s->hw_timestamps_unconverted++;
+		return;
+	}
+	if (h->rx_ktime < hw_mono_ns) {
+		s->hw_to_xdp_negative++;
+		return;
+	}
+	latency_histogram_record(s->hw_to_xdp_hist, h->rx_ktime - hw_mono_ns);
 }
 
 /*

@@ -141,6 +141,8 @@ if start "$what" --xdp-mode native --pkt-info; then
 	tap_is "$(jqf "[.total.layouts | to_entries[] | select(.value > 0) | .key] | join(\",\")")" xdp_hints_rx_hw \
 		"$what: only xdp_hints_rx_hw decoded"
 	tap_is "$(jqf .total.latency_ns.count)" 200 "$what: rx_ktime still timed by name"
+	tap_is "$(jqf .total.hw_timestamps)" 0 "$what: veth hands out no hardware timestamp (hw_timestamps 0)"
+	tap_ok "$what: says veth has no PHC" grep -q "$XH_RX_DEV has no PHC" "$XH_RX_ERR"
 	tap_ok "$what: start-up line says which layout and why" grep -q 'hint layout xdp_hints_rx_hw: device-bound' "$XH_RX_ERR"
 	hw=$(jq -c 'select(.type == "packet") | .hint.fields' "$XH_RX_OUT")
 	tap_is "$(jq -s 'length' <<<"$hw")" 200 "$what: a decoded hint per frame"
