@@ -794,11 +794,11 @@ static void csv_record(struct frame_ctx *fc, const struct xsk_queue *q,
 		       timed ? now_ns - h->rx_ktime : 0, h->btf_id, layout);
 }
 
-static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len)
+static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
+		     __u64 now_ns)
 {
 	struct frame_ctx *fc = ctx;
 	struct decoded_hint hint;
-	__u64 now_ns = monotonic_ns();
 
 	hint_decoder_decode(fc->decoder, pkt, &hint);
 	queue_rx_stats_account(fc->stats, &hint, now_ns, fc->cpu);

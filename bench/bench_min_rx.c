@@ -65,10 +65,12 @@ static __u64 monotonic_ns(void)
 	return (__u64)ts.tv_sec * NS_PER_SEC + (__u64)ts.tv_nsec;
 }
 
-static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len)
+/* Same clock reading as the tool: once per batch, when it left the ring. */
+static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
+		     __u64 now)
 {
 	struct min_rx *rx = ctx;
-	__u64 rx_ktime, now = monotonic_ns();
+	__u64 rx_ktime;
 
 	(void)q;
 	(void)len;

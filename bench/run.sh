@@ -148,10 +148,12 @@ inject() { # bench_inject options
 
 # One trial; prints the received packets per second (receiver count / time
 # the injector ran).
+# --hw-hints off everywhere: the injector feeds frames through
+# BPF_PROG_TEST_RUN, which cannot run a device-bound (RX-metadata) program.
 pps_trial() { # xdp-mode layout
 	local out=$XH_TMPDIR/pps.out err=$XH_TMPDIR/pps.err inj packets secs
 	start_rx "$out" "$err" '^af_xdp_user: ready:' "$BUILD/af_xdp_user" --dev "$XH_RX_DEV" \
-		--xdp-mode "$1" --bind-mode copy --spin --layout "$2" --json --interval 0 ||
+		--xdp-mode "$1" --bind-mode copy --spin --layout "$2" --hw-hints off --json --interval 0 ||
 		return 1
 	# Live frames always arrive as rx_queue_index 0 (see below): one queue.
 	inj=$(inject --queues 1 --seconds "$INJECT_SECONDS") || { xh_stop_receiver INT; return 1; }
@@ -222,7 +224,7 @@ lat_tool() { # spin|wakeup
 	local out=$XH_TMPDIR/lat.out err=$XH_TMPDIR/lat.err spin=() final p50 p99 avg
 	[ "$1" = spin ] && spin=(--spin)
 	start_rx "$out" "$err" '^af_xdp_user: ready:' "$BUILD/af_xdp_user" --dev "$XH_RX_DEV" \
-		--xdp-mode native --bind-mode copy "${spin[@]}" --layout rx-time --json \
+		--xdp-mode native --bind-mode copy "${spin[@]}" --layout rx-time --hw-hints off --json \
 		--pkt-info --interval 0 || return 1
 	inject --rate "$LAT_RATE" --seconds "$LAT_SECONDS" >>"$RAW" || return 1
 	sleep 0.1
@@ -281,7 +283,7 @@ rss_run() { # frames all|one
 	[ "$2" = one ] && queue=(--queue 0)
 	start_rx "$out" "$err" '^af_xdp_user: ready:' "$BUILD/af_xdp_user" --dev "$XH_RX_DEV" \
 		--xdp-mode native --bind-mode copy --frames "$1" --frame-size 4096 \
-		"${queue[@]}" --layout rx-time --json --interval 0 || return 1
+		"${queue[@]}" --layout rx-time --hw-hints off --json --interval 0 || return 1
 	before=$(vmrss_kib "$XH_RX_PID")
 	# Twice the ring's frames: every frame of queue 0 has held a packet.
 	inject --count $(( 2 * $1 )) --repeat 256 --seconds 5 >>"$RAW" || return 1

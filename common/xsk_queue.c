@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
@@ -173,6 +174,8 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 			       xsk_frame_fn fn, void *ctx, bool kick_fill)
 {
 	__u32 rx_idx = 0, fill_idx = 0;
+	struct timespec now;
+	__u64 dequeue_ns;
 	unsigned int n;
 
 	n = xsk_ring_cons__peek(&q->rx, budget, &rx_idx);
@@ -187,13 +190,15 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 	 * frames just taken off the RX ring always have room. The loop only
 	 * waits for the cached consumer index to catch up.
 	 */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	dequeue_ns = (__u64)now.tv_sec * 1000000000ULL + (__u64)now.tv_nsec;
 	while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
 		;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
 		void *pkt = xsk_umem__get_data(q->umem_area, desc->addr);
 
-		fn(ctx, q, pkt, desc->len);
+		fn(ctx, q, pkt, desc->len, dequeue_ns);
 		/* The next packet in this frame may carry no hint: it must not
 		 * find this one's btf_id in front of it. */
 		xsk_umem__clear_btf_id(pkt);

@@ -73,9 +73,16 @@ int xsk_queue_register(struct xsk_queue *q, int xsks_map_fd);
 
 int xsk_queue_fd(const struct xsk_queue *q);
 
-/* Called once per received frame; @pkt is the packet's first byte. */
+/*
+ * Called once per received frame; @pkt is the packet's first byte.
+ * @dequeue_ns: CLOCK_MONOTONIC (the clock of bpf_ktime_get_ns()) read once,
+ * right after the batch came off the RX ring: the moment the application
+ * got these packets. A clock read per packet would add the handling of the
+ * earlier packets of the batch to the later ones' delay, and cost a clock
+ * read per packet at millions of packets per second.
+ */
 typedef void (*xsk_frame_fn)(void *ctx, const struct xsk_queue *q,
-			     void *pkt, __u32 len);
+			     void *pkt, __u32 len, __u64 dequeue_ns);
 
 /*
  * Take up to @budget frames off the RX ring, pass each to @fn, then clear
