@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The receiver's set-up and teardown steps that use the BPF skeleton
+ * (see receiver.h): the only userspace module that names its maps and
+ * programs, so a change to af_xdp_kern.c touches one C file here.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "af_xdp_kern.skel.h"
+#include "log.h"
+#include "receiver.h"
+#include "receiver_checks.h"
+
+int receiver_load_program(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	struct af_xdp_kern *skel;
+	int err;
+
+	skel = af_xdp_kern__open();
+	if (!skel) {
+		err = -errno;
+		pr_err("opening the embedded BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	rx->skel = skel;
+	/* Load-time constants: the verifier prunes the unused policies. */
+	skel->rodata->hint_policy = cfg->layout;
+	skel->rodata->redirect_filter = cfg->filter;
+	skel->rodata->filter_udp_dport = cfg->filter_udp_dport;
+	skel->rodata->filter_ethertype = cfg->filter_ethertype;
+	/* One slot per device queue, whichever queues we bind. */
+	err = bpf_map__set_max_entries(skel->maps.xsks_map, rx->dev_queues);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.queue_stats, rx->dev_queues);
+	if (err) {
+		pr_err("sizing the XDP program's maps to %u queues: %s\n",
+		       rx->dev_queues, strerror(-err));
+		return err;
+	}
+	{
+		struct hint_program_request req = {
+			.ifname = cfg->ifname,
+			.ifindex = rx->ifindex,
+			.xdp_mode = cfg->xdp_mode,
+			.hw_hints = cfg->hw_hints,
+		};
+
+		/* Software or driver-metadata program; a fallback re-opens
+		 * the object, so rx->skel may change. */
+		err = hint_program_load(&rx->skel, &req, &rx->hint_program);
+	}
+	if (err) {
+		pr_err("%s: %s%s\n", cfg->ifname, rx->hint_program.explanation,
+		       permission_hint(err));
+		return err;
+	}
+	pr_info("%s\n", rx->hint_program.explanation);
+	rx->n_cpus = libbpf_num_possible_cpus();
+	if (rx->n_cpus <= 0) {
+		pr_err("counting possible CPUs: %s\n", strerror(-rx->n_cpus));
+		return rx->n_cpus ? rx->n_cpus : -EINVAL;
+	}
+	rx->percpu_scratch = calloc((size_t)rx->n_cpus, sizeof(*rx->percpu_scratch));
+	if (!rx->percpu_scratch)
+		return -ENOMEM;
+	return 0;
+}
+
+static void log_layouts(const struct hint_decoder *dec)
+{
+	for (size_t i = 0; i < dec->n_layouts; i++) {
+		const struct hint_layout *l = &dec->layouts[i];
+
+		pr_debug("hint layout %s: btf_id %u, %u bytes%s%s%s\n", l->name,
+			 l->btf_id, l->size, l->has_rx_ktime ? ", rx_ktime" : "",
+			 l->has_rx_cpu ? ", xdp_rx_cpu" : "", l->has_mark ? ", mark" : "");
+	}
+}
+
+int receiver_setup_decoder(struct receiver *rx)
+{
+	const struct btf *btf = bpf_object__btf(rx->skel->obj);
+	int err;
+
+	if (!btf) {
+		pr_err("the BPF object carries no BTF: hints cannot be decoded\n");
+		return -ENOENT;
+	}
+	err = hint_decoder_init(&rx->decoder, btf);
+	if (err == -ENOENT) {
+		pr_err("the BPF object's BTF: no XDP-hint struct (last member btf_id) found\n");
+		return err;
+	}
+	if (err) {
+		pr_err("building the hint registry from the BPF object's BTF: %s\n",
+		       strerror(-err));
+		return err;
+	}
+	log_layouts(&rx->decoder);
+	return 0;
+}
+
+static void report_queue_error(const struct receiver *rx, __u32 queue,
+			       enum xsk_queue_stage stage, int err)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	double mib = (double)cfg->frames * cfg->frame_size / (1024.0 * 1024.0);
+	const char *mode = cfg->bind_mode == BIND_MODE_ZEROCOPY ? "zero-copy" : "copy";
+
+	switch (stage) {
+	case XSK_STAGE_UMEM_MMAP:
+	case XSK_STAGE_UMEM_CREATE:
+		if (err == -ENOMEM || err == -EPERM || err == -ENOBUFS) {
+			pr_err("cannot allocate %.1f MiB UMEM for queue %u: %s (memlock limit? try fewer --frames)\n",
+			       mib, queue, strerror(-err));
+			return;
+		}
+		pr_err("%s queue %u: creating the UMEM: %s%s\n", cfg->ifname, queue,
+		       strerror(-err), permission_hint(err));
+		return;
+	case XSK_STAGE_SOCKET:
+		if (cfg->bind_mode == BIND_MODE_ZEROCOPY && err == -EOPNOTSUPP) {
+			pr_err("%s queue %u: cannot bind AF_XDP socket in zero-copy mode: its driver (%s) lacks zero-copy support (use --bind-mode copy or auto)\n",
+			       cfg->ifname, queue, rx->driver);
+			return;
+		}
+		pr_err("%s queue %u: cannot bind AF_XDP socket in %s mode: %s%s%s\n",
+		       cfg->ifname, queue, mode, strerror(-err), permission_hint(err),
+		       err == -EBUSY ? " (another AF_XDP socket on this queue?)" : "");
+		return;
+	case XSK_STAGE_FILL:
+		pr_err("%s queue %u: priming the fill ring: %s\n", cfg->ifname, queue,
+		       strerror(-err));
+		return;
+	case XSK_STAGE_XSKMAP:
+		pr_err("%s queue %u: inserting the socket into xsks_map: %s\n",
+		       cfg->ifname, queue, strerror(-err));
+		return;
+	case XSK_STAGE_NONE:
+		break;
+	}
+	pr_err("%s queue %u: %s\n", cfg->ifname, queue, strerror(-err));
+}
+
+int receiver_open_queues(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	__u32 first = cfg->single_queue ? cfg->queue_id : 0;
+	int map_fd = bpf_map__fd(rx->skel->maps.xsks_map);
+	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->n_queues /
+			   (1024.0 * 1024.0);
+	bool told_fallback = false;
+	int err;
+
+	rx->queues = calloc(rx->n_queues, sizeof(*rx->queues));
+	rx->stats = calloc(rx->n_queues, sizeof(*rx->stats));
+	rx->pollfds = calloc(rx->n_queues, sizeof(*rx->pollfds));
+	if (!rx->queues || !rx->stats || !rx->pollfds)
+		return -ENOMEM;
+	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB\n", rx->n_queues,
+		cfg->frames, cfg->frame_size, total_mib);
+
+	rx->zero_copy = true;
+	for (size_t i = 0; i < rx->n_queues; i++) {
+		struct xsk_queue_params params = {
+			.ifname = cfg->ifname,
+			.queue_id = first + (__u32)i,
+			.frames = cfg->frames,
+			.frame_size = cfg->frame_size,
+			.bind_mode = cfg->bind_mode,
+			.populate = false,
+			/* The first queue's socket sends: half its UMEM is for TX. */
+			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
+		};
+		enum xsk_queue_stage stage;
+		struct xsk_queue *q = &rx->queues[i];
+
+		err = queue_rx_stats_init(&rx->stats[i], params.queue_id,
+					  rx->decoder.n_layouts);
+		if (err)
+			return err;
+		err = xsk_queue_open(q, &params, &stage);
+		if (err) {
+			report_queue_error(rx, params.queue_id, stage, err);
+			return err;
+		}
+		rx->n_open = i + 1;
+		if (q->zc_err && !told_fallback) {
+			pr_info("%s: zero-copy bind failed (%s): using copy mode\n",
+				cfg->ifname, strerror(-q->zc_err));
+			told_fallback = true;
+		}
+		rx->zero_copy = rx->zero_copy && q->zero_copy;
+		err = cfg->tx.no_rx ? 0 : xsk_queue_register(q, map_fd);
+		if (err) {
+			report_queue_error(rx, params.queue_id, XSK_STAGE_XSKMAP, err);
+			return err;
+		}
+		rx->pollfds[i] = (struct pollfd){ .fd = xsk_queue_fd(q), .events = POLLIN };
+	}
+	return 0;
+}
+
+void receiver_close_queues(struct receiver *rx)
+{
+	for (size_t i = 0; i < rx->n_open; i++)
+		xsk_queue_close(&rx->queues[i]);
+	rx->n_open = 0;
+	if (rx->stats)
+		for (size_t i = 0; i < rx->n_queues; i++)
+			queue_rx_stats_free(&rx->stats[i]);
+	free(rx->queues);
+	free(rx->stats);
+	free(rx->pollfds);
+	rx->queues = NULL;
+	rx->stats = NULL;
+	rx->pollfds = NULL;
+}
+
+/* ---- XDP attach -------------------------------------------------------------- */
+
+int receiver_attach_program(struct receiver *rx)
+{
+	const char *dev = rx->cfg.ifname;
+	int err;
+
+	err = receiver_handle_existing_program(rx, true);
+	if (err)
+		return err;
+	err = xdp_attach(rx->hint_program.prog, rx->ifindex,
+			 rx->hint_program.attach_mode, &rx->attachment);
+	if (err == -EPERM || err == -EACCES) {
+		pr_err("%s: attaching XDP: %s (need root/CAP_NET_ADMIN+CAP_BPF)\n", dev,
+		       strerror(-err));
+		return err;
+	}
+	if (err == -EOPNOTSUPP && rx->cfg.xdp_mode == XDP_MODE_NATIVE) {
+		pr_err("%s: attaching XDP in native mode: its driver (%s) lacks native XDP (use --xdp-mode generic or auto)\n",
+		       dev, rx->driver);
+		return err;
+	}
+	if (err == -EBUSY || err == -EEXIST) {
+		pr_err("%s: attaching XDP: %s: another XDP program got attached (use --force)\n",
+		       dev, strerror(-err));
+		return err;
+	}
+	if (err) {
+		pr_err("%s: attaching XDP in %s mode: %s\n", dev,
+		       xdp_mode_name(rx->cfg.xdp_mode), strerror(-err));
+		return err;
+	}
+	if (rx->attachment.native_err)
+		pr_info("%s: native XDP not available (%s): attached in generic mode\n",
+			dev, strerror(-rx->attachment.native_err));
+	return 0;
+}
+
+void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *stats)
+{
+	int map_fd = bpf_map__fd(rx->skel->maps.queue_stats);
+
+	for (size_t i = 0; i < rx->n_queues; i++) {
+		struct queue_rx_stats *s = &stats[i];
+
+		if (xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
+				      rx->n_cpus, &s->xdp))
+			memset(&s->xdp, 0, sizeof(s->xdp));
+		if (i < rx->n_open)
+			xsk_queue_stats(&rx->queues[i], &s->xsk);
+	}
+}
+
+/*
+ * The XDP program counts packets from queues beyond the map size it was
+ * given (the device gained queues after start-up) in overflow_stats.
+ */
+void receiver_warn_overflow_queues(struct receiver *rx)
+{
+	struct queue_counters overflow;
+
+	if (xdp_counters_read(bpf_map__fd(rx->skel->maps.overflow_stats), 0,
+			      rx->percpu_scratch, rx->n_cpus, &overflow))
+		return;
+	if (overflow.seen)
+		pr_warn("%s: %llu packet(s) arrived on queues beyond the %u the device had at start: restart to bind them\n",
+			rx->cfg.ifname, (unsigned long long)overflow.seen, rx->dev_queues);
+}
+
+void receiver_free_program(struct receiver *rx)
+{
+	hint_decoder_free(&rx->decoder);
+	free(rx->percpu_scratch);
+	rx->percpu_scratch = NULL;
+	af_xdp_kern__destroy(rx->skel);
+	rx->skel = NULL;
+}

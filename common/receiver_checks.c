@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Checks run before the receiver changes anything (see
+ * receiver_checks.h): each failure is one line naming what is wrong and
+ * how to fix it, rather than an error from whichever set-up step would
+ * have tripped over it later.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "capabilities.h"
+#include "cpu_setup.h"
+#include "default_route.h"
+#include "log.h"
+#include "netdev.h"
+#include "receiver.h"
+#include "receiver_checks.h"
+
+/* --cpu/--cpu-list name CPUs that must be online and allowed to us: a
+ * usage error (exit 2) otherwise, found before any set-up work. */
+int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_len)
+{
+	char usable[128];
+	int cpus[XDP_HINTS_MAX_QUEUES + 1];
+	size_t n = 0;
+	int ret;
+
+	if (cfg->cpu >= 0)
+		cpus[n++] = cfg->cpu;
+	for (__u32 i = 0; i < cfg->n_cpu_list; i++)
+		cpus[n++] = cfg->cpu_list[i];
+	for (size_t i = 0; i < n; i++) {
+		ret = cpu_check_usable(cpus[i], usable, sizeof(usable));
+		if (ret == -ERANGE) {
+			snprintf(err, err_len, "%s: CPU %d is not online or not allowed: usable CPUs are %s",
+				 cfg->n_cpu_list ? "--cpu-list" : "--cpu", cpus[i], usable);
+			return ret;
+		}
+		if (ret) {
+			snprintf(err, err_len, "%s: cannot read the online CPUs: %s",
+				 cfg->n_cpu_list ? "--cpu-list" : "--cpu", strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int receiver_check_interface(struct receiver *rx)
+{
+	const char *dev = rx->cfg.ifname;
+	int err;
+
+	err = netdev_ifindex(dev, &rx->ifindex);
+	if (err == -EINVAL) {
+		pr_err("--dev: interface name is empty\n");
+		return err;
+	}
+	if (err == -ENAMETOOLONG) {
+		pr_err("%.40s...: no such interface: name longer than %d characters\n",
+		       dev, IF_NAMESIZE - 1);
+		return err;
+	}
+	if (err) {
+		pr_err("%s: no such interface\n", dev);
+		return err;
+	}
+	err = netdev_is_up(dev);
+	if (err < 0) {
+		pr_err("%s: cannot read link state: %s\n", dev, strerror(-err));
+		return err;
+	}
+	if (!err) {
+		pr_err("%s: interface is down: bring it up with 'ip link set dev %s up'\n",
+		       dev, dev);
+		return -ENETDOWN;
+	}
+	if (netdev_has_carrier(dev) == 0)
+		pr_warn("%s: no carrier (peer down?): nothing may arrive\n", dev);
+
+	err = netdev_queue_count(dev, &rx->dev_queues, NULL);
+	if (err) {
+		pr_err("%s: cannot read the RX queue count (ethtool channels): %s\n",
+		       dev, strerror(-err));
+		return err;
+	}
+	if (rx->dev_queues > XDP_HINTS_MAX_QUEUES) {
+		pr_warn("%s: %u RX queues, only the first %u are used\n", dev,
+			rx->dev_queues, XDP_HINTS_MAX_QUEUES);
+		rx->dev_queues = XDP_HINTS_MAX_QUEUES;
+	}
+	if (rx->cfg.single_queue && rx->cfg.queue_id >= rx->dev_queues) {
+		pr_err("%s: queue %u does not exist: the device has %u RX queue(s)\n",
+		       dev, rx->cfg.queue_id, rx->dev_queues);
+		return -ERANGE;
+	}
+	netdev_driver_name(dev, rx->driver, sizeof(rx->driver));
+	/* TX only needs the one socket it sends on. */
+	rx->n_queues = rx->cfg.single_queue || rx->cfg.tx.no_rx ? 1 : rx->dev_queues;
+	pr_debug("%s: ifindex %d, driver %s, %u RX queue(s)\n", dev, rx->ifindex,
+		 rx->driver, rx->dev_queues);
+	return 0;
+}
+
+/*
+ * Every capability the set-up will use, checked before any of it runs:
+ * one line naming the missing ones beats an EPERM from whichever step
+ * happens to need them first. Needs n_queues (the UMEM size).
+ */
+int receiver_check_capabilities(const struct receiver *rx)
+{
+	__u64 umem_bytes = (__u64)rx->cfg.frames * rx->cfg.frame_size * rx->n_queues;
+	char missing[256];
+	__u64 effective;
+	int n, err;
+
+	err = caps_effective(&effective);
+	if (err) {
+		pr_err("reading this process's capabilities: %s\n", strerror(-err));
+		return err;
+	}
+	n = caps_receiver_missing(effective, caps_umem_needs_ipc_lock(umem_bytes),
+				  missing, sizeof(missing));
+	if (!n)
+		return 0;
+	pr_err("missing %s %s; the receiver needs CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON and CAP_IPC_LOCK (or root)\n",
+	       n == 1 ? "capability" : "capabilities", missing);
+	return -EPERM;
+}
+
+/*
+ * Redirecting everything that arrives on the interface that carries the
+ * default route would take the machine's own traffic (the user's ssh
+ * session, say) away from the kernel: only with a filter, or --force.
+ */
+int receiver_check_default_route(const struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	int family = 0;
+	int err;
+
+	if (cfg->filter != FILTER_ALL || cfg->force || cfg->tx.no_rx)
+		return 0;
+	err = default_route_uses(rx->ifindex, &family);
+	if (err < 0) {
+		pr_warn("%s: cannot read the routing table (%s): not checking for a default route\n",
+			cfg->ifname, strerror(-err));
+		return 0;
+	}
+	if (!err)
+		return 0;
+	pr_err("%s: carries the %s default route: redirecting all its traffic to AF_XDP would cut this machine off the network; redirect only test traffic with --filter-udp-port or --filter-ethertype, or use --force\n",
+	       cfg->ifname, family == AF_INET6 ? "IPv6" : "IPv4");
+	return -EPERM;
+}
+
+/*
+ * Refuse to take over an interface that already runs an XDP program, or,
+ * with --force and @detach, remove it. Checked before any set-up work so
+ * the refusal is quick, and again just before attaching.
+ */
+int receiver_handle_existing_program(struct receiver *rx, bool detach)
+{
+	const char *dev = rx->cfg.ifname;
+	struct xdp_existing existing = { 0 };
+	int err = xdp_query_existing(rx->ifindex, &existing);
+
+	if (err) {
+		pr_err("%s: cannot query attached XDP programs: %s%s\n", dev,
+		       strerror(-err), permission_hint(err));
+		return err;
+	}
+	if (!existing.prog_id)
+		return 0;
+	if (!rx->cfg.force) {
+		pr_err("%s: XDP program id %u already attached (%s): remove it with 'ip link set dev %s xdp off' or use --force\n",
+		       dev, existing.prog_id, existing.mode, dev);
+		return -EEXIST;
+	}
+	if (!detach)
+		return 0;
+	err = xdp_detach_existing(rx->ifindex, &existing);
+	if (err == -EBUSY || err == -EINVAL) {
+		pr_err("%s: XDP program id %u is held by another process's bpf_link: stop that process (--force only replaces netlink attachments)\n",
+		       dev, existing.prog_id);
+		return err;
+	}
+	if (err) {
+		pr_err("%s: cannot detach XDP program id %u: %s%s\n", dev,
+		       existing.prog_id, strerror(-err), permission_hint(err));
+		return err;
+	}
+	pr_warn("%s: --force: detached XDP program id %u (%s)\n", dev,
+		existing.prog_id, existing.mode);
+	return 0;
+}

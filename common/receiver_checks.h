@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What af_xdp_user checks before it sets anything up: the --cpu and
+ * --cpu-list CPUs, the interface (exists, up, queue count, driver), the
+ * capabilities every later step needs, the default route, and an XDP
+ * program already attached. Checked first so a refusal is quick and says
+ * exactly what is wrong; nothing here needs cleaning up.
+ */
+#ifndef XDP_HINTS_RECEIVER_CHECKS_H
+#define XDP_HINTS_RECEIVER_CHECKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "options.h"
+
+struct receiver;
+
+/* --cpu/--cpu-list: usable CPUs? A usage error in @err (exit 2) otherwise. */
+int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_len);
+/* Fills ifindex, dev_queues, driver and n_queues. */
+int receiver_check_interface(struct receiver *rx);
+/* Needs n_queues (the UMEM size). */
+int receiver_check_capabilities(const struct receiver *rx);
+/* Refuses to redirect all traffic of the default-route interface. */
+int receiver_check_default_route(const struct receiver *rx);
+/* -EEXIST if a program is attached (without --force); with --force and
+ * @detach, removes it. */
+int receiver_handle_existing_program(struct receiver *rx, bool detach);
+
+#endif

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The measurement set-up around the receiver (see receiver_measure.h):
+ * kept apart from the sockets and the program because none of it changes
+ * what is received, only how quickly and where it is timed and logged.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "busy_poll.h"
+#include "cpu_setup.h"
+#include "log.h"
+#include "receiver.h"
+#include "receiver_measure.h"
+
+static void warn_busy_poll_sysfs(const struct receiver *rx)
+{
+	const char *dev = rx->cfg.ifname;
+	struct busy_poll_sysfs sysfs;
+
+	busy_poll_read_sysfs(dev, &sysfs);
+	if (sysfs.napi_defer_hard_irqs == 0 || sysfs.gro_flush_timeout == 0)
+		pr_warn("%s: --busy-poll is ineffective while napi_defer_hard_irqs is %lld and gro_flush_timeout is %lld: the interrupt keeps running NAPI; set both, e.g. 'echo 2 > /sys/class/net/%s/napi_defer_hard_irqs; echo 200000 > /sys/class/net/%s/gro_flush_timeout'\n",
+			dev, sysfs.napi_defer_hard_irqs, sysfs.gro_flush_timeout, dev, dev);
+	else if (sysfs.napi_defer_hard_irqs < 0 || sysfs.gro_flush_timeout < 0)
+		pr_warn("%s: cannot read napi_defer_hard_irqs/gro_flush_timeout in /sys/class/net/%s: busy polling may be ineffective\n",
+			dev, dev);
+}
+
+/* Before the sockets exist: the PM QoS request, the CSV file, and the
+ * placement of the main thread when it is the one receiving. */
+int receiver_setup_measurement(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	int err;
+
+	if (cfg->cpu_dma_latency_set) {
+		rx->dma_latency_fd = cpu_dma_latency_hold(cfg->cpu_dma_latency_us);
+		if (rx->dma_latency_fd < 0) {
+			err = rx->dma_latency_fd;
+			rx->dma_latency_fd = -1;
+			pr_err("--cpu-dma-latency: cannot hold %s: %s%s\n", CPU_DMA_LATENCY_PATH,
+			       strerror(-err), err == -ENOENT ?
+			       " (kernel without PM QoS support?)" : permission_hint(err));
+			return err;
+		}
+		pr_info("%s: holding a CPU wakeup latency limit of %u us until exit\n",
+			CPU_DMA_LATENCY_PATH, cfg->cpu_dma_latency_us);
+	}
+	if (cfg->csv_path) {
+		rx->csv_fd = csv_file_create(cfg->csv_path);
+		if (rx->csv_fd < 0) {
+			err = rx->csv_fd;
+			rx->csv_fd = -1;
+			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path, strerror(-err));
+			return err;
+		}
+		if (!cfg->threads && csv_log_init(&rx->csv, rx->csv_fd)) {
+			pr_err("--csv %s: out of memory for the write buffer\n", cfg->csv_path);
+			return -ENOMEM;
+		}
+	}
+	if (cfg->busy_poll)
+		warn_busy_poll_sysfs(rx);
+	if (cfg->threads)
+		return 0; /* each receive thread places itself */
+	if (cfg->cpu >= 0) {
+		err = cpu_pin_self(cfg->cpu);
+		if (err) {
+			pr_err("--cpu %d: cannot pin the receiving thread: %s\n", cfg->cpu,
+			       strerror(-err));
+			return err;
+		}
+	}
+	if (cfg->priority) {
+		err = cpu_fifo_self(cfg->priority);
+		if (err) {
+			pr_err("--priority %u: cannot switch to SCHED_FIFO: %s%s\n", cfg->priority,
+			       strerror(-err), err == -EPERM ?
+			       " (needs root or CAP_SYS_NICE, and RLIMIT_RTPRIO/cgroup RT budget)" : "");
+			return err;
+		}
+	}
+	return 0;
+}
+
+int receiver_enable_busy_poll(struct receiver *rx)
+{
+	const char *failed = "";
+	int err;
+
+	if (!rx->cfg.busy_poll)
+		return 0;
+	for (size_t i = 0; i < rx->n_open; i++) {
+		err = busy_poll_enable(rx->pollfds[i].fd, rx->cfg.busy_poll_usec, RX_BATCH,
+				       &failed);
+		if (err) {
+			pr_err("%s queue %u: setting %s on the AF_XDP socket: %s%s\n",
+			       rx->cfg.ifname, rx->stats[i].queue_id, failed, strerror(-err),
+			       err == -ENOPROTOOPT ? " (kernel older than 5.11?)" : permission_hint(err));
+			return err;
+		}
+	}
+	pr_info("busy polling: SO_PREFER_BUSY_POLL, SO_BUSY_POLL %u us, SO_BUSY_POLL_BUDGET %u\n",
+		rx->cfg.busy_poll_usec, RX_BATCH);
+	return 0;
+}
+
+/* Closing the fd withdraws the PM QoS request. */
+void receiver_release_measurement(struct receiver *rx)
+{
+	int err;
+
+	if (rx->csv_fd >= 0) {
+		err = csv_log_close(&rx->csv);
+		if (err)
+			pr_err("--csv %s: writing: %s\n", rx->cfg.csv_path, strerror(-err));
+		close(rx->csv_fd);
+		rx->csv_fd = -1;
+	}
+	if (rx->dma_latency_fd >= 0) {
+		close(rx->dma_latency_fd);
+		rx->dma_latency_fd = -1;
+		pr_debug("%s: latency limit released\n", CPU_DMA_LATENCY_PATH);
+	}
+}

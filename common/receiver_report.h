@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The receiver's reports: gather the statistics (from the receive
+ * threads' snapshots with --threads, plus the XDP program's and the
+ * sockets' counters) and hand them to report_print() with the run's
+ * description. Apart from report.c, which formats and knows nothing
+ * about sockets, threads or the BPF object.
+ */
+#ifndef XDP_HINTS_RECEIVER_REPORT_H
+#define XDP_HINTS_RECEIVER_REPORT_H
+
+#include "options.h"
+#include "report.h"
+
+struct receiver;
+
+/* "busy-poll", "spin" or "wakeup". */
+const char *rx_mode_label(const struct rx_config *cfg);
+/* "native", "generic", or "none" with --tx --no-rx. */
+const char *xdp_mode_label(const struct receiver *rx);
+/* An interval or the final report on stdout (table or JSON). */
+void receiver_print_report(struct receiver *rx, enum report_kind kind);
+
+#endif
