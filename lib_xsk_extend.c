@@ -91,7 +91,7 @@ struct xsk_hint_registry {
 	 * first_id + span) answers with one subtraction and one load; hints
 	 * scattered over a large BTF (vmlinux, modules) use the hash instead.
 	 */
-	__u32 *dense;
+	__s32 *dense; /* hint index, or -1 */
 	__u32 first_id;
 	__u32 span;
 	__u32 *id_slots; /* same scheme as name_slots */
@@ -571,11 +571,13 @@ static int registry_index(struct xsk_hint_registry *reg)
 		reg->span = reg->hints[reg->count - 1]->type_id - reg->first_id + 1;
 	}
 	if (reg->span <= reg->count * DENSE_SLOTS_PER_HINT + DENSE_SLOTS_EXTRA) {
-		reg->dense = calloc(reg->span ? reg->span : 1, sizeof(*reg->dense));
+		reg->dense = malloc((reg->span ? reg->span : 1) * sizeof(*reg->dense));
 		if (!reg->dense)
 			return -ENOMEM;
+		/* -1 in every byte is -1 in every slot: "no hint here". */
+		memset(reg->dense, 0xff, (reg->span ? reg->span : 1) * sizeof(*reg->dense));
 		for (i = 0; i < reg->count; i++)
-			reg->dense[reg->hints[i]->type_id - reg->first_id] = i + 1;
+			reg->dense[reg->hints[i]->type_id - reg->first_id] = (__s32)i;
 		return 0;
 	}
 
@@ -681,8 +683,7 @@ int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id)
 	if (reg->dense) {
 		/* Unsigned wrap sends ids below first_id (and 0) out of range. */
 		rel = btf_id - reg->first_id;
-		return rel < reg->span && reg->dense[rel] ? (int)reg->dense[rel] - 1
-							  : -ENOENT;
+		return rel < reg->span && reg->dense[rel] >= 0 ? reg->dense[rel] : -ENOENT;
 	}
 	if (btf_id == XSK_BTF_NO_HINT)
 		return -ENOENT;

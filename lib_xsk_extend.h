@@ -192,7 +192,7 @@ int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id);
 struct xsk_hint_dispatch {
 	__u32 first_id;
 	__u32 span;
-	const __u32 *slots; /* [btf_id - first_id]: hint index + 1, 0 none */
+	const __s32 *slots; /* [btf_id - first_id]: hint index, -1 none */
 };
 
 int xsk_hint_registry__dispatch_table(const struct xsk_hint_registry *reg,
@@ -205,7 +205,7 @@ static inline int xsk_hint_dispatch__index(const struct xsk_hint_dispatch *d,
 	/* Unsigned wrap sends ids below first_id (and 0) out of range. */
 	__u32 rel = xsk_umem__btf_id((void *)pkt_data) - d->first_id;
 
-	return rel < d->span ? (int)d->slots[rel] - 1 : -1;
+	return rel < d->span ? d->slots[rel] : -1;
 }
 
 /* NULL when @btf_id is not a registered hint (including XSK_BTF_NO_HINT). */
