@@ -45,7 +45,8 @@ check "example runs against the installed shared library" \
 
 # Every long option of --help appears in the manual page.
 help_opts=$("$BUILD/af_xdp_user" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
-man_opts=$(man -l "$dest$prefix/share/man/man8/af_xdp_user.8" 2>/dev/null | col -b | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+# troff writes a hyphen as \-: undo that to read the option names.
+man_opts=$(sed 's/\\-/-/g' "$dest$prefix/share/man/man8/af_xdp_user.8" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
 missing=$(comm -23 <(echo "$help_opts") <(echo "$man_opts") | tr '\n' ' ')
 n=$((n + 1))
 if [ -n "$help_opts" ] && [ -z "$missing" ]; then
