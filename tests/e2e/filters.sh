@@ -128,6 +128,27 @@ for layout in rx-time mark; do
 	fi
 done
 
+# ---- frames without a hint, and frames at the maximum size -----------------------
+what="--layout none"
+if start "$what" --layout none --hw-hints off; then
+	send --flows 4 --count 100
+	stop
+	tap_is "$(jqf .total.packets)" 100 "$what: every frame received"
+	tap_is "$(jqf .total.no_hint)" 100 "$what: every frame counted as carrying no hint"
+	tap_is "$(jqf .total.unknown_btf_id)" 0 "$what: no stale btf_id read as a hint"
+	tap_is "$(jqf .total.latency_ns.count)" 0 "$what: nothing timed without rx_ktime"
+fi
+
+what="1514-byte frames"
+if start "$what" --pkt-info; then
+	send --flows 4 --count 50 --size 1514
+	stop
+	tap_is "$(jqf .total.packets)" 50 "$what: every frame received"
+	tap_is "$(jq -s '[.[] | select(.type == "packet" and .len == 1514)] | length' "$XH_RX_OUT")" 50 \
+		"$what: every frame arrived whole (len 1514)"
+	tap_is "$(jqf .total.latency_ns.count)" 50 "$what: every frame decoded and timed"
+fi
+
 # ---- driver RX metadata (kfuncs) ----------------------------------------------
 # veth has RX-metadata kfuncs: in native mode the default (--hw-hints auto)
 # loads the device-bound program and every frame carries xdp_hints_rx_hw
