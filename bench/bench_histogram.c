@@ -12,6 +12,7 @@
 
 #include "latency_histogram.h"
 #include "parse_num.h"
+#include "mono_clock.h"
 
 /* Latencies are drawn up front from a small table (it stays in L1) so the
  * loop measures recording, not the random generator. */
@@ -36,14 +37,6 @@ static void fill_samples(void)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t records = 10000000, start, elapsed, i;
@@ -57,10 +50,10 @@ int main(int argc, char **argv)
 	fill_samples();
 	latency_histogram_init(&histogram);
 
-	start = now_ns();
+	start = monotonic_ns();
 	for (i = 0; i < records; i++)
 		latency_histogram_record(&histogram, sample_ns[i & (SAMPLE_TABLE_SIZE - 1)]);
-	elapsed = now_ns() - start;
+	elapsed = monotonic_ns() - start;
 
 	/* Reading the result also keeps the loop from being optimised away. */
 	latency_histogram_summarize(&histogram, &summary);

@@ -42,6 +42,7 @@
 #include <bpf/libbpf.h>
 
 #include "parse_num.h"
+#include "mono_clock.h"
 
 #define NS_PER_SEC 1000000000ULL
 #define FRAME_LEN 64U   /* minimum Ethernet frame without FCS */
@@ -55,14 +56,6 @@ struct inject_config {
 	uint64_t rate;
 	bool prog_cost;
 };
-
-static __u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * NS_PER_SEC + (__u64)ts.tv_nsec;
-}
 
 /* UDP/IPv4 10.77.0.2:9000 -> 10.77.0.1:9000, locally administered MACs. */
 static void build_frame(unsigned char *frame)

@@ -28,6 +28,7 @@
 #include "parse_num.h"
 #include "xdp_attach.h"
 #include "xsk_queue.h"
+#include "mono_clock.h"
 
 #define NS_PER_SEC 1000000000ULL
 #define RX_BATCH 64U
@@ -55,14 +56,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-}
-
-static __u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * NS_PER_SEC + (__u64)ts.tv_nsec;
 }
 
 /* Same clock reading as the tool: once per batch, when it left the ring. */

@@ -32,6 +32,7 @@
 #include "tx_cyclic.h"
 #include "xdp_attach.h"
 #include "xsk_queue.h"
+#include "mono_clock.h"
 
 #define RX_BATCH 64U
 #define NS_PER_SEC 1000000000ULL
@@ -84,15 +85,6 @@ struct receiver {
 
 #define RECEIVER_INIT { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1, \
 			.csv_fd = -1 }
-
-static inline __u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	/* The clock bpf_ktime_get_ns() reads. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * NS_PER_SEC + (__u64)ts.tv_nsec;
-}
 
 static inline const char *permission_hint(int err)
 {

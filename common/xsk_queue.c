@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 
 #include "lib_xsk_extend.h"
+#include "mono_clock.h"
 #include "xsk_queue.h"
 
 /* The RX ring need not hold every frame: past this, memory is wasted on
@@ -174,7 +174,6 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 			       xsk_frame_fn fn, void *ctx, bool kick_fill)
 {
 	__u32 rx_idx = 0, fill_idx = 0;
-	struct timespec now;
 	__u64 dequeue_ns;
 	unsigned int n;
 
@@ -190,8 +189,7 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 	 * frames just taken off the RX ring always have room. The loop only
 	 * waits for the cached consumer index to catch up.
 	 */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	dequeue_ns = (__u64)now.tv_sec * 1000000000ULL + (__u64)now.tv_nsec;
+	dequeue_ns = monotonic_ns();
 	while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
 		;
 	for (unsigned int i = 0; i < n; i++) {

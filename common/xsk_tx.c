@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "xsk_tx.h"
+#include "mono_clock.h"
 
 /* In copy mode one sendto() transmits at most 32 descriptors (the kernel's
  * TX batch) and returns EAGAIN if more are waiting: a batch of B frames
@@ -122,14 +123,6 @@ unsigned int xsk_tx_send(struct xsk_tx *tx, unsigned int n, xsk_tx_build_fn buil
 	}
 	*err = xsk_tx_kick(tx);
 	return n;
-}
-
-static __u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
 int xsk_tx_drain(struct xsk_tx *tx, __u64 timeout_ns)

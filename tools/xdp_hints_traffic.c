@@ -37,6 +37,7 @@
 #include "frame_build.h"
 #include "log.h"
 #include "parse_num.h"
+#include "mono_clock.h"
 
 #define BATCH_MAX 64U       /* frames per sendmmsg() */
 
@@ -400,14 +401,6 @@ static void frame_spec_of(const struct traffic_config *cfg, struct frame_spec *s
 
 /* ---- sending ------------------------------------------------------------ */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static void sleep_until_ns(uint64_t deadline)
 {
 	struct timespec ts = {
@@ -462,7 +455,7 @@ static int send_frames(int fd, const struct traffic_config *cfg,
 	}
 	pr_debug("%s: %zu-byte frames, batches of %u\n", cfg->ifname, layout.len, batch);
 
-	start = now_ns();
+	start = monotonic_ns();
 	while (seq < cfg->count) {
 		uint32_t todo = batch, done = 0;
 
@@ -486,7 +479,7 @@ static int send_frames(int fd, const struct traffic_config *cfg,
 				if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
 					continue;
 				res->sent = seq + done;
-				res->ns = now_ns() - start;
+				res->ns = monotonic_ns() - start;
 				return -errno;
 			}
 			done += (uint32_t)n;
@@ -494,7 +487,7 @@ static int send_frames(int fd, const struct traffic_config *cfg,
 		seq += todo;
 	}
 	res->sent = seq;
-	res->ns = now_ns() - start;
+	res->ns = monotonic_ns() - start;
 	return 0;
 }
 

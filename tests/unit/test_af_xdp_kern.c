@@ -55,6 +55,7 @@
 
 #include "af_xdp_shared.h"
 #include "af_xdp_kern.skel.h"
+#include "mono_clock.h"
 
 #define FRAME_MAX 512
 #define OUT_MAX 1024
@@ -496,14 +497,6 @@ static void expect_redirect_wanted(struct af_xdp_kern *skel, const struct frame 
 }
 
 /* ---- tests: metadata layouts ------------------------------------------- */
-
-static __u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
 
 /* The hint structs in BTF: names, sizes, and btf_id as the last member. */
 static void test_hint_structs_in_btf(void **state)

@@ -52,6 +52,7 @@
 #include "hint_program.h"
 #include "lib_xsk_extend.h"
 #include "xdp_attach.h"
+#include "mono_clock.h"
 
 #define RX_HW_HINT_SIZE 40
 #define TEST_UDP_PORT 4242
@@ -644,14 +645,6 @@ static int receive_hints(struct rx_setup *s, struct seen_hint *hints, int want)
 		xsk_ring_cons__release(&s->rx, n);
 	}
 	return got;
-}
-
-static __u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
 static void test_veth_frames_carry_driver_hash(void **state)
