@@ -75,4 +75,18 @@ static inline void *frame_with_hint(unsigned char *frame, const void *hint,
 	return frame + FRAME_HEADROOM;
 }
 
+/* The C view of xdp_hints_rich from tests/bpf/hint_structs.c: what the
+ * library's BTF reads are checked against. */
+struct rich_hint {
+	char ifname[6];
+	__u8 src_mac[6];
+	struct { __u16 tci, proto; } vlan;
+	__s32 temp;
+	__u32 l4;
+	__u8 valid;
+	__u8 pad[3];
+	__u32 flow_hash;
+	__u32 btf_id;
+} __attribute__((packed));
+
 #endif /* HINT_TEST_BTF_H */

@@ -61,18 +61,6 @@ static void test_json_checker_rejects(void **state)
 
 /* ---- dumps of the clang-built hints --------------------------------------- */
 
-struct rich_hint {
-	char ifname[6];
-	__u8 src_mac[6];
-	struct { __u16 tci, proto; } vlan;
-	__s32 temp;
-	__u32 l4;
-	__u8 valid;
-	__u8 pad[3];
-	__u32 flow_hash;
-	__u32 btf_id;
-} __attribute__((packed));
-
 struct object_fixture {
 	struct btf *btf;
 	struct xsk_btf_info *rx_time, *rich;

@@ -369,19 +369,6 @@ static void test_object_validation_errors(void **state)
 	btf__free(btf);
 }
 
-/* The C view of xdp_hints_rich from tests/bpf/hint_structs.c. */
-struct rich_hint {
-	char ifname[6];
-	__u8 src_mac[6];
-	struct { __u16 tci, proto; } vlan;
-	__s32 temp;
-	__u32 l4;
-	__u8 valid;
-	__u8 pad[3];
-	__u32 flow_hash;
-	__u32 btf_id;
-} __attribute__((packed));
-
 static void test_object_rich_reads(void **state)
 {
 	struct btf *btf = btf__parse(HINT_STRUCTS_OBJ, NULL);
