@@ -33,7 +33,10 @@ VERSION := 0.1.0
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -Iheaders -Icommon -I$(BUILD) \
+# common/ is grouped by layer (README: How the code is organised); headers
+# are included by name, so a file can move between layers without edits.
+COMMON_LAYERS := base measure output rx tx setup run
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -Iheaders $(COMMON_LAYERS:%=-Icommon/%) -I$(BUILD) \
 	$(LIBBPF_CFLAGS) $(LIBXDP_CFLAGS) $(SAN_FLAGS) -MMD -MP
 # Named in af_xdp_user's "TX timestamps unavailable" line.
 ALL_CFLAGS += -DXDP_HINTS_LIBXDP_VERSION=\"$(LIBXDP_VERSION)\"
@@ -44,7 +47,7 @@ BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -I/usr/include/$(MULTIARCH) -Ihea
 Q = $(if $(V),,@)
 
 # ---- sources -------------------------------------------------------------
-COMMON_SRCS := $(sort $(wildcard common/*.c))
+COMMON_SRCS := $(sort $(wildcard $(COMMON_LAYERS:%=common/%/*.c)))
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJ := $(BUILD)/lib_xsk_extend.o
 LIB_PIC_OBJ := $(BUILD)/lib_xsk_extend.pic.o
@@ -104,6 +107,7 @@ $(BUILD) $(BUILD)/common $(BUILD)/tests $(BUILD)/bench $(BUILD)/fuzz $(BUILD)/ex
 ALL_SKELS := $(SKEL) $(TEST_SKELS) $(BENCH_SKELS)
 
 $(BUILD)/%.o: %.c | $(BUILD) $(BUILD)/common $(BUILD)/tests $(BUILD)/bench $(SKEL)
+	@mkdir -p $(dir $@)
 	@echo "  CC       $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
