@@ -10,13 +10,15 @@
  * (last, so nothing is redirected to a queue without a socket), receive,
  * report, release everything through one cleanup path.
  *
- * The steps live in common/: receiver_checks (before any set-up),
- * receiver_measure (CPU placement, PM QoS, CSV, busy polling), receiver
- * (program, decoder, sockets, attach: the skeleton's users), receiver_phc,
- * rx_loop and rx_workers (receiving), receiver_tx (--tx), receiver_report.
+ * The steps live in common/, grouped by layer (README.org, "How the code
+ * is organised"): setup/ (checks, program, decoder, queues, attach),
+ * rx/ (one rx_queue per bound queue: socket, UMEM, statistics, thread),
+ * run/ (the loop, the threads, the end of the run, reports), and below
+ * them measure/, output/, tx/ and base/ (the run's stop eventfd).
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "options.h"
@@ -27,9 +29,10 @@
 #include "receiver_phc.h"
 #include "receiver_report.h"
 #include "receiver_tx.h"
+#include "report_out.h"
+#include "run_stop.h"
 #include "rx_loop.h"
-#include "rx_workers.h"
-#include "stop_signal.h"
+#include "rx_threads.h"
 #include "tx_cyclic.h"
 #include "xdp_attach.h"
 
@@ -45,8 +48,8 @@ enum exit_code {
  * verbosity. */
 static void announce_ready(const struct receiver *rx)
 {
-	__u32 first = rx->stats[0].queue_id;
-	__u32 last = rx->stats[rx->n_queues - 1].queue_id;
+	__u32 first = rx->queues[0].xsk.queue_id;
+	__u32 last = rx->queues[rx->n_open - 1].xsk.queue_id;
 
 	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s\n",
 		rx->cfg.ifname, rx->ifindex, first, last, xdp_mode_label(rx),
@@ -83,11 +86,19 @@ int main(int argc, char **argv)
 	}
 	log_level = rx.cfg.verbosity;
 	log_hook_libbpf();
-	/* Early, so a Ctrl-C during set-up still ends in the cleanup path. */
-	if (rx_install_stop_signals(rx_main_waits_in_ppoll(&rx.cfg))) {
-		pr_err("installing signal handlers: %s\n", strerror(errno));
+	ret = report_out_check_std_fds();
+	if (ret) {
+		pr_err("standard output is closed: reports would go into whichever file gets fd 1 next; redirect it (e.g. >/dev/null)\n");
 		return EXIT_RUNTIME;
 	}
+	/* Early, so a Ctrl-C during set-up still ends in the cleanup path. */
+	ret = run_stop_init(&rx.stop);
+	if (ret) {
+		pr_err("setting up the stop eventfd and signal handlers: %s\n", strerror(-ret));
+		run_stop_close(&rx.stop);
+		return EXIT_RUNTIME;
+	}
+	report_out_init(&rx.out, STDOUT_FILENO, rx.stop.abandon_fd);
 
 	if (receiver_check_interface(&rx))
 		goto cleanup;
@@ -113,25 +124,34 @@ int main(int argc, char **argv)
 	/* Last: until now no socket existed to redirect to. */
 	if (!rx.cfg.tx.no_rx && receiver_attach_program(&rx))
 		goto cleanup;
-	if (rx_workers_start(&rx))
+	if (rx_threads_start(&rx))
 		goto cleanup;
 	announce_ready(&rx);
 
 	rx.start_ns = monotonic_ns();
-	if (receiver_run(&rx) == 0)
-		exit_code = EXIT_OK;
+	receiver_run(&rx); /* until the run's stop is requested */
+	rx_loop_finish(&rx); /* threads joined, XDP detached, rings drained */
 	receiver_print_report(&rx, REPORT_FINAL);
 	receiver_warn_tx_leftovers(&rx);
 	receiver_warn_overflow_queues(&rx);
+	exit_code = receiver_exit_status(&rx);
 
 cleanup:
+	/* Whatever ended the run: every thread sees it and ends. */
+	run_stop_request(&rx.stop, RUN_STOP_ERROR, 0);
 	/* Detach first so no packet is redirected to a closing socket. */
 	xdp_attachment_release(&rx.attachment);
-	rx_workers_stop(&rx); /* before the sockets they read go */
+	rx_threads_join(&rx); /* before the sockets they read go */
 	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
 	receiver_close_queues(&rx);
 	phc_clock_close(&rx.phc);
 	receiver_free_program(&rx);
 	receiver_release_measurement(&rx);
+	report_out_destroy(&rx.out);
+	run_stop_close(&rx.stop);
+	/* A stop signal during set-up is the user's choice, not a failure. */
+	if (exit_code == EXIT_RUNTIME && run_stop_reason(&rx.stop) == RUN_STOP_SIGNAL &&
+	    !rx.start_ns)
+		exit_code = EXIT_OK;
 	return exit_code;
 }

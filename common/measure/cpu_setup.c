@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,4 +139,73 @@ int cpu_dma_latency_hold(uint32_t usec)
 		return err;
 	}
 	return fd;
+}
+
+/* The CPUs this process may use, as it started: threads that are not
+ * pinned get these, not the main thread's --cpu. */
+static cpu_set_t start_affinity;
+static bool start_affinity_saved;
+
+int cpu_save_start_affinity(void)
+{
+	if (sched_getaffinity(0, sizeof(start_affinity), &start_affinity))
+		return -errno;
+	start_affinity_saved = true;
+	return 0;
+}
+
+static void describe_set(const cpu_set_t *set, char *buf, size_t len)
+{
+	uint64_t mask[MASK_WORDS] = { 0 };
+
+	for (unsigned int cpu = 0; cpu < MASK_BITS && cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, set))
+			mask[cpu / 64] |= 1ULL << (cpu % 64);
+	mask_to_list(mask, buf, len);
+}
+
+int thread_attr_init(pthread_attr_t *attr, int cpu, uint32_t fifo_priority,
+		     char *describe, size_t describe_len)
+{
+	struct sched_param param = { .sched_priority = (int)fifo_priority };
+	char cpus[96];
+	cpu_set_t set;
+	sigset_t all;
+	int err;
+
+	err = pthread_attr_init(attr);
+	if (err)
+		return -err;
+	if (cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+	} else if (start_affinity_saved) {
+		set = start_affinity;
+	} else if (sched_getaffinity(0, sizeof(set), &set)) {
+		err = errno;
+		goto fail;
+	}
+	sigfillset(&all);
+	err = pthread_attr_setaffinity_np(attr, sizeof(set), &set);
+	if (!err)
+		err = pthread_attr_setinheritsched(attr, PTHREAD_EXPLICIT_SCHED);
+	if (!err)
+		err = pthread_attr_setschedpolicy(attr, fifo_priority ? SCHED_FIFO : SCHED_OTHER);
+	if (!err)
+		err = pthread_attr_setschedparam(attr, &param);
+	if (!err)
+		err = pthread_attr_setsigmask_np(attr, &all);
+	if (err)
+		goto fail;
+	describe_set(&set, cpus, sizeof(cpus));
+	if (fifo_priority)
+		snprintf(describe, describe_len, "CPU%s %s, SCHED_FIFO %u",
+			 cpu >= 0 ? "" : "s", cpus, fifo_priority);
+	else
+		snprintf(describe, describe_len, "CPU%s %s, SCHED_OTHER",
+			 cpu >= 0 ? "" : "s", cpus);
+	return 0;
+fail:
+	pthread_attr_destroy(attr);
+	return -err;
 }

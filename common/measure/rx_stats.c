@@ -91,6 +91,7 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->remote_core += src->remote_core;
 	dst->mark_mismatch += src->mark_mismatch;
 	dst->clock_backwards += src->clock_backwards;
+	dst->drained_at_stop += src->drained_at_stop;
 	for (size_t i = 0; i < dst->n_layouts && i < src->n_layouts; i++)
 		dst->layout_packets[i] += src->layout_packets[i];
 	latency_acc_merge(&dst->latency, &src->latency);

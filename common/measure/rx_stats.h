@@ -45,6 +45,7 @@ struct queue_rx_stats {
 	__u64 remote_core;
 	__u64 mark_mismatch;   /* a mark hint naming another queue */
 	__u64 clock_backwards; /* rx_ktime in our future: not timed */
+	__u64 drained_at_stop; /* still in the RX ring at the end: not decoded */
 	__u64 *layout_packets; /* per decoder layout */
 	size_t n_layouts;
 	struct latency_acc latency;
@@ -66,6 +67,20 @@ struct queue_rx_stats {
 
 int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layouts);
 void queue_rx_stats_free(struct queue_rx_stats *s);
+
+/*
+ * Frames the XDP program redirected to this queue's socket that neither
+ * arrived (received or drained at stop) nor were counted as dropped by
+ * the socket (XDP_STATISTICS rx_dropped: no fill ring entry; rx_ring_full:
+ * no RX ring slot). 0 when every frame is accounted for; a signed
+ * difference, so an excess shows too. Meaningful once XDP is detached
+ * and the ring drained.
+ */
+static inline long long queue_rx_stats_unaccounted(const struct queue_rx_stats *s)
+{
+	return (long long)(s->xdp.redirected - s->packets - s->drained_at_stop -
+			   s->xsk.rx_dropped - s->xsk.rx_ring_full);
+}
 
 /* Sum @src's receiver counters into @dst (same n_layouts); for totals. */
 void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats *src);

@@ -4,54 +4,66 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "csv_log.h"
+#include "write_all.h"
 
-static int write_all(int fd, const char *buf, size_t len)
+int csv_file_open(struct csv_file *f, const char *path, int abandon_fd)
 {
-	while (len) {
-		ssize_t n = write(fd, buf, len);
+	struct stat st;
+	int err;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
+	f->abandon_fd = abandon_fd;
+	atomic_init(&f->err, 0);
+	/* A FIFO blocks here until its reader opens it: that is what the
+	 * user wants, and a stop signal interrupts it (EINTR). */
+	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (f->fd < 0)
+		return -errno;
+	pthread_mutex_init(&f->lock, NULL);
+	/* Pipes and FIFOs can fill up: never block in write() on them. */
+	if (!fstat(f->fd, &st) && !S_ISREG(st.st_mode))
+		fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) | O_NONBLOCK);
+	err = write_all(f->fd, abandon_fd, CSV_LOG_HEADER, sizeof(CSV_LOG_HEADER) - 1);
+	if (err) {
+		csv_file_close(f);
+		return err;
 	}
 	return 0;
 }
 
-int csv_file_create(const char *path)
+int csv_file_close(struct csv_file *f)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	err = write_all(fd, CSV_LOG_HEADER, sizeof(CSV_LOG_HEADER) - 1);
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
+	if (f->fd < 0)
+		return 0;
+	if (close(f->fd) && !csv_file_error(f))
+		atomic_store(&f->err, -errno); /* NFS and the like report here */
+	f->fd = -1;
+	pthread_mutex_destroy(&f->lock);
+	return csv_file_error(f);
 }
 
-int csv_log_init(struct csv_log *log, int fd)
+int csv_log_init(struct csv_log *log, struct csv_file *file)
 {
 	memset(log, 0, sizeof(*log));
-	log->fd = fd;
+	log->file = file;
 	log->buf = malloc(CSV_LOG_BUFFER_SIZE);
 	return log->buf ? 0 : -ENOMEM;
 }
 
 void csv_log_write_slow(struct csv_log *log)
 {
-	int err = write_all(log->fd, log->buf, log->used);
+	struct csv_file *f = log->file;
+	int err;
 
-	if (err && !log->err)
-		log->err = err;
+	pthread_mutex_lock(&f->lock);
+	if (!csv_file_error(f)) {
+		err = write_all(f->fd, f->abandon_fd, log->buf, log->used);
+		if (err)
+			atomic_store(&f->err, err);
+	}
+	pthread_mutex_unlock(&f->lock);
 	log->used = 0;
 }
 
@@ -59,7 +71,7 @@ int csv_log_flush(struct csv_log *log)
 {
 	if (log->buf && log->used)
 		csv_log_write_slow(log);
-	return log->err;
+	return log->file ? csv_file_error(log->file) : 0;
 }
 
 int csv_log_close(struct csv_log *log)

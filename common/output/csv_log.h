@@ -9,15 +9,20 @@
  * xdp_rx_cpu), latency_ns empty when it carries no rx_ktime, layout the
  * hint struct's name ("none"/"unknown" without a known hint).
  *
- * Lines are formatted into a private buffer (one per receiving thread) and
- * written with one write() when it is nearly full, so the packet path
- * makes no system call for almost every packet. Every write() holds whole
- * lines and the file is opened O_APPEND, so threads sharing the file never
- * split each other's lines.
+ * Lines are formatted into a private buffer (one per queue) and written
+ * with one write() when it is nearly full, so the packet path makes no
+ * system call for almost every packet. The file is shared: buffers are
+ * written out under its lock, whole, so lines of different queues never
+ * interleave, also in a pipe or FIFO, where a large write() may be split.
+ * A FIFO or pipe is written in non-blocking mode and waited for in poll()
+ * together with the run's abandon eventfd: a reader that stops reading
+ * cannot keep the process alive.
  */
 #ifndef XDP_HINTS_CSV_LOG_H
 #define XDP_HINTS_CSV_LOG_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,19 +31,35 @@
 #define CSV_LOG_BUFFER_SIZE (1U << 20)
 #define CSV_LOG_LINE_MAX 192U /* room always kept free in the buffer */
 
-/* Create or truncate @path and write the header. Returns the fd or -errno. */
-int csv_file_create(const char *path);
-
-struct csv_log {
-	int fd;       /* not owned */
-	char *buf;
-	size_t used;
-	int err;      /* first write error, reported at flush/close */
+struct csv_file {
+	int fd;
+	int abandon_fd;        /* run_stop.abandon_fd, or -1 */
+	pthread_mutex_t lock;
+	atomic_int err;        /* first write error (negative errno), sticky */
 };
 
-int csv_log_init(struct csv_log *log, int fd);
+/*
+ * Create or truncate @path (a FIFO: wait for its reader; a stop signal
+ * ends the wait with -EINTR) and write the header. 0 or negative errno.
+ */
+int csv_file_open(struct csv_file *f, const char *path, int abandon_fd);
+/* Close the file; its first write error, or 0. Safe on a closed file. */
+int csv_file_close(struct csv_file *f);
 
-/* Write out what is buffered. 0 or the first error seen (negative errno). */
+static inline int csv_file_error(struct csv_file *f)
+{
+	return atomic_load_explicit(&f->err, memory_order_relaxed);
+}
+
+struct csv_log {
+	struct csv_file *file; /* not owned */
+	char *buf;
+	size_t used;
+};
+
+int csv_log_init(struct csv_log *log, struct csv_file *file);
+
+/* Write out what is buffered. 0 or the file's first error (negative errno). */
 int csv_log_flush(struct csv_log *log);
 
 /* Flush and free the buffer; returns csv_log_flush()'s result. */

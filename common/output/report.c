@@ -87,9 +87,12 @@ static void json_rx_counters(FILE *out, const struct hint_decoder *dec,
 		(unsigned long long)s->unknown_btf_id);
 	json_layouts(out, dec, s);
 	json_latency(out, s);
-	fprintf(out, ",\"same_core\":%llu,\"remote_core\":%llu,\"mark_mismatch\":%llu",
+	fprintf(out, ",\"same_core\":%llu,\"remote_core\":%llu,\"mark_mismatch\":%llu,"
+		"\"clock_backwards\":%llu,\"drained_at_stop\":%llu",
 		(unsigned long long)s->same_core, (unsigned long long)s->remote_core,
-		(unsigned long long)s->mark_mismatch);	/* Driver RX timestamps: hardware to XDP, apart from latency_ns. */
+		(unsigned long long)s->mark_mismatch, (unsigned long long)s->clock_backwards,
+		(unsigned long long)s->drained_at_stop);
+	/* Driver RX timestamps: hardware to XDP, apart from latency_ns. */
 	fprintf(out, ",\"hw_timestamps\":%llu,\"hw_timestamps_unconverted\":%llu,"
 		"\"hw_to_xdp_negative\":%llu",
 		(unsigned long long)s->hw_timestamps,
@@ -119,7 +122,7 @@ static void json_queue(FILE *out, const struct hint_decoder *dec,
 }
 
 static void print_json(FILE *out, enum report_kind kind, const struct report_run *run,
-		       const struct hint_decoder *dec, const struct queue_rx_stats *queues,
+		       const struct hint_decoder *dec, const struct queue_rx_stats *const *queues,
 		       size_t n_queues, const struct queue_rx_stats *total)
 {
 	fprintf(out, "{\"type\":\"%s\",\"dev\":", kind == REPORT_FINAL ? "final" : "interval");
@@ -131,7 +134,7 @@ static void print_json(FILE *out, enum report_kind kind, const struct report_run
 	for (size_t i = 0; i < n_queues; i++) {
 		if (i)
 			fputc(',', out);
-		json_queue(out, dec, &queues[i]);
+		json_queue(out, dec, queues[i]);
 	}
 	fputs("],\"total\":{", out);
 	json_rx_counters(out, dec, total);
@@ -211,7 +214,7 @@ static void latency_table_rows(FILE *out, const char *label, const struct queue_
 			latency_table_row(out, "", class_names[c], s->latency_hist[c]);
 }
 
-static void print_latency_table(FILE *out, const struct queue_rx_stats *queues,
+static void print_latency_table(FILE *out, const struct queue_rx_stats *const *queues,
 				size_t n_queues, const struct queue_rx_stats *total)
 {
 	fprintf(out, "%-6s %-7s %10s %10s %10s %10s %10s %10s %10s %10s\n", "queue", "core",
@@ -220,8 +223,8 @@ static void print_latency_table(FILE *out, const struct queue_rx_stats *queues,
 	for (size_t i = 0; i < n_queues; i++) {
 		char label[16];
 
-		snprintf(label, sizeof(label), "%u", queues[i].queue_id);
-		latency_table_rows(out, label, &queues[i]);
+		snprintf(label, sizeof(label), "%u", queues[i]->queue_id);
+		latency_table_rows(out, label, queues[i]);
 	}
 	latency_table_rows(out, "total", total);
 }
@@ -249,7 +252,7 @@ static void print_latency_histograms(FILE *out, const struct queue_rx_stats *tot
  * Only when a driver handed out RX timestamps: the hardware-to-XDP delay
  * per queue (the tables above stay XDP-to-application).
  */
-static void print_hw_table(FILE *out, const struct queue_rx_stats *queues,
+static void print_hw_table(FILE *out, const struct queue_rx_stats *const *queues,
 			   size_t n_queues, const struct queue_rx_stats *total)
 {
 	if (!total->hw_timestamps)
@@ -264,16 +267,16 @@ static void print_hw_table(FILE *out, const struct queue_rx_stats *queues,
 	for (size_t i = 0; i < n_queues; i++) {
 		char label[16];
 
-		if (!queues[i].hw_timestamps)
+		if (!queues[i]->hw_timestamps)
 			continue;
-		snprintf(label, sizeof(label), "%u", queues[i].queue_id);
-		latency_table_row(out, label, "hw-xdp", queues[i].hw_to_xdp_hist);
+		snprintf(label, sizeof(label), "%u", queues[i]->queue_id);
+		latency_table_row(out, label, "hw-xdp", queues[i]->hw_to_xdp_hist);
 	}
 	latency_table_row(out, "total", "hw-xdp", total->hw_to_xdp_hist);
 }
 
 static void print_table(FILE *out, enum report_kind kind, const struct report_run *run,
-			const struct hint_decoder *dec, const struct queue_rx_stats *queues,
+			const struct hint_decoder *dec, const struct queue_rx_stats *const *queues,
 			size_t n_queues, const struct queue_rx_stats *total)
 {
 	fprintf(out, "%s: dev %s (ifindex %d), xdp %s, bind %s, rx %s, %.3f s\n",
@@ -289,8 +292,8 @@ static void print_table(FILE *out, enum report_kind kind, const struct report_ru
 	for (size_t i = 0; i < n_queues; i++) {
 		char label[16];
 
-		snprintf(label, sizeof(label), "%u", queues[i].queue_id);
-		table_row(out, label, dec, &queues[i], true);
+		snprintf(label, sizeof(label), "%u", queues[i]->queue_id);
+		table_row(out, label, dec, queues[i], true);
 	}
 	table_row(out, "total", dec, total, true);
 	if (total->mark_mismatch)
@@ -306,7 +309,7 @@ static void print_table(FILE *out, enum report_kind kind, const struct report_ru
 
 int report_print(FILE *out, bool json, enum report_kind kind,
 		 const struct report_run *run, const struct hint_decoder *dec,
-		 const struct queue_rx_stats *queues, size_t n_queues)
+		 const struct queue_rx_stats *const *queues, size_t n_queues)
 {
 	struct queue_rx_stats total;
 	int err = queue_rx_stats_init(&total, 0, dec->n_layouts);
@@ -314,7 +317,7 @@ int report_print(FILE *out, bool json, enum report_kind kind,
 	if (err)
 		return err;
 	for (size_t i = 0; i < n_queues; i++)
-		queue_rx_stats_add(&total, &queues[i]);
+		queue_rx_stats_add(&total, queues[i]);
 	if (json)
 		print_json(out, kind, run, dec, queues, n_queues, &total);
 	else

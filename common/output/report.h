@@ -33,7 +33,7 @@ enum report_kind {
 /* Returns 0 or -ENOMEM (the total needs a layout array). */
 int report_print(FILE *out, bool json, enum report_kind kind,
 		 const struct report_run *run, const struct hint_decoder *dec,
-		 const struct queue_rx_stats *queues, size_t n_queues);
+		 const struct queue_rx_stats *const *queues, size_t n_queues);
 
 /* One packet (--pkt-info). @latency_ns is valid when h->has_rx_ktime. */
 void report_packet(FILE *out, bool json, __u32 queue_id,

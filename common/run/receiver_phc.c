@@ -2,7 +2,7 @@
 /*
  * The receiver's view of the device's hardware clock (see
  * receiver_phc.h): open it once, publish its offset to CLOCK_MONOTONIC
- * in rx->phc_offset_ns for the receive path, resample it as it drifts.
+ * in rx->path.phc_offset_ns for the receive path, resample it as it drifts.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -25,7 +25,7 @@ void receiver_setup_phc(struct receiver *rx)
 	__s64 offset_ns;
 	int err;
 
-	atomic_store_explicit(&rx->phc_offset_ns, PHC_OFFSET_NONE, memory_order_relaxed);
+	atomic_store_explicit(&rx->path.phc_offset_ns, PHC_OFFSET_NONE, memory_order_relaxed);
 	if (!rx->hint_program.driver_metadata)
 		return;
 	err = phc_clock_open(&rx->phc, dev);
@@ -45,7 +45,7 @@ void receiver_setup_phc(struct receiver *rx)
 		phc_clock_close(&rx->phc);
 		return;
 	}
-	atomic_store_explicit(&rx->phc_offset_ns, offset_ns, memory_order_relaxed);
+	atomic_store_explicit(&rx->path.phc_offset_ns, offset_ns, memory_order_relaxed);
 	pr_info("%s: PHC /dev/ptp%d minus CLOCK_MONOTONIC is %lld ns (read within %llu ns): hardware timestamps converted, offset resampled every report interval\n",
 		dev, rx->phc.index, (long long)offset_ns, (unsigned long long)window_ns);
 }
@@ -64,10 +64,10 @@ void receiver_resample_phc(struct receiver *rx)
 	err = phc_clock_offset(&rx->phc, &offset_ns, NULL);
 	if (err) {
 		/* Once per failure run, not once per interval. */
-		if (atomic_load_explicit(&rx->phc_offset_ns, memory_order_relaxed) != PHC_OFFSET_NONE)
+		if (atomic_load_explicit(&rx->path.phc_offset_ns, memory_order_relaxed) != PHC_OFFSET_NONE)
 			pr_warn("%s: reading its PHC /dev/ptp%d: %s: hardware timestamps unconverted until a read succeeds\n",
 				rx->cfg.ifname, rx->phc.index, strerror(-err));
 		offset_ns = PHC_OFFSET_NONE;
 	}
-	atomic_store_explicit(&rx->phc_offset_ns, offset_ns, memory_order_relaxed);
+	atomic_store_explicit(&rx->path.phc_offset_ns, offset_ns, memory_order_relaxed);
 }

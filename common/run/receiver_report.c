@@ -2,12 +2,15 @@
 /*
  * Interval and final reports of the receiver (see receiver_report.h).
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "receiver.h"
 #include "receiver_report.h"
-#include "rx_workers.h"
+#include "rx_threads.h"
 
 const char *rx_mode_label(const struct rx_config *cfg)
 {
@@ -23,7 +26,7 @@ const char *xdp_mode_label(const struct receiver *rx)
 	return rx->attachment.mode == XDP_MODE_NATIVE ? "native" : "generic";
 }
 
-void receiver_print_report(struct receiver *rx, enum report_kind kind)
+int receiver_print_report(struct receiver *rx, enum report_kind kind)
 {
 	struct report_run run = {
 		.dev = rx->cfg.ifname,
@@ -35,18 +38,55 @@ void receiver_print_report(struct receiver *rx, enum report_kind kind)
 		/* Read only once the TX thread has stopped. */
 		.tx = kind == REPORT_FINAL ? rx->tx.stats : NULL,
 	};
+	struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
+	bool snapshots = rx->n_threads && kind == REPORT_INTERVAL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int err;
 
-	struct queue_rx_stats *stats = rx->stats;
-
-	if (rx->n_workers) {
-		if (rx_workers_snapshot(rx)) {
-			pr_warn("interval report skipped: a receive thread did not hand over its statistics in time\n");
-			return;
-		}
-		stats = rx->snapshots;
+	if (snapshots && rx_threads_snapshot(rx)) {
+		pr_warn("interval report skipped: a receive thread did not hand over its statistics in time\n");
+		return 0;
 	}
-	receiver_refresh_kernel_counters(rx, stats);
-	if (report_print(stdout, rx->cfg.json, kind, &run, &rx->decoder, stats,
-			 rx->n_queues))
-		pr_err("printing the report: out of memory\n");
+	for (size_t i = 0; i < rx->n_open; i++)
+		stats[i] = snapshots ? &rx->queues[i].snapshot : &rx->queues[i].stats;
+	/* The final report's counters were read by rx_loop_finish(). */
+	if (kind == REPORT_INTERVAL)
+		receiver_refresh_kernel_counters(rx, stats);
+	/* Formatted whole, then written as one unit: --pkt-info lines of
+	 * the receive threads cannot land inside it. */
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return -ENOMEM;
+	err = report_print(mem, rx->cfg.json, kind, &run, &rx->decoder,
+			   (const struct queue_rx_stats *const *)stats, rx->n_open);
+	if (fclose(mem) && !err)
+		err = -ENOMEM;
+	if (err) {
+		pr_err("formatting the report: out of memory\n");
+		free(text);
+		return err;
+	}
+	err = report_out_write(&rx->out, text, len);
+	free(text);
+	return err;
+}
+
+int receiver_exit_status(struct receiver *rx)
+{
+	int out_err = atomic_load(&rx->out.err);
+	int csv_err = rx->csv.fd >= 0 ? csv_file_close(&rx->csv) : 0;
+	bool failed = run_stop_reason(&rx->stop) == RUN_STOP_ERROR;
+
+	/* Cut short on purpose: a stop signal's grace ran out. */
+	if (out_err == -ECANCELED)
+		out_err = 0;
+	if (csv_err == -ECANCELED)
+		csv_err = 0;
+	if (out_err)
+		pr_err("writing the report to standard output: %s\n", strerror(-out_err));
+	if (csv_err)
+		pr_err("--csv %s: writing: %s\n", rx->cfg.csv_path, strerror(-csv_err));
+	return failed || out_err || csv_err ? 1 : 0;
 }

@@ -18,7 +18,20 @@ struct receiver;
 const char *rx_mode_label(const struct rx_config *cfg);
 /* "native", "generic", or "none" with --tx --no-rx. */
 const char *xdp_mode_label(const struct receiver *rx);
-/* An interval or the final report on stdout (table or JSON). */
-void receiver_print_report(struct receiver *rx, enum report_kind kind);
+/*
+ * An interval or the final report on standard output (table or JSON),
+ * written whole through rx->out. The final report reads what
+ * rx_loop_finish() left in each queue's stats. Returns 0, or the output's
+ * error (negative errno; -ECANCELED once the run is abandoned), which
+ * receiver_exit_status() reports.
+ */
+int receiver_print_report(struct receiver *rx, enum report_kind kind);
+
+/*
+ * One message for each thing that went wrong in the run (its stop error
+ * was reported where it happened; standard output and the --csv file are
+ * reported here, once) and the exit status: 0, or 1 after an error.
+ */
+int receiver_exit_status(struct receiver *rx);
 
 #endif

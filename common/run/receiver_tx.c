@@ -3,14 +3,14 @@
  * Time-triggered TX beside (or instead of) receiving (see receiver_tx.h).
  */
 #include <errno.h>
-#include <signal.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "log.h"
 #include "receiver.h"
 #include "receiver_tx.h"
 #include "rx_loop.h"
-#include "stop_signal.h"
+#include "cpu_setup.h"
 
 #ifndef XDP_HINTS_LIBXDP_VERSION
 #define XDP_HINTS_LIBXDP_VERSION "(version unknown)"
@@ -18,7 +18,7 @@
 
 int receiver_setup_tx(struct receiver *rx)
 {
-	struct xsk_queue *q = &rx->queues[0];
+	struct xsk_queue *q = &rx->queues[0].xsk;
 	char what[256];
 	int err;
 
@@ -62,29 +62,40 @@ void receiver_warn_tx_leftovers(const struct receiver *rx)
 }
 
 /*
- * Without --tx: receive. --tx --no-rx: the cycles run on this thread (with
- * the stop signals unblocked, so they cut a sleep short). --tx: the cycles
- * run on their own thread while this one receives; when they are done the
- * TX thread ends the receive loop as a stop signal would.
+ * Without --tx: receive. --tx --no-rx: the cycles run on this thread.
+ * --tx: the cycles run on their own thread (its CPU and policy from
+ * --tx-cpu and --tx-priority, never the receiving thread's) while this
+ * one receives; when they are done the TX thread requests the run's stop.
  */
 int receiver_run(struct receiver *rx)
 {
-	int err, tx_err;
+	const struct rx_config *cfg = &rx->cfg;
+	char placement[160];
+	pthread_attr_t attr;
+	int err;
 
-	if (!rx->cfg.tx.enabled)
-		return rx_receive_loop(rx);
-	if (rx->cfg.tx.no_rx) {
-		sigprocmask(SIG_SETMASK, &rx_wait_sigmask, NULL);
-		err = tx_cyclic_run(&rx->tx, &rx_stop_requested,
-				    rx->cfg.duration_ns ? rx->start_ns + rx->cfg.duration_ns : 0);
+	if (!cfg->tx.enabled) {
+		rx_loop_run(rx);
+		return 0;
+	}
+	if (cfg->tx.no_rx) {
+		err = tx_cyclic_run(&rx->tx, &rx->stop,
+				    cfg->duration_ns ? rx->start_ns + cfg->duration_ns : 0);
+		run_stop_request(&rx->stop, err ? RUN_STOP_ERROR : RUN_STOP_TX_DONE, err);
 		return tx_error(rx, err);
 	}
-	err = tx_cyclic_start(&rx->tx, &rx_stop_requested);
+	err = thread_attr_init(&attr, cfg->tx_cpu, cfg->tx_priority, placement, sizeof(placement));
+	if (!err) {
+		err = tx_cyclic_start(&rx->tx, &rx->stop, &attr);
+		pthread_attr_destroy(&attr);
+	}
 	if (err) {
-		pr_err("starting the TX thread: %s\n", strerror(-err));
+		pr_err("starting the TX thread (%s): %s%s\n", placement, strerror(-err),
+		       err == -EPERM ? " (--tx-priority needs root or CAP_SYS_NICE)" : "");
+		run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
 		return err;
 	}
-	err = rx_receive_loop(rx);
-	tx_err = tx_error(rx, tx_cyclic_stop(&rx->tx));
-	return err ? err : tx_err;
+	pr_info("TX thread on %s\n", placement);
+	rx_loop_run(rx);
+	return tx_error(rx, tx_cyclic_stop(&rx->tx));
 }

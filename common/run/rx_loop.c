@@ -1,114 +1,51 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/*
- * The receive path and the main thread's receive loop (see rx_loop.h).
- * Nothing on the per-frame path allocates, locks, compares strings or
- * prints unless --pkt-info asks for it.
- */
+/* The main thread's loop and the end of the run (see rx_loop.h). */
 #include <errno.h>
 #include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
 
-#include "busy_poll.h"
 #include "log.h"
 #include "netdev.h"
 #include "receiver.h"
 #include "receiver_phc.h"
 #include "receiver_report.h"
-#include "report.h"
 #include "rx_loop.h"
-#include "rx_workers.h"
-#include "stop_signal.h"
+#include "rx_threads.h"
 
-/* What the per-frame callback needs; rebuilt per batch. */
-struct frame_ctx {
-	const struct hint_decoder *decoder;
-	struct queue_rx_stats *stats;
-	int cpu;
-	bool pkt_info;
-	bool json;
-	struct csv_log *csv;       /* NULL without --csv */
-	__s64 phc_offset_ns;       /* rx->phc_offset_ns at the start of the batch */
+/* How long the end of a run waits for frames still in flight. */
+#define SETTLE_TIMEOUT_NS (NS_PER_SEC / 5)
+
+/* When the main thread does the next thing besides receiving. */
+struct rx_schedule {
+	__u64 deadline;          /* --duration, or UINT64_MAX */
+	__u64 next_interval;     /* --interval, or UINT64_MAX */
+	__u64 next_link_check;
 };
 
-static void csv_record(struct frame_ctx *fc, const struct xsk_queue *q,
-		       const struct decoded_hint *h, __u64 now_ns)
+static __u64 min_u64(__u64 a, __u64 b)
 {
-	bool timed = h->has_rx_ktime && now_ns >= h->rx_ktime;
-	const char *layout = h->kind == HINT_KNOWN ? fc->decoder->layouts[h->layout].name :
-			     h->kind == HINT_NONE ? "none" : "unknown";
-
-	csv_log_record(fc->csv, now_ns, q->queue_id, fc->cpu,
-		       h->has_rx_cpu ? (int)h->rx_cpu == fc->cpu : -1, timed,
-		       timed ? now_ns - h->rx_ktime : 0, h->btf_id, layout);
+	return a < b ? a : b;
 }
 
-static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
-		     __u64 now_ns)
+static void schedule_init(struct rx_schedule *s, const struct receiver *rx)
 {
-	struct frame_ctx *fc = ctx;
-	struct decoded_hint hint;
+	const struct rx_config *cfg = &rx->cfg;
+	__u64 now = rx->start_ns;
 
-	hint_decoder_decode(fc->decoder, pkt, &hint);
-	queue_rx_stats_account(fc->stats, &hint, now_ns, fc->cpu);
-	queue_rx_stats_account_hw(fc->stats, &hint, fc->phc_offset_ns);
-	if (fc->csv)
-		csv_record(fc, q, &hint, now_ns);
-	if (fc->pkt_info)
-		report_packet(stdout, fc->json, q->queue_id, fc->decoder, &hint, pkt,
-			      len, hint.has_rx_ktime ? now_ns - hint.rx_ktime : 0);
+	s->deadline = cfg->duration_ns ? now + cfg->duration_ns : UINT64_MAX;
+	s->next_interval = cfg->interval_ns ? now + cfg->interval_ns : UINT64_MAX;
+	s->next_link_check = now + LINK_CHECK_NS;
 }
 
-unsigned int rx_receive_batch(struct receiver *rx, size_t i, unsigned int budget,
-			      struct csv_log *csv)
+static __u64 schedule_next(const struct rx_schedule *s)
 {
-	struct frame_ctx fc = {
-		.decoder = &rx->decoder,
-		.stats = &rx->stats[i],
-		/* Once per batch: the thread does not migrate mid-batch often
-		 * enough to matter, and the call is not free. */
-		.cpu = sched_getcpu(),
-		.pkt_info = rx->cfg.pkt_info,
-		.json = rx->cfg.json,
-		.csv = rx->csv_fd >= 0 ? csv : NULL,
-		.phc_offset_ns = atomic_load_explicit(&rx->phc_offset_ns, memory_order_relaxed),
-	};
-
-	if (rx->cfg.busy_poll)
-		busy_poll_drive(rx->pollfds[i].fd);
-	return xsk_queue_receive(&rx->queues[i], budget, on_frame, &fc,
-				 rx->cfg.spin || rx->cfg.busy_poll);
+	return min_u64(min_u64(s->deadline, s->next_interval), s->next_link_check);
 }
-
-static unsigned int batch_budget(const struct receiver *rx)
-{
-	__u64 left;
-
-	if (!rx->cfg.max_packets)
-		return RX_BATCH;
-	left = rx->cfg.max_packets - rx->total_packets;
-	return left < RX_BATCH ? (unsigned int)left : RX_BATCH;
-}
-
-static void receive_queue(struct receiver *rx, size_t i)
-{
-	unsigned int budget = batch_budget(rx);
-
-	if (budget)
-		rx->total_packets += rx_receive_batch(rx, i, budget, &rx->csv);
-}
-
-static bool count_reached(const struct receiver *rx)
-{
-	return rx->cfg.max_packets && rx->total_packets >= rx->cfg.max_packets;
-}
-
 
 int rx_check_link(const struct receiver *rx)
 {
@@ -125,79 +62,21 @@ int rx_check_link(const struct receiver *rx)
 	return 0;
 }
 
-static int socket_error(const struct receiver *rx, size_t i)
-{
-	int so_err = 0;
-	socklen_t len = sizeof(so_err);
-
-	getsockopt(rx->pollfds[i].fd, SOL_SOCKET, SO_ERROR, &so_err, &len);
-	pr_err("%s queue %u: AF_XDP socket error: %s (interface gone?)\n",
-	       rx->cfg.ifname, rx->stats[i].queue_id,
-	       strerror(so_err ? so_err : ENETDOWN));
-	return -(so_err ? so_err : ENETDOWN);
-}
-
-static int wait_and_receive(struct receiver *rx, __u64 now, __u64 wake_at)
-{
-	__u64 wait_ns = wake_at > now ? wake_at - now : 0;
-	struct timespec timeout = {
-		.tv_sec = (time_t)(wait_ns / NS_PER_SEC),
-		.tv_nsec = (long)(wait_ns % NS_PER_SEC),
-	};
-	int ready = ppoll(rx->pollfds, (nfds_t)rx->n_queues, &timeout, &rx_wait_sigmask);
-
-	if (ready < 0)
-		return errno == EINTR ? 0 : -errno;
-	for (size_t i = 0; i < rx->n_queues && ready > 0; i++) {
-		short revents = rx->pollfds[i].revents;
-
-		if (!revents)
-			continue;
-		ready--;
-		if (revents & (POLLERR | POLLHUP | POLLNVAL))
-			return socket_error(rx, i);
-		if (revents & POLLIN)
-			receive_queue(rx, i);
-	}
-	return 0;
-}
-
-static void spin_receive(struct receiver *rx)
-{
-	for (size_t i = 0; i < rx->n_queues; i++)
-		receive_queue(rx, i);
-}
-
-static __u64 min_u64(__u64 a, __u64 b)
-{
-	return a < b ? a : b;
-}
-
-bool rx_main_waits_in_ppoll(const struct rx_config *cfg)
-{
-	return cfg->threads || !(cfg->spin || cfg->busy_poll);
-}
-
-void rx_schedule_init(struct rx_schedule *s, const struct receiver *rx)
-{
-	const struct rx_config *cfg = &rx->cfg;
-	__u64 now = rx->start_ns;
-
-	s->deadline = cfg->duration_ns ? now + cfg->duration_ns : UINT64_MAX;
-	s->next_interval = cfg->interval_ns ? now + cfg->interval_ns : UINT64_MAX;
-	s->next_link_check = now + LINK_CHECK_NS;
-}
-
-int rx_schedule_run_due(struct receiver *rx, struct rx_schedule *s, __u64 now)
+/* Do what is due at @now; what ends the run requests the stop. */
+static void schedule_run_due(struct receiver *rx, struct rx_schedule *s, __u64 now)
 {
 	const struct rx_config *cfg = &rx->cfg;
 	int err;
 
-	if (now >= s->deadline)
-		return 1;
+	if (now >= s->deadline) {
+		run_stop_request(&rx->stop, RUN_STOP_DURATION, 0);
+		return;
+	}
 	if (now >= s->next_interval) {
 		receiver_resample_phc(rx);
-		receiver_print_report(rx, REPORT_INTERVAL);
+		err = receiver_print_report(rx, REPORT_INTERVAL);
+		if (err)
+			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
 		s->next_interval += cfg->interval_ns;
 		if (s->next_interval <= now) /* we fell behind: do not burst */
 			s->next_interval = now + cfg->interval_ns;
@@ -205,39 +84,154 @@ int rx_schedule_run_due(struct receiver *rx, struct rx_schedule *s, __u64 now)
 	if (now >= s->next_link_check) {
 		err = rx_check_link(rx);
 		if (err)
-			return err;
+			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
 		s->next_link_check = now + LINK_CHECK_NS;
 		if (!cfg->interval_ns)
 			receiver_resample_phc(rx);
 	}
-	return 0;
 }
 
-int rx_receive_loop(struct receiver *rx)
+static void socket_failed(struct receiver *rx, const struct rx_queue *q)
+{
+	int so_err = 0;
+	socklen_t len = sizeof(so_err);
+
+	getsockopt(rx_queue_fd(q), SOL_SOCKET, SO_ERROR, &so_err, &len);
+	pr_err("%s queue %u: AF_XDP socket error: %s (interface gone?)\n",
+	       rx->cfg.ifname, q->xsk.queue_id, strerror(so_err ? so_err : ENETDOWN));
+	run_stop_request(&rx->stop, RUN_STOP_ERROR, -(so_err ? so_err : ENETDOWN));
+}
+
+/*
+ * Wakeup mode: sleep until a socket has frames, the stop eventfd is
+ * readable or the schedule is due. @fds: the stop eventfd, then one slot
+ * per queue, in queue order.
+ */
+static void wait_and_receive(struct receiver *rx, struct pollfd *fds, __u64 now,
+			     __u64 wake_at)
+{
+	__u64 wait_ns = wake_at > now ? wake_at - now : 0;
+	struct timespec timeout = {
+		.tv_sec = (time_t)(wait_ns / NS_PER_SEC),
+		.tv_nsec = (long)(wait_ns % NS_PER_SEC),
+	};
+	int ready = ppoll(fds, (nfds_t)rx->n_open + 1, &timeout, NULL);
+
+	if (ready < 0) {
+		if (errno != EINTR)
+			run_stop_request(&rx->stop, RUN_STOP_ERROR, -errno);
+		return;
+	}
+	for (size_t i = 0; i < rx->n_open && ready > 0; i++) {
+		short revents = fds[i + 1].revents;
+
+		if (!revents)
+			continue;
+		ready--;
+		if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			socket_failed(rx, &rx->queues[i]);
+			return;
+		}
+		if (revents & POLLIN)
+			rx_queue_poll(&rx->queues[i]);
+	}
+}
+
+/* With --threads the main thread only keeps the schedule. */
+static void supervise(struct receiver *rx, struct rx_schedule *sched)
+{
+	struct pollfd stop = { .fd = rx->stop.fd, .events = POLLIN };
+	__u64 now = monotonic_ns();
+
+	while (!run_stop_requested(&rx->stop)) {
+		__u64 wake_at = schedule_next(sched);
+		__u64 wait_ns = wake_at > now ? wake_at - now : 0;
+		struct timespec timeout = {
+			.tv_sec = (time_t)(wait_ns / NS_PER_SEC),
+			.tv_nsec = (long)(wait_ns % NS_PER_SEC),
+		};
+
+		if (ppoll(&stop, 1, &timeout, NULL) < 0 && errno != EINTR) {
+			run_stop_request(&rx->stop, RUN_STOP_ERROR, -errno);
+			break;
+		}
+		now = monotonic_ns();
+		schedule_run_due(rx, sched, now);
+	}
+}
+
+void rx_loop_run(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
+	struct pollfd fds[XDP_HINTS_MAX_QUEUES + 1];
 	struct rx_schedule sched;
 	__u64 now = rx->start_ns;
-	int err = 0;
 
-	if (rx->n_workers)
-		return rx_workers_supervise(rx);
-	rx_schedule_init(&sched, rx);
-	while (!rx_stop_requested && !count_reached(rx)) {
-		if (cfg->spin || cfg->busy_poll)
-			spin_receive(rx);
-		else
-			err = wait_and_receive(rx, now, min_u64(min_u64(sched.deadline,
-									 sched.next_interval),
-								 sched.next_link_check));
-		if (err)
-			return err;
-		if (cfg->pkt_info)
-			fflush(stdout);
-		now = monotonic_ns();
-		err = rx_schedule_run_due(rx, &sched, now);
-		if (err)
-			return err > 0 ? 0 : err;
+	schedule_init(&sched, rx);
+	if (rx->n_threads) {
+		supervise(rx, &sched);
+		return;
 	}
-	return 0;
+	fds[0] = (struct pollfd){ .fd = rx->stop.fd, .events = POLLIN };
+	for (size_t i = 0; i < rx->n_open; i++)
+		fds[i + 1] = (struct pollfd){ .fd = rx_queue_fd(&rx->queues[i]), .events = POLLIN };
+	while (!run_stop_requested(&rx->stop)) {
+		if (cfg->spin || cfg->busy_poll) {
+			for (size_t i = 0; i < rx->n_open; i++)
+				rx_queue_poll(&rx->queues[i]);
+		} else {
+			wait_and_receive(rx, fds, now, schedule_next(&sched));
+		}
+		now = monotonic_ns();
+		schedule_run_due(rx, &sched, now);
+	}
+}
+
+/* Read the counters into the final stats; true when every queue adds up. */
+static bool all_accounted(struct receiver *rx)
+{
+	struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
+	bool exact = true;
+
+	for (size_t i = 0; i < rx->n_open; i++)
+		stats[i] = &rx->queues[i].stats;
+	receiver_refresh_kernel_counters(rx, stats);
+	for (size_t i = 0; i < rx->n_open; i++)
+		exact = exact && queue_rx_stats_unaccounted(stats[i]) == 0;
+	return exact;
+}
+
+void rx_loop_finish(struct receiver *rx)
+{
+	struct timespec pause = { .tv_nsec = 1000000 };
+	__u64 give_up;
+
+	rx_threads_join(rx);
+	/* The main thread's buffers (the threads flushed their own). */
+	for (size_t i = 0; i < rx->n_open; i++)
+		csv_log_flush(&rx->queues[i].csv);
+	/* Nothing is redirected from now on; what is in flight lands soon. */
+	xdp_attachment_release(&rx->attachment);
+	if (rx->cfg.tx.no_rx || !rx->skel)
+		return;
+	give_up = monotonic_ns() + SETTLE_TIMEOUT_NS;
+	for (;;) {
+		for (size_t i = 0; i < rx->n_open; i++)
+			rx_queue_drain(&rx->queues[i]);
+		if (all_accounted(rx) || monotonic_ns() > give_up)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	for (size_t i = 0; i < rx->n_open; i++) {
+		const struct queue_rx_stats *s = &rx->queues[i].stats;
+		long long missing = queue_rx_stats_unaccounted(s);
+
+		if (missing)
+			pr_warn("%s queue %u: %lld frame(s) redirected by XDP are neither received nor counted as dropped by the socket\n",
+				rx->cfg.ifname, s->queue_id, missing);
+		if (s->drained_at_stop)
+			pr_info("%s queue %u: %llu frame(s) still in the RX ring at stop: counted as drained_at_stop, not timed\n",
+				rx->cfg.ifname, s->queue_id,
+				(unsigned long long)s->drained_at_stop);
+	}
 }

@@ -40,6 +40,8 @@ enum option_id {
 	OPT_CPU_DMA_LATENCY,
 	OPT_CSV,
 	OPT_HW_HINTS,
+	OPT_TX_CPU,
+	OPT_TX_PRIORITY,
 	/* Time-triggered TX, long only, numbered apart from the rest. */
 	OPT_TX = 512,
 	OPT_NO_RX,
@@ -121,6 +123,10 @@ static const struct option_spec option_table[] = {
 	  "receive only" },
 	{ "no-rx", OPT_NO_RX, NULL,
 	  "with --tx: send only, attach no XDP program", "receive too" },
+	{ "tx-cpu", OPT_TX_CPU, "N", "with --tx: pin the TX thread to online CPU N",
+	  "the CPUs the process started with" },
+	{ "tx-priority", OPT_TX_PRIORITY, "N",
+	  "with --tx: SCHED_FIFO priority 1..99 for the TX thread", "normal scheduling" },
 	{ "tx-interval", OPT_TX_INTERVAL, "S",
 	  "TX period, absolute deadlines, seconds 0.00001..10", "0.001" },
 	{ "tx-batch", OPT_TX_BATCH, "N",
@@ -216,6 +222,7 @@ void rx_config_defaults(struct rx_config *cfg)
 	cfg->verbosity = LOG_INFO;
 	cfg->busy_poll_usec = RX_BUSY_POLL_USEC_DEFAULT;
 	cfg->cpu = -1;
+	cfg->tx_cpu = -1;
 	cfg->tx.interval_ns = TX_INTERVAL_DEFAULT_NS;
 	cfg->tx.batch = TX_BATCH_DEFAULT;
 	cfg->tx.frame_size = TX_SIZE_DEFAULT;
@@ -354,6 +361,19 @@ static int apply_measure_option(struct rx_config *cfg, int id, const char *arg,
 		if (ret)
 			return number_error(err, err_len, id, arg, ret, "an online CPU number");
 		cfg->cpu = (int)num32;
+		return 0;
+	case OPT_TX_CPU:
+		ret = parse_u32(arg, 0, RX_CPU_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "an online CPU number");
+		cfg->tx_cpu = (int)num32;
+		return 0;
+	case OPT_TX_PRIORITY:
+		ret = parse_u32(arg, 1, RX_PRIORITY_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret,
+					    "SCHED_FIFO priority 1..99");
+		cfg->tx_priority = num32;
 		return 0;
 	case OPT_THREADS:
 		cfg->threads = true;
@@ -601,6 +621,8 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_PRIORITY:
 	case OPT_CPU_DMA_LATENCY:
 	case OPT_CSV:
+	case OPT_TX_CPU:
+	case OPT_TX_PRIORITY:
 		return apply_measure_option(cfg, id, arg, err, err_len);
 	default:
 		if (id >= OPT_TX && id <= OPT_TX_LAST)
@@ -612,6 +634,9 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 /* Combinations of the measurement options that make no sense. */
 static int check_measure_options(const struct rx_config *cfg, char *err, size_t err_len)
 {
+	if ((cfg->tx_cpu >= 0 || cfg->tx_priority) && !cfg->tx.enabled)
+		return usage_error(err, err_len, cfg->tx_cpu >= 0 ? OPT_TX_CPU : OPT_TX_PRIORITY,
+				   "needs --tx (it places the TX thread)");
 	if (cfg->n_cpu_list && !cfg->threads)
 		return usage_error(err, err_len, OPT_CPU_LIST,
 				   "needs --threads (without it, --cpu pins the one receiving thread)");

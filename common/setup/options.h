@@ -78,6 +78,8 @@ struct rx_config {
 	uint32_t n_cpu_list;      /* --cpu-list entries, 0: none */
 	uint16_t cpu_list[XDP_HINTS_MAX_QUEUES]; /* thread i runs on cpu_list[i % n] */
 	uint32_t priority;        /* SCHED_FIFO priority, 0: leave the policy alone */
+	int tx_cpu;               /* --tx thread's CPU, -1: the process's CPUs */
+	uint32_t tx_priority;     /* --tx thread's SCHED_FIFO priority, 0: SCHED_OTHER */
 	bool cpu_dma_latency_set;
 	uint32_t cpu_dma_latency_us;
 	const char *csv_path;     /* per-packet records, NULL: none; points into argv */

@@ -82,6 +82,26 @@ static void log_layouts(const struct hint_decoder *dec)
 	}
 }
 
+/* What every queue's receive path shares: the decoder is its first part. */
+static void init_rx_path(struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	struct rx_path *path = &rx->path;
+
+	path->ifname = cfg->ifname;
+	path->decoder = &rx->decoder;
+	path->stop = &rx->stop;
+	path->out = &rx->out;
+	path->pkt_info = cfg->pkt_info;
+	path->json = cfg->json;
+	path->busy_poll = cfg->busy_poll;
+	path->kick_fill = cfg->spin || cfg->busy_poll;
+	path->max_packets = cfg->max_packets;
+	atomic_init(&path->quota, cfg->max_packets);
+	atomic_init(&path->received, 0);
+	atomic_init(&path->phc_offset_ns, PHC_OFFSET_NONE);
+}
+
 int receiver_setup_decoder(struct receiver *rx)
 {
 	const struct btf *btf = bpf_object__btf(rx->skel->obj);
@@ -102,6 +122,7 @@ int receiver_setup_decoder(struct receiver *rx)
 		return err;
 	}
 	log_layouts(&rx->decoder);
+	init_rx_path(rx);
 	return 0;
 }
 
@@ -142,6 +163,11 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 		       cfg->ifname, queue, strerror(-err));
 		return;
 	case XSK_STAGE_NONE:
+		if (err == -ENOMEM) {
+			pr_err("%s queue %u: out of memory for its statistics and buffers\n",
+			       cfg->ifname, queue);
+			return;
+		}
 		break;
 	}
 	pr_err("%s queue %u: %s\n", cfg->ifname, queue, strerror(-err));
@@ -158,10 +184,10 @@ int receiver_open_queues(struct receiver *rx)
 	int err;
 
 	rx->queues = calloc(rx->n_queues, sizeof(*rx->queues));
-	rx->stats = calloc(rx->n_queues, sizeof(*rx->stats));
-	rx->pollfds = calloc(rx->n_queues, sizeof(*rx->pollfds));
-	if (!rx->queues || !rx->stats || !rx->pollfds)
+	if (!rx->queues)
 		return -ENOMEM;
+	for (size_t i = 0; i < rx->n_queues; i++)
+		rx_queue_init_closed(&rx->queues[i]);
 	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB\n", rx->n_queues,
 		cfg->frames, cfg->frame_size, total_mib);
 
@@ -178,30 +204,26 @@ int receiver_open_queues(struct receiver *rx)
 			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
 		};
 		enum xsk_queue_stage stage;
-		struct xsk_queue *q = &rx->queues[i];
+		struct rx_queue *q = &rx->queues[i];
 
-		err = queue_rx_stats_init(&rx->stats[i], params.queue_id,
-					  rx->decoder.n_layouts);
-		if (err)
-			return err;
-		err = xsk_queue_open(q, &params, &stage);
+		err = rx_queue_open(q, &params, &rx->path, rx->csv.fd >= 0 ? &rx->csv : NULL,
+				    cfg->threads, &stage);
 		if (err) {
 			report_queue_error(rx, params.queue_id, stage, err);
 			return err;
 		}
 		rx->n_open = i + 1;
-		if (q->zc_err && !told_fallback) {
+		if (q->xsk.zc_err && !told_fallback) {
 			pr_info("%s: zero-copy bind failed (%s): using copy mode\n",
-				cfg->ifname, strerror(-q->zc_err));
+				cfg->ifname, strerror(-q->xsk.zc_err));
 			told_fallback = true;
 		}
-		rx->zero_copy = rx->zero_copy && q->zero_copy;
-		err = cfg->tx.no_rx ? 0 : xsk_queue_register(q, map_fd);
+		rx->zero_copy = rx->zero_copy && q->xsk.zero_copy;
+		err = cfg->tx.no_rx ? 0 : xsk_queue_register(&q->xsk, map_fd);
 		if (err) {
 			report_queue_error(rx, params.queue_id, XSK_STAGE_XSKMAP, err);
 			return err;
 		}
-		rx->pollfds[i] = (struct pollfd){ .fd = xsk_queue_fd(q), .events = POLLIN };
 	}
 	return 0;
 }
@@ -209,17 +231,10 @@ int receiver_open_queues(struct receiver *rx)
 void receiver_close_queues(struct receiver *rx)
 {
 	for (size_t i = 0; i < rx->n_open; i++)
-		xsk_queue_close(&rx->queues[i]);
+		rx_queue_close(&rx->queues[i]);
 	rx->n_open = 0;
-	if (rx->stats)
-		for (size_t i = 0; i < rx->n_queues; i++)
-			queue_rx_stats_free(&rx->stats[i]);
 	free(rx->queues);
-	free(rx->stats);
-	free(rx->pollfds);
 	rx->queues = NULL;
-	rx->stats = NULL;
-	rx->pollfds = NULL;
 }
 
 /* ---- XDP attach -------------------------------------------------------------- */
@@ -260,18 +275,17 @@ int receiver_attach_program(struct receiver *rx)
 	return 0;
 }
 
-void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *stats)
+void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *const *stats)
 {
 	int map_fd = bpf_map__fd(rx->skel->maps.queue_stats);
 
-	for (size_t i = 0; i < rx->n_queues; i++) {
-		struct queue_rx_stats *s = &stats[i];
+	for (size_t i = 0; i < rx->n_open; i++) {
+		struct queue_rx_stats *s = stats[i];
 
 		if (xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
 				      rx->n_cpus, &s->xdp))
 			memset(&s->xdp, 0, sizeof(s->xdp));
-		if (i < rx->n_open)
-			xsk_queue_stats(&rx->queues[i], &s->xsk);
+		xsk_queue_stats(&rx->queues[i].xsk, &s->xsk);
 	}
 }
 

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * struct receiver: everything af_xdp_user holds for one run (options,
- * interface, BPF program, decoder, sockets, statistics, measurement
- * set-up, receive threads, TX, PHC), and the set-up and teardown steps
+ * interface, BPF program, decoder, the queues (each an rx_queue that owns
+ * its socket, statistics and thread), the stop eventfd, standard output,
+ * measurement set-up, TX, PHC), and the set-up and teardown steps
  * that touch the BPF skeleton: load the program, build the decoder from
  * its BTF, open one socket per queue, attach, read its counter maps.
  *
  * Why one struct: main() runs these steps in order and releases them
  * through one cleanup path; each step fills in its part and each release
- * is safe on a zero-initialised or half-built receiver. Keeping every use
- * of the skeleton in receiver.c leaves the other receiver_* and rx_*
- * modules free of it.
+ * is safe on a zero-initialised or half-built receiver. Modules that work
+ * on one queue get its rx_queue, not this struct. Keeping every use of
+ * the skeleton in receiver.c leaves the other modules free of it.
  */
 #ifndef XDP_HINTS_RECEIVER_H
 #define XDP_HINTS_RECEIVER_H
@@ -28,19 +29,18 @@
 #include "hint_program.h"
 #include "options.h"
 #include "phc_clock.h"
+#include "report_out.h"
+#include "run_stop.h"
+#include "rx_queue.h"
 #include "rx_stats.h"
 #include "tx_cyclic.h"
 #include "xdp_attach.h"
-#include "xsk_queue.h"
 #include "mono_clock.h"
 
-#define RX_BATCH 64U
 #define NS_PER_SEC 1000000000ULL
 /* The link state is checked this often: an unregistered device does not
  * wake poll() on an AF_XDP socket, so without it we would wait forever. */
 #define LINK_CHECK_NS NS_PER_SEC
-
-struct rx_worker;
 
 struct receiver {
 	struct rx_config cfg;
@@ -50,41 +50,27 @@ struct receiver {
 	struct af_xdp_kern *skel;
 	struct hint_program hint_program; /* which XDP program, and why */
 	struct hint_decoder decoder;
-	struct xsk_queue *queues;  /* n_queues, opened in order */
-	struct queue_rx_stats *stats;
-	struct pollfd *pollfds;
+	struct rx_path path;       /* what every queue's receive path shares */
+	struct rx_queue *queues;   /* n_queues, opened in order */
 	size_t n_queues;
 	size_t n_open;             /* queues[0..n_open) hold resources */
+	size_t n_threads;          /* --threads: receive threads started */
 	bool zero_copy;
 	struct xdp_attachment attachment;
 	struct queue_counters *percpu_scratch;
 	int n_cpus;
 	__u64 start_ns;
-	__u64 total_packets;
-	/* Measurement set-up (receiver_measure.h, rx_workers.h). */
+	struct run_stop stop;      /* the one way the run ends */
+	struct report_out out;     /* standard output, for every thread */
+	/* Measurement set-up (receiver_measure.h). */
 	int dma_latency_fd;        /* held /dev/cpu_dma_latency request, or -1 */
-	int csv_fd;                /* --csv file, or -1 */
-	struct csv_log csv;        /* the main thread's buffer (without --threads) */
-	struct rx_worker *workers; /* --threads: one per queue */
-	size_t n_workers;          /* started */
-	struct queue_rx_stats *snapshots; /* --threads: what interval reports show */
-	_Atomic __u64 shared_packets; /* --threads: total, added per batch */
+	struct csv_file csv;       /* --csv; fd -1 without */
 	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
-	/*
-	 * The device's PHC, open only with the hw program, and its offset
-	 * to CLOCK_MONOTONIC (PHC_OFFSET_NONE: none). The main thread
-	 * resamples it; receive threads load it once per batch. One relaxed
-	 * 64-bit atomic is enough: the offset is a complete value on its
-	 * own, nothing else is published with it, and an old or a new one
-	 * are both right to within the drift of one interval; the atomic
-	 * only rules out a torn read.
-	 */
-	struct phc_clock phc;
-	_Atomic __s64 phc_offset_ns;
+	struct phc_clock phc;      /* open only with the hw program */
 };
 
 #define RECEIVER_INIT { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1, \
-			.csv_fd = -1 }
+			.csv = { .fd = -1 }, .stop = RUN_STOP_INIT }
 
 static inline const char *permission_hint(int err)
 {
@@ -107,9 +93,9 @@ int receiver_open_queues(struct receiver *rx);
 void receiver_close_queues(struct receiver *rx);
 /* Attach the loaded program (after --force removed an existing one). */
 int receiver_attach_program(struct receiver *rx);
-/* The XDP program's per-queue counters and each socket's into @stats:
- * rx->stats, or with --threads during the run the snapshots. */
-void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *stats);
+/* The XDP program's per-queue counters and each socket's XDP_STATISTICS
+ * into @stats[i] (queue i's stats, or its snapshot with --threads). */
+void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *const *stats);
 /* Warn about packets on queues the device gained after start-up. */
 void receiver_warn_overflow_queues(struct receiver *rx);
 /* Free the skeleton, decoder and scratch buffers. */

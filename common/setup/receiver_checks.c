@@ -24,24 +24,33 @@
 int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_len)
 {
 	char usable[128];
-	int cpus[XDP_HINTS_MAX_QUEUES + 1];
+	int cpus[XDP_HINTS_MAX_QUEUES + 2];
+	const char *option[XDP_HINTS_MAX_QUEUES + 2];
 	size_t n = 0;
 	int ret;
 
-	if (cfg->cpu >= 0)
+	if (cfg->cpu >= 0) {
+		option[n] = "--cpu";
 		cpus[n++] = cfg->cpu;
-	for (__u32 i = 0; i < cfg->n_cpu_list; i++)
+	}
+	for (__u32 i = 0; i < cfg->n_cpu_list; i++) {
+		option[n] = "--cpu-list";
 		cpus[n++] = cfg->cpu_list[i];
+	}
+	if (cfg->tx_cpu >= 0) {
+		option[n] = "--tx-cpu";
+		cpus[n++] = cfg->tx_cpu;
+	}
 	for (size_t i = 0; i < n; i++) {
 		ret = cpu_check_usable(cpus[i], usable, sizeof(usable));
 		if (ret == -ERANGE) {
 			snprintf(err, err_len, "%s: CPU %d is not online or not allowed: usable CPUs are %s",
-				 cfg->n_cpu_list ? "--cpu-list" : "--cpu", cpus[i], usable);
+				 option[i], cpus[i], usable);
 			return ret;
 		}
 		if (ret) {
 			snprintf(err, err_len, "%s: cannot read the online CPUs: %s",
-				 cfg->n_cpu_list ? "--cpu-list" : "--cpu", strerror(-ret));
+				 option[i], strerror(-ret));
 			return ret;
 		}
 	}

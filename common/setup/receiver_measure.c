@@ -50,22 +50,25 @@ int receiver_setup_measurement(struct receiver *rx)
 			CPU_DMA_LATENCY_PATH, cfg->cpu_dma_latency_us);
 	}
 	if (cfg->csv_path) {
-		rx->csv_fd = csv_file_create(cfg->csv_path);
-		if (rx->csv_fd < 0) {
-			err = rx->csv_fd;
-			rx->csv_fd = -1;
+		err = csv_file_open(&rx->csv, cfg->csv_path, rx->stop.abandon_fd);
+		if (err == -EINTR && run_stop_requested(&rx->stop))
+			return err; /* a stop signal while waiting for a FIFO's reader */
+		if (err) {
 			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path, strerror(-err));
 			return err;
-		}
-		if (!cfg->threads && csv_log_init(&rx->csv, rx->csv_fd)) {
-			pr_err("--csv %s: out of memory for the write buffer\n", cfg->csv_path);
-			return -ENOMEM;
 		}
 	}
 	if (cfg->busy_poll)
 		warn_busy_poll_sysfs(rx);
+	/* Before the main thread is pinned: the threads that are not pinned
+	 * get the CPUs the process started with. */
+	err = cpu_save_start_affinity();
+	if (err) {
+		pr_err("reading this process's CPU affinity: %s\n", strerror(-err));
+		return err;
+	}
 	if (cfg->threads)
-		return 0; /* each receive thread places itself */
+		return 0; /* each receive thread is placed at its creation */
 	if (cfg->cpu >= 0) {
 		err = cpu_pin_self(cfg->cpu);
 		if (err) {
@@ -94,11 +97,11 @@ int receiver_enable_busy_poll(struct receiver *rx)
 	if (!rx->cfg.busy_poll)
 		return 0;
 	for (size_t i = 0; i < rx->n_open; i++) {
-		err = busy_poll_enable(rx->pollfds[i].fd, rx->cfg.busy_poll_usec, RX_BATCH,
-				       &failed);
+		err = busy_poll_enable(rx_queue_fd(&rx->queues[i]), rx->cfg.busy_poll_usec,
+				       RX_BATCH, &failed);
 		if (err) {
 			pr_err("%s queue %u: setting %s on the AF_XDP socket: %s%s\n",
-			       rx->cfg.ifname, rx->stats[i].queue_id, failed, strerror(-err),
+			       rx->cfg.ifname, rx->queues[i].xsk.queue_id, failed, strerror(-err),
 			       err == -ENOPROTOOPT ? " (kernel older than 5.11?)" : permission_hint(err));
 			return err;
 		}
@@ -108,18 +111,13 @@ int receiver_enable_busy_poll(struct receiver *rx)
 	return 0;
 }
 
-/* Closing the fd withdraws the PM QoS request. */
+/* Closing the fd withdraws the PM QoS request. The CSV file is normally
+ * closed by receiver_exit_status(), which reports its write errors; here
+ * only after a failed set-up. */
 void receiver_release_measurement(struct receiver *rx)
 {
-	int err;
+	csv_file_close(&rx->csv);
 
-	if (rx->csv_fd >= 0) {
-		err = csv_log_close(&rx->csv);
-		if (err)
-			pr_err("--csv %s: writing: %s\n", rx->cfg.csv_path, strerror(-err));
-		close(rx->csv_fd);
-		rx->csv_fd = -1;
-	}
 	if (rx->dma_latency_fd >= 0) {
 		close(rx->dma_latency_fd);
 		rx->dma_latency_fd = -1;

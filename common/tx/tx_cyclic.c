@@ -8,6 +8,8 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <poll.h>
 
 #include "tx_cyclic.h"
 #include "tx_schedule.h"
@@ -58,8 +60,12 @@ int tx_cyclic_init(struct tx_cyclic *tx, const struct tx_config *cfg,
 	int err;
 
 	memset(tx, 0, sizeof(*tx));
+	tx->timer_fd = -1;
 	tx->cfg = *cfg;
 	tx->ifname = ifname;
+	tx->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (tx->timer_fd < 0)
+		return -errno;
 	err = resolve_addresses(&tx->cfg, ifname);
 	if (err)
 		return err;
@@ -90,6 +96,9 @@ int tx_cyclic_init(struct tx_cyclic *tx, const struct tx_config *cfg,
 void tx_cyclic_free(struct tx_cyclic *tx)
 {
 	tx_cyclic_stop(tx);
+	if (tx->timer_fd > 0) /* 0: never initialised (fd 0 is always stdin here) */
+		close(tx->timer_fd);
+	tx->timer_fd = -1;
 	xsk_tx_free(&tx->xtx);
 	free(tx->stats);
 	tx->stats = NULL;
@@ -106,13 +115,6 @@ static __u32 build_frame(void *ctx, __u8 *data, __u32 room, unsigned int i)
 	return (__u32)tx->layout.len;
 }
 
-static bool stop_wanted(const struct tx_cyclic *tx)
-{
-	if (__atomic_load_n(&tx->stop, __ATOMIC_ACQUIRE))
-		return true;
-	return tx->external_stop && *tx->external_stop;
-}
-
 static int send_cycle(struct tx_cyclic *tx)
 {
 	struct tx_cycle_stats *s = tx->stats;
@@ -125,24 +127,49 @@ static int send_cycle(struct tx_cyclic *tx)
 	return err;
 }
 
-/* Sleep until @until; false when a signal cut the sleep short. */
-static bool sleep_until(const struct timespec *until, int *err)
+/*
+ * Sleep until @until on the timer fd (an absolute CLOCK_MONOTONIC
+ * hrtimer, as precise as clock_nanosleep()) or until the run's stop is
+ * requested. True when the deadline came, false on a stop or an error
+ * (in *err).
+ */
+static bool sleep_until(struct tx_cyclic *tx, const struct timespec *until, int *err)
 {
-	int ret = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, until, NULL);
+	struct itimerspec when = { .it_value = *until };
+	struct pollfd fds[2] = {
+		{ .fd = tx->timer_fd, .events = POLLIN },
+		{ .fd = tx->run_stop->fd, .events = POLLIN },
+	};
+	uint64_t expirations;
 
-	*err = ret && ret != EINTR ? -ret : 0;
-	return ret == 0;
+	*err = 0;
+	if (timerfd_settime(tx->timer_fd, TFD_TIMER_ABSTIME, &when, NULL)) {
+		*err = -errno;
+		return false;
+	}
+	while (poll(fds, 2, -1) < 0) {
+		if (errno != EINTR) {
+			*err = -errno;
+			return false;
+		}
+	}
+	if (fds[1].revents)
+		return false;
+	if (read(tx->timer_fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN) {
+		*err = -errno;
+		return false;
+	}
+	return true;
 }
 
-int tx_cyclic_run(struct tx_cyclic *tx, const volatile sig_atomic_t *external_stop,
-		  uint64_t stop_at_ns)
+int tx_cyclic_run(struct tx_cyclic *tx, struct run_stop *stop, uint64_t stop_at_ns)
 {
 	struct tx_cycle_stats *s = tx->stats;
 	struct timespec first, now, stop_at = { 0 };
 	struct tx_schedule sched;
 	int err = 0, drain_err;
 
-	tx->external_stop = external_stop;
+	tx->run_stop = stop;
 	tx->stop_at_ns = stop_at_ns;
 	if (stop_at_ns) {
 		stop_at.tv_sec = (time_t)(stop_at_ns / TX_NS_PER_SEC);
@@ -154,17 +181,18 @@ int tx_cyclic_run(struct tx_cyclic *tx, const volatile sig_atomic_t *external_st
 	tx_timespec_add_ns(&first, tx->cfg.interval_ns);
 	tx_schedule_init(&sched, &first, tx->cfg.interval_ns);
 
-	while (!err && !stop_wanted(tx) && (!tx->cfg.cycles || s->cycles < tx->cfg.cycles)) {
+	while (!err && !run_stop_requested(stop) &&
+	       (!tx->cfg.cycles || s->cycles < tx->cfg.cycles)) {
 		int64_t late_ns;
 
 		if (stop_at_ns && tx_timespec_diff_ns(&sched.deadline, &stop_at) > 0) {
 			/* The next deadline is past the end: wait for the end. */
-			if (sleep_until(&stop_at, &err))
+			if (sleep_until(tx, &stop_at, &err))
 				break;
 			continue;
 		}
-		if (!sleep_until(&sched.deadline, &err))
-			continue; /* a signal or an error: look at the flags again */
+		if (!sleep_until(tx, &sched.deadline, &err))
+			continue; /* the stop or an error: the loop condition sees it */
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		/* TIMER_ABSTIME never wakes early; clamp anyway, the histogram
 		 * is unsigned. */
@@ -188,47 +216,23 @@ int tx_cyclic_run(struct tx_cyclic *tx, const volatile sig_atomic_t *external_st
 	return err;
 }
 
-static void on_wake_signal(int sig)
-{
-	(void)sig; /* only here to interrupt a sleep or a ppoll() */
-}
-
 static void *tx_thread_main(void *arg)
 {
 	struct tx_cyclic *tx = arg;
-	sigset_t wake;
+	int err = tx_cyclic_run(tx, tx->run_stop, 0);
 
-	sigemptyset(&wake);
-	sigaddset(&wake, TX_WAKE_SIGNAL);
-	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
-	tx_cyclic_run(tx, NULL, 0);
-	if (!__atomic_load_n(&tx->stop, __ATOMIC_ACQUIRE)) {
-		/* Ended by itself: end the owner's loop as a signal would. */
-		*tx->owner_flag = 1;
-		pthread_kill(tx->owner, TX_WAKE_SIGNAL);
-	}
+	/* Cycles done or failed: that ends the run (a no-op when the run's
+	 * stop is what ended the cycles). */
+	run_stop_request(tx->run_stop, err ? RUN_STOP_ERROR : RUN_STOP_TX_DONE, err);
 	return NULL;
 }
 
-int tx_cyclic_start(struct tx_cyclic *tx, volatile sig_atomic_t *owner_flag)
+int tx_cyclic_start(struct tx_cyclic *tx, struct run_stop *stop, const pthread_attr_t *attr)
 {
-	/* No SA_RESTART: the sleeps and ppoll() must return EINTR. */
-	struct sigaction sa = { .sa_handler = on_wake_signal };
-	sigset_t wake;
 	int err;
 
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(TX_WAKE_SIGNAL, &sa, NULL))
-		return -errno;
-	/* Blocked here outside the owner's ppoll() (whose mask predates
-	 * this), so a wake-up between its flag check and its wait is kept
-	 * pending, not lost. The new thread inherits the mask and unblocks. */
-	sigemptyset(&wake);
-	sigaddset(&wake, TX_WAKE_SIGNAL);
-	pthread_sigmask(SIG_BLOCK, &wake, NULL);
-	tx->owner = pthread_self();
-	tx->owner_flag = owner_flag;
-	err = pthread_create(&tx->thread, NULL, tx_thread_main, tx);
+	tx->run_stop = stop;
+	err = pthread_create(&tx->thread, attr, tx_thread_main, tx);
 	if (err)
 		return -err;
 	tx->thread_running = true;
@@ -237,20 +241,12 @@ int tx_cyclic_start(struct tx_cyclic *tx, volatile sig_atomic_t *owner_flag)
 
 int tx_cyclic_stop(struct tx_cyclic *tx)
 {
-	struct timespec until;
-
 	if (!tx->thread_running)
 		return tx->result;
-	__atomic_store_n(&tx->stop, 1, __ATOMIC_RELEASE);
-	/* The thread may be between its flag check and clock_nanosleep():
-	 * repeat the wake-up until it has gone. */
-	for (;;) {
-		pthread_kill(tx->thread, TX_WAKE_SIGNAL);
-		clock_gettime(CLOCK_REALTIME, &until);
-		tx_timespec_add_ns(&until, 10000000ULL);
-		if (pthread_timedjoin_np(tx->thread, NULL, &until) != ETIMEDOUT)
-			break;
-	}
+	/* Whoever stops the TX thread ends the run: it waits on the run's
+	 * stop eventfd. Normally the stop was requested already. */
+	run_stop_request(tx->run_stop, RUN_STOP_ERROR, 0);
+	pthread_join(tx->thread, NULL);
 	tx->thread_running = false;
 	return tx->result;
 }

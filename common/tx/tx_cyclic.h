@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "frame_build.h"
+#include "run_stop.h"
 #include "latency_histogram.h"
 #include "tx_config.h"
 #include "xsk_tx.h"
@@ -54,11 +55,9 @@ struct tx_cyclic {
 	uint64_t cycle_time_ns;     /* wake-up time of the cycle being sent */
 	uint64_t stop_at_ns;        /* CLOCK_MONOTONIC end, 0: none */
 	struct tx_cycle_stats *stats;
-	const volatile sig_atomic_t *external_stop; /* a signal handler's flag, or NULL */
-	int stop;                   /* set by tx_cyclic_stop(), read with atomics */
+	struct run_stop *run_stop;  /* ends the cycles; the thread requests it when done */
+	int timer_fd;               /* timerfd: the next deadline */
 	pthread_t thread;
-	pthread_t owner;            /* thread to wake when the run ends by itself */
-	volatile sig_atomic_t *owner_flag;
 	bool thread_running;
 	int result;                 /* 0 or negative errno of the run */
 };
@@ -75,28 +74,22 @@ void tx_cyclic_free(struct tx_cyclic *tx);
 
 /*
  * Run the cycles on this thread until cfg.cycles are done, @stop_at_ns
- * passed (0: no limit), *@external_stop is set (may be NULL), or an error;
- * then drain. Returns 0 or negative errno (-ENETDOWN/-ENXIO: interface
- * gone). A signal that interrupts the sleep ends it early.
+ * passed (0: no limit), the run's @stop is requested, or an error; then
+ * drain. Each wait is a poll() on an absolute timerfd and @stop's eventfd.
+ * Returns 0 or negative errno (-ENETDOWN/-ENXIO: interface gone).
  */
-int tx_cyclic_run(struct tx_cyclic *tx, const volatile sig_atomic_t *external_stop,
-		  uint64_t stop_at_ns);
+int tx_cyclic_run(struct tx_cyclic *tx, struct run_stop *stop, uint64_t stop_at_ns);
 
 /*
- * Run on a new thread. When the run ends by itself (cycles done, error),
- * *@owner_flag is set and the calling thread gets TX_WAKE_SIGNAL, which
- * interrupts its ppoll()/clock_nanosleep(). The caller's thread keeps
- * TX_WAKE_SIGNAL blocked from now on except while it waits with a mask
- * taken before this call (ppoll's), so the wake-up cannot be missed.
+ * Run on a new thread created with @attr (thread_attr_init(): its CPU and
+ * policy never inherited from the caller). When the cycles are done or
+ * fail, the thread requests @stop (RUN_STOP_TX_DONE or RUN_STOP_ERROR).
  */
-int tx_cyclic_start(struct tx_cyclic *tx, volatile sig_atomic_t *owner_flag);
+int tx_cyclic_start(struct tx_cyclic *tx, struct run_stop *stop, const pthread_attr_t *attr);
 
-/* Ask a started run to stop, wait for it (drain included); returns its
- * result. Safe when never started. */
+/* Request the run's stop if nobody did, wait for the thread (drain
+ * included); returns its result. Safe when never started. */
 int tx_cyclic_stop(struct tx_cyclic *tx);
-
-/* The wake-up signal: a real-time one, so it never means anything else. */
-#define TX_WAKE_SIGNAL (SIGRTMIN + 2)
 
 /* One line for the log: queue, batch, period, addresses, UMEM split. */
 void tx_cyclic_describe(const struct tx_cyclic *tx, char *buf, size_t len);

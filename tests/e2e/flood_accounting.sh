@@ -89,7 +89,7 @@ run_flood() { # label seconds check_rss(0/1) expect_drops(0/1) receiver-options.
 	local tx_packets0 tx_dropped0 veth_xdp0 veth_drops0 flood_start deadline i pid
 	local rss_start rss_end flood_ns sent failed_runs tx_packets peer_drops veth_xdp
 	local veth_drops seen redirected passed meta_failed redirect_failed received
-	local rx_dropped ring_full fill_empty invalid rate diff_kib
+	local rx_dropped ring_full fill_empty invalid rate diff_kib drained
 
 	rm -f "$XH_TMPDIR"/sender*
 	xh_start_receiver --json --interval 0 "$@"
@@ -142,6 +142,7 @@ run_flood() { # label seconds check_rss(0/1) expect_drops(0/1) receiver-options.
 	meta_failed=$(sum .xdp.meta_failed)
 	redirect_failed=$(sum .xdp.redirect_failed)
 	received=$(sum .packets)
+	drained=$(sum .drained_at_stop)
 	rx_dropped=$(sum .xsk.rx_dropped)
 	ring_full=$(sum .xsk.rx_ring_full)
 	fill_empty=$(sum .xsk.rx_fill_ring_empty_descs)
@@ -159,8 +160,8 @@ run_flood() { # label seconds check_rss(0/1) expect_drops(0/1) receiver-options.
 	tap_is "$seen" "$((redirected + passed))" "$label: xdp.seen = redirected + passed"
 	tap_cmp "$passed" -ge "$((meta_failed + redirect_failed))" \
 		"$label: passed includes meta_failed and redirect_failed"
-	tap_is "$redirected" "$((received + rx_dropped + ring_full))" \
-		"$label: redirected = received + rx_dropped + rx_ring_full"
+	tap_is "$redirected" "$((received + drained + rx_dropped + ring_full))" \
+		"$label: redirected = received + drained_at_stop + rx_dropped + rx_ring_full"
 	tap_cmp "$fill_empty" -le "$rx_dropped" "$label: fill-ring-empty drops are part of rx_dropped"
 	tap_is "$invalid" 0 "$label: no invalid descriptors"
 	tap_is "$tx_packets" "$seen" "$label: the sending veth transmitted exactly what XDP saw"

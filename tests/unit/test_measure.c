@@ -7,6 +7,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/eventfd.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,8 @@
 
 #include "cpu_setup.h"
 #include "csv_log.h"
+#include "report_out.h"
+#include "write_all.h"
 #include "rx_stats.h"
 
 static struct decoded_hint timed_hint(__u64 rx_ktime, bool has_cpu, __u32 cpu)
@@ -145,23 +150,23 @@ static void test_csv_lines(void **state)
 {
 	char path[] = "/tmp/test_measure_csv.XXXXXX";
 	char line[256];
+	struct csv_file file;
 	struct csv_log log;
-	int tmp = mkstemp(path), fd, n = 0;
+	int tmp = mkstemp(path), n = 0;
 	FILE *f;
 
 	(void)state;
 	assert_true(tmp >= 0);
 	close(tmp);
-	fd = csv_file_create(path);
-	assert_true(fd >= 0);
-	assert_int_equal(csv_log_init(&log, fd), 0);
+	assert_int_equal(csv_file_open(&file, path, -1), 0);
+	assert_int_equal(csv_log_init(&log, &file), 0);
 	csv_log_record(&log, 18446744073709551615ULL, 3, 1, 1, true, 12345, 29, "xdp_hints_rx_time");
 	csv_log_record(&log, 7, 0, 0, -1, false, 0, 0, "none");
 	/* Enough lines to wrap the buffer more than once. */
 	for (int i = 0; i < 40000; i++)
 		csv_log_record(&log, (uint64_t)i, 1, 0, 0, true, (uint64_t)i * 3, 31, "xdp_hints_mark");
 	assert_int_equal(csv_log_close(&log), 0);
-	close(fd);
+	assert_int_equal(csv_file_close(&file), 0);
 
 	f = fopen(path, "r");
 	assert_non_null(f);
@@ -186,8 +191,70 @@ static void test_csv_lines(void **state)
 
 static void test_csv_create_error(void **state)
 {
+	struct csv_file file;
+
 	(void)state;
-	assert_int_equal(csv_file_create("/nonexistent-dir/x.csv"), -ENOENT);
+	assert_int_equal(csv_file_open(&file, "/nonexistent-dir/x.csv", -1), -ENOENT);
+}
+
+/* A full device: the first write error is kept, reported at flush and close. */
+static void test_csv_write_error(void **state)
+{
+	struct csv_file file;
+	struct csv_log log;
+
+	(void)state;
+	assert_int_equal(csv_file_open(&file, "/dev/full", -1), -ENOSPC);
+	/* The header went through: the error shows at the first buffer. */
+	file.fd = open("/dev/full", O_WRONLY);
+	file.abandon_fd = -1;
+	atomic_init(&file.err, 0);
+	pthread_mutex_init(&file.lock, NULL);
+	assert_int_equal(csv_log_init(&log, &file), 0);
+	csv_log_record(&log, 1, 0, 0, -1, false, 0, 0, "none");
+	assert_int_equal(csv_log_flush(&log), -ENOSPC);
+	assert_int_equal(csv_file_error(&file), -ENOSPC);
+	assert_int_equal(csv_log_close(&log), -ENOSPC);
+	assert_int_equal(csv_file_close(&file), -ENOSPC);
+}
+
+/*
+ * A pipe nobody reads: the write waits for room, and the give-up eventfd
+ * ends the wait (a FIFO whose reader stopped cannot hang the receiver).
+ */
+static void test_write_all_gives_up(void **state)
+{
+	static char chunk[1 << 20];
+	int pipe_fds[2], give_up = eventfd(0, EFD_CLOEXEC);
+	uint64_t one = 1;
+
+	(void)state;
+	assert_int_equal(pipe(pipe_fds), 0);
+	assert_true(give_up >= 0);
+	assert_int_equal(write(give_up, &one, sizeof(one)), (ssize_t)sizeof(one));
+	/* 1 MiB never fits a 64 KiB pipe: without the eventfd this blocks. */
+	assert_int_equal(write_all(pipe_fds[1], give_up, chunk, sizeof(chunk)), -ECANCELED);
+	close(pipe_fds[0]);
+	/* No reader: EPIPE (SIGPIPE ignored, as the receiver does). */
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(write_all(pipe_fds[1], -1, "x", 1), -EPIPE);
+	close(pipe_fds[1]);
+	close(give_up);
+}
+
+/* Standard output's writer keeps its first error and says it once more. */
+static void test_report_out_sticky_error(void **state)
+{
+	struct report_out out;
+	int fd = open("/dev/full", O_WRONLY);
+
+	(void)state;
+	assert_true(fd >= 0);
+	report_out_init(&out, fd, -1);
+	assert_int_equal(report_out_write(&out, "line\n", 5), -ENOSPC);
+	assert_int_equal(report_out_write(&out, "line\n", 5), -ENOSPC);
+	report_out_destroy(&out);
+	close(fd);
 }
 
 int main(void)
@@ -198,6 +265,9 @@ int main(void)
 		cmocka_unit_test(test_cpu_list_to_mask),
 		cmocka_unit_test(test_cpu_check_usable),
 		cmocka_unit_test(test_csv_lines),
+		cmocka_unit_test(test_csv_write_error),
+		cmocka_unit_test(test_write_all_gives_up),
+		cmocka_unit_test(test_report_out_sticky_error),
 		cmocka_unit_test(test_csv_create_error),
 	};
 

@@ -394,12 +394,16 @@ static char *print_report(const struct hint_decoder *dec, const struct queue_rx_
 		.dev = "xhp0", .ifindex = 9, .xdp_mode = "native", .bind_mode = "copy",
 		.rx_mode = "wakeup", .duration_s = 1.0,
 	};
+	const struct queue_rx_stats *queues[8];
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 
+	assert_true(n <= 8);
+	for (size_t i = 0; i < n; i++)
+		queues[i] = &q[i];
 	assert_non_null(out);
-	assert_int_equal(report_print(out, json, REPORT_FINAL, &run, dec, q, n), 0);
+	assert_int_equal(report_print(out, json, REPORT_FINAL, &run, dec, queues, n), 0);
 	fclose(out);
 	return text;
 }

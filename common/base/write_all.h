@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Write a whole buffer to a file, a pipe or a FIFO that may fill up,
+ * without ever blocking where a stop cannot reach: wait for room in
+ * poll() beside an eventfd that says "give up".
+ */
+#ifndef XDP_HINTS_WRITE_ALL_H
+#define XDP_HINTS_WRITE_ALL_H
+
+#include <stddef.h>
+
+/*
+ * Write @len bytes of @buf to @fd in chunks of at most PIPE_BUF bytes,
+ * each after poll() said @fd has room (a pipe then takes a chunk whole)
+ * or @give_up_fd (-1: none) became readable. Works with blocking and
+ * non-blocking fds. Returns 0, -ECANCELED when @give_up_fd became
+ * readable first, or write()'s error as negative errno (-EPIPE, -ENOSPC,
+ * -EIO, ...). EINTR is retried: the eventfd, not the signal, decides.
+ */
+int write_all(int fd, int give_up_fd, const void *buf, size_t len);
+
+#endif
