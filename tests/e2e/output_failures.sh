@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# Output that fails or blocks. A report or a --csv record that cannot be
+# written (standard output closed, /dev/full, a pipe whose reader left, a
+# full file system) is one message naming the file and the cause, and
+# exit status 1. A stop signal ends the run wherever the receiver waits:
+# in open() of a FIFO nobody opens, in a write to a pipe or FIFO nobody
+# reads; the process is gone within about a second and leaves no XDP
+# program behind. Packet lines and CSV records of several receive threads
+# never interleave.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib_tap.sh"
+. "$here/../../scripts/netns_lib.sh"
+xh_require af_xdp_user xdp_hints_traffic
+xh_install_trap
+
+xh_setup of 4
+xh_tmpdir
+T=$XH_TMPDIR
+
+# An array, not a function: "$!" of a backgrounded function would be a
+# subshell, which a SIGINT does not reach.
+RX=(ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" --xdp-mode native)
+no_xdp_left() { ! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"; }
+ms_now() { date +%s%3N; }
+
+# Start "$@" in the background with stdout/stderr as given by the caller,
+# wait for the ready line in $T/err.
+wait_ready_file() { # pid
+	local i
+	for i in $(seq 200); do
+		grep -q '^af_xdp_user: ready:' "$T/err" 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# Send SIGINT to @pid (a child of this shell) and wait for it; sets
+# STOP_RC and STOP_MS. SIGKILL after 5 s.
+interrupt() { # pid
+	local start i
+	start=$(ms_now)
+	kill -INT "$1"
+	for i in $(seq 250); do
+		[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null && { sleep 0.02; continue; }
+		break
+	done
+	STOP_MS=$(( $(ms_now) - start ))
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null && kill -KILL "$1"
+	wait "$1"
+	STOP_RC=$?
+}
+
+# The kernel releases a closed AF_XDP socket's queue a moment after the
+# process is gone: the next receiver must not find it still bound.
+next_case() {
+	local i
+	for i in $(seq 40); do
+		no_xdp_left && break
+		sleep 0.05
+	done
+	sleep 0.3
+}
+
+# ---- standard output closed, full, or a pipe without a reader ---------------
+"${RX[@]}" --json --count 10 >&- 2>"$T/err"
+tap_is "$?" 1 "stdout closed: exit status 1"
+tap_grep "$T/err" '^af_xdp_user: standard output is closed' "stdout closed: says so"
+next_case
+tap_ok "stdout closed: no XDP program left" no_xdp_left
+
+what="stdout is /dev/full"
+"${RX[@]}" --json --interval 0.1 --duration 5 >/dev/full 2>"$T/err" &
+pid=$!
+start=$(ms_now)
+wait "$pid"
+rc=$?
+tap_is "$rc" 1 "$what: exit status 1"
+tap_cmp "$(( $(ms_now) - start ))" -lt 4000 "$what: the first failed interval report ends the run"
+tap_is "$(grep -c 'writing the report to standard output: No space left on device' "$T/err")" 1 \
+	"$what: one message naming the output and the cause"
+next_case
+tap_ok "$what: no XDP program left" no_xdp_left
+
+what="stdout is a pipe whose reader left"
+start=$(ms_now)
+"${RX[@]}" --json --interval 0.1 --duration 5 2>"$T/err" | true
+rc=${PIPESTATUS[0]}
+tap_is "$rc" 1 "$what: exit status 1 (SIGPIPE does not kill it silently)"
+tap_cmp "$(( $(ms_now) - start ))" -lt 4000 "$what: ends the run at once"
+tap_grep "$T/err" 'writing the report to standard output: Broken pipe' "$what: names the cause"
+next_case
+tap_ok "$what: no XDP program left" no_xdp_left
+
+# ---- --csv on a file system that fills up during the run --------------------
+for threads in "" "--threads"; do
+	what="--csv on a full file system${threads:+ with $threads}"
+	mnt=$T/small$RANDOM
+	mkdir -p "$mnt"
+	# A private mount namespace: the 64 KiB tmpfs vanishes with it.
+	# shellcheck disable=SC2086
+	ip netns exec "$XH_NS_RX" unshare -m sh -c "mount -t tmpfs -o size=64k tmpfs '$mnt' && exec '$XH_BUILD/af_xdp_user' --dev '$XH_RX_DEV' --xdp-mode native --json --interval 0 --duration 20 $threads --csv '$mnt/p.csv'" \
+		>"$T/out" 2>"$T/err" &
+	pid=$!
+	if wait_ready_file "$pid"; then
+		# Megabytes of records: the per-queue buffers go out mid-run.
+		xh_send --flows 8 --count 100000 --rate 100000 -q >/dev/null 2>&1
+		start=$(ms_now)
+		for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid"
+			tap_result 1 "$what: the write error ends the run" "still running"
+		else
+			tap_result 0 "$what: the write error ends the run"
+		fi
+		wait "$pid"
+		tap_is "$?" 1 "$what: exit status 1"
+		tap_is "$(grep -c "^af_xdp_user: --csv $mnt/p.csv: writing: No space left on device\$" "$T/err")" 1 \
+			"$what: one message naming the file and the cause"
+		tap_ok "$what: the final report is still printed" jq -e 'select(.type == "final")' "$T/out"
+	else
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	next_case
+tap_ok "$what: no XDP program left" no_xdp_left
+done
+
+# ---- a stop signal wherever the receiver waits ------------------------------
+what="SIGINT while open() waits for a FIFO's reader"
+mkfifo "$T/nobody.fifo"
+"${RX[@]}" --json --csv "$T/nobody.fifo" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 1
+interrupt "$pid"
+tap_is "$STOP_RC" 0 "$what: exit status 0"
+tap_cmp "$STOP_MS" -lt 1500 "$what: gone within a second (${STOP_MS} ms)"
+next_case
+tap_ok "$what: no XDP program left" no_xdp_left
+
+for threads in "" "--threads"; do
+	what="SIGINT while stdout is a pipe nobody reads${threads:+ ($threads)}"
+	mkfifo "$T/stuck$RANDOM.fifo"
+	fifo=$(ls -t "$T"/stuck*.fifo | head -n 1)
+	sleep 60 <"$fifo" &
+	reader=$!
+	# shellcheck disable=SC2086
+	"${RX[@]}" --json --pkt-info --interval 0 $threads >"$fifo" 2>"$T/err" &
+	pid=$!
+	if wait_ready_file "$pid"; then
+		# Far more than a pipe holds: the receiver blocks writing lines.
+		xh_send --flows 8 --count 3000 --rate 100000 -q >/dev/null 2>&1
+		sleep 0.5
+		interrupt "$pid"
+		tap_cmp "$STOP_MS" -lt 1800 "$what: gone within about a second (${STOP_MS} ms)"
+		tap_ok "$what: ended by the signal, not killed" test "$STOP_RC" -lt 128
+	else
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	kill "$reader" 2>/dev/null
+	wait "$reader" 2>/dev/null
+	next_case
+tap_ok "$what: no XDP program left" no_xdp_left
+done
+
+what="SIGINT while --csv is a FIFO nobody reads (--threads)"
+mkfifo "$T/csv.fifo"
+sleep 60 <"$T/csv.fifo" &
+reader=$!
+"${RX[@]}" --json --interval 0 --threads --csv "$T/csv.fifo" >"$T/out" 2>"$T/err" &
+pid=$!
+if wait_ready_file "$pid"; then
+	xh_send --flows 8 --count 20000 --rate 100000 -q >/dev/null 2>&1
+	sleep 0.5
+	interrupt "$pid"
+	tap_cmp "$STOP_MS" -lt 1800 "$what: gone within about a second (${STOP_MS} ms)"
+	tap_ok "$what: ended by the signal, not killed" test "$STOP_RC" -lt 128
+else
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+	kill -KILL "$pid" 2>/dev/null
+fi
+kill "$reader" 2>/dev/null
+wait "$reader" 2>/dev/null
+next_case
+tap_ok "$what: no XDP program left" no_xdp_left
+
+# ---- lines of several threads never interleave ------------------------------
+what="--threads --pkt-info --json and --csv through pipes"
+mkfifo "$T/lines.fifo" "$T/rows.fifo"
+cat <"$T/lines.fifo" >"$T/lines" &
+cat_lines=$!
+cat <"$T/rows.fifo" >"$T/rows" &
+cat_rows=$!
+"${RX[@]}" --json --pkt-info --interval 0 --threads --count 8000 --csv "$T/rows.fifo" \
+	>"$T/lines.fifo" 2>"$T/err" &
+pid=$!
+if wait_ready_file "$pid"; then
+	xh_send --flows 8 --count 8000 --rate 0 -q >/dev/null 2>&1
+	for i in $(seq 400); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	kill -0 "$pid" 2>/dev/null && kill -INT "$pid"
+	wait "$pid"
+	tap_is "$?" 0 "$what: exit status 0"
+	wait "$cat_lines" "$cat_rows"
+	tap_is "$(grep -vc '^{' "$T/lines")" 0 "$what: every stdout line starts a JSON object"
+	tap_is "$(python3 -c '
+import json, sys
+bad = 0
+for line in open(sys.argv[1]):
+    try:
+        json.loads(line)
+    except ValueError:
+        bad += 1
+print(bad)' "$T/lines")" 0 "$what: every stdout line is one whole JSON object"
+	tap_is "$(grep -c '"type":"packet"' "$T/lines")" 8000 "$what: one packet line per packet"
+	tap_is "$(tail -n +2 "$T/rows" | grep -cvE '^[0-9]+,[0-3],[0-9]+,[01]?,[0-9]*,[0-9]+,[a-z_]+$')" 0 \
+		"$what: every CSV row is whole"
+	tap_is "$(( $(wc -l <"$T/rows") - 1 ))" 8000 "$what: one CSV row per packet"
+else
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+	kill -KILL "$pid" "$cat_lines" "$cat_rows" 2>/dev/null
+fi
+
+xh_cleanup
+tap_ok "no namespace of this test is left" xh_no_namespace_left
+tap_finish
