@@ -79,6 +79,16 @@ int receiver_run(struct receiver *rx)
 		return 0;
 	}
 	if (cfg->tx.no_rx) {
+		/* This thread is the TX thread: --tx-cpu/--tx-priority place it. */
+		err = cfg->tx_cpu >= 0 ? cpu_pin_self(cfg->tx_cpu) : 0;
+		if (!err && cfg->tx_priority)
+			err = cpu_fifo_self(cfg->tx_priority);
+		if (err) {
+			pr_err("placing the TX thread (--tx-cpu/--tx-priority): %s%s\n", strerror(-err),
+			       err == -EPERM ? " (--tx-priority needs root or CAP_SYS_NICE)" : "");
+			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
+			return err;
+		}
 		err = tx_cyclic_run(&rx->tx, &rx->stop,
 				    cfg->duration_ns ? rx->start_ns + cfg->duration_ns : 0);
 		run_stop_request(&rx->stop, err ? RUN_STOP_ERROR : RUN_STOP_TX_DONE, err);

@@ -357,23 +357,11 @@ static int apply_measure_option(struct rx_config *cfg, int id, const char *arg,
 		cfg->busy_poll_usec = num32;
 		return 0;
 	case OPT_CPU:
-		ret = parse_u32(arg, 0, RX_CPU_MAX, &num32);
-		if (ret)
-			return number_error(err, err_len, id, arg, ret, "an online CPU number");
-		cfg->cpu = (int)num32;
-		return 0;
 	case OPT_TX_CPU:
 		ret = parse_u32(arg, 0, RX_CPU_MAX, &num32);
 		if (ret)
 			return number_error(err, err_len, id, arg, ret, "an online CPU number");
-		cfg->tx_cpu = (int)num32;
-		return 0;
-	case OPT_TX_PRIORITY:
-		ret = parse_u32(arg, 1, RX_PRIORITY_MAX, &num32);
-		if (ret)
-			return number_error(err, err_len, id, arg, ret,
-					    "SCHED_FIFO priority 1..99");
-		cfg->tx_priority = num32;
+		*(id == OPT_CPU ? &cfg->cpu : &cfg->tx_cpu) = (int)num32;
 		return 0;
 	case OPT_THREADS:
 		cfg->threads = true;
@@ -381,11 +369,12 @@ static int apply_measure_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_CPU_LIST:
 		return parse_cpu_list(cfg, arg, err, err_len);
 	case OPT_PRIORITY:
+	case OPT_TX_PRIORITY:
 		ret = parse_u32(arg, 1, RX_PRIORITY_MAX, &num32);
 		if (ret)
 			return number_error(err, err_len, id, arg, ret,
 					    "SCHED_FIFO priority 1..99");
-		cfg->priority = num32;
+		*(id == OPT_PRIORITY ? &cfg->priority : &cfg->tx_priority) = num32;
 		return 0;
 	case OPT_CPU_DMA_LATENCY:
 		ret = parse_u32(arg, 0, RX_DMA_LATENCY_MAX_US, &num32);

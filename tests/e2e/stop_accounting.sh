@@ -77,42 +77,39 @@ for mode in "wakeup:" "spin:--spin" "busy-poll:--busy-poll" "threads:--threads" 
 	check_accounting "$label"
 done
 
+# A receiver that must end by itself (--count, --duration) under a flood:
+# no SIGINT fallback. Sets FINAL.
+flood_until_it_ends() { # label receiver-options...
+	local label=$1
+	shift
+	FINAL=""
+	xh_start_receiver --xdp-mode native --json --interval 0 "$@"
+	if ! xh_wait_ready; then
+		tap_result 1 "$label: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+		return 1
+	fi
+	start_flood
+	if xh_wait_receiver 20; then
+		tap_is "$XH_RX_RC" 0 "$label: ends by itself with exit status 0"
+	else
+		tap_result 1 "$label: ends by itself with exit status 0" "still running after 20 s"
+	fi
+	stop_senders
+	FINAL=$(xh_final_json)
+	check_accounting "$label"
+}
+
 # 2. --count N under a flood: exactly N, with and without threads.
 for mode in "one thread:" "threads:--threads" "threads spin:--threads --spin"; do
 	label="--count 5000 during a flood, ${mode%%:*}"
 	# shellcheck disable=SC2086
-	xh_start_receiver --xdp-mode native --json --interval 0 --count 5000 ${mode#*:}
-	if ! xh_wait_ready; then
-		tap_result 1 "$label: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
-		continue
+	if flood_until_it_ends "$label" --count 5000 ${mode#*:}; then
+		tap_is "$(jq -r .total.packets <<<"${FINAL:-{\}}")" 5000 "$label: exactly 5000 packets received"
 	fi
-	start_flood
-	# The receiver must end by itself: no SIGINT fallback here.
-	if xh_wait_receiver 20; then
-		tap_is "$XH_RX_RC" 0 "$label: ends by itself with exit status 0"
-	else
-		tap_result 1 "$label: ends by itself with exit status 0" "still running after 20 s"
-	fi
-	stop_senders
-	tap_is "$(jq -r .total.packets <<<"$(xh_final_json)")" 5000 "$label: exactly 5000 packets received"
-	check_accounting "$label"
 done
 
 # 3. --duration under a flood.
-label="--duration 1.5 during a flood, threads"
-xh_start_receiver --xdp-mode native --json --interval 0 --duration 1.5 --threads
-if xh_wait_ready; then
-	start_flood
-	if xh_wait_receiver 20; then
-		tap_is "$XH_RX_RC" 0 "$label: ends by itself with exit status 0"
-	else
-		tap_result 1 "$label: ends by itself with exit status 0" "still running after 20 s"
-	fi
-	stop_senders
-	check_accounting "$label"
-else
-	tap_result 1 "$label: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
-fi
+flood_until_it_ends "--duration 1.5 during a flood, threads" --duration 1.5 --threads
 
 # 4. --interval with --threads: the supervising thread wakes when a
 # report is due, not on a coarse tick (2 ms asked: several hundred
