@@ -181,6 +181,33 @@ interrupt_stuck_writer "SIGINT while stdout is a pipe nobody reads (--threads)" 
 interrupt_stuck_writer "SIGINT while --csv is a FIFO nobody reads (--threads)" csv 20000 \
 	--json --interval 0 --threads
 
+# A second stop signal ends the process at once (128 + SIGINT); the
+# kernel still releases the bpf_link with it.
+what="two SIGINTs while stdout is a pipe nobody reads"
+fifo=$T/twice.fifo
+mkfifo "$fifo"
+sleep 60 <"$fifo" &
+reader=$!
+"${RX[@]}" --json --pkt-info --interval 0 --threads >"$fifo" 2>"$T/err" &
+pid=$!
+if wait_ready_file "$pid"; then
+	xh_send --flows 8 --count 3000 --rate 100000 -q >/dev/null 2>&1
+	sleep 0.5
+	kill -INT "$pid"
+	# Two signals sent at once may merge into one pending signal.
+	sleep 0.1
+	kill -INT "$pid"
+	wait "$pid"
+	tap_is "$?" 130 "$what: exit status 130 (the second one ends it at once)"
+else
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+	kill -KILL "$pid" 2>/dev/null
+fi
+kill "$reader" 2>/dev/null
+wait "$reader" 2>/dev/null
+next_case
+tap_ok "$what: no XDP program left" no_xdp_left
+
 # ---- lines of several threads never interleave ------------------------------
 what="--threads --pkt-info --json and --csv through pipes"
 mkfifo "$T/lines.fifo" "$T/rows.fifo"
