@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "netdev_watch.h"
 #include "options.h"
 #include "phc_clock.h"
 #include "receiver.h"
@@ -112,6 +113,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	/* Last: until now no socket existed to redirect to. */
 	if (!rx.cfg.tx.no_rx && receiver_attach_program(&rx))
+		goto cleanup;
+	if (netdev_watch_init(&rx.watch, &(struct netdev_watch_params){
+			.ifname = rx.cfg.ifname, .ifindex = rx.ifindex,
+			.link_fd = rx.attachment.link_fd,
+			.first_queue = rx.stats[0].queue_id, .n_queues = (__u32)rx.n_queues,
+			.all_queues = !rx.cfg.single_queue && !rx.cfg.tx.no_rx }))
 		goto cleanup;
 	if (rx_workers_start(&rx))
 		goto cleanup;

@@ -110,19 +110,9 @@ static bool count_reached(const struct receiver *rx)
 }
 
 
-int rx_check_link(const struct receiver *rx)
+int rx_check_link(struct receiver *rx)
 {
-	int up = netdev_is_up(rx->cfg.ifname);
-
-	if (up == -ENODEV) {
-		pr_err("%s: interface disappeared while receiving\n", rx->cfg.ifname);
-		return -ENODEV;
-	}
-	if (up == 0) {
-		pr_err("%s: interface went down while receiving\n", rx->cfg.ifname);
-		return -ENETDOWN;
-	}
-	return 0;
+	return netdev_watch_check(&rx->watch);
 }
 
 static int socket_error(const struct receiver *rx, size_t i)

@@ -46,8 +46,9 @@ int rx_schedule_run_due(struct receiver *rx, struct rx_schedule *s, __u64 now);
 unsigned int rx_receive_batch(struct receiver *rx, size_t i, unsigned int budget,
 			      struct csv_log *csv);
 
-/* -ENODEV / -ENETDOWN (and a message) when the interface went away or down. */
-int rx_check_link(const struct receiver *rx);
+/* netdev_watch_check() on rx->watch: 0, or negative errno after one
+ * message when the interface, our XDP link or the RX queues changed. */
+int rx_check_link(struct receiver *rx);
 
 /* Main thread waits in ppoll() (stop signals unblocked only there) unless
  * it busy-loops over the rings itself. */

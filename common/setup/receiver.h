@@ -26,6 +26,7 @@
 #include "csv_log.h"
 #include "hint_decoder.h"
 #include "hint_program.h"
+#include "netdev_watch.h"
 #include "options.h"
 #include "phc_clock.h"
 #include "rx_stats.h"
@@ -36,8 +37,9 @@
 
 #define RX_BATCH 64U
 #define NS_PER_SEC 1000000000ULL
-/* The link state is checked this often: an unregistered device does not
- * wake poll() on an AF_XDP socket, so without it we would wait forever. */
+/* The interface is checked this often (netdev_watch.h): an unregistered
+ * device does not wake poll() on an AF_XDP socket, so without it we would
+ * wait forever. */
 #define LINK_CHECK_NS NS_PER_SEC
 
 struct rx_worker;
@@ -57,6 +59,7 @@ struct receiver {
 	size_t n_open;             /* queues[0..n_open) hold resources */
 	bool zero_copy;
 	struct xdp_attachment attachment;
+	struct netdev_watch watch; /* what changes under us: checked every LINK_CHECK_NS */
 	struct queue_counters *percpu_scratch;
 	int n_cpus;
 	__u64 start_ns;
