@@ -17,7 +17,7 @@
 
 #include "busy_poll.h"
 #include "log.h"
-#include "netdev.h"
+#include "netdev_watch.h"
 #include "receiver.h"
 #include "receiver_phc.h"
 #include "receiver_report.h"

@@ -10,9 +10,11 @@
 # Cases: deleted; deleted and re-created under the same name; renamed
 # (then receiving, then deleted under the new name); moved to another
 # network namespace; our bpf_link detached from outside (bpftool link
-# detach), in wakeup mode and with --threads; RX queues added (ethtool -L
+# detach), in wakeup mode and with --threads; the program in our link
+# replaced (tests/helpers/xdp_link_replace); RX queues added (ethtool -L
 # on the veth).  Removing a bound queue is refused by the kernel: checked
-# too, as is removing queues that were never bound (no reason to stop).
+# too, as are queues added and removed that were never bound (no reason
+# to stop).
 #
 # "Soon" is measured from the moment the change command returned to the
 # moment the receiver had exited: the check runs every second, the bound
@@ -95,7 +97,7 @@ expect_stop() { # what regex
 	tap_is "$XH_RX_RC" 1 "$what: exit status 1"
 	tap_cmp "$elapsed" -lt "$MAX_REACT_MS" "$what: within ${MAX_REACT_MS} ms of the change"
 	tap_grep "$XH_RX_ERR" "^af_xdp_user: $regex" "$what: says what happened"
-	tap_is "$(grep -cE "^af_xdp_user: .*(deleted|re-created|moved|detached|replaced|went from|went down|disappeared)" "$XH_RX_ERR")" 1 \
+	tap_is "$(grep -cE "^af_xdp_user: .*(deleted|re-created|moved|detached|replaced|went from|went down|disappeared|not ours)" "$XH_RX_ERR")" 1 \
 		"$what: one message"
 	tap_is "$(jq -r .type <<<"$(tail -n 1 "$XH_RX_OUT")" 2>/dev/null)" final "$what: final report still printed"
 	tap_ok "$what: our XDP program ($PROG_ID) is gone" prog_gone_within "$PROG_ID" 3
@@ -188,6 +190,21 @@ for mode in wakeup threads; do
 	fi
 done
 
+# ---- our bpf_link's program replaced from outside ---------------------------
+what="program replaced in our link"
+if start_case "$what" pr 4; then
+	link_id=$(bpftool -j link show | jq -r ".[] | select(.type == \"xdp\" and .prog_id == $PROG_ID) | .id" | head -n 1)
+	if [ ! -x "$XH_BUILD/tests/helpers/xdp_link_replace" ]; then
+		tap_result 1 "$what: $XH_BUILD/tests/helpers/xdp_link_replace is missing (make unit-tests builds it)"
+	elif [ -n "$link_id" ] && new_prog=$("$XH_BUILD/tests/helpers/xdp_link_replace" "$link_id"); then
+		expect_stop "$what" "$XH_RX_DEV: the XDP program in our bpf_link \(id $link_id\) was replaced from outside: prog id $new_prog, ours was $PROG_ID"
+		tap_ok "$what: the replacing program ($new_prog) is gone with the link" prog_gone_within "$new_prog" 3
+		tap_ok "$what: nothing attached to the interface" no_xdp_on "$XH_NS_RX" "$XH_RX_DEV"
+	else
+		tap_result 1 "$what: xdp_link_replace ${link_id:-?}"
+	fi
+fi
+
 # ---- RX queues changed -----------------------------------------------------------
 # Removing a bound queue: the kernel refuses (net/ethtool/channels.c: no
 # fewer channels than a queue with an AF_XDP socket, copy mode included),
@@ -205,13 +222,17 @@ if start_case "$what" qd 4 --xdp-mode native; then
 	tap_is "$XH_RX_RC" 0 "$what: exit status 0 on SIGINT"
 fi
 
-# Removing queues that are not bound (--queue 0): allowed, and no reason
-# to stop.
-what="unbound RX queues removed"
-if start_case "$what" qn 4 --xdp-mode native --queue 0; then
-	ip netns exec "$XH_NS_TX" ethtool -L "$XH_TX_DEV" rx 1 tx 1 &&
-		ip netns exec "$XH_NS_RX" ethtool -L "$XH_RX_DEV" rx 2 tx 2
-	tap_result $? "$what: ethtool -L $XH_RX_DEV rx 2 tx 2"
+# Queues that are not bound (--queue 0) come and go: no reason to stop.
+# The peer sends on one TX queue, so everything lands on queue 0.
+what="unbound RX queues added and removed"
+new_wire qn 4
+ip netns exec "$XH_NS_TX" ethtool -L "$XH_TX_DEV" rx 1 tx 1
+ip netns exec "$XH_NS_RX" ethtool -L "$XH_RX_DEV" rx 2 tx 2
+if start_rx "$what" --xdp-mode native --queue 0; then
+	ip netns exec "$XH_NS_RX" ethtool -L "$XH_RX_DEV" rx 4 tx 4 &&
+		sleep 1.5 &&
+		ip netns exec "$XH_NS_RX" ethtool -L "$XH_RX_DEV" rx 1 tx 1
+	tap_result $? "$what: ethtool -L $XH_RX_DEV rx 4 tx 4, then rx 1 tx 1"
 	sleep 1.5
 	tap_ok "$what: receiver still running" kill -0 "$XH_RX_PID"
 	xh_send --flows 1 --count 200 --rate 20000 >/dev/null
