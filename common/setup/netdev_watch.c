@@ -156,8 +156,12 @@ static int check_link(const struct netdev_watch *w)
 		return err;
 	}
 	if (attached.drv_prog_id != w->prog_id && attached.skb_prog_id != w->prog_id) {
-		pr_err("%s: XDP program id %u is attached, not ours (id %u)\n", w->ifname,
-		       attached.prog_id, w->prog_id);
+		if (attached.prog_id)
+			pr_err("%s: XDP program id %u is attached, not ours (id %u)\n",
+			       w->ifname, attached.prog_id, w->prog_id);
+		else
+			pr_err("%s: no XDP program is attached any more (ours was id %u)\n",
+			       w->ifname, w->prog_id);
 		return -ENOLINK;
 	}
 	return 0;

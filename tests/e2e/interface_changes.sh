@@ -7,7 +7,7 @@
 # program left behind.  A rename is followed instead: the receiver says so,
 # keeps receiving on the renamed interface and ends normally.
 #
-# Cases: deleted; deleted and re-created under the same name; renamed
+# Cases: deleted; taken down; deleted and re-created under the same name; renamed
 # (then receiving, then deleted under the new name); moved to another
 # network namespace; our bpf_link detached from outside (bpftool link
 # detach), in wakeup mode and with --threads; the program in our link
@@ -97,7 +97,7 @@ expect_stop() { # what regex
 	tap_is "$XH_RX_RC" 1 "$what: exit status 1"
 	tap_cmp "$elapsed" -lt "$MAX_REACT_MS" "$what: within ${MAX_REACT_MS} ms of the change"
 	tap_grep "$XH_RX_ERR" "^af_xdp_user: $regex" "$what: says what happened"
-	tap_is "$(grep -cE "^af_xdp_user: .*(deleted|re-created|moved|detached|replaced|went from|went down|disappeared|not ours)" "$XH_RX_ERR")" 1 \
+	tap_is "$(grep -cE "^af_xdp_user: .*(deleted|re-created|moved|detached|replaced|went from|went down|disappeared|not ours|any more)" "$XH_RX_ERR")" 1 \
 		"$what: one message"
 	tap_is "$(jq -r .type <<<"$(tail -n 1 "$XH_RX_OUT")" 2>/dev/null)" final "$what: final report still printed"
 	tap_ok "$what: our XDP program ($PROG_ID) is gone" prog_gone_within "$PROG_ID" 3
@@ -108,6 +108,14 @@ what="deleted"
 if start_case "$what" del 4; then
 	ip -n "$XH_NS_RX" link del "$XH_RX_DEV"
 	expect_stop "$what" "$XH_RX_DEV: interface was deleted while receiving"
+fi
+
+# ---- taken down --------------------------------------------------------------
+what="taken down"
+if start_case "$what" dn 4; then
+	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" down
+	expect_stop "$what" "$XH_RX_DEV: interface went down while receiving"
+	tap_ok "$what: nothing attached to the interface" no_xdp_on "$XH_NS_RX" "$XH_RX_DEV"
 fi
 
 # ---- deleted and re-created under the same name ---------------------------------
