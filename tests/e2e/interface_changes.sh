@@ -103,6 +103,30 @@ expect_stop() { # what regex
 	tap_ok "$what: our XDP program ($PROG_ID) is gone" prog_gone_within "$PROG_ID" 3
 }
 
+# The receiver is still running, receives every frame sent now, and ends
+# with status 0 on SIGINT.
+expect_runs_on() { # what flows count
+	local what=$1
+	tap_ok "$what: receiver still running" kill -0 "$XH_RX_PID"
+	xh_send --flows "$2" --count "$3" --rate 20000 >/dev/null
+	sleep 0.5
+	xh_stop_receiver INT
+	tap_is "$XH_RX_RC" 0 "$what: exit status 0 on SIGINT"
+	FINAL=$(xh_final_json)
+	tap_is "$(jq -r .total.packets <<<"${FINAL:-{\}}")" "$3" "$what: every frame sent afterwards received"
+}
+
+# Up to 5 s for a line in the receiver's stderr (or for its exit).
+wait_for_line() { # regex
+	local i
+	for i in $(seq 100); do
+		grep -qE "$1" "$XH_RX_ERR" && return 0
+		kill -0 "$XH_RX_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
 # ---- deleted -----------------------------------------------------------------
 what="deleted"
 if start_case "$what" del 4; then
@@ -138,22 +162,12 @@ if start_case "$what" ren 4; then
 	new_name=${XH_RX_DEV%r}n
 	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" name "$new_name"
 	t0=$(now_ms)
-	for _ in $(seq 100); do
-		grep -q "renamed" "$XH_RX_ERR" && break
-		kill -0 "$XH_RX_PID" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_for_line "renamed"
 	elapsed=$(( $(now_ms) - t0 ))
 	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: interface renamed to $new_name \(ifindex [0-9]+\): following it" \
 		"$what: says so"
 	tap_cmp "$elapsed" -lt "$MAX_REACT_MS" "$what: within ${MAX_REACT_MS} ms of the change"
-	tap_ok "$what: still running" kill -0 "$XH_RX_PID"
-	xh_send --flows 8 --count 300 --rate 20000 >/dev/null
-	sleep 0.5
-	xh_stop_receiver INT
-	tap_is "$XH_RX_RC" 0 "$what: exit status 0 on SIGINT"
-	FINAL=$(xh_final_json)
-	tap_is "$(jq -r .total.packets <<<"${FINAL:-{\}}")" 300 "$what: every packet sent after the rename received"
+	expect_runs_on "$what" 8 300
 	tap_is "$(grep -c "renamed" "$XH_RX_ERR")" 1 "$what: said once"
 	tap_ok "$what: our XDP program ($PROG_ID) is gone" prog_gone_within "$PROG_ID" 3
 	tap_ok "$what: nothing attached to the renamed interface" no_xdp_on "$XH_NS_RX" "$new_name"
@@ -163,11 +177,7 @@ what="renamed, then deleted"
 if start_case "$what" rnd 4; then
 	new_name=${XH_RX_DEV%r}n
 	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" name "$new_name"
-	for _ in $(seq 100); do
-		grep -q "renamed" "$XH_RX_ERR" && break
-		kill -0 "$XH_RX_PID" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_for_line "renamed"
 	ip -n "$XH_NS_RX" link del "$new_name"
 	expect_stop "$what" "$new_name: interface was deleted while receiving"
 fi
@@ -225,9 +235,7 @@ if start_case "$what" qd 4 --xdp-mode native; then
 	! ip netns exec "$XH_NS_RX" ethtool -L "$XH_RX_DEV" rx 2 tx 2 2>/dev/null
 	tap_result $? "$what: the kernel refuses ethtool -L $XH_RX_DEV rx 2 tx 2"
 	sleep 1.5
-	tap_ok "$what: receiver still running" kill -0 "$XH_RX_PID"
-	xh_stop_receiver INT
-	tap_is "$XH_RX_RC" 0 "$what: exit status 0 on SIGINT"
+	expect_runs_on "$what" 8 200
 fi
 
 # Queues that are not bound (--queue 0) come and go: no reason to stop.
@@ -242,13 +250,7 @@ if start_rx "$what" --xdp-mode native --queue 0; then
 		ip netns exec "$XH_NS_RX" ethtool -L "$XH_RX_DEV" rx 1 tx 1
 	tap_result $? "$what: ethtool -L $XH_RX_DEV rx 4 tx 4, then rx 1 tx 1"
 	sleep 1.5
-	tap_ok "$what: receiver still running" kill -0 "$XH_RX_PID"
-	xh_send --flows 1 --count 200 --rate 20000 >/dev/null
-	sleep 0.5
-	xh_stop_receiver INT
-	tap_is "$XH_RX_RC" 0 "$what: exit status 0 on SIGINT"
-	FINAL=$(xh_final_json)
-	tap_is "$(jq -r .total.packets <<<"${FINAL:-{\}}")" 200 "$what: every packet received on queue 0"
+	expect_runs_on "$what" 1 200
 fi
 
 # Added queues: in native mode veth does not run the program on them, so
