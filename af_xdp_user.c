@@ -12,7 +12,8 @@
  *
  * The steps live in common/: receiver_checks (before any set-up),
  * receiver_measure (CPU placement, PM QoS, CSV, busy polling), receiver
- * (program, decoder, sockets, attach: the skeleton's users), receiver_phc,
+ * (program, decoder, sockets, attach: the skeleton's users), netdev_watch
+ * (what changes under the run: interface, XDP link, queues), receiver_phc,
  * rx_loop and rx_workers (receiving), receiver_tx (--tx), receiver_report.
  */
 #include <stdio.h>
