@@ -13,7 +13,8 @@
  * The steps live in common/, grouped by layer (README.org, "How the code
  * is organised"): setup/ (checks, program, decoder, queues, attach),
  * rx/ (one rx_queue per bound queue: socket, UMEM, statistics, thread),
- * run/ (the loop, the threads, the end of the run, reports), and below
+ * run/ (the loop, the threads, the end of the run, reports; netdev_watch
+ * notices what changes under the run), and below
  * them measure/, output/, tx/ and base/ (the run's stop eventfd).
  */
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "netdev_watch.h"
 #include "options.h"
 #include "phc_clock.h"
 #include "receiver.h"
@@ -123,6 +125,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	/* Last: until now no socket existed to redirect to. */
 	if (!rx.cfg.tx.no_rx && receiver_attach_program(&rx))
+		goto cleanup;
+	if (netdev_watch_init(&rx.watch, &(struct netdev_watch_params){
+			.ifname = rx.cfg.ifname, .ifindex = rx.ifindex,
+			.link_fd = rx.attachment.link_fd,
+			.first_queue = rx.queues[0].xsk.queue_id, .n_queues = (__u32)rx.n_open,
+			.all_queues = !rx.cfg.single_queue && !rx.cfg.tx.no_rx }))
 		goto cleanup;
 	if (rx_threads_start(&rx))
 		goto cleanup;

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 #include "log.h"
-#include "netdev.h"
+#include "netdev_watch.h"
 #include "receiver.h"
 #include "receiver_phc.h"
 #include "receiver_report.h"
@@ -47,19 +47,9 @@ static __u64 schedule_next(const struct rx_schedule *s)
 	return min_u64(min_u64(s->deadline, s->next_interval), s->next_link_check);
 }
 
-int rx_check_link(const struct receiver *rx)
+int rx_check_link(struct receiver *rx)
 {
-	int up = netdev_is_up(rx->cfg.ifname);
-
-	if (up == -ENODEV) {
-		pr_err("%s: interface disappeared while receiving\n", rx->cfg.ifname);
-		return -ENODEV;
-	}
-	if (up == 0) {
-		pr_err("%s: interface went down while receiving\n", rx->cfg.ifname);
-		return -ENETDOWN;
-	}
-	return 0;
+	return netdev_watch_check(&rx->watch);
 }
 
 /* Do what is due at @now; what ends the run requests the stop. */

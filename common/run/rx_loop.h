@@ -30,7 +30,8 @@ void rx_loop_run(struct receiver *rx);
  */
 void rx_loop_finish(struct receiver *rx);
 
-/* -ENODEV / -ENETDOWN (and a message) when the interface went away or down. */
-int rx_check_link(const struct receiver *rx);
+/* netdev_watch_check() on rx->watch: 0, or negative errno after one
+ * message when the interface, our XDP link or the RX queues changed. */
+int rx_check_link(struct receiver *rx);
 
 #endif

@@ -34,6 +34,15 @@ int netdev_ifindex(const char *ifname, int *ifindex)
 	return 0;
 }
 
+int netdev_name(int ifindex, char *name)
+{
+	if (ifindex <= 0)
+		return -ENODEV;
+	if (!if_indextoname((unsigned int)ifindex, name))
+		return errno == ENXIO || errno == ENODEV ? -ENODEV : -errno;
+	return 0;
+}
+
 /* One ioctl on a throwaway datagram socket (any family serves for these). */
 static int netdev_ioctl(const char *ifname, unsigned long request, struct ifreq *ifr)
 {

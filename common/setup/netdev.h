@@ -14,6 +14,13 @@
  */
 int netdev_ifindex(const char *ifname, int *ifindex);
 
+/*
+ * Current name of @ifindex in this network namespace into @name
+ * (IF_NAMESIZE bytes): -ENODEV when no interface here has that index
+ * (deleted, or moved to another namespace).
+ */
+int netdev_name(int ifindex, char *name);
+
 /* 1 when IFF_UP is set, 0 when down, negative errno (-ENODEV: gone). */
 int netdev_is_up(const char *ifname);
 /* 1 when the carrier is present (IFF_RUNNING), 0 otherwise. */

@@ -27,6 +27,7 @@
 #include "csv_log.h"
 #include "hint_decoder.h"
 #include "hint_program.h"
+#include "netdev_watch.h"
 #include "options.h"
 #include "phc_clock.h"
 #include "report_out.h"
@@ -38,8 +39,9 @@
 #include "mono_clock.h"
 
 #define NS_PER_SEC 1000000000ULL
-/* The link state is checked this often: an unregistered device does not
- * wake poll() on an AF_XDP socket, so without it we would wait forever. */
+/* The interface is checked this often (netdev_watch.h): an unregistered
+ * device does not wake poll() on an AF_XDP socket, so without it we would
+ * wait forever. */
 #define LINK_CHECK_NS NS_PER_SEC
 
 struct receiver {
@@ -57,6 +59,7 @@ struct receiver {
 	size_t n_threads;          /* --threads: receive threads started */
 	bool zero_copy;
 	struct xdp_attachment attachment;
+	struct netdev_watch watch; /* what changes under us: checked every LINK_CHECK_NS */
 	struct queue_counters *percpu_scratch;
 	int n_cpus;
 	__u64 start_ns;

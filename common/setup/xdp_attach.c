@@ -103,3 +103,21 @@ void xdp_attachment_release(struct xdp_attachment *att)
 		close(att->link_fd);
 	att->link_fd = -1;
 }
+
+int xdp_link_query(int link_fd, struct xdp_link_state *out)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+	int err;
+
+	/* bpf_link_get_info_by_fd() is libbpf 1.2; Debian 12 has 1.1. */
+	err = bpf_obj_get_info_by_fd(link_fd, &info, &len);
+	if (err)
+		return -errno;
+	if (info.type != BPF_LINK_TYPE_XDP)
+		return -EINVAL;
+	out->link_id = info.id;
+	out->prog_id = info.prog_id;
+	out->ifindex = info.xdp.ifindex;
+	return 0;
+}

@@ -47,4 +47,20 @@ int xdp_attach(const struct bpf_program *prog, int ifindex,
 	       enum xdp_mode_choice mode, struct xdp_attachment *out);
 void xdp_attachment_release(struct xdp_attachment *att);
 
+/* What the kernel says about an XDP bpf_link now. */
+struct xdp_link_state {
+	__u32 link_id;
+	__u32 prog_id;  /* the program in the link (bpf_link_update changes it) */
+	__u32 ifindex;  /* 0 once detached: bpf_link_detach() from anyone
+			 * holding the link, or the device was unregistered */
+};
+
+/*
+ * Read @link_fd's BPF_OBJ_GET_INFO_BY_FD (kernel: bpf_xdp_link_fill_link_info
+ * in net/core/dev.c, which reads the device under the RTNL lock, so an
+ * unregistration in progress has finished by the time it answers).
+ * Negative errno.
+ */
+int xdp_link_query(int link_fd, struct xdp_link_state *out);
+
 #endif
