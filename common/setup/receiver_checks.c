@@ -51,6 +51,7 @@ int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_
 int receiver_check_interface(struct receiver *rx)
 {
 	const char *dev = rx->cfg.ifname;
+	struct netdev_rx_queues queues;
 	int err;
 
 	err = netdev_ifindex(dev, &rx->ifindex);
@@ -80,12 +81,18 @@ int receiver_check_interface(struct receiver *rx)
 	if (netdev_has_carrier(dev) == 0)
 		pr_warn("%s: no carrier (peer down?): nothing may arrive\n", dev);
 
-	err = netdev_queue_count(dev, &rx->dev_queues, NULL);
+	err = netdev_rx_queues(dev, &queues);
+	if (err == -EXDEV) {
+		pr_err("%s: no ethtool channels, and /sys/class/net shows another network namespace: cannot count the RX queues (mount sysfs in this namespace)\n",
+		       dev);
+		return err;
+	}
 	if (err) {
-		pr_err("%s: cannot read the RX queue count (ethtool channels): %s\n",
+		pr_err("%s: cannot read the RX queue count (ethtool channels, sysfs queues/rx-N): %s\n",
 		       dev, strerror(-err));
 		return err;
 	}
+	rx->dev_queues = queues.count;
 	if (rx->dev_queues > XDP_HINTS_MAX_QUEUES) {
 		pr_warn("%s: %u RX queues, only the first %u are used\n", dev,
 			rx->dev_queues, XDP_HINTS_MAX_QUEUES);
@@ -99,8 +106,13 @@ int receiver_check_interface(struct receiver *rx)
 	netdev_driver_name(dev, rx->driver, sizeof(rx->driver));
 	/* TX only needs the one socket it sends on. */
 	rx->n_queues = rx->cfg.single_queue || rx->cfg.tx.no_rx ? 1 : rx->dev_queues;
-	pr_debug("%s: ifindex %d, driver %s, %u RX queue(s)\n", dev, rx->ifindex,
-		 rx->driver, rx->dev_queues);
+	if (queues.source == NETDEV_RX_QUEUES_CHANNELS)
+		pr_debug("%s: ifindex %d, driver %s, %u RX queue(s): ethtool channels rx %u + combined %u\n",
+			 dev, rx->ifindex, rx->driver, rx->dev_queues, queues.rx_count,
+			 queues.combined_count);
+	else
+		pr_debug("%s: ifindex %d, driver %s, %u RX queue(s): no ethtool channels, sysfs queues/rx-N\n",
+			 dev, rx->ifindex, rx->driver, rx->dev_queues);
 	return 0;
 }
 
