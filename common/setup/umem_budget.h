@@ -15,7 +15,8 @@
  *                  the UMEM's anonymous pages are charged there
  *   RLIMIT_MEMLOCK only without CAP_IPC_LOCK: xdp_umem_account_pages()
  *                  (net/xdp/xdp_umem.c) charges the UMEM's pages, and
- *                  nothing else, against it
+ *                  nothing else, against it; the count is per user, so
+ *                  what other processes of the user pin is not seen here
  *
  * The parsing and the decision are pure functions of their inputs (unit
  * tested in tests/unit/test_umem_budget.c); umem_read_limits() is the part
