@@ -155,7 +155,16 @@ $(TEST_HELPERS): $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@echo "  CC+LD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBBPF_LIBS)
 
-unit-tests: $(TEST_BINS) $(TEST_BPF_OBJS) $(TEST_HELPERS)
+# LD_PRELOAD shims the e2e tests use to play devices we lack. No
+# sanitizer flags: they load before the ASan runtime.
+SHIM_SRCS := $(sort $(wildcard tests/shim/*.c))
+SHIMS := $(SHIM_SRCS:tests/shim/%.c=$(BUILD)/tests/%.so)
+
+$(SHIMS): $(BUILD)/tests/%.so: tests/shim/%.c | $(BUILD)/tests
+	@echo "  CC [so]  $@"
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl
+
+unit-tests: $(TEST_BINS) $(TEST_BPF_OBJS) $(TEST_HELPERS) $(SHIMS)
 
 check-root:
 	@if [ "$$(id -u)" != 0 ]; then echo "make: this target loads BPF programs and creates network namespaces: run it as root" >&2; exit 1; fi

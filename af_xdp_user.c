@@ -106,6 +106,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (receiver_check_capabilities(&rx))
 		goto cleanup;
+	if (receiver_check_memory(&rx))
+		goto cleanup;
 	if (receiver_check_default_route(&rx))
 		goto cleanup;
 	if (receiver_setup_measurement(&rx))

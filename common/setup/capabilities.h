@@ -13,7 +13,8 @@
  *                  comparisons ("R8 pointer comparison prohibited") only
  *                  to a perfmon-capable loader
  *   CAP_IPC_LOCK   the UMEMs are pinned memory charged to RLIMIT_MEMLOCK;
- *                  needed only when they exceed that limit
+ *                  needed only when they exceed that limit (when it is the
+ *                  only one missing, umem_budget.h reports it with sizes)
  * CAP_SYS_ADMIN stands in for CAP_NET_ADMIN, CAP_BPF and CAP_PERFMON, as
  * the kernel's own checks accept it for those.
  *

@@ -69,7 +69,7 @@ struct option_spec {
 static const struct option_spec option_table[] = {
 	{ "dev", OPT_DEV, "IFNAME", "interface to bind (required)", NULL },
 	{ "queue", OPT_QUEUE, "N",
-	  "bind only queue N", "every queue (ethtool channels)" },
+	  "bind only queue N", "every RX queue (ethtool channels rx + combined, else sysfs)" },
 	{ "xdp-mode", OPT_XDP_MODE, "MODE",
 	  "native | generic | auto (native, else generic)", "auto" },
 	{ "bind-mode", OPT_BIND_MODE, "MODE",

@@ -6,10 +6,12 @@
  * have tripped over it later.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/capability.h>
 
 #include "capabilities.h"
 #include "cpu_setup.h"
@@ -18,6 +20,7 @@
 #include "netdev.h"
 #include "receiver.h"
 #include "receiver_checks.h"
+#include "umem_budget.h"
 
 /* --cpu/--cpu-list name CPUs that must be online and allowed to us: a
  * usage error (exit 2) otherwise, found before any set-up work. */
@@ -60,6 +63,7 @@ int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_
 int receiver_check_interface(struct receiver *rx)
 {
 	const char *dev = rx->cfg.ifname;
+	struct netdev_rx_queues queues;
 	int err;
 
 	err = netdev_ifindex(dev, &rx->ifindex);
@@ -89,12 +93,18 @@ int receiver_check_interface(struct receiver *rx)
 	if (netdev_has_carrier(dev) == 0)
 		pr_warn("%s: no carrier (peer down?): nothing may arrive\n", dev);
 
-	err = netdev_queue_count(dev, &rx->dev_queues, NULL);
+	err = netdev_rx_queues(dev, &queues);
+	if (err == -EXDEV) {
+		pr_err("%s: no ethtool channels, and /sys/class/net shows another network namespace: cannot count the RX queues (mount sysfs in this namespace)\n",
+		       dev);
+		return err;
+	}
 	if (err) {
-		pr_err("%s: cannot read the RX queue count (ethtool channels): %s\n",
+		pr_err("%s: cannot read the RX queue count (ethtool channels, sysfs queues/rx-N): %s\n",
 		       dev, strerror(-err));
 		return err;
 	}
+	rx->dev_queues = queues.count;
 	if (rx->dev_queues > XDP_HINTS_MAX_QUEUES) {
 		pr_warn("%s: %u RX queues, only the first %u are used\n", dev,
 			rx->dev_queues, XDP_HINTS_MAX_QUEUES);
@@ -108,8 +118,13 @@ int receiver_check_interface(struct receiver *rx)
 	netdev_driver_name(dev, rx->driver, sizeof(rx->driver));
 	/* TX only needs the one socket it sends on. */
 	rx->n_queues = rx->cfg.single_queue || rx->cfg.tx.no_rx ? 1 : rx->dev_queues;
-	pr_debug("%s: ifindex %d, driver %s, %u RX queue(s)\n", dev, rx->ifindex,
-		 rx->driver, rx->dev_queues);
+	if (queues.source == NETDEV_RX_QUEUES_CHANNELS)
+		pr_debug("%s: ifindex %d, driver %s, %u RX queue(s): ethtool channels rx %u + combined %u\n",
+			 dev, rx->ifindex, rx->driver, rx->dev_queues, queues.rx_count,
+			 queues.combined_count);
+	else
+		pr_debug("%s: ifindex %d, driver %s, %u RX queue(s): no ethtool channels, sysfs queues/rx-N\n",
+			 dev, rx->ifindex, rx->driver, rx->dev_queues);
 	return 0;
 }
 
@@ -130,13 +145,53 @@ int receiver_check_capabilities(const struct receiver *rx)
 		pr_err("reading this process's capabilities: %s\n", strerror(-err));
 		return err;
 	}
+	/* CAP_IPC_LOCK alone is a question of UMEM size, answered with the
+	 * numbers by receiver_check_memory(); with others missing too, all
+	 * are named here in one line. */
+	if (!caps_receiver_missing(effective, false, missing, sizeof(missing)))
+		return 0;
 	n = caps_receiver_missing(effective, caps_umem_needs_ipc_lock(umem_bytes),
 				  missing, sizeof(missing));
-	if (!n)
-		return 0;
 	pr_err("missing %s %s; the receiver needs CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON and CAP_IPC_LOCK (or root)\n",
 	       n == 1 ? "capability" : "capabilities", missing);
 	return -EPERM;
+}
+
+static double mib_or_none(__u64 bytes)
+{
+	return bytes == UMEM_NO_LIMIT ? -1.0 : (double)bytes / (1 << 20);
+}
+
+/*
+ * The UMEMs, rings included, must fit in available memory and in the
+ * memory cgroup, and without CAP_IPC_LOCK their pages in RLIMIT_MEMLOCK:
+ * refused here, before any mmap, rather than OOM-killed or failing in
+ * the last socket's set-up. Needs n_queues.
+ */
+int receiver_check_memory(const struct receiver *rx)
+{
+	struct umem_request req = {
+		.queues = (__u32)rx->n_queues,
+		.frames = rx->cfg.frames,
+		.frame_size = rx->cfg.frame_size,
+	};
+	struct umem_limits limits;
+	struct umem_verdict verdict;
+	char line[PATH_MAX + 512];
+	__u64 effective = 0;
+
+	/* Unknown capabilities: assume none, the stricter check. */
+	caps_effective(&effective);
+	umem_read_limits(effective & (1ULL << CAP_IPC_LOCK), &limits);
+	if (umem_budget_check(&req, &limits, &verdict) == UMEM_FITS) {
+		pr_debug("UMEM %.1f MiB with rings fits: MemAvailable %.1f MiB, memory cgroup room %.1f MiB, RLIMIT_MEMLOCK %.1f MiB (-1: none or not applied)\n",
+			 mib_or_none(verdict.requested), mib_or_none(limits.mem_available),
+			 mib_or_none(limits.cgroup_room), mib_or_none(limits.memlock));
+		return 0;
+	}
+	umem_budget_describe(&req, &limits, &verdict, line, sizeof(line));
+	pr_err("%s\n", line);
+	return -ENOMEM;
 }
 
 /*

@@ -2,8 +2,8 @@
 /*
  * What af_xdp_user checks before it sets anything up: the --cpu and
  * --cpu-list CPUs, the interface (exists, up, queue count, driver), the
- * capabilities every later step needs, the default route, and an XDP
- * program already attached. Checked first so a refusal is quick and says
+ * capabilities every later step needs, whether the UMEMs fit in memory,
+ * the default route, and an XDP program already attached. Checked first so a refusal is quick and says
  * exactly what is wrong; nothing here needs cleaning up.
  */
 #ifndef XDP_HINTS_RECEIVER_CHECKS_H
@@ -20,8 +20,13 @@ struct receiver;
 int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_len);
 /* Fills ifindex, dev_queues, driver and n_queues. */
 int receiver_check_interface(struct receiver *rx);
-/* Needs n_queues (the UMEM size). */
+/* Needs n_queues (the UMEM size). CAP_IPC_LOCK alone is left to
+ * receiver_check_memory(). */
 int receiver_check_capabilities(const struct receiver *rx);
+/* -ENOMEM, after one line with the numbers, when the UMEMs do not fit in
+ * MemAvailable, the memory cgroup or (without CAP_IPC_LOCK)
+ * RLIMIT_MEMLOCK. Needs n_queues. */
+int receiver_check_memory(const struct receiver *rx);
 /* Refuses to redirect all traffic of the default-route interface. */
 int receiver_check_default_route(const struct receiver *rx);
 /* -EEXIST if a program is attached (without --force); with --force and

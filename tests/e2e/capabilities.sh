@@ -7,7 +7,9 @@
 # dropped from the bounding set (so even uid 0 does not have them), it must
 # receive an exact count; with one of the five dropped as well, it must
 # exit 1 with one line naming exactly that capability, before touching the
-# interface.  CAP_SYS_ADMIN may stand in for NET_ADMIN, BPF and PERFMON.
+# interface (CAP_IPC_LOCK alone: the line of the UMEM memory check, with
+# the UMEM and RLIMIT_MEMLOCK sizes; tests/e2e/memory_limits.sh has more).
+# CAP_SYS_ADMIN may stand in for NET_ADMIN, BPF and PERFMON.
 #
 # RLIMIT_MEMLOCK is pinned to 8 MiB inside each run, so the default UMEM
 # (4 queues x 16 MiB) needs CAP_IPC_LOCK whatever the caller's limit.
@@ -70,7 +72,7 @@ receives_exactly() { # what "caps" [receiver options...]
 		return
 	fi
 	tap_result 0 "$what: receiver ready"
-	xh_send --flows 8 --count "$COUNT" --rate 20000 >/dev/null
+	xh_send --flows 8 --count "$COUNT" --rate "${RATE:-20000}" >/dev/null
 	xh_wait_receiver 15
 	tap_is "$XH_RX_RC" 0 "$what: exit status 0 at --count"
 	tap_is "$(jq -r '.total.packets' <<<"$(xh_final_json)")" "$COUNT" \
@@ -89,7 +91,13 @@ for cap in $NEEDED; do
 	xh_wait_receiver 15
 	tap_is "$XH_RX_RC" 1 "$what: exit status 1"
 	tap_is "$(wc -l <"$XH_RX_ERR")" 1 "$what: one line on stderr"
-	tap_is "$(missing_names "$XH_RX_ERR")" "$upper" "$what: the message names exactly $upper" 
+	if [ "$cap" = cap_ipc_lock ]; then
+		# Alone, it is a question of size: the memory check's line.
+		tap_grep "$XH_RX_ERR" '^af_xdp_user: UMEM of 4 queue\(s\) .* pins 64.0 MiB, more than RLIMIT_MEMLOCK \(8.0 MiB\) allows without CAP_IPC_LOCK' \
+			"$what: the message gives the UMEM and RLIMIT_MEMLOCK sizes and names $upper"
+	else
+		tap_is "$(missing_names "$XH_RX_ERR")" "$upper" "$what: the message names exactly $upper"
+	fi
 	tap_ok "$what: no XDP program attached" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
 done
 
@@ -99,7 +107,9 @@ tap_is "$(missing_names "$XH_RX_ERR")" "CAP_NET_ADMIN, CAP_BPF, CAP_PERFMON, CAP
 	"only CAP_NET_RAW: every missing capability named in one line"
 
 # 4 x 64 frames x 4 KiB = 1 MiB fits under RLIMIT_MEMLOCK: no CAP_IPC_LOCK.
-receives_exactly "small UMEM without CAP_IPC_LOCK" "cap_net_admin cap_net_raw cap_bpf cap_perfmon" \
+# 64-frame rings overflow if the receiver is off the CPU for a few ms at
+# 20000 frames/s (seen on a loaded machine): a tenth of that rate.
+RATE=2000 receives_exactly "small UMEM without CAP_IPC_LOCK" "cap_net_admin cap_net_raw cap_bpf cap_perfmon" \
 	--frames 64
 receives_exactly "CAP_SYS_ADMIN for NET_ADMIN, BPF and PERFMON" "cap_sys_admin cap_net_raw cap_ipc_lock"
 

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Does the UMEM fit? Checked before anything is mapped, so a request too
+ * large for the machine is refused with its numbers instead of ending in
+ * the OOM killer (the UMEM is pinned: the kernel cannot reclaim or swap
+ * it) or in an ENOBUFS from the last socket's UMEM registration.
+ *
+ * Three limits, each optional:
+ *   MemAvailable   /proc/meminfo: what the kernel estimates it can give
+ *                  without swapping (Documentation/filesystems/proc.rst)
+ *   memory cgroup  the room left under this process's cgroup and every
+ *                  ancestor: memory.max - memory.current (cgroup v2,
+ *                  Documentation/admin-guide/cgroup-v2.rst) or
+ *                  memory.limit_in_bytes - memory.usage_in_bytes (v1);
+ *                  the UMEM's anonymous pages are charged there
+ *   RLIMIT_MEMLOCK only without CAP_IPC_LOCK: xdp_umem_account_pages()
+ *                  (net/xdp/xdp_umem.c) charges the UMEM's pages, and
+ *                  nothing else, against it; the count is per user, so
+ *                  what other processes of the user pin is not seen here
+ *
+ * The parsing and the decision are pure functions of their inputs (unit
+ * tested in tests/unit/test_umem_budget.c); umem_read_limits() is the part
+ * that reads the system. No library prints: callers get the message text.
+ */
+#ifndef XDP_HINTS_UMEM_BUDGET_H
+#define XDP_HINTS_UMEM_BUDGET_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+/* "No limit" for every field of struct umem_limits. */
+#define UMEM_NO_LIMIT UINT64_MAX
+
+struct umem_request {
+	__u32 queues;     /* one UMEM per queue */
+	__u32 frames;     /* per queue */
+	__u32 frame_size; /* bytes */
+};
+
+struct umem_limits {
+	__u64 mem_available; /* bytes, MemAvailable */
+	__u64 cgroup_room;   /* bytes the tightest memory cgroup still allows */
+	char cgroup_dir[PATH_MAX]; /* that cgroup's directory, "" when none */
+	char cgroup_files[64];     /* "memory.max - memory.current" or the v1 names */
+	__u64 memlock;       /* RLIMIT_MEMLOCK soft limit; UMEM_NO_LIMIT when
+			      * unlimited or with CAP_IPC_LOCK */
+};
+
+enum umem_limit_kind {
+	UMEM_FITS = 0,
+	UMEM_OVER_MEM_AVAILABLE,
+	UMEM_OVER_CGROUP,
+	UMEM_OVER_MEMLOCK,
+};
+
+struct umem_verdict {
+	enum umem_limit_kind over; /* UMEM_FITS or the tightest limit exceeded */
+	__u64 requested;           /* bytes compared with that limit */
+	__u64 allowed;             /* bytes that limit allows */
+};
+
+/* The UMEMs alone, frames x frame_size x queues, bytes: what is pinned. */
+__u64 umem_pinned_bytes(const struct umem_request *req);
+/*
+ * UMEMs plus an upper bound for their rings (fill and completion: 8 bytes
+ * per entry, RX and TX: 16, each at most one entry per frame): bytes of
+ * memory the sockets take.
+ */
+__u64 umem_total_bytes(const struct umem_request *req);
+
+/*
+ * Compare @req with @limits: pinned bytes with memlock, total bytes with
+ * the cgroup room and MemAvailable. When several are exceeded, the verdict
+ * names the one allowing least. Returns verdict->over.
+ */
+enum umem_limit_kind umem_budget_check(const struct umem_request *req,
+				       const struct umem_limits *limits,
+				       struct umem_verdict *verdict);
+
+/*
+ * One line (no newline) for a refusal: the request, its bytes in MiB, the
+ * limit exceeded, its MiB, and how to fix it. @limits names the cgroup.
+ */
+void umem_budget_describe(const struct umem_request *req, const struct umem_limits *limits,
+			  const struct umem_verdict *verdict, char *buf, size_t len);
+
+/* MemAvailable of /proc/meminfo text, in bytes. -ENOENT when absent. */
+int umem_parse_mem_available(const char *meminfo, __u64 *bytes);
+
+/*
+ * A cgroup limit or usage file's text: a decimal byte count, or "max"
+ * (v2: no limit) giving UMEM_NO_LIMIT, as does v1's "no limit" (2^63
+ * rounded down to a page). -EINVAL for anything else.
+ */
+int umem_parse_cgroup_value(const char *text, __u64 *bytes);
+
+/*
+ * This process's cgroup from /proc/self/cgroup text: the v2 line
+ * ("0::/path") when @controller is NULL, else the v1 line whose controller
+ * list holds @controller ("4:memory:/path"). -ENOENT when there is none.
+ */
+int umem_parse_proc_cgroup(const char *proc_cgroup, const char *controller,
+			   char *path, size_t len);
+
+/*
+ * Where this process's cgroup @cgroup_path (from /proc/self/cgroup) lives,
+ * from /proc/self/mountinfo text: the cgroup2 mount when @controller is
+ * NULL, else the v1 mount whose options hold @controller. @dir gets the
+ * cgroup's directory, @top the mount point (@len bytes each). -ENOENT when
+ * no mount shows it.
+ */
+int umem_cgroup_dir(const char *mountinfo, const char *controller, const char *cgroup_path,
+		    char *dir, char *top, size_t len);
+
+/*
+ * Walk from @leaf_dir up to @top_dir (inclusive; @leaf_dir must be under
+ * it), reading @limit_file and @usage_file at each level; a level without
+ * them (the root cgroup) sets no limit. *room gets the least limit - usage
+ * (0 when usage is over), UMEM_NO_LIMIT when no level limits; @which gets
+ * the directory of that level. 0 or negative errno.
+ */
+int umem_cgroup_room(const char *leaf_dir, const char *top_dir, const char *limit_file,
+		     const char *usage_file, __u64 *room, char *which, size_t which_len);
+
+/*
+ * Read every limit of this process: /proc/meminfo, its memory cgroup
+ * (v2 and v1 hierarchies, found through /proc/self/cgroup and
+ * /proc/self/mountinfo, else, when 'ip netns exec' has hidden them,
+ * through /proc/PID/root of our parent or of init) and RLIMIT_MEMLOCK
+ * unless @has_ipc_lock. A limit
+ * that cannot be read is UMEM_NO_LIMIT: these checks only spare the user
+ * a worse failure later, they never stop a run on their own doubt.
+ */
+void umem_read_limits(bool has_ipc_lock, struct umem_limits *limits);
+
+#endif

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The UMEM memory check without touching the system: sizes, the decision
+ * between MemAvailable, the memory cgroup and RLIMIT_MEMLOCK, the refusal
+ * line, and the parsing of /proc/meminfo, /proc/self/cgroup, mountinfo and
+ * a cgroup tree built in a temporary directory. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "umem_budget.h"
+
+#define MiB (1024ULL * 1024)
+
+static const struct umem_request four_queues = { .queues = 4, .frames = 4096, .frame_size = 4096 };
+
+static struct umem_limits no_limits(void)
+{
+	struct umem_limits l;
+
+	memset(&l, 0, sizeof(l));
+	l.mem_available = l.cgroup_room = l.memlock = UMEM_NO_LIMIT;
+	return l;
+}
+
+static void expect_contains(const char *text, const char *needle)
+{
+	if (!strstr(text, needle))
+		fail_msg("'%s' does not contain '%s'", text, needle);
+}
+
+static void sizes(void **state)
+{
+	struct umem_request big = { .queues = 256, .frames = 1048576, .frame_size = 4096 };
+
+	(void)state;
+	assert_int_equal(umem_pinned_bytes(&four_queues), 64 * MiB);
+	/* 48 bytes of ring entries per frame at most. */
+	assert_int_equal(umem_total_bytes(&four_queues), 64 * MiB + 4ULL * 4096 * 48);
+	/* 1 TiB: no 32-bit overflow on the way. */
+	assert_int_equal(umem_pinned_bytes(&big), 1024ULL * 1024 * MiB);
+}
+
+static void fits_without_limits(void **state)
+{
+	struct umem_limits l = no_limits();
+	struct umem_verdict v;
+
+	(void)state;
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_FITS);
+	assert_int_equal(v.requested, umem_total_bytes(&four_queues));
+}
+
+static void over_mem_available(void **state)
+{
+	struct umem_limits l = no_limits();
+	struct umem_verdict v;
+
+	(void)state;
+	l.mem_available = 32 * MiB;
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_OVER_MEM_AVAILABLE);
+	assert_int_equal(v.requested, umem_total_bytes(&four_queues));
+	assert_int_equal(v.allowed, 32 * MiB);
+	/* Exactly what is available, rings included, still fits. */
+	l.mem_available = umem_total_bytes(&four_queues);
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_FITS);
+}
+
+static void over_cgroup(void **state)
+{
+	struct umem_limits l = no_limits();
+	struct umem_verdict v;
+
+	(void)state;
+	l.cgroup_room = 64 * MiB + 1; /* the UMEM fits, not with its rings */
+	l.mem_available = 1024 * MiB;
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_OVER_CGROUP);
+	assert_int_equal(v.allowed, 64 * MiB + 1);
+}
+
+/* RLIMIT_MEMLOCK counts the UMEM pages only, not the rings. */
+static void memlock_counts_pinned_pages(void **state)
+{
+	struct umem_limits l = no_limits();
+	struct umem_verdict v;
+
+	(void)state;
+	l.memlock = 64 * MiB;
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_FITS);
+	l.memlock = 64 * MiB - 1;
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_OVER_MEMLOCK);
+	assert_int_equal(v.requested, 64 * MiB);
+	assert_int_equal(v.allowed, 64 * MiB - 1);
+}
+
+static void tightest_limit_named(void **state)
+{
+	struct umem_limits l = no_limits();
+	struct umem_verdict v;
+
+	(void)state;
+	l.mem_available = 20 * MiB;
+	l.cgroup_room = 10 * MiB;
+	l.memlock = 30 * MiB;
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_OVER_CGROUP);
+	l.memlock = 8 * MiB;
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_OVER_MEMLOCK);
+	l.mem_available = 1 * MiB;
+	assert_int_equal(umem_budget_check(&four_queues, &l, &v), UMEM_OVER_MEM_AVAILABLE);
+}
+
+static void refusal_lines(void **state)
+{
+	struct umem_limits l = no_limits();
+	struct umem_verdict v;
+	char line[1024];
+
+	(void)state;
+	l.memlock = 8 * MiB;
+	umem_budget_check(&four_queues, &l, &v);
+	umem_budget_describe(&four_queues, &l, &v, line, sizeof(line));
+	expect_contains(line, "4 queue(s) x 4096 frames x 4096 bytes");
+	expect_contains(line, "pins 64.0 MiB");
+	expect_contains(line, "RLIMIT_MEMLOCK (8.0 MiB)");
+	expect_contains(line, "CAP_IPC_LOCK");
+	expect_contains(line, "fewer --frames");
+	assert_null(strchr(line, '\n'));
+
+	l = no_limits();
+	l.cgroup_room = 40 * MiB;
+	snprintf(l.cgroup_dir, sizeof(l.cgroup_dir), "/sys/fs/cgroup/job");
+	snprintf(l.cgroup_files, sizeof(l.cgroup_files), "memory.max - memory.current");
+	umem_budget_check(&four_queues, &l, &v);
+	umem_budget_describe(&four_queues, &l, &v, line, sizeof(line));
+	expect_contains(line, "needs 64.8 MiB");
+	expect_contains(line, "40.0 MiB left in memory cgroup /sys/fs/cgroup/job (memory.max - memory.current)");
+	expect_contains(line, "--frame-size");
+
+	l = no_limits();
+	l.mem_available = 10 * MiB;
+	umem_budget_check(&four_queues, &l, &v);
+	umem_budget_describe(&four_queues, &l, &v, line, sizeof(line));
+	expect_contains(line, "10.0 MiB of memory available (MemAvailable");
+
+	/* Truncation stays a terminated string. */
+	umem_budget_describe(&four_queues, &l, &v, line, 20);
+	assert_int_equal(strlen(line), 19);
+}
+
+static void parse_meminfo(void **state)
+{
+	__u64 bytes = 0;
+
+	(void)state;
+	assert_int_equal(umem_parse_mem_available("MemTotal:       32000000 kB\n"
+						  "MemFree:         1000000 kB\n"
+						  "MemAvailable:   23992884 kB\n"
+						  "Buffers:          123 kB\n", &bytes), 0);
+	assert_int_equal(bytes, 23992884ULL * 1024);
+	assert_int_equal(umem_parse_mem_available("MemAvailable: 5 kB", &bytes), 0);
+	assert_int_equal(bytes, 5120);
+	assert_int_equal(umem_parse_mem_available("MemTotal: 1 kB\nMemFree: 1 kB\n", &bytes), -ENOENT);
+	assert_int_equal(umem_parse_mem_available("MemAvailable: lots\n", &bytes), -EINVAL);
+}
+
+static void parse_cgroup_values(void **state)
+{
+	__u64 bytes = 0;
+
+	(void)state;
+	assert_int_equal(umem_parse_cgroup_value("max\n", &bytes), 0);
+	assert_true(bytes == UMEM_NO_LIMIT);
+	assert_int_equal(umem_parse_cgroup_value("67108864\n", &bytes), 0);
+	assert_int_equal(bytes, 64 * MiB);
+	assert_int_equal(umem_parse_cgroup_value("9223372036854771712\n", &bytes), 0);
+	assert_true(bytes == UMEM_NO_LIMIT);
+	assert_int_equal(umem_parse_cgroup_value("0", &bytes), 0);
+	assert_int_equal(bytes, 0);
+	assert_int_equal(umem_parse_cgroup_value("", &bytes), -EINVAL);
+	assert_int_equal(umem_parse_cgroup_value("-1\n", &bytes), -EINVAL);
+	assert_int_equal(umem_parse_cgroup_value("12 kB\n", &bytes), -EINVAL);
+}
+
+static void parse_proc_cgroup(void **state)
+{
+	static const char hybrid[] = "9:name=systemd:/\n"
+				     "4:memory:/process_api/c60b\n"
+				     "3:cpu,cpuacct:/a\n"
+				     "0::/user.slice/job\n";
+	char path[64];
+
+	(void)state;
+	assert_int_equal(umem_parse_proc_cgroup(hybrid, NULL, path, sizeof(path)), 0);
+	assert_string_equal(path, "/user.slice/job");
+	assert_int_equal(umem_parse_proc_cgroup(hybrid, "memory", path, sizeof(path)), 0);
+	assert_string_equal(path, "/process_api/c60b");
+	assert_int_equal(umem_parse_proc_cgroup(hybrid, "cpuacct", path, sizeof(path)), 0);
+	assert_string_equal(path, "/a");
+	assert_int_equal(umem_parse_proc_cgroup(hybrid, "mem", path, sizeof(path)), -ENOENT);
+	assert_int_equal(umem_parse_proc_cgroup("4:memory:/x\n", NULL, path, sizeof(path)), -ENOENT);
+	assert_int_equal(umem_parse_proc_cgroup(hybrid, "memory", path, 5), -ENAMETOOLONG);
+}
+
+static void cgroup_dir_from_mountinfo(void **state)
+{
+	static const char mountinfo[] =
+		"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+		"32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+		"35 31 0:32 /docker/abc /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+		"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+	char dir[128], top[128];
+
+	(void)state;
+	assert_int_equal(umem_cgroup_dir(mountinfo, NULL, "/user.slice/job", dir, top, sizeof(dir)), 0);
+	assert_string_equal(dir, "/sys/fs/cgroup/unified/user.slice/job");
+	assert_string_equal(top, "/sys/fs/cgroup/unified");
+	/* A v1 mount showing the hierarchy from /docker/abc down. */
+	assert_int_equal(umem_cgroup_dir(mountinfo, "memory", "/docker/abc/sub", dir, top, sizeof(dir)), 0);
+	assert_string_equal(dir, "/sys/fs/cgroup/memory/sub");
+	assert_int_equal(umem_cgroup_dir(mountinfo, "memory", "/docker/abc", dir, top, sizeof(dir)), 0);
+	assert_string_equal(dir, "/sys/fs/cgroup/memory");
+	/* Outside what the mount shows, or a name that only starts alike. */
+	assert_int_equal(umem_cgroup_dir(mountinfo, "memory", "/other", dir, top, sizeof(dir)), -ENOENT);
+	assert_int_equal(umem_cgroup_dir(mountinfo, "memory", "/docker/abcd", dir, top, sizeof(dir)), -ENOENT);
+	assert_int_equal(umem_cgroup_dir(mountinfo, "pids", "/", dir, top, sizeof(dir)), -ENOENT);
+	assert_int_equal(umem_cgroup_dir("", NULL, "/", dir, top, sizeof(dir)), -ENOENT);
+}
+
+static char root[64];
+
+static void put(const char *rel, const char *file, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	mkdir(path, 0700);
+	if (!file)
+		return;
+	snprintf(path, sizeof(path), "%s%s/%s", root, rel, file);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* top (the root cgroup: no files) / a / b / c, limits on a and c. */
+static void cgroup_walk_finds_tightest_ancestor(void **state)
+{
+	char leaf[128], which[128], cmd[128];
+	__u64 room = 0;
+
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/xh-cgroup.XXXXXX");
+	assert_non_null(mkdtemp(root));
+	put("/a", "memory.max", "1000\n");
+	put("/a", "memory.current", "600\n");
+	put("/a/b", "memory.max", "max\n");
+	put("/a/b", "memory.current", "50\n");
+	put("/a/b/c", "memory.max", "2000\n");
+	put("/a/b/c", "memory.current", "1500\n");
+	snprintf(leaf, sizeof(leaf), "%s/a/b/c", root);
+
+	assert_int_equal(umem_cgroup_room(leaf, root, "memory.max", "memory.current", &room,
+					  which, sizeof(which)), 0);
+	assert_int_equal(room, 400); /* a: 1000 - 600 beats c: 2000 - 1500 */
+	assert_int_equal(strncmp(which, root, strlen(root)), 0);
+	assert_string_equal(which + strlen(root), "/a");
+
+	put("/a/b/c", "memory.current", "2100\n"); /* over its limit: no room */
+	assert_int_equal(umem_cgroup_room(leaf, root, "memory.max", "memory.current", &room,
+					  which, sizeof(which)), 0);
+	assert_int_equal(room, 0);
+	assert_string_equal(which + strlen(root), "/a/b/c");
+
+	/* Only c's own limit when the walk stops at b (a mount root). */
+	put("/a/b/c", "memory.current", "1900\n");
+	snprintf(cmd, sizeof(cmd), "%s/a/b/", root);
+	assert_int_equal(umem_cgroup_room(leaf, cmd, "memory.max", "memory.current", &room,
+					  which, sizeof(which)), 0);
+	assert_int_equal(room, 100);
+
+	/* The v1 names, absent here: no limit anywhere. */
+	assert_int_equal(umem_cgroup_room(leaf, root, "memory.limit_in_bytes",
+					  "memory.usage_in_bytes", &room, which, sizeof(which)), 0);
+	assert_true(room == UMEM_NO_LIMIT);
+	assert_string_equal(which, "");
+
+	assert_int_equal(umem_cgroup_room("/elsewhere", root, "memory.max", "memory.current",
+					  &room, which, sizeof(which)), -EINVAL);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sizes),
+		cmocka_unit_test(fits_without_limits),
+		cmocka_unit_test(over_mem_available),
+		cmocka_unit_test(over_cgroup),
+		cmocka_unit_test(memlock_counts_pinned_pages),
+		cmocka_unit_test(tightest_limit_named),
+		cmocka_unit_test(refusal_lines),
+		cmocka_unit_test(parse_meminfo),
+		cmocka_unit_test(parse_cgroup_values),
+		cmocka_unit_test(parse_proc_cgroup),
+		cmocka_unit_test(cgroup_dir_from_mountinfo),
+		cmocka_unit_test(cgroup_walk_finds_tightest_ancestor),
+	};
+
+	return cmocka_run_group_tests_name("umem_budget", tests, NULL, NULL);
+}
