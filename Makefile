@@ -63,6 +63,10 @@ TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_BPF_SRCS := $(sort $(wildcard tests/bpf/*.c))
 TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/%.bpf.o)
 TEST_SKELS := $(TEST_BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/%.skel.h)
+# One object linked from several .bpf.c files, as `bpftool gen object` makes.
+LINKED_BPF_SRCS := $(sort $(wildcard tests/bpf/linked/*.c))
+LINKED_BPF_PARTS := $(LINKED_BPF_SRCS:tests/bpf/linked/%.c=$(BUILD)/tests/linked/%.bpf.o)
+TEST_BPF_OBJS += $(BUILD)/tests/hint_dup_linked.bpf.o
 
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
@@ -86,6 +90,15 @@ $(BUILD)/%.bpf.o: %.c headers/*.h | $(BUILD)
 $(BUILD)/tests/%.bpf.o: tests/bpf/%.c headers/*.h | $(BUILD)/tests
 	@echo "  BPF      $@"
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/linked/%.bpf.o: tests/bpf/linked/%.c headers/*.h | $(BUILD)/tests
+	@mkdir -p $(dir $@)
+	@echo "  BPF      $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/hint_dup_linked.bpf.o: $(LINKED_BPF_PARTS)
+	@echo "  LINK     $@"
+	$(Q)$(BPFTOOL) gen object $@ $^
 
 $(BUILD)/bench/%.bpf.o: bench/bpf/%.c headers/*.h | $(BUILD)/bench
 	@echo "  BPF      $@"

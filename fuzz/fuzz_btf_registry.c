@@ -14,7 +14,7 @@
 /* Room for the largest valid hint in front of the "packet". */
 #define META_ROOM 256
 
-static void exercise_hint(struct xsk_btf_info *xbi, const uint8_t *frame)
+static void exercise_hint(const struct xsk_btf_info *xbi, const uint8_t *frame)
 {
 	const uint8_t *pkt = frame + META_ROOM;
 	const struct btf *btf = xsk_btf__hint_btf(xbi);

@@ -47,7 +47,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void decode(const struct xsk_hint_registry *reg, uint8_t *pkt)
 {
-	struct xsk_btf_info *xbi = xsk_hint_registry__dispatch(reg, pkt);
+	const struct xsk_btf_info *xbi = xsk_hint_registry__dispatch(reg, pkt);
 	char out[1024];
 	void *ptr;
 	__u64 value64;

@@ -311,14 +311,20 @@ static void test_load_object(void **state)
 {
 	struct bpf_object *obj = bpf_object__open_file(HINT_STRUCTS_OBJ, NULL);
 	struct btf *btf = NULL;
+	int rich_id;
 
 	(void)state;
 	assert_non_null(obj);
+	rich_id = btf__find_by_name_kind(bpf_object__btf(obj), "xdp_hints_rich",
+					 BTF_KIND_STRUCT);
+	assert_true(rich_id > 0);
 	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_OBJECT, obj, NULL, &btf, NULL), 0);
-	assert_ptr_equal(btf, bpf_object__btf(obj));
-	assert_true(btf__find_by_name_kind(btf, "xdp_hints_rich", BTF_KIND_STRUCT) > 0);
-	/* The object owns this BTF: no btf__free(). */
+	/* The caller's own copy, as for every source, with the same type ids. */
+	assert_ptr_not_equal(btf, bpf_object__btf(obj));
 	bpf_object__close(obj);
+	assert_int_equal(btf__find_by_name_kind(btf, "xdp_hints_rich", BTF_KIND_STRUCT),
+			 rich_id);
+	btf__free(btf);
 	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_OBJECT, NULL, NULL, &btf, NULL), -EINVAL);
 }
 
