@@ -589,7 +589,7 @@ static int find_unique_struct(const struct btf *btf, const char *name)
 
 /* ---- the original API ---------------------------------------------------- */
 
-int xsk_btf__init_xdp_hint(struct btf *btf, const char *struct_name,
+int xsk_btf__init_xdp_hint(const struct btf *btf, const char *struct_name,
 			   struct xsk_btf_info **xbi)
 {
 	int type_id;

@@ -117,7 +117,7 @@ static inline __u32 xsk_umem__btf_id(void *pkt_data)
  * On error *xbi is untouched. @btf must outlive *xbi; free *xbi with
  * xsk_btf__free_xdp_hint() (NULL is fine).
  */
-int xsk_btf__init_xdp_hint(struct btf *btf, const char *struct_name,
+int xsk_btf__init_xdp_hint(const struct btf *btf, const char *struct_name,
 			   struct xsk_btf_info **xbi);
 void xsk_btf__free_xdp_hint(struct xsk_btf_info *xbi);
 /* The hint's BTF id, what its frames carry; XSK_BTF_NO_HINT for NULL. */
@@ -231,10 +231,10 @@ size_t xsk_hint_registry__rejected(const struct xsk_hint_registry *reg);
 const struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
 						 size_t i);
 /*
- * Index or -errno: the hint's position i (as for xsk_hint_registry__at()), so a receiver can
- * keep its own per-layout state in an array and dispatch with no pointer
- * compares: -ENOENT when @btf_id is not a registered hint (including
- * XSK_BTF_NO_HINT), -EINVAL for a NULL registry.
+ * Index or -errno: the hint's position i (as for xsk_hint_registry__at()),
+ * so a receiver can keep its own per-layout state in an array and dispatch
+ * with no pointer compares: -ENOENT when @btf_id is not a registered hint
+ * (including XSK_BTF_NO_HINT), -EINVAL for a NULL registry.
  */
 int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id);
 /*
