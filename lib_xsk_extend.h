@@ -63,7 +63,7 @@ extern "C" {
  * 6.x, 64-bit) that leaves 216 bytes: measured on Linux 6.18 through
  * BPF_PROG_TEST_RUN and with real frames on veth (native and generic XDP),
  * see tests/unit/test_meta_limit.c. A driver with more headroom grants up
- * to 252; kernels before 6.0 granted only 32, and a larger hint fails at
+ * to 252; older kernels (5.x) granted only 32, and a larger hint fails at
  * bpf_xdp_adjust_meta() time there, which the XDP program must handle.
  */
 #define XSK_BTF_HINT_MAX_SIZE 216
