@@ -25,8 +25,13 @@ endif
 DESTDIR ?=
 BINDIR := $(PREFIX)/bin
 SBINDIR := $(PREFIX)/sbin
-LIBDIR := $(PREFIX)/lib
+# configure picks LIBSUBDIR: lib/$(MULTIARCH) on Debian, lib elsewhere.
+LIBSUBDIR ?= lib
+LIBDIR := $(PREFIX)/$(LIBSUBDIR)
 INCDIR := $(PREFIX)/include
+# The library's headers in their own directory; its pkg-config Cflags
+# point there, so #include "lib_xsk_extend.h" works copied or installed.
+LIB_INCDIR := $(INCDIR)/xsk_extend
 MANDIR := $(PREFIX)/share/man
 PKGCONFIGDIR := $(LIBDIR)/pkgconfig
 VERSION := 0.1.0
@@ -69,6 +74,10 @@ TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 TEST_BPF_SRCS := $(sort $(wildcard tests/bpf/*.c))
 TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/%.bpf.o)
 TEST_SKELS := $(TEST_BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/%.skel.h)
+# One object linked from several .bpf.c files, as `bpftool gen object` makes.
+LINKED_BPF_SRCS := $(sort $(wildcard tests/bpf/linked/*.c))
+LINKED_BPF_PARTS := $(LINKED_BPF_SRCS:tests/bpf/linked/%.c=$(BUILD)/tests/linked/%.bpf.o)
+TEST_BPF_OBJS += $(BUILD)/tests/hint_dup_linked.bpf.o
 
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
@@ -92,6 +101,15 @@ $(BUILD)/%.bpf.o: %.c headers/*.h | $(BUILD)
 $(BUILD)/tests/%.bpf.o: tests/bpf/%.c headers/*.h | $(BUILD)/tests
 	@echo "  BPF      $@"
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/linked/%.bpf.o: tests/bpf/linked/%.c headers/*.h | $(BUILD)/tests
+	@mkdir -p $(dir $@)
+	@echo "  BPF      $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/hint_dup_linked.bpf.o: $(LINKED_BPF_PARTS)
+	@echo "  LINK     $@"
+	$(Q)$(BPFTOOL) gen object $@ $^
 
 $(BUILD)/bench/%.bpf.o: bench/bpf/%.c headers/*.h | $(BUILD)/bench
 	@echo "  BPF      $@"
@@ -122,9 +140,13 @@ $(LIB_A): $(LIB_OBJ)
 	@echo "  AR       $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(LIB_SO): $(LIB_PIC_OBJ)
+# Only the header's functions are exported, each with a symbol version.
+LIB_VERSION_SCRIPT := packaging/libxsk_extend.map
+
+$(LIB_SO): $(LIB_PIC_OBJ) $(LIB_VERSION_SCRIPT)
 	@echo "  LD       $@"
-	$(Q)$(CC) -shared -Wl,-soname,libxsk_extend.so.0 $(ALL_LDFLAGS) -o $@ $^ $(LIBBPF_LIBS)
+	$(Q)$(CC) -shared -Wl,-soname,libxsk_extend.so.0 -Wl,--version-script=$(LIB_VERSION_SCRIPT) \
+		$(ALL_LDFLAGS) -o $@ $(LIB_PIC_OBJ) $(LIBBPF_LIBS)
 
 $(USER_BIN): $(BUILD)/af_xdp_user.o $(COMMON_OBJS) $(LIB_OBJ)
 	@echo "  LD       $@"
@@ -221,21 +243,25 @@ fuzz-smoke: all
 
 # ---- install -------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIB_INCDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(USER_BIN) $(DESTDIR)$(SBINDIR)/af_xdp_user
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libxsk_extend.a
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(VERSION)
 	ln -sf libxsk_extend.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.0
 	ln -sf libxsk_extend.so.0 $(DESTDIR)$(LIBDIR)/libxsk_extend.so
-	install -m 0644 lib_xsk_extend.h $(DESTDIR)$(INCDIR)/lib_xsk_extend.h
-	sed -e 's#@PREFIX@#$(PREFIX)#' -e 's#@VERSION@#$(VERSION)#' xsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc
-	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 lib_xsk_extend.h headers/xdp_hint_stamp.h $(DESTDIR)$(LIB_INCDIR)/
+	sed -e 's#@PREFIX@#$(PREFIX)#' -e 's#@LIBSUBDIR@#$(LIBSUBDIR)#' -e 's#@VERSION@#$(VERSION)#' \
+		packaging/xsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
 	install -m 0644 $(BUILD)/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8
+	install -m 0644 packaging/lib_xsk_extend.3 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/af_xdp_user $(DESTDIR)$(LIBDIR)/libxsk_extend.* \
-	      $(DESTDIR)$(INCDIR)/lib_xsk_extend.h $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc \
-	      $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8
+	      $(DESTDIR)$(LIB_INCDIR)/lib_xsk_extend.h $(DESTDIR)$(LIB_INCDIR)/xdp_hint_stamp.h \
+	      $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc \
+	      $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3
+	-rmdir $(DESTDIR)$(LIB_INCDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san

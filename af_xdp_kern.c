@@ -23,6 +23,10 @@
  *    padding, so BTF offsets are the byte offsets) and 4-byte aligned
  *    (so their size is a multiple of 4).
  *
+ *  - Every redirected frame carries a btf_id: its hint's, or 0 when the
+ *    policy writes no hint (xdp_hint_stamp_none(), headers/xdp_hint_stamp.h
+ *    says why clearing the slot in userspace is not enough).
+ *
  *  - Two programs share one body.  xdp_hints_redirect writes what any XDP
  *    program can know (software time, CPU, queue).  xdp_hints_redirect_hw
  *    also asks the driver for the packet's RX metadata (hardware timestamp,
@@ -43,6 +47,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "af_xdp_shared.h"
+#include "xdp_hint_stamp.h"
 
 /* ---- the hint layouts (their only definition: userspace uses BTF) ------ */
 
@@ -410,7 +415,10 @@ static __always_inline int write_rx_hw_hint(struct xdp_md *ctx)
 	return 0;
 }
 
-/* Returns 0 when the policy's hint (or none, by policy) is in place. */
+/*
+ * Returns 0 when the policy's hint, or with no hint by policy a btf_id of
+ * 0, is in place: every redirected frame carries its own btf_id.
+ */
 static __always_inline int write_hint(struct xdp_md *ctx, __u32 queue,
 				      const struct queue_counters *stats,
 				      enum hint_source source)
@@ -419,7 +427,8 @@ static __always_inline int write_hint(struct xdp_md *ctx, __u32 queue,
 		return write_rx_hw_hint(ctx);
 	switch (hint_policy) {
 	case HINT_POLICY_NONE:
-		return 0;
+		/* No hint, but the btf_id slot still says so: see the header. */
+		return xdp_hint_stamp_none(ctx);
 	case HINT_POLICY_MARK:
 		return write_mark_hint(ctx, queue);
 	case HINT_POLICY_ALTERNATE:
@@ -467,7 +476,7 @@ static __always_inline int redirect_with_hint(struct xdp_md *ctx,
 		goto pass;
 
 	/*
-	 * No hint, no redirect: the receiver would otherwise read whatever
+	 * No btf_id, no redirect: the receiver would otherwise read whatever
 	 * stale bytes sit where btf_id should be.
 	 */
 	if (write_hint(ctx, queue, stats, source)) {

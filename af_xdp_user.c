@@ -56,6 +56,7 @@ static void announce_ready(const struct receiver *rx)
 	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s\n",
 		rx->cfg.ifname, rx->ifindex, first, last, xdp_mode_label(rx),
 		rx->zero_copy ? "zero-copy" : "copy", rx_mode_label(&rx->cfg),
+		rx->cfg.xsks_map_path ? "foreign" :
 		rx->hint_program.driver_metadata ? "rx-hw" : hint_policy_name(rx->cfg.layout));
 	fflush(stderr);
 }

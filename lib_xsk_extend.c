@@ -20,16 +20,21 @@
  *
  * What this file does with it
  * ---------------------------
- *  - validate: a hint ends in a 4-byte btf_id with nothing after it, so
- *    btf_id sits at pkt_data - 4 whatever the hint; it fits the kernel's
- *    metadata limits; every member is byte-addressable (no bitfields).
+ *  - validate: a hint ends in a 4-byte unsigned btf_id with nothing after
+ *    it, so btf_id sits at pkt_data - 4 whatever the hint. btf_id may be
+ *    the last member of the hint itself or of a struct that is its last
+ *    member, at any depth: the 2022 XDP-hints proposal extends a common
+ *    hint that way (struct drv_hint { ...; struct common_hint common; }).
+ *    The hint fits the kernel's metadata limit; every member is
+ *    byte-addressable (no bitfields).
  *  - index: at init, member names are hashed into a small open-addressing
  *    table per hint. A read by name hashes the string's content and compares
  *    it with the one candidate in its slot (rarely a few): no BTF walk, and
  *    any buffer holding the name works, including a reused stack buffer.
  *    Members of anonymous structs/unions are indexed under their own names,
- *    as C lets you write hint.member for them. A named nested struct is one
- *    member, read whole.
+ *    as C lets you write hint.member for them. A named nested struct or
+ *    union is one member, read whole, and its members are indexed by
+ *    dotted path ("common.rx_hash32"), as C spells them.
  *  - registry: every hint of a BTF in a table keyed by btf_id, sized by the
  *    number of hints (vmlinux has 100k+ types, a program a few hints).
  *  - dump: one walker over the layout that prints text or JSON.
@@ -43,18 +48,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
 
 #include "lib_xsk_extend.h"
 
 /*
  * Validation and the dumper recurse into nested structs and arrays. Real
- * hints are nearly flat; the bound keeps recursion safe on hostile BTF.
+ * hints are nearly flat; the bounds keep the work finite on hostile BTF:
+ * a nesting depth, and a budget of layout nodes (each member, array and
+ * array element counts one) that also bounds arrays of zero-size
+ * elements, which take no room in the hint but would cost a dump one
+ * step each. A 216-byte hint of single bytes needs a few hundred nodes.
  */
 #define HINT_MAX_NESTING 8
+#define HINT_MAX_NODES 4096
+/* Longest dotted member path, NUL included ("common.rx_hash32"). */
+#define HINT_MAX_PATH 256
 
 /* A hint member as indexed at init; @name points into xbi->names. */
 struct hint_member {
 	const char *name;
+	__u32 name_off; /* into xbi->names while they are collected */
 	__u32 name_hash;
 	__u32 offset; /* bytes from the start of the hint */
 	__u32 size;
@@ -82,6 +98,7 @@ struct xsk_btf_info {
 };
 
 struct xsk_hint_registry {
+	const struct btf *btf;
 	struct xsk_btf_info **hints; /* in BTF id order */
 	size_t count;
 	size_t rejected;
@@ -178,16 +195,22 @@ static bool member_is_bitfield(const struct btf *btf,
 /*
  * Check that every byte of a type can be read and printed: no bitfields,
  * members inside their parent, only kinds that have a value (no void or
- * function), bounded nesting.
+ * function), bounded nesting, and at most *budget layout nodes in all
+ * (-E2BIG beyond: see HINT_MAX_NODES).
  */
-static int check_layout(const struct btf *btf, __u32 type_id, int depth)
+static int check_layout(const struct btf *btf, __u32 type_id, int depth,
+			__u32 *budget)
 {
 	const struct btf_type *t;
-	__u32 i;
+	__u32 i, before, elem_cost;
+	__u64 rest_cost;
 	int err;
 
 	if (depth > HINT_MAX_NESTING)
 		return -ENOTSUP;
+	if (!*budget)
+		return -E2BIG;
+	(*budget)--;
 	t = resolved_type(btf, type_id, NULL);
 	if (!t)
 		return -ENOTSUP;
@@ -200,7 +223,21 @@ static int check_layout(const struct btf *btf, __u32 type_id, int depth)
 	case BTF_KIND_FLOAT:
 		return 0;
 	case BTF_KIND_ARRAY:
-		return check_layout(btf, btf_array(t)->type, depth + 1);
+		/*
+		 * Walk one element, then charge the others at its cost: the
+		 * work stays bounded however many elements there are.
+		 */
+		before = *budget;
+		err = check_layout(btf, btf_array(t)->type, depth + 1, budget);
+		if (err)
+			return err;
+		elem_cost = before - *budget;
+		rest_cost = btf_array(t)->nelems ?
+			    (__u64)(btf_array(t)->nelems - 1) * elem_cost : 0;
+		if (rest_cost > *budget)
+			return -E2BIG;
+		*budget -= rest_cost;
+		return 0;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
 		for (i = 0; i < btf_vlen(t); i++) {
@@ -213,7 +250,7 @@ static int check_layout(const struct btf *btf, __u32 type_id, int depth)
 				return -ENOTSUP;
 			if (btf_member_bit_offset(t, i) / 8 + (__u64)size > t->size)
 				return -EOVERFLOW;
-			err = check_layout(btf, m->type, depth + 1);
+			err = check_layout(btf, m->type, depth + 1, budget);
 			if (err)
 				return err;
 		}
@@ -224,32 +261,112 @@ static int check_layout(const struct btf *btf, __u32 type_id, int depth)
 }
 
 /*
+ * bpf_core_type_id_local() yields a __u32: btf_id must be an unsigned
+ * 32-bit integer (through typedefs and modifiers). A float, an enum, a
+ * pointer, a bool, a char or a signed int is a different contract.
+ */
+static int check_btf_id_type(const struct btf *btf, __u32 type_id)
+{
+	const struct btf_type *t = resolved_type(btf, type_id, NULL);
+
+	if (!t || !btf_is_int(t) ||
+	    (btf_int_encoding(t) & (BTF_INT_SIGNED | BTF_INT_CHAR | BTF_INT_BOOL)))
+		return -EPROTOTYPE;
+	return t->size == sizeof(__u32) ? 0 : -EMSGSIZE;
+}
+
+/*
+ * Whether the chain of last members of @t ends in a member named btf_id:
+ * the mark of a struct meant as a hint (find_btf_id() then checks it).
+ */
+static bool ends_in_btf_id(const struct btf *btf, const struct btf_type *t)
+{
+	int depth;
+
+	for (depth = 0; t && btf_is_struct(t) && depth <= HINT_MAX_NESTING; depth++) {
+		const struct btf_member *last;
+
+		if (!btf_vlen(t))
+			return false;
+		last = btf_members(t) + btf_vlen(t) - 1;
+		if (!strcmp(member_name(btf, last), "btf_id"))
+			return true;
+		t = resolved_type(btf, last->type, NULL);
+	}
+	return false;
+}
+
+/* A btf_id somewhere in @t, directly or at the end of a nested struct. */
+static bool has_btf_id_member(const struct btf *btf, const struct btf_type *t)
+{
+	__u32 i;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		const struct btf_member *m = btf_members(t) + i;
+
+		if (!strcmp(member_name(btf, m), "btf_id") ||
+		    ends_in_btf_id(btf, resolved_type(btf, m->type, NULL)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Follow the chain of last members from struct @t down to the one named
+ * btf_id: the struct's own last member, or the last member of a struct
+ * that is its last member, at any depth. *end_out: the byte just past
+ * btf_id, counted from the outermost struct (@base is @t's offset there).
+ */
+static int find_btf_id(const struct btf *btf, const struct btf_type *t,
+		       __u32 base, int depth, __u32 *end_out)
+{
+	__u32 vlen = btf_vlen(t), last_offset;
+	const struct btf_member *last;
+	const struct btf_type *last_type;
+	int err;
+
+	if (depth > HINT_MAX_NESTING)
+		return -ENOTSUP;
+	if (!vlen)
+		return -ENOENT;
+	last = btf_members(t) + vlen - 1;
+	last_offset = base + btf_member_bit_offset(t, vlen - 1) / 8;
+	if (!strcmp(member_name(btf, last), "btf_id")) {
+		if (member_is_bitfield(btf, t, vlen - 1))
+			return -ENOTSUP;
+		err = check_btf_id_type(btf, last->type);
+		if (err)
+			return err;
+		*end_out = last_offset + sizeof(__u32);
+		return 0;
+	}
+	last_type = resolved_type(btf, last->type, NULL);
+	if (last_type && btf_is_struct(last_type) &&
+	    !member_is_bitfield(btf, t, vlen - 1)) {
+		err = find_btf_id(btf, last_type, last_offset, depth + 1, end_out);
+		if (err != -ENOENT)
+			return err;
+	}
+	/* A btf_id that is there but not last gets the more useful error. */
+	return has_btf_id_member(btf, t) ? -EOVERFLOW : -ENOENT;
+}
+
+/*
  * The rules that make btf_id findable at pkt_data - 4, in the order that
  * gives the most specific error for a struct breaking several of them.
  */
 static int check_hint_shape(const struct btf *btf, const struct btf_type *t)
 {
-	__u32 vlen = btf_vlen(t), i, btf_id_end;
-	const struct btf_member *last;
+	__u32 btf_id_end;
+	int err;
 
-	if (!vlen)
-		return -ENOENT;
-	last = btf_members(t) + vlen - 1;
-	if (strcmp(member_name(btf, last), "btf_id")) {
-		for (i = 0; i + 1 < vlen; i++)
-			if (!strcmp(member_name(btf, btf_members(t) + i), "btf_id"))
-				return -EOVERFLOW;
-		return -ENOENT;
-	}
-	if (member_is_bitfield(btf, t, vlen - 1))
-		return -ENOTSUP;
-	if (btf__resolve_size(btf, last->type) != sizeof(__u32))
-		return -EMSGSIZE;
+	err = find_btf_id(btf, t, 0, 0, &btf_id_end);
+	if (err)
+		return err;
 	/* Tail padding would push btf_id away from pkt_data - 4. */
-	btf_id_end = btf_member_bit_offset(t, vlen - 1) / 8 + sizeof(__u32);
 	if (btf_id_end != t->size)
 		return -EOVERFLOW;
-	/* bpf_xdp_adjust_meta() wants multiples of 4; meta_len is a u8. */
+	/* bpf_xdp_adjust_meta() wants multiples of 4 (see the header). */
 	if (t->size % 4 || t->size > XSK_BTF_HINT_MAX_SIZE)
 		return -EMSGSIZE;
 	return 0;
@@ -257,33 +374,78 @@ static int check_hint_shape(const struct btf *btf, const struct btf_type *t)
 
 /* ---- the per-hint name index -------------------------------------------- */
 
-static int add_member(struct xsk_btf_info *xbi, size_t *cap, const char *name,
+/*
+ * Collects the readable members of a hint with their dotted paths. The
+ * names go into one growing block (xbi->names at the end); the members
+ * keep offsets into it until the block stops moving.
+ */
+struct member_collector {
+	struct xsk_btf_info *xbi;
+	size_t members_cap;
+	char *names;
+	size_t names_len, names_cap;
+	char path[HINT_MAX_PATH]; /* the path being built, NUL-terminated */
+};
+
+/* Append @name (with its NUL) to the name block; the offset in *off. */
+static int add_name(struct member_collector *c, const char *name, __u32 *off)
+{
+	size_t len = strlen(name) + 1;
+
+	if (c->names_len + len > c->names_cap) {
+		size_t new_cap = c->names_cap ? c->names_cap : 64;
+		char *names;
+
+		while (new_cap < c->names_len + len)
+			new_cap *= 2;
+		names = realloc(c->names, new_cap);
+		if (!names)
+			return -ENOMEM;
+		c->names = names;
+		c->names_cap = new_cap;
+	}
+	memcpy(c->names + c->names_len, name, len);
+	*off = c->names_len;
+	c->names_len += len;
+	return 0;
+}
+
+static int add_member(struct member_collector *c, const char *path,
 		      __u32 offset, __u32 size)
 {
+	struct xsk_btf_info *xbi = c->xbi;
 	struct hint_member *m;
 
-	if (xbi->nr_members == *cap) {
-		size_t new_cap = *cap ? *cap * 2 : 8;
+	if (xbi->nr_members == c->members_cap) {
+		size_t new_cap = c->members_cap ? c->members_cap * 2 : 8;
 
 		m = realloc(xbi->members, new_cap * sizeof(*m));
 		if (!m)
 			return -ENOMEM;
 		xbi->members = m;
-		*cap = new_cap;
+		c->members_cap = new_cap;
 	}
-	m = &xbi->members[xbi->nr_members++];
-	m->name = name;
-	m->name_hash = name_hash(name);
+	m = &xbi->members[xbi->nr_members];
+	m->name = NULL;
+	m->name_hash = name_hash(path);
 	m->offset = offset;
 	m->size = size;
+	if (add_name(c, path, &m->name_off))
+		return -ENOMEM;
+	xbi->nr_members++;
 	return 0;
 }
 
-/* Collect named members; anonymous structs/unions contribute theirs. */
-static int collect_members(struct xsk_btf_info *xbi, size_t *cap,
-			   const struct btf_type *t, __u32 base_offset)
+/*
+ * Index the members of @t under c->path[0..path_len): named ones by their
+ * path, named structs and unions also member by member ("outer.inner"),
+ * anonymous structs and unions by their members' own names as C does.
+ * check_layout() bounded depth and count.
+ */
+static int collect_members(struct member_collector *c, const struct btf_type *t,
+			   __u32 base_offset, size_t path_len)
 {
-	const struct btf *btf = xbi->btf;
+	const struct btf *btf = c->xbi->btf;
 	__u32 i;
 	int err;
 
@@ -292,39 +454,28 @@ static int collect_members(struct xsk_btf_info *xbi, size_t *cap,
 		const char *name = member_name(btf, m);
 		__u32 offset = base_offset + btf_member_bit_offset(t, i) / 8;
 		const struct btf_type *mt = resolved_type(btf, m->type, NULL);
+		bool composite = mt && btf_is_composite(mt);
+		size_t name_len = strlen(name);
 
-		if (!*name && mt && btf_is_composite(mt))
-			err = collect_members(xbi, cap, mt, offset);
-		else if (*name) /* check_layout() ran: the size resolves */
-			err = add_member(xbi, cap, name, offset,
-					 btf__resolve_size(btf, m->type));
-		else
-			err = 0; /* an unnamed non-composite has no name to read it by */
+		if (!*name) {
+			/* an unnamed non-composite has no name to read it by */
+			err = composite ? collect_members(c, mt, offset, path_len) : 0;
+			if (err)
+				return err;
+			continue;
+		}
+		/* room for the name, a '.' and a NUL */
+		if (path_len + name_len + 2 > sizeof(c->path))
+			return -ENAMETOOLONG;
+		memcpy(c->path + path_len, name, name_len + 1);
+		err = add_member(c, c->path, offset, btf__resolve_size(btf, m->type));
+		if (!err && composite) {
+			c->path[path_len + name_len] = '.';
+			err = collect_members(c, mt, offset, path_len + name_len + 1);
+		}
+		c->path[path_len] = '\0';
 		if (err)
 			return err;
-	}
-	return 0;
-}
-
-/* Copy the hint's and its members' names into one block owned by @xbi. */
-static int copy_names(struct xsk_btf_info *xbi)
-{
-	size_t total = strlen(xbi->name) + 1, len;
-	char *next;
-	__u32 i;
-
-	for (i = 0; i < xbi->nr_members; i++)
-		total += strlen(xbi->members[i].name) + 1;
-	xbi->names = malloc(total);
-	if (!xbi->names)
-		return -ENOMEM;
-	len = strlen(xbi->name) + 1;
-	xbi->name = memcpy(xbi->names, xbi->name, len);
-	next = xbi->names + len;
-	for (i = 0; i < xbi->nr_members; i++) {
-		len = strlen(xbi->members[i].name) + 1;
-		xbi->members[i].name = memcpy(next, xbi->members[i].name, len);
-		next += len;
 	}
 	return 0;
 }
@@ -371,15 +522,16 @@ static int hint_build(const struct btf *btf, __u32 type_id,
 		      struct xsk_btf_info **out)
 {
 	const struct btf_type *t = btf__type_by_id(btf, type_id);
+	struct member_collector c = { 0 };
+	__u32 budget = HINT_MAX_NODES, name_off, i;
 	struct xsk_btf_info *xbi;
-	size_t cap = 0;
 	int err;
 
 	if (!t || !btf_is_struct(t))
 		return -ENOENT;
 	err = check_hint_shape(btf, t);
 	if (!err)
-		err = check_layout(btf, type_id, 0);
+		err = check_layout(btf, type_id, 0, &budget);
 	if (err)
 		return err;
 
@@ -387,14 +539,23 @@ static int hint_build(const struct btf *btf, __u32 type_id,
 	if (!xbi)
 		return -ENOMEM;
 	xbi->btf = btf;
-	xbi->name = btf_name(btf, t->name_off);
 	xbi->type_id = type_id;
 	xbi->size = t->size;
-	err = collect_members(xbi, &cap, t, 0);
+	c.xbi = xbi;
+	/*
+	 * Our own copy of the names: libbpf moves a BTF's string table when
+	 * anything is added to it, so pointers into it would not last.
+	 */
+	err = add_name(&c, btf_name(btf, t->name_off), &name_off);
 	if (!err)
-		err = copy_names(xbi);
-	if (!err)
+		err = collect_members(&c, t, 0, 0);
+	xbi->names = c.names;
+	if (!err) {
+		xbi->name = xbi->names + name_off;
+		for (i = 0; i < xbi->nr_members; i++)
+			xbi->members[i].name = xbi->names + xbi->members[i].name_off;
 		err = index_members(xbi);
+	}
 	if (err) {
 		xsk_btf__free_xdp_hint(xbi);
 		return err;
@@ -403,18 +564,41 @@ static int hint_build(const struct btf *btf, __u32 type_id,
 	return 0;
 }
 
+/*
+ * The one struct named @name in @btf (its base included), or -ENOENT, or
+ * -ENOTUNIQ when there are several: objects linked from several .bpf.c
+ * files can hold two different structs of one name, and taking the first
+ * would decode the other one's frames with the wrong layout.
+ */
+static int find_unique_struct(const struct btf *btf, const char *name)
+{
+	__u32 id, end = btf__type_cnt(btf);
+	int found = -ENOENT;
+
+	for (id = 1; id < end; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!t || !btf_is_struct(t) || strcmp(btf_name(btf, t->name_off), name))
+			continue;
+		if (found > 0)
+			return -ENOTUNIQ;
+		found = (int)id;
+	}
+	return found;
+}
+
 /* ---- the original API ---------------------------------------------------- */
 
-int xsk_btf__init_xdp_hint(struct btf *btf, const char *struct_name,
+int xsk_btf__init_xdp_hint(const struct btf *btf, const char *struct_name,
 			   struct xsk_btf_info **xbi)
 {
 	int type_id;
 
 	if (!btf || !struct_name || !xbi)
 		return -EINVAL;
-	type_id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
+	type_id = find_unique_struct(btf, struct_name);
 	if (type_id < 0)
-		return -ENOENT;
+		return type_id;
 	return hint_build(btf, type_id, xbi);
 }
 
@@ -428,7 +612,7 @@ void xsk_btf__free_xdp_hint(struct xsk_btf_info *xbi)
 	free(xbi);
 }
 
-__u32 xsk_btf__btf_type_id(struct xsk_btf_info *xbi)
+__u32 xsk_btf__btf_type_id(const struct xsk_btf_info *xbi)
 {
 	return xbi ? xbi->type_id : XSK_BTF_NO_HINT;
 }
@@ -444,7 +628,7 @@ static void *hint_field_ptr(const struct xsk_btf_info *xbi, __u32 offset,
 }
 
 int xsk_btf__read_field(void **dest, size_t size, const char *field,
-			struct xsk_btf_info *xbi, const void *pkt_data)
+			const struct xsk_btf_info *xbi, const void *pkt_data)
 {
 	const struct hint_member *m;
 
@@ -459,8 +643,8 @@ int xsk_btf__read_field(void **dest, size_t size, const char *field,
 	return 0;
 }
 
-int xsk_btf__read(void **dest, size_t size, struct xsk_btf_member *member,
-		  struct xsk_btf_info *xbi, const void *pkt_data)
+int xsk_btf__read(void **dest, size_t size, const struct xsk_btf_member *member,
+		  const struct xsk_btf_info *xbi, const void *pkt_data)
 {
 	if (!dest || !member || !xbi || !pkt_data)
 		return -EINVAL;
@@ -474,12 +658,12 @@ int xsk_btf__read(void **dest, size_t size, struct xsk_btf_member *member,
 	return 0;
 }
 
-bool xsk_btf__has_field(const char *field, struct xsk_btf_info *xbi)
+bool xsk_btf__has_field(const char *field, const struct xsk_btf_info *xbi)
 {
 	return field && xbi && find_member(xbi, field);
 }
 
-bool xsk_btf__field_member(const char *field, struct xsk_btf_info *xbi,
+bool xsk_btf__field_member(const char *field, const struct xsk_btf_info *xbi,
 			   struct xsk_btf_member *member)
 {
 	const struct hint_member *m;
@@ -528,16 +712,10 @@ int xsk_btf__resolve_field(const struct xsk_btf_info *xbi, const char *field,
 
 /* ---- registry ------------------------------------------------------------ */
 
-/* Only structs ending in a member named btf_id are meant to be hints. */
+/* Only structs that end in a btf_id are meant to be hints. */
 static bool is_hint_candidate(const struct btf *btf, const struct btf_type *t)
 {
-	__u32 vlen;
-
-	if (!btf_is_struct(t))
-		return false;
-	vlen = btf_vlen(t);
-	return vlen &&
-	       !strcmp(member_name(btf, btf_members(t) + vlen - 1), "btf_id");
+	return ends_in_btf_id(btf, t);
 }
 
 static int registry_add(struct xsk_hint_registry *reg, size_t *cap,
@@ -610,6 +788,7 @@ int xsk_hint_registry__new(const struct btf *btf,
 	reg = calloc(1, sizeof(*reg));
 	if (!reg)
 		return -ENOMEM;
+	reg->btf = btf;
 
 	/* Split BTF (a module) numbers its types after its base: skip those. */
 	base = btf__base_btf(btf);
@@ -668,8 +847,8 @@ size_t xsk_hint_registry__rejected(const struct xsk_hint_registry *reg)
 	return reg ? reg->rejected : 0;
 }
 
-struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
-					   size_t i)
+const struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
+						 size_t i)
 {
 	return reg && i < reg->count ? reg->hints[i] : NULL;
 }
@@ -710,26 +889,43 @@ int xsk_hint_registry__dispatch_table(const struct xsk_hint_registry *reg,
 	return 0;
 }
 
-struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
-					       __u32 btf_id)
+const struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
+						     __u32 btf_id)
 {
 	int index = xsk_hint_registry__index(reg, btf_id);
 
 	return index < 0 ? NULL : reg->hints[index];
 }
 
-/* A start-up call: a linear scan is fine for a handful of hints. */
-struct xsk_btf_info *xsk_hint_registry__find(const struct xsk_hint_registry *reg,
-					     const char *struct_name)
+/*
+ * A start-up call. The name is looked up among all structs of the BTF,
+ * not only the registered ones: a valid hint that shares its name with
+ * another struct is still ambiguous to whoever asks by name.
+ */
+int xsk_hint_registry__find_index(const struct xsk_hint_registry *reg,
+				  const char *struct_name)
 {
-	size_t i;
+	int type_id, index;
 
 	if (!reg || !struct_name)
+		return -EINVAL;
+	type_id = find_unique_struct(reg->btf, struct_name);
+	if (type_id < 0)
+		return type_id;
+	index = xsk_hint_registry__index(reg, type_id);
+	return index < 0 ? -ENOENT : index;
+}
+
+const struct xsk_btf_info *xsk_hint_registry__find(const struct xsk_hint_registry *reg,
+						   const char *struct_name)
+{
+	int index = xsk_hint_registry__find_index(reg, struct_name);
+
+	if (index < 0) {
+		errno = -index;
 		return NULL;
-	for (i = 0; i < reg->count; i++)
-		if (!strcmp(reg->hints[i]->name, struct_name))
-			return reg->hints[i];
-	return NULL;
+	}
+	return reg->hints[index];
 }
 
 /* ---- dump ---------------------------------------------------------------- */
@@ -775,7 +971,7 @@ static void out_string(struct dump_out *o, const char *s, size_t len)
 	size_t i;
 
 	out_printf(o, "\"");
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len && !o->truncated; i++) {
 		unsigned char c = s[i];
 
 		if (c == '"' || c == '\\')
@@ -820,7 +1016,7 @@ static void out_bytes(struct dump_out *o, const void *data, __u32 size)
 	__u32 i;
 
 	out_printf(o, "[");
-	for (i = 0; i < size; i++)
+	for (i = 0; i < size && !o->truncated; i++)
 		out_printf(o, "%s%u", i ? item_separator(o) : "",
 			   ((const __u8 *)data)[i]);
 	out_printf(o, "]");
@@ -887,13 +1083,16 @@ static bool is_text(const struct btf *btf, const struct btf_type *elem,
 static void out_value(struct dump_out *o, const struct btf *btf,
 		      __u32 type_id, const char *data);
 
-/* Members as "name":value / .name = value, flattening anonymous ones. */
+/*
+ * Members as "name":value / .name = value, flattening anonymous ones.
+ * The walks stop as soon as the output is cut off: nothing more can show.
+ */
 static void out_members(struct dump_out *o, const struct btf *btf,
 			const struct btf_type *t, const char *data, bool *first)
 {
 	__u32 i;
 
-	for (i = 0; i < btf_vlen(t); i++) {
+	for (i = 0; i < btf_vlen(t) && !o->truncated; i++) {
 		const struct btf_member *m = btf_members(t) + i;
 		const char *name = member_name(btf, m);
 		const char *mdata = data + btf_member_bit_offset(t, i) / 8;
@@ -943,14 +1142,17 @@ static void out_array(struct dump_out *o, const struct btf *btf,
 		return;
 	}
 	out_printf(o, "[");
-	for (i = 0; i < arr->nelems; i++) {
+	for (i = 0; i < arr->nelems && !o->truncated; i++) {
 		out_printf(o, "%s", i ? item_separator(o) : "");
 		out_value(o, btf, arr->type, data + (size_t)i * elem_size);
 	}
 	out_printf(o, "]");
 }
 
-/* Recursion depth is bounded by check_layout(), which accepted this type. */
+/*
+ * Recursion depth and the number of values are bounded by check_layout(),
+ * which accepted this type.
+ */
 static void out_value(struct dump_out *o, const struct btf *btf,
 		      __u32 type_id, const char *data)
 {
@@ -1038,6 +1240,31 @@ static int libbpf_errno(void)
 	return errno ? -errno : -ENOENT;
 }
 
+/*
+ * The object's BTF belongs to the object; a copy (same type ids) makes the
+ * result the caller's like every other source's, and lets the object go.
+ */
+static int copy_object_btf(struct bpf_object *obj, struct btf **btf_out)
+{
+	const struct btf *obj_btf = bpf_object__btf(obj);
+	const void *raw;
+	__u32 raw_size;
+	struct btf *btf;
+
+	if (!obj_btf)
+		return -ENOENT; /* built without -g */
+	errno = 0;
+	raw = btf__raw_data(obj_btf, &raw_size);
+	if (!raw)
+		return libbpf_errno();
+	errno = 0;
+	btf = btf__new(raw, raw_size);
+	if (!btf)
+		return libbpf_errno();
+	*btf_out = btf;
+	return 0;
+}
+
 int xsk_btf__load(enum xsk_btf_source source, struct bpf_object *obj,
 		  const char *name, struct btf **btf_out, struct btf **base_out)
 {
@@ -1050,9 +1277,9 @@ int xsk_btf__load(enum xsk_btf_source source, struct bpf_object *obj,
 	case XSK_BTF_SRC_OBJECT:
 		if (!obj)
 			return -EINVAL;
-		btf = bpf_object__btf(obj);
-		if (!btf)
-			return -ENOENT; /* built without -g */
+		err = copy_object_btf(obj, &btf);
+		if (err)
+			return err;
 		break;
 	case XSK_BTF_SRC_VMLINUX:
 		errno = 0;
@@ -1088,5 +1315,46 @@ int xsk_btf__load(enum xsk_btf_source source, struct bpf_object *obj,
 	*btf_out = btf;
 	if (base_out)
 		*base_out = base;
+	return 0;
+}
+
+int xsk_btf__prog_btf_id(__u32 prog_id, __u32 *btf_id_out)
+{
+	struct bpf_prog_info info;
+	__u32 info_len = sizeof(info);
+	int fd, err;
+
+	if (!btf_id_out)
+		return -EINVAL;
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(fd, &info, &info_len) ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	if (!info.btf_id)
+		return -ENODATA; /* loaded without BTF: nothing to decode by */
+	*btf_id_out = info.btf_id;
+	return 0;
+}
+
+int xsk_btf__load_from_prog(__u32 prog_id, struct btf **btf_out)
+{
+	__u32 btf_id;
+	struct btf *btf;
+	int err;
+
+	if (!btf_out)
+		return -EINVAL;
+	err = xsk_btf__prog_btf_id(prog_id, &btf_id);
+	if (err)
+		return err;
+	errno = 0;
+	btf = btf__load_from_kernel_by_id(btf_id);
+	if (!btf)
+		return libbpf_errno();
+	*btf_out = btf;
 	return 0;
 }

@@ -67,7 +67,7 @@ struct decode_setup {
 	struct xsk_hint_field f_rx_ktime, f_rx_cpu, f_mark;
 	/* (d) the registry and, per registered hint, its resolved fields */
 	struct xsk_hint_registry *registry;
-	struct xsk_btf_info *reg_rx_time, *reg_mark;
+	const struct xsk_btf_info *reg_rx_time, *reg_mark;
 	struct xsk_hint_dispatch dispatch;
 	int reg_rx_time_index, reg_mark_index;
 	struct xsk_hint_field rf_rx_ktime, rf_rx_cpu, rf_mark;

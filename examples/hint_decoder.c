@@ -20,7 +20,7 @@
 #define HEADROOM 256 /* bytes in front of the packet: where the hint lives */
 
 /* The members, as the BTF declares them, with what the library resolved. */
-static void list_members(struct xsk_btf_info *xbi)
+static void list_members(const struct xsk_btf_info *xbi)
 {
 	const struct btf *btf = xsk_btf__hint_btf(xbi);
 	const struct btf_type *t = btf__type_by_id(btf, xsk_btf__btf_type_id(xbi));
@@ -42,7 +42,7 @@ static void list_members(struct xsk_btf_info *xbi)
 }
 
 /* Fill the hint with a byte pattern and stamp its btf_id, as XDP would. */
-static void *fake_frame(unsigned char *frame, struct xsk_btf_info *xbi)
+static void *fake_frame(unsigned char *frame, const struct xsk_btf_info *xbi)
 {
 	unsigned char *pkt = frame + HEADROOM;
 	unsigned char *hint = pkt - xsk_btf__hint_size(xbi);
@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 {
 	struct xsk_hint_registry *reg = NULL;
 	unsigned char frame[HEADROOM + 64];
-	struct xsk_btf_info *xbi;
+	const struct xsk_btf_info *xbi;
 	struct btf *btf = NULL;
 	char text[1024];
 	void *pkt;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target: arbitrary metadata bytes and btf_ids against a real
- * registry (the BTF of af_xdp_kern.bpf.o and of the test hint structs).
+ * registry (the BTF of af_xdp_kern.bpf.o, of the test hint structs, of
+ * the nested layouts and of the object linked with duplicate names).
  * What the network hands the receiver must never crash it: unknown ids
  * dispatch to NULL, known ones decode and dump within the hint's bytes.
  *
- * Input: 4 bytes btf_id (little-endian) | metadata bytes (up to 252).
+ * Input: 4 bytes btf_id (little-endian) | metadata bytes (up to
+ * XSK_BTF_HINT_MAX_SIZE).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +49,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void decode(const struct xsk_hint_registry *reg, uint8_t *pkt)
 {
-	struct xsk_btf_info *xbi = xsk_hint_registry__dispatch(reg, pkt);
+	const struct xsk_btf_info *xbi = xsk_hint_registry__dispatch(reg, pkt);
 	char out[1024];
 	void *ptr;
 	__u64 value64;
@@ -65,6 +67,13 @@ static void decode(const struct xsk_hint_registry *reg, uint8_t *pkt)
 		memcpy(&value64, ptr, sizeof(value64));
 	if (!xsk_btf__read_field(&ptr, sizeof(value32), "mark", xbi, pkt))
 		memcpy(&value32, ptr, sizeof(value32));
+	/* Dotted paths of the nested layouts (tests/bpf/hint_nested.c). */
+	if (!xsk_btf__read_field(&ptr, sizeof(value32), "drv.common.rx_hash32", xbi, pkt))
+		memcpy(&value32, ptr, sizeof(value32));
+	if (!xsk_btf__read_field(&ptr, sizeof(value32), "common.btf_id", xbi, pkt) &&
+	    memcmp(ptr, pkt - sizeof(value32), sizeof(value32)))
+		abort(); /* a nested btf_id is the one at pkt - 4 */
+	xsk_btf__read_field(&ptr, 8, "drv.", xbi, pkt);
 	xsk_btf__read_field(&ptr, 3, "btf_id", xbi, pkt);
 	xsk_btf__read_field(&ptr, 4, "no_such_field", xbi, pkt);
 }

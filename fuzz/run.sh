@@ -15,7 +15,7 @@ smoke=0
 seconds=${1:-60}
 if [ "$seconds" = "--smoke" ]; then smoke=1; fi
 
-objs="$BUILD/af_xdp_kern.bpf.o:$BUILD/tests/hint_structs.bpf.o"
+objs="$BUILD/af_xdp_kern.bpf.o:$BUILD/tests/hint_structs.bpf.o:$BUILD/tests/hint_nested.bpf.o:$BUILD/tests/hint_dup_linked.bpf.o"
 for o in ${objs//:/ }; do
 	[ -f "$o" ] || { echo "fuzz: $o is missing: run make (and make unit-tests) first" >&2; exit 1; }
 done

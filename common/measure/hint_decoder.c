@@ -42,7 +42,7 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 	}
 	for (size_t i = 0; i < count; i++) {
 		struct hint_layout *layout = &dec->layouts[i];
-		struct xsk_btf_info *info = xsk_hint_registry__at(dec->registry, i);
+		const struct xsk_btf_info *info = xsk_hint_registry__at(dec->registry, i);
 
 		layout->info = info;
 		layout->name = xsk_btf__hint_name(info);

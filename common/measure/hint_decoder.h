@@ -21,7 +21,7 @@ struct hint_layout {
 	const char *name;             /* struct name, owned by the BTF */
 	__u32 btf_id;
 	__u32 size;
-	struct xsk_btf_info *info;    /* owned by the registry */
+	const struct xsk_btf_info *info; /* owned by the registry */
 	bool has_rx_ktime, has_rx_cpu, has_mark;
 	struct xsk_hint_field rx_ktime, rx_cpu, mark;
 	/*

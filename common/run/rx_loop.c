@@ -202,8 +202,20 @@ void rx_loop_finish(struct receiver *rx)
 		csv_log_flush(&rx->queues[i].csv);
 	/* Nothing is redirected from now on; what is in flight lands soon. */
 	xdp_attachment_release(&rx->attachment);
-	if (rx->cfg.tx.no_rx || !rx->skel)
+	if (rx->cfg.tx.no_rx)
 		return;
+	if (!rx->skel) {
+		/* --xsks-map: another process's program keeps redirecting and
+		 * its counters are not ours to read; take what is in the rings. */
+		struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
+
+		for (size_t i = 0; i < rx->n_open; i++) {
+			rx_queue_drain(&rx->queues[i]);
+			stats[i] = &rx->queues[i].stats;
+		}
+		receiver_refresh_kernel_counters(rx, stats);
+		return;
+	}
 	give_up = monotonic_ns() + SETTLE_TIMEOUT_NS;
 	for (;;) {
 		for (size_t i = 0; i < rx->n_open; i++)

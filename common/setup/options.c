@@ -30,6 +30,8 @@ enum option_id {
 	OPT_HELP = 'h',
 	OPT_MAN = 257, /* long only */
 	OPT_FORCE = 256, /* long only */
+	OPT_XSKS_MAP = 258, /* long only */
+	OPT_PROG_ID = 259, /* long only */
 	/* Measurement options, long only. */
 	OPT_BUSY_POLL = 300,
 	OPT_BUSY_POLL_USEC,
@@ -80,7 +82,8 @@ static const struct option_spec option_table[] = {
 	  "UMEM frames per queue, power of two 64..1048576", "4096" },
 	{ "frame-size", OPT_FRAME_SIZE, "N", "UMEM frame size: 2048 or 4096", "4096" },
 	{ "layout", OPT_LAYOUT, "POLICY",
-	  "hints the XDP program writes: rx-time | mark | alternate | none", "rx-time" },
+	  "hints the XDP program writes: rx-time | mark | alternate | none (btf_id 0 alone)",
+	  "rx-time" },
 	{ "hw-hints", OPT_HW_HINTS, "MODE",
 	  "auto | on | off: hint xdp_hints_rx_hw with the driver's RX metadata (kfuncs; native mode, with --layout rx-time)",
 	  "auto" },
@@ -100,6 +103,12 @@ static const struct option_spec option_table[] = {
 	{ "quiet", OPT_QUIET, NULL, "errors only", NULL },
 	{ "force", OPT_FORCE, NULL,
 	  "replace an XDP program already attached to IFNAME", "refuse" },
+	{ "xsks-map", OPT_XSKS_MAP, "PATH",
+	  "use another process's XDP program: bind into its XSKMAP pinned at PATH (bpffs), decode with its BTF; load and attach nothing",
+	  "load our own program" },
+	{ "prog-id", OPT_PROG_ID, "N",
+	  "with --xsks-map: the XDP program's id (bpftool prog show)",
+	  "the program attached to IFNAME" },
 	{ "busy-poll", OPT_BUSY_POLL, NULL,
 	  "preferred busy polling: SO_PREFER_BUSY_POLL, SO_BUSY_POLL, recvfrom() drives NAPI",
 	  "off" },
@@ -602,6 +611,17 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_FORCE:
 		cfg->force = true;
 		return 0;
+	case OPT_XSKS_MAP:
+		if (!arg[0])
+			return usage_error(err, err_len, id, "path is empty");
+		cfg->xsks_map_path = arg;
+		return 0;
+	case OPT_PROG_ID:
+		ret = parse_u32(arg, 1, UINT32_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "a program id 1..4294967295");
+		cfg->foreign_prog_id = num32;
+		return 0;
 	case OPT_BUSY_POLL:
 	case OPT_BUSY_POLL_USEC:
 	case OPT_CPU:
@@ -641,7 +661,7 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	struct option long_opts[N_OPTIONS + 1];
 	char short_opts[N_OPTIONS * 2 + 2];
 	bool seen_udp = false, seen_ethertype = false;
-	int tx_setting = 0;
+	int tx_setting = 0, own_program_setting = 0;
 	size_t n_short = 0;
 	int id, ret;
 
@@ -690,6 +710,11 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 			seen_ethertype = true;
 		if (id > OPT_TX && id <= OPT_TX_LAST)
 			tx_setting = id;
+		/* What only our own XDP program can do. */
+		if (id == OPT_LAYOUT || id == OPT_HW_HINTS || id == OPT_FILTER_UDP ||
+		    id == OPT_FILTER_ETHERTYPE || id == OPT_FORCE || id == OPT_XDP_MODE ||
+		    id == OPT_NO_RX)
+			own_program_setting = id;
 		ret = apply_option(cfg, id, optarg, err, err_len);
 		if (ret)
 			return ret;
@@ -710,6 +735,12 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	if (cfg->hw_hints == HW_HINTS_ON && cfg->xdp_mode == XDP_MODE_GENERIC)
 		return usage_error(err, err_len, OPT_HW_HINTS,
 				   "on needs native XDP (RX-metadata kfuncs): conflicts with --xdp-mode generic");
+	if (cfg->foreign_prog_id && !cfg->xsks_map_path)
+		return usage_error(err, err_len, OPT_PROG_ID,
+				   "needs --xsks-map (the program's pinned XSKMAP)");
+	if (cfg->xsks_map_path && own_program_setting)
+		return usage_error(err, err_len, own_program_setting,
+				   "configures our own XDP program: conflicts with --xsks-map, which uses another process's");
 	ret = check_measure_options(cfg, err, err_len);
 	if (ret)
 		return ret;

@@ -21,6 +21,8 @@ int receiver_load_program(struct receiver *rx)
 	struct af_xdp_kern *skel;
 	int err;
 
+	if (cfg->xsks_map_path)
+		return receiver_use_foreign_program(rx);
 	skel = af_xdp_kern__open();
 	if (!skel) {
 		err = -errno;
@@ -104,7 +106,7 @@ static void init_rx_path(struct receiver *rx)
 
 int receiver_setup_decoder(struct receiver *rx)
 {
-	const struct btf *btf = bpf_object__btf(rx->skel->obj);
+	const struct btf *btf = rx->skel ? bpf_object__btf(rx->skel->obj) : rx->foreign.btf;
 	int err;
 
 	if (!btf) {
@@ -177,7 +179,7 @@ int receiver_open_queues(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
 	__u32 first = cfg->single_queue ? cfg->queue_id : 0;
-	int map_fd = bpf_map__fd(rx->skel->maps.xsks_map);
+	int map_fd = rx->skel ? bpf_map__fd(rx->skel->maps.xsks_map) : rx->foreign.xsks_map_fd;
 	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->n_queues /
 			   (1024.0 * 1024.0);
 	bool told_fallback = false;
@@ -244,6 +246,8 @@ int receiver_attach_program(struct receiver *rx)
 	const char *dev = rx->cfg.ifname;
 	int err;
 
+	if (!rx->skel)
+		return 0; /* --xsks-map: the other process attached its program */
 	err = receiver_handle_existing_program(rx, true);
 	if (err)
 		return err;
@@ -277,12 +281,13 @@ int receiver_attach_program(struct receiver *rx)
 
 void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *const *stats)
 {
-	int map_fd = bpf_map__fd(rx->skel->maps.queue_stats);
+	int map_fd = rx->skel ? bpf_map__fd(rx->skel->maps.queue_stats) : -1;
 
 	for (size_t i = 0; i < rx->n_open; i++) {
 		struct queue_rx_stats *s = stats[i];
 
-		if (xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
+		/* --xsks-map: another program's counters are not ours to read. */
+		if (map_fd < 0 || xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
 				      rx->n_cpus, &s->xdp))
 			memset(&s->xdp, 0, sizeof(s->xdp));
 		xsk_queue_stats(&rx->queues[i].xsk, &s->xsk);
@@ -297,7 +302,7 @@ void receiver_warn_overflow_queues(struct receiver *rx)
 {
 	struct queue_counters overflow;
 
-	if (xdp_counters_read(bpf_map__fd(rx->skel->maps.overflow_stats), 0,
+	if (!rx->skel || xdp_counters_read(bpf_map__fd(rx->skel->maps.overflow_stats), 0,
 			      rx->percpu_scratch, rx->n_cpus, &overflow))
 		return;
 	if (overflow.seen)
@@ -312,4 +317,5 @@ void receiver_free_program(struct receiver *rx)
 	rx->percpu_scratch = NULL;
 	af_xdp_kern__destroy(rx->skel);
 	rx->skel = NULL;
+	foreign_program_close(&rx->foreign);
 }

@@ -30,6 +30,7 @@
 #include "netdev_watch.h"
 #include "options.h"
 #include "phc_clock.h"
+#include "receiver_foreign.h"
 #include "report_out.h"
 #include "run_stop.h"
 #include "rx_queue.h"
@@ -49,8 +50,9 @@ struct receiver {
 	int ifindex;
 	__u32 dev_queues;          /* RX queues of the device */
 	char driver[32];
-	struct af_xdp_kern *skel;
+	struct af_xdp_kern *skel;  /* NULL with --xsks-map */
 	struct hint_program hint_program; /* which XDP program, and why */
+	struct foreign_program foreign; /* --xsks-map: another process's program */
 	struct hint_decoder decoder;
 	struct rx_path path;       /* what every queue's receive path shares */
 	struct rx_queue *queues;   /* n_queues, opened in order */
@@ -86,7 +88,8 @@ static inline const char *permission_hint(int err)
  */
 
 /* Open the embedded object, set its load-time constants and map sizes,
- * load the software or driver-metadata program (hint_program_load). */
+ * load the software or driver-metadata program (hint_program_load); with
+ * --xsks-map, use another process's program instead (receiver_foreign.h). */
 int receiver_load_program(struct receiver *rx);
 /* The hint layouts, from the loaded object's BTF. */
 int receiver_setup_decoder(struct receiver *rx);

@@ -229,8 +229,12 @@ int receiver_handle_existing_program(struct receiver *rx, bool detach)
 {
 	const char *dev = rx->cfg.ifname;
 	struct xdp_existing existing = { 0 };
-	int err = xdp_query_existing(rx->ifindex, &existing);
+	int err;
 
+	/* --xsks-map: the attached program is the one we came to use. */
+	if (rx->cfg.xsks_map_path)
+		return 0;
+	err = xdp_query_existing(rx->ifindex, &existing);
 	if (err) {
 		pr_err("%s: cannot query attached XDP programs: %s%s\n", dev,
 		       strerror(-err), permission_hint(err));

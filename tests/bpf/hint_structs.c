@@ -82,7 +82,7 @@ struct xdp_hints_odd_size {
 	__u32 btf_id;
 } __attribute__((packed));
 
-/* -EMSGSIZE: the kernel's meta_len is a u8 (252 = largest multiple of 4). */
+/* -EMSGSIZE: more than bpf_xdp_adjust_meta() grants (216 bytes, see the header). */
 struct xdp_hints_too_big {
 	__u8 blob[256];
 	__u32 btf_id;

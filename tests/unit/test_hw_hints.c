@@ -599,7 +599,7 @@ struct seen_hint {
 
 static void read_hint(struct rx_setup *s, void *pkt, struct seen_hint *h)
 {
-	struct xsk_btf_info *info = xsk_hint_registry__dispatch(s->registry, pkt);
+	const struct xsk_btf_info *info = xsk_hint_registry__dispatch(s->registry, pkt);
 	struct ethhdr eth;
 
 	assert_non_null(info);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * lib_xsk_extend: dumping hints as text and JSON, and loading BTF from an
- * object, a file, vmlinux and kernel modules.
+ * object, a file, vmlinux, kernel modules and a loaded program.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "lib_xsk_extend.h"
 #include "hint_test_btf.h"
@@ -311,14 +315,20 @@ static void test_load_object(void **state)
 {
 	struct bpf_object *obj = bpf_object__open_file(HINT_STRUCTS_OBJ, NULL);
 	struct btf *btf = NULL;
+	int rich_id;
 
 	(void)state;
 	assert_non_null(obj);
+	rich_id = btf__find_by_name_kind(bpf_object__btf(obj), "xdp_hints_rich",
+					 BTF_KIND_STRUCT);
+	assert_true(rich_id > 0);
 	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_OBJECT, obj, NULL, &btf, NULL), 0);
-	assert_ptr_equal(btf, bpf_object__btf(obj));
-	assert_true(btf__find_by_name_kind(btf, "xdp_hints_rich", BTF_KIND_STRUCT) > 0);
-	/* The object owns this BTF: no btf__free(). */
+	/* The caller's own copy, as for every source, with the same type ids. */
+	assert_ptr_not_equal(btf, bpf_object__btf(obj));
 	bpf_object__close(obj);
+	assert_int_equal(btf__find_by_name_kind(btf, "xdp_hints_rich", BTF_KIND_STRUCT),
+			 rich_id);
+	btf__free(btf);
 	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_OBJECT, NULL, NULL, &btf, NULL), -EINVAL);
 }
 
@@ -394,6 +404,85 @@ static void test_load_bad_arguments(void **state)
 	assert_null(btf);
 }
 
+/* The program's id, as another process would find it (bpftool prog show). */
+static __u32 prog_id_of(int prog_fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	assert_int_equal(bpf_obj_get_info_by_fd(prog_fd, &info, &len), 0);
+	assert_true(info.id > 0);
+	return info.id;
+}
+
+/*
+ * The BTF the kernel keeps for a loaded program, found from its id alone:
+ * the hints and their ids are the object's own, so frames that program
+ * stamps decode with it.
+ */
+static void test_load_from_prog(void **state)
+{
+	struct bpf_object *obj = bpf_object__open_file(HINT_STRUCTS_OBJ, NULL);
+	struct xsk_hint_registry *reg = NULL;
+	struct bpf_program *prog;
+	struct btf *btf = NULL;
+	__u32 prog_id, btf_id = 0, info_len = sizeof(struct bpf_btf_info);
+	struct bpf_btf_info btf_info;
+	int object_id;
+
+	(void)state;
+	assert_non_null(obj);
+	assert_int_equal(bpf_object__load(obj), 0);
+	prog = bpf_object__find_program_by_name(obj, "write_rx_time_hint");
+	assert_non_null(prog);
+	prog_id = prog_id_of(bpf_program__fd(prog));
+	object_id = btf__find_by_name_kind(bpf_object__btf(obj), "xdp_hints_rx_time",
+					   BTF_KIND_STRUCT);
+	assert_true(object_id > 0);
+
+	assert_int_equal(xsk_btf__prog_btf_id(prog_id, &btf_id), 0);
+	/* The BTF libbpf loaded into the kernel along with the object. */
+	memset(&btf_info, 0, sizeof(btf_info));
+	assert_int_equal(bpf_obj_get_info_by_fd(btf__fd(bpf_object__btf(obj)),
+						&btf_info, &info_len), 0);
+	assert_int_equal(btf_id, btf_info.id);
+	assert_int_equal(xsk_btf__load_from_prog(prog_id, &btf), 0);
+	assert_non_null(btf);
+	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
+	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__find(reg, "xdp_hints_rx_time")),
+			 object_id);
+	xsk_hint_registry__free(reg);
+	btf__free(btf);
+	bpf_object__close(obj);
+}
+
+static void test_load_from_prog_errors(void **state)
+{
+	/* r0 = XDP_PASS; exit: a program loaded without any BTF. */
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct btf *btf = NULL;
+	__u32 btf_id = 0;
+	int fd;
+
+	(void)state;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "no_btf", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(xsk_btf__load_from_prog(prog_id_of(fd), &btf), -ENODATA);
+	assert_int_equal(xsk_btf__prog_btf_id(prog_id_of(fd), &btf_id), -ENODATA);
+	close(fd);
+	/* Program ids count up from 1 and are never reused soon: this one is free. */
+	assert_int_equal(xsk_btf__load_from_prog(0x7ffffff0u, &btf), -ENOENT);
+	assert_int_equal(xsk_btf__load_from_prog(1, NULL), -EINVAL);
+	assert_int_equal(xsk_btf__prog_btf_id(1, NULL), -EINVAL);
+	assert_null(btf);
+	assert_int_equal(btf_id, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +499,8 @@ int main(void)
 		cmocka_unit_test(test_load_vmlinux),
 		cmocka_unit_test(test_load_module),
 		cmocka_unit_test(test_load_bad_arguments),
+		cmocka_unit_test(test_load_from_prog),
+		cmocka_unit_test(test_load_from_prog_errors),
 	};
 
 	return cmocka_run_group_tests_name("lib_xsk_extend dump and load", tests, NULL, NULL);

@@ -110,7 +110,7 @@ static void test_registry_dispatch_fake_frame(void **state)
 	struct xsk_hint_registry *reg = NULL;
 	unsigned char frame[FRAME_SIZE];
 	struct { __u64 b; __u32 btf_id; } __attribute__((packed)) hint_b;
-	struct xsk_btf_info *xbi;
+	const struct xsk_btf_info *xbi;
 	struct mixed_btf m;
 	__u64 b = 0;
 	void *pkt;
@@ -154,7 +154,7 @@ static void test_registry_many_hints(void **state)
 	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
 	assert_int_equal(xsk_hint_registry__count(reg), 300);
 	for (i = 0; i < 300; i++) {
-		struct xsk_btf_info *xbi = xsk_hint_registry__lookup(reg, ids[i]);
+		const struct xsk_btf_info *xbi = xsk_hint_registry__lookup(reg, ids[i]);
 
 		snprintf(name, sizeof(name), "hint_%d", i);
 		assert_non_null(xbi);
@@ -431,7 +431,7 @@ static void test_vmlinux_registry(void **state)
 		      xsk_hint_registry__rejected(reg),
 		      (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	for (i = 0; i < xsk_hint_registry__count(reg); i++) {
-		struct xsk_btf_info *xbi = xsk_hint_registry__at(reg, i);
+		const struct xsk_btf_info *xbi = xsk_hint_registry__at(reg, i);
 
 		assert_ptr_equal(xsk_hint_registry__lookup(reg, xsk_btf__btf_type_id(xbi)), xbi);
 	}
@@ -463,7 +463,7 @@ static void test_kernel_written_hint(void **state)
 	struct xsk_hint_field rx_ktime, cpu;
 	struct bpf_program *prog;
 	struct timespec t0, t1;
-	struct xsk_btf_info *xbi;
+	const struct xsk_btf_info *xbi;
 	__u64 before, after, stamp;
 	int err;
 

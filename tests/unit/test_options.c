@@ -362,6 +362,31 @@ static void test_measure_conflicts(void **state)
 	assert_int_equal(parse("-d", "x", "--threads", "--cpu", "0", NULL), RX_OPTIONS_RUN);
 }
 
+/* --xsks-map uses another process's program: ours cannot be configured. */
+static void test_foreign_program_options(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-d", "x", "--xsks-map", "/sys/fs/bpf/m", NULL), RX_OPTIONS_RUN);
+	assert_string_equal(cfg.xsks_map_path, "/sys/fs/bpf/m");
+	assert_int_equal(cfg.foreign_prog_id, 0);
+	assert_int_equal(parse("-d", "x", "--xsks-map", "/sys/fs/bpf/m", "--prog-id", "42",
+			       "--threads", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.foreign_prog_id, 42);
+	expect_usage_error(parse("-d", "x", "--prog-id", "42", NULL),
+			   "--prog-id: needs --xsks-map");
+	expect_usage_error(parse("-d", "x", "--xsks-map", "/m", "--prog-id", "0", NULL),
+			   "--prog-id");
+	expect_usage_error(parse("-d", "x", "--xsks-map", "", NULL), "--xsks-map: path is empty");
+	expect_usage_error(parse("-d", "x", "--xsks-map", "/m", "--layout", "mark", NULL),
+			   "--layout: configures our own XDP program");
+	expect_usage_error(parse("-d", "x", "-u", "53", "--xsks-map", "/m", NULL),
+			   "conflicts with --xsks-map");
+	expect_usage_error(parse("-d", "x", "--xsks-map", "/m", "--force", NULL),
+			   "--force: configures our own XDP program");
+	expect_usage_error(parse("-d", "x", "--xsks-map", "/m", "-m", "native", NULL),
+			   "conflicts with --xsks-map");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_measure_options),
 		cmocka_unit_test(test_measure_bad_values),
 		cmocka_unit_test(test_measure_conflicts),
+		cmocka_unit_test(test_foreign_program_options),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

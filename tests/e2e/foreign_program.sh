@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# --xsks-map: af_xdp_user receives through an XDP program that another
+# process loaded. bpftool loads build/af_xdp_kern.bpf.o, pins the program
+# and its maps in a bpffs (bpftool prog load ... pinmaps) and exits; ip
+# attaches the pinned program to a veth (netlink: the attachment outlives
+# ip). The receiver opens the pinned XSKMAP, puts one socket per queue in
+# it, and decodes the program's hints with the BTF the kernel keeps for it,
+# found from the attached program or from --prog-id. Every frame sent must
+# arrive decoded; the other program must still be attached afterwards.
+# Bad input (nothing pinned, not a map, not an XSKMAP, no such program, a
+# program that does not use the map, no program attached, options that
+# only our own program knows) gets one message and a non-zero exit.
+#
+# The bpffs is mounted in a private mount namespace (the script re-runs
+# itself under unshare -m), so nothing is pinned in the host's
+# /sys/fs/bpf and the mount vanishes with the test.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${XH_FOREIGN_PRIVATE_MNT:-}" ]; then
+	if ! unshare -m --propagation private true 2>/dev/null; then
+		echo "1..0 # SKIP cannot create a private mount namespace (unshare -m) for bpffs"
+		exit 0
+	fi
+	XH_FOREIGN_PRIVATE_MNT=1 exec unshare -m --propagation private "$0" "$@"
+fi
+. "$here/lib_tap.sh"
+. "$here/../../scripts/netns_lib.sh"
+xh_require af_xdp_user xdp_hints_traffic
+command -v bpftool >/dev/null || xh_die "'bpftool' is not installed"
+
+FRAMES=400
+QUEUES=2
+BPF_OBJ=$XH_BUILD/af_xdp_kern.bpf.o
+OTHER_OBJ=$XH_BUILD/tests/meta_limit.bpf.o
+
+# libbpf turns '.' into '_' in pin paths: no dots in the bpffs directory.
+PIN=$(mktemp -d /tmp/xhforeignXXXXXX) || xh_die "cannot create a directory for bpffs"
+cleanup() {
+	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" xdp off 2>/dev/null
+	xh_cleanup
+	umount "$PIN" 2>/dev/null
+	rmdir "$PIN" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'cleanup; trap - EXIT; exit 130' INT
+trap 'cleanup; trap - EXIT; exit 143' TERM
+mount -t bpf bpf "$PIN" || xh_die "cannot mount a bpffs at $PIN"
+
+jqf() { jq -r "$1" <<<"$FINAL"; }
+
+xh_setup fp "$QUEUES"
+xh_static_neigh
+
+# ---- another process loads, pins and attaches ------------------------------------
+tap_ok "bpftool loads the program and pins its maps, then exits" \
+	bpftool prog load "$BPF_OBJ" "$PIN/prog" type xdp pinmaps "$PIN/maps"
+tap_ok "ip attaches the pinned program to $XH_RX_DEV in native mode" \
+	ip netns exec "$XH_NS_RX" ip link set dev "$XH_RX_DEV" xdpdrv pinned "$PIN/prog"
+PROG_ID=$(bpftool prog show pinned "$PIN/prog" --json | jq -r .id)
+tap_cmp "$PROG_ID" -gt 0 "the pinned program has an id"
+
+run_receiver() { # what receiver-options...
+	local what=$1
+	shift
+	xh_start_receiver --json --interval 0 "$@"
+	if ! xh_wait_ready; then
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+		xh_stop_receiver KILL
+		return 1
+	fi
+	tap_result 0 "$what: receiver ready"
+	tap_grep "$XH_RX_ERR" "using XDP program id $PROG_ID .* loaded by another process" \
+		"$what: says which program it uses"
+	sent=$(xh_send --flows 8 --count "$FRAMES" --json | jq -r .sent)
+	tap_is "$sent" "$FRAMES" "$what: sender sent every frame"
+	sleep 0.3 # let the last frames through the rings
+	xh_stop_receiver INT
+	tap_is "$XH_RX_RC" 0 "$what: exit status 0 after SIGINT"
+	FINAL=$(xh_final_json)
+	tap_is "$(jqf .total.packets)" "$FRAMES" "$what: every frame received"
+	tap_is "$(jqf '.queues | length')" "$QUEUES" "$what: a socket on each queue"
+	tap_is "$(jqf '.total.layouts.xdp_hints_rx_time // 0')" "$FRAMES" \
+		"$what: every frame's hint decoded with the program's BTF (xdp_hints_rx_time)"
+	tap_is "$(jqf '.total.no_hint + .total.unknown_btf_id')" 0 "$what: no frame without a known hint"
+	tap_is "$(jqf .total.latency_ns.count)" "$FRAMES" "$what: a latency sample per frame"
+	tap_is "$(jqf .xdp_mode)" native "$what: reports the other program's XDP mode"
+	tap_ok "$what: the other process's program is still attached" \
+		xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"
+}
+
+what="--xsks-map, program found on the interface"
+run_receiver "$what" --xsks-map "$PIN/maps/xsks_map"
+what="--xsks-map --prog-id $PROG_ID"
+run_receiver "$what" --xsks-map "$PIN/maps/xsks_map" --prog-id "$PROG_ID"
+
+# ---- bad input -----------------------------------------------------------------------
+bad() { # description exit-status message-regex receiver-options...
+	local desc=$1 want_rc=$2 regex=$3 rc
+	shift 3
+	ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" --duration 1 "$@" \
+		>"$XH_TMPDIR/bad.out" 2>"$XH_TMPDIR/bad.err"
+	rc=$?
+	tap_is "$rc" "$want_rc" "$desc: exit status $want_rc"
+	tap_grep "$XH_TMPDIR/bad.err" "$regex" "$desc: one clear message"
+	tap_is "$(wc -l <"$XH_TMPDIR/bad.err")" 1 "$desc: exactly one line on stderr"
+}
+xh_tmpdir
+bad "nothing pinned at the path" 1 "--xsks-map $PIN/nope: nothing pinned there" \
+	--xsks-map "$PIN/nope"
+bad "a pinned program, not a map" 1 "--xsks-map $PIN/prog: pinned object is not a map" \
+	--xsks-map "$PIN/prog"
+bad "a map that is not an XSKMAP" 1 "map 'queue_stats' is a percpu_array, not an XSKMAP" \
+	--xsks-map "$PIN/maps/queue_stats"
+bad "no such program id" 1 "XDP program id 4000000000: no such program" \
+	--xsks-map "$PIN/maps/xsks_map" --prog-id 4000000000
+bpftool prog load "$OTHER_OBJ" "$PIN/other" type xdp ||
+	tap_diag "could not load $OTHER_OBJ for the next case"
+OTHER_ID=$(bpftool prog show pinned "$PIN/other" --json 2>/dev/null | jq -r .id)
+bad "a program that does not use the map" 1 "XDP program id $OTHER_ID .* does not use the XSKMAP at $PIN/maps/xsks_map" \
+	--xsks-map "$PIN/maps/xsks_map" --prog-id "$OTHER_ID"
+bad "--prog-id without --xsks-map" 2 "--prog-id: needs --xsks-map" --prog-id "$PROG_ID"
+bad "--layout with --xsks-map" 2 "--layout: configures our own XDP program: conflicts with --xsks-map" \
+	--xsks-map "$PIN/maps/xsks_map" --layout mark
+ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" xdp off
+bad "no program attached and no --prog-id" 1 "$XH_RX_DEV: no XDP program is attached" \
+	--xsks-map "$PIN/maps/xsks_map"
+
+cleanup
+trap - EXIT
+tap_ok "no namespace of this test is left" eval "xh_no_namespace_left 2>/dev/null"
+tap_finish
