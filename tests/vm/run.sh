@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# Boots the guest prepared by tests/vm/prepare.sh, runs one shell command in
+# it (bash, in a chroot of the host's read-only root) and returns the
+# command's output on stdout and its exit status as its own.
+#
+#   tests/vm/run.sh [--work DIR] [--netns NS] [--timeout S] \
+#                   [--qemu ARG]... -- 'shell command'
+#
+#   --work DIR     writable directory shared with the guest at the same path
+#                  (default: a fresh one, removed afterwards); files the host
+#                  and the guest exchange while the command runs go here
+#   --netns NS     run QEMU in network namespace NS (where its taps are)
+#   --timeout S    power the guest off after S seconds (default 300): exit 124
+#   --qemu ARG     one more QEMU argument (NICs: -netdev/-device pairs)
+#
+# Exit status: the command's; 124 on timeout; 125 when the guest did not
+# get as far as running the command (the console log is printed to stderr).
+#
+# TCG, not KVM: on the machines this project runs on, /dev/kvm exists but a
+# KVM guest hangs early in boot, and a nested guest is not always allowed.
+# XH_VM_ACCEL=kvm overrides where KVM works.  The guest's CPU is emulated:
+# time measured in it says nothing about real speed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+work=""
+netns=""
+timeout_s=300
+qemu_extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--work) work=$2; shift 2 ;;
+	--netns) netns=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--qemu) qemu_extra+=("$2"); shift 2 ;;
+	--) shift; break ;;
+	*) echo "vm/run: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+[ $# -ge 1 ] || { echo "vm/run: no command given (after --)" >&2; exit 2; }
+
+cache=$("$here/prepare.sh") || exit 125
+
+own_work=0
+if [ -z "$work" ]; then
+	work=$(mktemp -d /tmp/xh-vm.XXXXXX) || exit 125
+	own_work=1
+fi
+work=$(cd "$work" && pwd)
+rm -f "$work/out" "$work/rc" "$work/console.log"
+printf '%s\n' "$*" > "$work/cmd"
+
+accel=${XH_VM_ACCEL:-tcg}
+qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max -smp 2 -m 1024
+	-display none -no-reboot -serial "file:$work/console.log"
+	-kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio.gz"
+	-append "console=ttyS0 quiet panic=-1 xh_work=$work"
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$work,mount_tag=work,security_model=none,multidevs=remap"
+	-nic none "${qemu_extra[@]}")
+[ -n "$netns" ] && qemu=(ip netns exec "$netns" "${qemu[@]}")
+
+timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null >"$work/qemu.log" 2>&1
+qemu_rc=$?
+
+if [ -f "$work/rc" ]; then
+	cat "$work/out"
+	rc=$(cat "$work/rc")
+elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	echo "vm/run: the guest did not finish in $timeout_s s; its output so far:" >&2
+	cat "$work/out" 2>/dev/null >&2
+	tail -n 20 "$work/console.log" >&2 2>/dev/null
+	rc=124
+else
+	echo "vm/run: the guest did not run the command (qemu exit status $qemu_rc):" >&2
+	tail -n 20 "$work/qemu.log" "$work/console.log" >&2 2>/dev/null
+	rc=125
+fi
+[ "$own_work" = 1 ] && rm -rf "$work"
+exit "$rc"
