@@ -36,7 +36,7 @@ fi
 sed 's/^/  /' "$XH_RX_ERR"
 
 echo "demo: sending $FLOWS UDP flows x $PER_FLOW frames = $FRAMES frames at $RATE pps from $XH_TX_DEV"
-echo "demo: (distinct source ports: the veth hashes the flows onto different queues)"
+echo "demo: (flow f leaves on TX queue f mod $QUEUES, so arrives on RX queue f mod $QUEUES)"
 if ! xh_send --flows "$FLOWS" --count "$FRAMES" --rate "$RATE" | sed 's/^/  /'; then
 	echo "demo: sending failed" >&2
 	exit 1

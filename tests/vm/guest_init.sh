@@ -48,7 +48,9 @@ fi
 ip link set lo up
 
 say "running $work/cmd"
-chroot /host /bin/bash -c "cd '$work' && exec bash '$work/cmd'" > "/host$work/out" 2>&1
+chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root LANG=C.UTF-8 XH_IN_GUEST=1 \
+	/bin/bash -c "cd '$work' && exec bash '$work/cmd'" > "/host$work/out" 2>&1
 echo $? > "/host$work/rc.tmp"
 mv "/host$work/rc.tmp" "/host$work/rc"
 umount "/host$work"
