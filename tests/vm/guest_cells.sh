@@ -93,8 +93,7 @@ uname -r >"$work/guest.kernel"
 vnic=$(nic_of_driver virtio_net) || log "no virtio_net NIC"
 if [ -n "${vnic:-}" ]; then
 	nic_to_netns xhvmv "$vnic" "$GUEST_IP0/24"
-	ethtool -L "$vnic" combined 4 2>"$work/virtio.ethtool" ||
-		ip netns exec xhvmv ethtool -L "$vnic" combined 4 2>>"$work/virtio.ethtool"
+	ip netns exec xhvmv ethtool -L "$vnic" combined "$QUEUES" 2>"$work/virtio.ethtool"
 	ip netns exec xhvmv ethtool -l "$vnic" >"$work/virtio.channels" 2>&1
 	receive_cell virtio_native xhvmv "$vnic" --xdp-mode native --hw-hints auto
 	receive_cell virtio_generic xhvmv "$vnic" --xdp-mode generic

@@ -18,10 +18,13 @@
 # Exit status: the command's; 124 on timeout; 125 when the guest did not
 # get as far as running the command (the console log is printed to stderr).
 #
-# TCG, not KVM: on the machines this project runs on, /dev/kvm exists but a
-# KVM guest hangs early in boot, and a nested guest is not always allowed.
-# XH_VM_ACCEL=kvm overrides where KVM works.  The guest's CPU is emulated:
-# time measured in it says nothing about real speed.
+# KVM or TCG: /dev/kvm being there is not enough.  On the machines this
+# project runs on it exists, but a KVM guest hangs early in boot (nested
+# virtualisation).  So the first run on a machine boots a KVM guest that
+# only runs "true", with a short time limit, and keeps the verdict in the
+# cache ($XH_VM_CACHE/accel: kvm or tcg); XH_VM_ACCEL=kvm|tcg overrides.
+# Under TCG the guest's CPU is emulated: time measured in it says nothing
+# about real speed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 work=""
@@ -51,7 +54,27 @@ work=$(cd "$work" && pwd)
 rm -f "$work/out" "$work/rc" "$work/console.log"
 printf '%s\n' "$*" > "$work/cmd"
 
-accel=${XH_VM_ACCEL:-tcg}
+KVM_PROBE_SECONDS=40
+
+choose_accel() {
+	local verdict=tcg
+	if [ -n "${XH_VM_ACCEL:-}" ]; then
+		echo "$XH_VM_ACCEL"
+		return
+	fi
+	if [ -s "$cache/accel" ]; then
+		cat "$cache/accel"
+		return
+	fi
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		echo "vm/run: probing KVM (a guest that only runs 'true', at most $KVM_PROBE_SECONDS s)" >&2
+		XH_VM_ACCEL=kvm "$0" --timeout "$KVM_PROBE_SECONDS" -- true >/dev/null 2>&1 && verdict=kvm
+		echo "vm/run: KVM $([ "$verdict" = kvm ] && echo works || echo "guest did not finish"): using $verdict" >&2
+	fi
+	echo "$verdict" >"$cache/accel"
+	echo "$verdict"
+}
+accel=$(choose_accel)
 qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max -smp 2 -m 1024
 	-display none -no-reboot -serial "file:$work/console.log"
 	-kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio.gz"
