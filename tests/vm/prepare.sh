@@ -55,6 +55,9 @@ why=$(check) || die "$why"
 
 mkdir -p "$XH_VM_CACHE"
 cd "$XH_VM_CACHE"
+# Test runs in other work trees may prepare at the same time: one at a time.
+exec 9>"$XH_VM_CACHE/.lock"
+flock 9
 pkg=$(kernel_package) || die "apt-cache knows no linux-image-amd64 (run apt-get update)"
 ready="$XH_VM_CACHE/$pkg.ready"
 if [ -f "$ready" ] && [ -f initramfs.cpio.gz ] && [ -f vmlinuz ] &&
@@ -66,6 +69,7 @@ fi
 echo "vm/prepare: downloading $pkg into $XH_VM_CACHE" >&2
 rm -f ./*.ready
 if ! ls "$pkg"_*.deb >/dev/null 2>&1; then
+	rm -f linux-image-*.deb # an older kernel's package
 	# apt's download sandbox user cannot write a root-only directory.
 	apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2 ||
 		die "apt-get download $pkg failed"
