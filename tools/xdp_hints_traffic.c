@@ -4,7 +4,7 @@
  *
  * The demo and the end-to-end tests need traffic with known contents on a
  * veth end inside a namespace they made: N UDP flows (distinct source
- * ports, so the peer veth hashes them onto different RX queues), raw frames
+ * ports, each on a TX queue of its own, see below), raw frames
  * of an arbitrary ethertype, ARP requests or a runt.  The frames are built
  * here byte by byte and bypass routing, ARP and the firewall of the sending
  * namespace.
@@ -61,6 +61,8 @@
 #define TXQ_TX_FRAMES 256U
 #define TXQ_FRAME_SIZE 2048U
 #define TXQ_DRAIN_NS 2000000000ULL
+_Static_assert(FRAME_BUF_MAX <= TXQ_FRAME_SIZE - XSK_UMEM__DEFAULT_FRAME_HEADROOM,
+	       "a frame must fit one UMEM frame");
 
 enum queue_select {
 	QUEUE_SELECT_EXPLICIT = 0, /* flow f on TX queue f mod N (AF_XDP) */
@@ -485,8 +487,8 @@ static uint32_t flow_of(const struct traffic_config *cfg, uint64_t seq)
 	return (uint32_t)(seq % cfg->flows);
 }
 
-/* Frames of the batch starting at @seq: the one template, with each
- * frame's source port (its flow) and sequence number. */
+/* Make a copy of the template frame number @seq: its flow's source port
+ * and its sequence number. */
 static void stamp_frame(const struct traffic_config *cfg, const struct frame_layout *layout,
 			uint8_t *frame, uint64_t seq)
 {
@@ -527,7 +529,7 @@ static __u32 txq_build(void *opaque, __u8 *data, __u32 room, unsigned int i)
 {
 	const struct txq_build_ctx *ctx = opaque;
 
-	(void)room; /* frames are at most FRAME_BUF_MAX < TXQ_FRAME_SIZE - headroom */
+	(void)room; /* >= FRAME_BUF_MAX: see the _Static_assert above */
 	memcpy(data, ctx->template, ctx->layout->len);
 	stamp_frame(ctx->cfg, ctx->layout, data, ctx->seqs[i]);
 	return (__u32)ctx->layout->len;

@@ -23,6 +23,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 XH_VM_CACHE=${XH_VM_CACHE:-/var/cache/xdp-hints-vm}
+QEMU=${QEMU:-qemu-system-x86_64}   # another binary, or a missing one to see the skip
 
 # The drivers the guest uses; their dependencies are added.
 GUEST_MODULES="virtio_pci virtio_net 9pnet_virtio 9p veth tun e1000e"
@@ -39,7 +40,7 @@ kernel_package() {
 }
 
 check() {
-	command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64 is not installed (Debian package qemu-system-x86)"; return 1; }
+	command -v "$QEMU" >/dev/null || { echo "no qemu: $QEMU is not installed (Debian package qemu-system-x86)"; return 1; }
 	[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx insmod ||
 		{ echo "a static busybox is not installed (Debian package busybox-static)"; return 1; }
 	[ -e /dev/net/tun ] || { echo "/dev/net/tun is missing (no tap for the guest's NIC)"; return 1; }
@@ -66,9 +67,9 @@ if [ -f "$ready" ] && [ -f initramfs.cpio.gz ] && [ -f vmlinuz ] &&
 	exit 0
 fi
 
-echo "vm/prepare: downloading $pkg into $XH_VM_CACHE" >&2
 rm -f ./*.ready
 if ! ls "$pkg"_*.deb >/dev/null 2>&1; then
+	echo "vm/prepare: downloading $pkg into $XH_VM_CACHE" >&2
 	rm -f linux-image-*.deb # an older kernel's package
 	# apt's download sandbox user cannot write a root-only directory.
 	apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2 ||
@@ -118,5 +119,5 @@ echo "$kver" > $root/kernel-release
 mv initramfs.cpio.gz.tmp initramfs.cpio.gz
 rm -rf kernel $root
 touch "$ready"
-echo "vm/prepare: kernel $kver, modules: ${order[*]}" >&2
+echo "vm/prepare: initramfs for kernel $kver, modules: ${order[*]}" >&2
 echo "$XH_VM_CACHE"

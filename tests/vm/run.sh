@@ -75,7 +75,8 @@ choose_accel() {
 	echo "$verdict"
 }
 accel=$(choose_accel)
-qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max -smp 2 -m 1024
+echo "$accel" >"$work/accel"
+qemu=("${QEMU:-qemu-system-x86_64}" -machine q35 -accel "$accel" -cpu max -smp 2 -m 1024
 	-display none -no-reboot -serial "file:$work/console.log"
 	-kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio.gz"
 	-append "console=ttyS0 quiet panic=-1 xh_work=$work"
