@@ -85,8 +85,22 @@ qemu=("${QEMU:-qemu-system-x86_64}" -machine q35 -accel "$accel" -cpu max -smp 2
 	-nic none "${qemu_extra[@]}")
 [ -n "$netns" ] && qemu=(ip netns exec "$netns" "${qemu[@]}")
 
-timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null >"$work/qemu.log" 2>&1
+# In the background, so that a signal to this script reaches QEMU too
+# (timeout(1) passes it on): no guest outlives its runner.
+timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null >"$work/qemu.log" 2>&1 &
+qemu_pid=$!
+stop_guest() { # exit status
+	kill -TERM "$qemu_pid" 2>/dev/null
+	wait "$qemu_pid"
+	[ "$own_work" = 1 ] && rm -rf "$work"
+	exit "$1"
+}
+trap 'stop_guest 130' INT
+trap 'stop_guest 143' TERM
+trap 'stop_guest 129' HUP
+wait "$qemu_pid"
 qemu_rc=$?
+trap - INT TERM HUP
 
 if [ -f "$work/rc" ]; then
 	cat "$work/out"
