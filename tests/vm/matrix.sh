@@ -3,7 +3,7 @@
 #
 # The kernel and driver matrix (make test-vm; part of make test).  TAP on
 # stdout; one row per cell in $VM_MATRIX_RESULTS (default
-# $BUILD/vm-matrix.tsv: kernel, NIC, mode, result, checks), from which
+# $BUILD/vm-matrix.tsv: kernel, NIC, mode, result), from which
 # tests/vm/tested_on.sh writes README's "Tested on" table.
 #
 #   cell                               kernel   who sends -> who receives
@@ -13,7 +13,7 @@
 #   tun/tap, 4 queues                  running  guest NIC -> host tap
 #   e1000e (no native XDP)             guest    host tap  -> guest NIC
 #
-# The guest (tests/vm/run.sh: Debian's stock kernel under QEMU/TCG) runs
+# The guest (tests/vm/run.sh: Debian's stock kernel under QEMU) runs
 # tests/vm/guest_cells.sh; its NICs are backed by two taps in a private
 # namespace of the host, and frames only go between that namespace and the
 # guest.  Where no guest can be booted (no qemu, no /dev/net/tun, ...) its
