@@ -7,6 +7,9 @@
 #   make test         all tests, plain and under ASan/LSan/UBSan (build-san/)
 #                     (root for the BPF and veth ones)
 #   make test-sanitize  only the sanitized pass
+#   make test-vm      the kernel and driver matrix (QEMU guest on Debian's
+#                     stock kernel, veth, virtio_net, e1000e, tun/tap)
+#   make tested-on    README's "Tested on" table from test-vm's results
 #   make bench | fuzz | install | clean
 
 ifeq ($(wildcard config.mk),)
@@ -85,7 +88,7 @@ BENCH_BPF_SRCS := $(sort $(wildcard bench/bpf/*.c))
 BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
 BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
 
-.PHONY: all demo experiment test test-sanitize unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
+.PHONY: all demo experiment test test-sanitize test-vm tested-on unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
 all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8
 
 # The manual page comes from the option table, like --help: it cannot drift.
@@ -213,6 +216,13 @@ san-build:
 # Only the sanitized pass.
 test-sanitize: san-build check-root
 	$(Q)SAN_BUILD=$(abspath $(SAN_BUILD)) SAN_ONLY=1 tests/run-tests.sh
+
+# The kernel and driver matrix alone (also part of make test).
+test-vm: all check-root
+	$(Q)BUILD=$(abspath $(BUILD)) tests/run-tests.sh '^e2e/vm_matrix$$'
+
+tested-on:
+	$(Q)tests/vm/tested_on.sh $(BUILD)/vm-matrix.tsv README.org
 
 # ---- demo, bench, fuzz ---------------------------------------------------
 demo: all check-root

@@ -8,6 +8,7 @@
 # Everything it creates is removed on exit, on failure and on Ctrl-C.
 #
 #   BUILD=/abs/build scripts/demo.sh        (as root; make demo does this)
+#   XDP_MODE=generic ...                    generic XDP instead of native
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns_lib.sh"
@@ -27,7 +28,7 @@ echo "demo:   receiver end $XH_RX_DEV ($XH_RX_IP, $XH_RX_MAC) in namespace $XH_N
 echo "demo:   sender end   $XH_TX_DEV ($XH_TX_IP, $XH_TX_MAC) in namespace $XH_NS_TX"
 echo "demo: starting af_xdp_user on $XH_RX_DEV: one AF_XDP socket per queue, hint layouts alternating"
 
-xh_start_receiver --layout alternate --interval 0 --count "$FRAMES"
+xh_start_receiver --xdp-mode "${XDP_MODE:-native}" --layout alternate --interval 0 --count "$FRAMES"
 if ! xh_wait_ready 15; then
 	echo "demo: the receiver did not start; it said:" >&2
 	cat "$XH_RX_ERR" >&2
@@ -36,7 +37,7 @@ fi
 sed 's/^/  /' "$XH_RX_ERR"
 
 echo "demo: sending $FLOWS UDP flows x $PER_FLOW frames = $FRAMES frames at $RATE pps from $XH_TX_DEV"
-echo "demo: (distinct source ports: the veth hashes the flows onto different queues)"
+echo "demo: (flow f leaves on TX queue f mod $QUEUES, so arrives on RX queue f mod $QUEUES)"
 if ! xh_send --flows "$FLOWS" --count "$FRAMES" --rate "$RATE" | sed 's/^/  /'; then
 	echo "demo: sending failed" >&2
 	exit 1

@@ -25,9 +25,10 @@
 # Native XDP on veth (kernel 6.x, checked on 6.18): attaching the program
 # to the receiving end is enough.  veth then enables NAPI on its RX queues
 # and runs XDP on the frames the peer transmits; neither GRO nor an XDP
-# program on the peer is needed.  The peer's TX queue, chosen by the flow
-# hash of the frame, selects the RX queue, which is why UDP flows with
-# different source ports spread over the queues.
+# program on the peer is needed.  The peer's TX queue selects the RX queue;
+# xdp_hints_traffic sends UDP flow f on TX queue f mod N itself (the
+# kernel's flow-hash choice differs between kernels: on 6.1 8 flows left
+# one of 4 queues empty).
 #
 # Generic XDP on veth: the peer's TX queue index k reaches the stack
 # unchanged in skb->queue_mapping, which generic XDP reads as "RX queue

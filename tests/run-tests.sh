@@ -23,7 +23,10 @@
 #   valgrind_receiver  valgrind cannot run ASan binaries;
 #   fuzz_smoke         its fuzzers are built with ASan/UBSan already;
 #   install            installs and links a plain build (an ASan library
-#                      cannot be linked into a plain program).
+#                      cannot be linked into a plain program);
+#   vm_matrix          kernels and drivers (tests/vm/matrix.sh): what it
+#                      checks does not change with the build, and the other
+#                      suites already run the tool's paths under ASan.
 # flood_accounting is rerun, shortened to a few seconds (SAN_FLOOD_SECONDS):
 # the packet path under ASan at full rate, with and without drops.
 set -u
@@ -31,7 +34,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$here/../build}
 SAN_BUILD=${SAN_BUILD:-}
 SAN_ONLY=${SAN_ONLY:-0}
-SAN_SKIP='^e2e/(kill_storm|valgrind_receiver|fuzz_smoke|install)$'
+SAN_SKIP='^e2e/(kill_storm|valgrind_receiver|fuzz_smoke|install|vm_matrix)$'
 SAN_FLOOD_SECONDS=${SAN_FLOOD_SECONDS:-3}
 # Leaks that are by design in a library, if one ever needs it: one narrow
 # entry per leak in tests/lsan.supp (none is needed with libbpf 1.1 and
@@ -43,23 +46,31 @@ filter=${1:-.}
 
 passed=0
 failed=0
+skipped=0
+todo=0
 failed_names=()
 
 run_suite() { # name command...
 	local name=$1; shift
-	local out rc ok notok
+	local out rc ok notok skip td
 	echo "=== $name"
 	out=$(mktemp)
 	CMOCKA_MESSAGE_OUTPUT=TAP "$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	ok=$(grep -cE '^ok [0-9]+' "$out")
-	notok=$(grep -cE '^not ok [0-9]+' "$out")
+	# TAP directives: "ok N # SKIP why" is a skip, not a pass; "not ok N
+	# # TODO why" is a known gap, not a failure. Both are counted and shown.
+	ok=$(grep -E '^ok [0-9]+' "$out" | grep -cvE '# SKIP')
+	skip=$(grep -E '^ok [0-9]+' "$out" | grep -cE '# SKIP')
+	notok=$(grep -E '^not ok [0-9]+' "$out" | grep -cvE '# TODO')
+	td=$(grep -E '^not ok [0-9]+' "$out" | grep -cE '# TODO')
 	rm -f "$out"
 	passed=$((passed + ok))
 	failed=$((failed + notok))
+	skipped=$((skipped + skip))
+	todo=$((todo + td))
 	if [ "$notok" -gt 0 ]; then
 		failed_names+=("$name")
-	elif [ "$rc" -ne 0 ] || [ "$ok" -eq 0 ]; then
+	elif [ "$rc" -ne 0 ] || [ $((ok + skip + td)) -eq 0 ]; then
 		echo "not ok - $name exited with status $rc after $ok passing case(s)"
 		failed=$((failed + 1))
 		failed_names+=("$name")
@@ -130,5 +141,6 @@ echo
 if [ "${#failed_names[@]}" -gt 0 ]; then
 	echo "failing suites: ${failed_names[*]}"
 fi
-echo "$passed passed, $failed failed"
+[ "$todo" -gt 0 ] && echo "$todo TODO (known gaps, listed above as 'not ok ... # TODO')"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -4,10 +4,22 @@
  *
  * The demo and the end-to-end tests need traffic with known contents on a
  * veth end inside a namespace they made: N UDP flows (distinct source
- * ports, so the peer veth hashes them onto different RX queues), raw frames
+ * ports, each on a TX queue of its own, see below), raw frames
  * of an arbitrary ethertype, ARP requests or a runt.  The frames are built
- * here byte by byte and written to an AF_PACKET raw socket bound to --dev,
- * so no routing, ARP or firewall of the sending namespace is involved.
+ * here byte by byte and bypass routing, ARP and the firewall of the sending
+ * namespace.
+ *
+ * Which TX queue a frame leaves on decides, on veth and tap, which RX queue
+ * of the other end it arrives on.  Left to the kernel (an AF_PACKET socket,
+ * the flow hash of netdev_pick_tx()), 8 flows land on queues that differ
+ * between kernels: on 6.1 one of 4 veth queues stays empty, on 6.18 none
+ * does.  So UDP flows on a multi-queue device go out on a TX queue chosen
+ * here, flow f on queue f mod N, through one AF_XDP socket per TX queue in
+ * copy mode: the kernel transmits an AF_XDP frame on the socket's own queue
+ * (xsk_generic_xmit() -> __dev_direct_xmit(skb, queue_id), since 4.18),
+ * with no qdisc and no queue selection in between.  Everything else (one
+ * queue, ARP, raw ethertypes, runts, --queue-select hash) is written to an
+ * AF_PACKET raw socket bound to --dev.
  *
  * It refuses to run outside a namespace made with "ip netns add": its job
  * is to feed interfaces in namespaces its caller created, never a real
@@ -38,8 +50,24 @@
 #include "log.h"
 #include "parse_num.h"
 #include "mono_clock.h"
+#include "xsk_queue.h"
+#include "xsk_tx.h"
 
 #define BATCH_MAX 64U       /* frames per sendmmsg() */
+#define TXQ_MAX 64U         /* TX queues the explicit path spreads flows over */
+/* Per TX queue: a small UMEM, half of it TX frames (powers of two, as
+ * xsk_queue_open() wants); the other half is the RX side it insists on. */
+#define TXQ_UMEM_FRAMES 512U
+#define TXQ_TX_FRAMES 256U
+#define TXQ_FRAME_SIZE 2048U
+#define TXQ_DRAIN_NS 2000000000ULL
+_Static_assert(FRAME_BUF_MAX <= TXQ_FRAME_SIZE - XSK_UMEM__DEFAULT_FRAME_HEADROOM,
+	       "a frame must fit one UMEM frame");
+
+enum queue_select {
+	QUEUE_SELECT_EXPLICIT = 0, /* flow f on TX queue f mod N (AF_XDP) */
+	QUEUE_SELECT_HASH,         /* the kernel's choice (AF_PACKET) */
+};
 
 struct traffic_config {
 	const char *ifname;
@@ -58,11 +86,21 @@ struct traffic_config {
 	bool have_vlan;
 	uint16_t vlan_id;
 	bool json;
+	enum queue_select queue_select;
 };
 
 struct send_result {
 	uint64_t sent;
 	uint64_t ns;
+	uint32_t tx_queues;          /* 0: AF_PACKET, the kernel chose */
+	uint64_t sent_per_queue[TXQ_MAX];
+};
+
+/* One TX queue of the explicit path: its AF_XDP socket and TX frames. */
+struct txq_sender {
+	struct xsk_queue q;
+	struct xsk_tx tx;
+	bool tx_ready;
 };
 
 /* ---- options ------------------------------------------------------------ */
@@ -70,7 +108,7 @@ struct send_result {
 enum {
 	OPT_SRC_MAC = 256, OPT_DST_MAC, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
 	OPT_DST_PORT, OPT_FLOWS, OPT_RATE, OPT_SIZE, OPT_ETHERTYPE, OPT_ARP,
-	OPT_RUNT, OPT_VLAN, OPT_JSON,
+	OPT_RUNT, OPT_VLAN, OPT_JSON, OPT_QUEUE_SELECT,
 };
 
 static const struct option long_options[] = {
@@ -90,6 +128,7 @@ static const struct option long_options[] = {
 	{ "runt", no_argument, NULL, OPT_RUNT },
 	{ "vlan", required_argument, NULL, OPT_VLAN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "queue-select", required_argument, NULL, OPT_QUEUE_SELECT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -117,6 +156,9 @@ static void usage(FILE *out)
 "      --arp              ARP requests for --dst-ip instead of UDP\n"
 "      --runt             %u-byte frames (Ethernet header + part of IPv4)\n"
 "      --vlan ID          add an 802.1Q tag with VLAN ID (0..4095)\n"
+"      --queue-select M   explicit: UDP flow f leaves on TX queue f mod N of\n"
+"                         IFNAME's N queues (AF_XDP, copy mode); hash: the\n"
+"                         kernel picks by flow hash (AF_PACKET) (default explicit)\n"
 "      --json             summary as one JSON object\n"
 "  -v, --verbose | -q, --quiet\n"
 "  -h, --help\n"
@@ -244,6 +286,14 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 			break;
 		case OPT_JSON:
 			cfg->json = true;
+			break;
+		case OPT_QUEUE_SELECT:
+			if (!strcmp(optarg, "explicit"))
+				cfg->queue_select = QUEUE_SELECT_EXPLICIT;
+			else if (!strcmp(optarg, "hash"))
+				cfg->queue_select = QUEUE_SELECT_HASH;
+			else
+				return bad_value("--queue-select", optarg, "explicit or hash");
 			break;
 		case 'v':
 			log_level = LOG_DEBUG;
@@ -431,17 +481,98 @@ static uint32_t batch_size(const struct traffic_config *cfg)
 	return (uint32_t)batch;
 }
 
-static int send_frames(int fd, const struct traffic_config *cfg,
-		       struct send_result *res)
+/* Frame number @seq belongs to flow seq mod flows (round robin). */
+static uint32_t flow_of(const struct traffic_config *cfg, uint64_t seq)
+{
+	return (uint32_t)(seq % cfg->flows);
+}
+
+/* Make a copy of the template frame number @seq: its flow's source port
+ * and its sequence number. */
+static void stamp_frame(const struct traffic_config *cfg, const struct frame_layout *layout,
+			uint8_t *frame, uint64_t seq)
+{
+	if (layout->udp_off)
+		frame_set_udp_src_port(frame, layout,
+				       (uint16_t)(cfg->src_port_base + flow_of(cfg, seq)));
+	frame_set_u64(frame, layout->seq_off, seq);
+}
+
+/* One batch written to the AF_PACKET socket; back-pressure is retried. */
+static int packet_send_batch(int fd, struct mmsghdr *msgs, uint32_t todo)
+{
+	uint32_t done = 0;
+	int n;
+
+	while (done < todo) {
+		n = sendmmsg(fd, msgs + done, todo - done, 0);
+		if (n < 0) {
+			/* A full device queue is back-pressure, not failure. */
+			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += (uint32_t)n;
+	}
+	return 0;
+}
+
+/* What txq_build() writes: the template, stamped with seqs[i]. */
+struct txq_build_ctx {
+	const struct traffic_config *cfg;
+	const struct frame_layout *layout;
+	const uint8_t *template;
+	const uint64_t *seqs;
+};
+
+static __u32 txq_build(void *opaque, __u8 *data, __u32 room, unsigned int i)
+{
+	const struct txq_build_ctx *ctx = opaque;
+
+	(void)room; /* >= FRAME_BUF_MAX: see the _Static_assert above */
+	memcpy(data, ctx->template, ctx->layout->len);
+	stamp_frame(ctx->cfg, ctx->layout, data, ctx->seqs[i]);
+	return (__u32)ctx->layout->len;
+}
+
+/* Put @n frames (sequence numbers @seqs) on one TX queue's ring, waiting
+ * for completions when its frames are all in flight. */
+static int txq_send(struct txq_sender *txq, struct txq_build_ctx *ctx,
+		    const uint64_t *seqs, uint32_t n)
+{
+	const struct timespec pause = { .tv_sec = 0, .tv_nsec = 20000 };
+	uint32_t done = 0;
+	int err = 0;
+
+	while (done < n) {
+		ctx->seqs = seqs + done;
+		done += xsk_tx_send(&txq->tx, n - done, txq_build, ctx, &err);
+		if (err)
+			return err;
+		if (done < n)
+			nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/*
+ * Send cfg->count frames, paced by cfg->rate_pps, on @n_txq explicit TX
+ * queues (@txq) or, with @n_txq == 0, on the AF_PACKET socket @fd.
+ */
+static int send_frames(int fd, struct txq_sender *txq, uint32_t n_txq,
+		       const struct traffic_config *cfg, struct send_result *res)
 {
 	static uint8_t frames[BATCH_MAX][FRAME_BUF_MAX];
+	static uint64_t queue_seqs[TXQ_MAX][BATCH_MAX];
+	uint32_t queue_frames[TXQ_MAX];
 	struct mmsghdr msgs[BATCH_MAX];
 	struct iovec iovs[BATCH_MAX];
 	struct frame_spec spec;
 	struct frame_layout layout = { 0 };
-	uint32_t batch = batch_size(cfg), flow = 0, i;
+	struct txq_build_ctx ctx;
+	uint32_t batch = batch_size(cfg), i, q;
 	uint64_t start, seq = 0;
-	int n;
+	int err = 0;
 
 	frame_spec_of(cfg, &spec);
 	for (i = 0; i < BATCH_MAX; i++) {
@@ -453,41 +584,129 @@ static int send_frames(int fd, const struct traffic_config *cfg,
 		msgs[i].msg_hdr.msg_iov = &iovs[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
-	pr_debug("%s: %zu-byte frames, batches of %u\n", cfg->ifname, layout.len, batch);
+	ctx = (struct txq_build_ctx){ .cfg = cfg, .layout = &layout, .template = frames[0] };
+	pr_debug("%s: %zu-byte frames, batches of %u, %s\n", cfg->ifname, layout.len, batch,
+		 n_txq ? "explicit TX queues (AF_XDP)" : "kernel-chosen TX queue (AF_PACKET)");
 
+	res->tx_queues = n_txq;
 	start = monotonic_ns();
-	while (seq < cfg->count) {
-		uint32_t todo = batch, done = 0;
+	while (seq < cfg->count && !err) {
+		uint32_t todo = batch;
 
 		if (cfg->count - seq < todo)
 			todo = (uint32_t)(cfg->count - seq);
 		if (cfg->rate_pps)
 			sleep_until_ns(start + seq * 1000000000ULL / cfg->rate_pps);
+		if (!n_txq) {
+			for (i = 0; i < todo; i++)
+				stamp_frame(cfg, &layout, frames[i], seq + i);
+			err = packet_send_batch(fd, msgs, todo);
+			if (!err)
+				seq += todo;
+			continue;
+		}
+		memset(queue_frames, 0, sizeof(queue_frames));
 		for (i = 0; i < todo; i++) {
-			if (layout.udp_off) {
-				frame_set_udp_src_port(frames[i], &layout,
-						       (uint16_t)(cfg->src_port_base + flow));
-				if (++flow == cfg->flows)
-					flow = 0;
-			}
-			frame_set_u64(frames[i], layout.seq_off, seq + i);
+			q = flow_of(cfg, seq + i) % n_txq;
+			queue_seqs[q][queue_frames[q]++] = seq + i;
 		}
-		while (done < todo) {
-			n = sendmmsg(fd, msgs + done, todo - done, 0);
-			if (n < 0) {
-				/* A full device queue is back-pressure, not failure. */
-				if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
-					continue;
-				res->sent = seq + done;
-				res->ns = monotonic_ns() - start;
-				return -errno;
-			}
-			done += (uint32_t)n;
+		for (q = 0; q < n_txq && !err; q++) {
+			err = txq_send(&txq[q], &ctx, queue_seqs[q], queue_frames[q]);
+			if (!err)
+				res->sent_per_queue[q] += queue_frames[q];
 		}
-		seq += todo;
+		if (!err)
+			seq += todo;
 	}
+	/* Sent means the kernel took it: wait for every TX completion. */
+	for (q = 0; q < n_txq && !err; q++)
+		err = xsk_tx_drain(&txq[q].tx, TXQ_DRAIN_NS);
 	res->sent = seq;
 	res->ns = monotonic_ns() - start;
+	return err;
+}
+
+/* ---- explicit TX queues --------------------------------------------------- */
+
+/* Entries "PREFIX-N" in /sys/class/net/IFNAME/queues: the device's real
+ * RX or TX queue count (ip netns exec mounts the namespace's own sysfs). */
+static uint32_t sysfs_queue_count(const char *ifname, const char *prefix)
+{
+	char path[PATH_MAX];
+	struct dirent *entry;
+	uint32_t n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((entry = readdir(dir)))
+		if (!strncmp(entry->d_name, prefix, strlen(prefix)))
+			n++;
+	closedir(dir);
+	return n;
+}
+
+/*
+ * How many TX queues the explicit path uses: an AF_XDP socket binds to a
+ * queue index below both the real RX and TX queue counts (xsk_bind() in
+ * net/xdp/xsk.c); no more than there are flows, and at most TXQ_MAX.
+ * 0: the explicit path does not apply (one queue, not UDP, one flow).
+ */
+static uint32_t explicit_queue_count(const struct traffic_config *cfg)
+{
+	uint32_t rx = sysfs_queue_count(cfg->ifname, "rx-");
+	uint32_t tx = sysfs_queue_count(cfg->ifname, "tx-");
+	uint32_t n = rx < tx ? rx : tx;
+
+	if (cfg->queue_select != QUEUE_SELECT_EXPLICIT || cfg->kind != FRAME_UDP ||
+	    cfg->flows < 2 || n < 2)
+		return 0;
+	if (n > cfg->flows)
+		n = cfg->flows;
+	return n > TXQ_MAX ? TXQ_MAX : n;
+}
+
+static void txq_close_all(struct txq_sender *txq, uint32_t n)
+{
+	for (uint32_t q = 0; q < n; q++) {
+		if (txq[q].tx_ready)
+			xsk_tx_free(&txq[q].tx);
+		xsk_queue_close(&txq[q].q);
+	}
+}
+
+/* One AF_XDP socket per TX queue 0..n-1, copy mode, no XDP program. 0 or
+ * negative errno; *@failed_queue names the queue that failed. */
+static int txq_open_all(const struct traffic_config *cfg, struct txq_sender *txq,
+			uint32_t n, uint32_t *failed_queue)
+{
+	enum xsk_queue_stage stage;
+	int err;
+
+	memset(txq, 0, sizeof(*txq) * n);
+	for (uint32_t q = 0; q < n; q++) {
+		struct xsk_queue_params p = {
+			.ifname = cfg->ifname,
+			.queue_id = q,
+			.frames = TXQ_UMEM_FRAMES,
+			.frame_size = TXQ_FRAME_SIZE,
+			.bind_mode = BIND_MODE_COPY,
+			.tx_frames = TXQ_TX_FRAMES,
+		};
+
+		err = xsk_queue_open(&txq[q].q, &p, &stage);
+		if (!err) {
+			err = xsk_tx_init(&txq[q].tx, &txq[q].q);
+			txq[q].tx_ready = !err;
+		}
+		if (err) {
+			*failed_queue = q;
+			txq_close_all(txq, q + 1);
+			return err;
+		}
+	}
 	return 0;
 }
 
@@ -497,19 +716,35 @@ static void print_summary(const struct traffic_config *cfg,
 	double secs = (double)res->ns / 1e9;
 	double pps = secs > 0 ? (double)res->sent / secs : 0;
 
-	if (cfg->json)
+	uint32_t q;
+
+	if (cfg->json) {
 		printf("{\"dev\":\"%s\",\"sent\":%" PRIu64 ",\"duration_s\":%.6f,"
-		       "\"rate_pps\":%.0f}\n", cfg->ifname, res->sent, secs, pps);
-	else
-		printf("sent %" PRIu64 " frames on %s in %.3f s (%.0f pps)\n",
-		       res->sent, cfg->ifname, secs, pps);
+		       "\"rate_pps\":%.0f,\"queue_select\":\"%s\",\"sent_per_queue\":[",
+		       cfg->ifname, res->sent, secs, pps,
+		       res->tx_queues ? "explicit" : "hash");
+		for (q = 0; q < res->tx_queues; q++)
+			printf("%s%" PRIu64, q ? "," : "", res->sent_per_queue[q]);
+		printf("]}\n");
+		return;
+	}
+	printf("sent %" PRIu64 " frames on %s in %.3f s (%.0f pps)", res->sent,
+	       cfg->ifname, secs, pps);
+	if (res->tx_queues) {
+		printf(", per TX queue:");
+		for (q = 0; q < res->tx_queues; q++)
+			printf(" %" PRIu64, res->sent_per_queue[q]);
+	}
+	printf("\n");
 }
 
 int main(int argc, char **argv)
 {
 	struct traffic_config cfg;
+	static struct txq_sender txq[TXQ_MAX];
 	struct send_result res = { 0 };
 	int fd = -1, ifindex = 0, err, ret = 1;
+	uint32_t n_txq = 0, failed_queue = 0;
 
 	log_prog_name = "xdp_hints_traffic";
 	err = parse_options(argc, argv, &cfg);
@@ -547,7 +782,18 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	err = send_frames(fd, &cfg, &res);
+	n_txq = explicit_queue_count(&cfg);
+	if (n_txq) {
+		err = txq_open_all(&cfg, txq, n_txq, &failed_queue);
+		if (err) {
+			pr_warn("%s: cannot send on TX queue %u with AF_XDP (%s): "
+				"the kernel picks the TX queues by flow hash instead\n",
+				cfg.ifname, failed_queue, strerror(-err));
+			n_txq = 0;
+		}
+	}
+
+	err = send_frames(fd, txq, n_txq, &cfg, &res);
 	print_summary(&cfg, &res);
 	if (err) {
 		pr_err("%s: send failed after %" PRIu64 " frames: %s\n", cfg.ifname,
@@ -556,6 +802,7 @@ int main(int argc, char **argv)
 	}
 	ret = 0;
 cleanup:
+	txq_close_all(txq, n_txq);
 	if (fd >= 0)
 		close(fd);
 	return ret;

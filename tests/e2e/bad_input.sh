@@ -185,6 +185,7 @@ traffic_fail "--count negative" 2 '--count' --dev "$T" --dst-mac "$M" --dst-ip 1
 traffic_fail "--ethertype 0x05ff" 2 '--ethertype' --dev "$T" --dst-mac "$M" --ethertype 0x05ff
 traffic_fail "--arp with --runt" 2 'exclude' --dev "$T" --arp --runt --dst-ip 10.0.0.1
 traffic_fail "ports past 65535" 2 '65535' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --src-port 65530 --flows 10
+traffic_fail "--queue-select rss" 2 "'rss'.*--queue-select" --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --queue-select rss
 traffic_fail "unknown interface" 1 'xhnosuch0: no such interface' --dev xhnosuch0 --dst-mac "$M" --dst-ip 10.0.0.1
 # Outside a namespace made with "ip netns add" it must refuse to send.
 "$XH_BUILD/xdp_hints_traffic" --dev lo --dst-mac "$M" --dst-ip 127.0.0.1 --count 1 >"$OUT" 2>"$ERR"

@@ -153,10 +153,12 @@ fi
 # veth has RX-metadata kfuncs: in native mode the default (--hw-hints auto)
 # loads the device-bound program and every frame carries xdp_hints_rx_hw
 # with the driver's RSS hash, while veth's absent hardware timestamp is
-# reported absent (bit clear, 0), not as a 0 ns time.
+# reported absent (bit clear, 0), not as a 0 ns time.  veth's hash is the
+# skb's, set on the sending side: the flow hash when the kernel picks the TX
+# queue (--queue-select hash), the socket's own hash for AF_XDP frames.
 what="--hw-hints auto, native"
 if start "$what" --xdp-mode native --pkt-info; then
-	send --flows 8 --count 200
+	send --flows 8 --count 200 --queue-select hash
 	stop
 	tap_is "$(jqf .total.packets)" 200 "$what: every frame received"
 	tap_is "$(jqf "[.total.layouts | to_entries[] | select(.value > 0) | .key] | join(\",\")")" xdp_hints_rx_hw \
