@@ -58,6 +58,7 @@ struct traffic_config {
 	bool have_vlan;
 	uint16_t vlan_id;
 	bool json;
+	bool crc_trailer;    /* --crc-trailer: payload pattern + CRC-32 trailer */
 };
 
 struct send_result {
@@ -70,7 +71,7 @@ struct send_result {
 enum {
 	OPT_SRC_MAC = 256, OPT_DST_MAC, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
 	OPT_DST_PORT, OPT_FLOWS, OPT_RATE, OPT_SIZE, OPT_ETHERTYPE, OPT_ARP,
-	OPT_RUNT, OPT_VLAN, OPT_JSON,
+	OPT_RUNT, OPT_VLAN, OPT_JSON, OPT_CRC_TRAILER,
 };
 
 static const struct option long_options[] = {
@@ -90,6 +91,7 @@ static const struct option long_options[] = {
 	{ "runt", no_argument, NULL, OPT_RUNT },
 	{ "vlan", required_argument, NULL, OPT_VLAN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "crc-trailer", no_argument, NULL, OPT_CRC_TRAILER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -117,13 +119,17 @@ static void usage(FILE *out)
 "      --arp              ARP requests for --dst-ip instead of UDP\n"
 "      --runt             %u-byte frames (Ethernet header + part of IPv4)\n"
 "      --vlan ID          add an 802.1Q tag with VLAN ID (0..4095)\n"
+"      --crc-trailer      UDP/raw payload: a byte pattern, then the CRC-32 of the\n"
+"                         frame before it (as an Ethernet FCS): every received\n"
+"                         frame then has CRC-32 0x%08x\n"
 "      --json             summary as one JSON object\n"
 "  -v, --verbose | -q, --quiet\n"
 "  -h, --help\n"
 "\n"
 "Example: xdp_hints_traffic --dev veth1 --dst-mac 02:00:00:00:00:01 \\\n"
 "           --dst-ip 10.11.0.1 --flows 8 --count 800 --rate 10000\n",
-		FRAME_MIN_LEN, FRAME_MAX_LEN, FRAME_MIN_LEN, FRAME_RUNT_LEN);
+		FRAME_MIN_LEN, FRAME_JUMBO_MAX_LEN, FRAME_MIN_LEN, FRAME_RUNT_LEN,
+		FRAME_CRC_RESIDUE);
 }
 
 static int parse_ipv4(const char *s, struct in_addr *addr)
@@ -219,8 +225,8 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 				return bad_value("--rate", optarg, "0..100000000 frames per second");
 			break;
 		case OPT_SIZE:
-			if (parse_u32(optarg, FRAME_MIN_LEN, FRAME_MAX_LEN, &cfg->frame_size))
-				return bad_value("--size", optarg, "a frame size 60..1514");
+			if (parse_u32(optarg, FRAME_MIN_LEN, FRAME_JUMBO_MAX_LEN, &cfg->frame_size))
+				return bad_value("--size", optarg, "a frame size 60..9014");
 			break;
 		case OPT_ETHERTYPE:
 			if (parse_u16_opt("--ethertype", optarg, 0x0600, 0xffff,
@@ -244,6 +250,9 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 			break;
 		case OPT_JSON:
 			cfg->json = true;
+			break;
+		case OPT_CRC_TRAILER:
+			cfg->crc_trailer = true;
 			break;
 		case 'v':
 			log_level = LOG_DEBUG;
@@ -272,6 +281,10 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 	}
 	if (kinds > 1) {
 		pr_err("--ethertype, --arp and --runt exclude each other\n");
+		return -EINVAL;
+	}
+	if (cfg->crc_trailer && (cfg->kind == FRAME_ARP || cfg->kind == FRAME_RUNT)) {
+		pr_err("--crc-trailer needs a payload: not with --arp or --runt\n");
 		return -EINVAL;
 	}
 	if (cfg->kind == FRAME_ARP && !cfg->have_dst_mac) {
@@ -434,7 +447,7 @@ static uint32_t batch_size(const struct traffic_config *cfg)
 static int send_frames(int fd, const struct traffic_config *cfg,
 		       struct send_result *res)
 {
-	static uint8_t frames[BATCH_MAX][FRAME_BUF_MAX];
+	static uint8_t frames[BATCH_MAX][FRAME_JUMBO_BUF_MAX];
 	struct mmsghdr msgs[BATCH_MAX];
 	struct iovec iovs[BATCH_MAX];
 	struct frame_spec spec;
@@ -447,6 +460,8 @@ static int send_frames(int fd, const struct traffic_config *cfg,
 	for (i = 0; i < BATCH_MAX; i++) {
 		if (!frame_build(&spec, frames[i], sizeof(frames[i]), &layout))
 			return -EINVAL; /* options were range-checked: cannot happen */
+		if (cfg->crc_trailer)
+			frame_fill_pattern(frames[i], &layout);
 		iovs[i].iov_base = frames[i];
 		iovs[i].iov_len = layout.len;
 		memset(&msgs[i], 0, sizeof(msgs[i]));
@@ -471,6 +486,9 @@ static int send_frames(int fd, const struct traffic_config *cfg,
 					flow = 0;
 			}
 			frame_set_u64(frames[i], layout.seq_off, seq + i);
+			/* Last: the CRC covers the port and sequence just set. */
+			if (cfg->crc_trailer)
+				frame_seal_crc(frames[i], &layout);
 		}
 		while (done < todo) {
 			n = sendmmsg(fd, msgs + done, todo - done, 0);

@@ -88,10 +88,12 @@ static void json_rx_counters(FILE *out, const struct hint_decoder *dec,
 	json_layouts(out, dec, s);
 	json_latency(out, s);
 	fprintf(out, ",\"same_core\":%llu,\"remote_core\":%llu,\"mark_mismatch\":%llu,"
-		"\"clock_backwards\":%llu,\"drained_at_stop\":%llu",
+		"\"clock_backwards\":%llu,\"drained_at_stop\":%llu,\"buffers\":%llu,"
+		"\"incomplete_frames\":%llu",
 		(unsigned long long)s->same_core, (unsigned long long)s->remote_core,
 		(unsigned long long)s->mark_mismatch, (unsigned long long)s->clock_backwards,
-		(unsigned long long)s->drained_at_stop);
+		(unsigned long long)s->drained_at_stop, (unsigned long long)s->buffers,
+		(unsigned long long)s->incomplete_frames);
 	/* Driver RX timestamps: hardware to XDP, apart from latency_ns. */
 	fprintf(out, ",\"hw_timestamps\":%llu,\"hw_timestamps_unconverted\":%llu,"
 		"\"hw_to_xdp_negative\":%llu",
@@ -327,7 +329,7 @@ int report_print(FILE *out, bool json, enum report_kind kind,
 	return 0;
 }
 
-void report_packet(FILE *out, bool json, __u32 queue_id,
+void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_info *frame,
 		   const struct hint_decoder *dec, const struct decoded_hint *h,
 		   const void *pkt, __u32 len, __u64 latency_ns)
 {
@@ -346,6 +348,9 @@ void report_packet(FILE *out, bool json, __u32 queue_id,
 	if (json) {
 		fprintf(out, "{\"type\":\"packet\",\"queue\":%u,\"len\":%u,\"btf_id\":%u,"
 			"\"layout\":\"%s\"", queue_id, len, h->btf_id, layout_name);
+		if (frame)
+			fprintf(out, ",\"bufs\":%u,\"crc32\":\"0x%08x\"", frame->n_bufs,
+				frame->crc32);
 		if (fields[0])
 			fprintf(out, ",\"hint\":%s", fields);
 		if (h->has_rx_ktime)
@@ -353,8 +358,10 @@ void report_packet(FILE *out, bool json, __u32 queue_id,
 		fputs("}\n", out);
 		return;
 	}
-	fprintf(out, "queue %u len %u btf_id %u layout %s", queue_id, len, h->btf_id,
-		layout_name);
+	fprintf(out, "queue %u len %u", queue_id, len);
+	if (frame)
+		fprintf(out, " bufs %u crc32 0x%08x", frame->n_bufs, frame->crc32);
+	fprintf(out, " btf_id %u layout %s", h->btf_id, layout_name);
 	if (fields[0])
 		fprintf(out, " %s", fields);
 	if (h->has_rx_ktime)

@@ -157,8 +157,11 @@ static void test_limits(void **state)
 
 	(void)state;
 	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), 0);
-	spec.frame_size = FRAME_MAX_LEN + 1;
+	spec.frame_size = FRAME_JUMBO_MAX_LEN + 1;
 	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), 0);
+	/* A buffer of one standard frame cannot take a longer one. */
+	spec.frame_size = FRAME_MAX_LEN + 1;
+	assert_int_equal(frame_build(&spec, frame, FRAME_MAX_LEN, &l), 0);
 	spec.frame_size = 200;
 	assert_int_equal(frame_build(&spec, frame, 199, &l), 0);
 	assert_int_equal(frame_build(&spec, frame, 200, &l), 200);
