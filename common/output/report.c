@@ -130,8 +130,10 @@ static void print_json(FILE *out, enum report_kind kind, const struct report_run
 	fprintf(out, "{\"type\":\"%s\",\"dev\":", kind == REPORT_FINAL ? "final" : "interval");
 	json_string(out, run->dev);
 	fprintf(out, ",\"ifindex\":%d,\"xdp_mode\":\"%s\",\"bind_mode\":\"%s\","
-		"\"rx_mode\":\"%s\",\"duration_s\":%.3f,\"queues\":[",
+		"\"rx_mode\":\"%s\",\"clock\":\"%s\",\"multi_buffer\":%s,"
+		"\"duration_s\":%.3f,\"queues\":[",
 		run->ifindex, run->xdp_mode, run->bind_mode, run->rx_mode,
+		run->clock ? run->clock : "monotonic", run->multi_buffer ? "true" : "false",
 		run->duration_s);
 	for (size_t i = 0; i < n_queues; i++) {
 		if (i)

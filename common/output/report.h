@@ -19,6 +19,8 @@ struct report_run {
 	const char *xdp_mode;   /* "native" | "generic" */
 	const char *bind_mode;  /* "copy" | "zero-copy" */
 	const char *rx_mode;    /* "wakeup" | "spin" */
+	const char *clock;      /* "monotonic" | "tai": of rx times and latencies */
+	bool multi_buffer;      /* sockets bound with XDP_USE_SG (--frags) */
 	double duration_s;
 	/* With --tx, in the final report only (the TX thread has stopped):
 	 * a "tx" object / TX lines. NULL otherwise. */

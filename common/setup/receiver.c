@@ -314,6 +314,15 @@ int receiver_attach_program(struct receiver *rx)
 		       dev, strerror(-err));
 		return err;
 	}
+	/* veth says ERANGE ("Peer MTU is too large to set XDP"), other
+	 * drivers EINVAL or EOPNOTSUPP, when a frame does not fit one page
+	 * and the program does not take multi-buffer frames. */
+	if (err && !rx->frags.multi_buffer && rx->frags.largest_frame > rx->frags.frame_capacity) {
+		pr_err("%s: attaching XDP in %s mode: %s (MTU %u: frames of up to %u bytes need a multi-buffer program, --frags auto or on)\n",
+		       dev, xdp_mode_name(rx->cfg.xdp_mode), strerror(-err), rx->mtu,
+		       rx->frags.largest_frame);
+		return err;
+	}
 	if (err) {
 		pr_err("%s: attaching XDP in %s mode: %s\n", dev,
 		       xdp_mode_name(rx->cfg.xdp_mode), strerror(-err));
