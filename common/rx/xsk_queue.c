@@ -229,6 +229,19 @@ static unsigned int receive_multi(struct xsk_queue *q, unsigned int budget, xsk_
 	 * buffers must not be handed out as, or mixed into, another frame. */
 	if (used < n)
 		xsk_ring_cons__cancel(&q->rx, n - used);
+	if (n && !used) {
+		/*
+		 * Only part of a frame in the window libxdp cached: it reads
+		 * the kernel's producer index again only once that window is
+		 * empty, which a cancelled tail never is. Read it here, once,
+		 * so the rest of the frame can be seen.
+		 */
+		q->rx.cached_prod = __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE);
+		n = xsk_ring_cons__peek(&q->rx, budget * XSK_FRAME_MAX_BUFS, &rx_idx);
+		used = n ? whole_frames_span(q, rx_idx, n, budget) : 0;
+		if (used < n)
+			xsk_ring_cons__cancel(&q->rx, n - used);
+	}
 	if (!used) {
 		if (kick_fill)
 			xsk_queue_kick(q);

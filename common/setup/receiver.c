@@ -247,7 +247,8 @@ int receiver_open_queues(struct receiver *rx)
 
 		err = rx_queue_open(q, &params, &rx->path, rx->csv.fd >= 0 ? &rx->csv : NULL,
 				    cfg->threads, &stage);
-		if (err && stage == XSK_STAGE_SOCKET && params.multi_buffer && i == 0) {
+		if (err && stage == XSK_STAGE_SOCKET && params.multi_buffer && i == 0 &&
+		    frags_unsupported_error(err)) {
 			err = multi_buffer_refused(rx, err);
 			if (!err) {
 				params.multi_buffer = false;
