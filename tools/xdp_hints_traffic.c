@@ -344,8 +344,9 @@ static int check_private_netns(void)
 	return found ? 0 : -EPERM;
 }
 
-/* Fill in what the caller left to the interface: its MAC and IPv4. */
-static int read_dev_defaults(int fd, struct traffic_config *cfg, int *ifindex)
+/* Fill in what the caller left to the interface: its MAC and IPv4; and
+ * its MTU, which limits the frame size. */
+static int read_dev_defaults(int fd, struct traffic_config *cfg, int *ifindex, int *mtu)
 {
 	struct ifreq ifr;
 
@@ -354,6 +355,9 @@ static int read_dev_defaults(int fd, struct traffic_config *cfg, int *ifindex)
 	if (ioctl(fd, SIOCGIFINDEX, &ifr))
 		return -errno;
 	*ifindex = ifr.ifr_ifindex;
+	if (ioctl(fd, SIOCGIFMTU, &ifr))
+		return -errno;
+	*mtu = ifr.ifr_mtu;
 
 	if (!cfg->have_src_mac) {
 		if (ioctl(fd, SIOCGIFHWADDR, &ifr))
@@ -527,7 +531,7 @@ int main(int argc, char **argv)
 {
 	struct traffic_config cfg;
 	struct send_result res = { 0 };
-	int fd = -1, ifindex = 0, err, ret = 1;
+	int fd = -1, ifindex = 0, mtu = 0, err, ret = 1;
 
 	log_prog_name = "xdp_hints_traffic";
 	err = parse_options(argc, argv, &cfg);
@@ -547,7 +551,7 @@ int main(int argc, char **argv)
 		pr_err("AF_PACKET socket: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	err = read_dev_defaults(fd, &cfg, &ifindex);
+	err = read_dev_defaults(fd, &cfg, &ifindex, &mtu);
 	close(fd);
 	fd = -1;
 	if (err == -EDESTADDRREQ) {
@@ -557,6 +561,12 @@ int main(int argc, char **argv)
 	if (err) {
 		pr_err("%s: %s\n", cfg.ifname,
 		       err == -ENODEV ? "no such interface" : strerror(-err));
+		goto cleanup;
+	}
+	/* The kernel would refuse each send with EMSGSIZE: say it once, up front. */
+	if (cfg.frame_size > (uint32_t)mtu + ETH_HLEN) {
+		pr_err("%s: --size %u is longer than its MTU %d allows (%d bytes): raise the MTU (ip link set %s mtu N)\n",
+		       cfg.ifname, cfg.frame_size, mtu, mtu + ETH_HLEN, cfg.ifname);
 		goto cleanup;
 	}
 	err = open_packet_socket(ifindex, &fd);
