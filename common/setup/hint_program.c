@@ -213,6 +213,10 @@ int hint_program_decide(const struct hint_program_request *req,
 				hint_policy_name(layout));
 			return -EINVAL;
 		}
+		if (req->clock == HINT_CLOCK_TAI) {
+			explain(out, "--hw-hints on writes xdp_hints_rx_hw, whose times are CLOCK_MONOTONIC: it conflicts with --clock tai");
+			return -EINVAL;
+		}
 		out->plan = HINT_PLAN_DRIVER;
 		return 0;
 	case HW_HINTS_AUTO:
@@ -228,6 +232,11 @@ int hint_program_decide(const struct hint_program_request *req,
 	if (layout != HINT_POLICY_RX_TIME) {
 		explain(out, "hint layout %s: --layout %s asks for software hints", sw,
 			hint_policy_name(layout));
+		return 0;
+	}
+	if (req->clock == HINT_CLOCK_TAI) {
+		explain(out, "hint layout %s: --clock tai (xdp_hints_rx_hw holds CLOCK_MONOTONIC times)",
+			sw);
 		return 0;
 	}
 	if (!features_err && !features) {

@@ -758,8 +758,6 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	if (cfg->clock == HINT_CLOCK_TAI && cfg->hw_hints == HW_HINTS_ON)
 		return usage_error(err, err_len, OPT_CLOCK,
 				   "tai conflicts with --hw-hints on (xdp_hints_rx_hw holds CLOCK_MONOTONIC times)");
-	if (cfg->clock == HINT_CLOCK_TAI && cfg->hw_hints == HW_HINTS_AUTO)
-		cfg->hw_hints = HW_HINTS_OFF;
 	ret = check_measure_options(cfg, err, err_len);
 	if (ret)
 		return ret;

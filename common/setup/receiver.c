@@ -250,14 +250,11 @@ int receiver_open_queues(struct receiver *rx)
 		if (err && stage == XSK_STAGE_SOCKET && params.multi_buffer && i == 0 &&
 		    frags_unsupported_error(err)) {
 			err = multi_buffer_refused(rx, err);
-			if (!err) {
-				params.multi_buffer = false;
-				err = rx_queue_open(q, &params, &rx->path,
-						    rx->csv.fd >= 0 ? &rx->csv : NULL,
-						    cfg->threads, &stage);
-			} else {
+			if (err)
 				return err;
-			}
+			params.multi_buffer = false;
+			err = rx_queue_open(q, &params, &rx->path, rx->csv.fd >= 0 ? &rx->csv : NULL,
+					    cfg->threads, &stage);
 		}
 		if (err) {
 			report_queue_error(rx, params.queue_id, stage, err);

@@ -376,8 +376,7 @@ static void test_frags_and_clock(void **state)
 	expect_usage_error(parse("--dev", "eth0", "--frags", "yes", NULL), "--frags");
 	assert_int_equal(parse("--dev", "eth0", "--clock", "tai", NULL), RX_OPTIONS_RUN);
 	assert_int_equal(cfg.clock, HINT_CLOCK_TAI);
-	/* xdp_hints_rx_hw has no TAI time: auto means software hints. */
-	assert_int_equal(cfg.hw_hints, HW_HINTS_OFF);
+	assert_int_equal(cfg.hw_hints, HW_HINTS_AUTO); /* hint_program_decide: software */
 	expect_usage_error(parse("--dev", "eth0", "--clock", "realtime", NULL), "--clock");
 	expect_usage_error(parse("--dev", "eth0", "--clock", "tai", "--hw-hints", "on", NULL),
 			   "--hw-hints on");
