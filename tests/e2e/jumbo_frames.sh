@@ -12,8 +12,9 @@
 # holds frame size - 256 bytes), every byte of every frame (CRC), a hint
 # decoded and timed in front of each frame, and the end-of-run identity in
 # frames. Then the same with 2048-byte UMEM frames (more buffers per
-# frame), a 4-queue flood of 9000-byte frames stopped by a signal (exact
-# accounting with frames in flight), and the single-buffer cases:
+# frame), with a thread per queue, and in generic mode; a 4-queue flood of
+# 9000-byte frames stopped by a signal (exact accounting with frames in
+# flight); and the single-buffer cases:
 # --frags off in native mode is refused with the kernel's reason, and in
 # generic mode jumbo frames are dropped by the socket and counted.
 set -u
@@ -42,16 +43,16 @@ pkt_lines() {
 	jq -c 'select(.type == "packet")' "$XH_RX_OUT"
 }
 
-sizes_case() { # frame-size [extra receiver options]
-	local frame_size=$1 what cap total s bufs n
-	shift
-	what="MTU $MTU, native, ${frame_size}-byte UMEM frames${*:+ $*}"
+sizes_case() { # xdp-mode frame-size [extra receiver options]
+	local mode=$1 frame_size=$2 what cap total s bufs n
+	shift 2
+	what="MTU $MTU, $mode, ${frame_size}-byte UMEM frames${*:+ $*}"
 	cap=$((frame_size - 256))
 	total=0
 	for s in $SIZES; do total=$((total + PER_SIZE)); done
-	setup_jumbo "jf${frame_size:0:1}" 1
+	setup_jumbo "jf${mode:0:1}${frame_size:0:1}" 1
 
-	xh_start_receiver --xdp-mode native --frame-size "$frame_size" --json --interval 0 \
+	xh_start_receiver --xdp-mode "$mode" --frame-size "$frame_size" --json --interval 0 \
 		--pkt-info --count "$total" "$@"
 	if ! xh_wait_ready; then
 		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
@@ -154,9 +155,10 @@ single_buffer_cases() {
 	xh_cleanup
 }
 
-sizes_case 4096
-sizes_case 2048
-sizes_case 4096 --frags on --threads
+sizes_case native 4096
+sizes_case native 2048
+sizes_case native 4096 --frags on --threads
+sizes_case generic 4096
 flood_case
 single_buffer_cases
 
