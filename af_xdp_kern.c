@@ -57,6 +57,17 @@ struct xdp_hints_rx_time {
 	__u32 btf_id;      /* id of this struct in the object's BTF: keep LAST */
 } __attribute__((packed, aligned(4)));
 
+/*
+ * xdp_hints_rx_time with the clock in the field's name: written in its
+ * place when userspace chose TAI (rx_clock), so that a consumer that only
+ * has the BTF can tell a TAI time from a monotonic one.
+ */
+struct xdp_hints_rx_tai {
+	__u64 rx_tai_ns;   /* bpf_ktime_get_tai_ns(): CLOCK_TAI at XDP time */
+	__u32 xdp_rx_cpu;  /* CPU the XDP program ran on */
+	__u32 btf_id;      /* keep LAST */
+} __attribute__((packed, aligned(4)));
+
 struct xdp_hints_mark {
 	__u32 mark;        /* rx_queue_index seen by XDP, for a receiver cross-check */
 	__u32 btf_id;      /* keep LAST */
@@ -131,6 +142,12 @@ const volatile __u32 hint_policy = HINT_POLICY_RX_TIME;
 const volatile __u32 redirect_filter = FILTER_ALL;
 const volatile __u16 filter_udp_dport = 0;   /* host byte order */
 const volatile __u16 filter_ethertype = 0;   /* host byte order */
+/*
+ * enum hint_clock.  With HINT_CLOCK_MONOTONIC the verifier never sees the
+ * bpf_ktime_get_tai_ns() call (dead branch), so the object still loads on
+ * a kernel older than that helper (6.1).
+ */
+const volatile __u32 rx_clock = HINT_CLOCK_MONOTONIC;
 
 /* ---- maps -------------------------------------------------------------- */
 
@@ -339,9 +356,26 @@ static __always_inline void *reserve_hint(struct xdp_md *ctx, __u32 hint_size)
 	return meta;
 }
 
+static __always_inline int write_rx_tai_hint(struct xdp_md *ctx)
+{
+	struct xdp_hints_rx_tai *hint = reserve_hint(ctx, sizeof(*hint));
+
+	if (!hint)
+		return -1;
+	hint->rx_tai_ns = bpf_ktime_get_tai_ns();
+	hint->xdp_rx_cpu = bpf_get_smp_processor_id();
+	hint->btf_id = bpf_core_type_id_local(struct xdp_hints_rx_tai);
+	return 0;
+}
+
 static __always_inline int write_rx_time_hint(struct xdp_md *ctx)
 {
-	struct xdp_hints_rx_time *hint = reserve_hint(ctx, sizeof(*hint));
+	struct xdp_hints_rx_time *hint;
+
+	/* A load-time constant: only one of the two stays after verification. */
+	if (rx_clock == HINT_CLOCK_TAI)
+		return write_rx_tai_hint(ctx);
+	hint = reserve_hint(ctx, sizeof(*hint));
 
 	if (!hint)
 		return -1;

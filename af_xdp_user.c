@@ -53,11 +53,12 @@ static void announce_ready(const struct receiver *rx)
 	__u32 first = rx->queues[0].xsk.queue_id;
 	__u32 last = rx->queues[rx->n_open - 1].xsk.queue_id;
 
-	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s\n",
+	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s clock %s buffers %s\n",
 		rx->cfg.ifname, rx->ifindex, first, last, xdp_mode_label(rx),
 		rx->zero_copy ? "zero-copy" : "copy", rx_mode_label(&rx->cfg),
 		rx->cfg.xsks_map_path ? "foreign" :
-		rx->hint_program.driver_metadata ? "rx-hw" : hint_policy_name(rx->cfg.layout));
+		rx->hint_program.driver_metadata ? "rx-hw" : hint_policy_name(rx->cfg.layout),
+		hint_clock_name(rx->cfg.clock), rx->frags.multi_buffer ? "multi" : "single");
 	fflush(stderr);
 }
 

@@ -22,6 +22,16 @@ enum hint_policy {
 	HINT_POLICY_NONE = 3,      /* no hint at all (baseline for benchmarks) */
 };
 
+/*
+ * Which clock the software hint's receive time is read from (const volatile
+ * rx_clock), and so which layout carries it: the field name says the clock,
+ * so a consumer can tell from BTF alone.
+ */
+enum hint_clock {
+	HINT_CLOCK_MONOTONIC = 0, /* bpf_ktime_get_ns(): xdp_hints_rx_time.rx_ktime */
+	HINT_CLOCK_TAI = 1,       /* bpf_ktime_get_tai_ns() (6.1+): xdp_hints_rx_tai.rx_tai_ns */
+};
+
 /* What goes to AF_XDP (const volatile redirect_filter); the rest passes. */
 enum redirect_filter {
 	FILTER_ALL = 0,       /* everything except ARP and IPv6 ND */

@@ -87,6 +87,7 @@ struct traffic_config {
 	uint16_t vlan_id;
 	bool json;
 	enum queue_select queue_select;
+	bool crc_trailer;    /* --crc-trailer: payload pattern + CRC-32 trailer */
 };
 
 struct send_result {
@@ -108,7 +109,7 @@ struct txq_sender {
 enum {
 	OPT_SRC_MAC = 256, OPT_DST_MAC, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
 	OPT_DST_PORT, OPT_FLOWS, OPT_RATE, OPT_SIZE, OPT_ETHERTYPE, OPT_ARP,
-	OPT_RUNT, OPT_VLAN, OPT_JSON, OPT_QUEUE_SELECT,
+	OPT_RUNT, OPT_VLAN, OPT_JSON, OPT_QUEUE_SELECT, OPT_CRC_TRAILER,
 };
 
 static const struct option long_options[] = {
@@ -129,6 +130,7 @@ static const struct option long_options[] = {
 	{ "vlan", required_argument, NULL, OPT_VLAN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "queue-select", required_argument, NULL, OPT_QUEUE_SELECT },
+	{ "crc-trailer", no_argument, NULL, OPT_CRC_TRAILER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -159,13 +161,17 @@ static void usage(FILE *out)
 "      --queue-select M   explicit: UDP flow f leaves on TX queue f mod N of\n"
 "                         IFNAME's N queues (AF_XDP, copy mode); hash: the\n"
 "                         kernel picks by flow hash (AF_PACKET) (default explicit)\n"
+"      --crc-trailer      UDP/raw payload: a byte pattern, then the CRC-32 of the\n"
+"                         frame before it (as an Ethernet FCS): every received\n"
+"                         frame then has CRC-32 0x%08x\n"
 "      --json             summary as one JSON object\n"
 "  -v, --verbose | -q, --quiet\n"
 "  -h, --help\n"
 "\n"
 "Example: xdp_hints_traffic --dev veth1 --dst-mac 02:00:00:00:00:01 \\\n"
 "           --dst-ip 10.11.0.1 --flows 8 --count 800 --rate 10000\n",
-		FRAME_MIN_LEN, FRAME_MAX_LEN, FRAME_MIN_LEN, FRAME_RUNT_LEN);
+		FRAME_MIN_LEN, FRAME_JUMBO_MAX_LEN, FRAME_MIN_LEN, FRAME_RUNT_LEN,
+		FRAME_CRC_RESIDUE);
 }
 
 static int parse_ipv4(const char *s, struct in_addr *addr)
@@ -261,8 +267,8 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 				return bad_value("--rate", optarg, "0..100000000 frames per second");
 			break;
 		case OPT_SIZE:
-			if (parse_u32(optarg, FRAME_MIN_LEN, FRAME_MAX_LEN, &cfg->frame_size))
-				return bad_value("--size", optarg, "a frame size 60..1514");
+			if (parse_u32(optarg, FRAME_MIN_LEN, FRAME_JUMBO_MAX_LEN, &cfg->frame_size))
+				return bad_value("--size", optarg, "a frame size 60..9014");
 			break;
 		case OPT_ETHERTYPE:
 			if (parse_u16_opt("--ethertype", optarg, 0x0600, 0xffff,
@@ -295,6 +301,9 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 			else
 				return bad_value("--queue-select", optarg, "explicit or hash");
 			break;
+		case OPT_CRC_TRAILER:
+			cfg->crc_trailer = true;
+			break;
 		case 'v':
 			log_level = LOG_DEBUG;
 			break;
@@ -322,6 +331,10 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 	}
 	if (kinds > 1) {
 		pr_err("--ethertype, --arp and --runt exclude each other\n");
+		return -EINVAL;
+	}
+	if (cfg->crc_trailer && (cfg->kind == FRAME_ARP || cfg->kind == FRAME_RUNT)) {
+		pr_err("--crc-trailer needs a payload: not with --arp or --runt\n");
 		return -EINVAL;
 	}
 	if (cfg->kind == FRAME_ARP && !cfg->have_dst_mac) {
@@ -381,8 +394,9 @@ static int check_private_netns(void)
 	return found ? 0 : -EPERM;
 }
 
-/* Fill in what the caller left to the interface: its MAC and IPv4. */
-static int read_dev_defaults(int fd, struct traffic_config *cfg, int *ifindex)
+/* Fill in what the caller left to the interface: its MAC and IPv4; and
+ * its MTU, which limits the frame size. */
+static int read_dev_defaults(int fd, struct traffic_config *cfg, int *ifindex, int *mtu)
 {
 	struct ifreq ifr;
 
@@ -391,6 +405,9 @@ static int read_dev_defaults(int fd, struct traffic_config *cfg, int *ifindex)
 	if (ioctl(fd, SIOCGIFINDEX, &ifr))
 		return -errno;
 	*ifindex = ifr.ifr_ifindex;
+	if (ioctl(fd, SIOCGIFMTU, &ifr))
+		return -errno;
+	*mtu = ifr.ifr_mtu;
 
 	if (!cfg->have_src_mac) {
 		if (ioctl(fd, SIOCGIFHWADDR, &ifr))
@@ -496,6 +513,9 @@ static void stamp_frame(const struct traffic_config *cfg, const struct frame_lay
 		frame_set_udp_src_port(frame, layout,
 				       (uint16_t)(cfg->src_port_base + flow_of(cfg, seq)));
 	frame_set_u64(frame, layout->seq_off, seq);
+	/* Last: the CRC covers the port and sequence just set. */
+	if (cfg->crc_trailer)
+		frame_seal_crc(frame, layout);
 }
 
 /* One batch written to the AF_PACKET socket; back-pressure is retried. */
@@ -562,7 +582,7 @@ static int txq_send(struct txq_sender *txq, struct txq_build_ctx *ctx,
 static int send_frames(int fd, struct txq_sender *txq, uint32_t n_txq,
 		       const struct traffic_config *cfg, struct send_result *res)
 {
-	static uint8_t frames[BATCH_MAX][FRAME_BUF_MAX];
+	static uint8_t frames[BATCH_MAX][FRAME_JUMBO_BUF_MAX];
 	static uint64_t queue_seqs[TXQ_MAX][BATCH_MAX];
 	uint32_t queue_frames[TXQ_MAX];
 	struct mmsghdr msgs[BATCH_MAX];
@@ -578,6 +598,8 @@ static int send_frames(int fd, struct txq_sender *txq, uint32_t n_txq,
 	for (i = 0; i < BATCH_MAX; i++) {
 		if (!frame_build(&spec, frames[i], sizeof(frames[i]), &layout))
 			return -EINVAL; /* options were range-checked: cannot happen */
+		if (cfg->crc_trailer)
+			frame_fill_pattern(frames[i], &layout);
 		iovs[i].iov_base = frames[i];
 		iovs[i].iov_len = layout.len;
 		memset(&msgs[i], 0, sizeof(msgs[i]));
@@ -660,8 +682,10 @@ static uint32_t explicit_queue_count(const struct traffic_config *cfg)
 	uint32_t tx = sysfs_queue_count(cfg->ifname, "tx-");
 	uint32_t n = rx < tx ? rx : tx;
 
+	/* Jumbo frames do not fit the explicit path's UMEM frames. */
 	if (cfg->queue_select != QUEUE_SELECT_EXPLICIT || cfg->kind != FRAME_UDP ||
-	    cfg->flows < 2 || n < 2)
+	    cfg->flows < 2 || n < 2 ||
+	    cfg->frame_size > TXQ_FRAME_SIZE - XSK_UMEM__DEFAULT_FRAME_HEADROOM)
 		return 0;
 	if (n > cfg->flows)
 		n = cfg->flows;
@@ -743,7 +767,7 @@ int main(int argc, char **argv)
 	struct traffic_config cfg;
 	static struct txq_sender txq[TXQ_MAX];
 	struct send_result res = { 0 };
-	int fd = -1, ifindex = 0, err, ret = 1;
+	int fd = -1, ifindex = 0, mtu = 0, err, ret = 1;
 	uint32_t n_txq = 0, failed_queue = 0;
 
 	log_prog_name = "xdp_hints_traffic";
@@ -764,7 +788,7 @@ int main(int argc, char **argv)
 		pr_err("AF_PACKET socket: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	err = read_dev_defaults(fd, &cfg, &ifindex);
+	err = read_dev_defaults(fd, &cfg, &ifindex, &mtu);
 	close(fd);
 	fd = -1;
 	if (err == -EDESTADDRREQ) {
@@ -774,6 +798,12 @@ int main(int argc, char **argv)
 	if (err) {
 		pr_err("%s: %s\n", cfg.ifname,
 		       err == -ENODEV ? "no such interface" : strerror(-err));
+		goto cleanup;
+	}
+	/* The kernel would refuse each send with EMSGSIZE: say it once, up front. */
+	if (cfg.frame_size > (uint32_t)mtu + ETH_HLEN) {
+		pr_err("%s: --size %u is longer than its MTU %d allows (%d bytes): raise the MTU (ip link set %s mtu N)\n",
+		       cfg.ifname, cfg.frame_size, mtu, mtu + ETH_HLEN, cfg.ifname);
 		goto cleanup;
 	}
 	err = open_packet_socket(ifindex, &fd);

@@ -63,6 +63,17 @@ fail:
 	return err;
 }
 
+void hint_decoder_use_clock(struct hint_decoder *dec, enum hint_clock clock)
+{
+	const char *field = clock == HINT_CLOCK_TAI ? "rx_tai_ns" : "rx_ktime";
+
+	for (size_t i = 0; i < dec->n_layouts; i++) {
+		struct hint_layout *layout = &dec->layouts[i];
+
+		layout->has_rx_ktime = resolve_sized(layout->info, field, 8, &layout->rx_ktime);
+	}
+}
+
 void hint_decoder_free(struct hint_decoder *dec)
 {
 	free(dec->layouts);

@@ -22,6 +22,12 @@ struct hint_layout {
 	__u32 btf_id;
 	__u32 size;
 	const struct xsk_btf_info *info; /* owned by the registry */
+	/*
+	 * has_rx_ktime/rx_ktime: the XDP receive time in the run's clock
+	 * (hint_decoder_use_clock): the field "rx_ktime" for CLOCK_MONOTONIC,
+	 * "rx_tai_ns" for CLOCK_TAI. A layout holding the other clock's time
+	 * is counted, never timed against a "now" of a different clock.
+	 */
 	bool has_rx_ktime, has_rx_cpu, has_mark;
 	struct xsk_hint_field rx_ktime, rx_cpu, mark;
 	/*
@@ -51,7 +57,7 @@ struct decoded_hint {
 	enum hint_kind kind;
 	__u32 btf_id;
 	__u32 layout;    /* index into decoder->layouts when HINT_KNOWN */
-	bool has_rx_ktime, has_rx_cpu, has_mark;
+	bool has_rx_ktime, has_rx_cpu, has_mark; /* rx_ktime: in the run's clock */
 	bool has_hw_ts;  /* the driver's RX timestamp, valid bit set */
 	__u64 rx_ktime;
 	__u32 rx_cpu;
@@ -65,6 +71,12 @@ struct decoded_hint {
  */
 int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf);
 void hint_decoder_free(struct hint_decoder *dec);
+
+/*
+ * Which field is the receive time: "rx_ktime" (HINT_CLOCK_MONOTONIC, the
+ * default after init) or "rx_tai_ns" (HINT_CLOCK_TAI). Start-up use only.
+ */
+void hint_decoder_use_clock(struct hint_decoder *dec, enum hint_clock clock);
 
 /* Index of the layout named @name, or -1. Start-up use only. */
 int hint_decoder_find(const struct hint_decoder *dec, const char *name);

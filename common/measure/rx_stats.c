@@ -92,6 +92,8 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->mark_mismatch += src->mark_mismatch;
 	dst->clock_backwards += src->clock_backwards;
 	dst->drained_at_stop += src->drained_at_stop;
+	dst->buffers += src->buffers;
+	dst->incomplete_frames += src->incomplete_frames;
 	for (size_t i = 0; i < dst->n_layouts && i < src->n_layouts; i++)
 		dst->layout_packets[i] += src->layout_packets[i];
 	latency_acc_merge(&dst->latency, &src->latency);

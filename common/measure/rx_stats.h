@@ -46,6 +46,9 @@ struct queue_rx_stats {
 	__u64 mark_mismatch;   /* a mark hint naming another queue */
 	__u64 clock_backwards; /* rx_ktime in our future: not timed */
 	__u64 drained_at_stop; /* still in the RX ring at the end: not decoded */
+	/* AF_XDP multi-buffer (--frags): packets above count frames. */
+	__u64 buffers;         /* descriptors of the frames in packets */
+	__u64 incomplete_frames; /* buffers with no final descriptor: dropped */
 	__u64 *layout_packets; /* per decoder layout */
 	size_t n_layouts;
 	struct latency_acc latency;
@@ -72,14 +75,15 @@ void queue_rx_stats_free(struct queue_rx_stats *s);
  * Frames the XDP program redirected to this queue's socket that neither
  * arrived (received or drained at stop) nor were counted as dropped by
  * the socket (XDP_STATISTICS rx_dropped: no fill ring entry; rx_ring_full:
- * no RX ring slot). 0 when every frame is accounted for; a signed
+ * no RX ring slot), nor dropped by us as incomplete (multi-buffer). All
+ * in frames: the kernel counts a multi-buffer frame once, as we do. 0 when every frame is accounted for; a signed
  * difference, so an excess shows too. Meaningful once XDP is detached
  * and the ring drained.
  */
 static inline long long queue_rx_stats_unaccounted(const struct queue_rx_stats *s)
 {
 	return (long long)(s->xdp.redirected - s->packets - s->drained_at_stop -
-			   s->xsk.rx_dropped - s->xsk.rx_ring_full);
+			   s->incomplete_frames - s->xsk.rx_dropped - s->xsk.rx_ring_full);
 }
 
 /* Sum @src's receiver counters into @dst (same n_layouts); for totals. */

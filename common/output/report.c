@@ -88,10 +88,12 @@ static void json_rx_counters(FILE *out, const struct hint_decoder *dec,
 	json_layouts(out, dec, s);
 	json_latency(out, s);
 	fprintf(out, ",\"same_core\":%llu,\"remote_core\":%llu,\"mark_mismatch\":%llu,"
-		"\"clock_backwards\":%llu,\"drained_at_stop\":%llu",
+		"\"clock_backwards\":%llu,\"drained_at_stop\":%llu,\"buffers\":%llu,"
+		"\"incomplete_frames\":%llu",
 		(unsigned long long)s->same_core, (unsigned long long)s->remote_core,
 		(unsigned long long)s->mark_mismatch, (unsigned long long)s->clock_backwards,
-		(unsigned long long)s->drained_at_stop);
+		(unsigned long long)s->drained_at_stop, (unsigned long long)s->buffers,
+		(unsigned long long)s->incomplete_frames);
 	/* Driver RX timestamps: hardware to XDP, apart from latency_ns. */
 	fprintf(out, ",\"hw_timestamps\":%llu,\"hw_timestamps_unconverted\":%llu,"
 		"\"hw_to_xdp_negative\":%llu",
@@ -128,8 +130,10 @@ static void print_json(FILE *out, enum report_kind kind, const struct report_run
 	fprintf(out, "{\"type\":\"%s\",\"dev\":", kind == REPORT_FINAL ? "final" : "interval");
 	json_string(out, run->dev);
 	fprintf(out, ",\"ifindex\":%d,\"xdp_mode\":\"%s\",\"bind_mode\":\"%s\","
-		"\"rx_mode\":\"%s\",\"duration_s\":%.3f,\"queues\":[",
+		"\"rx_mode\":\"%s\",\"clock\":\"%s\",\"multi_buffer\":%s,"
+		"\"duration_s\":%.3f,\"queues\":[",
 		run->ifindex, run->xdp_mode, run->bind_mode, run->rx_mode,
+		run->clock ? run->clock : "monotonic", run->multi_buffer ? "true" : "false",
 		run->duration_s);
 	for (size_t i = 0; i < n_queues; i++) {
 		if (i)
@@ -327,7 +331,7 @@ int report_print(FILE *out, bool json, enum report_kind kind,
 	return 0;
 }
 
-void report_packet(FILE *out, bool json, __u32 queue_id,
+void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_info *frame,
 		   const struct hint_decoder *dec, const struct decoded_hint *h,
 		   const void *pkt, __u32 len, __u64 latency_ns)
 {
@@ -346,6 +350,9 @@ void report_packet(FILE *out, bool json, __u32 queue_id,
 	if (json) {
 		fprintf(out, "{\"type\":\"packet\",\"queue\":%u,\"len\":%u,\"btf_id\":%u,"
 			"\"layout\":\"%s\"", queue_id, len, h->btf_id, layout_name);
+		if (frame)
+			fprintf(out, ",\"bufs\":%u,\"crc32\":\"0x%08x\"", frame->n_bufs,
+				frame->crc32);
 		if (fields[0])
 			fprintf(out, ",\"hint\":%s", fields);
 		if (h->has_rx_ktime)
@@ -353,8 +360,10 @@ void report_packet(FILE *out, bool json, __u32 queue_id,
 		fputs("}\n", out);
 		return;
 	}
-	fprintf(out, "queue %u len %u btf_id %u layout %s", queue_id, len, h->btf_id,
-		layout_name);
+	fprintf(out, "queue %u len %u", queue_id, len);
+	if (frame)
+		fprintf(out, " bufs %u crc32 0x%08x", frame->n_bufs, frame->crc32);
+	fprintf(out, " btf_id %u layout %s", h->btf_id, layout_name);
 	if (fields[0])
 		fprintf(out, " %s", fields);
 	if (h->has_rx_ktime)

@@ -34,6 +34,8 @@ int receiver_print_report(struct receiver *rx, enum report_kind kind)
 		.xdp_mode = xdp_mode_label(rx),
 		.bind_mode = rx->zero_copy ? "zero-copy" : "copy",
 		.rx_mode = rx_mode_label(&rx->cfg),
+		.clock = hint_clock_name(rx->cfg.clock),
+		.multi_buffer = rx->frags.multi_buffer,
 		.duration_s = (double)(monotonic_ns() - rx->start_ns) / (double)NS_PER_SEC,
 		/* Read only once the TX thread has stopped. */
 		.tx = kind == REPORT_FINAL ? rx->tx.stats : NULL,

@@ -231,6 +231,10 @@ void rx_loop_finish(struct receiver *rx)
 		if (missing)
 			pr_warn("%s queue %u: %lld frame(s) redirected by XDP are neither received nor counted as dropped by the socket\n",
 				rx->cfg.ifname, s->queue_id, missing);
+		if (s->incomplete_frames)
+			pr_warn("%s queue %u: %llu multi-buffer frame(s) without their last buffer: dropped, counted as incomplete_frames\n",
+				rx->cfg.ifname, s->queue_id,
+				(unsigned long long)s->incomplete_frames);
 		if (s->drained_at_stop)
 			pr_info("%s queue %u: %llu frame(s) still in the RX ring at stop: counted as drained_at_stop, not timed\n",
 				rx->cfg.ifname, s->queue_id,

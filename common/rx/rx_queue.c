@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <zlib.h>
 
 #include "busy_poll.h"
 #include "report.h"
@@ -103,6 +104,20 @@ static void csv_record(struct frame_ctx *fc, const struct decoded_hint *h, __u64
 		       timed ? now_ns - h->rx_ktime : 0, h->btf_id, layout);
 }
 
+/* A multi-buffer frame's line: its buffers and the CRC-32 over all of them. */
+static struct pkt_frame_info *pkt_frame_info(const struct xsk_queue *xsk,
+					     struct pkt_frame_info *info, __u32 *frame_len)
+{
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	for (__u32 i = 0; i < xsk->frame_n_bufs; i++)
+		crc = crc32(crc, xsk->frame_iov[i].iov_base, (uInt)xsk->frame_iov[i].iov_len);
+	info->n_bufs = xsk->frame_n_bufs;
+	info->crc32 = (__u32)crc;
+	*frame_len = xsk->frame_len;
+	return info;
+}
+
 static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 len,
 		     __u64 now_ns)
 {
@@ -115,9 +130,19 @@ static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 le
 	queue_rx_stats_account_hw(&q->stats, &hint, fc->phc_offset_ns);
 	if (fc->csv)
 		csv_record(fc, &hint, now_ns);
+	if (xsk->multi_buffer)
+		q->stats.buffers += xsk->frame_n_bufs;
+	else
+		q->stats.buffers++;
 	if (q->pkt_lines) {
-		report_packet(q->pkt_lines, q->path->json, xsk->queue_id, fc->decoder, &hint,
-			      pkt, len, hint.has_rx_ktime ? now_ns - hint.rx_ktime : 0);
+		struct pkt_frame_info info, *frame = NULL;
+		__u32 frame_len = len;
+
+		if (xsk->multi_buffer)
+			frame = pkt_frame_info(xsk, &info, &frame_len);
+		report_packet(q->pkt_lines, q->path->json, xsk->queue_id, frame, fc->decoder,
+			      &hint, pkt, frame_len,
+			      hint.has_rx_ktime ? now_ns - hint.rx_ktime : 0);
 		if (ftell(q->pkt_lines) > (long)PKT_LINES_FLUSH_AT)
 			flush_pkt_lines(q);
 	}
@@ -172,6 +197,8 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 	if (path->busy_poll)
 		busy_poll_drive(rx_queue_fd(q));
 	n = xsk_queue_receive(&q->xsk, budget, on_frame, &fc, path->kick_fill);
+	/* Counted by the ring walk; copied so snapshots and reports see it. */
+	q->stats.incomplete_frames = q->xsk.incomplete_frames;
 	if (path->max_packets)
 		quota_settle(path, budget, n);
 	if (q->pkt_lines && n)
@@ -195,13 +222,11 @@ static void on_drained(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 
 
 unsigned int rx_queue_drain(struct rx_queue *q)
 {
-	unsigned int total = 0, n;
+	unsigned int total;
 
 	if (!q->xsk.xsk)
 		return 0;
-	do {
-		n = xsk_queue_receive(&q->xsk, RX_BATCH, on_drained, q, false);
-		total += n;
-	} while (n);
+	total = xsk_queue_drain(&q->xsk, on_drained, q);
+	q->stats.incomplete_frames = q->xsk.incomplete_frames;
 	return total;
 }

@@ -6,7 +6,6 @@
 #include <bpf/bpf.h>
 
 #include "lib_xsk_extend.h"
-#include "mono_clock.h"
 #include "xsk_queue.h"
 
 /* The RX ring need not hold every frame: past this, memory is wasted on
@@ -14,6 +13,8 @@
 #define RX_RING_MAX 8192U
 /* Without TX nothing is sent, but libxdp wants a completion ring. */
 #define COMP_RING_SIZE 64U
+/* Frames per call while draining at stop. */
+#define XSK_DRAIN_BATCH 64U
 
 static int umem_map(struct xsk_queue *q, const struct xsk_queue_params *p)
 {
@@ -54,7 +55,8 @@ static int socket_create(struct xsk_queue *q, const struct xsk_queue_params *p,
 		 * must not load its default one. */
 		.libbpf_flags = XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD,
 		.xdp_flags = 0,
-		.bind_flags = copy_flag | XDP_USE_NEED_WAKEUP,
+		.bind_flags = copy_flag | XDP_USE_NEED_WAKEUP |
+			      (p->multi_buffer ? XDP_USE_SG : 0),
 	};
 
 	return xsk_socket__create(&q->xsk, p->ifname, p->queue_id, q->umem,
@@ -121,6 +123,8 @@ int xsk_queue_open(struct xsk_queue *q, const struct xsk_queue_params *p,
 	q->frame_mask = ~((__u64)p->frame_size - 1);
 	q->frames = p->frames;
 	q->tx_frames = p->tx_frames;
+	q->clock = p->clock_tai ? CLOCK_TAI : CLOCK_MONOTONIC;
+	q->multi_buffer = p->multi_buffer;
 	if (p->tx_frames >= p->frames || (p->tx_frames & (p->tx_frames - 1))) {
 		*stage = XSK_STAGE_UMEM_CREATE;
 		return -EINVAL;
@@ -170,6 +174,115 @@ int xsk_queue_kick(struct xsk_queue *q)
 	return -errno;
 }
 
+/* The queue's clock, chosen at open: the same cost as monotonic_ns(). */
+static inline __u64 queue_clock_ns(const struct xsk_queue *q)
+{
+	struct timespec ts;
+
+	clock_gettime(q->clock, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+/*
+ * Multi-buffer: how many of the @n descriptors from @rx_idx on to take
+ * now. That is up to @budget whole frames, plus any run with no end in
+ * between (XSK_FRAME_MAX_BUFS descriptors all with XDP_PKT_CONTD); what
+ * follows the last of them is a frame whose end is not in the ring yet.
+ */
+static __u32 whole_frames_span(const struct xsk_queue *q, __u32 rx_idx, __u32 n,
+			       unsigned int budget)
+{
+	__u32 used = 0, run = 0;
+	unsigned int complete = 0;
+
+	for (__u32 i = 0; i < n && complete < budget; i++) {
+		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
+
+		run++;
+		if (!(desc->options & XDP_PKT_CONTD))
+			complete++;
+		else if (run < XSK_FRAME_MAX_BUFS)
+			continue;
+		used = i + 1;
+		run = 0;
+	}
+	return used;
+}
+
+/*
+ * The multi-buffer receive path: the same ring protocol as the
+ * single-buffer one, a frame at a time. *taken: descriptors consumed
+ * (whole frames and dropped runs), so a caller can tell "nothing whole
+ * yet" from "nothing at all".
+ */
+static unsigned int receive_multi(struct xsk_queue *q, unsigned int budget, xsk_frame_fn fn,
+				  void *ctx, bool kick_fill, __u32 *taken)
+{
+	__u32 rx_idx = 0, fill_idx = 0, n, used;
+	unsigned int frames = 0;
+	__u64 dequeue_ns;
+
+	*taken = 0;
+	n = xsk_ring_cons__peek(&q->rx, budget * XSK_FRAME_MAX_BUFS, &rx_idx);
+	used = n ? whole_frames_span(q, rx_idx, n, budget) : 0;
+	/* The unfinished tail stays in the ring for the next call: its
+	 * buffers must not be handed out as, or mixed into, another frame. */
+	if (used < n)
+		xsk_ring_cons__cancel(&q->rx, n - used);
+	if (n && !used) {
+		/*
+		 * Only part of a frame in the window libxdp cached: it reads
+		 * the kernel's producer index again only once that window is
+		 * empty, which a cancelled tail never is. Read it here, once,
+		 * so the rest of the frame can be seen.
+		 */
+		q->rx.cached_prod = __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE);
+		n = xsk_ring_cons__peek(&q->rx, budget * XSK_FRAME_MAX_BUFS, &rx_idx);
+		used = n ? whole_frames_span(q, rx_idx, n, budget) : 0;
+		if (used < n)
+			xsk_ring_cons__cancel(&q->rx, n - used);
+	}
+	if (!used) {
+		if (kick_fill)
+			xsk_queue_kick(q);
+		return 0;
+	}
+	dequeue_ns = queue_clock_ns(q);
+	/* Room is certain, as in xsk_queue_receive(). */
+	while (xsk_ring_prod__reserve(&q->fill, used, &fill_idx) != used)
+		;
+	q->frame_n_bufs = 0;
+	q->frame_len = 0;
+	for (__u32 i = 0; i < used; i++) {
+		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
+		struct iovec *buf = &q->frame_iov[q->frame_n_bufs++];
+
+		buf->iov_base = xsk_umem__get_data(q->umem_area, desc->addr);
+		buf->iov_len = desc->len;
+		q->frame_len += desc->len;
+		*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) = desc->addr & q->frame_mask;
+		if (desc->options & XDP_PKT_CONTD) {
+			if (q->frame_n_bufs < XSK_FRAME_MAX_BUFS)
+				continue;
+			q->incomplete_frames++;
+		} else {
+			/* The hint is in front of the first buffer only. */
+			fn(ctx, q, q->frame_iov[0].iov_base, (__u32)q->frame_iov[0].iov_len,
+			   dequeue_ns);
+			frames++;
+		}
+		xsk_umem__clear_btf_id(q->frame_iov[0].iov_base);
+		q->frame_n_bufs = 0;
+		q->frame_len = 0;
+	}
+	xsk_ring_prod__submit(&q->fill, used);
+	xsk_ring_cons__release(&q->rx, used);
+	if (kick_fill)
+		xsk_queue_kick(q);
+	*taken = used;
+	return frames;
+}
+
 unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 			       xsk_frame_fn fn, void *ctx, bool kick_fill)
 {
@@ -177,6 +290,11 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 	__u64 dequeue_ns;
 	unsigned int n;
 
+	if (q->multi_buffer) {
+		__u32 taken;
+
+		return receive_multi(q, budget, fn, ctx, kick_fill, &taken);
+	}
 	n = xsk_ring_cons__peek(&q->rx, budget, &rx_idx);
 	if (!n) {
 		if (kick_fill)
@@ -189,7 +307,7 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 	 * frames just taken off the RX ring always have room. The loop only
 	 * waits for the cached consumer index to catch up.
 	 */
-	dequeue_ns = monotonic_ns();
+	dequeue_ns = queue_clock_ns(q);
 	while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
 		;
 	for (unsigned int i = 0; i < n; i++) {
@@ -209,6 +327,48 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 	if (kick_fill)
 		xsk_queue_kick(q);
 	return n;
+}
+
+/* What is left in the RX ring once no whole frame is: one frame that
+ * never got its last descriptor. Its buffers go back to the fill ring. */
+static void discard_unfinished(struct xsk_queue *q)
+{
+	__u32 rx_idx = 0, fill_idx = 0, n;
+
+	n = xsk_ring_cons__peek(&q->rx, q->frames, &rx_idx);
+	if (!n)
+		return;
+	while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
+		;
+	for (__u32 i = 0; i < n; i++) {
+		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
+
+		if (!i)
+			xsk_umem__clear_btf_id(xsk_umem__get_data(q->umem_area, desc->addr));
+		*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) = desc->addr & q->frame_mask;
+	}
+	xsk_ring_prod__submit(&q->fill, n);
+	xsk_ring_cons__release(&q->rx, n);
+	q->incomplete_frames++;
+}
+
+unsigned int xsk_queue_drain(struct xsk_queue *q, xsk_frame_fn fn, void *ctx)
+{
+	unsigned int total = 0, n;
+	__u32 taken;
+
+	if (!q->multi_buffer) {
+		do {
+			n = xsk_queue_receive(q, XSK_DRAIN_BATCH, fn, ctx, false);
+			total += n;
+		} while (n);
+		return total;
+	}
+	do {
+		total += receive_multi(q, XSK_DRAIN_BATCH, fn, ctx, false, &taken);
+	} while (taken);
+	discard_unfinished(q);
+	return total;
 }
 
 int xsk_queue_stats(const struct xsk_queue *q, struct xdp_statistics *stats)

@@ -15,10 +15,34 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
+#include <sys/uio.h>
 #include <linux/if_xdp.h>
 #include <xdp/xsk.h>
 
 #include "options.h"
+
+/*
+ * AF_XDP multi-buffer (Linux 6.6, Documentation/networking/af_xdp.rst,
+ * "Multi-Buffer Support"). Debian 12's linux/if_xdp.h predates both:
+ * XDP_USE_SG is a bind flag, XDP_PKT_CONTD a flag in xdp_desc.options
+ * meaning "the frame goes on in the next descriptor".
+ */
+#ifndef XDP_USE_SG
+#define XDP_USE_SG (1 << 4)
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD (1 << 0)
+#endif
+
+/*
+ * More descriptors than any kernel puts in one frame: zero-copy gives at
+ * most 1 + MAX_SKB_FRAGS (17, configurable up to 45), copy mode one per
+ * (frame size - 256) bytes of the frame, 37 for 64 KiB in 2048-byte
+ * frames. A run of XDP_PKT_CONTD descriptors this long has lost its end:
+ * it is counted as an incomplete frame and dropped.
+ */
+#define XSK_FRAME_MAX_BUFS 64U
 
 struct xsk_queue_params {
 	const char *ifname;
@@ -28,6 +52,8 @@ struct xsk_queue_params {
 	enum bind_mode_choice bind_mode;
 	bool populate;     /* MAP_POPULATE: fault the UMEM in up front */
 	__u32 tx_frames;   /* 0, or a power of two < frames: TX ring and frames */
+	bool multi_buffer; /* bind with XDP_USE_SG: a frame may span several buffers */
+	bool clock_tai;    /* the batch's time is CLOCK_TAI, not CLOCK_MONOTONIC */
 };
 
 struct xsk_queue {
@@ -46,6 +72,23 @@ struct xsk_queue {
 	__u32 tx_frames;           /* the UMEM's last tx_frames frames are for TX */
 	bool zero_copy;    /* bound in zero-copy mode */
 	int zc_err;        /* why zero-copy failed in auto mode, or 0 */
+	clockid_t clock;   /* CLOCK_MONOTONIC or CLOCK_TAI: the hints' clock */
+	bool multi_buffer; /* bound with XDP_USE_SG */
+	/*
+	 * Multi-buffer only, written by xsk_queue_receive() before each call
+	 * of the frame callback and valid during it: the frame's buffers in
+	 * order (the first one holds the hint in front of it), their count
+	 * and the frame's length. xsk_queue_frame() gives the same view for
+	 * either mode.
+	 */
+	struct iovec frame_iov[XSK_FRAME_MAX_BUFS];
+	__u32 frame_n_bufs;
+	__u32 frame_len;
+	/* Frames whose buffers never ended (no descriptor without
+	 * XDP_PKT_CONTD within XSK_FRAME_MAX_BUFS, or a ring left with an
+	 * unfinished frame at stop): returned to the fill ring, not passed
+	 * to the callback. Written by the receiving thread. */
+	__u64 incomplete_frames;
 };
 
 /*
@@ -74,8 +117,12 @@ int xsk_queue_register(struct xsk_queue *q, int xsks_map_fd);
 int xsk_queue_fd(const struct xsk_queue *q);
 
 /*
- * Called once per received frame; @pkt is the packet's first byte.
- * @dequeue_ns: CLOCK_MONOTONIC (the clock of bpf_ktime_get_ns()) read once,
+ * Called once per received frame; @pkt is the packet's first byte, @len
+ * the length of its first buffer: in single-buffer mode the whole frame,
+ * with a multi-buffer socket the buffer whose headroom carries the hint
+ * (xsk_queue_frame() lists them all).
+ * @dequeue_ns: the queue's clock (CLOCK_MONOTONIC, the clock of
+ * bpf_ktime_get_ns(), or CLOCK_TAI with clock_tai) read once,
  * right after the batch came off the RX ring: the moment the application
  * got these packets. A clock read per packet would add the handling of the
  * earlier packets of the batch to the later ones' delay, and cost a clock
@@ -89,9 +136,46 @@ typedef void (*xsk_frame_fn)(void *ctx, const struct xsk_queue *q,
  * its btf_id slot and give it back to the fill ring. Returns the number of
  * frames handled. @kick_fill: in busy-poll mode, wake the kernel when it
  * asked to be woken about new fill entries (poll() does it otherwise).
+ *
+ * Multi-buffer: a frame is its descriptors up to the first one without
+ * XDP_PKT_CONTD. @fn sees each frame once, whole; every buffer goes back
+ * to the fill ring. A batch that ends inside a frame gives the frame's
+ * descriptors back to the RX ring (xsk_ring_cons__cancel) for the next
+ * call; a run with no end within XSK_FRAME_MAX_BUFS is counted in
+ * incomplete_frames and dropped.
  */
 unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 			       xsk_frame_fn fn, void *ctx, bool kick_fill);
+
+/*
+ * At the end of a run (no more frames coming): receive until the RX ring
+ * is empty, passing each frame to @fn. A multi-buffer frame left without
+ * its last descriptor is counted in incomplete_frames and its buffers are
+ * given back. Returns the number of frames passed to @fn.
+ */
+unsigned int xsk_queue_drain(struct xsk_queue *q, xsk_frame_fn fn, void *ctx);
+
+/*
+ * Inside an xsk_frame_fn: the frame's buffers as an iovec list (for a
+ * writer of whole frames), their count in *n_bufs and the frame's length
+ * in *frame_len. @pkt/@len are the callback's; @single holds the one
+ * entry of a single-buffer frame. Valid until the callback returns.
+ */
+static inline const struct iovec *xsk_queue_frame(const struct xsk_queue *q, void *pkt,
+						  __u32 len, struct iovec *single,
+						  __u32 *n_bufs, __u32 *frame_len)
+{
+	if (q->multi_buffer) {
+		*n_bufs = q->frame_n_bufs;
+		*frame_len = q->frame_len;
+		return q->frame_iov;
+	}
+	single->iov_base = pkt;
+	single->iov_len = len;
+	*n_bufs = 1;
+	*frame_len = len;
+	return single;
+}
 
 /* In spin mode: wake the kernel if it wants to know about fill entries.
  * Returns 0 or negative errno (-ENETDOWN/-ENXIO: interface gone). */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -144,15 +145,17 @@ out:
 
 /* ---- the decision ------------------------------------------------------------ */
 
-static const char *software_layout_name(enum hint_policy layout)
+static const char *software_layout_name(enum hint_policy layout, enum hint_clock clock)
 {
+	bool tai = clock == HINT_CLOCK_TAI;
+
 	switch (layout) {
 	case HINT_POLICY_RX_TIME:
-		return "xdp_hints_rx_time";
+		return tai ? "xdp_hints_rx_tai" : "xdp_hints_rx_time";
 	case HINT_POLICY_MARK:
 		return "xdp_hints_mark";
 	case HINT_POLICY_ALTERNATE:
-		return "xdp_hints_rx_time+xdp_hints_mark";
+		return tai ? "xdp_hints_rx_tai+xdp_hints_mark" : "xdp_hints_rx_time+xdp_hints_mark";
 	default:
 		return "none";
 	}
@@ -191,7 +194,7 @@ int hint_program_decide(const struct hint_program_request *req,
 			enum hint_policy layout, __u32 features, int features_err,
 			struct hint_program *out)
 {
-	const char *sw = software_layout_name(layout);
+	const char *sw = software_layout_name(layout, req->clock);
 	char driver[32];
 
 	out->plan = HINT_PLAN_SOFTWARE;
@@ -210,6 +213,10 @@ int hint_program_decide(const struct hint_program_request *req,
 				hint_policy_name(layout));
 			return -EINVAL;
 		}
+		if (req->clock == HINT_CLOCK_TAI) {
+			explain(out, "--hw-hints on writes xdp_hints_rx_hw, whose times are CLOCK_MONOTONIC: it conflicts with --clock tai");
+			return -EINVAL;
+		}
 		out->plan = HINT_PLAN_DRIVER;
 		return 0;
 	case HW_HINTS_AUTO:
@@ -225,6 +232,11 @@ int hint_program_decide(const struct hint_program_request *req,
 	if (layout != HINT_POLICY_RX_TIME) {
 		explain(out, "hint layout %s: --layout %s asks for software hints", sw,
 			hint_policy_name(layout));
+		return 0;
+	}
+	if (req->clock == HINT_CLOCK_TAI) {
+		explain(out, "hint layout %s: --clock tai (xdp_hints_rx_hw holds CLOCK_MONOTONIC times)",
+			sw);
 		return 0;
 	}
 	if (!features_err && !features) {
@@ -259,6 +271,24 @@ int hint_program_configure(struct af_xdp_kern *skel, int ifindex, enum hint_prog
 	return bpf_program__set_flags(skel->progs.xdp_hints_redirect_hw,
 				      bpf_program__flags(skel->progs.xdp_hints_redirect_hw) |
 				      BPF_F_XDP_DEV_BOUND_ONLY);
+}
+
+/*
+ * Multi-buffer frames reach an XDP program only if it says it can handle
+ * them (BPF_F_XDP_HAS_FRAGS, what SEC("xdp.frags") sets): the same
+ * program, one flag, so there is no second copy of it in the object.
+ */
+static int set_frags(struct bpf_program *prog, bool frags)
+{
+	__u32 flags = bpf_program__flags(prog);
+
+	flags = frags ? flags | BPF_F_XDP_HAS_FRAGS : flags & ~(__u32)BPF_F_XDP_HAS_FRAGS;
+	return bpf_program__set_flags(prog, flags);
+}
+
+int hint_program_has_tai_helper(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, NULL);
 }
 
 /*
@@ -315,6 +345,8 @@ static int load_driver_program(struct af_xdp_kern *skel, const struct hint_progr
 
 	err = hint_program_configure(skel, req->ifindex, out->plan);
 	if (!err)
+		err = set_frags(skel->progs.xdp_hints_redirect_hw, req->frags);
+	if (!err)
 		err = af_xdp_kern__load(skel);
 	if (err)
 		return err;
@@ -341,6 +373,22 @@ int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_reque
 	out->driver_metadata = false;
 	out->attach_mode = req->xdp_mode;
 	out->driver_load_err = 0;
+	if (req->clock == HINT_CLOCK_TAI) {
+		err = hint_program_has_tai_helper();
+		if (err <= 0) {
+			struct utsname uts;
+
+			if (uname(&uts))
+				snprintf(uts.release, sizeof(uts.release), "?");
+			if (!err)
+				explain(out, "--clock tai: kernel %s has no bpf_ktime_get_tai_ns() for XDP (Linux 6.1+): use --clock monotonic",
+					uts.release);
+			else
+				explain(out, "--clock tai: probing the kernel for bpf_ktime_get_tai_ns(): %s",
+					strerror(-err));
+			return err ? err : -EOPNOTSUPP;
+		}
+	}
 	query = req->features_query ? req->features_query : hint_program_rx_metadata_features;
 	features_err = req->hw_hints == HW_HINTS_OFF ? -ENOENT : query(req->ifindex, &features);
 	err = hint_program_decide(req, layout, features, features_err, out);
@@ -366,12 +414,14 @@ int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_reque
 			return err;
 		}
 		explain(out, "hint layout %s: %s (driver %s) cannot run the RX-metadata program (load failed: %s), falling back",
-			software_layout_name(layout), req->ifname, driver,
+			software_layout_name(layout, req->clock), req->ifname, driver,
 			strerror(-out->driver_load_err));
 		out->plan = HINT_PLAN_SOFTWARE;
 	}
 
 	err = hint_program_configure(*skel, req->ifindex, HINT_PLAN_SOFTWARE);
+	if (!err)
+		err = set_frags((*skel)->progs.xdp_hints_redirect, req->frags);
 	if (!err)
 		err = af_xdp_kern__load(*skel);
 	if (err) {

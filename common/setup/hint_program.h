@@ -46,6 +46,8 @@ struct hint_program_request {
 	int ifindex;
 	enum xdp_mode_choice xdp_mode; /* as the user asked: auto/native/generic */
 	enum hw_hints_choice hw_hints;
+	bool frags;                    /* load with BPF_F_XDP_HAS_FRAGS (xdp.frags) */
+	enum hint_clock clock;         /* as set in rodata rx_clock: names the layout */
 	/*
 	 * NULL: hint_program_rx_metadata_features(). Tests put in the answer
 	 * of a kernel that cannot tell (6.3..6.7), to reach the load fallback.
@@ -103,7 +105,15 @@ int hint_program_configure(struct af_xdp_kern *skel, int ifindex,
 			   enum hint_program_plan plan);
 
 /*
- * Decide, configure and load. *skel: opened, rodata and map sizes set, not
+ * 1 when this kernel has bpf_ktime_get_tai_ns() for XDP programs (Linux
+ * 6.1+), 0 when not, negative errno when the probe itself failed.
+ */
+int hint_program_has_tai_helper(void);
+
+/*
+ * Decide, configure and load. With req->clock HINT_CLOCK_TAI the
+ * helper is probed first: -EOPNOTSUPP and an explanation naming it when the
+ * kernel lacks it. *skel: opened, rodata and map sizes set, not
  * loaded. When the driver program fails to load under HINT_PLAN_TRY_DRIVER,
  * *skel is destroyed and replaced by a fresh one carrying the same rodata
  * and map sizes, loaded with the software program (libbpf cannot load an

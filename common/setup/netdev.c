@@ -73,6 +73,16 @@ static int netdev_flags(const char *ifname, short *flags)
 	return err;
 }
 
+int netdev_mtu(const char *ifname, __u32 *mtu_out)
+{
+	struct ifreq ifr = { 0 };
+	int err = netdev_ioctl(ifname, SIOCGIFMTU, &ifr);
+
+	if (!err)
+		*mtu_out = (__u32)ifr.ifr_mtu;
+	return err;
+}
+
 int netdev_is_up(const char *ifname)
 {
 	short flags;

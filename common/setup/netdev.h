@@ -21,6 +21,9 @@ int netdev_ifindex(const char *ifname, int *ifindex);
  */
 int netdev_name(int ifindex, char *name);
 
+/* The interface's MTU in bytes (SIOCGIFMTU): L3 payload, no Ethernet header. */
+int netdev_mtu(const char *ifname, __u32 *mtu_out);
+
 /* 1 when IFF_UP is set, 0 when down, negative errno (-ENODEV: gone). */
 int netdev_is_up(const char *ifname);
 /* 1 when the carrier is present (IFF_RUNNING), 0 otherwise. */

@@ -44,6 +44,8 @@ enum option_id {
 	OPT_HW_HINTS,
 	OPT_TX_CPU,
 	OPT_TX_PRIORITY,
+	OPT_FRAGS,
+	OPT_CLOCK,
 	/* Time-triggered TX, long only, numbered apart from the rest. */
 	OPT_TX = 512,
 	OPT_NO_RX,
@@ -87,6 +89,12 @@ static const struct option_spec option_table[] = {
 	{ "hw-hints", OPT_HW_HINTS, "MODE",
 	  "auto | on | off: hint xdp_hints_rx_hw with the driver's RX metadata (kfuncs; native mode, with --layout rx-time)",
 	  "auto" },
+	{ "frags", OPT_FRAGS, "MODE",
+	  "auto | on | off: AF_XDP multi-buffer (xdp.frags program, XDP_USE_SG; Linux 6.6+) for frames longer than one UMEM frame, e.g. MTU 9000; auto: on when the MTU needs it and the kernel can",
+	  "auto" },
+	{ "clock", OPT_CLOCK, "CLOCK",
+	  "monotonic | tai: clock of the XDP receive time and of the receiver's now; tai stamps bpf_ktime_get_tai_ns() (Linux 6.1+) in hint xdp_hints_rx_tai and reads CLOCK_TAI",
+	  "monotonic" },
 	{ "filter-udp-port", OPT_FILTER_UDP, "P",
 	  "redirect only UDP to destination port P (1..65535)", "everything" },
 	{ "filter-ethertype", OPT_FILTER_ETHERTYPE, "T",
@@ -190,6 +198,19 @@ static const struct name_value hw_hints_names[] = {
 	{ NULL, 0 },
 };
 
+static const struct name_value frags_names[] = {
+	{ "auto", FRAGS_AUTO },
+	{ "on", FRAGS_ON },
+	{ "off", FRAGS_OFF },
+	{ NULL, 0 },
+};
+
+static const struct name_value clock_names[] = {
+	{ "monotonic", HINT_CLOCK_MONOTONIC },
+	{ "tai", HINT_CLOCK_TAI },
+	{ NULL, 0 },
+};
+
 static const char *name_of(const struct name_value *names, int value)
 {
 	for (; names->name; names++)
@@ -216,6 +237,16 @@ const char *hint_policy_name(enum hint_policy policy)
 const char *hw_hints_name(enum hw_hints_choice choice)
 {
 	return name_of(hw_hints_names, choice);
+}
+
+const char *frags_name(enum frags_choice choice)
+{
+	return name_of(frags_names, choice);
+}
+
+const char *hint_clock_name(enum hint_clock clock)
+{
+	return name_of(clock_names, clock);
 }
 
 void rx_config_defaults(struct rx_config *cfg)
@@ -558,6 +589,18 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 					   "unknown choice '%s': accepts auto, on, off", arg);
 		cfg->hw_hints = choice;
 		return 0;
+	case OPT_FRAGS:
+		if (parse_choice(frags_names, arg, &choice))
+			return usage_error(err, err_len, id,
+					   "unknown choice '%s': accepts auto, on, off", arg);
+		cfg->frags = choice;
+		return 0;
+	case OPT_CLOCK:
+		if (parse_choice(clock_names, arg, &choice))
+			return usage_error(err, err_len, id,
+					   "unknown clock '%s': accepts monotonic, tai", arg);
+		cfg->clock = choice;
+		return 0;
 	case OPT_FILTER_UDP:
 		ret = parse_u32(arg, 1, 65535, &num32);
 		if (ret)
@@ -741,6 +784,11 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	if (cfg->xsks_map_path && own_program_setting)
 		return usage_error(err, err_len, own_program_setting,
 				   "configures our own XDP program: conflicts with --xsks-map, which uses another process's");
+	/* xdp_hints_rx_hw carries rx_ktime (monotonic) and its PHC offset is
+	 * taken against CLOCK_MONOTONIC: it has no TAI variant. */
+	if (cfg->clock == HINT_CLOCK_TAI && cfg->hw_hints == HW_HINTS_ON)
+		return usage_error(err, err_len, OPT_CLOCK,
+				   "tai conflicts with --hw-hints on (xdp_hints_rx_hw holds CLOCK_MONOTONIC times)");
 	ret = check_measure_options(cfg, err, err_len);
 	if (ret)
 		return ret;

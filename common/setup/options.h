@@ -35,6 +35,13 @@ enum bind_mode_choice {
 	BIND_MODE_ZEROCOPY,
 };
 
+/* AF_XDP multi-buffer (--frags): xsk_queue.h has the ring protocol. */
+enum frags_choice {
+	FRAGS_AUTO = 0, /* on when the MTU does not fit one UMEM frame, if the kernel can */
+	FRAGS_ON,       /* xdp.frags program and XDP_USE_SG sockets, or an error */
+	FRAGS_OFF,      /* single-buffer: frames longer than a UMEM frame are dropped */
+};
+
 #define RX_FRAMES_MIN 64U
 #define RX_FRAMES_MAX 1048576U
 #define RX_FRAMES_DEFAULT 4096U
@@ -59,6 +66,8 @@ struct rx_config {
 	uint32_t frame_size;  /* 2048 or 4096 */
 	enum hint_policy layout;
 	enum hw_hints_choice hw_hints;
+	enum frags_choice frags;
+	enum hint_clock clock;    /* --clock (af_xdp_shared.h) */
 	enum redirect_filter filter;
 	uint16_t filter_udp_dport;
 	uint16_t filter_ethertype;
@@ -114,5 +123,7 @@ const char *hint_policy_name(enum hint_policy policy);
 /* "auto", "on", "off"; -EINVAL for anything else (NULL too). */
 int hw_hints_parse(const char *text, enum hw_hints_choice *out);
 const char *hw_hints_name(enum hw_hints_choice choice);
+const char *frags_name(enum frags_choice choice);
+const char *hint_clock_name(enum hint_clock clock);
 
 #endif

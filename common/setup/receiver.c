@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "af_xdp_kern.skel.h"
 #include "log.h"
+#include "netdev.h"
 #include "receiver.h"
 #include "receiver_checks.h"
 
@@ -20,6 +22,17 @@ int receiver_load_program(struct receiver *rx)
 	const struct rx_config *cfg = &rx->cfg;
 	struct af_xdp_kern *skel;
 	int err;
+
+	err = netdev_mtu(cfg->ifname, &rx->mtu);
+	if (err) {
+		pr_err("%s: reading its MTU: %s\n", cfg->ifname, strerror(-err));
+		return err;
+	}
+	frags_decide(cfg->frags, rx->mtu, cfg->frame_size, &rx->frags);
+	if (rx->frags.multi_buffer || rx->frags.largest_frame > rx->frags.frame_capacity)
+		pr_info("%s: %s\n", cfg->ifname, rx->frags.explanation);
+	else
+		pr_debug("%s: %s\n", cfg->ifname, rx->frags.explanation);
 
 	if (cfg->xsks_map_path)
 		return receiver_use_foreign_program(rx);
@@ -35,6 +48,7 @@ int receiver_load_program(struct receiver *rx)
 	skel->rodata->redirect_filter = cfg->filter;
 	skel->rodata->filter_udp_dport = cfg->filter_udp_dport;
 	skel->rodata->filter_ethertype = cfg->filter_ethertype;
+	skel->rodata->rx_clock = cfg->clock;
 	/* One slot per device queue, whichever queues we bind. */
 	err = bpf_map__set_max_entries(skel->maps.xsks_map, rx->dev_queues);
 	if (!err)
@@ -50,6 +64,8 @@ int receiver_load_program(struct receiver *rx)
 			.ifindex = rx->ifindex,
 			.xdp_mode = cfg->xdp_mode,
 			.hw_hints = cfg->hw_hints,
+			.frags = rx->frags.multi_buffer,
+			.clock = cfg->clock,
 		};
 
 		/* Software or driver-metadata program; a fallback re-opens
@@ -123,6 +139,7 @@ int receiver_setup_decoder(struct receiver *rx)
 		       strerror(-err));
 		return err;
 	}
+	hint_decoder_use_clock(&rx->decoder, rx->cfg.clock);
 	log_layouts(&rx->decoder);
 	init_rx_path(rx);
 	return 0;
@@ -175,6 +192,26 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 	pr_err("%s queue %u: %s\n", cfg->ifname, queue, strerror(-err));
 }
 
+/*
+ * The first socket's bind with XDP_USE_SG failed with @err: a kernel before
+ * 6.6 says EINVAL. 0: go on single-buffer (--frags auto, warned); else
+ * the error, reported.
+ */
+static int multi_buffer_refused(struct receiver *rx, int err)
+{
+	struct utsname uts;
+
+	if (uname(&uts))
+		snprintf(uts.release, sizeof(uts.release), "?");
+	err = frags_bind_refused(rx->cfg.frags, err, uts.release, &rx->frags);
+	if (err) {
+		pr_err("%s: %s\n", rx->cfg.ifname, rx->frags.explanation);
+		return err;
+	}
+	pr_warn("%s: %s\n", rx->cfg.ifname, rx->frags.explanation);
+	return 0;
+}
+
 int receiver_open_queues(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
@@ -204,12 +241,23 @@ int receiver_open_queues(struct receiver *rx)
 			.populate = false,
 			/* The first queue's socket sends: half its UMEM is for TX. */
 			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
+			.multi_buffer = rx->frags.multi_buffer,
+			.clock_tai = cfg->clock == HINT_CLOCK_TAI,
 		};
 		enum xsk_queue_stage stage;
 		struct rx_queue *q = &rx->queues[i];
 
 		err = rx_queue_open(q, &params, &rx->path, rx->csv.fd >= 0 ? &rx->csv : NULL,
 				    cfg->threads, &stage);
+		if (err && stage == XSK_STAGE_SOCKET && params.multi_buffer && i == 0 &&
+		    frags_unsupported_error(err)) {
+			err = multi_buffer_refused(rx, err);
+			if (err)
+				return err;
+			params.multi_buffer = false;
+			err = rx_queue_open(q, &params, &rx->path, rx->csv.fd >= 0 ? &rx->csv : NULL,
+					    cfg->threads, &stage);
+		}
 		if (err) {
 			report_queue_error(rx, params.queue_id, stage, err);
 			return err;
@@ -266,6 +314,15 @@ int receiver_attach_program(struct receiver *rx)
 	if (err == -EBUSY || err == -EEXIST) {
 		pr_err("%s: attaching XDP: %s: another XDP program got attached (use --force)\n",
 		       dev, strerror(-err));
+		return err;
+	}
+	/* veth says ERANGE ("Peer MTU is too large to set XDP"), other
+	 * drivers EINVAL or EOPNOTSUPP, when a frame does not fit one page
+	 * and the program does not take multi-buffer frames. */
+	if (err && !rx->frags.multi_buffer && rx->frags.largest_frame > rx->frags.frame_capacity) {
+		pr_err("%s: attaching XDP in %s mode: %s (MTU %u: frames of up to %u bytes need a multi-buffer program, --frags auto or on)\n",
+		       dev, xdp_mode_name(rx->cfg.xdp_mode), strerror(-err), rx->mtu,
+		       rx->frags.largest_frame);
 		return err;
 	}
 	if (err) {

@@ -25,6 +25,7 @@
 #include <linux/types.h>
 
 #include "csv_log.h"
+#include "frags.h"
 #include "hint_decoder.h"
 #include "hint_program.h"
 #include "netdev_watch.h"
@@ -53,6 +54,8 @@ struct receiver {
 	struct af_xdp_kern *skel;  /* NULL with --xsks-map */
 	struct hint_program hint_program; /* which XDP program, and why */
 	struct foreign_program foreign; /* --xsks-map: another process's program */
+	__u32 mtu;                 /* of the interface at start */
+	struct frags_plan frags;   /* multi-buffer or not, and why */
 	struct hint_decoder decoder;
 	struct rx_path path;       /* what every queue's receive path shares */
 	struct rx_queue *queues;   /* n_queues, opened in order */

@@ -4,6 +4,7 @@
 #include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
+#include <zlib.h>
 
 #include "frame_build.h"
 
@@ -108,7 +109,7 @@ size_t frame_build(const struct frame_spec *spec, uint8_t *frame, size_t cap,
 	size_t l2;
 
 	memset(layout, 0, sizeof(*layout));
-	if (spec->frame_size < FRAME_MIN_LEN || spec->frame_size > FRAME_MAX_LEN ||
+	if (spec->frame_size < FRAME_MIN_LEN || spec->frame_size > FRAME_JUMBO_MAX_LEN ||
 	    len > cap)
 		return 0;
 	memset(frame, 0, len);
@@ -139,4 +140,41 @@ size_t frame_build(const struct frame_spec *spec, uint8_t *frame, size_t cap,
 		layout->time_off = layout->seq_off + FRAME_FIELD_LEN;
 	layout->len = len;
 	return len;
+}
+
+/* Past the per-frame fields: the send time's end, else the sequence's. */
+static size_t pattern_start(const struct frame_layout *layout)
+{
+	if (layout->time_off)
+		return layout->time_off + FRAME_FIELD_LEN;
+	return layout->seq_off ? layout->seq_off + FRAME_FIELD_LEN : 0;
+}
+
+void frame_fill_pattern(uint8_t *frame, const struct frame_layout *layout)
+{
+	size_t start = pattern_start(layout);
+
+	if (!start)
+		return;
+	/* 251 is prime: the pattern does not repeat with any buffer size. */
+	for (size_t i = start; i < layout->len; i++)
+		frame[i] = (uint8_t)(i % 251);
+}
+
+uint32_t frame_crc32(const uint8_t *data, size_t len)
+{
+	return (uint32_t)crc32(crc32(0L, Z_NULL, 0), data, (uInt)len);
+}
+
+bool frame_seal_crc(uint8_t *frame, const struct frame_layout *layout)
+{
+	size_t body = layout->len - FRAME_CRC_LEN;
+	uint32_t crc;
+
+	if (!pattern_start(layout) || pattern_start(layout) > body)
+		return false;
+	crc = frame_crc32(frame, body);
+	for (size_t i = 0; i < FRAME_CRC_LEN; i++)
+		frame[body + i] = (uint8_t)(crc >> (8 * i));
+	return true;
 }

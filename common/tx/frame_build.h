@@ -22,11 +22,17 @@
 #include <linux/if_ether.h>
 
 #define FRAME_MIN_LEN 60U      /* Ethernet minimum without FCS */
-#define FRAME_MAX_LEN 1514U    /* 1500 MTU + Ethernet header */
+#define FRAME_MAX_LEN 1514U    /* 1500 MTU + Ethernet header: one TX UMEM frame */
+#define FRAME_JUMBO_MAX_LEN 9014U /* 9000 MTU + Ethernet header: the traffic generator */
 #define FRAME_RUNT_LEN 20U     /* Ethernet header + 6 bytes of an IPv4 header */
 #define FRAME_VLAN_HDR_LEN 4U
 #define FRAME_FIELD_LEN 8U     /* a big-endian u64 in the payload */
 #define FRAME_BUF_MAX (FRAME_MAX_LEN + FRAME_VLAN_HDR_LEN)
+#define FRAME_JUMBO_BUF_MAX (FRAME_JUMBO_MAX_LEN + FRAME_VLAN_HDR_LEN)
+#define FRAME_CRC_LEN 4U       /* the CRC-32 trailer of frame_seal_crc() */
+/* The CRC-32 (zlib crc32(), the Ethernet FCS) of any data followed by its
+ * own CRC-32 in little-endian order: a whole sealed frame checks to this. */
+#define FRAME_CRC_RESIDUE 0x2144df1cU
 
 enum frame_kind {
 	FRAME_UDP = 0,
@@ -46,7 +52,7 @@ struct frame_spec {
 	uint16_t ethertype;      /* FRAME_RAW_ETHERTYPE */
 	bool have_vlan;
 	uint16_t vlan_id;
-	uint32_t frame_size;     /* FRAME_MIN_LEN..FRAME_MAX_LEN, without tag and FCS */
+	uint32_t frame_size;     /* FRAME_MIN_LEN..FRAME_JUMBO_MAX_LEN, without tag and FCS */
 };
 
 /* Where a frame's per-frame fields are; an offset of 0 means "absent"
@@ -59,12 +65,33 @@ struct frame_layout {
 };
 
 /*
- * Build @spec into @frame (@cap bytes, FRAME_BUF_MAX is always enough).
- * Returns the frame length (also in @layout->len), or 0 when @cap is too
- * small or frame_size is outside FRAME_MIN_LEN..FRAME_MAX_LEN.
+ * Build @spec into @frame (@cap bytes: FRAME_BUF_MAX is enough up to
+ * FRAME_MAX_LEN, FRAME_JUMBO_BUF_MAX for any size). Returns the frame
+ * length (also in @layout->len), or 0 when @cap is too small or
+ * frame_size is outside FRAME_MIN_LEN..FRAME_JUMBO_MAX_LEN.
  */
 size_t frame_build(const struct frame_spec *spec, uint8_t *frame, size_t cap,
 		   struct frame_layout *layout);
+
+/*
+ * Fill the payload after the per-frame fields (sequence, send time) with a
+ * pattern that depends on the byte's offset, so a receiver's copy of a
+ * long frame shows any byte out of place (all-zero payload would hide a
+ * buffer copied twice or a zeroed one).
+ */
+void frame_fill_pattern(uint8_t *frame, const struct frame_layout *layout);
+
+/*
+ * Make the frame's last FRAME_CRC_LEN bytes the CRC-32 of the bytes before
+ * them, little-endian, as an Ethernet FCS is: the CRC-32 of the whole
+ * frame is then FRAME_CRC_RESIDUE, whatever it holds. Call it after the
+ * per-frame fields are set. Frames shorter than the UDP payload's fields
+ * plus the trailer (@layout->seq_off 0) are left alone: returns false.
+ */
+bool frame_seal_crc(uint8_t *frame, const struct frame_layout *layout);
+
+/* The CRC-32 (zlib crc32()) of @len bytes. */
+uint32_t frame_crc32(const uint8_t *data, size_t len);
 
 /* "xx:xx:xx:xx:xx:xx" (one or two hex digits each): 0 or -EINVAL. */
 int frame_parse_mac(const char *s, uint8_t mac[ETH_ALEN]);

@@ -179,7 +179,8 @@ traffic_fail "missing --dst-mac" 2 '--dst-mac' --dev "$T" --dst-ip 10.0.0.1
 traffic_fail "bad MAC" 2 "'02:00:zz'.*--dst-mac" --dev "$T" --dst-mac 02:00:zz
 traffic_fail "bad IPv4" 2 "'10.0.0.300'.*--dst-ip" --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.300
 traffic_fail "--size 59" 2 '--size' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --size 59
-traffic_fail "--size 1515" 2 '--size' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --size 1515
+traffic_fail "--size 9015" 2 '--size' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --size 9015
+traffic_fail "--size above the MTU" 1 '--size 1515 is longer than its MTU 1500' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --size 1515
 traffic_fail "--flows 0" 2 '--flows' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --flows 0
 traffic_fail "--count negative" 2 '--count' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --count -4
 traffic_fail "--ethertype 0x05ff" 2 '--ethertype' --dev "$T" --dst-mac "$M" --ethertype 0x05ff

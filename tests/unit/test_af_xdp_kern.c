@@ -169,6 +169,7 @@ struct kern_config {
 	__u16 udp_dport;
 	__u16 ethertype;
 	__u32 queue_count;  /* 0: keep XDP_HINTS_MAX_QUEUES */
+	enum hint_clock clock;
 };
 
 static struct af_xdp_kern *load_kern(const struct kern_config *cfg)
@@ -180,6 +181,7 @@ static struct af_xdp_kern *load_kern(const struct kern_config *cfg)
 	skel->rodata->redirect_filter = cfg->filter;
 	skel->rodata->filter_udp_dport = cfg->udp_dport;
 	skel->rodata->filter_ethertype = cfg->ethertype;
+	skel->rodata->rx_clock = cfg->clock;
 	if (cfg->queue_count) {
 		assert_int_equal(bpf_map__set_max_entries(skel->maps.xsks_map, cfg->queue_count), 0);
 		assert_int_equal(bpf_map__set_max_entries(skel->maps.queue_stats, cfg->queue_count), 0);
@@ -556,6 +558,43 @@ static void test_rx_time_layout(void **state)
 	assert_in_range(hint.rx_ktime, before, after);
 	assert_int_equal(hint.xdp_rx_cpu, pinned_cpu);
 	assert_counters(queue_counters_of(skel, 0), 1, 1, 0, 0, 1, 1);
+	af_xdp_kern__destroy(skel);
+}
+
+static __u64 tai_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_TAI, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+/* rx_clock TAI: xdp_hints_rx_tai, whose field name says the clock. */
+static void test_rx_tai_layout(void **state)
+{
+	struct kern_config cfg = { .policy = HINT_POLICY_RX_TIME, .filter = FILTER_ALL,
+				   .clock = HINT_CLOCK_TAI };
+	struct af_xdp_kern *skel = load_kern(&cfg);
+	struct btf *btf = bpf_object__btf(skel->obj);
+	struct frame f = ipv4_udp_frame(TEST_UDP_PORT);
+	const struct btf_type *type;
+	struct rx_time_hint hint; /* the same shape: u64 time, u32 cpu, u32 btf_id */
+	struct run_result res;
+	__u64 before, after;
+
+	(void)state;
+	type = btf__type_by_id(btf, btf_struct_id(skel, "xdp_hints_rx_tai"));
+	assert_int_equal(type->size, sizeof(hint));
+	assert_string_equal(btf__name_by_offset(btf, btf_members(type)[0].name_off), "rx_tai_ns");
+	before = tai_ns();
+	run_frame(skel, &f, &res);
+	after = tai_ns();
+	assert_int_equal(res.meta_len, sizeof(hint));
+	memcpy(&hint, res.out, sizeof(hint));
+	assert_int_equal(hint.btf_id, btf_struct_id(skel, "xdp_hints_rx_tai"));
+	/* bpf_ktime_get_tai_ns() is CLOCK_TAI. */
+	assert_in_range(hint.rx_ktime, before, after);
+	assert_int_equal(hint.xdp_rx_cpu, pinned_cpu);
 	af_xdp_kern__destroy(skel);
 }
 
@@ -967,6 +1006,7 @@ int main(void)
 		cmocka_unit_test(test_hint_structs_in_btf),
 		cmocka_unit_test(test_metadata_comes_back_in_front_of_data),
 		cmocka_unit_test(test_rx_time_layout),
+		cmocka_unit_test(test_rx_tai_layout),
 		cmocka_unit_test(test_mark_layout),
 		cmocka_unit_test(test_alternate_policy_yields_both_layouts),
 		cmocka_unit_test(test_policy_none_stamps_no_hint),

@@ -190,6 +190,43 @@ static void test_clock_backwards_not_timed(void **state)
 	assert_int_equal(env->stats.latency.count, count);
 }
 
+/*
+ * The receive time is the field of the run's clock: rx_ktime (monotonic)
+ * or rx_tai_ns (TAI). A layout holding the other clock's time is counted
+ * but not timed: subtracting a TAI time from a monotonic now is nonsense.
+ */
+static void test_receive_time_follows_the_clock(void **state)
+{
+	struct env *env = *state;
+	int tai = hint_decoder_find(&env->dec, "xdp_hints_rx_tai");
+	int mono = hint_decoder_find(&env->dec, "xdp_hints_rx_time");
+	__u64 when = 1700000000000000000ULL;
+	struct decoded_hint h = { 0 };
+
+	assert_true(tai >= 0 && mono >= 0);
+	put_field(env, tai, "rx_tai_ns", &when, sizeof(when));
+	put_btf_id(env, env->dec.layouts[tai].btf_id);
+	hint_decoder_decode(&env->dec, packet(env), &h);
+	assert_int_equal(h.layout, tai);
+	assert_false(h.has_rx_ktime);  /* monotonic run: not timed */
+	assert_true(h.has_rx_cpu);
+
+	hint_decoder_use_clock(&env->dec, HINT_CLOCK_TAI);
+	hint_decoder_decode(&env->dec, packet(env), &h);
+	assert_true(h.has_rx_ktime);
+	assert_int_equal(h.rx_ktime, when);
+	put_field(env, mono, "rx_ktime", &when, sizeof(when));
+	put_btf_id(env, env->dec.layouts[mono].btf_id);
+	hint_decoder_decode(&env->dec, packet(env), &h);
+	assert_int_equal(h.layout, mono);
+	assert_false(h.has_rx_ktime);  /* TAI run: a monotonic time is not timed */
+
+	hint_decoder_use_clock(&env->dec, HINT_CLOCK_MONOTONIC);
+	hint_decoder_decode(&env->dec, packet(env), &h);
+	assert_true(h.has_rx_ktime);
+	put_btf_id(env, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_btf_ids),
 		cmocka_unit_test(test_stale_headroom_cleared),
 		cmocka_unit_test(test_clock_backwards_not_timed),
+		cmocka_unit_test(test_receive_time_follows_the_clock),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

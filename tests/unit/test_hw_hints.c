@@ -254,6 +254,24 @@ static void test_decide_off_auto_on(void **state)
 	assert_int_equal(out.plan, HINT_PLAN_DRIVER);
 }
 
+/* xdp_hints_rx_hw holds monotonic times: --clock tai means software hints. */
+static void test_decide_tai_clock_means_software(void **state)
+{
+	__u32 all = HINT_RX_META_TIMESTAMP | HINT_RX_META_HASH | HINT_RX_META_VLAN_TAG;
+	struct hint_program_request req = request_for("eth9", 9, XDP_MODE_NATIVE, HW_HINTS_AUTO);
+	struct hint_program out;
+
+	(void)state;
+	req.clock = HINT_CLOCK_TAI;
+	assert_int_equal(hint_program_decide(&req, HINT_POLICY_RX_TIME, all, 0, &out), 0);
+	assert_int_equal(out.plan, HINT_PLAN_SOFTWARE);
+	assert_string_equal(out.explanation,
+			    "hint layout xdp_hints_rx_tai: --clock tai (xdp_hints_rx_hw holds CLOCK_MONOTONIC times)");
+	req.hw_hints = HW_HINTS_ON;
+	assert_int_equal(hint_program_decide(&req, HINT_POLICY_RX_TIME, all, 0, &out), -EINVAL);
+	assert_non_null(strstr(out.explanation, "--clock tai"));
+}
+
 static void test_decide_generic_mode_means_software(void **state)
 {
 	struct hint_program_request req = request_for("eth9", 9, XDP_MODE_GENERIC, HW_HINTS_AUTO);
@@ -784,6 +802,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hw_hints_option_words),
 		cmocka_unit_test(test_decide_off_auto_on),
+		cmocka_unit_test(test_decide_tai_clock_means_software),
 		cmocka_unit_test(test_decide_generic_mode_means_software),
 		cmocka_unit_test(test_decide_other_layouts_stay_software),
 		cmocka_unit_test(test_driver_feature_report),

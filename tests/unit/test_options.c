@@ -387,6 +387,28 @@ static void test_foreign_program_options(void **state)
 			   "conflicts with --xsks-map");
 }
 
+static void test_frags_and_clock(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--dev", "eth0", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frags, FRAGS_AUTO);
+	assert_int_equal(cfg.clock, HINT_CLOCK_MONOTONIC);
+	assert_int_equal(cfg.hw_hints, HW_HINTS_AUTO);
+	assert_int_equal(parse("--dev", "eth0", "--frags", "on", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frags, FRAGS_ON);
+	assert_int_equal(parse("--dev", "eth0", "--frags", "off", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frags, FRAGS_OFF);
+	expect_usage_error(parse("--dev", "eth0", "--frags", "yes", NULL), "--frags");
+	assert_int_equal(parse("--dev", "eth0", "--clock", "tai", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.clock, HINT_CLOCK_TAI);
+	assert_int_equal(cfg.hw_hints, HW_HINTS_AUTO); /* hint_program_decide: software */
+	expect_usage_error(parse("--dev", "eth0", "--clock", "realtime", NULL), "--clock");
+	expect_usage_error(parse("--dev", "eth0", "--clock", "tai", "--hw-hints", "on", NULL),
+			   "--hw-hints on");
+	assert_string_equal(hint_clock_name(HINT_CLOCK_TAI), "tai");
+	assert_string_equal(frags_name(FRAGS_AUTO), "auto");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_measure_bad_values),
 		cmocka_unit_test(test_measure_conflicts),
 		cmocka_unit_test(test_foreign_program_options),
+		cmocka_unit_test(test_frags_and_clock),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

@@ -157,8 +157,11 @@ static void test_limits(void **state)
 
 	(void)state;
 	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), 0);
-	spec.frame_size = FRAME_MAX_LEN + 1;
+	spec.frame_size = FRAME_JUMBO_MAX_LEN + 1;
 	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), 0);
+	/* A buffer of one standard frame cannot take a longer one. */
+	spec.frame_size = FRAME_MAX_LEN + 1;
+	assert_int_equal(frame_build(&spec, frame, FRAME_MAX_LEN, &l), 0);
 	spec.frame_size = 200;
 	assert_int_equal(frame_build(&spec, frame, 199, &l), 0);
 	assert_int_equal(frame_build(&spec, frame, 200, &l), 200);
@@ -192,6 +195,35 @@ static void test_parse_mac(void **state)
 	assert_int_equal(frame_parse_mac("", mac), -EINVAL);
 }
 
+/* --crc-trailer frames: whole-frame CRC-32 is the residue, whatever the
+ * fields; any changed byte, in any buffer-sized piece, breaks it. */
+static void test_jumbo_crc_trailer(void **state)
+{
+	static uint8_t frame[FRAME_JUMBO_BUF_MAX];
+	struct frame_spec spec = udp_spec(9000);
+	struct frame_layout l;
+
+	(void)state;
+	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), 9000);
+	assert_int_equal(be16_at(frame + ETH_HLEN + 2), 9000 - ETH_HLEN);
+	frame_fill_pattern(frame, &l);
+	assert_int_equal(frame[l.time_off + FRAME_FIELD_LEN], (l.time_off + FRAME_FIELD_LEN) % 251);
+	frame_set_u64(frame, l.seq_off, 12345);
+	assert_true(frame_seal_crc(frame, &l));
+	assert_int_equal(frame_crc32(frame, l.len), FRAME_CRC_RESIDUE);
+	frame[5000] ^= 1;
+	assert_int_not_equal(frame_crc32(frame, l.len), FRAME_CRC_RESIDUE);
+	frame[5000] ^= 1;
+	frame_set_u64(frame, l.seq_off, 12346);
+	assert_int_not_equal(frame_crc32(frame, l.len), FRAME_CRC_RESIDUE);
+	assert_true(frame_seal_crc(frame, &l));
+	assert_int_equal(frame_crc32(frame, l.len), FRAME_CRC_RESIDUE);
+	/* A 60-byte frame has no room for pattern and trailer. */
+	spec = udp_spec(FRAME_MIN_LEN);
+	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), FRAME_MIN_LEN);
+	assert_false(frame_seal_crc(frame, &l));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_checksum_vectors),
 		cmocka_unit_test(test_parse_mac),
+		cmocka_unit_test(test_jumbo_crc_trailer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
