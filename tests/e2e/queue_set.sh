@@ -51,7 +51,7 @@ send_to_queue() { # queue count
 			return 1
 	done
 	[ "$(ip netns exec "$XH_NS_TX" taskset -c 0 "$XH_BUILD/xdp_hints_traffic" --dev "$XH_TX_DEV" \
-		--dst-mac "$XH_RX_MAC" --dst-ip "$XH_RX_IP" --flows 4 --count "$2" --rate 20000 --json |
+		--dst-mac "$XH_RX_MAC" --dst-ip "$XH_RX_IP" --flows 4 --count "$2" --rate 20000 --queue-select hash --json |
 		jq -r .sent)" = "$2" ]
 }
 
