@@ -70,6 +70,16 @@ int netdev_is_up(const char *ifname)
 	return err ? err : !!(flags & IFF_UP);
 }
 
+int netdev_mtu(const char *ifname, __u32 *mtu)
+{
+	struct ifreq ifr = { 0 };
+	int err = netdev_ioctl(ifname, SIOCGIFMTU, &ifr);
+
+	if (!err)
+		*mtu = (__u32)ifr.ifr_mtu;
+	return err;
+}
+
 int netdev_has_carrier(const char *ifname)
 {
 	short flags;

@@ -16,6 +16,8 @@ int netdev_ifindex(const char *ifname, int *ifindex);
 
 /* 1 when IFF_UP is set, 0 when down, negative errno (-ENODEV: gone). */
 int netdev_is_up(const char *ifname);
+/* The MTU (SIOCGIFMTU), bytes of L3 payload per frame. */
+int netdev_mtu(const char *ifname, __u32 *mtu);
 /* 1 when the carrier is present (IFF_RUNNING), 0 otherwise. */
 int netdev_has_carrier(const char *ifname);
 

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "af_xdp_kern.skel.h"
+#include "frame_fit.h"
 #include "log.h"
 #include "receiver.h"
 #include "receiver_checks.h"
@@ -21,6 +22,9 @@ int receiver_load_program(struct receiver *rx)
 	struct af_xdp_kern *skel;
 	int err;
 
+	/* Sending only: no XDP program, no BPF capabilities (rx->skel stays NULL). */
+	if (cfg->tx.no_rx)
+		return 0;
 	skel = af_xdp_kern__open();
 	if (!skel) {
 		err = -errno;
@@ -33,6 +37,7 @@ int receiver_load_program(struct receiver *rx)
 	skel->rodata->redirect_filter = cfg->filter;
 	skel->rodata->filter_udp_dport = cfg->filter_udp_dport;
 	skel->rodata->filter_ethertype = cfg->filter_ethertype;
+	skel->rodata->redirect_max_len = frame_fit_max_len(cfg->frame_size);
 	/* One slot per device queue, whichever queues we bind. */
 	err = bpf_map__set_max_entries(skel->maps.xsks_map, rx->dev_queues);
 	if (!err)
@@ -84,9 +89,12 @@ static void log_layouts(const struct hint_decoder *dec)
 
 int receiver_setup_decoder(struct receiver *rx)
 {
-	const struct btf *btf = bpf_object__btf(rx->skel->obj);
+	const struct btf *btf;
 	int err;
 
+	if (!rx->skel) /* --no-rx: nothing to decode */
+		return 0;
+	btf = bpf_object__btf(rx->skel->obj);
 	if (!btf) {
 		pr_err("the BPF object carries no BTF: hints cannot be decoded\n");
 		return -ENOENT;
@@ -151,7 +159,7 @@ int receiver_open_queues(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
 	__u32 first = cfg->single_queue ? cfg->queue_id : 0;
-	int map_fd = bpf_map__fd(rx->skel->maps.xsks_map);
+	int map_fd = rx->skel ? bpf_map__fd(rx->skel->maps.xsks_map) : -1;
 	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->n_queues /
 			   (1024.0 * 1024.0);
 	bool told_fallback = false;
@@ -227,6 +235,7 @@ void receiver_close_queues(struct receiver *rx)
 int receiver_attach_program(struct receiver *rx)
 {
 	const char *dev = rx->cfg.ifname;
+	char cause[XDP_ATTACH_REASON_LEN + 64], fix[192];
 	int err;
 
 	err = receiver_handle_existing_program(rx, true);
@@ -234,41 +243,38 @@ int receiver_attach_program(struct receiver *rx)
 		return err;
 	err = xdp_attach(rx->hint_program.prog, rx->ifindex,
 			 rx->hint_program.attach_mode, &rx->attachment);
-	if (err == -EPERM || err == -EACCES) {
-		pr_err("%s: attaching XDP: %s (need root/CAP_NET_ADMIN+CAP_BPF)\n", dev,
-		       strerror(-err));
-		return err;
-	}
-	if (err == -EOPNOTSUPP && rx->cfg.xdp_mode == XDP_MODE_NATIVE) {
-		pr_err("%s: attaching XDP in native mode: its driver (%s) lacks native XDP (use --xdp-mode generic or auto)\n",
-		       dev, rx->driver);
-		return err;
-	}
 	if (err == -EBUSY || err == -EEXIST) {
-		pr_err("%s: attaching XDP: %s: another XDP program got attached (use --force)\n",
-		       dev, strerror(-err));
+		/* Someone attached in the meantime: name them. */
+		receiver_handle_existing_program(rx, false);
 		return err;
 	}
 	if (err) {
-		pr_err("%s: attaching XDP in %s mode: %s\n", dev,
-		       xdp_mode_name(rx->cfg.xdp_mode), strerror(-err));
+		log_error_text(err, rx->attachment.reason, cause, sizeof(cause));
+		xdp_attach_fix(rx->attachment.reason, err, fix, sizeof(fix), dev);
+		pr_err("%s: attaching XDP in %s mode (driver %s): %s; fix: %s%s%s\n", dev,
+		       xdp_mode_name(rx->hint_program.attach_mode), rx->driver, cause, fix,
+		       fix[0] ? ", or " : "",
+		       rx->hint_program.attach_mode == XDP_MODE_GENERIC ? "see Troubleshooting in README.org"
+		       : rx->hint_program.driver_metadata ? "--xdp-mode auto --hw-hints auto (software hints, generic mode)"
+							   : "--xdp-mode generic");
 		return err;
 	}
 	if (rx->attachment.native_err)
-		pr_info("%s: native XDP not available (%s): attached in generic mode\n",
-			dev, strerror(-rx->attachment.native_err));
+		pr_info("%s: native XDP refused: %s: attached in generic mode\n", dev,
+			log_error_text(rx->attachment.native_err, rx->attachment.reason,
+				       cause, sizeof(cause)));
 	return 0;
 }
 
 void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *stats)
 {
-	int map_fd = bpf_map__fd(rx->skel->maps.queue_stats);
+	int map_fd = rx->skel ? bpf_map__fd(rx->skel->maps.queue_stats) : -1;
 
 	for (size_t i = 0; i < rx->n_queues; i++) {
 		struct queue_rx_stats *s = &stats[i];
 
-		if (xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
-				      rx->n_cpus, &s->xdp))
+		if (map_fd < 0 || xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
+						    rx->n_cpus, &s->xdp))
 			memset(&s->xdp, 0, sizeof(s->xdp));
 		if (i < rx->n_open)
 			xsk_queue_stats(&rx->queues[i], &s->xsk);
@@ -283,12 +289,31 @@ void receiver_warn_overflow_queues(struct receiver *rx)
 {
 	struct queue_counters overflow;
 
+	if (!rx->skel)
+		return;
 	if (xdp_counters_read(bpf_map__fd(rx->skel->maps.overflow_stats), 0,
 			      rx->percpu_scratch, rx->n_cpus, &overflow))
 		return;
 	if (overflow.seen)
 		pr_warn("%s: %llu packet(s) arrived on queues beyond the %u the device had at start: restart to bind them\n",
 			rx->cfg.ifname, (unsigned long long)overflow.seen, rx->dev_queues);
+}
+
+__u64 receiver_oversize_passed(struct receiver *rx)
+{
+	__u64 *per_cpu, total = 0;
+	__u32 key = 0;
+
+	if (!rx->skel || rx->n_cpus <= 0)
+		return 0;
+	per_cpu = calloc((size_t)rx->n_cpus, sizeof(*per_cpu));
+	if (!per_cpu)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(rx->skel->maps.oversize_passed), &key, per_cpu))
+		for (int cpu = 0; cpu < rx->n_cpus; cpu++)
+			total += per_cpu[cpu];
+	free(per_cpu);
+	return total;
 }
 
 void receiver_free_program(struct receiver *rx)

@@ -14,6 +14,7 @@
 #include "capabilities.h"
 #include "cpu_setup.h"
 #include "default_route.h"
+#include "frame_fit.h"
 #include "log.h"
 #include "netdev.h"
 #include "receiver.h"
@@ -46,6 +47,24 @@ int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_
 		}
 	}
 	return 0;
+}
+
+/*
+ * Frames longer than a UMEM frame holds cannot reach AF_XDP: the XDP
+ * program passes them to the kernel (frame_fit.h). Say so up front when
+ * the MTU allows them, rather than let them vanish from the counts.
+ */
+static void warn_oversize_frames(const struct receiver *rx)
+{
+	__u32 max_len = frame_fit_max_len(rx->cfg.frame_size), mtu;
+
+	if (netdev_mtu(rx->cfg.ifname, &mtu))
+		return;
+	if (frame_fit_mtu_frame_len(mtu) <= max_len)
+		return;
+	pr_warn("%s: MTU %u allows %u-byte frames, but a %u-byte UMEM frame holds at most %u: longer frames pass to the kernel (lower the MTU to %u%s)\n",
+		rx->cfg.ifname, mtu, frame_fit_mtu_frame_len(mtu), rx->cfg.frame_size, max_len,
+		max_len - ETH_HLEN, rx->cfg.frame_size < 4096 ? " or use --frame-size 4096" : "");
 }
 
 int receiver_check_interface(struct receiver *rx)
@@ -97,6 +116,8 @@ int receiver_check_interface(struct receiver *rx)
 		return -ERANGE;
 	}
 	netdev_driver_name(dev, rx->driver, sizeof(rx->driver));
+	if (!rx->cfg.tx.no_rx)
+		warn_oversize_frames(rx);
 	/* TX only needs the one socket it sends on. */
 	rx->n_queues = rx->cfg.single_queue || rx->cfg.tx.no_rx ? 1 : rx->dev_queues;
 	pr_debug("%s: ifindex %d, driver %s, %u RX queue(s)\n", dev, rx->ifindex,
@@ -122,11 +143,14 @@ int receiver_check_capabilities(const struct receiver *rx)
 		return err;
 	}
 	n = caps_receiver_missing(effective, caps_umem_needs_ipc_lock(umem_bytes),
+				  !rx->cfg.tx.no_rx,
 				  missing, sizeof(missing));
 	if (!n)
 		return 0;
-	pr_err("missing %s %s; the receiver needs CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON and CAP_IPC_LOCK (or root)\n",
-	       n == 1 ? "capability" : "capabilities", missing);
+	pr_err("missing %s %s; %s (or root)\n",
+	       n == 1 ? "capability" : "capabilities", missing,
+	       rx->cfg.tx.no_rx ? "--tx --no-rx needs CAP_NET_RAW and CAP_IPC_LOCK"
+				: "the receiver needs CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF and CAP_IPC_LOCK");
 	return -EPERM;
 }
 
