@@ -60,6 +60,8 @@ USER_BIN := $(BUILD)/af_xdp_user
 
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
+TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 TEST_BPF_SRCS := $(sort $(wildcard tests/bpf/*.c))
 TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/%.bpf.o)
 TEST_SKELS := $(TEST_BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/%.skel.h)
@@ -143,7 +145,13 @@ $(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(COMMON_OBJS) $(LIB_OBJ)
 	@echo "  LD       $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
-unit-tests: $(TEST_BINS) $(TEST_BPF_OBJS)
+# Small programs the e2e scripts run (tests/helpers: one job each).
+$(TEST_HELPERS): $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests $(SKEL)
+	@mkdir -p $(dir $@)
+	@echo "  CC+LD    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBS)
+
+unit-tests: $(TEST_BINS) $(TEST_BPF_OBJS) $(TEST_HELPERS)
 
 check-root:
 	@if [ "$$(id -u)" != 0 ]; then echo "make: this target loads BPF programs and creates network namespaces: run it as root" >&2; exit 1; fi

@@ -245,7 +245,9 @@ int receiver_attach_program(struct receiver *rx)
 			 rx->hint_program.attach_mode, &rx->attachment);
 	if (err == -EBUSY || err == -EEXIST) {
 		/* Someone attached in the meantime: name them. */
-		receiver_handle_existing_program(rx, false);
+		if (!receiver_handle_existing_program(rx, false))
+			pr_err("%s: attaching XDP: %s: another XDP program got attached\n", dev,
+			       strerror(-err));
 		return err;
 	}
 	if (err) {

@@ -19,6 +19,7 @@
 #include "netdev.h"
 #include "receiver.h"
 #include "receiver_checks.h"
+#include "xdp_owner.h"
 
 /* --cpu/--cpu-list name CPUs that must be online and allowed to us: a
  * usage error (exit 2) otherwise, found before any set-up work. */
@@ -189,6 +190,8 @@ int receiver_handle_existing_program(struct receiver *rx, bool detach)
 {
 	const char *dev = rx->cfg.ifname;
 	struct xdp_existing existing = { 0 };
+	struct xdp_owner owner;
+	char owner_text[512];
 	int err = xdp_query_existing(rx->ifindex, &existing);
 
 	if (err) {
@@ -198,16 +201,25 @@ int receiver_handle_existing_program(struct receiver *rx, bool detach)
 	}
 	if (!existing.prog_id)
 		return 0;
-	if (!rx->cfg.force) {
-		pr_err("%s: XDP program id %u already attached (%s): remove it with 'ip link set dev %s xdp off' or use --force\n",
-		       dev, existing.prog_id, existing.mode, dev);
-		return -EEXIST;
+	/* Name the program and whoever keeps it there. */
+	if (xdp_owner_find(rx->ifindex, &owner))
+		memset(&owner, 0, sizeof(owner));
+	if (!owner.prog_id) {
+		owner.prog_id = existing.prog_id;
+		owner.mode = existing.mode;
+	}
+	xdp_owner_describe(&owner, dev, owner_text, sizeof(owner_text));
+	if (!rx->cfg.force || owner.link_id) {
+		pr_err("%s: XDP program %s (id %u, %s) already attached %s\n", dev,
+		       owner.prog_name[0] ? owner.prog_name : "?", owner.prog_id, owner.mode,
+		       owner_text);
+		return owner.link_id && rx->cfg.force ? -EBUSY : -EEXIST;
 	}
 	if (!detach)
 		return 0;
 	err = xdp_detach_existing(rx->ifindex, &existing);
 	if (err == -EBUSY || err == -EINVAL) {
-		pr_err("%s: XDP program id %u is held by another process's bpf_link: stop that process (--force only replaces netlink attachments)\n",
+		pr_err("%s: XDP program id %u is held by a bpf_link: --force only replaces netlink attachments\n",
 		       dev, existing.prog_id);
 		return err;
 	}
@@ -216,7 +228,7 @@ int receiver_handle_existing_program(struct receiver *rx, bool detach)
 		       existing.prog_id, strerror(-err), permission_hint(err));
 		return err;
 	}
-	pr_warn("%s: --force: detached XDP program id %u (%s)\n", dev,
-		existing.prog_id, existing.mode);
+	pr_warn("%s: --force: detached XDP program %s (id %u, %s)\n", dev,
+		owner.prog_name[0] ? owner.prog_name : "?", existing.prog_id, existing.mode);
 	return 0;
 }
