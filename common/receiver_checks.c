@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/rtnetlink.h>
 
 #include "capabilities.h"
 #include "cpu_setup.h"
@@ -163,12 +164,13 @@ int receiver_check_capabilities(const struct receiver *rx)
 int receiver_check_default_route(const struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
-	int family = 0;
+	struct default_route_hit hit = { 0 };
+	char where[96] = "", table[32] = "";
 	int err;
 
 	if (cfg->filter != FILTER_ALL || cfg->force || cfg->tx.no_rx)
 		return 0;
-	err = default_route_uses(rx->ifindex, &family);
+	err = default_route_uses(rx->ifindex, &hit);
 	if (err < 0) {
 		pr_warn("%s: cannot read the routing table (%s): not checking for a default route\n",
 			cfg->ifname, strerror(-err));
@@ -176,8 +178,12 @@ int receiver_check_default_route(const struct receiver *rx)
 	}
 	if (!err)
 		return 0;
-	pr_err("%s: carries the %s default route: redirecting all its traffic to AF_XDP would cut this machine off the network; redirect only test traffic with --filter-udp-port or --filter-ethertype, or use --force\n",
-	       cfg->ifname, family == AF_INET6 ? "IPv6" : "IPv4");
+	if (hit.ifindex != rx->ifindex)
+		snprintf(where, sizeof(where), "is the lower device of %s, which ", hit.ifname);
+	if (hit.table != RT_TABLE_MAIN)
+		snprintf(table, sizeof(table), " (routing table %u)", hit.table);
+	pr_err("%s: %scarries the %s default route%s: redirecting all its traffic to AF_XDP would cut this machine off the network; redirect only test traffic with --filter-udp-port or --filter-ethertype, or use --force\n",
+	       cfg->ifname, where, hit.family == AF_INET6 ? "IPv6" : "IPv4", table);
 	return -EPERM;
 }
 
