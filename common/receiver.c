@@ -113,6 +113,25 @@ int receiver_setup_decoder(struct receiver *rx)
 	return 0;
 }
 
+/* What xsk_bind() (net/xdp/xsk.c) means by its errors, in words. */
+static const char *xsk_bind_cause(int err)
+{
+	switch (err) {
+	case -EBUSY:
+		return " (another AF_XDP socket holds this queue, or one just closed and the kernel is still releasing it)";
+	case -EINVAL:
+		return " (the queue is beyond the device's real RX queue count, or the UMEM is shared wrongly)";
+	case -ENETDOWN:
+		return " (the interface is down)";
+	case -ENODEV:
+		return " (the interface is gone)";
+	case -EOPNOTSUPP:
+		return " (the driver cannot bind AF_XDP in this mode)";
+	default:
+		return "";
+	}
+}
+
 static void report_queue_error(const struct receiver *rx, __u32 queue,
 			       enum xsk_queue_stage stage, int err)
 {
@@ -139,7 +158,7 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 		}
 		pr_err("%s queue %u: cannot bind AF_XDP socket in %s mode: %s%s%s\n",
 		       cfg->ifname, queue, mode, strerror(-err), permission_hint(err),
-		       err == -EBUSY ? " (another AF_XDP socket on this queue?)" : "");
+		       xsk_bind_cause(err));
 		return;
 	case XSK_STAGE_FILL:
 		pr_err("%s queue %u: priming the fill ring: %s\n", cfg->ifname, queue,
