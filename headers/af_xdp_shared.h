@@ -22,9 +22,10 @@ enum hint_policy {
 	HINT_POLICY_NONE = 3,      /* no hint at all (baseline for benchmarks) */
 };
 
-/* What goes to AF_XDP (const volatile redirect_filter); the rest passes. */
+/* What goes to AF_XDP (const volatile redirect_filter); the rest passes.
+ * Control traffic passes under every filter. */
 enum redirect_filter {
-	FILTER_ALL = 0,       /* everything except ARP and IPv6 ND */
+	FILTER_ALL = 0,       /* everything but control traffic (list in af_xdp_kern.c) */
 	FILTER_UDP_DPORT = 1, /* IPv4/IPv6 UDP to filter_udp_dport */
 	FILTER_ETHERTYPE = 2, /* frames of ethertype filter_ethertype */
 };
@@ -43,7 +44,8 @@ struct queue_counters {
 	__u64 meta_failed;     /* bpf_xdp_adjust_meta() refused: passed instead */
 	__u64 redirected;      /* bpf_redirect_map() to the XSKMAP succeeded */
 	__u64 redirect_failed; /* no socket on this queue: passed instead */
-	__u64 passed;          /* XDP_PASS: filtered out, ARP/ND, or a failure above */
+	__u64 passed;          /* XDP_PASS: filtered out, control traffic, too long
+				* for a UMEM frame, or a failure above */
 };
 
 /*
