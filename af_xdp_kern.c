@@ -423,6 +423,71 @@ classify_ipv6(struct xdp_md *ctx, __u32 off, struct frame_info *info)
 	}
 }
 
+/*
+ * The common frame, read in place: untagged IPv4 without options, or
+ * IPv6 without extension headers.  Every offset is a constant, which
+ * direct access allows any loader, and it saves the helper calls of the
+ * general path (bench_inject --prog-cost on the development VM, UDP/IPv4:
+ * 125-155 ns per frame with bpf_xdp_load_bytes() for every header, 45-60
+ * ns with this path, as before the general path existed).  Anything else
+ * takes the general path.
+ */
+#define UNTAGGED_L3 ETH_HLEN
+#define UNTAGGED_IPV4_L4 (ETH_HLEN + 20)
+#define UNTAGGED_IPV6_L4 (ETH_HLEN + 40)
+
+static __always_inline enum frame_class
+classify_untagged_ipv4(struct xdp_md *ctx, struct frame_info *info)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct iphdr *ip = data + UNTAGGED_L3;
+	struct udphdr *udp = data + UNTAGGED_IPV4_L4;
+	__u16 frag;
+
+	if (!fits(data + UNTAGGED_L3, sizeof(*ip), data_end) || ip->ihl != 5)
+		return classify_ipv4(ctx, UNTAGGED_L3, info);
+	if (ip->protocol == IPPROTO_IGMP)
+		return FRAME_KERNEL;
+	frag = bpf_ntohs(ip->frag_off);
+	info->is_fragment = (frag & (IPV4_MF | IPV4_OFFSET_MASK)) != 0;
+	if (ip->protocol != IPPROTO_UDP || (frag & IPV4_OFFSET_MASK))
+		return FRAME_DATA;
+	if (!fits(data + UNTAGGED_IPV4_L4, sizeof(*udp), data_end))
+		return FRAME_KERNEL;
+	info->udp_dport = bpf_ntohs(udp->dest);
+	info->is_udp = 1;
+	info->named_control = named_udp_control(info->udp_dport);
+	return FRAME_DATA;
+}
+
+static __always_inline enum frame_class
+classify_untagged_ipv6(struct xdp_md *ctx, struct frame_info *info)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + UNTAGGED_L3;
+	struct udphdr *udp = data + UNTAGGED_IPV6_L4;
+	struct icmp6hdr *icmp6 = data + UNTAGGED_IPV6_L4;
+
+	if (!fits(data + UNTAGGED_L3, sizeof(*ip6), data_end))
+		return FRAME_KERNEL;
+	if (ip6->nexthdr == IPPROTO_UDP) {
+		if (!fits(data + UNTAGGED_IPV6_L4, sizeof(*udp), data_end))
+			return FRAME_KERNEL;
+		info->udp_dport = bpf_ntohs(udp->dest);
+		info->is_udp = 1;
+		info->named_control = named_udp_control(info->udp_dport);
+		return FRAME_DATA;
+	}
+	if (ip6->nexthdr == IPPROTO_ICMPV6) {
+		if (!fits(data + UNTAGGED_IPV6_L4, sizeof(*icmp6), data_end))
+			return FRAME_KERNEL;
+		return is_control_icmpv6(icmp6->icmp6_type) ? FRAME_KERNEL : FRAME_DATA;
+	}
+	return classify_ipv6(ctx, UNTAGGED_L3, info);
+}
+
 static __always_inline void note_ethertype(struct frame_info *info, __u16 ethertype)
 {
 	/* A load-time constant: no code at all without the ethertype filter. */
@@ -445,6 +510,11 @@ classify_frame(struct xdp_md *ctx, struct frame_info *info)
 		return FRAME_KERNEL;
 	ethertype = bpf_ntohs(eth->h_proto);
 	note_ethertype(info, ethertype);
+	info->ethertype = ethertype;
+	if (ethertype == ETH_P_IP)
+		return classify_untagged_ipv4(ctx, info);
+	if (ethertype == ETH_P_IPV6)
+		return classify_untagged_ipv6(ctx, info);
 
 	/* 802.1Q, 802.1ad (QinQ) and deeper stacks: the innermost type decides. */
 	for (i = 0; i < MAX_VLAN_TAGS; i++) {
@@ -519,7 +589,24 @@ static __always_inline int filter_wants(const struct frame_info *info)
  */
 static __always_inline int fits_umem_frame(struct xdp_md *ctx)
 {
-	return !redirect_max_len || bpf_xdp_get_buff_len(ctx) <= redirect_max_len;
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	/*
+	 * The receiver's two frame sizes, 2048 and 4096, as constants (the
+	 * verifier visits only the case rodata selects); any other limit
+	 * through the helper.
+	 */
+	switch (redirect_max_len) {
+	case 0:
+		return 1;
+	case 2048 - XDP_PACKET_HEADROOM:
+		return fits(data, 2048 - XDP_PACKET_HEADROOM + 1, data_end) == 0;
+	case 4096 - XDP_PACKET_HEADROOM:
+		return fits(data, 4096 - XDP_PACKET_HEADROOM + 1, data_end) == 0;
+	default:
+		return bpf_xdp_get_buff_len(ctx) <= redirect_max_len;
+	}
 }
 
 /* ---- writing the hints -------------------------------------------------- */
