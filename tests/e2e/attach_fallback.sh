@@ -46,7 +46,7 @@ setup_pair() { # tag rx-queues peer-queues mtu
 
 # The defaults fall back and receive; the strict choices fail with the words.
 check_refusal() { # what kernel-words-regex fix-regex
-	local what=$1 words=$2 fix=$3 out err rc
+	local what=$1 words=$2 fix=$3 rc
 	xh_start_receiver --json --interval 0 --count "$COUNT"
 	if xh_wait_ready; then
 		tap_result 0 "$what, defaults: receiver runs"
@@ -97,7 +97,7 @@ xh_start_receiver --json --interval 0
 if xh_wait_ready; then
 	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: MTU 9000 allows 9014-byte frames, but a 4096-byte UMEM frame holds at most 3840: longer frames pass to the kernel" \
 		"MTU 9000: warns at start that longer frames pass to the kernel"
-	ip netns exec "$XH_NS_TX" ping -q -c 3 -i 0.2 -W 2 -s 8000 -M do "$XH_RX_IP" >/dev/null
+	ip netns exec "$XH_NS_TX" ping -q -c 3 -i 0.2 -W 2 -s 8000 -M "do" "$XH_RX_IP" >/dev/null
 	tap_is "$?" 0 "MTU 9000, generic mode: the kernel answered 8 KB pings (they passed the XDP program)"
 	xh_stop_receiver INT
 	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: [3-9] frame\\(s\\) longer than a 3840-byte UMEM frame holds passed to the kernel" \
@@ -115,7 +115,7 @@ if xh_wait_ready; then
 	tap_result 0 "MTU 3000, --frame-size 2048: receiver runs in native mode"
 	tap_is "$(grep -c 'MTU 3000 allows 3014-byte frames, but a 2048-byte UMEM frame holds at most 1792: longer frames pass to the kernel (lower the MTU to 1778 or use --frame-size 4096)' "$XH_RX_ERR")" 1 \
 		"MTU 3000, --frame-size 2048: one warning at start with the limit and the fix"
-	ip netns exec "$XH_NS_TX" ping -q -c 4 -i 0.2 -W 2 -s 2500 -M do "$XH_RX_IP" >/dev/null
+	ip netns exec "$XH_NS_TX" ping -q -c 4 -i 0.2 -W 2 -s 2500 -M "do" "$XH_RX_IP" >/dev/null
 	tap_is "$?" 0 "the kernel answered every 2528-byte ping: the XDP program passed them"
 	xh_static_neigh
 	xh_send --flows 2 --count 100 --size 1514 --rate 20000 >/dev/null

@@ -87,7 +87,7 @@ fi
 # ---- a bpf_link held by another process -------------------------------------------
 what="bpf_link held by another process"
 coproc HOLDER { exec ip netns exec "$XH_NS_RX" "$XH_BUILD/tests/helpers/xdp_link_pin" "$D" --hold; }
-HOLD_PID=$HOLDER_PID
+HOLD_PID=$HOLDER_PID # set by coproc
 if read -r -t 10 line <&"${HOLDER[0]}" && [ "$line" = attached ]; then
 	id=$(prog_id)
 	refused "$what"
