@@ -71,7 +71,6 @@ USER_BIN := $(BUILD)/af_xdp_user
 
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-# Small programs the e2e scripts run (not test suites themselves).
 TEST_HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 TEST_BPF_SRCS := $(sort $(wildcard tests/bpf/*.c))
@@ -175,10 +174,11 @@ $(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(COMMON_OBJS) $(LIB_OBJ)
 	@echo "  LD       $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
-$(TEST_HELPERS): $(BUILD)/tests/helpers/%: tests/helpers/%.c
+# Small programs the e2e scripts run (tests/helpers: one job each).
+$(TEST_HELPERS): $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests $(SKEL)
 	@mkdir -p $(dir $@)
 	@echo "  CC+LD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBBPF_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBS)
 
 # LD_PRELOAD shims the e2e tests use to play devices we lack. No
 # sanitizer flags: they load before the ASan runtime.

@@ -32,9 +32,10 @@ enum hint_clock {
 	HINT_CLOCK_TAI = 1,       /* bpf_ktime_get_tai_ns() (6.1+): xdp_hints_rx_tai.rx_tai_ns */
 };
 
-/* What goes to AF_XDP (const volatile redirect_filter); the rest passes. */
+/* What goes to AF_XDP (const volatile redirect_filter); the rest passes.
+ * Control traffic passes under every filter. */
 enum redirect_filter {
-	FILTER_ALL = 0,       /* everything except ARP and IPv6 ND */
+	FILTER_ALL = 0,       /* everything but control traffic (list in af_xdp_kern.c) */
 	FILTER_UDP_DPORT = 1, /* IPv4/IPv6 UDP to filter_udp_dport */
 	FILTER_ETHERTYPE = 2, /* frames of ethertype filter_ethertype */
 };
@@ -53,7 +54,8 @@ struct queue_counters {
 	__u64 meta_failed;     /* bpf_xdp_adjust_meta() refused: passed instead */
 	__u64 redirected;      /* bpf_redirect_map() to the XSKMAP succeeded */
 	__u64 redirect_failed; /* no socket on this queue: passed instead */
-	__u64 passed;          /* XDP_PASS: filtered out, ARP/ND, or a failure above */
+	__u64 passed;          /* XDP_PASS: filtered out, control traffic, too long
+				* for a UMEM frame, or a failure above */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame_fit.h"
 #include "log.h"
 #include "receiver.h"
 #include "receiver_report.h"
@@ -24,6 +25,37 @@ const char *xdp_mode_label(const struct receiver *rx)
 	if (rx->cfg.tx.no_rx)
 		return "none";
 	return rx->attachment.mode == XDP_MODE_NATIVE ? "native" : "generic";
+}
+
+/*
+ * What the counters say about frames the XDP program handed back to the
+ * kernel, each said once: a driver that refuses every
+ * bpf_xdp_adjust_meta() (nothing can be stamped, so nothing is
+ * redirected), and frames too long for a UMEM frame (said again when more
+ * arrive).
+ */
+static void warn_passed_frames(struct receiver *rx, struct queue_rx_stats *const *stats)
+{
+	__u64 seen = 0, stamped = 0, meta_failed = 0, oversize;
+
+	for (size_t i = 0; i < rx->n_open; i++) {
+		seen += stats[i]->xdp.seen;
+		stamped += stats[i]->xdp.stamped;
+		meta_failed += stats[i]->xdp.meta_failed;
+	}
+	if (!rx->warned_meta_failing && meta_failed && !stamped) {
+		pr_warn("%s: every bpf_xdp_adjust_meta() failed (%llu of %llu frames): driver %s gives XDP no metadata room in %s mode, so no frame is stamped or redirected; they all pass to the kernel (try --xdp-mode generic)\n",
+			rx->cfg.ifname, (unsigned long long)meta_failed,
+			(unsigned long long)seen, rx->driver, xdp_mode_label(rx));
+		rx->warned_meta_failing = true;
+	}
+	oversize = receiver_oversize_passed(rx);
+	if (oversize > rx->oversize_warned) {
+		pr_warn("%s: %llu frame(s) longer than a %u-byte UMEM frame holds passed to the kernel instead of AF_XDP (counted in passed)\n",
+			rx->cfg.ifname, (unsigned long long)oversize,
+			frame_fit_max_len(rx->cfg.frame_size));
+		rx->oversize_warned = oversize;
+	}
 }
 
 int receiver_print_report(struct receiver *rx, enum report_kind kind)
@@ -56,6 +88,8 @@ int receiver_print_report(struct receiver *rx, enum report_kind kind)
 	/* The final report's counters were read by rx_loop_finish(). */
 	if (kind == REPORT_INTERVAL)
 		receiver_refresh_kernel_counters(rx, stats);
+	if (rx->skel)
+		warn_passed_frames(rx, stats);
 	/* Formatted whole, then written as one unit: --pkt-info lines of
 	 * the receive threads cannot land inside it. */
 	mem = open_memstream(&text, &len);

@@ -10,9 +10,6 @@
 #include "capabilities.h"
 
 /* Older uapi headers lack the capabilities split off CAP_SYS_ADMIN in 5.8. */
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
@@ -52,17 +49,18 @@ struct cap_need {
 	const char *name;
 	const char *why;
 	bool sys_admin_will_do;
+	bool for_xdp_program; /* not needed by --tx --no-rx */
 };
 
 static const struct cap_need receiver_needs[] = {
-	{ CAP_NET_ADMIN, "CAP_NET_ADMIN", "XDP programs", true },
-	{ CAP_NET_RAW, "CAP_NET_RAW", "AF_XDP sockets", false },
-	{ CAP_BPF, "CAP_BPF", "BPF maps and programs", true },
-	{ CAP_PERFMON, "CAP_PERFMON", "pointer comparisons in the XDP program", true },
-	{ CAP_IPC_LOCK, "CAP_IPC_LOCK", "UMEM larger than RLIMIT_MEMLOCK", false },
+	{ CAP_NET_ADMIN, "CAP_NET_ADMIN", "XDP programs", true, true },
+	{ CAP_NET_RAW, "CAP_NET_RAW", "AF_XDP sockets", false, false },
+	{ CAP_BPF, "CAP_BPF", "BPF maps and programs", true, true },
+	{ CAP_IPC_LOCK, "CAP_IPC_LOCK", "UMEM larger than RLIMIT_MEMLOCK", false, false },
 };
 
-int caps_receiver_missing(__u64 effective, bool need_ipc_lock, char *buf, size_t len)
+int caps_receiver_missing(__u64 effective, bool need_ipc_lock, bool need_xdp_program,
+			  char *buf, size_t len)
 {
 	int missing = 0;
 	size_t used = 0;
@@ -74,6 +72,8 @@ int caps_receiver_missing(__u64 effective, bool need_ipc_lock, char *buf, size_t
 		int w;
 
 		if (n->cap == CAP_IPC_LOCK && !need_ipc_lock)
+			continue;
+		if (n->for_xdp_program && !need_xdp_program)
 			continue;
 		if (has(effective, n->cap) ||
 		    (n->sys_admin_will_do && has(effective, CAP_SYS_ADMIN)))

@@ -9,14 +9,17 @@
  *   CAP_NET_ADMIN  XDP programs (load and attach)
  *   CAP_NET_RAW    AF_XDP sockets
  *   CAP_BPF        BPF maps and programs
- *   CAP_PERFMON    the verifier allows the XDP program's pointer
- *                  comparisons ("R8 pointer comparison prohibited") only
- *                  to a perfmon-capable loader
  *   CAP_IPC_LOCK   the UMEMs are pinned memory charged to RLIMIT_MEMLOCK;
  *                  needed only when they exceed that limit (when it is the
  *                  only one missing, umem_budget.h reports it with sizes)
- * CAP_SYS_ADMIN stands in for CAP_NET_ADMIN, CAP_BPF and CAP_PERFMON, as
- * the kernel's own checks accept it for those.
+ * Not CAP_PERFMON: af_xdp_kern.c makes no pointer-with-scalar comparison
+ * and no variable-offset packet access, the two things the verifier
+ * allows only a perfmon-capable loader (kernel/bpf/verifier.c,
+ * allow_ptr_leaks and bypass_spec_v1).
+ * --tx --no-rx loads no XDP program: CAP_NET_RAW (and CAP_IPC_LOCK for a
+ * large UMEM) is all it needs.
+ * CAP_SYS_ADMIN stands in for CAP_NET_ADMIN and CAP_BPF, as the kernel's
+ * own checks accept it for those.
  *
  * No libcap: the raw capget(2) syscall is enough.
  */
@@ -37,8 +40,11 @@ bool caps_umem_needs_ipc_lock(__u64 umem_bytes);
 /*
  * Names of the receiver's capabilities missing from @effective, each with
  * what it is for, comma-separated into @buf ("CAP_NET_RAW (AF_XDP
- * sockets)"). Returns how many are missing (0: all there).
+ * sockets)"). @need_xdp_program false: the XDP program's capabilities
+ * (CAP_NET_ADMIN, CAP_BPF) are left out. Returns how many are missing
+ * (0: all there).
  */
-int caps_receiver_missing(__u64 effective, bool need_ipc_lock, char *buf, size_t len);
+int caps_receiver_missing(__u64 effective, bool need_ipc_lock, bool need_xdp_program,
+			  char *buf, size_t len);
 
 #endif

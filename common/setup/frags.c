@@ -20,7 +20,7 @@ int frags_decide(enum frags_choice choice, __u32 mtu, __u32 frame_size,
 		break;
 	case FRAGS_OFF:
 		snprintf(out->explanation, sizeof(out->explanation),
-			 "single-buffer (--frags off): frames longer than %u bytes are dropped by the socket",
+			 "single-buffer (--frags off): frames longer than %u bytes pass to the kernel",
 			 out->frame_capacity);
 		break;
 	default:

@@ -8,11 +8,56 @@
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <bpf/btf.h>
 
 #include "hint_program.h"
+#include "log.h"
 #include "netdev.h"
+#include "xdp_attach.h"
 
-/* ---- the --hw-hints option ------------------------------------------------ */
+/* ---- which RX-metadata kfuncs the running kernel has (its BTF) ----------- */
+
+static const struct {
+	const char *name;
+	__u32 bit;
+} rx_metadata_kfuncs[] = {
+	{ "bpf_xdp_metadata_rx_timestamp", HINT_RX_META_TIMESTAMP }, /* 6.3 */
+	{ "bpf_xdp_metadata_rx_hash", HINT_RX_META_HASH },           /* 6.3 */
+	{ "bpf_xdp_metadata_rx_vlan_tag", HINT_RX_META_VLAN_TAG },   /* 6.8 */
+};
+
+__u32 hint_program_btf_kfuncs(const struct btf *btf)
+{
+	__u32 found = 0;
+
+	for (size_t i = 0; i < sizeof(rx_metadata_kfuncs) / sizeof(rx_metadata_kfuncs[0]); i++)
+		if (btf__find_by_name_kind(btf, rx_metadata_kfuncs[i].name, BTF_KIND_FUNC) > 0)
+			found |= rx_metadata_kfuncs[i].bit;
+	return found;
+}
+
+int hint_program_kernel_kfuncs(__u32 *kfuncs_out)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int err = libbpf_get_error(vmlinux);
+
+	if (err)
+		return err < 0 ? err : -err;
+	*kfuncs_out = hint_program_btf_kfuncs(vmlinux);
+	btf__free(vmlinux);
+	return 0;
+}
+
+void hint_program_kernel_version(char *buf, size_t len)
+{
+	struct utsname uts;
+	unsigned int major, minor;
+
+	if (uname(&uts) || sscanf(uts.release, "%u.%u", &major, &minor) != 2)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%u.%u", major, minor);
+}
 
 /* ---- what the driver says it supports (netdev generic netlink family) ---- */
 
@@ -346,8 +391,10 @@ static int load_driver_program(struct af_xdp_kern *skel, const struct hint_progr
 	err = hint_program_configure(skel, req->ifindex, out->plan);
 	if (!err)
 		err = set_frags(skel->progs.xdp_hints_redirect_hw, req->frags);
-	if (!err)
+	if (!err) {
+		log_kernel_reason_clear();
 		err = af_xdp_kern__load(skel);
+	}
 	if (err)
 		return err;
 	netdev_driver_name(req->ifname, driver, sizeof(driver));
@@ -360,14 +407,68 @@ static int load_driver_program(struct af_xdp_kern *skel, const struct hint_progr
 	return 0;
 }
 
+/*
+ * Kernels before 6.3 have no RX-metadata kfuncs: say that, not a load
+ * error that seems to blame the device. Known from the kernel's BTF, not
+ * its version number (distributions backport). Returns 1 when the kernel
+ * has none (out->explanation says so), 0 when it has some or cannot tell.
+ */
+static int kernel_lacks_kfuncs(const struct hint_program_request *req,
+			       enum hint_policy layout, struct hint_program *out)
+{
+	hint_kfuncs_query_fn query = req->kfuncs_query ? req->kfuncs_query
+							: hint_program_kernel_kfuncs;
+	char version[32];
+	__u32 kfuncs = 0;
+
+	if (query(&kfuncs) || kfuncs)
+		return 0;
+	hint_program_kernel_version(version, sizeof(version));
+	if (out->plan == HINT_PLAN_DRIVER)
+		explain(out, "--hw-hints on: kernel %s has no XDP RX-metadata kfuncs (6.3+)", version);
+	else
+		explain(out, "hint layout %s: kernel %s has no XDP RX-metadata kfuncs (6.3+)",
+			software_layout_name(layout, req->clock), version);
+	return 1;
+}
+
+/*
+ * --hw-hints auto with --xdp-mode auto: the device-bound program attaches
+ * in native mode only, and a driver may refuse that for reasons of its own
+ * (veth: peer TX queues, MTU). Try it now, while a fallback is still
+ * cheap; the software program in generic mode works everywhere. 0 when
+ * native attach works or cannot be tested (something else is attached,
+ * permissions), 1 when it was refused: out->explanation then says why.
+ */
+static int native_attach_refused(const struct hint_program_request *req,
+				 enum hint_policy layout, struct hint_program *out)
+{
+	char reason[XDP_ATTACH_REASON_LEN], cause[XDP_ATTACH_REASON_LEN + 64], fix[192];
+	int err;
+
+	if (req->xdp_mode != XDP_MODE_AUTO || req->hw_hints != HW_HINTS_AUTO)
+		return 0;
+	err = xdp_attach_probe(out->prog, req->ifindex, XDP_MODE_NATIVE, reason);
+	if (!err || err == -EBUSY || err == -EEXIST || err == -EPERM || err == -EACCES)
+		return 0;
+	out->native_attach_err = err;
+	xdp_attach_fix(reason, err, fix, sizeof(fix), req->ifname);
+	explain(out, "hint layout %s in generic mode: native XDP attach on %s refused: %s%s%s",
+		software_layout_name(layout, req->clock), req->ifname,
+		log_error_text(err, reason, cause, sizeof(cause)),
+		fix[0] ? "; to get driver metadata: " : "", fix);
+	return 1;
+}
+
 int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_request *req,
 		      struct hint_program *out)
 {
 	enum hint_policy layout = (*skel)->rodata->hint_policy;
+	char driver[32], cause[LOG_KERNEL_REASON_LEN + 64];
+	char fallback[sizeof(out->explanation)] = "";
 	hint_features_query_fn query;
 	int features_err, err;
 	__u32 features = 0;
-	char driver[32];
 
 	out->prog = NULL;
 	out->driver_metadata = false;
@@ -389,45 +490,64 @@ int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_reque
 			return err ? err : -EOPNOTSUPP;
 		}
 	}
+	out->native_attach_err = 0;
 	query = req->features_query ? req->features_query : hint_program_rx_metadata_features;
 	features_err = req->hw_hints == HW_HINTS_OFF ? -ENOENT : query(req->ifindex, &features);
 	err = hint_program_decide(req, layout, features, features_err, out);
 	if (err)
 		return err;
+	if (out->plan != HINT_PLAN_SOFTWARE && kernel_lacks_kfuncs(req, layout, out)) {
+		if (out->plan == HINT_PLAN_DRIVER)
+			return -EOPNOTSUPP;
+		out->plan = HINT_PLAN_SOFTWARE;
+	}
 
 	if (out->plan != HINT_PLAN_SOFTWARE) {
 		err = load_driver_program(*skel, req, features, features_err, out);
-		if (!err)
+		if (!err && !native_attach_refused(req, layout, out))
 			return 0;
-		out->driver_load_err = err;
 		netdev_driver_name(req->ifname, driver, sizeof(driver));
-		/* Permission trouble would hit the software program just the same. */
-		if (out->plan == HINT_PLAN_DRIVER || err == -EPERM || err == -EACCES) {
-			explain(out, "loading xdp_hints_redirect_hw device-bound to %s (driver %s): %s%s",
-				req->ifname, driver, strerror(-err), load_error_cause(err));
-			return err;
+		if (err) {
+			out->driver_load_err = err;
+			log_error_text(err, log_kernel_reason(), cause, sizeof(cause));
+			/* Permission trouble would hit the software program just the same. */
+			if (out->plan == HINT_PLAN_DRIVER || err == -EPERM || err == -EACCES) {
+				explain(out, "loading xdp_hints_redirect_hw device-bound to %s (driver %s): %s%s",
+					req->ifname, driver, cause, load_error_cause(err));
+				return err;
+			}
+			explain(out, "hint layout %s: %s (driver %s) cannot run the RX-metadata program (load failed: %s), falling back",
+				software_layout_name(layout, req->clock), req->ifname, driver, cause);
+		} else {
+			/* Native attach refused: software program, generic mode. */
+			out->attach_mode = XDP_MODE_GENERIC;
+			out->prog = NULL;
+			out->driver_metadata = false;
 		}
+		snprintf(fallback, sizeof(fallback), "%s", out->explanation);
 		err = reopen(skel);
 		if (err) {
 			explain(out, "re-opening the BPF object after xdp_hints_redirect_hw failed: %s",
 				strerror(-err));
 			return err;
 		}
-		explain(out, "hint layout %s: %s (driver %s) cannot run the RX-metadata program (load failed: %s), falling back",
-			software_layout_name(layout, req->clock), req->ifname, driver,
-			strerror(-out->driver_load_err));
 		out->plan = HINT_PLAN_SOFTWARE;
 	}
 
 	err = hint_program_configure(*skel, req->ifindex, HINT_PLAN_SOFTWARE);
 	if (!err)
 		err = set_frags((*skel)->progs.xdp_hints_redirect, req->frags);
-	if (!err)
+	if (!err) {
+		log_kernel_reason_clear();
 		err = af_xdp_kern__load(*skel);
+	}
 	if (err) {
-		explain(out, "loading xdp_hints_redirect: %s", strerror(-err));
+		explain(out, "loading xdp_hints_redirect: %s",
+			log_error_text(err, log_kernel_reason(), cause, sizeof(cause)));
 		return err;
 	}
+	if (fallback[0])
+		snprintf(out->explanation, sizeof(out->explanation), "%s", fallback);
 	out->prog = (*skel)->progs.xdp_hints_redirect;
 	return 0;
 }

@@ -40,6 +40,7 @@
 
 
 typedef int (*hint_features_query_fn)(int ifindex, __u32 *features_out);
+typedef int (*hint_kfuncs_query_fn)(__u32 *kfuncs_out);
 
 struct hint_program_request {
 	const char *ifname;            /* for the explanation and the driver name */
@@ -53,6 +54,11 @@ struct hint_program_request {
 	 * of a kernel that cannot tell (6.3..6.7), to reach the load fallback.
 	 */
 	hint_features_query_fn features_query;
+	/*
+	 * NULL: hint_program_kernel_kfuncs(). Tests put in a kernel without
+	 * RX-metadata kfuncs (before 6.3).
+	 */
+	hint_kfuncs_query_fn kfuncs_query;
 };
 
 /*
@@ -70,6 +76,18 @@ struct hint_program_request {
  */
 int hint_program_rx_metadata_features(int ifindex, __u32 *features_out);
 
+/*
+ * RX-metadata kfuncs (BTF_KIND_FUNC bpf_xdp_metadata_rx_timestamp, _hash,
+ * _vlan_tag) present in @btf, as HINT_RX_META_* bits: 0 before Linux 6.3,
+ * no VLAN bit before 6.8.
+ */
+__u32 hint_program_btf_kfuncs(const struct btf *btf);
+/* The same for the running kernel (/sys/kernel/btf/vmlinux); negative
+ * errno when it has no BTF to read. */
+int hint_program_kernel_kfuncs(__u32 *kfuncs_out);
+/* "X.Y" of the running kernel (uname), "?" when unreadable. */
+void hint_program_kernel_version(char *buf, size_t len);
+
 enum hint_program_plan {
 	HINT_PLAN_SOFTWARE,  /* load xdp_hints_redirect */
 	HINT_PLAN_DRIVER,    /* load xdp_hints_redirect_hw; fail if it fails */
@@ -82,7 +100,8 @@ struct hint_program {
 	enum xdp_mode_choice attach_mode; /* hand to xdp_attach(): NATIVE for hw */
 	enum hint_program_plan plan;
 	int driver_load_err;            /* why the hw program did not load, or 0 */
-	char explanation[256];          /* "hint layout NAME: why" */
+	int native_attach_err;          /* why the hw program could not attach, or 0 */
+	char explanation[512];          /* "hint layout NAME: why" */
 };
 
 /*
@@ -111,14 +130,23 @@ int hint_program_configure(struct af_xdp_kern *skel, int ifindex,
 int hint_program_has_tai_helper(void);
 
 /*
- * Decide, configure and load. With req->clock HINT_CLOCK_TAI the
- * helper is probed first: -EOPNOTSUPP and an explanation naming it when the
- * kernel lacks it. *skel: opened, rodata and map sizes set, not
- * loaded. When the driver program fails to load under HINT_PLAN_TRY_DRIVER,
- * *skel is destroyed and replaced by a fresh one carrying the same rodata
- * and map sizes, loaded with the software program (libbpf cannot load an
- * object twice). On error *skel is still the caller's to destroy (it may
- * have been replaced) and out->explanation says what failed.
+ * Decide, configure and load. With req->clock HINT_CLOCK_TAI the helper is
+ * probed first: -EOPNOTSUPP and an explanation naming it when the kernel
+ * lacks it. *skel: opened, rodata and map sizes set, not loaded.
+ *
+ * A kernel without RX-metadata kfuncs (its BTF has none): the software
+ * program, and "kernel X.Y has no XDP RX-metadata kfuncs (6.3+)" in
+ * out->explanation (--hw-hints on: -EOPNOTSUPP with that text).
+ *
+ * When the driver program fails to load under HINT_PLAN_TRY_DRIVER, or,
+ * with --xdp-mode auto and --hw-hints auto, the driver refuses to attach
+ * it in native mode (a probe attach, xdp_attach_probe()), *skel is
+ * destroyed and replaced by a fresh one carrying the same rodata and map
+ * sizes, loaded with the software program (libbpf cannot load an object
+ * twice); after a refused attach out->attach_mode is GENERIC. The
+ * explanation carries the kernel's words (verifier verdict, netlink
+ * extack). On error *skel is still the caller's to destroy (it may have
+ * been replaced) and out->explanation says what failed.
  */
 int hint_program_load(struct af_xdp_kern **skel, const struct hint_program_request *req,
 		      struct hint_program *out);

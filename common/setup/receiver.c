@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "af_xdp_kern.skel.h"
+#include "frame_fit.h"
 #include "log.h"
 #include "netdev.h"
 #include "receiver.h"
@@ -29,11 +30,16 @@ int receiver_load_program(struct receiver *rx)
 		return err;
 	}
 	frags_decide(cfg->frags, rx->mtu, cfg->frame_size, &rx->frags);
-	if (rx->frags.multi_buffer || rx->frags.largest_frame > rx->frags.frame_capacity)
+	/* Single-buffer with frames that do not fit: receiver_check_interface()
+	 * warned already (warn_oversize_frames). */
+	if (rx->frags.multi_buffer)
 		pr_info("%s: %s\n", cfg->ifname, rx->frags.explanation);
 	else
 		pr_debug("%s: %s\n", cfg->ifname, rx->frags.explanation);
 
+	/* Sending only: no XDP program, no BPF capabilities (rx->skel stays NULL). */
+	if (cfg->tx.no_rx)
+		return 0;
 	if (cfg->xsks_map_path)
 		return receiver_use_foreign_program(rx);
 	skel = af_xdp_kern__open();
@@ -49,6 +55,9 @@ int receiver_load_program(struct receiver *rx)
 	skel->rodata->filter_udp_dport = cfg->filter_udp_dport;
 	skel->rodata->filter_ethertype = cfg->filter_ethertype;
 	skel->rodata->rx_clock = cfg->clock;
+	/* Multi-buffer frames go to AF_XDP whatever their length. */
+	skel->rodata->redirect_max_len = rx->frags.multi_buffer ? 0 :
+					 frame_fit_max_len(cfg->frame_size);
 	/* One slot per device queue, whichever queues we bind. */
 	err = bpf_map__set_max_entries(skel->maps.xsks_map, rx->dev_queues);
 	if (!err)
@@ -122,9 +131,14 @@ static void init_rx_path(struct receiver *rx)
 
 int receiver_setup_decoder(struct receiver *rx)
 {
-	const struct btf *btf = rx->skel ? bpf_object__btf(rx->skel->obj) : rx->foreign.btf;
+	const struct btf *btf;
 	int err;
 
+	if (!rx->skel && !rx->foreign.btf) { /* --no-rx: nothing to decode */
+		init_rx_path(rx);
+		return 0;
+	}
+	btf = rx->skel ? bpf_object__btf(rx->skel->obj) : rx->foreign.btf;
 	if (!btf) {
 		pr_err("the BPF object carries no BTF: hints cannot be decoded\n");
 		return -ENOENT;
@@ -143,6 +157,25 @@ int receiver_setup_decoder(struct receiver *rx)
 	log_layouts(&rx->decoder);
 	init_rx_path(rx);
 	return 0;
+}
+
+/* What xsk_bind() (net/xdp/xsk.c) means by its errors, in words. */
+static const char *xsk_bind_cause(int err)
+{
+	switch (err) {
+	case -EBUSY:
+		return " (another AF_XDP socket holds this queue, or one just closed and the kernel is still releasing it)";
+	case -EINVAL:
+		return " (the queue is beyond the device's real RX queue count, or the UMEM is shared wrongly)";
+	case -ENETDOWN:
+		return " (the interface is down)";
+	case -ENODEV:
+		return " (the interface is gone)";
+	case -EOPNOTSUPP:
+		return " (the driver cannot bind AF_XDP in this mode)";
+	default:
+		return "";
+	}
 }
 
 static void report_queue_error(const struct receiver *rx, __u32 queue,
@@ -171,7 +204,7 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 		}
 		pr_err("%s queue %u: cannot bind AF_XDP socket in %s mode: %s%s%s\n",
 		       cfg->ifname, queue, mode, strerror(-err), permission_hint(err),
-		       err == -EBUSY ? " (another AF_XDP socket on this queue?)" : "");
+		       xsk_bind_cause(err));
 		return;
 	case XSK_STAGE_FILL:
 		pr_err("%s queue %u: priming the fill ring: %s\n", cfg->ifname, queue,
@@ -292,6 +325,7 @@ void receiver_close_queues(struct receiver *rx)
 int receiver_attach_program(struct receiver *rx)
 {
 	const char *dev = rx->cfg.ifname;
+	char cause[XDP_ATTACH_REASON_LEN + 64], fix[192];
 	int err;
 
 	if (!rx->skel)
@@ -301,38 +335,38 @@ int receiver_attach_program(struct receiver *rx)
 		return err;
 	err = xdp_attach(rx->hint_program.prog, rx->ifindex,
 			 rx->hint_program.attach_mode, &rx->attachment);
-	if (err == -EPERM || err == -EACCES) {
-		pr_err("%s: attaching XDP: %s (need root/CAP_NET_ADMIN+CAP_BPF)\n", dev,
-		       strerror(-err));
-		return err;
-	}
-	if (err == -EOPNOTSUPP && rx->cfg.xdp_mode == XDP_MODE_NATIVE) {
-		pr_err("%s: attaching XDP in native mode: its driver (%s) lacks native XDP (use --xdp-mode generic or auto)\n",
-		       dev, rx->driver);
-		return err;
-	}
 	if (err == -EBUSY || err == -EEXIST) {
-		pr_err("%s: attaching XDP: %s: another XDP program got attached (use --force)\n",
-		       dev, strerror(-err));
-		return err;
-	}
-	/* veth says ERANGE ("Peer MTU is too large to set XDP"), other
-	 * drivers EINVAL or EOPNOTSUPP, when a frame does not fit one page
-	 * and the program does not take multi-buffer frames. */
-	if (err && !rx->frags.multi_buffer && rx->frags.largest_frame > rx->frags.frame_capacity) {
-		pr_err("%s: attaching XDP in %s mode: %s (MTU %u: frames of up to %u bytes need a multi-buffer program, --frags auto or on)\n",
-		       dev, xdp_mode_name(rx->cfg.xdp_mode), strerror(-err), rx->mtu,
-		       rx->frags.largest_frame);
+		/* Someone attached in the meantime: name them. */
+		if (!receiver_handle_existing_program(rx, false))
+			pr_err("%s: attaching XDP: %s: another XDP program got attached\n", dev,
+			       strerror(-err));
 		return err;
 	}
 	if (err) {
-		pr_err("%s: attaching XDP in %s mode: %s\n", dev,
-		       xdp_mode_name(rx->cfg.xdp_mode), strerror(-err));
+		log_error_text(err, rx->attachment.reason, cause, sizeof(cause));
+		xdp_attach_fix(rx->attachment.reason, err, fix, sizeof(fix), dev);
+		/* veth says ERANGE ("Peer MTU is too large to set XDP"), other
+		 * drivers EINVAL or EOPNOTSUPP, when a frame does not fit one
+		 * page and the program does not take multi-buffer frames. */
+		if (!rx->frags.multi_buffer && rx->frags.largest_frame > rx->frags.frame_capacity) {
+			size_t used = strlen(fix);
+
+			snprintf(fix + used, sizeof(fix) - used,
+				 "%sa multi-buffer program for MTU %u's %u-byte frames (--frags auto or on)",
+				 used ? ", or " : "", rx->mtu, rx->frags.largest_frame);
+		}
+		pr_err("%s: attaching XDP in %s mode (driver %s): %s; fix: %s%s%s\n", dev,
+		       xdp_mode_name(rx->hint_program.attach_mode), rx->driver, cause, fix,
+		       fix[0] ? ", or " : "",
+		       rx->hint_program.attach_mode == XDP_MODE_GENERIC ? "see Troubleshooting in README.org"
+		       : rx->hint_program.driver_metadata ? "--xdp-mode auto --hw-hints auto (software hints, generic mode)"
+							   : "--xdp-mode generic");
 		return err;
 	}
 	if (rx->attachment.native_err)
-		pr_info("%s: native XDP not available (%s): attached in generic mode\n",
-			dev, strerror(-rx->attachment.native_err));
+		pr_info("%s: native XDP refused: %s: attached in generic mode\n", dev,
+			log_error_text(rx->attachment.native_err, rx->attachment.reason,
+				       cause, sizeof(cause)));
 	return 0;
 }
 
@@ -359,12 +393,31 @@ void receiver_warn_overflow_queues(struct receiver *rx)
 {
 	struct queue_counters overflow;
 
-	if (!rx->skel || xdp_counters_read(bpf_map__fd(rx->skel->maps.overflow_stats), 0,
+	if (!rx->skel)
+		return;
+	if (xdp_counters_read(bpf_map__fd(rx->skel->maps.overflow_stats), 0,
 			      rx->percpu_scratch, rx->n_cpus, &overflow))
 		return;
 	if (overflow.seen)
 		pr_warn("%s: %llu packet(s) arrived on queues beyond the %u the device had at start: restart to bind them\n",
 			rx->cfg.ifname, (unsigned long long)overflow.seen, rx->dev_queues);
+}
+
+__u64 receiver_oversize_passed(struct receiver *rx)
+{
+	__u64 *per_cpu, total = 0;
+	__u32 key = 0;
+
+	if (!rx->skel || rx->n_cpus <= 0)
+		return 0;
+	per_cpu = calloc((size_t)rx->n_cpus, sizeof(*per_cpu));
+	if (!per_cpu)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(rx->skel->maps.oversize_passed), &key, per_cpu))
+		for (int cpu = 0; cpu < rx->n_cpus; cpu++)
+			total += per_cpu[cpu];
+	free(per_cpu);
+	return total;
 }
 
 void receiver_free_program(struct receiver *rx)

@@ -75,6 +75,9 @@ struct receiver {
 	struct csv_file csv;       /* --csv; fd -1 without */
 	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
 	struct phc_clock phc;      /* open only with the hw program */
+	/* Run-time warnings about frames the XDP program passed (receiver_report.c). */
+	bool warned_meta_failing;
+	__u64 oversize_warned;     /* oversize_passed count last warned about */
 };
 
 #define RECEIVER_INIT { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1, \
@@ -105,6 +108,9 @@ int receiver_attach_program(struct receiver *rx);
 /* The XDP program's per-queue counters and each socket's XDP_STATISTICS
  * into @stats[i] (queue i's stats, or its snapshot with --threads). */
 void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *const *stats);
+/* Frames the XDP program passed because they exceed a UMEM frame
+ * (oversize_passed, all CPUs); 0 when it cannot be read. */
+__u64 receiver_oversize_passed(struct receiver *rx);
 /* Warn about packets on queues the device gained after start-up. */
 void receiver_warn_overflow_queues(struct receiver *rx);
 /* Free the skeleton, decoder and scratch buffers. */

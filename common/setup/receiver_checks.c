@@ -12,15 +12,18 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/capability.h>
+#include <linux/rtnetlink.h>
 
 #include "capabilities.h"
 #include "cpu_setup.h"
 #include "default_route.h"
+#include "frame_fit.h"
 #include "log.h"
 #include "netdev.h"
 #include "receiver.h"
 #include "receiver_checks.h"
 #include "umem_budget.h"
+#include "xdp_owner.h"
 
 /* --cpu/--cpu-list name CPUs that must be online and allowed to us: a
  * usage error (exit 2) otherwise, found before any set-up work. */
@@ -58,6 +61,25 @@ int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_
 		}
 	}
 	return 0;
+}
+
+/*
+ * Frames longer than a UMEM frame holds cannot reach AF_XDP: the XDP
+ * program passes them to the kernel (frame_fit.h). Say so up front when
+ * the MTU allows them, rather than let them vanish from the counts.
+ */
+static void warn_oversize_frames(const struct receiver *rx)
+{
+	__u32 max_len = frame_fit_max_len(rx->cfg.frame_size), mtu;
+
+	/* --frags auto/on: multi-buffer takes them (frags.h says so). */
+	if (rx->cfg.frags != FRAGS_OFF || netdev_mtu(rx->cfg.ifname, &mtu))
+		return;
+	if (frame_fit_mtu_frame_len(mtu) <= max_len)
+		return;
+	pr_warn("%s: MTU %u allows %u-byte frames, but a %u-byte UMEM frame holds at most %u: longer frames pass to the kernel (lower the MTU to %u%s)\n",
+		rx->cfg.ifname, mtu, frame_fit_mtu_frame_len(mtu), rx->cfg.frame_size, max_len,
+		max_len - ETH_HLEN, rx->cfg.frame_size < 4096 ? " or use --frame-size 4096" : "");
 }
 
 int receiver_check_interface(struct receiver *rx)
@@ -116,6 +138,8 @@ int receiver_check_interface(struct receiver *rx)
 		return -ERANGE;
 	}
 	netdev_driver_name(dev, rx->driver, sizeof(rx->driver));
+	if (!rx->cfg.tx.no_rx)
+		warn_oversize_frames(rx);
 	/* TX only needs the one socket it sends on. */
 	rx->n_queues = rx->cfg.single_queue || rx->cfg.tx.no_rx ? 1 : rx->dev_queues;
 	if (queues.source == NETDEV_RX_QUEUES_CHANNELS)
@@ -148,12 +172,17 @@ int receiver_check_capabilities(const struct receiver *rx)
 	/* CAP_IPC_LOCK alone is a question of UMEM size, answered with the
 	 * numbers by receiver_check_memory(); with others missing too, all
 	 * are named here in one line. */
-	if (!caps_receiver_missing(effective, false, missing, sizeof(missing)))
+	if (!caps_receiver_missing(effective, false, !rx->cfg.tx.no_rx, missing, sizeof(missing)))
 		return 0;
 	n = caps_receiver_missing(effective, caps_umem_needs_ipc_lock(umem_bytes),
+				  !rx->cfg.tx.no_rx,
 				  missing, sizeof(missing));
-	pr_err("missing %s %s; the receiver needs CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF, CAP_PERFMON and CAP_IPC_LOCK (or root)\n",
-	       n == 1 ? "capability" : "capabilities", missing);
+	if (!n)
+		return 0;
+	pr_err("missing %s %s; %s (or root)\n",
+	       n == 1 ? "capability" : "capabilities", missing,
+	       rx->cfg.tx.no_rx ? "--tx --no-rx needs CAP_NET_RAW and CAP_IPC_LOCK"
+				: "the receiver needs CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF and CAP_IPC_LOCK");
 	return -EPERM;
 }
 
@@ -202,12 +231,13 @@ int receiver_check_memory(const struct receiver *rx)
 int receiver_check_default_route(const struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
-	int family = 0;
+	struct default_route_hit hit = { 0 };
+	char where[96] = "", table[32] = "";
 	int err;
 
 	if (cfg->filter != FILTER_ALL || cfg->force || cfg->tx.no_rx)
 		return 0;
-	err = default_route_uses(rx->ifindex, &family);
+	err = default_route_uses(rx->ifindex, &hit);
 	if (err < 0) {
 		pr_warn("%s: cannot read the routing table (%s): not checking for a default route\n",
 			cfg->ifname, strerror(-err));
@@ -215,8 +245,12 @@ int receiver_check_default_route(const struct receiver *rx)
 	}
 	if (!err)
 		return 0;
-	pr_err("%s: carries the %s default route: redirecting all its traffic to AF_XDP would cut this machine off the network; redirect only test traffic with --filter-udp-port or --filter-ethertype, or use --force\n",
-	       cfg->ifname, family == AF_INET6 ? "IPv6" : "IPv4");
+	if (hit.ifindex != rx->ifindex)
+		snprintf(where, sizeof(where), "is the lower device of %s, which ", hit.ifname);
+	if (hit.table != RT_TABLE_MAIN)
+		snprintf(table, sizeof(table), " (routing table %u)", hit.table);
+	pr_err("%s: %scarries the %s default route%s: redirecting all its traffic to AF_XDP would cut this machine off the network; redirect only test traffic with --filter-udp-port or --filter-ethertype, or use --force\n",
+	       cfg->ifname, where, hit.family == AF_INET6 ? "IPv6" : "IPv4", table);
 	return -EPERM;
 }
 
@@ -229,6 +263,8 @@ int receiver_handle_existing_program(struct receiver *rx, bool detach)
 {
 	const char *dev = rx->cfg.ifname;
 	struct xdp_existing existing = { 0 };
+	struct xdp_owner owner;
+	char owner_text[512];
 	int err;
 
 	/* --xsks-map: the attached program is the one we came to use. */
@@ -242,16 +278,25 @@ int receiver_handle_existing_program(struct receiver *rx, bool detach)
 	}
 	if (!existing.prog_id)
 		return 0;
-	if (!rx->cfg.force) {
-		pr_err("%s: XDP program id %u already attached (%s): remove it with 'ip link set dev %s xdp off' or use --force\n",
-		       dev, existing.prog_id, existing.mode, dev);
-		return -EEXIST;
+	/* Name the program and whoever keeps it there. */
+	if (xdp_owner_find(rx->ifindex, &owner))
+		memset(&owner, 0, sizeof(owner));
+	if (!owner.prog_id) {
+		owner.prog_id = existing.prog_id;
+		owner.mode = existing.mode;
+	}
+	xdp_owner_describe(&owner, dev, owner_text, sizeof(owner_text));
+	if (!rx->cfg.force || owner.link_id) {
+		pr_err("%s: XDP program %s (id %u, %s) already attached %s\n", dev,
+		       owner.prog_name[0] ? owner.prog_name : "?", owner.prog_id, owner.mode,
+		       owner_text);
+		return owner.link_id && rx->cfg.force ? -EBUSY : -EEXIST;
 	}
 	if (!detach)
 		return 0;
 	err = xdp_detach_existing(rx->ifindex, &existing);
 	if (err == -EBUSY || err == -EINVAL) {
-		pr_err("%s: XDP program id %u is held by another process's bpf_link: stop that process (--force only replaces netlink attachments)\n",
+		pr_err("%s: XDP program id %u is held by a bpf_link: --force only replaces netlink attachments\n",
 		       dev, existing.prog_id);
 		return err;
 	}
@@ -260,7 +305,7 @@ int receiver_handle_existing_program(struct receiver *rx, bool detach)
 		       existing.prog_id, strerror(-err), permission_hint(err));
 		return err;
 	}
-	pr_warn("%s: --force: detached XDP program id %u (%s)\n", dev,
-		existing.prog_id, existing.mode);
+	pr_warn("%s: --force: detached XDP program %s (id %u, %s)\n", dev,
+		owner.prog_name[0] ? owner.prog_name : "?", existing.prog_id, existing.mode);
 	return 0;
 }

@@ -3,6 +3,17 @@
  * Attach an XDP program through a bpf_link, in a chosen mode. A link dies
  * with its last fd, so even a SIGKILLed receiver leaves nothing behind on
  * the interface. Returns negative errno; the tool words the message.
+ *
+ * The kernel's reason for a refused attach: the driver explains itself in
+ * a netlink extended ack ("veth: Peer MTU is too large to set XDP"), but
+ * for a bpf_link the kernel only writes it to the tracepoint
+ * xdp:bpf_xdp_link_attach_failed (net/core/dev.c, bpf_xdp_link_attach(),
+ * Linux 6.18): bpf_link_create() returns the bare errno. So after a
+ * refused link attach, the same program is attached once more through
+ * netlink (bpf_xdp_attach() with XDP_FLAGS_UPDATE_IF_NOEXIST), which
+ * hands the extack back (libbpf prints it; common/log.c keeps it). The
+ * driver check runs before anything is installed, so that attempt fails
+ * the same way; should it ever succeed, it is detached at once.
  */
 #ifndef XDP_HINTS_XDP_ATTACH_H
 #define XDP_HINTS_XDP_ATTACH_H
@@ -31,10 +42,15 @@ int xdp_query_existing(int ifindex, struct xdp_existing *out);
  */
 int xdp_detach_existing(int ifindex, const struct xdp_existing *existing);
 
+#define XDP_ATTACH_REASON_LEN 200
+
 struct xdp_attachment {
 	int link_fd;                   /* -1 when not attached */
 	enum xdp_mode_choice mode;     /* NATIVE or GENERIC once attached */
 	int native_err;                /* why native failed in auto mode, or 0 */
+	/* The kernel's words for native_err (auto mode) or for the error
+	 * xdp_attach() returned; "" when it gave none. */
+	char reason[XDP_ATTACH_REASON_LEN];
 };
 
 #define XDP_ATTACHMENT_INIT { .link_fd = -1 }
@@ -62,5 +78,25 @@ struct xdp_link_state {
  * Negative errno.
  */
 int xdp_link_query(int link_fd, struct xdp_link_state *out);
+
+/*
+ * Can @prog attach to @ifindex in @mode (NATIVE or GENERIC) right now?
+ * Attaches through a bpf_link and releases it at once; while attached,
+ * frames meet the program with xsks_map still empty, and
+ * bpf_redirect_map(..., XDP_PASS) hands them to the kernel. 0, or the
+ * negative errno with @reason (XDP_ATTACH_REASON_LEN bytes) holding the
+ * kernel's words or "".
+ */
+int xdp_attach_probe(const struct bpf_program *prog, int ifindex,
+		     enum xdp_mode_choice mode, char *reason);
+
+/*
+ * What to do about a refused attach, from the kernel's words @reason (may
+ * be "") and @err, for the message's "fix:" part; "" when there is no
+ * known fix. The caller adds the choice of another mode where it has one.
+ * @ifname names the device in the advice.
+ */
+const char *xdp_attach_fix(const char *reason, int err, char *buf, size_t len,
+			   const char *ifname);
 
 #endif

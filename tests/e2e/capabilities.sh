@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
 # Least privilege.  The receiver needs exactly CAP_NET_ADMIN, CAP_NET_RAW,
-# CAP_BPF, CAP_PERFMON and CAP_IPC_LOCK (the last only when its UMEMs
-# exceed RLIMIT_MEMLOCK).  Run through capsh with every other capability
-# dropped from the bounding set (so even uid 0 does not have them), it must
-# receive an exact count; with one of the five dropped as well, it must
-# exit 1 with one line naming exactly that capability, before touching the
-# interface (CAP_IPC_LOCK alone: the line of the UMEM memory check, with
-# the UMEM and RLIMIT_MEMLOCK sizes; tests/e2e/memory_limits.sh has more).
-# CAP_SYS_ADMIN may stand in for NET_ADMIN, BPF and PERFMON.
+# CAP_BPF and CAP_IPC_LOCK (the last only when its UMEMs exceed
+# RLIMIT_MEMLOCK); not CAP_PERFMON: the verifier accepts the XDP program
+# from a loader without it, each filter's variant and the device-bound
+# driver-metadata program too.  Run through capsh with every other
+# capability dropped from the bounding set (so even uid 0 does not have
+# them), it must receive an exact count; with one of the four dropped as
+# well, it must exit 1 with one line naming exactly that capability, before
+# touching the interface (CAP_IPC_LOCK alone: the line of the UMEM memory
+# check, with the UMEM and RLIMIT_MEMLOCK sizes; tests/e2e/memory_limits.sh
+# has more).  CAP_SYS_ADMIN may stand in for NET_ADMIN and BPF.
+# --tx --no-rx loads no XDP program: it sends with CAP_NET_RAW and
+# CAP_IPC_LOCK alone.
 #
 # RLIMIT_MEMLOCK is pinned to 8 MiB inside each run, so the default UMEM
 # (4 queues x 16 MiB) needs CAP_IPC_LOCK whatever the caller's limit.
@@ -26,7 +30,7 @@ if ! command -v capsh >/dev/null; then
 	exit 0
 fi
 
-NEEDED="cap_net_admin cap_net_raw cap_bpf cap_perfmon cap_ipc_lock"
+NEEDED="cap_net_admin cap_net_raw cap_bpf cap_ipc_lock"
 MEMLOCK_KIB=8192
 COUNT=400
 ALL_CAPS=$(capsh --print | sed -n 's/^Bounding set =//p' | tr ',' ' ')
@@ -58,7 +62,7 @@ start_with_caps() { # "caps" af_xdp_user options...
 
 # The capability names in "missing capability X (why), Y (why); ...".
 missing_names() { # stderr file
-	sed -n 's/^af_xdp_user: missing capabilit[a-z]* \(.*\); the receiver needs .*/\1/p' "$1" |
+	sed -n 's/^af_xdp_user: missing capabilit[a-z]* \(.*\); \(the receiver\|--tx --no-rx\) needs .*/\1/p' "$1" |
 		sed 's/ ([^)]*)//g'
 }
 
@@ -81,7 +85,12 @@ receives_exactly() { # what "caps" [receiver options...]
 
 xh_setup cap 4
 
-receives_exactly "only $NEEDED" "$NEEDED"
+receives_exactly "only $NEEDED (no CAP_PERFMON), driver-metadata program" "$NEEDED"
+tap_grep "$XH_RX_ERR" 'hint layout xdp_hints_rx_hw' "without CAP_PERFMON: the device-bound program loaded"
+receives_exactly "without CAP_PERFMON, --hw-hints off --layout alternate" "$NEEDED" \
+	--hw-hints off --layout alternate
+receives_exactly "without CAP_PERFMON, --filter-udp-port 9000" "$NEEDED" --filter-udp-port 9000
+receives_exactly "without CAP_PERFMON, --filter-ethertype 0x0800" "$NEEDED" --filter-ethertype 0x0800
 
 for cap in $NEEDED; do
 	keep=$(tr ' ' '\n' <<<"$NEEDED" | grep -vx "$cap" | tr '\n' ' ')
@@ -103,15 +112,40 @@ done
 
 start_with_caps "cap_net_raw" -q --json --interval 0
 xh_wait_receiver 15
-tap_is "$(missing_names "$XH_RX_ERR")" "CAP_NET_ADMIN, CAP_BPF, CAP_PERFMON, CAP_IPC_LOCK" \
+tap_is "$(missing_names "$XH_RX_ERR")" "CAP_NET_ADMIN, CAP_BPF, CAP_IPC_LOCK" \
 	"only CAP_NET_RAW: every missing capability named in one line"
 
 # 4 x 64 frames x 4 KiB = 1 MiB fits under RLIMIT_MEMLOCK: no CAP_IPC_LOCK.
 # 64-frame rings overflow if the receiver is off the CPU for a few ms at
 # 20000 frames/s (seen on a loaded machine): a tenth of that rate.
-RATE=2000 receives_exactly "small UMEM without CAP_IPC_LOCK" "cap_net_admin cap_net_raw cap_bpf cap_perfmon" \
+RATE=2000 receives_exactly "small UMEM without CAP_IPC_LOCK" "cap_net_admin cap_net_raw cap_bpf" \
 	--frames 64
-receives_exactly "CAP_SYS_ADMIN for NET_ADMIN, BPF and PERFMON" "cap_sys_admin cap_net_raw cap_ipc_lock"
+receives_exactly "CAP_SYS_ADMIN for NET_ADMIN and BPF" "cap_sys_admin cap_net_raw cap_ipc_lock"
+
+# --tx --no-rx: the sender runs with CAP_NET_RAW and CAP_IPC_LOCK only, the
+# receiver (all capabilities) on the other end counts what it sent.
+what="--tx --no-rx with CAP_NET_RAW and CAP_IPC_LOCK only"
+TX_FRAMES=40
+xh_start_receiver --json --interval 0 --count "$TX_FRAMES" --duration 15
+RX_PID=$XH_RX_PID RX_OUT=$XH_RX_OUT
+if xh_wait_ready; then
+	xh_tmpdir
+	ip netns exec "$XH_NS_TX" capsh --drop="$(drop_list cap_net_raw cap_ipc_lock)" -- \
+		-c 'ulimit -l '"$MEMLOCK_KIB"' && exec "$0" "$@"' \
+		"$XH_BUILD/af_xdp_user" --dev "$XH_TX_DEV" --tx --no-rx --tx-dst-mac "$XH_RX_MAC" \
+		--tx-dst-ip "$XH_RX_IP" --tx-cycles 5 --tx-batch 8 --tx-interval 0.005 \
+		--json --interval 0 >"$XH_TMPDIR/tx.out" 2>"$XH_TMPDIR/tx.err"
+	tap_is "$?" 0 "$what: sender exits 0 ($(grep -v '^af_xdp_user: TX' "$XH_TMPDIR/tx.err" | head -n 1))"
+	tap_ok "$what: no XDP program on the sending end" eval '! xh_xdp_attached "$XH_NS_TX" "$XH_TX_DEV"'
+	XH_RX_PID=$RX_PID XH_RX_OUT=$RX_OUT
+	xh_wait_receiver 15
+	tap_is "$(jq -r '.total.packets' <<<"$(xh_final_json)")" "$TX_FRAMES" "$what: the receiver got all $TX_FRAMES frames"
+else
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+fi
+start_with_caps "cap_ipc_lock" -q --tx --no-rx --tx-dst-mac "$XH_TX_MAC" --tx-dst-ip "$XH_TX_IP" --tx-cycles 1
+xh_wait_receiver 15
+tap_is "$(missing_names "$XH_RX_ERR")" "CAP_NET_RAW" "--tx --no-rx without CAP_NET_RAW: only CAP_NET_RAW named"
 
 tap_ok "no XDP program left" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
 xh_cleanup

@@ -6,8 +6,11 @@
 # default route would cut the machine off the network.  In a namespace
 # where the veth carries the default route (IPv4, then IPv6) it must refuse
 # without a filter (exit 1, one line suggesting the filters and --force),
-# and run with -u PORT or --force.  Default routes of another table, and
-# plain routes, do not count.
+# and run with -u PORT or --force.  A default route in any routing table
+# counts (policy routing may use it); plain routes do not.  So does a
+# default route through a device stacked on the veth: a macvlan on it, a
+# bridge it is a port of (VLAN devices and bonds are the same case, but
+# this kernel may lack them).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_tap.sh"
@@ -34,7 +37,7 @@ expect_refused() { # what family(IPv4/IPv6) [options...]
 	rc=$?
 	tap_is "$rc" 1 "$what: refused with exit status 1"
 	tap_is "$(wc -l <"$ERR")" 1 "$what: one line on stderr"
-	tap_grep "$ERR" "^af_xdp_user: $XH_RX_DEV: carries the $family default route: .*--filter-udp-port.*--filter-ethertype.*--force" \
+	tap_grep "$ERR" "^af_xdp_user: $XH_RX_DEV: ${CARRIER:+is the lower device of $CARRIER, which }carries the $family default route${TABLE:+ \\(routing table $TABLE\\)}: .*--filter-udp-port.*--filter-ethertype.*--force" \
 		"$what: says why and suggests the filters or --force"
 	tap_ok "$what: no XDP program attached" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
 }
@@ -58,10 +61,49 @@ expect_runs() { # what options...
 # No default route at all: runs without a filter.
 expect_runs "no default route, no filter"
 
-# A default route in another table is not the machine's way out.
+# A plain route is not the way out.
+ip -n "$XH_NS_RX" route add 10.99.0.0/16 via "$XH_TX_IP" dev "$XH_RX_DEV"
+expect_runs "a plain route, no filter"
+ip -n "$XH_NS_RX" route del 10.99.0.0/16
+
+# A default route in another table may be (ip rule decides): refused.
 ip -n "$XH_NS_RX" route add default via "$XH_TX_IP" dev "$XH_RX_DEV" table 100
-expect_runs "default route only in table 100, no filter"
+TABLE=100 expect_refused "default route only in table 100, no filter" IPv4
 ip -n "$XH_NS_RX" route del default table 100
+
+# A macvlan on the veth carries the default route: its frames come in
+# through the veth, where XDP would take them first.
+MV=mv$$
+if ip -n "$XH_NS_RX" link add link "$XH_RX_DEV" name "$MV" type macvlan mode bridge; then
+	ip -n "$XH_NS_RX" addr add 10.77.1.1/24 dev "$MV"
+	ip -n "$XH_NS_RX" link set "$MV" up
+	ip -n "$XH_NS_RX" route add default via 10.77.1.2 dev "$MV"
+	CARRIER=$MV expect_refused "macvlan on the veth carries the default route" IPv4
+	ip -n "$XH_NS_RX" route del default
+	ip -n "$XH_NS_RX" route add default via 10.77.1.2 dev "$MV" table 200
+	CARRIER=$MV TABLE=200 expect_refused "macvlan on the veth, default route in table 200" IPv4
+	ip -n "$XH_NS_RX" route del default table 200
+	expect_runs "macvlan on the veth without a default route, no filter"
+	ip -n "$XH_NS_RX" link del "$MV"
+else
+	tap_result 0 "macvlan on the veth # SKIP this kernel has no macvlan"
+fi
+
+# A bridge the veth is a port of carries the default route.
+BR=br$$
+if ip -n "$XH_NS_RX" link add "$BR" type bridge; then
+	ip -n "$XH_NS_RX" link set "$XH_RX_DEV" master "$BR"
+	ip -n "$XH_NS_RX" addr add 10.77.2.1/24 dev "$BR"
+	ip -n "$XH_NS_RX" link set "$BR" up
+	ip -n "$XH_NS_RX" route add default via 10.77.2.2 dev "$BR"
+	CARRIER=$BR expect_refused "bridge with the veth as a port carries the default route" IPv4
+	ip -n "$XH_NS_RX" route del default
+	ip -n "$XH_NS_RX" link set "$XH_RX_DEV" nomaster
+	ip -n "$XH_NS_RX" link del "$BR"
+	xh_wait_carrier
+else
+	tap_result 0 "bridge port # SKIP this kernel has no bridge"
+fi
 
 ip -n "$XH_NS_RX" route add default via "$XH_TX_IP" dev "$XH_RX_DEV"
 expect_refused "IPv4 default route, no filter" IPv4

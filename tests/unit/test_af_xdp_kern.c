@@ -170,6 +170,7 @@ struct kern_config {
 	__u16 ethertype;
 	__u32 queue_count;  /* 0: keep XDP_HINTS_MAX_QUEUES */
 	enum hint_clock clock;
+	__u32 max_len;      /* redirect_max_len; 0: no limit */
 };
 
 static struct af_xdp_kern *load_kern(const struct kern_config *cfg)
@@ -182,6 +183,7 @@ static struct af_xdp_kern *load_kern(const struct kern_config *cfg)
 	skel->rodata->filter_udp_dport = cfg->udp_dport;
 	skel->rodata->filter_ethertype = cfg->ethertype;
 	skel->rodata->rx_clock = cfg->clock;
+	skel->rodata->redirect_max_len = cfg->max_len;
 	if (cfg->queue_count) {
 		assert_int_equal(bpf_map__set_max_entries(skel->maps.xsks_map, cfg->queue_count), 0);
 		assert_int_equal(bpf_map__set_max_entries(skel->maps.queue_stats, cfg->queue_count), 0);
@@ -477,6 +479,103 @@ static struct frame ethertype_frame(__u16 tpid, __u16 ethertype)
 	return f;
 }
 
+
+/* ---- frames behind VLAN stacks and IPv6 extension headers ----------------- */
+
+#define MAX_TAGS 10
+
+/* Ethernet header with @n tags (TPIDs from @tpids, VIDs 100, 101, ...). */
+static void put_eth_tags(struct frame *f, const __u16 *tpids, int n, __u16 ethertype)
+{
+	static const __u8 macs[12] = { 0x33, 0x33, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02 };
+
+	put(f, macs, sizeof(macs));
+	for (int i = 0; i < n; i++) {
+		put_be16(f, tpids[i]);
+		put_be16(f, (__u16)(100 + i));
+	}
+	put_be16(f, ethertype);
+}
+
+/* IPv6 extension header of @len bytes (a multiple of 8) naming @next. */
+static void put_ipv6_ext(struct frame *f, __u8 next, __u32 len)
+{
+	__u8 ext[64] = { next, (__u8)(len / 8 - 1) };
+
+	assert_true(len >= 8 && len <= sizeof(ext) && len % 8 == 0);
+	if (len >= 8) {
+		/* Router alert option (type 5, len 2, value 0: MLD), then PadN. */
+		ext[2] = 5;
+		ext[3] = 2;
+		ext[6] = 1;
+		ext[7] = (__u8)(len - 8);
+	}
+	put(f, ext, len);
+}
+
+/*
+ * IPv6 frame: @n tags, then the fixed header, @n_ext extension headers of
+ * the kinds in @exts (each 8 bytes, except 16 for the first), then an
+ * ICMPv6 message of @icmp_type, or UDP to @dport when @icmp_type is 0.
+ */
+static struct frame ipv6_ext_frame(const __u16 *tpids, int n, const __u8 *exts, int n_ext,
+				   __u8 icmp_type, __u16 dport)
+{
+	__u8 upper = icmp_type ? IPPROTO_ICMPV6 : IPPROTO_UDP;
+	struct frame f = {};
+
+	put_eth_tags(&f, tpids, n, ETH_P_IPV6);
+	put_ipv6(&f, n_ext ? exts[0] : upper);
+	for (int i = 0; i < n_ext; i++) {
+		__u8 next = i + 1 < n_ext ? exts[i + 1] : upper;
+
+		if (exts[i] == IPPROTO_FRAGMENT) {
+			/* offset 0, M flag set: the first fragment */
+			__u8 frag[8] = { next, 0, 0, 1, 0, 0, 0x12, 0x34 };
+
+			put(&f, frag, sizeof(frag));
+		} else {
+			put_ipv6_ext(&f, next, i == 0 ? 16 : 8);
+		}
+	}
+	if (icmp_type) {
+		struct icmp6hdr icmp6 = { .icmp6_type = icmp_type };
+
+		put(&f, &icmp6, sizeof(icmp6));
+		put_payload(&f, 16);
+	} else {
+		put_l4(&f, IPPROTO_UDP, dport);
+	}
+	return f;
+}
+
+static struct frame tagged_frame(const __u16 *tpids, int n, __u16 ethertype)
+{
+	struct frame f = {};
+
+	put_eth_tags(&f, tpids, n, ethertype);
+	put_payload(&f, 46);
+	return f;
+}
+
+static struct frame tagged_ipv4_frame(const __u16 *tpids, int n, __u8 proto, __u16 dport)
+{
+	struct frame f = {};
+	struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64, .protocol = proto,
+			    .saddr = htonl(0x0a000001), .daddr = htonl(0xe0000001) };
+
+	put_eth_tags(&f, tpids, n, ETH_P_IP);
+	put(&f, &ip, sizeof(ip));
+	put_l4(&f, IPPROTO_UDP, dport); /* for IGMP: 24 bytes of "message" */
+	return f;
+}
+
+static const __u16 qinq[] = { ETH_P_8021AD_TAG, ETH_P_8021Q };
+static const __u16 deep[MAX_TAGS] = { ETH_P_8021AD_TAG, ETH_P_8021Q, ETH_P_8021Q, 0x9100,
+				      ETH_P_8021Q, ETH_P_8021Q, ETH_P_8021Q, ETH_P_8021Q,
+				      ETH_P_8021Q, ETH_P_8021Q };
+static const __u16 tag_counts[] = { 0, 1, 2, 8 };
+
 /*
  * Did the program try to redirect?  With no socket bound, yes means
  * XDP_PASS + one more redirect_failed + a hint in front (rx_time policy);
@@ -745,7 +844,8 @@ static void test_neighbour_discovery_passes(void **state)
 static void test_other_icmpv6_is_data(void **state)
 {
 	struct af_xdp_kern *skel = load_policy(HINT_POLICY_RX_TIME);
-	static const __u8 types[] = { 1, 128, 129, 132, 138, 143 };
+	/* 130..132 and 143 are MLD, 133..137 neighbour discovery: not here. */
+	static const __u8 types[] = { 1, 128, 129, 138, 144 };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(types); i++) {
@@ -876,6 +976,233 @@ static void test_ethertype_filter_never_takes_arp(void **state)
 
 	(void)state;
 	expect_redirect_wanted(skel, &arp, 0);
+	af_xdp_kern__destroy(skel);
+}
+
+
+/* ---- tests: the control list, under every filter ------------------------------ */
+
+static struct af_xdp_kern *load_filter(enum redirect_filter filter, __u16 port, __u16 type)
+{
+	struct kern_config cfg = { .policy = HINT_POLICY_RX_TIME, .filter = filter,
+				   .udp_dport = port, .ethertype = type };
+
+	return load_kern(&cfg);
+}
+
+/* Each filter a user could set that would name the frame's own type or port. */
+static void expect_kernel_under_every_filter(const struct frame *f, __u16 ethertype)
+{
+	struct af_xdp_kern *skels[] = {
+		load_filter(FILTER_ALL, 0, 0),
+		load_filter(FILTER_ETHERTYPE, 0, ethertype),
+		load_filter(FILTER_ETHERTYPE, 0, ETH_P_8021Q),
+		load_filter(FILTER_UDP_DPORT, TEST_UDP_PORT, 0),
+	};
+
+	for (size_t i = 0; i < sizeof(skels) / sizeof(skels[0]); i++) {
+		expect_redirect_wanted(skels[i], f, 0);
+		af_xdp_kern__destroy(skels[i]);
+	}
+}
+
+/* ARP and ND behind 0, 1, 2 (QinQ) and 8 tags; 9 tags is past the parser. */
+static void test_control_behind_vlan_stacks(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(tag_counts) / sizeof(tag_counts[0]); i++) {
+		int n = tag_counts[i];
+		struct frame arp = tagged_frame(deep, n, ETH_P_ARP);
+		struct frame ns = ipv6_ext_frame(deep, n, NULL, 0, 135, 0);
+		struct frame rarp = tagged_frame(deep, n, ETH_P_RARP);
+
+		expect_kernel_under_every_filter(&arp, ETH_P_ARP);
+		expect_kernel_under_every_filter(&ns, ETH_P_IPV6);
+		expect_kernel_under_every_filter(&rarp, ETH_P_RARP);
+	}
+	{
+		struct frame too_deep = tagged_frame(deep, 9, 0x891d);
+
+		expect_kernel_under_every_filter(&too_deep, 0x891d);
+	}
+}
+
+/* MLD (always behind hop-by-hop) and ND behind extension header chains. */
+static void test_mld_and_nd_behind_extension_headers(void **state)
+{
+	static const __u8 hbh[] = { IPPROTO_HOPOPTS };
+	static const __u8 chain[] = { IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_ROUTING };
+	static const __u8 control_types[] = { 130, 131, 132, 143, 133, 134, 135, 136, 137 };
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(control_types); t++) {
+		struct frame plain = ipv6_ext_frame(NULL, 0, NULL, 0, control_types[t], 0);
+		struct frame with_hbh = ipv6_ext_frame(NULL, 0, hbh, 1, control_types[t], 0);
+		struct frame qinq_chain = ipv6_ext_frame(qinq, 2, chain, 3, control_types[t], 0);
+
+		expect_kernel_under_every_filter(&plain, ETH_P_IPV6);
+		expect_kernel_under_every_filter(&with_hbh, ETH_P_IPV6);
+		expect_kernel_under_every_filter(&qinq_chain, ETH_P_IPV6);
+	}
+	{
+		/* An echo request behind hop-by-hop is ordinary data. */
+		struct af_xdp_kern *skel = load_policy(HINT_POLICY_RX_TIME);
+		struct frame echo = ipv6_ext_frame(qinq, 2, chain, 3, 128, 0);
+
+		expect_redirect_wanted(skel, &echo, 1);
+		af_xdp_kern__destroy(skel);
+	}
+}
+
+/* IGMP, 802.3/LLC (STP), PAUSE and EAPOL: always the kernel's. */
+static void test_other_link_control_passes(void **state)
+{
+	struct frame igmp = tagged_ipv4_frame(NULL, 0, IPPROTO_IGMP, 0);
+	struct frame igmp_qinq = tagged_ipv4_frame(qinq, 2, IPPROTO_IGMP, 0);
+	struct frame stp = tagged_frame(NULL, 0, 0x0026); /* 802.3 length 38 */
+	struct frame pause = tagged_frame(NULL, 0, 0x8808);
+	struct frame eapol = tagged_frame(qinq, 2, 0x888e);
+
+	(void)state;
+	expect_kernel_under_every_filter(&igmp, ETH_P_IP);
+	expect_kernel_under_every_filter(&igmp_qinq, ETH_P_IP);
+	expect_kernel_under_every_filter(&stp, 0x0026);
+	expect_kernel_under_every_filter(&pause, 0x8808);
+	expect_kernel_under_every_filter(&eapol, 0x888e);
+}
+
+/*
+ * DHCP, DHCPv6, PTP, LLDP and LACP stay with the kernel unless the filter
+ * names exactly them.
+ */
+static void test_named_control_only_when_selected(void **state)
+{
+	static const __u16 udp_ports[] = { 67, 68, 546, 547, 319, 320 };
+	static const __u16 l2_types[] = { 0x88f7, 0x88cc, 0x8809 };
+	struct af_xdp_kern *all = load_filter(FILTER_ALL, 0, 0);
+	struct af_xdp_kern *ipv4 = load_filter(FILTER_ETHERTYPE, 0, ETH_P_IP);
+	struct af_xdp_kern *vlan = load_filter(FILTER_ETHERTYPE, 0, ETH_P_8021Q);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(udp_ports) / sizeof(udp_ports[0]); i++) {
+		struct af_xdp_kern *named = load_filter(FILTER_UDP_DPORT, udp_ports[i], 0);
+		struct frame v4 = tagged_ipv4_frame(qinq, 2, IPPROTO_UDP, udp_ports[i]);
+		struct frame v6 = ipv6_ext_frame(NULL, 0, NULL, 0, 0, udp_ports[i]);
+
+		expect_redirect_wanted(all, &v4, 0);
+		expect_redirect_wanted(all, &v6, 0);
+		expect_redirect_wanted(ipv4, &v4, 0);
+		expect_redirect_wanted(named, &v4, 1);
+		expect_redirect_wanted(named, &v6, 1);
+		af_xdp_kern__destroy(named);
+	}
+	for (size_t i = 0; i < sizeof(l2_types) / sizeof(l2_types[0]); i++) {
+		struct af_xdp_kern *named = load_filter(FILTER_ETHERTYPE, 0, l2_types[i]);
+		struct frame plain = tagged_frame(NULL, 0, l2_types[i]);
+		struct frame tagged = tagged_frame(deep, 1, l2_types[i]);
+
+		expect_redirect_wanted(all, &plain, 0);
+		expect_redirect_wanted(vlan, &tagged, 0);
+		expect_redirect_wanted(named, &plain, 1);
+		expect_redirect_wanted(named, &tagged, 1);
+		af_xdp_kern__destroy(named);
+	}
+	af_xdp_kern__destroy(all);
+	af_xdp_kern__destroy(ipv4);
+	af_xdp_kern__destroy(vlan);
+}
+
+/* --filter-udp-port finds UDP in QinQ and behind IPv6 extension headers. */
+static void test_udp_filter_behind_tags_and_extensions(void **state)
+{
+	static const __u8 chain[] = { IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_ROUTING };
+	struct af_xdp_kern *skel = load_filter(FILTER_UDP_DPORT, TEST_UDP_PORT, 0);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(tag_counts) / sizeof(tag_counts[0]); i++) {
+		int n = tag_counts[i];
+		struct frame v4 = tagged_ipv4_frame(deep, n, IPPROTO_UDP, TEST_UDP_PORT);
+		struct frame v4_other = tagged_ipv4_frame(deep, n, IPPROTO_UDP, TEST_UDP_PORT + 1);
+		struct frame v6_ext = ipv6_ext_frame(deep, n, chain, 3, 0, TEST_UDP_PORT);
+		struct frame v6_ext_other = ipv6_ext_frame(deep, n, chain, 3, 0, 53);
+
+		expect_redirect_wanted(skel, &v4, 1);
+		expect_redirect_wanted(skel, &v4_other, 0);
+		expect_redirect_wanted(skel, &v6_ext, 1);
+		expect_redirect_wanted(skel, &v6_ext_other, 0);
+	}
+	af_xdp_kern__destroy(skel);
+}
+
+/* Every fragment, the first one too, stays with the kernel under the UDP filter. */
+static void test_udp_filter_leaves_fragments_to_the_kernel(void **state)
+{
+	static const __u8 frag[] = { IPPROTO_FRAGMENT };
+	struct af_xdp_kern *skel = load_filter(FILTER_UDP_DPORT, TEST_UDP_PORT, 0);
+	struct af_xdp_kern *all = load_filter(FILTER_ALL, 0, 0);
+	struct frame first = ipv4_udp_frame(TEST_UDP_PORT);
+	struct frame v6_first = ipv6_ext_frame(NULL, 0, frag, 1, 0, TEST_UDP_PORT);
+	__be16 more_fragments = htons(0x2000);
+
+	(void)state;
+	memcpy(first.bytes + ETH_HLEN + offsetof(struct iphdr, frag_off), &more_fragments,
+	       sizeof(more_fragments));
+	expect_redirect_wanted(skel, &first, 0);
+	expect_redirect_wanted(skel, &v6_first, 0);
+	/* Without a filter everything that is not control traffic goes to AF_XDP. */
+	expect_redirect_wanted(all, &first, 1);
+	expect_redirect_wanted(all, &v6_first, 1);
+	af_xdp_kern__destroy(skel);
+	af_xdp_kern__destroy(all);
+}
+
+/* --filter-ethertype matches the outer type, any TPID, or the innermost type. */
+static void test_ethertype_filter_matches_any_type_in_the_chain(void **state)
+{
+	struct af_xdp_kern *dot1q = load_filter(FILTER_ETHERTYPE, 0, ETH_P_8021Q);
+	struct af_xdp_kern *dot1ad = load_filter(FILTER_ETHERTYPE, 0, ETH_P_8021AD_TAG);
+	struct af_xdp_kern *tte = load_filter(FILTER_ETHERTYPE, 0, ETHERTYPE_TTE_PCF);
+	struct frame single = tagged_frame(deep + 1, 1, ETHERTYPE_TTE_PCF);
+	struct frame double_tagged = tagged_frame(qinq, 2, ETHERTYPE_TTE_PCF);
+	struct frame untagged = tagged_frame(NULL, 0, ETHERTYPE_TTE_PCF);
+
+	(void)state;
+	expect_redirect_wanted(dot1q, &single, 1);
+	expect_redirect_wanted(dot1q, &double_tagged, 1);
+	expect_redirect_wanted(dot1q, &untagged, 0);
+	expect_redirect_wanted(dot1ad, &double_tagged, 1);
+	expect_redirect_wanted(dot1ad, &single, 0);
+	expect_redirect_wanted(tte, &single, 1);
+	expect_redirect_wanted(tte, &double_tagged, 1);
+	expect_redirect_wanted(tte, &untagged, 1);
+	af_xdp_kern__destroy(dot1q);
+	af_xdp_kern__destroy(dot1ad);
+	af_xdp_kern__destroy(tte);
+}
+
+/* A frame longer than redirect_max_len passes and is counted in oversize_passed. */
+static void test_oversize_frames_pass(void **state)
+{
+	struct frame f = ipv4_udp_frame(TEST_UDP_PORT);
+	struct kern_config cfg = { .policy = HINT_POLICY_RX_TIME, .filter = FILTER_ALL,
+				   .max_len = f.len };
+	struct af_xdp_kern *skel = load_kern(&cfg);
+	struct frame longer = f;
+	__u64 per_cpu[512] = { 0 }, total = 0;
+	__u32 key = 0;
+	int ncpus = libbpf_num_possible_cpus();
+
+	(void)state;
+	put_payload(&longer, 1);
+	expect_redirect_wanted(skel, &f, 1);      /* exactly max_len: fits */
+	expect_redirect_wanted(skel, &longer, 0); /* one byte more: passes */
+	assert_true(ncpus > 0 && ncpus <= 512);
+	assert_int_equal(bpf_map__lookup_elem(skel->maps.oversize_passed, &key, sizeof(key),
+					      per_cpu, (size_t)ncpus * sizeof(__u64), 0), 0);
+	for (int cpu = 0; cpu < ncpus; cpu++)
+		total += per_cpu[cpu];
+	assert_int_equal(total, 1);
+	assert_counters(queue_counters_of(skel, 0), 2, 1, 0, 0, 1, 2);
 	af_xdp_kern__destroy(skel);
 }
 
@@ -1020,6 +1347,14 @@ int main(void)
 		cmocka_unit_test(test_udp_filter_ignores_later_fragments),
 		cmocka_unit_test(test_ethertype_filter),
 		cmocka_unit_test(test_ethertype_filter_never_takes_arp),
+		cmocka_unit_test(test_control_behind_vlan_stacks),
+		cmocka_unit_test(test_mld_and_nd_behind_extension_headers),
+		cmocka_unit_test(test_other_link_control_passes),
+		cmocka_unit_test(test_named_control_only_when_selected),
+		cmocka_unit_test(test_udp_filter_behind_tags_and_extensions),
+		cmocka_unit_test(test_udp_filter_leaves_fragments_to_the_kernel),
+		cmocka_unit_test(test_ethertype_filter_matches_any_type_in_the_chain),
+		cmocka_unit_test(test_oversize_frames_pass),
 		cmocka_unit_test(test_counters_per_queue),
 		cmocka_unit_test(test_queue_beyond_map_size),
 		cmocka_unit_test(test_redirect_with_socket),

@@ -31,6 +31,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,9 +50,11 @@
 #include "af_xdp_shared.h"
 #include "af_xdp_kern.skel.h"
 #include "tests/tc_vlan_push.skel.h"
+#include "tests/ksym_guard.skel.h"
 #include "hint_program.h"
 #include "lib_xsk_extend.h"
 #include "xdp_attach.h"
+#include "log.h"
 #include "mono_clock.h"
 
 #define RX_HW_HINT_SIZE 40
@@ -797,6 +800,187 @@ static void test_veth_vlan_tag_reaches_hint(void **state)
 	}
 }
 
+
+/* ---- tests: kernels without (some) RX-metadata kfuncs ---------------------------- */
+
+/* A BTF with a FUNC of each given name (int f(void)), like vmlinux's. */
+static struct btf *btf_with_funcs(const char *const *names, int n)
+{
+	struct btf *btf = btf__new_empty();
+	int int_id, proto_id;
+
+	assert_non_null(btf);
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	proto_id = btf__add_func_proto(btf, int_id);
+	assert_true(int_id > 0 && proto_id > 0);
+	for (int i = 0; i < n; i++)
+		assert_true(btf__add_func(btf, names[i], BTF_FUNC_GLOBAL, proto_id) > 0);
+	return btf;
+}
+
+static void test_kfuncs_from_btf(void **state)
+{
+	static const char *const before_6_3[] = { "bpf_xdp_adjust_meta", "bpf_xdp_load_bytes" };
+	static const char *const six_3[] = { "bpf_xdp_metadata_rx_timestamp",
+					     "bpf_xdp_metadata_rx_hash" };
+	static const char *const six_8[] = { "bpf_xdp_metadata_rx_timestamp",
+					     "bpf_xdp_metadata_rx_hash",
+					     "bpf_xdp_metadata_rx_vlan_tag" };
+	struct btf *btf;
+	struct utsname uts;
+	unsigned int major = 0, minor = 0;
+	__u32 kfuncs = 0;
+
+	(void)state;
+	btf = btf_with_funcs(before_6_3, 2);
+	assert_int_equal(hint_program_btf_kfuncs(btf), 0);
+	btf__free(btf);
+	btf = btf_with_funcs(six_3, 2);
+	assert_int_equal(hint_program_btf_kfuncs(btf), HINT_RX_META_TIMESTAMP | HINT_RX_META_HASH);
+	btf__free(btf);
+	btf = btf_with_funcs(six_8, 3);
+	assert_int_equal(hint_program_btf_kfuncs(btf), HINT_RX_META_TIMESTAMP | HINT_RX_META_HASH |
+						       HINT_RX_META_VLAN_TAG);
+	btf__free(btf);
+
+	/* This kernel's own BTF, against its version. */
+	assert_int_equal(hint_program_kernel_kfuncs(&kfuncs), 0);
+	assert_int_equal(uname(&uts), 0);
+	assert_int_equal(sscanf(uts.release, "%u.%u", &major, &minor), 2);
+	if (major > 6 || (major == 6 && minor >= 8))
+		assert_int_equal(kfuncs, HINT_RX_META_TIMESTAMP | HINT_RX_META_HASH |
+					 HINT_RX_META_VLAN_TAG);
+	else if (major == 6 && minor >= 3)
+		assert_true(kfuncs & HINT_RX_META_HASH);
+	else
+		assert_int_equal(kfuncs, 0);
+}
+
+/* What a kernel before 6.3 answers. */
+static int no_kfuncs(__u32 *kfuncs_out)
+{
+	*kfuncs_out = 0;
+	return 0;
+}
+
+static void test_kernel_without_kfuncs_says_so(void **state)
+{
+	struct af_xdp_kern *skel = open_skel();
+	struct hint_program_request req = request_for(veth_name, veth_ifindex, XDP_MODE_AUTO,
+						      HW_HINTS_AUTO);
+	struct hint_program out;
+	char version[32], expected[160];
+
+	(void)state;
+	hint_program_kernel_version(version, sizeof(version));
+	req.kfuncs_query = no_kfuncs;
+	assert_int_equal(hint_program_load(&skel, &req, &out), 0);
+	assert_false(out.driver_metadata);
+	assert_ptr_equal(out.prog, skel->progs.xdp_hints_redirect);
+	snprintf(expected, sizeof(expected),
+		 "hint layout xdp_hints_rx_time: kernel %s has no XDP RX-metadata kfuncs (6.3+)", version);
+	assert_string_equal(out.explanation, expected);
+	af_xdp_kern__destroy(skel);
+
+	skel = open_skel();
+	req.hw_hints = HW_HINTS_ON;
+	assert_int_equal(hint_program_load(&skel, &req, &out), -EOPNOTSUPP);
+	snprintf(expected, sizeof(expected),
+		 "--hw-hints on: kernel %s has no XDP RX-metadata kfuncs (6.3+)", version);
+	assert_string_equal(out.explanation, expected);
+	af_xdp_kern__destroy(skel);
+}
+
+/* bpf_ksym_exists() keeps a missing kfunc from failing the load. */
+static void test_guarded_missing_kfunc_loads(void **state)
+{
+	struct ksym_guard *skel = ksym_guard__open();
+	__u8 frame[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = sizeof(frame));
+
+	(void)state;
+	assert_non_null(skel);
+	assert_int_equal(ksym_guard__load(skel), 0);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.call_missing_kfunc),
+						&opts), 0);
+	assert_int_equal(opts.retval, XDP_PASS);
+	ksym_guard__destroy(skel);
+}
+
+/* ---- tests: the kernel's reason, in words ----------------------------------------- */
+
+/* With the tool's print callback, a refused load carries the verifier's verdict. */
+static void test_load_failure_names_the_verifier_verdict(void **state)
+{
+	struct af_xdp_kern *skel = open_skel();
+	struct hint_program_request req = request_for("none", 0, XDP_MODE_NATIVE, HW_HINTS_ON);
+	struct hint_program out;
+	enum log_level saved = log_level;
+
+	(void)state;
+	log_level = LOG_QUIET; /* captured whatever the verbosity */
+	log_hook_libbpf();
+	req.features_query = features_unknown;
+	assert_int_equal(hint_program_load(&skel, &req, &out), -EINVAL);
+	libbpf_set_print(capture_libbpf);
+	log_level = saved;
+	assert_contains(out.explanation, "metadata kfuncs require device-bound program (Invalid argument)");
+	af_xdp_kern__destroy(skel);
+}
+
+/*
+ * A veth whose peer has more TX queues than it has RX queues refuses
+ * native XDP. Auto/auto falls back to the software program in generic
+ * mode with the driver's words; --hw-hints on and --xdp-mode native keep
+ * the driver program (attach then fails, with the words: receiver.c).
+ */
+static void test_native_attach_refused_falls_back(void **state)
+{
+	char narrow[IFNAMSIZ], wide[IFNAMSIZ];
+	struct hint_program_request req;
+	struct af_xdp_kern *skel;
+	struct hint_program out;
+	struct xdp_attachment att = XDP_ATTACHMENT_INIT;
+	int ifindex;
+
+	(void)state;
+	snprintf(narrow, sizeof(narrow), "xhwn%d", (int)getpid());
+	snprintf(wide, sizeof(wide), "xhww%d", (int)getpid());
+	assert_int_equal(run_cmd("ip link add %s numrxqueues 1 numtxqueues 1 type veth peer name %s "
+				 "numrxqueues 4 numtxqueues 4 && ip link set %s up && ip link set %s up",
+				 narrow, wide, narrow, wide), 0);
+	ifindex = (int)if_nametoindex(narrow);
+	assert_true(ifindex > 0);
+	log_hook_libbpf();
+
+	skel = open_skel();
+	req = request_for(narrow, ifindex, XDP_MODE_AUTO, HW_HINTS_AUTO);
+	assert_int_equal(hint_program_load(&skel, &req, &out), 0);
+	assert_false(out.driver_metadata);
+	assert_int_equal(out.attach_mode, XDP_MODE_GENERIC);
+	assert_int_equal(out.native_attach_err, -ENOSPC);
+	assert_ptr_equal(out.prog, skel->progs.xdp_hints_redirect);
+	assert_contains(out.explanation, "hint layout xdp_hints_rx_time in generic mode: native XDP attach on");
+	assert_contains(out.explanation, "veth: XDP expects number of rx queues not less than peer tx queues");
+	assert_contains(out.explanation, "ethtool -L PEER tx N");
+	/* The generic attach it chose works. */
+	assert_int_equal(xdp_attach(out.prog, ifindex, out.attach_mode, &att), 0);
+	xdp_attachment_release(&att);
+	af_xdp_kern__destroy(skel);
+
+	/* Native only: the driver program stays, and its attach names the reason. */
+	skel = open_skel();
+	req.xdp_mode = XDP_MODE_NATIVE;
+	assert_int_equal(hint_program_load(&skel, &req, &out), 0);
+	assert_true(out.driver_metadata);
+	assert_int_equal(xdp_attach(out.prog, ifindex, out.attach_mode, &att), -ENOSPC);
+	assert_contains(att.reason, "veth: XDP expects number of rx queues not less than peer tx queues");
+	af_xdp_kern__destroy(skel);
+
+	libbpf_set_print(capture_libbpf);
+	run_cmd("ip link del %s", narrow);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -814,6 +998,11 @@ int main(void)
 		cmocka_unit_test(test_bound_program_limits),
 		cmocka_unit_test(test_veth_frames_carry_driver_hash),
 		cmocka_unit_test(test_veth_vlan_tag_reaches_hint),
+		cmocka_unit_test(test_kfuncs_from_btf),
+		cmocka_unit_test(test_kernel_without_kfuncs_says_so),
+		cmocka_unit_test(test_guarded_missing_kfunc_loads),
+		cmocka_unit_test(test_load_failure_names_the_verifier_verdict),
+		cmocka_unit_test(test_native_attach_refused_falls_back),
 	};
 
 	return cmocka_run_group_tests_name("hw_hints", tests, suite_setup, suite_teardown);

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Send hand-built control and data frames on an interface (AF_PACKET).
+
+    raw_frames.py DEV DST_MAC KIND COUNT [TPID,TPID,...]
+
+KIND is one of the names in FRAMES below; the optional TPID list puts
+VLAN tags in front of the type (outermost first), e.g. 88a8,8100 for QinQ.
+Used by control_traffic.sh to check what the XDP program leaves to the
+kernel; xdp_hints_traffic builds only UDP, raw-ethertype, ARP and runt
+frames.  Prints nothing; exits 1 with one line on a bad argument.
+"""
+import socket
+import struct
+import sys
+
+SRC_MAC = bytes.fromhex("027868000002")
+IP4_SRC = bytes([10, 77, 0, 2])
+IP4_DST = bytes([10, 77, 0, 1])
+LL6_SRC = bytes.fromhex("fe800000000000000078 68ff fe000002".replace(" ", ""))
+ALL_NODES6 = bytes.fromhex("ff020000000000000000000000000001")
+MLDV2_ROUTERS = bytes.fromhex("ff020000000000000000000000000016")
+
+IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_FRAGMENT = 0, 60, 44
+IPPROTO_ICMPV6, IPPROTO_UDP, IPPROTO_IGMP = 58, 17, 2
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return (~total) & 0xFFFF
+
+
+def ipv4(proto, payload, frag_off=0):
+    header = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, frag_off, 64, proto,
+                         0, IP4_SRC, IP4_DST)
+    header = header[:10] + struct.pack("!H", checksum(header)) + header[12:]
+    return 0x0800, header + payload
+
+
+def udp(dport, length=32):
+    return struct.pack("!HHHH", 10000, dport, 8 + length, 0) + bytes(length)
+
+
+def hop_by_hop(next_header):
+    # Router alert (MLD), then PadN to 8 bytes.
+    return bytes([next_header, 0, 5, 2, 0, 0, 1, 0])
+
+
+def dest_options(next_header):
+    return bytes([next_header, 0, 1, 4, 0, 0, 0, 0])
+
+
+def ipv6(next_header, payload, dst=ALL_NODES6, hop_limit=255):
+    header = struct.pack("!IHBB16s16s", 6 << 28, len(payload), next_header, hop_limit,
+                         LL6_SRC, dst)
+    return 0x86DD, header + payload
+
+
+def icmpv6(icmp_type, body=bytes(20)):
+    return struct.pack("!BBH", icmp_type, 0, 0) + body
+
+
+FRAMES = {
+    # Always the kernel's.
+    "arp": lambda: (0x0806, bytes.fromhex("0001080006040001") + SRC_MAC + IP4_SRC +
+                    bytes(6) + IP4_DST),
+    "rs": lambda: ipv6(IPPROTO_ICMPV6, icmpv6(133)),
+    "ns": lambda: ipv6(IPPROTO_ICMPV6, icmpv6(135)),
+    "na": lambda: ipv6(IPPROTO_ICMPV6, icmpv6(136)),
+    "mld-query": lambda: ipv6(IPPROTO_HOPOPTS, hop_by_hop(IPPROTO_ICMPV6) + icmpv6(130),
+                              hop_limit=1),
+    "mld-report": lambda: ipv6(IPPROTO_HOPOPTS, hop_by_hop(IPPROTO_ICMPV6) + icmpv6(143),
+                               dst=MLDV2_ROUTERS, hop_limit=1),
+    "ns-ext": lambda: ipv6(IPPROTO_HOPOPTS, hop_by_hop(IPPROTO_DSTOPTS) +
+                           dest_options(IPPROTO_ICMPV6) + icmpv6(135)),
+    "igmp": lambda: ipv4(IPPROTO_IGMP, bytes.fromhex("1600000000e0000001")[:8]),
+    "stp": lambda: (38, bytes.fromhex("424203") + bytes(35)),
+    # The kernel's unless the filter names them.
+    "dhcp": lambda: ipv4(IPPROTO_UDP, udp(67)),
+    "dhcpv6": lambda: ipv6(IPPROTO_UDP, udp(547)),
+    "ptp-udp": lambda: ipv4(IPPROTO_UDP, udp(319)),
+    "ptp-l2": lambda: (0x88F7, bytes(44)),
+    "lldp": lambda: (0x88CC, bytes(46)),
+    "lacp": lambda: (0x8809, bytes([1]) + bytes(45)),
+    # Data: UDP to port 9000, plain and behind IPv6 extension headers.
+    "udp": lambda: ipv4(IPPROTO_UDP, udp(9000)),
+    "udp6-ext": lambda: ipv6(IPPROTO_HOPOPTS, hop_by_hop(IPPROTO_DSTOPTS) +
+                             dest_options(IPPROTO_UDP) + udp(9000)),
+    "udp-first-fragment": lambda: ipv4(IPPROTO_UDP, udp(9000), frag_off=0x2000),
+}
+
+
+def frame(dst_mac, kind, tpids):
+    ethertype, payload = FRAMES[kind]()
+    tags = b"".join(struct.pack("!HH", tpid, 100 + i) for i, tpid in enumerate(tpids))
+    data = dst_mac + SRC_MAC + tags + struct.pack("!H", ethertype) + payload
+    return data + bytes(max(0, 60 - len(data)))
+
+
+def main(argv):
+    if len(argv) not in (5, 6) or argv[3] not in FRAMES:
+        sys.exit(f"raw_frames.py: usage: DEV DST_MAC KIND COUNT [TPID,...]; KIND one of "
+                 f"{', '.join(FRAMES)}")
+    dev, dst_mac, kind, count = argv[1], bytes.fromhex(argv[2].replace(":", "")), argv[3], \
+        int(argv[4])
+    tpids = [int(t, 16) for t in argv[5].split(",")] if len(argv) == 6 and argv[5] else []
+    data = frame(dst_mac, kind, tpids)
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as sock:
+        sock.bind((dev, 0))
+        for _ in range(count):
+            sock.send(data)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
