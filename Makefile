@@ -7,6 +7,8 @@
 #   make test         all tests, plain and under ASan/LSan/UBSan (build-san/)
 #                     (root for the BPF and veth ones)
 #   make test-sanitize  only the sanitized pass
+#   make test-mutants   breaks the code on purpose (tests/mutants/rules): every
+#                     mutant must make its suites fail (root)
 #   make bench | fuzz | install | clean
 
 ifeq ($(wildcard config.mk),)
@@ -70,7 +72,7 @@ BENCH_BPF_SRCS := $(sort $(wildcard bench/bpf/*.c))
 BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
 BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
 
-.PHONY: all demo experiment test test-sanitize unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
+.PHONY: all demo experiment test test-mutants test-sanitize unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
 all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8
 
 # The manual page comes from the option table, like --help: it cannot drift.
@@ -166,6 +168,11 @@ endif
 
 san-build:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) all unit-tests
+
+# Each rule of tests/mutants/rules applied to a scratch copy, built, and
+# only its suites run; last line "N mutants, N killed, N survived".
+test-mutants: check-root
+	$(Q)tests/mutants/mutate.py
 
 # Only the sanitized pass.
 test-sanitize: san-build check-root
