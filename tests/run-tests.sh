@@ -26,7 +26,7 @@
 # programs' stderr, so tests that check stderr line by line still see only
 # the tool's own lines; any report file a suite leaves behind counts as one
 # more failure and is shown.  SAN_ONLY=1 runs only that second pass
-# (make test-sanitize).  MUTANTS=1 runs tests/mutants/run.sh last, as one
+# (make test-sanitize).  MUTANTS=1 runs tests/mutants/mutate.py last, as one
 # more suite (mutants/all): a mutant the suites do not kill is a failure.
 #
 # Not rerun under the sanitizers (see SAN_SKIP):
@@ -180,7 +180,7 @@ if [ -n "$SAN_BUILD" ]; then
 fi
 if [ "$MUTANTS" = 1 ]; then
 	pass_name=mutants
-	run_suite mutants/all "$here/mutants/run.sh"
+	run_suite mutants/all "$here/mutants/mutate.py"
 fi
 
 echo

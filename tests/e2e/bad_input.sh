@@ -101,7 +101,9 @@ expect_fail "unknown interface" 1 'xhnosuch0: no such interface' --dev xhnosuch0
 expect_fail "empty interface name" 12 'empty' --dev ""
 expect_fail "16-character interface name" 12 'longer than|too long' --dev xh0123456789abcd
 expect_fail "--queue beyond the queue count" 1 "queue 4 does not exist.*4 RX queue" --dev "$D" --queue 4
-expect_fail "--bind-mode zero-copy on veth" 1 'zero-copy' --dev "$D" --bind-mode zero-copy
+expect_fail "--bind-mode zero-copy on veth" 1 \
+	"$D queue [0-9]+: cannot bind AF_XDP socket in zero-copy mode: its driver \\(veth\\) lacks zero-copy support \\(use --bind-mode copy or auto\\)" \
+	--dev "$D" --bind-mode zero-copy
 
 ip -n "$XH_NS_RX" link set "$D" down
 expect_fail "interface down" 1 "$D: .*down" --dev "$D"

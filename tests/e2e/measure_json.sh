@@ -42,6 +42,10 @@ check_json() {
 import json, sys
 
 path, frames = sys.argv[1], int(sys.argv[2])
+# Strict JSON: Python (like jq) would accept NaN and Infinity, which JSON
+# does not have.
+def no_constant(name):
+    raise ValueError("non-finite number " + name)
 def out(ok, what, why=""):
     print(("ok" if ok else "fail") + "\t" + what + "\t" + why)
 
@@ -49,7 +53,7 @@ lines = [l for l in open(path).read().splitlines() if l.strip()]
 objs, bad = [], []
 for n, l in enumerate(lines, 1):
     try:
-        objs.append(json.loads(l))
+        objs.append(json.loads(l, parse_constant=no_constant))
     except ValueError as e:
         bad.append("line %d: %s" % (n, e))
 out(not bad and lines, "every stdout line is a JSON object", "; ".join(bad[:3]) or "no output")

@@ -6,13 +6,15 @@
 # kernel reports drops to ours while running and comes back after exit),
 # --priority switches the receiving thread to SCHED_FIFO, --busy-poll
 # receives everything and warns while napi_defer_hard_irqs /
-# gro_flush_timeout are 0 (not once they are set).  Bad values for the
+# gro_flush_timeout are 0 (not once they are set) and sets its socket
+# options (seen in the system calls).  Bad values for the
 # new options are usage errors: exit 2, one line naming the option.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_tap.sh"
 . "$here/../../scripts/netns_lib.sh"
 xh_require af_xdp_user xdp_hints_traffic
+command -v strace >/dev/null || xh_die "'strace' is not installed"
 xh_install_trap
 
 DMA=/dev/cpu_dma_latency
@@ -66,15 +68,63 @@ else
 fi
 
 # --- --busy-poll ----------------------------------------------------------
+# The socket options are checked where they take effect, in the system
+# calls (strace), not in the tool's own log line: each AF_XDP socket gets
+# SO_PREFER_BUSY_POLL 1, SO_BUSY_POLL 50 and SO_BUSY_POLL_BUDGET 64, and the
+# kernel accepts each. XH_RX_PID is the receiver itself (strace's child),
+# so signals and exit status are its own; strace ends with it.
+start_receiver_traced() { # trace-file af_xdp_user options
+	local trace=$1 i
+	shift
+	xh_tmpdir
+	XH_RX_SEQ=$(( ${XH_RX_SEQ:-0} + 1 ))
+	XH_RX_OUT=$XH_TMPDIR/rx$XH_RX_SEQ.out
+	XH_RX_ERR=$XH_TMPDIR/rx$XH_RX_SEQ.err
+	ip netns exec "$XH_NS_RX" strace -f -qq -e trace=setsockopt -e signal=none -o "$trace" \
+		"$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" "$@" >"$XH_RX_OUT" 2>"$XH_RX_ERR" &
+	TRACER_PID=$!
+	XH_RECEIVER_PIDS+=("$TRACER_PID")
+	XH_RX_PID=
+	for i in $(seq 100); do
+		XH_RX_PID=$(cat /proc/"$TRACER_PID"/task/*/children 2>/dev/null | awk '{ print $1; exit }')
+		[ -n "$XH_RX_PID" ] && break
+		sleep 0.05
+	done
+	XH_RX_PID=${XH_RX_PID:-$TRACER_PID}
+	XH_RECEIVER_PIDS+=("$XH_RX_PID")
+}
+# SIGINT to the receiver; its exit status comes through strace, its parent.
+stop_receiver_traced() {
+	kill -INT "$XH_RX_PID"
+	{ timeout 10 tail --pid="$TRACER_PID" -f /dev/null; } 2>/dev/null
+	kill -KILL "$TRACER_PID" 2>/dev/null
+	wait "$TRACER_PID"
+	XH_RX_RC=$?
+}
+sockopt_calls() { # trace-file option value
+	grep -cE "setsockopt\([0-9]+, SOL_SOCKET, $2, \[$3\], 4\) = 0\$" "$1"
+}
+
 sys=/sys/class/net/$XH_RX_DEV
 ip netns exec "$XH_NS_RX" sh -c "echo 0 > $sys/napi_defer_hard_irqs; echo 0 > $sys/gro_flush_timeout"
-xh_start_receiver --json --interval 0 --busy-poll --busy-poll-usec 50
+xh_tmpdir
+trace=$XH_TMPDIR/busy_poll.strace
+start_receiver_traced "$trace" --json --interval 0 --busy-poll --busy-poll-usec 50
 if xh_wait_ready; then
+	for opt in "SO_PREFER_BUSY_POLL 1" "SO_BUSY_POLL 50" "SO_BUSY_POLL_BUDGET 64"; do
+		set -- $opt
+		tap_is "$(sockopt_calls "$trace" "$1" "$2")" 1 \
+			"--busy-poll-usec 50: setsockopt($1, $2) on the one queue's socket succeeded"
+	done
 	tap_grep "$XH_RX_ERR" "busy-poll is ineffective while napi_defer_hard_irqs is 0 and gro_flush_timeout is 0.*napi_defer_hard_irqs.*gro_flush_timeout" \
 		"--busy-poll: warns that defer/flush settings are 0 and names what to set"
 	tap_grep "$XH_RX_ERR" 'SO_BUSY_POLL 50 us, SO_BUSY_POLL_BUDGET 64' "--busy-poll-usec 50: socket options set"
 	tap_grep "$XH_RX_ERR" '^af_xdp_user: ready:.* rx busy-poll ' "--busy-poll: ready line names the mode"
-	receive_some "--busy-poll"
+	tap_is "$(xh_send --count 300 --rate 10000 --json | jq -r .sent)" 300 "--busy-poll: sender sent every frame"
+	sleep 0.3
+	stop_receiver_traced
+	tap_is "$XH_RX_RC" 0 "--busy-poll: exit status 0"
+	tap_is "$(xh_final_json | jq -r .total.packets)" 300 "--busy-poll: every frame received"
 	tap_is "$(xh_final_json | jq -r .rx_mode)" busy-poll "--busy-poll: report names the mode"
 else
 	tap_result 1 "--busy-poll: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"

@@ -27,7 +27,10 @@ static bool have_python(void)
 
 static bool json_parses(const char *text)
 {
-	FILE *py = popen("python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null", "w");
+	/* Strict: Python's parser would accept NaN and Infinity otherwise. */
+	FILE *py = popen("python3 -c 'import json,sys\n"
+			 "def no_constant(name): raise ValueError(name)\n"
+			 "json.load(sys.stdin, parse_constant=no_constant)' 2>/dev/null", "w");
 	int status;
 
 	assert_non_null(py);
@@ -57,6 +60,9 @@ static void test_json_checker_rejects(void **state)
 	assert_true(json_parses("{\"a\":[1,2],\"b\":\"x\"}"));
 	assert_false(json_parses("{\"a\":}"));
 	assert_false(json_parses("{\"a\":NaN}x"));
+	assert_false(json_parses("{\"a\":NaN}"));
+	assert_false(json_parses("{\"a\":-Infinity}"));
+	assert_false(json_parses("{\"a\":inf}"));
 }
 
 /* ---- dumps of the clang-built hints --------------------------------------- */
