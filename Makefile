@@ -4,8 +4,8 @@
 #   make              build af_xdp_user, the library and the tools into build/
 #   make demo         4-queue veth demo in a private network namespace (root)
 #   make experiment   latency by receive mode and CPU placement, table + plots (root)
-#   make test         all tests, plain and under ASan/LSan/UBSan (build-san/)
-#                     (root for the BPF and veth ones)
+#   make test         all tests, plain and under ASan/LSan/UBSan (build-san/),
+#                     then the mutants (root for the BPF and veth ones)
 #   make test-sanitize  only the sanitized pass
 #   make test-mutants   breaks the code on purpose (tests/mutants/rules): every
 #                     mutant must make its suites fail (root)
@@ -153,8 +153,9 @@ check-root:
 # The README's test command. Every unit suite and e2e script runs against
 # $(BUILD), then again against its ASan/LSan/UBSan twin $(SAN_BUILD) (the
 # runner names those san/...; tests/run-tests.sh says which long e2e
-# scripts the second pass skips or shortens). The runner prints
-# "N passed, N failed" for both passes together, last.
+# scripts the second pass skips or shortens), then the mutation check
+# (tests/mutants/mutate.py, one check per mutant). The runner prints
+# "N passed, N failed, N skipped" for all of it together, last.
 SAN_BUILD ?= $(BUILD)-san
 
 ifeq ($(SANITIZE),1)
@@ -163,7 +164,7 @@ test: all unit-tests check-root
 	$(Q)SAN_BUILD=$(abspath $(BUILD)) SAN_ONLY=1 tests/run-tests.sh
 else
 test: all unit-tests san-build check-root
-	$(Q)BUILD=$(abspath $(BUILD)) SAN_BUILD=$(abspath $(SAN_BUILD)) tests/run-tests.sh
+	$(Q)BUILD=$(abspath $(BUILD)) SAN_BUILD=$(abspath $(SAN_BUILD)) MUTANTS=1 tests/run-tests.sh
 endif
 
 san-build:

@@ -188,8 +188,11 @@ traffic_fail "--ethertype 0x05ff" 2 '--ethertype' --dev "$T" --dst-mac "$M" --et
 traffic_fail "--arp with --runt" 2 'exclude' --dev "$T" --arp --runt --dst-ip 10.0.0.1
 traffic_fail "ports past 65535" 2 '65535' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --src-port 65530 --flows 10
 traffic_fail "unknown interface" 1 'xhnosuch0: no such interface' --dev xhnosuch0 --dst-mac "$M" --dst-ip 10.0.0.1
-# Outside a namespace made with "ip netns add" it must refuse to send.
-"$XH_BUILD/xdp_hints_traffic" --dev lo --dst-mac "$M" --dst-ip 127.0.0.1 --count 1 >"$OUT" 2>"$ERR"
+# Outside a namespace made with "ip netns add" it must refuse to send. Run
+# in a private, unnamed one (unshare -n) with a timeout: were the refusal
+# broken, the frame would stay there, not reach the host's lo.
+timeout 10 unshare -n "$XH_BUILD/xdp_hints_traffic" --dev lo --dst-mac "$M" --dst-ip 127.0.0.1 --count 1 \
+	>"$OUT" 2>"$ERR"
 tap_is "$?" 1 "xdp_hints_traffic outside a private namespace: exit status"
 tap_grep "$ERR" '^xdp_hints_traffic: refusing to send' "xdp_hints_traffic outside a private namespace: refuses"
 

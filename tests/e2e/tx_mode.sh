@@ -162,7 +162,9 @@ xh_cleanup
 bad_usage() { # description options...
 	local desc=$1 rc err
 	shift
-	err=$("$XH_BUILD/af_xdp_user" --dev lo "$@" 2>&1 >/dev/null)
+	# A private namespace's lo and a timeout: a usage check that broke
+	# must not attach to the host's lo, nor hang.
+	err=$(timeout 10 unshare -n "$XH_BUILD/af_xdp_user" --dev lo "$@" 2>&1 >/dev/null)
 	rc=$?
 	if [ "$rc" = 2 ] && [ "$(wc -l <<<"$err")" = 1 ]; then
 		tap_result 0 "usage error: $desc"
