@@ -21,11 +21,15 @@ xh_tmpdir
 # Every line strict JSON: jq reads inf and nan as numbers, JSON has neither.
 strict_json_lines() { # file
 	python3 -c '
-import json, sys
+import json, math, sys
 def no_constant(name):
     raise ValueError("non-finite number " + name)
+def finite(text):
+    if not math.isfinite(float(text)):
+        raise ValueError("number out of range " + text)
+    return float(text)
 for line in open(sys.argv[1]):
-    json.loads(line, parse_constant=no_constant)
+    json.loads(line, parse_constant=no_constant, parse_float=finite)
 ' "$1"
 }
 

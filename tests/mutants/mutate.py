@@ -61,9 +61,17 @@ def parse_rules(path):
     """Rules as a list; raises ValueError naming the line of a bad one."""
     rules = []
     rule = None
+    last = None
     with open(path, encoding='utf-8') as f:
         for lineno, raw in enumerate(f, 1):
             line = raw.rstrip('\n')
+            if line.startswith('|'):
+                # Continuation: a newline, then the rest of the line as is.
+                if not rule or last not in ('find', 'replace'):
+                    raise ValueError(f'{path}:{lineno}: a "|" line continues only find or replace')
+                rule.fields[last] += '\n' + line[1:]
+                continue
+            last = None
             if not line.strip() or line.lstrip().startswith('#'):
                 continue
             m = re.fullmatch(r'\[([a-z0-9_]+)\]', line)
@@ -78,6 +86,7 @@ def parse_rules(path):
             if m.group(1) in rule.fields:
                 raise ValueError(f'{path}:{lineno}: {m.group(1)} given twice in [{rule.name}]')
             rule.fields[m.group(1)] = m.group(2)
+            last = m.group(1)
     names = set()
     for r in rules:
         missing = [k for k in FIELDS if k not in r.fields]
@@ -192,7 +201,7 @@ def main():
           f'{what if baseline_ok else "FAILS, see " + base_log}', flush=True)
 
     for r in rules:
-        label = f'mutant {r.name} ({r.file}; {r.promise})'
+        label = f'mutant {r.name} ({r.file})'
         log = os.path.join(logs, r.name + '.log')
         path = os.path.join(src, r.file)
         if not baseline_ok:

@@ -30,9 +30,13 @@ static bool have_python(void)
 static bool json_parses(const char *text)
 {
 	/* Strict: Python's parser would accept NaN and Infinity otherwise. */
-	FILE *py = popen("python3 -c 'import json,sys\n"
+	FILE *py = popen("python3 -c 'import json,math,sys\n"
 			 "def no_constant(name): raise ValueError(name)\n"
-			 "json.load(sys.stdin, parse_constant=no_constant)' 2>/dev/null", "w");
+			 "def finite(text):\n"
+			 "    if not math.isfinite(float(text)): raise ValueError(text)\n"
+			 "    return float(text)\n"
+			 "json.load(sys.stdin, parse_constant=no_constant, parse_float=finite)' 2>/dev/null",
+			 "w");
 	int status;
 
 	assert_non_null(py);
@@ -65,6 +69,8 @@ static void test_json_checker_rejects(void **state)
 	assert_false(json_parses("{\"a\":NaN}"));
 	assert_false(json_parses("{\"a\":-Infinity}"));
 	assert_false(json_parses("{\"a\":inf}"));
+	assert_false(json_parses("{\"a\":1e999}"));
+	assert_true(json_parses("{\"a\":1.5e300}"));
 }
 
 /* ---- dumps of the clang-built hints --------------------------------------- */
