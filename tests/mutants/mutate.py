@@ -130,15 +130,26 @@ def run(cmd, cwd, log, timeout=None, env=None):
             return None
 
 
+def scratch_env(src):
+    """The environment for the scratch copy: its own build directory, never
+    one a caller exported (make test exports BUILD), and no jobserver or
+    sanitizer settings from an enclosing make or runner."""
+    env = dict(os.environ, BUILD=os.path.join(src, 'build'))
+    for key in ('SAN_BUILD', 'SAN_ONLY', 'MUTANTS', 'MUTANT_BASELINE', 'SANITIZE',
+                'MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'ASAN_OPTIONS', 'UBSAN_OPTIONS',
+                'LSAN_OPTIONS'):
+        env.pop(key, None)
+    return env
+
+
 def build(src, log):
-    return run(['make', '-j2', '--no-print-directory', 'all', 'unit-tests'], src, log) == 0
+    return run(['make', '-j2', '--no-print-directory', 'BUILD=build', 'all', 'unit-tests'],
+               src, log, env=scratch_env(src)) == 0
 
 
 def run_suites(src, regex, log, timeout):
-    env = dict(os.environ, BUILD=os.path.join(src, 'build'))
-    for key in ('SAN_BUILD', 'SAN_ONLY', 'MUTANTS'):
-        env.pop(key, None)
-    return run([os.path.join(src, 'tests', 'run-tests.sh'), regex], src, log, timeout, env)
+    return run([os.path.join(src, 'tests', 'run-tests.sh'), regex], src, log, timeout,
+               scratch_env(src))
 
 
 def first_failure(log):
