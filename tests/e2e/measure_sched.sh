@@ -81,9 +81,10 @@ start_receiver_traced() { # trace-file af_xdp_user options
 	XH_RX_OUT=$XH_TMPDIR/rx$XH_RX_SEQ.out
 	XH_RX_ERR=$XH_TMPDIR/rx$XH_RX_SEQ.err
 	# LeakSanitizer cannot run under ptrace: off for this one run of an
-	# ASan build (the untraced --busy-poll run below keeps it).
+	# ASan build (the untraced --busy-poll run below keeps it). With
+	# --seccomp-bpf only setsockopt stops the process.
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-	ip netns exec "$XH_NS_RX" strace -f -qq -e trace=setsockopt -e signal=none -o "$trace" \
+	ip netns exec "$XH_NS_RX" strace -f --seccomp-bpf -qq -e trace=setsockopt -e signal=none -o "$trace" \
 		"$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" "$@" >"$XH_RX_OUT" 2>"$XH_RX_ERR" &
 	TRACER_PID=$!
 	XH_RECEIVER_PIDS+=("$TRACER_PID")
@@ -113,7 +114,8 @@ ip netns exec "$XH_NS_RX" sh -c "echo 0 > $sys/napi_defer_hard_irqs; echo 0 > $s
 xh_tmpdir
 trace=$XH_TMPDIR/busy_poll.strace
 start_receiver_traced "$trace" --json --interval 0 --busy-poll --busy-poll-usec 50
-if xh_wait_ready; then
+# Traced (and perhaps an ASan build on a loaded machine): slow to start.
+if xh_wait_ready 30; then
 	for opt in "SO_PREFER_BUSY_POLL 1" "SO_BUSY_POLL 50" "SO_BUSY_POLL_BUDGET 64"; do
 		set -- $opt
 		tap_is "$(sockopt_calls "$trace" "$1" "$2")" 1 \
@@ -131,6 +133,7 @@ if xh_wait_ready; then
 	tap_is "$(xh_final_json | jq -r .rx_mode)" busy-poll "--busy-poll: report names the mode"
 else
 	tap_result 1 "--busy-poll: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+	stop_receiver_traced
 fi
 ip netns exec "$XH_NS_RX" sh -c "echo 2 > $sys/napi_defer_hard_irqs; echo 200000 > $sys/gro_flush_timeout"
 xh_start_receiver --json --interval 0 --busy-poll
