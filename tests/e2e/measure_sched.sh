@@ -74,7 +74,7 @@ fi
 # kernel accepts each. XH_RX_PID is the receiver itself (strace's child),
 # so signals and exit status are its own; strace ends with it.
 start_receiver_traced() { # trace-file af_xdp_user options
-	local trace=$1 i
+	local trace=$1
 	shift
 	xh_tmpdir
 	XH_RX_SEQ=$(( ${XH_RX_SEQ:-0} + 1 ))
@@ -89,7 +89,7 @@ start_receiver_traced() { # trace-file af_xdp_user options
 	TRACER_PID=$!
 	XH_RECEIVER_PIDS+=("$TRACER_PID")
 	XH_RX_PID=
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		XH_RX_PID=$(cat /proc/"$TRACER_PID"/task/*/children 2>/dev/null | awk '{ print $1; exit }')
 		[ -n "$XH_RX_PID" ] && break
 		sleep 0.05
