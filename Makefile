@@ -4,12 +4,14 @@
 #   make              build af_xdp_user, the library and the tools into build/
 #   make demo         4-queue veth demo in a private network namespace (root)
 #   make experiment   latency by receive mode and CPU placement, table + plots (root)
-#   make test         all tests, plain and under ASan/LSan/UBSan (build-san/)
-#                     (root for the BPF and veth ones)
+#   make test         all tests, plain and under ASan/LSan/UBSan (build-san/),
+#                     then the mutants (root for the BPF and veth ones)
 #   make test-sanitize  only the sanitized pass
 #   make test-vm      the kernel and driver matrix (QEMU guest on Debian's
 #                     stock kernel, veth, virtio_net, e1000e, tun/tap)
 #   make tested-on    README's "Tested on" table from test-vm's results
+#   make test-mutants   breaks the code on purpose (tests/mutants/rules): every
+#                     mutant must make its suites fail (root)
 #   make bench | fuzz | install | clean
 
 ifeq ($(wildcard config.mk),)
@@ -87,7 +89,7 @@ BENCH_BPF_SRCS := $(sort $(wildcard bench/bpf/*.c))
 BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
 BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
 
-.PHONY: all demo experiment test test-sanitize test-vm tested-on unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
+.PHONY: all demo experiment test test-mutants test-sanitize test-vm tested-on unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
 all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8
 
 # The manual page comes from the option table, like --help: it cannot drift.
@@ -197,8 +199,9 @@ check-root:
 # The README's test command. Every unit suite and e2e script runs against
 # $(BUILD), then again against its ASan/LSan/UBSan twin $(SAN_BUILD) (the
 # runner names those san/...; tests/run-tests.sh says which long e2e
-# scripts the second pass skips or shortens). The runner prints
-# "N passed, N failed" for both passes together, last.
+# scripts the second pass skips or shortens), then the mutation check
+# (tests/mutants/mutate.py, one check per mutant). The runner prints
+# "N passed, N failed, N skipped" for all of it together, last.
 SAN_BUILD ?= $(BUILD)-san
 
 ifeq ($(SANITIZE),1)
@@ -207,11 +210,16 @@ test: all unit-tests check-root
 	$(Q)SAN_BUILD=$(abspath $(BUILD)) SAN_ONLY=1 tests/run-tests.sh
 else
 test: all unit-tests san-build check-root
-	$(Q)BUILD=$(abspath $(BUILD)) SAN_BUILD=$(abspath $(SAN_BUILD)) tests/run-tests.sh
+	$(Q)BUILD=$(abspath $(BUILD)) SAN_BUILD=$(abspath $(SAN_BUILD)) MUTANTS=1 tests/run-tests.sh
 endif
 
 san-build:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(SAN_BUILD) all unit-tests
+
+# Each rule of tests/mutants/rules applied to a scratch copy, built, and
+# only its suites run; last line "N mutants, N killed, N survived".
+test-mutants: check-root
+	$(Q)tests/mutants/mutate.py
 
 # Only the sanitized pass.
 test-sanitize: san-build check-root

@@ -5,6 +5,10 @@
  * the nested layouts and of the object linked with duplicate names).
  * What the network hands the receiver must never crash it: unknown ids
  * dispatch to NULL, known ones decode and dump within the hint's bytes.
+ * Output oracle: the JSON dump, read back, names the same btf_id and holds
+ * the same rx_ktime and mark values that reading those fields by name
+ * returned; a mismatch aborts (a finding), so the dump cannot drift from
+ * the bytes it claims to show.
  *
  * Input: 4 bytes btf_id (little-endian) | metadata bytes (up to
  * XSK_BTF_HINT_MAX_SIZE).
@@ -47,6 +51,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/*
+ * The unsigned value the JSON dump gives "name" (searched as "name": in
+ * the top-level fields; the hints loaded here have no nested member of
+ * these names). Aborts when the key is absent: a field that read_field
+ * found must be in the dump.
+ */
+static unsigned long long json_field(const char *json, const char *name)
+{
+	char key[64];
+	const char *at;
+	char *end;
+	unsigned long long value;
+
+	snprintf(key, sizeof(key), "\"%s\":", name);
+	at = strstr(json, key);
+	if (!at)
+		abort();
+	value = strtoull(at + strlen(key), &end, 10);
+	if (end == at + strlen(key))
+		abort();
+	return value;
+}
+
 static void decode(const struct xsk_hint_registry *reg, uint8_t *pkt)
 {
 	const struct xsk_btf_info *xbi = xsk_hint_registry__dispatch(reg, pkt);
@@ -54,19 +81,28 @@ static void decode(const struct xsk_hint_registry *reg, uint8_t *pkt)
 	void *ptr;
 	__u64 value64;
 	__u32 value32;
+	int json_len;
 
 	if (!xbi)
 		return;
 	if (xsk_umem__btf_id(pkt) != xsk_btf__btf_type_id(xbi))
 		abort();
 	xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_TEXT, out, sizeof(out));
-	xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, out, sizeof(out));
 	xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, out, 16);
+	json_len = xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, out, sizeof(out));
+	if (json_len >= 0 && json_field(out, "btf_id") != xsk_btf__btf_type_id(xbi))
+		abort();
 	/* Reads by name, right and wrong sizes, known and unknown fields. */
-	if (!xsk_btf__read_field(&ptr, sizeof(value64), "rx_ktime", xbi, pkt))
+	if (!xsk_btf__read_field(&ptr, sizeof(value64), "rx_ktime", xbi, pkt)) {
 		memcpy(&value64, ptr, sizeof(value64));
-	if (!xsk_btf__read_field(&ptr, sizeof(value32), "mark", xbi, pkt))
+		if (json_len >= 0 && json_field(out, "rx_ktime") != value64)
+			abort();
+	}
+	if (!xsk_btf__read_field(&ptr, sizeof(value32), "mark", xbi, pkt)) {
 		memcpy(&value32, ptr, sizeof(value32));
+		if (json_len >= 0 && json_field(out, "mark") != value32)
+			abort();
+	}
 	/* Dotted paths of the nested layouts (tests/bpf/hint_nested.c). */
 	if (!xsk_btf__read_field(&ptr, sizeof(value32), "drv.common.rx_hash32", xbi, pkt))
 		memcpy(&value32, ptr, sizeof(value32));

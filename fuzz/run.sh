@@ -3,6 +3,14 @@
 #   BUILD=/abs/build fuzz/run.sh SECONDS     time-bounded run (make fuzz)
 #   BUILD=/abs/build fuzz/run.sh --smoke     fixed seed and run count, TAP output (tests)
 # Findings (crash-*, leak-*, timeout-*) land in $BUILD/fuzz/findings/.
+#
+# Inputs: the corpus kept in the repo (fuzz/corpus/<target>/: raw BTF of the
+# hint objects, and one metadata area per hint of af_xdp_kern.c and of the
+# test hints), plus seeds made from this build's objects (their .BTF
+# sections; a metadata area per xdp_hints_* struct with its current btf_id).
+# The smoke run starts from exactly these in a fresh directory, so it is the
+# same run every time, whatever an earlier run left in $BUILD/fuzz; the long
+# run also keeps what it finds in $BUILD/fuzz/corpus-<target>.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -27,15 +35,26 @@ build() { # target extra-cflags...
 		-lbpf -lelf -lz -o "$out/$name"
 }
 
-# Seeds: the real BTF of both objects (raw .BTF sections) for the registry
-# target; real hints for the decoder come from its own mutations.
+# Seeds from this build: the real BTF of both objects (raw .BTF sections)
+# for the registry target; for the decoder, each xdp_hints_* struct's btf_id
+# (little-endian) followed by a fixed byte pattern as long as the struct.
 seeds=$out/seeds
+rm -rf "$seeds"
 mkdir -p "$seeds/btf" "$seeds/decode"
 for o in ${objs//:/ }; do
-	llvm-objcopy --dump-section .BTF="$seeds/btf/$(basename "$o" .bpf.o).btf" "$o" /dev/null 2>/dev/null ||
-		llvm-objcopy-14 --dump-section .BTF="$seeds/btf/$(basename "$o" .bpf.o).btf" "$o" /dev/null
+	base=$(basename "$o" .bpf.o)
+	llvm-objcopy --dump-section .BTF="$seeds/btf/$base.btf" "$o" /dev/null 2>/dev/null ||
+		llvm-objcopy-14 --dump-section .BTF="$seeds/btf/$base.btf" "$o" /dev/null
+	"${BPFTOOL:-bpftool}" btf dump file "$o" |
+		sed -nE "s/^\[([0-9]+)\] STRUCT '(xdp_hints_[a-z_0-9]+)' size=([0-9]+).*/\1 \2 \3/p" |
+		while read -r id name size; do
+			{
+				printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((id & 255)) $((id >> 8 & 255)) \
+					$((id >> 16 & 255)) $((id >> 24)))"
+				head -c "$size" /dev/zero | tr '\0' '\021'
+			} >"$seeds/decode/$base-$name"
+		done
 done
-printf '\x00\x00\x00\x00' >"$seeds/decode/no_hint"
 
 build fuzz_btf_registry || { echo "fuzz: cannot build fuzz_btf_registry" >&2; exit 1; }
 build fuzz_hint_decode -DFUZZ_BTF_FILES="\"$objs\"" || { echo "fuzz: cannot build fuzz_hint_decode" >&2; exit 1; }
@@ -46,15 +65,18 @@ failed=0
 for target in fuzz_btf_registry fuzz_hint_decode; do
 	n=$((n + 1))
 	case $target in fuzz_btf_registry) seed=$seeds/btf ;; *) seed=$seeds/decode ;; esac
-	corpus=$out/corpus-$target
-	mkdir -p "$corpus"
 	log=$out/$target.log
 	if [ "$smoke" = 1 ]; then
+		# libFuzzer writes new inputs into the first directory: a fresh one.
+		corpus=$out/smoke-corpus-$target
+		rm -rf "$corpus"
 		args=(-seed=1 -runs=30000 -max_len=4096)
 	else
+		corpus=$out/corpus-$target
 		args=(-max_total_time="$seconds" -max_len=4096)
 	fi
-	( cd "$out/findings" && "$out/$target" "${args[@]}" "$corpus" "$seed" ) >"$log" 2>&1
+	mkdir -p "$corpus"
+	( cd "$out/findings" && "$out/$target" "${args[@]}" "$corpus" "$here/corpus/$target" "$seed" ) >"$log" 2>&1
 	rc=$?
 	execs=$(grep -oE '^#[0-9]+' "$log" | tail -n 1 | tr -d '#')
 	if [ "$rc" -eq 0 ]; then

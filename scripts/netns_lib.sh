@@ -204,12 +204,15 @@ xh_stop_receiver_quiet() {
 }
 
 # Wait for a receiver that stops by itself (--count, --duration).  After
-# the timeout it gets SIGINT (so it still reports) and the result is 1.
+# the timeout it gets SIGINT (so it still reports), the result is 1 and
+# XH_RX_RC is 124 (timeout(1)'s status), not the status SIGINT gave: a
+# receiver that never stopped by itself must not pass as one that did.
 xh_wait_receiver() { # timeout seconds
 	local deadline=$(( $(date +%s) + $1 ))
 	while kill -0 "$XH_RX_PID" 2>/dev/null; do
 		if [ "$(date +%s)" -gt "$deadline" ]; then
 			xh_stop_receiver INT
+			XH_RX_RC=124
 			return 1
 		fi
 		sleep 0.05

@@ -1,12 +1,23 @@
 #!/bin/bash
-# Runs every test suite and prints one closing line: "N passed, N failed".
+# Runs every test suite and ends with one line, alone and last:
+#   N passed, N failed, N skipped
 #
-# A suite is a cmocka binary (run with TAP output) or an executable script in
-# tests/e2e that prints TAP lines ("ok N - name" / "not ok N - name"). A suite
-# that exits non-zero without reporting a failed case counts as one failure,
-# so a crash is never silent.
+# A suite is a cmocka binary (run with TAP output) or a script in tests/e2e
+# that prints TAP lines ("ok N - name" / "not ok N - name") and a plan
+# ("1..N").  The counting is strict, so that nothing is passed by default:
+#   - "ok N ... # SKIP why" (e2e) and "not ok N # SKIP name" (cmocka's
+#     skip()) count as skipped, never as passed nor failed;
+#   - a suite whose plans (a binary may print several) do not add up to the
+#     result lines it printed, or that printed no plan, fails once more;
+#   - a suite that exits non-zero without a failed case fails once more, so a
+#     crash is never silent;
+#   - a tests/e2e/*.sh that is not executable fails (lib_*.sh are sourced
+#     libraries, not suites), and so does a tests/unit/test_*.c without its
+#     built binary: a suite cannot drop out unnoticed.
+# The line before the last says how many distinct checks ran: the sanitized
+# pass reruns the same checks against build-san, so its count is shown apart.
 #
-#   BUILD=/abs/build [SAN_BUILD=/abs/build-san] [SAN_ONLY=1] \
+#   BUILD=/abs/build [SAN_BUILD=/abs/build-san] [SAN_ONLY=1] [MUTANTS=1] \
 #       tests/run-tests.sh [suite-filter-regex]
 #
 # With SAN_BUILD (a build made with SANITIZE=1: ASan, LeakSanitizer and
@@ -15,7 +26,8 @@
 # programs' stderr, so tests that check stderr line by line still see only
 # the tool's own lines; any report file a suite leaves behind counts as one
 # more failure and is shown.  SAN_ONLY=1 runs only that second pass
-# (make test-sanitize).
+# (make test-sanitize).  MUTANTS=1 runs tests/mutants/mutate.py last, as one
+# more suite (mutants/all): a mutant the suites do not kill is a failure.
 #
 # Not rerun under the sanitizers (see SAN_SKIP):
 #   kill_storm         every run ends in SIGKILL: no exit-time leak check can
@@ -44,58 +56,94 @@ LSAN_SUPPRESSIONS=""
 export BUILD
 filter=${1:-.}
 
+MUTANTS=${MUTANTS:-0}
+
 passed=0
 failed=0
 skipped=0
 todo=0
 failed_names=()
+# Checks (passed + failed + skipped) per pass, for the line before the last.
+checks_plain=0
+checks_san=0
+checks_mutants=0
+pass_name=plain
+
+count_checks() { # n
+	case $pass_name in
+	plain) checks_plain=$((checks_plain + $1)) ;;
+	san) checks_san=$((checks_san + $1)) ;;
+	mutants) checks_mutants=$((checks_mutants + $1)) ;;
+	esac
+}
+
+suite_failed() { # name reason
+	echo "not ok - $1: $2"
+	failed=$((failed + 1))
+	[[ " ${failed_names[*]} " == *" $1 "* ]] || failed_names+=("$1")
+}
 
 run_suite() { # name command...
 	local name=$1; shift
-	local out rc ok notok skip td
+	local out rc ok notok skip td planned results
 	echo "=== $name"
 	out=$(mktemp)
 	CMOCKA_MESSAGE_OUTPUT=TAP "$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	# TAP directives: "ok N # SKIP why" is a skip, not a pass; "not ok N
-	# # TODO why" is a known gap, not a failure. Both are counted and shown.
-	ok=$(grep -E '^ok [0-9]+' "$out" | grep -cvE '# SKIP')
-	skip=$(grep -E '^ok [0-9]+' "$out" | grep -cE '# SKIP')
-	notok=$(grep -E '^not ok [0-9]+' "$out" | grep -cvE '# TODO')
-	td=$(grep -E '^not ok [0-9]+' "$out" | grep -cE '# TODO')
+	# TAP directives are case-insensitive: "# SKIP", "# skip". "ok N # SKIP
+	# why" is a skip, not a pass; "not ok N # TODO why" is a known gap, not
+	# a failure. Both are counted and shown.
+	skip=$(grep -ciE '^(not )?ok [0-9]+[^#]*# *skip' "$out")
+	td=$(grep -ciE '^not ok [0-9]+[^#]*# *todo' "$out")
+	ok=$(grep -E '^ok [0-9]+' "$out" | grep -cviE '^ok [0-9]+[^#]*# *skip')
+	notok=$(grep -E '^not ok [0-9]+' "$out" | grep -cviE '^not ok [0-9]+[^#]*# *(skip|todo)')
+	results=$((ok + notok + skip + td))
+	planned=$(sed -nE 's/^1\.\.([0-9]+)$/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
+	local plans
+	plans=$(grep -cE '^1\.\.[0-9]+$' "$out")
 	rm -f "$out"
 	passed=$((passed + ok))
 	failed=$((failed + notok))
 	skipped=$((skipped + skip))
 	todo=$((todo + td))
-	if [ "$notok" -gt 0 ]; then
-		failed_names+=("$name")
-	elif [ "$rc" -ne 0 ] || [ $((ok + skip + td)) -eq 0 ]; then
-		echo "not ok - $name exited with status $rc after $ok passing case(s)"
-		failed=$((failed + 1))
-		failed_names+=("$name")
+	count_checks "$results"
+	[ "$notok" -gt 0 ] && failed_names+=("$name")
+	if [ "$plans" -eq 0 ]; then
+		suite_failed "$name" "printed no TAP plan (1..N) after $results result line(s)"
+	elif [ "$planned" -ne "$results" ]; then
+		suite_failed "$name" "its plan says $planned check(s), it printed $results result line(s)"
+	fi
+	if [ "$notok" -eq 0 ] && [ "$rc" -ne 0 ]; then
+		suite_failed "$name" "exited with status $rc after $ok passing case(s)"
 	fi
 }
 
 # One pass over every suite of a build.  $prefix names the pass.
 run_pass() { # build prefix
-	local build=$1 prefix=$2 bin name script
+	local build=$1 prefix=$2 bin name script src
 	export BUILD=$build
-	for bin in "$build"/tests/test_*; do
-		[ -x "$bin" ] || continue
-		case "$bin" in *.o|*.d) continue ;; esac
+	for src in "$here"/unit/test_*.c; do
+		bin=$build/tests/$(basename "$src" .c)
 		name=$prefix$(basename "$bin")
 		[[ "$name" =~ $filter ]] || continue
+		if [ ! -x "$bin" ]; then
+			suite_failed "$name" "$bin is missing or not executable (make unit-tests)"
+			continue
+		fi
 		run_suite_checked "$name" "${bin#"$build"/tests/}" "$bin"
 	done
 	for script in "$here"/e2e/*.sh; do
-		[ -x "$script" ] || continue
+		case $(basename "$script") in lib_*.sh) continue ;; esac
 		name=e2e/$(basename "$script" .sh)
 		if [ -n "$prefix" ] && [[ "$name" =~ $SAN_SKIP ]]; then
 			continue
 		fi
 		name=$prefix$name
 		[[ "$name" =~ $filter ]] || continue
+		if [ ! -x "$script" ]; then
+			suite_failed "$name" "$script is not executable (chmod +x, or name it lib_*.sh if it is sourced)"
+			continue
+		fi
 		run_suite_checked "$name" "$name" "$script"
 	done
 }
@@ -130,11 +178,21 @@ if [ "$SAN_ONLY" != 1 ]; then
 	run_pass "$BUILD" ""
 fi
 if [ -n "$SAN_BUILD" ]; then
+	pass_name=san
 	SAN_LOGS=$(mktemp -d /tmp/xdp-hints-san.XXXXXX)
 	echo "=== sanitized pass: $SAN_BUILD (reports in $SAN_LOGS)"
 	run_pass "$SAN_BUILD" "san/"
 	# Keep the directory only when it holds a report.
 	find "$SAN_LOGS" -type d -empty -delete 2>/dev/null
+	SAN_LOGS=""
+fi
+if [ "$MUTANTS" = 1 ]; then
+	baseline=
+	# Every suite just passed on this tree: the harness need not rerun them
+	# unmutated first.
+	[ "$SAN_ONLY" != 1 ] && [ "$filter" = . ] && [ "$failed" -eq 0 ] && baseline=passed
+	pass_name=mutants
+	MUTANT_BASELINE=$baseline run_suite mutants/all "$here/mutants/mutate.py"
 fi
 
 echo
@@ -142,5 +200,6 @@ if [ "${#failed_names[@]}" -gt 0 ]; then
 	echo "failing suites: ${failed_names[*]}"
 fi
 [ "$todo" -gt 0 ] && echo "$todo TODO (known gaps, listed above as 'not ok ... # TODO')"
+echo "checks: plain pass $checks_plain, sanitizer rerun of the same checks $checks_san, mutants $checks_mutants"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

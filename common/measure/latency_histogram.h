@@ -2,7 +2,7 @@
 /* Latency histogram for the per-packet path: log-linear buckets of 64-bit
  * nanosecond values, recorded in O(1) with no allocation, lock or floating
  * point, and read back as count/min/max/mean (exact) and percentiles (within
- * 1% of the true sample).
+ * 1/128 = 0.78% of the true sample).
  *
  * Layout (HDR-style). Values 0..127 each have their own bucket, so they are
  * exact. Above that, every power of two [2^e, 2^(e+1)), e = 7..63, is split
@@ -91,7 +91,7 @@ double latency_histogram_mean(const struct latency_histogram *h);
  * such that at least p% of the samples are <= v, i.e. the sample of rank
  * ceil(p/100 * count) (1-based) in sorted order. p is taken to 1e-7 percent
  * (so 99.9 is exact). Returned: the midpoint of that sample's bucket clamped
- * to [min, max], within 1% of the true sample (exact below 128 ns).
+ * to [min, max], within 1/128 (0.78%) of the true sample (exact below 128 ns).
  * p <= 0 (or NaN) gives min, p >= 100 gives max, an empty histogram gives 0. */
 uint64_t latency_histogram_percentile(const struct latency_histogram *h, double p);
 

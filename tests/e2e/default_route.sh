@@ -6,7 +6,8 @@
 # default route would cut the machine off the network.  In a namespace
 # where the veth carries the default route (IPv4, then IPv6) it must refuse
 # without a filter (exit 1, one line suggesting the filters and --force),
-# and run with -u PORT or --force.  A default route in any routing table
+# and run with -u PORT or --force; a multipath (ECMP) default route with a
+# nexthop on the interface counts too.  A default route in any routing table
 # counts (policy routing may use it); plain routes do not.  So does a
 # default route through a device stacked on the veth: a macvlan on it, a
 # bridge it is a port of (VLAN devices and bonds are the same case, but
@@ -111,6 +112,32 @@ expect_refused "IPv4 default route, --layout mark and no filter" IPv4 --layout m
 expect_runs "IPv4 default route, -u $UDP_PORT" -u "$UDP_PORT"
 expect_runs "IPv4 default route, --force" --force
 ip -n "$XH_NS_RX" route del default
+
+# A multipath (ECMP) default route: the interface is one of its nexthops,
+# and not the first. The other nexthop is a veth pair inside the receiving
+# namespace (it goes with the namespace).
+other=xhe$$
+ip -n "$XH_NS_RX" link add "${other}a" type veth peer name "${other}b"
+ip -n "$XH_NS_RX" addr add 10.254.1.1/24 dev "${other}a"
+ip -n "$XH_NS_RX" link set "${other}a" up
+ip -n "$XH_NS_RX" link set "${other}b" up
+if ip -n "$XH_NS_RX" route add default nexthop via 10.254.1.2 dev "${other}a" \
+	nexthop via "$XH_TX_IP" dev "$XH_RX_DEV"; then
+	expect_refused "IPv4 multipath default route, second nexthop, no filter" IPv4
+	expect_runs "IPv4 multipath default route, -u $UDP_PORT" -u "$UDP_PORT"
+	ip -n "$XH_NS_RX" route del default
+else
+	tap_result 1 "IPv4 multipath default route added" "ip route add ... nexthop failed"
+fi
+# ECMP over other interfaces only: not this interface's route.
+if ip -n "$XH_NS_RX" route add default nexthop via 10.254.1.2 dev "${other}a" \
+	nexthop via 10.254.1.3 dev "${other}a"; then
+	expect_runs "IPv4 multipath default route over another interface, no filter"
+	ip -n "$XH_NS_RX" route del default
+else
+	tap_result 1 "IPv4 multipath default route over another interface added" "ip route add failed"
+fi
+ip -n "$XH_NS_RX" link del "${other}a"
 
 # IPv6: netns_lib disables it for exact counts; enable it on the
 # receiving end for the refusal only.

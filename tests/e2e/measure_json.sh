@@ -39,9 +39,17 @@ tap_is "$XH_RX_RC" 0 "exit status 0 after SIGINT"
 # One check per line of output from the checker: "ok|fail<TAB>what<TAB>why".
 check_json() {
 	python3 - "$XH_RX_OUT" "$FRAMES" <<'PY'
-import json, sys
+import json, math, sys
 
 path, frames = sys.argv[1], int(sys.argv[2])
+# Strict JSON: Python (like jq) would accept NaN and Infinity, which JSON
+# does not have.
+def no_constant(name):
+    raise ValueError("non-finite number " + name)
+def finite(text):
+    if not math.isfinite(float(text)):
+        raise ValueError("number out of range " + text)
+    return float(text)
 def out(ok, what, why=""):
     print(("ok" if ok else "fail") + "\t" + what + "\t" + why)
 
@@ -49,7 +57,7 @@ lines = [l for l in open(path).read().splitlines() if l.strip()]
 objs, bad = [], []
 for n, l in enumerate(lines, 1):
     try:
-        objs.append(json.loads(l))
+        objs.append(json.loads(l, parse_constant=no_constant, parse_float=finite))
     except ValueError as e:
         bad.append("line %d: %s" % (n, e))
 out(not bad and lines, "every stdout line is a JSON object", "; ".join(bad[:3]) or "no output")

@@ -6,13 +6,15 @@
 # kernel reports drops to ours while running and comes back after exit),
 # --priority switches the receiving thread to SCHED_FIFO, --busy-poll
 # receives everything and warns while napi_defer_hard_irqs /
-# gro_flush_timeout are 0 (not once they are set).  Bad values for the
+# gro_flush_timeout are 0 (not once they are set) and sets its socket
+# options (read back from its sockets).  Bad values for the
 # new options are usage errors: exit 2, one line naming the option.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_tap.sh"
 . "$here/../../scripts/netns_lib.sh"
 xh_require af_xdp_user xdp_hints_traffic
+command -v python3 >/dev/null || xh_die "'python3' is not installed"
 xh_install_trap
 
 DMA=/dev/cpu_dma_latency
@@ -66,10 +68,50 @@ else
 fi
 
 # --- --busy-poll ----------------------------------------------------------
+# The socket options are read back from the receiver's own AF_XDP sockets,
+# not from its log line: pidfd_getfd() (5.6) copies each socket of the
+# running process, getsockopt() reads SO_PREFER_BUSY_POLL and SO_BUSY_POLL.
+# One line per AF_XDP socket. SO_BUSY_POLL_BUDGET has no getsockopt() in the
+# kernel (ENOPROTOOPT): only the log line below speaks for it. (No ptrace:
+# strace would stop the receiver, and LeakSanitizer cannot run under it.)
+xsk_busy_poll_options() { # pid
+	python3 - "$1" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+SYS_pidfd_open, SYS_pidfd_getfd = 434, 438  # the same on every architecture
+SOL_SOCKET, SO_DOMAIN, AF_XDP = 1, 39, 44
+OPTS = (("SO_PREFER_BUSY_POLL", 69), ("SO_BUSY_POLL", 46))
+pid = int(sys.argv[1])
+pidfd = libc.syscall(SYS_pidfd_open, pid, 0)
+if pidfd < 0:
+    sys.exit("pidfd_open(%d): %s" % (pid, os.strerror(ctypes.get_errno())))
+def getopt(fd, opt):
+    value, size = ctypes.c_int(), ctypes.c_uint(4)
+    if libc.getsockopt(fd, SOL_SOCKET, opt, ctypes.byref(value), ctypes.byref(size)):
+        return "error:" + os.strerror(ctypes.get_errno())
+    return value.value
+for name in sorted(os.listdir("/proc/%d/fd" % pid), key=int):
+    try:
+        if not os.readlink("/proc/%d/fd/%s" % (pid, name)).startswith("socket:"):
+            continue
+    except OSError:
+        continue
+    fd = libc.syscall(SYS_pidfd_getfd, pidfd, int(name), 0)
+    if fd < 0:
+        sys.exit("pidfd_getfd(%s): %s" % (name, os.strerror(ctypes.get_errno())))
+    if getopt(fd, SO_DOMAIN) == AF_XDP:
+        print(" ".join("%s=%s" % (n, getopt(fd, o)) for n, o in OPTS))
+    os.close(fd)
+PY
+}
+
 sys=/sys/class/net/$XH_RX_DEV
 ip netns exec "$XH_NS_RX" sh -c "echo 0 > $sys/napi_defer_hard_irqs; echo 0 > $sys/gro_flush_timeout"
 xh_start_receiver --json --interval 0 --busy-poll --busy-poll-usec 50
 if xh_wait_ready; then
+	tap_is "$(xsk_busy_poll_options "$XH_RX_PID" 2>&1 | tr '\n' '|')" \
+		"SO_PREFER_BUSY_POLL=1 SO_BUSY_POLL=50|" \
+		"--busy-poll-usec 50: the queue's AF_XDP socket holds SO_PREFER_BUSY_POLL 1, SO_BUSY_POLL 50"
 	tap_grep "$XH_RX_ERR" "busy-poll is ineffective while napi_defer_hard_irqs is 0 and gro_flush_timeout is 0.*napi_defer_hard_irqs.*gro_flush_timeout" \
 		"--busy-poll: warns that defer/flush settings are 0 and names what to set"
 	tap_grep "$XH_RX_ERR" 'SO_BUSY_POLL 50 us, SO_BUSY_POLL_BUDGET 64' "--busy-poll-usec 50: socket options set"

@@ -18,6 +18,21 @@ FRAMES=4000
 xh_setup mt 4
 xh_tmpdir
 
+# Every line strict JSON: jq reads inf and nan as numbers, JSON has neither.
+strict_json_lines() { # file
+	python3 -c '
+import json, math, sys
+def no_constant(name):
+    raise ValueError("non-finite number " + name)
+def finite(text):
+    if not math.isfinite(float(text)):
+        raise ValueError("number out of range " + text)
+    return float(text)
+for line in open(sys.argv[1]):
+    json.loads(line, parse_constant=no_constant, parse_float=finite)
+' "$1"
+}
+
 run_case() { # what extra-options...
 	local what=$1 final csv=$XH_TMPDIR/threads$RANDOM.csv
 	shift
@@ -39,7 +54,7 @@ run_case() { # what extra-options...
 	tap_is "$(jq -r '[.queues[] | select(.packets > 0)] | length' <<<"$final")" 4 \
 		"$what: every queue's thread received"
 	tap_is "$(jq -r '.total.latency_ns.count' <<<"$final")" "$FRAMES" "$what: one latency per frame"
-	tap_ok "$what: every line parses as JSON" jq -e . "$XH_RX_OUT" >/dev/null
+	tap_ok "$what: every line parses as strict JSON (no NaN or Infinity)" strict_json_lines "$XH_RX_OUT"
 	tap_cmp "$(jq -r 'select(.type == "interval") | .type' "$XH_RX_OUT" | wc -l)" -ge 2 \
 		"$what: interval reports printed during the run"
 	tap_is "$(jq -s '[.[] | .total.packets] as $p | [range(1; $p | length) | select($p[.] < $p[. - 1])] | length' "$XH_RX_OUT")" 0 \

@@ -15,6 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_tap.sh"
 . "$here/../../scripts/netns_lib.sh"
 xh_require af_xdp_user
+command -v python3 >/dev/null || xh_die "'python3' is not installed"
 xh_install_trap
 
 CYCLES=20
@@ -49,6 +50,22 @@ wait_sender() { # timeout seconds; sets TX_RC
 	TX_RC=$?
 }
 
+# Every line strict JSON: jq (used for the values) reads inf and nan as
+# numbers, JSON has neither.
+strict_json_lines() { # file
+	python3 -c '
+import json, math, sys
+def no_constant(name):
+    raise ValueError("non-finite number " + name)
+def finite(text):
+    if not math.isfinite(float(text)):
+        raise ValueError("number out of range " + text)
+    return float(text)
+for line in open(sys.argv[1]):
+    json.loads(line, parse_constant=no_constant, parse_float=finite)
+' "$1"
+}
+
 sender_final() {
 	jq -c 'select(.type == "final")' "$TX_OUT" 2>/dev/null | tail -n 1
 }
@@ -62,7 +79,15 @@ check_sender() { # what final-json cycles
 		"$what: every frame sent completed (none leaked)"
 	tap_is "$(jqf .tx.wakeup_error_ns.count "$final")" "$cycles" \
 		"$what: one wake-up error sample per cycle"
-	tap_cmp "$(jqf .tx.wakeup_error_ns.min "$final")" -ge 0 "$what: wake-up error min >= 0"
+	# Each cycle sleeps until its absolute deadline and reads the clock
+	# after waking: now is past the deadline, so even the smallest wake-up
+	# error is above 0 ns. A sender that did not sleep would run its cycles
+	# ahead of their deadlines, clamped to 0. (No upper bound: the machine
+	# may be loaded.)
+	tap_cmp "$(jqf .tx.wakeup_error_ns.min "$final")" -gt 0 \
+		"$what: every cycle woke after its deadline (wake-up error min > 0 ns)"
+	tap_ok "$what: every sender stdout line is strict JSON (no inf or NaN)" \
+		strict_json_lines "$TX_OUT"
 	tap_is "$(jqf '.tx.wakeup_error_ns | (.min <= .p99 and .p99 <= .max and .min <= .avg and .avg <= .max)' "$final")" \
 		true "$what: wake-up error min <= avg, p99 <= max"
 	tap_grep "$TX_ERR" '^af_xdp_user: TX timestamps (unavailable|not requested): ' \
@@ -141,7 +166,9 @@ xh_cleanup
 bad_usage() { # description options...
 	local desc=$1 rc err
 	shift
-	err=$("$XH_BUILD/af_xdp_user" --dev lo "$@" 2>&1 >/dev/null)
+	# A private namespace's lo and a timeout: a usage check that broke
+	# must not attach to the host's lo, nor hang.
+	err=$(timeout 10 unshare -n "$XH_BUILD/af_xdp_user" --dev lo "$@" 2>&1 >/dev/null)
 	rc=$?
 	if [ "$rc" = 2 ] && [ "$(wc -l <<<"$err")" = 1 ]; then
 		tap_result 0 "usage error: $desc"

@@ -118,6 +118,14 @@ static void test_mark_hint_cross_checks_queue(void **state)
 	assert_int_equal(h.mark, 7);
 	queue_rx_stats_account(&env->stats, &h, 0, 0);
 	assert_int_equal(env->stats.mark_mismatch, 1);
+
+	/* The other branch: a mark naming this queue is no mismatch. */
+	mark = 3;
+	put_field(env, layout, "mark", &mark, sizeof(mark));
+	hint_decoder_decode(&env->dec, packet(env), &h);
+	assert_int_equal(h.mark, 3);
+	queue_rx_stats_account(&env->stats, &h, 0, 0);
+	assert_int_equal(env->stats.mark_mismatch, 1);
 }
 
 static void test_no_hint(void **state)

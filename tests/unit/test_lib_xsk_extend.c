@@ -593,6 +593,12 @@ static void test_stale_headroom_cleared(void **state)
 	/* The clear touches only the 4 bytes of the slot. */
 	assert_memory_equal(f->pkt, udp_payload, sizeof(udp_payload));
 	assert_int_equal(*((unsigned char *)f->pkt - 5), (unsigned char)(f->hint.flow_hash >> 24));
+
+	/* All four bytes of the slot, not just those a small id uses. */
+	memset((unsigned char *)f->pkt - sizeof(__u32), 0xff, sizeof(__u32));
+	assert_int_equal(xsk_umem__btf_id(f->pkt), 0xffffffffu);
+	xsk_umem__clear_btf_id(f->pkt);
+	assert_int_equal(xsk_umem__btf_id(f->pkt), XSK_BTF_NO_HINT);
 	xsk_hint_registry__free(reg);
 }
 
