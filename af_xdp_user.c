@@ -69,11 +69,13 @@ int main(int argc, char **argv)
 
 	log_prog_name = PROG_NAME;
 	ret = rx_options_parse(argc, argv, &rx.cfg, usage_err, sizeof(usage_err));
-	if (ret == RX_OPTIONS_HELP || ret == RX_OPTIONS_MAN) {
+	if (ret == RX_OPTIONS_HELP || ret == RX_OPTIONS_MAN || ret == RX_OPTIONS_VERSION) {
 		if (ret == RX_OPTIONS_HELP)
 			rx_options_usage(stdout, PROG_NAME);
-		else
+		else if (ret == RX_OPTIONS_MAN)
 			rx_options_man(stdout, PROG_NAME);
+		else
+			rx_options_version(stdout, PROG_NAME);
 		return EXIT_OK;
 	}
 	if (ret) {
@@ -143,6 +145,7 @@ cleanup:
 	xdp_attachment_release(&rx.attachment);
 	rx_threads_join(&rx); /* before the sockets they read go */
 	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
+	receiver_report_free(&rx); /* before n_open goes */
 	receiver_close_queues(&rx);
 	phc_clock_close(&rx.phc);
 	receiver_free_program(&rx);

@@ -88,6 +88,14 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 /* Overwrite @dst (initialised, same n_layouts) with @src: a snapshot. */
 void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats *src);
 
+/*
+ * @dst (initialised, same n_layouts) = @now - @before, @before an earlier
+ * copy of @now (queue_rx_stats_copy): what the queue counted in between,
+ * e.g. one report interval. Histogram min/max: latency_histogram_subtract().
+ */
+void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_stats *now,
+			     const struct queue_rx_stats *before);
+
 /* Every latency of the queue, whatever its core class, into @out. */
 void queue_rx_stats_latency_all(const struct queue_rx_stats *s,
 				struct latency_histogram *out);

@@ -117,7 +117,7 @@ static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 le
 		csv_record(fc, &hint, now_ns);
 	if (q->pkt_lines) {
 		report_packet(q->pkt_lines, q->path->json, xsk->queue_id, fc->decoder, &hint,
-			      pkt, len, hint.has_rx_ktime ? now_ns - hint.rx_ktime : 0);
+			      pkt, len, now_ns);
 		if (ftell(q->pkt_lines) > (long)PKT_LINES_FLUSH_AT)
 			flush_pkt_lines(q);
 	}

@@ -67,6 +67,11 @@ struct receiver {
 	struct csv_file csv;       /* --csv; fd -1 without */
 	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
 	struct phc_clock phc;      /* open only with the hw program */
+	/* Interval reports (receiver_report.c): each queue's statistics as
+	 * the previous report saw them, so the next shows its own interval. */
+	struct queue_rx_stats *reported; /* n_open, allocated at the first report */
+	__u64 reported_ns;         /* when, CLOCK_MONOTONIC; 0: none yet */
+	unsigned int n_interval_reports;
 };
 
 #define RECEIVER_INIT { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1, \
