@@ -54,10 +54,12 @@ def main(path, prefix, window_s):
     t0 = rows[0][0]
     span = (rows[-1][0] - t0) / 1e9
     window = window_s if window_s > 0 else max(0.01, span / 100)
+    # Integer nanoseconds: 0.3 s / 0.1 s in floating point is 2.999...
+    window_ns = max(1, round(window * 1e9))
     with open(prefix + ".time", "w") as out:
         start, values = 0, []
         for t, v in rows:
-            w = int((t - t0) / 1e9 / window)
+            w = (t - t0) // window_ns
             if w != start and values:
                 values.sort()
                 out.write("%.4f %.4f %.4f %.4f\n" % (start * window, rank(values, 50),

@@ -139,6 +139,40 @@ else
 	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 fi
 
+# ---- scripts/experiment.sh --dev, as README shows it -------------------------
+what="experiment.sh --dev"
+xh_send --flows 4 --count 8000 --rate 2000 >/dev/null &
+send_pid=$!
+ip netns exec "$XH_NS_RX" env BUILD="$XH_BUILD" "$here/../../scripts/experiment.sh" \
+	--dev "$XH_RX_DEV" --seconds 1 --modes wakeup --out "$XH_TMPDIR/exp" \
+	>"$XH_TMPDIR/exp.out" 2>"$XH_TMPDIR/exp.err"
+tap_is "$?" 0 "$what: exit status 0"
+wait "$send_pid"
+tap_is "$(grep -c '^[a-z0-9_]* *| wakeup cpu' "$XH_TMPDIR/exp/summary.txt" 2>/dev/null)" 2 \
+	"$what: a row per receiver CPU"
+for png in latency_percentiles latency_histogram latency_over_time; do
+	tap_ok "$what: $png.png written" test -s "$XH_TMPDIR/exp/$png.png"
+done
+
+# ---- plot data: time order with --threads rows ---------------------------------
+what="plot_latency_data.py"
+{
+	echo "time_ns,queue,cpu,same_core,latency_ns,btf_id,layout"
+	# Two threads' rows, each in order, interleaved out of time order.
+	for t in 3 1 4 2 0 5; do
+		echo "$((1000000000 + t * 100000000)),$((t % 2)),0,1,$(( (t + 1) * 1000 )),5,xdp_hints_rx_time"
+	done
+	echo "1000000000,0,0,,,0,none"
+} >"$XH_TMPDIR/threads.csv"
+python3 "$here/../../scripts/plot_latency_data.py" "$XH_TMPDIR/threads.csv" "$XH_TMPDIR/pd" 0.1
+tap_is "$?" 0 "$what: exit status 0"
+tap_is "$(awk '{ print $1 }' "$XH_TMPDIR/pd.time" | tr '\n' ' ')" "0.0000 0.1000 0.2000 0.3000 0.4000 0.5000 " \
+	"$what: windows in time order from the first packet"
+tap_is "$(awk '{ print $4 }' "$XH_TMPDIR/pd.time" | tr '\n' ' ')" "1.0000 2.0000 3.0000 4.0000 5.0000 6.0000 " \
+	"$what: each window's max is its packet (us)"
+tap_is "$(tail -n 1 "$XH_TMPDIR/pd.pct" | awk '{ print $2 }')" 6.0000 "$what: the last percentile is the max"
+tap_ok "$what: --help" bash -c "'$here/../../scripts/plot_latency.sh' --help | grep -q nines"
+
 # ---- usage errors of the new forms -------------------------------------------
 bad() { # description expected-regex options...
 	local desc=$1 re=$2 err rc
