@@ -44,13 +44,15 @@ enum exit_code {
 	EXIT_USAGE = 2,
 };
 
-/* Tests and scripts wait for this exact prefix: print it whatever the
- * verbosity. */
+/* Tests and scripts wait for this exact prefix: printed at every
+ * verbosity but -q, which promises errors only. */
 static void announce_ready(const struct receiver *rx)
 {
 	__u32 first = rx->queues[0].xsk.queue_id;
 	__u32 last = rx->queues[rx->n_open - 1].xsk.queue_id;
 
+	if (log_level == LOG_QUIET)
+		return;
 	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s\n",
 		rx->cfg.ifname, rx->ifindex, first, last, xdp_mode_label(rx),
 		rx->zero_copy ? "zero-copy" : "copy", rx_mode_label(&rx->cfg),

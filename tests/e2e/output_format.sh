@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# What people and tools read: --help fits 80 columns, the default and the
+# What people and tools read: --help fits 80 columns, -q is quiet, the default and the
 # --extended reports fit 100, -V names the tool's, libbpf's and libxdp's
 # versions, the interface is accepted as a positional argument, "skb" is
 # generic mode, interval reports hold the interval's own counts and rates
@@ -138,6 +138,14 @@ if xh_wait_ready; then
 else
 	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 fi
+
+# ---- -q: errors only, not even the ready line ---------------------------------
+what="-q"
+start_positional -q --json --interval 0 --duration 0.5
+xh_wait_receiver 20
+tap_is "$XH_RX_RC" 0 "$what: exit status 0"
+tap_is "$(wc -c <"$XH_RX_ERR")" 0 "$what: nothing on standard error"
+tap_is "$(tail -n 1 "$XH_RX_OUT" | jq -r .type)" final "$what: the final report still on standard output"
 
 # ---- scripts/experiment.sh --dev, as README shows it -------------------------
 what="experiment.sh --dev"
