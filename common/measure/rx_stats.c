@@ -70,18 +70,6 @@ void queue_rx_stats_latency_all(const struct queue_rx_stats *s,
 		latency_histogram_merge(out, s->latency_hist[c]);
 }
 
-void latency_acc_merge(struct latency_acc *dst, const struct latency_acc *src)
-{
-	if (!src->count)
-		return;
-	if (!dst->count || src->min < dst->min)
-		dst->min = src->min;
-	if (src->max > dst->max)
-		dst->max = src->max;
-	dst->sum += src->sum;
-	dst->count += src->count;
-}
-
 void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats *src)
 {
 	dst->packets += src->packets;
@@ -94,7 +82,6 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->drained_at_stop += src->drained_at_stop;
 	for (size_t i = 0; i < dst->n_layouts && i < src->n_layouts; i++)
 		dst->layout_packets[i] += src->layout_packets[i];
-	latency_acc_merge(&dst->latency, &src->latency);
 	for (int c = 0; c < CORE_CLASSES; c++)
 		latency_histogram_merge(dst->latency_hist[c], src->latency_hist[c]);
 	dst->hw_timestamps += src->hw_timestamps;
@@ -128,9 +115,6 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 	dst->drained_at_stop = now->drained_at_stop - before->drained_at_stop;
 	for (size_t i = 0; i < dst->n_layouts && i < now->n_layouts; i++)
 		dst->layout_packets[i] = now->layout_packets[i] - before->layout_packets[i];
-	/* latency_acc cannot give an interval's min and max: the histograms
-	 * carry the interval's latencies (report.c reads only those). */
-	memset(&dst->latency, 0, sizeof(dst->latency));
 	for (int c = 0; c < CORE_CLASSES; c++)
 		latency_histogram_subtract(dst->latency_hist[c], now->latency_hist[c],
 					   before->latency_hist[c]);
