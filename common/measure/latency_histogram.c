@@ -30,6 +30,9 @@ void latency_histogram_merge(struct latency_histogram *dst, const struct latency
 {
 	unsigned int i;
 
+	/* Reports merge many empty histograms: nothing to add. */
+	if (!src->count)
+		return;
 	for (i = 0; i < LATENCY_HISTOGRAM_BUCKETS; i++)
 		dst->buckets[i] += src->buckets[i];
 	dst->count += src->count;
@@ -47,6 +50,8 @@ void latency_histogram_subtract(struct latency_histogram *dst, const struct late
 	unsigned int i, first = LATENCY_HISTOGRAM_BUCKETS, last = 0;
 
 	latency_histogram_init(dst);
+	if (now->count == before->count)
+		return; /* nothing recorded in between */
 	for (i = 0; i < LATENCY_HISTOGRAM_BUCKETS; i++) {
 		dst->buckets[i] = now->buckets[i] - before->buckets[i];
 		if (!dst->buckets[i])

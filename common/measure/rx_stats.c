@@ -43,6 +43,24 @@ void queue_rx_stats_free(struct queue_rx_stats *s)
 	s->hw_to_xdp_hist = NULL;
 }
 
+void queue_rx_stats_reset(struct queue_rx_stats *s)
+{
+	struct queue_rx_stats empty = {
+		.queue_id = s->queue_id,
+		.n_layouts = s->n_layouts,
+		.layout_packets = s->layout_packets,
+		.hw_to_xdp_hist = s->hw_to_xdp_hist,
+	};
+
+	memcpy(empty.latency_hist, s->latency_hist, sizeof(empty.latency_hist));
+	*s = empty;
+	for (size_t i = 0; i < s->n_layouts; i++)
+		s->layout_packets[i] = 0;
+	for (int c = 0; c < CORE_CLASSES; c++)
+		latency_histogram_init(s->latency_hist[c]);
+	latency_histogram_init(s->hw_to_xdp_hist);
+}
+
 void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats *src)
 {
 	__u64 *layout_packets = dst->layout_packets;

@@ -60,6 +60,8 @@ struct queue_rx_stats {
 
 int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layouts);
 void queue_rx_stats_free(struct queue_rx_stats *s);
+/* Zero every counter and histogram, keep the allocations and queue_id. */
+void queue_rx_stats_reset(struct queue_rx_stats *s);
 
 /*
  * Frames the XDP program redirected to this queue's socket that neither

@@ -23,34 +23,43 @@ void report_timestamp(char *buf, size_t len)
 		 ts.tv_nsec / 1000000);
 }
 
-static void free_stats(struct queue_rx_stats *stats, size_t n)
+void report_scratch_free(struct report_scratch *w)
 {
-	if (!stats)
-		return;
-	for (size_t i = 0; i < n; i++)
-		queue_rx_stats_free(&stats[i]);
-	free(stats);
+	if (w->stats)
+		for (size_t i = 0; i < 2 + w->n_queues; i++)
+			queue_rx_stats_free(&w->stats[i]);
+	free(w->stats);
+	free(w->shown);
+	memset(w, 0, sizeof(*w));
 }
 
-/* @n statistics, each initialised for @n_layouts; NULL on -ENOMEM. */
-static struct queue_rx_stats *alloc_stats(size_t n, size_t n_layouts)
+int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layouts)
 {
-	struct queue_rx_stats *stats = calloc(n, sizeof(*stats));
-
-	if (!stats)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (queue_rx_stats_init(&stats[i], 0, n_layouts)) {
-			free_stats(stats, i);
-			return NULL;
-		}
-	}
-	return stats;
+	memset(w, 0, sizeof(*w));
+	w->stats = calloc(2 + n_queues, sizeof(*w->stats));
+	w->shown = calloc(n_queues ? n_queues : 1, sizeof(*w->shown));
+	if (!w->stats || !w->shown)
+		goto nomem;
+	/* Counted as it goes, so a failure frees exactly what was made. */
+	for (; w->n_queues < 2 + n_queues; w->n_queues++)
+		if (queue_rx_stats_init(&w->stats[w->n_queues], 0, n_layouts))
+			goto nomem;
+	w->n_queues = n_queues;
+	return 0;
+nomem:
+	for (size_t i = 0; w->stats && i < w->n_queues; i++)
+		queue_rx_stats_free(&w->stats[i]);
+	w->n_queues = 0;
+	free(w->stats);
+	free(w->shown);
+	memset(w, 0, sizeof(*w));
+	return -ENOMEM;
 }
 
 static void sum_queues(struct queue_rx_stats *total, const struct queue_rx_stats *const *queues,
 		       size_t n)
 {
+	queue_rx_stats_reset(total);
 	for (size_t i = 0; i < n; i++)
 		queue_rx_stats_add(total, queues[i]);
 }
@@ -58,14 +67,11 @@ static void sum_queues(struct queue_rx_stats *total, const struct queue_rx_stats
 int report_print(FILE *out, enum report_style style, enum report_kind kind,
 		 const struct report_run *run, const struct hint_decoder *dec,
 		 const struct queue_rx_stats *const *now,
-		 const struct queue_rx_stats *const *before, size_t n_queues)
+		 const struct queue_rx_stats *const *before, size_t n_queues,
+		 struct report_scratch *w)
 {
 	bool interval = kind == REPORT_INTERVAL;
-	/* [0]: cumulative total; [1]: the interval's total; [2..]: the
-	 * interval's queues. */
-	size_t n_stats = interval ? 2 + n_queues : 1;
-	struct queue_rx_stats *stats = alloc_stats(n_stats, dec->n_layouts);
-	const struct queue_rx_stats **shown = NULL;
+	struct report_scratch own = { 0 };
 	struct report_view view = {
 		.kind = kind, .run = run, .dec = dec, .n_queues = n_queues,
 		.queues = now, .cumulative = now,
@@ -74,36 +80,34 @@ int report_print(FILE *out, enum report_style style, enum report_kind kind,
 	int err = 0;
 
 	if (!run->rx && !run->tx)
-		goto out; /* --no-rx: intervals have nothing to show */
-	if (!stats)
-		return -ENOMEM;
-	sum_queues(&stats[0], now, n_queues);
-	view.total = view.cumulative_total = &stats[0];
+		return 0; /* --no-rx: intervals have nothing to show */
+	if (!w) {
+		if (report_scratch_init(&own, n_queues, dec->n_layouts))
+			return -ENOMEM;
+		w = &own;
+	}
+	/* stats[0]: cumulative total; [1]: the interval's total; [2..]: the
+	 * interval's queues. */
+	sum_queues(&w->stats[0], now, n_queues);
+	view.total = view.cumulative_total = &w->stats[0];
 	if (interval) {
-		shown = calloc(n_queues ? n_queues : 1, sizeof(*shown));
-		if (!shown) {
-			err = -ENOMEM;
-			goto out;
-		}
 		for (size_t i = 0; i < n_queues; i++) {
 			if (before)
-				queue_rx_stats_subtract(&stats[2 + i], now[i], before[i]);
+				queue_rx_stats_subtract(&w->stats[2 + i], now[i], before[i]);
 			else
-				queue_rx_stats_copy(&stats[2 + i], now[i]);
-			shown[i] = &stats[2 + i];
+				queue_rx_stats_copy(&w->stats[2 + i], now[i]);
+			w->shown[i] = &w->stats[2 + i];
 		}
-		sum_queues(&stats[1], shown, n_queues);
-		view.queues = shown;
-		view.total = &stats[1];
+		sum_queues(&w->stats[1], w->shown, n_queues);
+		view.queues = w->shown;
+		view.total = &w->stats[1];
 	}
 	if (style == REPORT_JSON)
 		err = report_json(out, &view);
 	else
 		report_text(out, style, &view);
 	fflush(out);
-out:
-	free(shown);
-	free_stats(stats, n_stats);
+	report_scratch_free(&own);
 	return err;
 }
 

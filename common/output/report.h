@@ -79,15 +79,33 @@ struct report_view {
 };
 
 /*
+ * The statistics a report works out (totals, an interval's counts),
+ * allocated once for a run's queues: at one report every 2 ms, allocating
+ * and touching fresh memory for each would cost more than the report.
+ */
+struct report_scratch {
+	size_t n_queues;
+	struct queue_rx_stats *stats;          /* 2 + n_queues */
+	const struct queue_rx_stats **shown;   /* n_queues */
+};
+
+/* 0 or -ENOMEM (then @w holds nothing). */
+int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layouts);
+/* Safe on a zeroed or freed scratch. */
+void report_scratch_free(struct report_scratch *w);
+
+/*
  * Format one report into @out. @now: each queue's cumulative statistics;
  * @before: their copies at the previous interval report (NULL: the start
- * of the run, or a final report). Returns 0, -ENOMEM, or -EIO when the
- * JSON library failed.
+ * of the run, or a final report); @w: a scratch for @n_queues queues of
+ * @dec's layouts, or NULL to allocate one for this report. Returns 0 or
+ * -ENOMEM.
  */
 int report_print(FILE *out, enum report_style style, enum report_kind kind,
 		 const struct report_run *run, const struct hint_decoder *dec,
 		 const struct queue_rx_stats *const *now,
-		 const struct queue_rx_stats *const *before, size_t n_queues);
+		 const struct queue_rx_stats *const *before, size_t n_queues,
+		 struct report_scratch *w);
 
 /* Events per second over @seconds; 0 when no time passed. */
 static inline double report_rate(__u64 count, double seconds)

@@ -102,8 +102,14 @@ static void put_rx_groups(struct json_builder *b, json_object *o, const struct r
 	put_u64(b, o, "clock_backwards", s->clock_backwards);
 	put_u64(b, o, "mark_mismatch", s->mark_mismatch);
 	put_u64(b, o, "drained_at_stop", s->drained_at_stop);
-	queue_rx_stats_latency_all(s, &all);
-	put_summary(b, o, "latency_ns", &all);
+	/* Most queues of most reports have no sample: skip building the
+	 * merged histogram (30 KiB) for nothing. */
+	if (latency_histogram_count(s->latency_hist[CORE_SAME]) ||
+	    latency_histogram_count(s->latency_hist[CORE_REMOTE]) ||
+	    latency_histogram_count(s->latency_hist[CORE_UNKNOWN])) {
+		queue_rx_stats_latency_all(s, &all);
+		put_summary(b, o, "latency_ns", &all);
+	}
 	put_summary(b, o, "same_core_latency_ns", s->latency_hist[CORE_SAME]);
 	put_summary(b, o, "remote_core_latency_ns", s->latency_hist[CORE_REMOTE]);
 	put_u64(b, o, "hw_timestamps", s->hw_timestamps);
@@ -211,7 +217,7 @@ static json_object *rx_object(struct json_builder *b, const struct report_view *
 
 	if (interval) {
 		put_u64(b, o, "interval_index", v->run->interval_index);
-		put_fixed(b, o, "interval_s", v->run->interval_s, 3);
+		put_fixed(b, o, "interval_s", v->run->interval_s, 6);
 	}
 	put_queues_and_total(b, o, v, v->queues, v->total, v->seconds);
 	if (interval) {

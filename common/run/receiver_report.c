@@ -57,6 +57,7 @@ static int remember_reported(struct receiver *rx, struct queue_rx_stats *const *
 
 void receiver_report_free(struct receiver *rx)
 {
+	report_scratch_free(&rx->report_scratch);
 	if (!rx->reported)
 		return;
 	for (size_t i = 0; i < rx->n_open; i++)
@@ -101,6 +102,11 @@ int receiver_print_report(struct receiver *rx, enum report_kind kind)
 	/* The final report's counters were read by rx_loop_finish(). */
 	if (kind == REPORT_INTERVAL)
 		receiver_refresh_kernel_counters(rx, stats);
+	if (!rx->report_scratch.stats &&
+	    report_scratch_init(&rx->report_scratch, rx->n_open, rx->decoder.n_layouts)) {
+		pr_err("formatting the report: %s\n", strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	/* Formatted whole, then written as one unit: --pkt-info lines of
 	 * the receive threads cannot land inside it. */
 	mem = open_memstream(&text, &len);
@@ -108,7 +114,8 @@ int receiver_print_report(struct receiver *rx, enum report_kind kind)
 		return -ENOMEM;
 	err = report_print(mem, report_style_of(&rx->cfg), kind, &run, &rx->decoder,
 			   (const struct queue_rx_stats *const *)stats,
-			   kind == REPORT_INTERVAL && rx->reported ? before : NULL, rx->n_open);
+			   kind == REPORT_INTERVAL && rx->reported ? before : NULL, rx->n_open,
+			   &rx->report_scratch);
 	if (fclose(mem) && !err)
 		err = -ENOMEM;
 	if (!err && kind == REPORT_INTERVAL) {

@@ -758,7 +758,7 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 				   "-u/--filter-udp-port and -E/--filter-ethertype conflict: pick one filter");
 	if (!cfg->ifname)
 		return usage_error(err, err_len, 0,
-				   "no interface: give it as the argument or with -d/--dev");
+				   "an interface is required: give it as the argument or with -d/--dev");
 	/* xdp_hints_rx_hw replaces rx-time, and kfuncs need a native driver. */
 	if (cfg->hw_hints == HW_HINTS_ON && cfg->layout != HINT_POLICY_RX_TIME)
 		return usage_error(err, err_len, OPT_HW_HINTS,

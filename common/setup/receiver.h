@@ -29,6 +29,7 @@
 #include "hint_program.h"
 #include "options.h"
 #include "phc_clock.h"
+#include "report.h"
 #include "report_out.h"
 #include "run_stop.h"
 #include "rx_queue.h"
@@ -70,6 +71,7 @@ struct receiver {
 	/* Interval reports (receiver_report.c): each queue's statistics as
 	 * the previous report saw them, so the next shows its own interval. */
 	struct queue_rx_stats *reported; /* n_open, allocated at the first report */
+	struct report_scratch report_scratch; /* likewise */
 	__u64 reported_ns;         /* when, CLOCK_MONOTONIC; 0: none yet */
 	unsigned int n_interval_reports;
 };

@@ -194,7 +194,7 @@ bad() { # description expected-regex options...
 	fi
 }
 bad "two interfaces" "unexpected argument 'b'" a b
-bad "no interface" "no interface" --json
+bad "no interface" "interface is required" --json
 bad "--cpu-list range backwards" "ends before it starts" lo --threads --cpu-list 3-1
 
 xh_cleanup

@@ -180,7 +180,7 @@ static void test_positional_interface_and_new_forms(void **state)
 	assert_true(cfg.extended);
 	expect_usage_error(parse("veth7", "veth8", NULL), "unexpected argument 'veth8'");
 	expect_usage_error(parse("-d", "veth7", "veth8", NULL), "unexpected argument 'veth8'");
-	expect_usage_error(parse("-j", NULL), "no interface");
+	expect_usage_error(parse("-j", NULL), "interface is required");
 	assert_int_equal(parse("-V", NULL), RX_OPTIONS_VERSION);
 	assert_int_equal(parse("--version", NULL), RX_OPTIONS_VERSION);
 	assert_int_equal(parse("x", "-m", "skb", NULL), RX_OPTIONS_RUN);

@@ -404,7 +404,7 @@ static char *print_report(const struct hint_decoder *dec, const struct queue_rx_
 	for (size_t i = 0; i < n; i++)
 		queues[i] = &q[i];
 	assert_non_null(out);
-	assert_int_equal(report_print(out, style, REPORT_FINAL, &run, dec, queues, NULL, n), 0);
+	assert_int_equal(report_print(out, style, REPORT_FINAL, &run, dec, queues, NULL, n, NULL), 0);
 	fclose(out);
 	return text;
 }
