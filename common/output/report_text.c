@@ -6,6 +6,7 @@
  * JSON keys (the same names everywhere). Latencies are shown with a unit
  * chosen by magnitude (ns, µs, ms, s), counts as plain integers.
  */
+#include <math.h>
 #include <string.h>
 
 #include "report.h"
@@ -267,11 +268,14 @@ static const struct queue_rx_stats *ext_column(const struct ext_table *t, size_t
 	return col < t->v->n_queues ? t->v->queues[col] : t->v->total;
 }
 
+/* NAN: a value that does not exist (a summary without samples): "-". */
 static void ext_cell(FILE *out, enum ext_value kind, double value)
 {
 	char text[32];
 
-	if (kind == EXT_NS)
+	if (isnan(value))
+		snprintf(text, sizeof(text), "-");
+	else if (kind == EXT_NS)
 		format_ns(text, sizeof(text), (__u64)(value + 0.5));
 	else if (kind == EXT_RATE)
 		snprintf(text, sizeof(text), "%.1f", value);
@@ -331,6 +335,8 @@ static double get_latency(const struct queue_rx_stats *s, const void *arg, doubl
 	else
 		h = l->hist == CORE_CLASSES ? s->hw_to_xdp_hist : s->latency_hist[l->hist];
 	latency_histogram_summarize(h, &sum);
+	if (!sum.count && l->field != LAT_COUNT)
+		return NAN;
 	switch (l->field) {
 	case LAT_COUNT: return (double)sum.count;
 	case LAT_MIN: return (double)sum.min_ns;

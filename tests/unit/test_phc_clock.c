@@ -470,8 +470,11 @@ static void test_report_hw_to_xdp(void **state)
 	assert_occurs(text, "hw_to_xdp_ns: p50", 1);
 	free(text);
 	text = print_report(&env->dec, q, 2, REPORT_EXTENDED);
-	/* One row, the total has samples; queue 0's cell reads 0 ns. */
+	/* One row, the total has samples; queue 0 has none: "-", not 0 ns,
+	 * in each of its 7 nanosecond rows. */
 	assert_occurs(text, "hw_to_xdp_ns.p50", 1);
+	assert_occurs(text, "           -", 7);
+	assert_occurs(text, " 0 ns", 0);
 	/* min avg p50 p90 p99 p999 max, of queue 1 and of the total */
 	assert_occurs(text, "1.50 µs", 14);
 	free(text);
