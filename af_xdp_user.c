@@ -46,13 +46,15 @@ enum exit_code {
 	EXIT_USAGE = 2,
 };
 
-/* Tests and scripts wait for this exact prefix: print it whatever the
- * verbosity. */
+/* Tests and scripts wait for this exact prefix: printed at every
+ * verbosity but -q, which promises errors only. */
 static void announce_ready(const struct receiver *rx)
 {
 	__u32 first = rx->queues[0].xsk.queue_id;
 	__u32 last = rx->queues[rx->n_open - 1].xsk.queue_id;
 
+	if (log_level == LOG_QUIET)
+		return;
 	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s clock %s buffers %s\n",
 		rx->cfg.ifname, rx->ifindex, first, last, xdp_mode_label(rx),
 		rx->zero_copy ? "zero-copy" : "copy", rx_mode_label(&rx->cfg),
@@ -73,11 +75,13 @@ int main(int argc, char **argv)
 
 	log_prog_name = PROG_NAME;
 	ret = rx_options_parse(argc, argv, &rx.cfg, usage_err, sizeof(usage_err));
-	if (ret == RX_OPTIONS_HELP || ret == RX_OPTIONS_MAN) {
+	if (ret == RX_OPTIONS_HELP || ret == RX_OPTIONS_MAN || ret == RX_OPTIONS_VERSION) {
 		if (ret == RX_OPTIONS_HELP)
 			rx_options_usage(stdout, PROG_NAME);
-		else
+		else if (ret == RX_OPTIONS_MAN)
 			rx_options_man(stdout, PROG_NAME);
+		else
+			rx_options_version(stdout, PROG_NAME);
 		return EXIT_OK;
 	}
 	if (ret) {
@@ -155,6 +159,7 @@ cleanup:
 	xdp_attachment_release(&rx.attachment);
 	rx_threads_join(&rx); /* before the sockets they read go */
 	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
+	receiver_report_free(&rx); /* before n_open goes */
 	receiver_close_queues(&rx);
 	phc_clock_close(&rx.phc);
 	receiver_free_program(&rx);

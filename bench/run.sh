@@ -3,9 +3,12 @@
 #
 # make bench: every benchmark of the project, one table, each figure next
 # to its target with PASS or MISS. Raw output of every step goes to
-# bench/results/latest.txt (the table is at its end).
+# $BENCH_RESULTS (the table is at its end): by default
+# $BUILD/bench/results/latest.txt, outside the tracked tree, so a run on a
+# busy machine does not rewrite the numbers README.org quotes; `make
+# bench-record` writes bench/results/latest.txt on purpose.
 #
-#   BUILD=/abs/build/dir bench/run.sh
+#   BUILD=/abs/build/dir [BENCH_RESULTS=FILE] bench/run.sh
 #
 # 1. decode    instructions per hint decode under callgrind (no hardware
 #              counters here), only the decode loop counted (--toggle-collect)
@@ -24,7 +27,7 @@ set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 : "${BUILD:?BUILD must name the absolute build directory}"
-RESULTS=$BENCH_DIR/results/latest.txt
+RESULTS=${BENCH_RESULTS:-$BUILD/bench/results/latest.txt}
 BPF_OBJ=$BUILD/af_xdp_kern.bpf.o
 INJECT_SECONDS=${INJECT_SECONDS:-0.7}
 PPS_ROUNDS=${PPS_ROUNDS:-7}

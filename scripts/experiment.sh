@@ -6,10 +6,12 @@
 # busy-poll: SO_PREFER_BUSY_POLL) and with where the receiver runs relative
 # to the CPU where XDP ran (same core or another core).
 #
-#   BUILD=/abs/build scripts/experiment.sh [options]        (as root)
+#   scripts/experiment.sh [options]        (as root; BUILD=/abs/build, default ./build)
 #
 #   --dev IFNAME        a real NIC: run the receiver modes only, the traffic
 #                       is yours (default: a private veth pair with traffic)
+#   --filter-udp-port P with --dev: redirect only UDP to port P (needed on
+#                       the interface that carries the default route)
 #   --seconds S         per run (default 3)
 #   --rate PPS          veth traffic rate (default 10000)
 #   --modes LIST        receive modes, comma separated: wakeup,spin,busy-poll
@@ -27,9 +29,11 @@
 # sched_getcpu() per packet), "mixed" when neither class reached 95%.
 #
 # Output: a table (also DIR/summary.txt), each run's JSON report and
-# per-packet CSV, and DIR/latency_histogram.png, DIR/latency_over_time.png.
+# per-packet CSV, and DIR/latency_percentiles.png, DIR/latency_histogram.png,
+# DIR/latency_over_time.png (scripts/plot_latency.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+BUILD=${BUILD:-$(cd "$here/.." && pwd)/build}
 . "$here/netns_lib.sh"
 
 DEV=""
@@ -39,18 +43,20 @@ MODES=wakeup,spin
 CPUS="0 1"
 DMA=""
 OUT=""
+FILTER=()
 
 die_usage() { echo "experiment.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--dev) DEV=${2:?}; shift ;;
+	--filter-udp-port) FILTER=(--filter-udp-port "${2:?}"); shift ;;
 	--seconds) SECONDS_PER_RUN=${2:?}; shift ;;
 	--rate) RATE=${2:?}; shift ;;
 	--modes) MODES=${2:?}; shift ;;
 	--cpus) CPUS=${2:?}; shift ;;
 	--cpu-dma-latency) DMA=${2:?}; shift ;;
 	--out) OUT=${2:?}; shift ;;
-	-h|--help) sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die_usage "unknown option '$1' (see --help)" ;;
 	esac
 	shift
@@ -93,7 +99,7 @@ PLOTS=()
 # Appends a table row; returns 1 if the receiver failed.
 run_one() { # mode cpu placement-wanted
 	local mode=$1 cpu=$2 want=$3 name="$1-$2" final sent
-	local args=(--json --interval 0 --cpu "$cpu" --csv "$OUT/$name.csv" $(mode_flags "$mode"))
+	local args=(--json --interval 0 --cpu "$cpu" --csv "$OUT/$name.csv" $(mode_flags "$mode") "${FILTER[@]}")
 	[ -n "$DMA" ] && args+=(--cpu-dma-latency "$DMA")
 	echo "experiment: $mode, receiver on CPU $cpu (wanted: $want core)" >&2
 	if [ -n "$DEV" ]; then

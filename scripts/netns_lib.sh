@@ -37,6 +37,7 @@
 # queues 0..2 receive (tests/e2e/veth_rx.sh holds generic mode to that).
 
 XH_BUILD=${BUILD:-}
+XH_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 XH_NAMESPACES=()     # every namespace this process created
 XH_RECEIVER_PIDS=()  # every receiver this process started
 XH_TMPDIR=""
@@ -81,10 +82,26 @@ xh_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	XH_NAMESPACES=()
+	xh_check_report_schema
 	if [ -n "$XH_TMPDIR" ]; then
 		rm -rf "$XH_TMPDIR"
 		XH_TMPDIR=""
 	fi
+}
+
+# In a TAP test: every JSON line af_xdp_user printed in this temporary
+# directory (receivers' rx*.out, a sender's tx.out) must match
+# schema/af_xdp_user.schema.json, one result per directory that has any.
+xh_check_report_schema() {
+	local files=() f out
+	[ -n "$XH_TMPDIR" ] && declare -F tap_result >/dev/null || return 0
+	for f in "$XH_TMPDIR"/rx*.out "$XH_TMPDIR"/tx.out; do
+		[ -f "$f" ] && grep -q '^{' "$f" && files+=("$f")
+	done
+	[ "${#files[@]}" -gt 0 ] || return 0
+	out=$("$XH_LIB_DIR/validate_report_json.py" "${files[@]}" 2>&1)
+	tap_result $? "JSON output matches schema/af_xdp_user.schema.json ($(tail -n 1 <<<"$out"))" \
+		"$(head -n 3 <<<"$out" | tr '\n' '|')"
 }
 
 xh_install_trap() {

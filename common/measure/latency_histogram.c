@@ -30,6 +30,9 @@ void latency_histogram_merge(struct latency_histogram *dst, const struct latency
 {
 	unsigned int i;
 
+	/* Reports merge many empty histograms: nothing to add. */
+	if (!src->count)
+		return;
 	for (i = 0; i < LATENCY_HISTOGRAM_BUCKETS; i++)
 		dst->buckets[i] += src->buckets[i];
 	dst->count += src->count;
@@ -39,6 +42,36 @@ void latency_histogram_merge(struct latency_histogram *dst, const struct latency
 		dst->min_ns = src->min_ns;
 	if (src->max_ns > dst->max_ns)
 		dst->max_ns = src->max_ns;
+}
+
+void latency_histogram_subtract(struct latency_histogram *dst, const struct latency_histogram *now,
+				const struct latency_histogram *before)
+{
+	unsigned int i, first = LATENCY_HISTOGRAM_BUCKETS, last = 0;
+
+	latency_histogram_init(dst);
+	if (now->count == before->count)
+		return; /* nothing recorded in between */
+	for (i = 0; i < LATENCY_HISTOGRAM_BUCKETS; i++) {
+		dst->buckets[i] = now->buckets[i] - before->buckets[i];
+		if (!dst->buckets[i])
+			continue;
+		if (first == LATENCY_HISTOGRAM_BUCKETS)
+			first = i;
+		last = i;
+	}
+	dst->count = now->count - before->count;
+	dst->sum_ns = now->sum_ns - before->sum_ns;
+	if (!dst->count)
+		return;
+	/* The exact extremes of the difference are gone; their buckets are
+	 * known, and so are the exact extremes of everything in @now. */
+	dst->min_ns = latency_histogram_bucket_lowest(first);
+	if (dst->min_ns < now->min_ns)
+		dst->min_ns = now->min_ns;
+	dst->max_ns = latency_histogram_bucket_highest(last);
+	if (dst->max_ns > now->max_ns)
+		dst->max_ns = now->max_ns;
 }
 
 uint64_t latency_histogram_count(const struct latency_histogram *h)

@@ -80,6 +80,16 @@ void latency_histogram_reset(struct latency_histogram *h);
 /* dst += src, as if every sample of src had been recorded into dst. */
 void latency_histogram_merge(struct latency_histogram *dst, const struct latency_histogram *src);
 
+/*
+ * dst = now - before, where @before is an earlier copy of the histogram
+ * @now (every count in it <= the one in @now): the samples recorded in
+ * between, e.g. one report interval. Count, sum and buckets are exact; min
+ * and max are the bounds of the lowest and highest non-empty bucket,
+ * clamped to @now's exact min and max (within 1%, like a percentile).
+ */
+void latency_histogram_subtract(struct latency_histogram *dst, const struct latency_histogram *now,
+				const struct latency_histogram *before);
+
 uint64_t latency_histogram_count(const struct latency_histogram *h);
 /* Exact; 0 when empty. */
 uint64_t latency_histogram_min(const struct latency_histogram *h);

@@ -43,6 +43,24 @@ void queue_rx_stats_free(struct queue_rx_stats *s)
 	s->hw_to_xdp_hist = NULL;
 }
 
+void queue_rx_stats_reset(struct queue_rx_stats *s)
+{
+	struct queue_rx_stats empty = {
+		.queue_id = s->queue_id,
+		.n_layouts = s->n_layouts,
+		.layout_packets = s->layout_packets,
+		.hw_to_xdp_hist = s->hw_to_xdp_hist,
+	};
+
+	memcpy(empty.latency_hist, s->latency_hist, sizeof(empty.latency_hist));
+	*s = empty;
+	for (size_t i = 0; i < s->n_layouts; i++)
+		s->layout_packets[i] = 0;
+	for (int c = 0; c < CORE_CLASSES; c++)
+		latency_histogram_init(s->latency_hist[c]);
+	latency_histogram_init(s->hw_to_xdp_hist);
+}
+
 void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats *src)
 {
 	__u64 *layout_packets = dst->layout_packets;
@@ -70,18 +88,6 @@ void queue_rx_stats_latency_all(const struct queue_rx_stats *s,
 		latency_histogram_merge(out, s->latency_hist[c]);
 }
 
-void latency_acc_merge(struct latency_acc *dst, const struct latency_acc *src)
-{
-	if (!src->count)
-		return;
-	if (!dst->count || src->min < dst->min)
-		dst->min = src->min;
-	if (src->max > dst->max)
-		dst->max = src->max;
-	dst->sum += src->sum;
-	dst->count += src->count;
-}
-
 void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats *src)
 {
 	dst->packets += src->packets;
@@ -96,7 +102,6 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->incomplete_frames += src->incomplete_frames;
 	for (size_t i = 0; i < dst->n_layouts && i < src->n_layouts; i++)
 		dst->layout_packets[i] += src->layout_packets[i];
-	latency_acc_merge(&dst->latency, &src->latency);
 	for (int c = 0; c < CORE_CLASSES; c++)
 		latency_histogram_merge(dst->latency_hist[c], src->latency_hist[c]);
 	dst->hw_timestamps += src->hw_timestamps;
@@ -114,6 +119,43 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->xsk.rx_ring_full += src->xsk.rx_ring_full;
 	dst->xsk.rx_fill_ring_empty_descs += src->xsk.rx_fill_ring_empty_descs;
 	dst->xsk.rx_invalid_descs += src->xsk.rx_invalid_descs;
+}
+
+void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_stats *now,
+			     const struct queue_rx_stats *before)
+{
+	dst->queue_id = now->queue_id;
+	dst->packets = now->packets - before->packets;
+	dst->no_hint = now->no_hint - before->no_hint;
+	dst->unknown_btf_id = now->unknown_btf_id - before->unknown_btf_id;
+	dst->same_core = now->same_core - before->same_core;
+	dst->remote_core = now->remote_core - before->remote_core;
+	dst->mark_mismatch = now->mark_mismatch - before->mark_mismatch;
+	dst->clock_backwards = now->clock_backwards - before->clock_backwards;
+	dst->drained_at_stop = now->drained_at_stop - before->drained_at_stop;
+	for (size_t i = 0; i < dst->n_layouts && i < now->n_layouts; i++)
+		dst->layout_packets[i] = now->layout_packets[i] - before->layout_packets[i];
+	for (int c = 0; c < CORE_CLASSES; c++)
+		latency_histogram_subtract(dst->latency_hist[c], now->latency_hist[c],
+					   before->latency_hist[c]);
+	dst->hw_timestamps = now->hw_timestamps - before->hw_timestamps;
+	dst->hw_timestamps_unconverted = now->hw_timestamps_unconverted -
+					 before->hw_timestamps_unconverted;
+	dst->hw_to_xdp_negative = now->hw_to_xdp_negative - before->hw_to_xdp_negative;
+	latency_histogram_subtract(dst->hw_to_xdp_hist, now->hw_to_xdp_hist,
+				   before->hw_to_xdp_hist);
+
+	dst->xdp.seen = now->xdp.seen - before->xdp.seen;
+	dst->xdp.stamped = now->xdp.stamped - before->xdp.stamped;
+	dst->xdp.meta_failed = now->xdp.meta_failed - before->xdp.meta_failed;
+	dst->xdp.redirected = now->xdp.redirected - before->xdp.redirected;
+	dst->xdp.redirect_failed = now->xdp.redirect_failed - before->xdp.redirect_failed;
+	dst->xdp.passed = now->xdp.passed - before->xdp.passed;
+	dst->xsk.rx_dropped = now->xsk.rx_dropped - before->xsk.rx_dropped;
+	dst->xsk.rx_ring_full = now->xsk.rx_ring_full - before->xsk.rx_ring_full;
+	dst->xsk.rx_fill_ring_empty_descs = now->xsk.rx_fill_ring_empty_descs -
+					    before->xsk.rx_fill_ring_empty_descs;
+	dst->xsk.rx_invalid_descs = now->xsk.rx_invalid_descs - before->xsk.rx_invalid_descs;
 }
 
 int xdp_counters_read(int map_fd, __u32 queue_id, struct queue_counters *scratch,

@@ -1,345 +1,127 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * What a report shows: an interval's own counts (now - before), the
+ * totals over the queues, then the formatter of the chosen style. And the
+ * --pkt-info line of one packet.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report.h"
-#include "tx_cyclic.h"
 
-/* Interface names may hold any byte but '/', ':' and white space. */
-static void json_string(FILE *out, const char *s)
+void report_timestamp(char *buf, size_t len)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	struct timespec ts;
+	struct tm tm;
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 ts.tv_nsec / 1000000);
 }
 
-static void json_layouts(FILE *out, const struct hint_decoder *dec,
-			 const struct queue_rx_stats *s)
+void report_scratch_free(struct report_scratch *w)
 {
-	fputs("\"layouts\":{", out);
-	for (size_t i = 0; i < dec->n_layouts; i++) {
-		if (i)
-			fputc(',', out);
-		json_string(out, dec->layouts[i].name);
-		fprintf(out, ":%llu", (unsigned long long)s->layout_packets[i]);
-	}
-	fputc('}', out);
+	if (w->stats)
+		for (size_t i = 0; i < 2 + w->n_queues; i++)
+			queue_rx_stats_free(&w->stats[i]);
+	free(w->stats);
+	free(w->shown);
+	memset(w, 0, sizeof(*w));
 }
 
-/* A summary's percentiles; count/min/avg/max are the caller's. */
-static void json_percentiles(FILE *out, const struct latency_summary *sum)
+int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layouts)
 {
-	fprintf(out, ",\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"p999\":%llu}",
-		(unsigned long long)sum->p50_ns, (unsigned long long)sum->p90_ns,
-		(unsigned long long)sum->p99_ns, (unsigned long long)sum->p999_ns);
-}
-
-static void json_class_latency(FILE *out, const char *key,
-			       const struct latency_histogram *h)
-{
-	struct latency_summary sum;
-
-	latency_histogram_summarize(h, &sum);
-	fprintf(out, ",\"%s\":{\"count\":%llu,\"min\":%llu,\"avg\":%llu,\"max\":%llu",
-		key, (unsigned long long)sum.count, (unsigned long long)sum.min_ns,
-		(unsigned long long)(sum.mean_ns + 0.5), (unsigned long long)sum.max_ns);
-	json_percentiles(out, &sum);
-}
-
-/*
- * "latency_ns" keeps its exact count/min/avg/max (latency_acc) and gains
- * percentiles from the histograms, which hold the same samples, so
- * min <= p50 <= ... <= p999 <= max holds (percentiles are clamped to the
- * exact min and max).
- */
-static void json_latency(FILE *out, const struct queue_rx_stats *s)
-{
-	struct latency_histogram all;
-	struct latency_summary sum;
-
-	queue_rx_stats_latency_all(s, &all);
-	latency_histogram_summarize(&all, &sum);
-	fprintf(out, ",\"latency_ns\":{\"count\":%llu,\"min\":%llu,\"avg\":%llu,\"max\":%llu",
-		(unsigned long long)s->latency.count, (unsigned long long)s->latency.min,
-		(unsigned long long)latency_acc_avg(&s->latency),
-		(unsigned long long)s->latency.max);
-	json_percentiles(out, &sum);
-	json_class_latency(out, "same_core_latency_ns", s->latency_hist[CORE_SAME]);
-	json_class_latency(out, "remote_core_latency_ns", s->latency_hist[CORE_REMOTE]);
-}
-
-/* The fields a queue and the total share. */
-static void json_rx_counters(FILE *out, const struct hint_decoder *dec,
-			     const struct queue_rx_stats *s)
-{
-	fprintf(out, "\"packets\":%llu,\"no_hint\":%llu,\"unknown_btf_id\":%llu,",
-		(unsigned long long)s->packets, (unsigned long long)s->no_hint,
-		(unsigned long long)s->unknown_btf_id);
-	json_layouts(out, dec, s);
-	json_latency(out, s);
-	fprintf(out, ",\"same_core\":%llu,\"remote_core\":%llu,\"mark_mismatch\":%llu,"
-		"\"clock_backwards\":%llu,\"drained_at_stop\":%llu,\"buffers\":%llu,"
-		"\"incomplete_frames\":%llu",
-		(unsigned long long)s->same_core, (unsigned long long)s->remote_core,
-		(unsigned long long)s->mark_mismatch, (unsigned long long)s->clock_backwards,
-		(unsigned long long)s->drained_at_stop, (unsigned long long)s->buffers,
-		(unsigned long long)s->incomplete_frames);
-	/* Driver RX timestamps: hardware to XDP, apart from latency_ns. */
-	fprintf(out, ",\"hw_timestamps\":%llu,\"hw_timestamps_unconverted\":%llu,"
-		"\"hw_to_xdp_negative\":%llu",
-		(unsigned long long)s->hw_timestamps,
-		(unsigned long long)s->hw_timestamps_unconverted,
-		(unsigned long long)s->hw_to_xdp_negative);
-	json_class_latency(out, "hw_to_xdp_ns", s->hw_to_xdp_hist);
-}
-
-static void json_queue(FILE *out, const struct hint_decoder *dec,
-		       const struct queue_rx_stats *s)
-{
-	fprintf(out, "{\"queue\":%u,", s->queue_id);
-	json_rx_counters(out, dec, s);
-	fprintf(out, ",\"xdp\":{\"seen\":%llu,\"stamped\":%llu,\"meta_failed\":%llu,"
-		"\"redirected\":%llu,\"redirect_failed\":%llu,\"passed\":%llu}",
-		(unsigned long long)s->xdp.seen, (unsigned long long)s->xdp.stamped,
-		(unsigned long long)s->xdp.meta_failed,
-		(unsigned long long)s->xdp.redirected,
-		(unsigned long long)s->xdp.redirect_failed,
-		(unsigned long long)s->xdp.passed);
-	fprintf(out, ",\"xsk\":{\"rx_dropped\":%llu,\"rx_ring_full\":%llu,"
-		"\"rx_fill_ring_empty_descs\":%llu,\"rx_invalid_descs\":%llu}}",
-		(unsigned long long)s->xsk.rx_dropped,
-		(unsigned long long)s->xsk.rx_ring_full,
-		(unsigned long long)s->xsk.rx_fill_ring_empty_descs,
-		(unsigned long long)s->xsk.rx_invalid_descs);
-}
-
-static void print_json(FILE *out, enum report_kind kind, const struct report_run *run,
-		       const struct hint_decoder *dec, const struct queue_rx_stats *const *queues,
-		       size_t n_queues, const struct queue_rx_stats *total)
-{
-	fprintf(out, "{\"type\":\"%s\",\"dev\":", kind == REPORT_FINAL ? "final" : "interval");
-	json_string(out, run->dev);
-	fprintf(out, ",\"ifindex\":%d,\"xdp_mode\":\"%s\",\"bind_mode\":\"%s\","
-		"\"rx_mode\":\"%s\",\"clock\":\"%s\",\"multi_buffer\":%s,"
-		"\"duration_s\":%.3f,\"queues\":[",
-		run->ifindex, run->xdp_mode, run->bind_mode, run->rx_mode,
-		run->clock ? run->clock : "monotonic", run->multi_buffer ? "true" : "false",
-		run->duration_s);
-	for (size_t i = 0; i < n_queues; i++) {
-		if (i)
-			fputc(',', out);
-		json_queue(out, dec, queues[i]);
-	}
-	fputs("],\"total\":{", out);
-	json_rx_counters(out, dec, total);
-	fputc('}', out);
-	if (run->tx) {
-		fputc(',', out);
-		tx_stats_print_json(out, run->tx);
-	}
-	fputs("}\n", out);
-}
-
-/* Column headers drop the common prefix: "rx_time", not "xdp_hints_rx_time". */
-static const char *short_layout_name(const char *name)
-{
-	static const char prefix[] = "xdp_hints_";
-
-	if (!strncmp(name, prefix, sizeof(prefix) - 1) && name[sizeof(prefix) - 1])
-		return name + sizeof(prefix) - 1;
-	return name;
-}
-
-static void table_row(FILE *out, const char *label, const struct hint_decoder *dec,
-		      const struct queue_rx_stats *s, bool with_kernel)
-{
-	fprintf(out, "%-6s %10llu %8llu %8llu", label, (unsigned long long)s->packets,
-		(unsigned long long)s->no_hint, (unsigned long long)s->unknown_btf_id);
-	for (size_t i = 0; i < dec->n_layouts; i++)
-		fprintf(out, " %10llu", (unsigned long long)s->layout_packets[i]);
-	fprintf(out, " %10llu %10llu %10llu %8llu %8llu",
-		(unsigned long long)s->latency.min,
-		(unsigned long long)latency_acc_avg(&s->latency),
-		(unsigned long long)s->latency.max,
-		(unsigned long long)s->same_core, (unsigned long long)s->remote_core);
-	/* Every counter of the accounting: seen = redirected + passed (which
-	 * includes meta_fail and redir_fail), redirected = packets + xsk_drop
-	 * + ring_full (fill_emp is the part of xsk_drop due to an empty fill
-	 * ring; invalid counts bad descriptors, not packets). */
-	if (with_kernel)
-		fprintf(out, " %10llu %10llu %8llu %9llu %10llu %8llu %9llu %8llu %7llu",
-			(unsigned long long)s->xdp.seen,
-			(unsigned long long)s->xdp.redirected,
-			(unsigned long long)s->xdp.passed,
-			(unsigned long long)s->xdp.meta_failed,
-			(unsigned long long)s->xdp.redirect_failed,
-			(unsigned long long)s->xsk.rx_dropped,
-			(unsigned long long)s->xsk.rx_ring_full,
-			(unsigned long long)s->xsk.rx_fill_ring_empty_descs,
-			(unsigned long long)s->xsk.rx_invalid_descs);
-	fputc('\n', out);
-}
-
-static void latency_table_row(FILE *out, const char *label, const char *cls,
-			      const struct latency_histogram *h)
-{
-	struct latency_summary sum;
-
-	latency_histogram_summarize(h, &sum);
-	fprintf(out, "%-6s %-7s %10llu %10llu %10.0f %10llu %10llu %10llu %10llu %10llu\n",
-		label, cls, (unsigned long long)sum.count, (unsigned long long)sum.min_ns,
-		sum.mean_ns, (unsigned long long)sum.p50_ns, (unsigned long long)sum.p90_ns,
-		(unsigned long long)sum.p99_ns, (unsigned long long)sum.p999_ns,
-		(unsigned long long)sum.max_ns);
-}
-
-/* Rows: every latency of the queue, then each core class that has any. */
-static void latency_table_rows(FILE *out, const char *label, const struct queue_rx_stats *s)
-{
-	static const char *const class_names[CORE_CLASSES] = {
-		[CORE_SAME] = "same", [CORE_REMOTE] = "remote", [CORE_UNKNOWN] = "no-cpu",
-	};
-	struct latency_histogram all;
-
-	queue_rx_stats_latency_all(s, &all);
-	latency_table_row(out, label, "all", &all);
-	for (int c = 0; c < CORE_CLASSES; c++)
-		if (latency_histogram_count(s->latency_hist[c]))
-			latency_table_row(out, "", class_names[c], s->latency_hist[c]);
-}
-
-static void print_latency_table(FILE *out, const struct queue_rx_stats *const *queues,
-				size_t n_queues, const struct queue_rx_stats *total)
-{
-	fprintf(out, "%-6s %-7s %10s %10s %10s %10s %10s %10s %10s %10s\n", "queue", "core",
-		"lat_count", "min_ns", "avg_ns", "p50_ns", "p90_ns", "p99_ns", "p99.9_ns",
-		"max_ns");
-	for (size_t i = 0; i < n_queues; i++) {
-		char label[16];
-
-		snprintf(label, sizeof(label), "%u", queues[i]->queue_id);
-		latency_table_rows(out, label, queues[i]);
-	}
-	latency_table_rows(out, "total", total);
-}
-
-/* The final report's picture: all latencies, and per core class when
- * both same- and remote-core packets were seen. */
-static void print_latency_histograms(FILE *out, const struct queue_rx_stats *total)
-{
-	struct latency_histogram all;
-	bool split = latency_histogram_count(total->latency_hist[CORE_SAME]) &&
-		     latency_histogram_count(total->latency_hist[CORE_REMOTE]);
-
-	queue_rx_stats_latency_all(total, &all);
-	fputs("latency histogram, all queues (XDP to userspace):\n", out);
-	latency_histogram_render(&all, out, 78);
-	if (!split)
-		return;
-	fputs("same core (XDP and receiver on one CPU):\n", out);
-	latency_histogram_render(total->latency_hist[CORE_SAME], out, 78);
-	fputs("remote core:\n", out);
-	latency_histogram_render(total->latency_hist[CORE_REMOTE], out, 78);
-}
-
-/*
- * Only when a driver handed out RX timestamps: the hardware-to-XDP delay
- * per queue (the tables above stay XDP-to-application).
- */
-static void print_hw_table(FILE *out, const struct queue_rx_stats *const *queues,
-			   size_t n_queues, const struct queue_rx_stats *total)
-{
-	if (!total->hw_timestamps)
-		return;
-	fprintf(out, "hardware RX timestamps: %llu, unconverted (no PHC offset) %llu, later than rx_ktime (clock error, not timed) %llu\n",
-		(unsigned long long)total->hw_timestamps,
-		(unsigned long long)total->hw_timestamps_unconverted,
-		(unsigned long long)total->hw_to_xdp_negative);
-	fprintf(out, "%-6s %-7s %10s %10s %10s %10s %10s %10s %10s %10s\n", "queue", "delay",
-		"count", "min_ns", "avg_ns", "p50_ns", "p90_ns", "p99_ns", "p99.9_ns",
-		"max_ns");
-	for (size_t i = 0; i < n_queues; i++) {
-		char label[16];
-
-		if (!queues[i]->hw_timestamps)
-			continue;
-		snprintf(label, sizeof(label), "%u", queues[i]->queue_id);
-		latency_table_row(out, label, "hw-xdp", queues[i]->hw_to_xdp_hist);
-	}
-	latency_table_row(out, "total", "hw-xdp", total->hw_to_xdp_hist);
-}
-
-static void print_table(FILE *out, enum report_kind kind, const struct report_run *run,
-			const struct hint_decoder *dec, const struct queue_rx_stats *const *queues,
-			size_t n_queues, const struct queue_rx_stats *total)
-{
-	fprintf(out, "%s: dev %s (ifindex %d), xdp %s, bind %s, rx %s, %.3f s\n",
-		kind == REPORT_FINAL ? "final" : "interval", run->dev, run->ifindex,
-		run->xdp_mode, run->bind_mode, run->rx_mode, run->duration_s);
-	fprintf(out, "%-6s %10s %8s %8s", "queue", "packets", "no_hint", "unknown");
-	for (size_t i = 0; i < dec->n_layouts; i++)
-		fprintf(out, " %10.10s", short_layout_name(dec->layouts[i].name));
-	fprintf(out, " %10s %10s %10s %8s %8s %10s %10s %8s %9s %10s %8s %9s %8s %7s\n",
-		"lat_min_ns", "lat_avg_ns", "lat_max_ns", "same_cpu", "remote",
-		"xdp_seen", "redirected", "passed", "meta_fail", "redir_fail",
-		"xsk_drop", "ring_full", "fill_emp", "invalid");
-	for (size_t i = 0; i < n_queues; i++) {
-		char label[16];
-
-		snprintf(label, sizeof(label), "%u", queues[i]->queue_id);
-		table_row(out, label, dec, queues[i], true);
-	}
-	table_row(out, "total", dec, total, true);
-	if (total->mark_mismatch)
-		fprintf(out, "warning: %llu mark hints named another queue than the one they arrived on\n",
-			(unsigned long long)total->mark_mismatch);
-	print_latency_table(out, queues, n_queues, total);
-	print_hw_table(out, queues, n_queues, total);
-	if (kind == REPORT_FINAL)
-		print_latency_histograms(out, total);
-	if (run->tx)
-		tx_stats_print_text(out, run->tx);
-}
-
-int report_print(FILE *out, bool json, enum report_kind kind,
-		 const struct report_run *run, const struct hint_decoder *dec,
-		 const struct queue_rx_stats *const *queues, size_t n_queues)
-{
-	struct queue_rx_stats total;
-	int err = queue_rx_stats_init(&total, 0, dec->n_layouts);
-
-	if (err)
-		return err;
-	for (size_t i = 0; i < n_queues; i++)
-		queue_rx_stats_add(&total, queues[i]);
-	if (json)
-		print_json(out, kind, run, dec, queues, n_queues, &total);
-	else
-		print_table(out, kind, run, dec, queues, n_queues, &total);
-	fflush(out);
-	queue_rx_stats_free(&total);
+	memset(w, 0, sizeof(*w));
+	w->stats = calloc(2 + n_queues, sizeof(*w->stats));
+	w->shown = calloc(n_queues ? n_queues : 1, sizeof(*w->shown));
+	if (!w->stats || !w->shown)
+		goto nomem;
+	/* Counted as it goes, so a failure frees exactly what was made. */
+	for (; w->n_queues < 2 + n_queues; w->n_queues++)
+		if (queue_rx_stats_init(&w->stats[w->n_queues], 0, n_layouts))
+			goto nomem;
+	w->n_queues = n_queues;
 	return 0;
+nomem:
+	for (size_t i = 0; w->stats && i < w->n_queues; i++)
+		queue_rx_stats_free(&w->stats[i]);
+	w->n_queues = 0;
+	free(w->stats);
+	free(w->shown);
+	memset(w, 0, sizeof(*w));
+	return -ENOMEM;
+}
+
+static void sum_queues(struct queue_rx_stats *total, const struct queue_rx_stats *const *queues,
+		       size_t n)
+{
+	queue_rx_stats_reset(total);
+	for (size_t i = 0; i < n; i++)
+		queue_rx_stats_add(total, queues[i]);
+}
+
+int report_print(FILE *out, enum report_style style, enum report_kind kind,
+		 const struct report_run *run, const struct hint_decoder *dec,
+		 const struct queue_rx_stats *const *now,
+		 const struct queue_rx_stats *const *before, size_t n_queues,
+		 struct report_scratch *w)
+{
+	bool interval = kind == REPORT_INTERVAL;
+	struct report_scratch own = { 0 };
+	struct report_view view = {
+		.kind = kind, .run = run, .dec = dec, .n_queues = n_queues,
+		.queues = now, .cumulative = now,
+		.seconds = interval ? run->interval_s : run->duration_s,
+	};
+	int err = 0;
+
+	if (!run->rx && !run->tx)
+		return 0; /* --no-rx: intervals have nothing to show */
+	if (!w) {
+		if (report_scratch_init(&own, n_queues, dec->n_layouts))
+			return -ENOMEM;
+		w = &own;
+	}
+	/* stats[0]: cumulative total; [1]: the interval's total; [2..]: the
+	 * interval's queues. */
+	sum_queues(&w->stats[0], now, n_queues);
+	view.total = view.cumulative_total = &w->stats[0];
+	if (interval) {
+		for (size_t i = 0; i < n_queues; i++) {
+			if (before)
+				queue_rx_stats_subtract(&w->stats[2 + i], now[i], before[i]);
+			else
+				queue_rx_stats_copy(&w->stats[2 + i], now[i]);
+			w->shown[i] = &w->stats[2 + i];
+		}
+		sum_queues(&w->stats[1], w->shown, n_queues);
+		view.queues = w->shown;
+		view.total = &w->stats[1];
+	}
+	if (style == REPORT_JSON)
+		err = report_json(out, &view);
+	else
+		report_text(out, style, &view);
+	fflush(out);
+	report_scratch_free(&own);
+	return err;
 }
 
 void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_info *frame,
 		   const struct hint_decoder *dec, const struct decoded_hint *h,
-		   const void *pkt, __u32 len, __u64 latency_ns)
+		   const void *pkt, __u32 len, __u64 now_ns)
 {
 	char fields[512];
 	const struct hint_layout *layout = h->kind == HINT_KNOWN ?
 					   &dec->layouts[h->layout] : NULL;
 	const char *layout_name = layout ? layout->name :
 				  h->kind == HINT_NONE ? "none" : "unknown";
+	bool timed = h->has_rx_ktime && now_ns >= h->rx_ktime;
+	bool future = h->has_rx_ktime && now_ns < h->rx_ktime;
 
 	fields[0] = '\0';
 	if (layout)
@@ -348,25 +130,36 @@ void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_
 				   json ? XSK_HINT_DUMP_JSON : XSK_HINT_DUMP_TEXT,
 				   fields, sizeof(fields));
 	if (json) {
-		fprintf(out, "{\"type\":\"packet\",\"queue\":%u,\"len\":%u,\"btf_id\":%u,"
-			"\"layout\":\"%s\"", queue_id, len, h->btf_id, layout_name);
+		char stamp[32];
+
+		/* Layout names are C identifiers from BTF and the hint dump
+		 * is JSON already: nothing here needs escaping. */
+		report_timestamp(stamp, sizeof(stamp));
+		fprintf(out, "{\"schema_version\":%d,\"type\":\"packet\",\"timestamp\":\"%s\","
+			"\"version\":\"%s\",\"queue\":%u,\"len\":%u,\"btf_id\":%u,\"layout\":\"%s\"",
+			REPORT_SCHEMA_VERSION, stamp, XDP_HINTS_VERSION, queue_id, len, h->btf_id, layout_name);
+		if (fields[0])
+			fprintf(out, ",\"hint\":%s", fields);
 		if (frame)
 			fprintf(out, ",\"bufs\":%u,\"crc32\":\"0x%08x\"", frame->n_bufs,
 				frame->crc32);
-		if (fields[0])
-			fprintf(out, ",\"hint\":%s", fields);
-		if (h->has_rx_ktime)
-			fprintf(out, ",\"latency_ns\":%llu", (unsigned long long)latency_ns);
+		if (timed)
+			fprintf(out, ",\"latency_ns\":%llu",
+				(unsigned long long)(now_ns - h->rx_ktime));
+		if (future)
+			fputs(",\"clock_backwards\":true", out);
 		fputs("}\n", out);
 		return;
 	}
-	fprintf(out, "queue %u len %u", queue_id, len);
-	if (frame)
-		fprintf(out, " bufs %u crc32 0x%08x", frame->n_bufs, frame->crc32);
-	fprintf(out, " btf_id %u layout %s", h->btf_id, layout_name);
+	fprintf(out, "queue %u len %u btf_id %u layout %s", queue_id, len, h->btf_id,
+		layout_name);
 	if (fields[0])
 		fprintf(out, " %s", fields);
-	if (h->has_rx_ktime)
-		fprintf(out, " latency %llu ns", (unsigned long long)latency_ns);
+	if (frame)
+		fprintf(out, " bufs %u crc32 0x%08x", frame->n_bufs, frame->crc32);
+	if (timed)
+		fprintf(out, " latency %llu ns", (unsigned long long)(now_ns - h->rx_ktime));
+	if (future)
+		fputs(" clock_backwards (rx_ktime in the future: not timed)", out);
 	fputc('\n', out);
 }

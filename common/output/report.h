@@ -1,6 +1,15 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* The receiver's output on stdout: the per-queue table or JSON lines, and
- * the optional line per packet. Formats are fixed by the CLI contract. */
+/*
+ * The receiver's output on stdout: interval and final reports as a
+ * compact table, the full counter table (--extended) or JSON lines, and
+ * the optional line per packet. Every counter has one name, the same in
+ * table headers, JSON keys, CSV, README and man page (OUTPUT section,
+ * written by options.c).
+ *
+ * report.c works out what a report shows (an interval's own counts from
+ * two cumulative copies, totals over the queues, rates); report_text.c
+ * and report_json.c format it.
+ */
 #ifndef XDP_HINTS_REPORT_H
 #define XDP_HINTS_REPORT_H
 
@@ -13,17 +22,31 @@
 
 struct tx_cycle_stats;
 
+/* Bumped whenever a key changes meaning or disappears (adding one does
+ * not): schema/af_xdp_user.schema.json describes this version. */
+#define REPORT_SCHEMA_VERSION 1
+
+/* The tool's version, from the Makefile's VERSION. */
+#ifndef XDP_HINTS_VERSION
+#define XDP_HINTS_VERSION "unknown"
+#endif
+
 struct report_run {
 	const char *dev;
 	int ifindex;
-	const char *xdp_mode;   /* "native" | "generic" */
+	const char *xdp_mode;   /* "native" | "generic" | "none" */
 	const char *bind_mode;  /* "copy" | "zero-copy" */
-	const char *rx_mode;    /* "wakeup" | "spin" */
+	const char *rx_mode;    /* "wakeup" | "spin" | "busy-poll" */
 	const char *clock;      /* "monotonic" | "tai": of rx times and latencies */
 	bool multi_buffer;      /* sockets bound with XDP_USE_SG (--frags) */
-	double duration_s;
+	double duration_s;      /* since the start of the run */
+	/* Interval reports: the seconds since the previous report (or the
+	 * start), the time the interval's counts and rates cover. */
+	double interval_s;
+	unsigned int interval_index; /* 0 for the first interval report */
+	bool rx;                /* false with --tx --no-rx: no RX sections */
 	/* With --tx, in the final report only (the TX thread has stopped):
-	 * a "tx" object / TX lines. NULL otherwise. */
+	 * a "tx" line / TX lines. NULL otherwise. */
 	const struct tx_cycle_stats *tx;
 };
 
@@ -32,10 +55,75 @@ enum report_kind {
 	REPORT_FINAL,
 };
 
-/* Returns 0 or -ENOMEM (the total needs a layout array). */
-int report_print(FILE *out, bool json, enum report_kind kind,
+enum report_style {
+	REPORT_COMPACT,  /* one line per interval, a summary at the end */
+	REPORT_EXTENDED, /* every counter, per queue, every report */
+	REPORT_JSON,     /* one JSON object per line */
+};
+
+/*
+ * What one report shows, prepared by report_print(): for an interval the
+ * counts of the interval itself (@queues, @total) and the cumulative ones
+ * since the start (@cumulative, @cumulative_total); for the final report
+ * both are the cumulative counts. @seconds is the time @queues cover,
+ * the divisor of every rate.
+ */
+struct report_view {
+	enum report_kind kind;
+	const struct report_run *run;
+	const struct hint_decoder *dec;
+	size_t n_queues;
+	const struct queue_rx_stats *const *queues;
+	const struct queue_rx_stats *total;
+	const struct queue_rx_stats *const *cumulative;
+	const struct queue_rx_stats *cumulative_total;
+	double seconds;
+};
+
+/*
+ * The statistics a report works out (totals, an interval's counts),
+ * allocated once for a run's queues: at one report every 2 ms, allocating
+ * and touching fresh memory for each would cost more than the report.
+ */
+struct report_scratch {
+	size_t n_queues;
+	struct queue_rx_stats *stats;          /* 2 + n_queues */
+	const struct queue_rx_stats **shown;   /* n_queues */
+};
+
+/* 0 or -ENOMEM (then @w holds nothing). */
+int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layouts);
+/* Safe on a zeroed or freed scratch. */
+void report_scratch_free(struct report_scratch *w);
+
+/*
+ * Format one report into @out. @now: each queue's cumulative statistics;
+ * @before: their copies at the previous interval report (NULL: the start
+ * of the run, or a final report); @w: a scratch for @n_queues queues of
+ * @dec's layouts, or NULL to allocate one for this report. Returns 0 or
+ * -ENOMEM.
+ */
+int report_print(FILE *out, enum report_style style, enum report_kind kind,
 		 const struct report_run *run, const struct hint_decoder *dec,
-		 const struct queue_rx_stats *const *queues, size_t n_queues);
+		 const struct queue_rx_stats *const *now,
+		 const struct queue_rx_stats *const *before, size_t n_queues,
+		 struct report_scratch *w);
+
+/* Events per second over @seconds; 0 when no time passed. */
+static inline double report_rate(__u64 count, double seconds)
+{
+	return seconds > 0 ? (double)count / seconds : 0.0;
+}
+
+/* Formatters, in report_text.c and report_json.c. */
+void report_text(FILE *out, enum report_style style, const struct report_view *v);
+int report_json(FILE *out, const struct report_view *v);
+
+/*
+ * The wall-clock time now as RFC 3339 UTC with milliseconds
+ * ("2026-12-01T01:23:45.678Z") into @buf of at least 32 bytes.
+ */
+void report_timestamp(char *buf, size_t len);
 
 /*
  * What a --pkt-info line adds for a multi-buffer socket (--frags): the
@@ -47,10 +135,14 @@ struct pkt_frame_info {
 	__u32 crc32;
 };
 
-/* One packet (--pkt-info). @len: the frame's length. @frame: NULL on a
- * single-buffer socket. @latency_ns is valid when h->has_rx_ktime. */
+/*
+ * One packet (--pkt-info). @len: the frame's length. @frame: NULL on a
+ * single-buffer socket. @now_ns: the run's clock when the packet was taken
+ * off the ring; the latency is now_ns - rx_ktime when the hint has one, and
+ * a hint from the future is shown as clock_backwards.
+ */
 void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_info *frame,
 		   const struct hint_decoder *dec, const struct decoded_hint *h,
-		   const void *pkt, __u32 len, __u64 latency_ns);
+		   const void *pkt, __u32 len, __u64 now_ns);
 
 #endif

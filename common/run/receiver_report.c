@@ -58,8 +58,50 @@ static void warn_passed_frames(struct receiver *rx, struct queue_rx_stats *const
 	}
 }
 
+static enum report_style report_style_of(const struct rx_config *cfg)
+{
+	if (cfg->json)
+		return REPORT_JSON;
+	return cfg->extended ? REPORT_EXTENDED : REPORT_COMPACT;
+}
+
+/* The copies the next interval report subtracts; -ENOMEM. */
+static int remember_reported(struct receiver *rx, struct queue_rx_stats *const *stats)
+{
+	if (!rx->reported) {
+		rx->reported = calloc(rx->n_open, sizeof(*rx->reported));
+		if (!rx->reported)
+			return -ENOMEM;
+		for (size_t i = 0; i < rx->n_open; i++) {
+			int err = queue_rx_stats_init(&rx->reported[i], stats[i]->queue_id,
+						      rx->decoder.n_layouts);
+
+			if (err) {
+				receiver_report_free(rx);
+				return err;
+			}
+		}
+	}
+	for (size_t i = 0; i < rx->n_open; i++)
+		queue_rx_stats_copy(&rx->reported[i], stats[i]);
+	return 0;
+}
+
+void receiver_report_free(struct receiver *rx)
+{
+	report_scratch_free(&rx->report_scratch);
+	if (!rx->reported)
+		return;
+	for (size_t i = 0; i < rx->n_open; i++)
+		queue_rx_stats_free(&rx->reported[i]);
+	free(rx->reported);
+	rx->reported = NULL;
+}
+
 int receiver_print_report(struct receiver *rx, enum report_kind kind)
 {
+	__u64 now_ns = monotonic_ns();
+	__u64 since_ns = rx->reported_ns ? rx->reported_ns : rx->start_ns;
 	struct report_run run = {
 		.dev = rx->cfg.ifname,
 		.ifindex = rx->ifindex,
@@ -68,11 +110,15 @@ int receiver_print_report(struct receiver *rx, enum report_kind kind)
 		.rx_mode = rx_mode_label(&rx->cfg),
 		.clock = hint_clock_name(rx->cfg.clock),
 		.multi_buffer = rx->frags.multi_buffer,
-		.duration_s = (double)(monotonic_ns() - rx->start_ns) / (double)NS_PER_SEC,
+		.duration_s = (double)(now_ns - rx->start_ns) / (double)NS_PER_SEC,
+		.interval_s = (double)(now_ns - since_ns) / (double)NS_PER_SEC,
+		.interval_index = rx->n_interval_reports,
+		.rx = !rx->cfg.tx.no_rx,
 		/* Read only once the TX thread has stopped. */
 		.tx = kind == REPORT_FINAL ? rx->tx.stats : NULL,
 	};
 	struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
+	const struct queue_rx_stats *before[XDP_HINTS_MAX_QUEUES];
 	bool snapshots = rx->n_threads && kind == REPORT_INTERVAL;
 	char *text = NULL;
 	size_t len = 0;
@@ -83,24 +129,38 @@ int receiver_print_report(struct receiver *rx, enum report_kind kind)
 		pr_warn("interval report skipped: a receive thread did not hand over its statistics in time\n");
 		return 0;
 	}
-	for (size_t i = 0; i < rx->n_open; i++)
+	for (size_t i = 0; i < rx->n_open; i++) {
 		stats[i] = snapshots ? &rx->queues[i].snapshot : &rx->queues[i].stats;
+		before[i] = rx->reported ? &rx->reported[i] : NULL;
+	}
 	/* The final report's counters were read by rx_loop_finish(). */
 	if (kind == REPORT_INTERVAL)
 		receiver_refresh_kernel_counters(rx, stats);
 	if (rx->skel)
 		warn_passed_frames(rx, stats);
+	if (!rx->report_scratch.stats &&
+	    report_scratch_init(&rx->report_scratch, rx->n_open, rx->decoder.n_layouts)) {
+		pr_err("formatting the report: %s\n", strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	/* Formatted whole, then written as one unit: --pkt-info lines of
 	 * the receive threads cannot land inside it. */
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		return -ENOMEM;
-	err = report_print(mem, rx->cfg.json, kind, &run, &rx->decoder,
-			   (const struct queue_rx_stats *const *)stats, rx->n_open);
+	err = report_print(mem, report_style_of(&rx->cfg), kind, &run, &rx->decoder,
+			   (const struct queue_rx_stats *const *)stats,
+			   kind == REPORT_INTERVAL && rx->reported ? before : NULL, rx->n_open,
+			   &rx->report_scratch);
 	if (fclose(mem) && !err)
 		err = -ENOMEM;
+	if (!err && kind == REPORT_INTERVAL) {
+		err = remember_reported(rx, stats);
+		rx->reported_ns = now_ns;
+		rx->n_interval_reports++;
+	}
 	if (err) {
-		pr_err("formatting the report: out of memory\n");
+		pr_err("formatting the report: %s\n", strerror(-err));
 		free(text);
 		return err;
 	}

@@ -20,12 +20,16 @@ const char *rx_mode_label(const struct rx_config *cfg);
 const char *xdp_mode_label(const struct receiver *rx);
 /*
  * An interval or the final report on standard output (table or JSON),
- * written whole through rx->out. The final report reads what
+ * written whole through rx->out. An interval report shows what happened
+ * since the previous one (each queue's statistics are copied for the
+ * next); the final report shows the whole run. The final report reads what
  * rx_loop_finish() left in each queue's stats. Returns 0, or the output's
  * error (negative errno; -ECANCELED once the run is abandoned), which
  * receiver_exit_status() reports.
  */
 int receiver_print_report(struct receiver *rx, enum report_kind kind);
+/* Free the copies interval reports keep. Safe when there are none. */
+void receiver_report_free(struct receiver *rx);
 
 /*
  * One message for each thing that went wrong in the run (its stop error

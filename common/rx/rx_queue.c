@@ -142,7 +142,7 @@ static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 le
 			frame = pkt_frame_info(xsk, &info, &frame_len);
 		report_packet(q->pkt_lines, q->path->json, xsk->queue_id, frame, fc->decoder,
 			      &hint, pkt, frame_len,
-			      hint.has_rx_ktime ? now_ns - hint.rx_ktime : 0);
+			      now_ns);
 		if (ftell(q->pkt_lines) > (long)PKT_LINES_FLUSH_AT)
 			flush_pkt_lines(q);
 	}

@@ -5,9 +5,12 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "frame_build.h"
 #include "options.h"
 #include "parse_num.h"
+#include "report.h"
 
 enum option_id {
 	OPT_DEV = 'd',
@@ -19,7 +22,8 @@ enum option_id {
 	OPT_FRAME_SIZE = 'F',
 	OPT_LAYOUT = 'L',
 	OPT_FILTER_UDP = 'u',
-	OPT_FILTER_ETHERTYPE = 'e',
+	OPT_FILTER_ETHERTYPE = 'E',
+	OPT_EXTENDED = 'e',
 	OPT_COUNT = 'n',
 	OPT_DURATION = 't',
 	OPT_INTERVAL = 'i',
@@ -28,6 +32,7 @@ enum option_id {
 	OPT_VERBOSE = 'v',
 	OPT_QUIET = 'q',
 	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
 	OPT_MAN = 257, /* long only */
 	OPT_FORCE = 256, /* long only */
 	OPT_XSKS_MAP = 258, /* long only */
@@ -71,11 +76,12 @@ struct option_spec {
 };
 
 static const struct option_spec option_table[] = {
-	{ "dev", OPT_DEV, "IFNAME", "interface to bind (required)", NULL },
+	{ "dev", OPT_DEV, "IFNAME",
+	  "interface to bind (required; also accepted as the one positional argument)", NULL },
 	{ "queue", OPT_QUEUE, "N",
 	  "bind only queue N", "every RX queue (ethtool channels rx + combined, else sysfs)" },
 	{ "xdp-mode", OPT_XDP_MODE, "MODE",
-	  "native | generic | auto (native, else generic)", "auto" },
+	  "native | generic (or skb) | auto (native, else generic)", "auto" },
 	{ "bind-mode", OPT_BIND_MODE, "MODE",
 	  "copy | zero-copy | auto (zero-copy, else copy)", "auto" },
 	{ "spin", OPT_SPIN, NULL,
@@ -103,12 +109,17 @@ static const struct option_spec option_table[] = {
 	{ "duration", OPT_DURATION, "S",
 	  "exit after S seconds (fractions allowed)", "until a signal" },
 	{ "interval", OPT_INTERVAL, "S",
-	  "per-queue summary every S seconds, 0 = off", "1" },
+	  "a report every S seconds with the interval's own counts, rates and latency, 0 = off",
+	  "1" },
 	{ "pkt-info", OPT_PKT_INFO, NULL,
 	  "one line per packet: queue, btf_id, layout, fields, latency", NULL },
-	{ "json", OPT_JSON, NULL, "reports as JSON lines on stdout", "human table" },
+	{ "json", OPT_JSON, NULL,
+	  "reports as JSON lines on stdout (schema/af_xdp_user.schema.json)", "human table" },
+	{ "extended", OPT_EXTENDED, NULL,
+	  "every counter of every queue in each report, not one line per interval",
+	  "compact" },
 	{ "verbose", OPT_VERBOSE, NULL, "more logging, libbpf messages too", NULL },
-	{ "quiet", OPT_QUIET, NULL, "errors only", NULL },
+	{ "quiet", OPT_QUIET, NULL, "errors only (no ready line either)", NULL },
 	{ "force", OPT_FORCE, NULL,
 	  "replace an XDP program already attached to IFNAME through netlink (not one held by a bpf_link)", "refuse" },
 	{ "xsks-map", OPT_XSKS_MAP, "PATH",
@@ -125,7 +136,7 @@ static const struct option_spec option_table[] = {
 	{ "cpu", OPT_CPU, "N", "pin the receiving thread(s) to online CPU N", "not pinned" },
 	{ "threads", OPT_THREADS, NULL, "one receive thread per queue", "one thread" },
 	{ "cpu-list", OPT_CPU_LIST, "LIST",
-	  "with --threads: CPUs for the queues' threads in order, e.g. 0,1 (reused round-robin)",
+	  "with --threads: CPUs for the queues' threads in order, e.g. 0-3,6 (reused round-robin)",
 	  "not pinned" },
 	{ "priority", OPT_PRIORITY, "N",
 	  "SCHED_FIFO priority 1..99 for the receiving thread(s)", "normal scheduling" },
@@ -133,7 +144,7 @@ static const struct option_spec option_table[] = {
 	  "hold /dev/cpu_dma_latency at US microseconds (0: no deep C-states) while running",
 	  "not set" },
 	{ "csv", OPT_CSV, "FILE",
-	  "per-packet records to FILE: time_ns,queue,cpu,same_core,latency_ns,btf_id,layout",
+	  "per-packet records to FILE, CSV columns time_ns, queue, cpu, same_core, latency_ns, btf_id, layout",
 	  "none" },
 	{ "tx", OPT_TX, NULL,
 	  "also send UDP frames every --tx-interval from the first bound queue's socket",
@@ -157,6 +168,8 @@ static const struct option_spec option_table[] = {
 	{ "tx-dst-ip", OPT_TX_DST_IP, "A.B.C.D", "TX destination IPv4", "255.255.255.255" },
 	{ "tx-src-port", OPT_TX_SRC_PORT, "P", "TX UDP source port, 1..65535", "10000" },
 	{ "tx-dst-port", OPT_TX_DST_PORT, "P", "TX UDP destination port, 1..65535", "9000" },
+	{ "version", OPT_VERSION, NULL, "the tool's version, with the libbpf and libxdp versions",
+	  NULL },
 	{ "help", OPT_HELP, NULL, "this text", NULL },
 	{ "man", OPT_MAN, NULL, "this text as a manual page (troff), for man -l -", NULL },
 };
@@ -172,6 +185,7 @@ static const struct name_value xdp_mode_names[] = {
 	{ "auto", XDP_MODE_AUTO },
 	{ "native", XDP_MODE_NATIVE },
 	{ "generic", XDP_MODE_GENERIC },
+	{ "skb", XDP_MODE_GENERIC }, /* the name ip-link and xdp-loader use */
 	{ NULL, 0 },
 };
 
@@ -347,31 +361,54 @@ static int number_error(char *err, size_t err_len, int id, const char *arg,
 			   arg, range);
 }
 
-/* "0,1,3": CPUs, each 0..RX_CPU_MAX, at most XDP_HINTS_MAX_QUEUES. */
+static int add_cpu(struct rx_config *cfg, uint32_t cpu, char *err, size_t err_len)
+{
+	if (cfg->n_cpu_list >= XDP_HINTS_MAX_QUEUES)
+		return usage_error(err, err_len, OPT_CPU_LIST, "more than %u CPUs",
+				   XDP_HINTS_MAX_QUEUES);
+	cfg->cpu_list[cfg->n_cpu_list++] = (uint16_t)cpu;
+	return 0;
+}
+
+/* "0-3,6": CPUs and ranges of them (the kernel's cpulist format, as in
+ * taskset -c), each 0..RX_CPU_MAX, at most XDP_HINTS_MAX_QUEUES in all. */
 static int parse_cpu_list(struct rx_config *cfg, const char *arg, char *err, size_t err_len)
 {
-	char item[16];
+	char item[32];
 	const char *p = arg;
 
 	cfg->n_cpu_list = 0;
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		uint32_t cpu;
+		uint32_t first, last;
+		char *dash;
+		int ret;
 
 		if (!len || len >= sizeof(item))
 			return usage_error(err, err_len, OPT_CPU_LIST,
-					   "'%s' is not a list of CPUs: accepts e.g. 0,1,2 (each 0..%u)",
+					   "'%s' is not a list of CPUs: accepts e.g. 0-3,6 (each 0..%u)",
 					   arg, RX_CPU_MAX);
 		memcpy(item, p, len);
 		item[len] = '\0';
-		if (parse_u32(item, 0, RX_CPU_MAX, &cpu))
+		dash = strchr(item, '-');
+		if (dash)
+			*dash = '\0';
+		if (parse_u32(item, 0, RX_CPU_MAX, &first) ||
+		    (dash && parse_u32(dash + 1, 0, RX_CPU_MAX, &last)))
 			return usage_error(err, err_len, OPT_CPU_LIST,
-					   "'%s' in '%s' is not a CPU number: accepts 0..%u",
-					   item, arg, RX_CPU_MAX);
-		if (cfg->n_cpu_list >= XDP_HINTS_MAX_QUEUES)
+					   "'%.*s' in '%s' is not a CPU number or range: accepts 0..%u, A-B",
+					   (int)len, p, arg, RX_CPU_MAX);
+		if (!dash)
+			last = first;
+		if (last < first)
 			return usage_error(err, err_len, OPT_CPU_LIST,
-					   "more than %u CPUs", XDP_HINTS_MAX_QUEUES);
-		cfg->cpu_list[cfg->n_cpu_list++] = (uint16_t)cpu;
+					   "'%.*s' in '%s' is a range that ends before it starts",
+					   (int)len, p, arg);
+		for (uint32_t cpu = first; cpu <= last; cpu++) {
+			ret = add_cpu(cfg, cpu, err, err_len);
+			if (ret)
+				return ret;
+		}
 		if (!p[len])
 			return 0;
 		p += len + 1;
@@ -547,7 +584,7 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_XDP_MODE:
 		if (parse_choice(xdp_mode_names, arg, &choice))
 			return usage_error(err, err_len, id,
-					   "unknown mode '%s': accepts native, generic, auto", arg);
+					   "unknown mode '%s': accepts native, generic (skb), auto", arg);
 		cfg->xdp_mode = choice;
 		return 0;
 	case OPT_BIND_MODE:
@@ -645,6 +682,9 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_JSON:
 		cfg->json = true;
 		return 0;
+	case OPT_EXTENDED:
+		cfg->extended = true;
+		return 0;
 	case OPT_VERBOSE:
 		cfg->verbosity = LOG_DEBUG;
 		return 0;
@@ -734,6 +774,8 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 			return RX_OPTIONS_HELP;
 		if (id == OPT_MAN)
 			return RX_OPTIONS_MAN;
+		if (id == OPT_VERSION)
+			return RX_OPTIONS_VERSION;
 		if (id == ':') {
 			if (optopt)
 				return usage_error(err, err_len, optopt, "needs an argument");
@@ -762,14 +804,19 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 		if (ret)
 			return ret;
 	}
+	/* "af_xdp_user eth1", like xdp-bench and ip: the interface may come
+	 * without --dev, once. */
+	if (optind < argc && !cfg->ifname && argv[optind][0])
+		cfg->ifname = argv[optind++];
 	if (optind < argc)
-		return usage_error(err, err_len, 0, "unexpected argument '%s'",
-				   argv[optind]);
+		return usage_error(err, err_len, 0, "unexpected argument '%s'%s",
+				   argv[optind], cfg->ifname ? " (one interface only)" : "");
 	if (seen_udp && seen_ethertype)
 		return usage_error(err, err_len, 0,
-				   "-u/--filter-udp-port and -e/--filter-ethertype conflict: pick one filter");
+				   "-u/--filter-udp-port and -E/--filter-ethertype conflict: pick one filter");
 	if (!cfg->ifname)
-		return usage_error(err, err_len, OPT_DEV, "is required");
+		return usage_error(err, err_len, 0,
+				   "an interface is required: give it as the argument or with -d/--dev");
 	/* xdp_hints_rx_hw replaces rx-time, and kfuncs need a native driver. */
 	if (cfg->hw_hints == HW_HINTS_ON && cfg->layout != HINT_POLICY_RX_TIME)
 		return usage_error(err, err_len, OPT_HW_HINTS,
@@ -798,17 +845,45 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	return RX_OPTIONS_RUN;
 }
 
+#define HELP_COLS 80
+#define HELP_LEFT_COLS 30 /* "  -b, --bind-mode MODE" and the gap after it */
+
+/* @text from column @col on, wrapped at word boundaries to HELP_COLS,
+ * continuation lines indented to HELP_LEFT_COLS. */
+static void help_wrapped(FILE *out, const char *text, size_t col)
+{
+	while (*text) {
+		size_t word = strcspn(text, " ");
+
+		if (col > HELP_LEFT_COLS && col + 1 + word > HELP_COLS) {
+			fprintf(out, "\n%*s", HELP_LEFT_COLS, "");
+			col = HELP_LEFT_COLS;
+		} else if (col > HELP_LEFT_COLS) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(text, 1, word, out);
+		col += word;
+		text += word;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', out);
+}
+
 void rx_options_usage(FILE *out, const char *prog)
 {
 	fprintf(out,
-		"Usage: %s --dev IFNAME [options]\n"
+		"Usage: %s [options] IFNAME\n"
 		"Receive on AF_XDP sockets bound to every RX queue of IFNAME; an XDP\n"
 		"program writes XDP-hints (BTF-described) in front of each packet and\n"
-		"this tool decodes them and reports XDP-to-userspace latency.\n\n"
+		"this tool decodes them and reports XDP-to-userspace latency: one line\n"
+		"per --interval, a per-queue summary at the end (man page: OUTPUT).\n\n"
 		"Options:\n", prog);
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		const struct option_spec *spec = &option_table[i];
-		char left[48];
+		char left[48], help[256];
+		int col;
 
 		if (spec->id < 256)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", spec->id, spec->name,
@@ -816,16 +891,34 @@ void rx_options_usage(FILE *out, const char *prog)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", spec->name,
 				 spec->arg ? " " : "", spec->arg ? spec->arg : "");
-		fprintf(out, "  %-28s %s", left, spec->help);
+		col = fprintf(out, "  %-*s", HELP_LEFT_COLS - 3, left);
+		if (col >= HELP_LEFT_COLS) {
+			fprintf(out, "\n%*s", HELP_LEFT_COLS - 1, "");
+			col = HELP_LEFT_COLS - 1;
+		}
 		if (spec->dflt)
-			fprintf(out, " (default: %s)", spec->dflt);
-		fputc('\n', out);
+			snprintf(help, sizeof(help), "%s (default: %s)", spec->help, spec->dflt);
+		else
+			snprintf(help, sizeof(help), "%s", spec->help);
+		fputc(' ', out);
+		help_wrapped(out, help, (size_t)col + 1);
 	}
 	fprintf(out,
-		"\nExit status: 0 normal stop (signal, --count, --duration), 1 runtime error,\n"
-		"2 usage error. Logging goes to stderr, reports to stdout.\n\n"
-		"Example:\n"
-		"  %s --dev eth0 --layout alternate --duration 10 --json\n", prog);
+		"\nExit status: 0 normal stop (signal, --count, --duration), 1 runtime\n"
+		"error, 2 usage error. Logging goes to stderr, reports to stdout.\n\n"
+		"Examples (veth0: a test interface; the one carrying the default route\n"
+		"is refused unless --filter-udp-port or --filter-ethertype is given):\n"
+		"  %s veth0 --duration 10\n"
+		"  %s veth0 --xdp-mode skb --layout alternate --json --interval 0.5\n"
+		"  %s eth0 --filter-udp-port 9000 --threads --cpu-list 0-1 -e\n",
+		prog, prog, prog);
+}
+
+void rx_options_version(FILE *out, const char *prog)
+{
+	fprintf(out, "%s %s (libbpf %s, libxdp %s at build time, report schema_version %d)\n",
+		prog, XDP_HINTS_VERSION, libbpf_version_string(), XDP_HINTS_LIBXDP_VERSION,
+		REPORT_SCHEMA_VERSION);
 }
 
 /* troff needs a backslash before '-' (a real minus/hyphen) and at a line
@@ -838,6 +931,112 @@ static void man_escaped(FILE *out, const char *text)
 		fputc(*text, out);
 	}
 }
+
+/*
+ * The manual page's OUTPUT section: every column and JSON key, once. The
+ * names are the same in the tables, JSON, the CSV and README.org.
+ */
+static const char man_output_section[] =
+	".SH OUTPUT\n"
+	"Reports go to standard output, log lines to standard error. Every\n"
+	"counter has one name: the table rows and headers, the JSON keys and the\n"
+	"CSV columns below use the same words.\n"
+	".PP\n"
+	"By default each \\-\\-interval prints one line for all queues (time_s, packets,\n"
+	"rx_pps, xsk.rx_dropped and xsk.rx_ring_full per second, latency p50, p99 and\n"
+	"max of the interval), and the end of the run a table per queue (packets,\n"
+	"rx_pps, rx_dropped, rx_ring_full, avg, p50, p99, max), the counters that\n"
+	"are not zero, and a latency histogram. Latencies are shown in ns, \\(mcs, ms\n"
+	"or s by magnitude. \\-e/\\-\\-extended prints every counter below per queue,\n"
+	"one row each, named like the JSON key.\n"
+	".PP\n"
+	"With \\-\\-json every line is one JSON object, described by\n"
+	".I schema/af_xdp_user.schema.json\n"
+	"in the source tree. Every object has\n"
+	".B schema_version\n"
+	"(1, bumped when a key changes meaning or goes),\n"
+	".B type\n"
+	"(interval, final, tx or packet),\n"
+	".B timestamp\n"
+	"(wall clock, RFC 3339 UTC) and\n"
+	".BR version .\n"
+	"A value that does not exist is absent, not 0: a latency summary\n"
+	"without samples is left out.\n"
+	".SS Interval and final reports\n"
+	".TP\n.B dev, ifindex, xdp_mode, bind_mode, rx_mode\n"
+	"The interface and how it is used (xdp_mode native, generic or none).\n"
+	".TP\n.B duration_s\n"
+	"Seconds since the start of the run.\n"
+	".TP\n.B interval_index, interval_s\n"
+	"Interval reports: their number from 0 and the seconds they cover. Counts,\n"
+	"rates and latencies of an interval report are those of the interval alone;\n"
+	".B cumulative\n"
+	"holds queues and total since the start. The final report is cumulative.\n"
+	".TP\n.B queues[], total\n"
+	"Per queue (with\n.BR queue ,\nthe RX queue id) and summed over the queues; both\n"
+	"carry the keys below.\n"
+	".TP\n.B packets\n"
+	"Frames received from the socket's RX ring and decoded.\n"
+	".TP\n.B rx_pps\n"
+	"packets per second over the interval (final report: over the run).\n"
+	".TP\n.B no_hint, unknown_btf_id\n"
+	"Frames without a hint (btf_id slot cleared), and with a btf_id that is\n"
+	"not a hint of the loaded program.\n"
+	".TP\n.B layouts.NAME\n"
+	"Frames per hint layout (struct name in BTF).\n"
+	".TP\n.B same_core, remote_core\n"
+	"Hints whose xdp_rx_cpu is, or is not, the CPU of the receiving thread.\n"
+	".TP\n.B clock_backwards\n"
+	"Hints whose rx_ktime lies in the receiver's future: counted, not timed.\n"
+	".TP\n.B mark_mismatch\n"
+	"mark hints naming another queue than the one they arrived on.\n"
+	".TP\n.B drained_at_stop\n"
+	"Frames still in the RX ring at the end, after XDP was detached: counted,\n"
+	"not decoded. At the end, xdp.redirected = packets + drained_at_stop +\n"
+	"xsk.rx_dropped + xsk.rx_ring_full for every queue.\n"
+	".TP\n.B latency_ns\n"
+	"XDP to userspace: the time from bpf_ktime_get_ns() in the XDP program\n"
+	"(rx_ktime) to the read of CLOCK_MONOTONIC right after the RX ring handed\n"
+	"the batch over, in ns, with\n"
+	".BR count ,\n.BR min ,\n.BR avg ,\n.BR p50 ,\n.BR p90 ,\n.BR p99 ,\n.B p999\n"
+	"(99.9th percentile) and\n.BR max ,\n"
+	"all from one histogram (percentiles within 1%; avg is the exact mean,\n"
+	"rounded to the ns). latency_ns.count is lower than packets when frames\n"
+	"carry no rx_ktime: no_hint, unknown_btf_id, the mark layout (a queue\n"
+	"number, no timestamp), and clock_backwards.\n"
+	".TP\n.B same_core_latency_ns, remote_core_latency_ns\n"
+	"The same, for same_core and remote_core hints.\n"
+	".TP\n.B hw_timestamps, hw_timestamps_unconverted, hw_to_xdp_negative, hw_to_xdp_ns\n"
+	"With driver RX metadata: hints carrying a hardware RX timestamp, those\n"
+	"that could not be converted to CLOCK_MONOTONIC (no PHC), those later than\n"
+	"rx_ktime (a clock error, not timed), and the hardware-to-XDP delay.\n"
+	".TP\n.B xdp.seen, xdp.stamped, xdp.meta_failed, xdp.redirected, xdp.redirect_failed, xdp.passed\n"
+	"The XDP program's per-queue counters: frames it saw, hints it wrote,\n"
+	"bpf_xdp_adjust_meta() failures, redirects to the socket, failed redirects,\n"
+	"and frames passed to the kernel (seen = redirected + passed).\n"
+	".TP\n.B xsk.rx_dropped, xsk.rx_ring_full, xsk.rx_fill_ring_empty_descs, xsk.rx_invalid_descs\n"
+	"The socket's XDP_STATISTICS (struct xdp_statistics): frames dropped for\n"
+	"lack of a fill ring entry or other reasons, frames dropped because the RX\n"
+	"ring was full, times the fill ring was empty, invalid descriptors.\n"
+	".TP\n.B xsk.rx_dropped_pps, xsk.rx_ring_full_pps\n"
+	"Those drops per second.\n"
+	".SS TX (\\-\\-tx), type tx\n"
+	"Printed before the final report (alone with \\-\\-no\\-rx):\n"
+	".BR queue ,\n.BR cycles ,\n.BR frames_sent ,\n.BR frames_completed ,\n"
+	".B frames_short\n(batch frames without a free frame or ring slot),\n"
+	".B missed_deadlines\n(grid points skipped after an overrun),\n"
+	".BR kicks ,\n.BR kick_retries ,\n.B tx_pps\nand\n.B wakeup_error_ns\n"
+	"(wake-up time minus deadline, a latency summary).\n"
+	".SS Packets (\\-\\-pkt\\-info), type packet\n"
+	".BR queue ,\n.BR len ,\n.BR btf_id ,\n"
+	".B layout\n(none, unknown or the struct name),\n"
+	".B hint\n(the decoded fields),\n"
+	".B latency_ns\n(absent without rx_ktime) and\n"
+	".B clock_backwards\n(true when rx_ktime is in the future).\n"
+	".SS CSV (\\-\\-csv)\n"
+	"One line per packet: time_ns (CLOCK_MONOTONIC at receive), queue, cpu,\n"
+	"same_core (1, 0, or empty without xdp_rx_cpu), latency_ns (empty when not\n"
+	"timed), btf_id, layout.\n";
 
 /*
  * The manual page, from the same table as --help: `make` writes it to
@@ -883,6 +1082,7 @@ void rx_options_man(FILE *out, const char *prog)
 		}
 		fputs(".\n", out);
 	}
+	fputs(man_output_section, out);
 	fprintf(out,
 		".SH EXIT STATUS\n"
 		"0 after a normal stop (SIGINT, SIGTERM, SIGHUP, \\-\\-count reached,\n"
@@ -891,11 +1091,15 @@ void rx_options_man(FILE *out, const char *prog)
 		"interface gone while running); 2 for a usage error. Each error is one\n"
 		"line on standard error naming the cause.\n"
 		".SH EXAMPLES\n"
+		"veth0 stands for a test interface; the one that carries the default\n"
+		"route is refused unless a filter redirects only test traffic.\n"
 		".nf\n"
-		"%s \\-\\-dev eth1\n"
-		"%s \\-\\-dev eth1 \\-\\-spin \\-\\-cpu 2 \\-\\-json\n"
-		"%s \\-\\-dev eth1 \\-\\-layout alternate \\-\\-duration 10\n"
+		"%s veth0\n"
+		"%s veth0 \\-\\-spin \\-\\-cpu 1 \\-\\-json\n"
+		"%s veth0 \\-\\-xdp\\-mode skb \\-\\-layout alternate \\-\\-duration 10 \\-e\n"
+		"%s eth0 \\-\\-filter\\-udp\\-port 9000 \\-\\-threads \\-\\-cpu\\-list 0\\-1\n"
 		".fi\n"
 		".SH SEE ALSO\n"
-		".BR ip (8),\n.BR ethtool (8),\n.BR bpftool (8)\n", prog, prog, prog);
+		".BR ip (8),\n.BR ethtool (8),\n.BR bpftool (8),\n.BR xdp\\-bench (8)\n",
+		prog, prog, prog, prog);
 }

@@ -76,6 +76,7 @@ struct rx_config {
 	uint64_t interval_ns;  /* 0: no interval reports */
 	bool pkt_info;
 	bool json;
+	bool extended;        /* -e: every counter in each human report */
 	bool force;
 	enum log_level verbosity;
 	struct tx_config tx;   /* --tx and its settings */
@@ -101,6 +102,7 @@ enum rx_options_result {
 	RX_OPTIONS_RUN = 0,  /* config filled: go */
 	RX_OPTIONS_HELP = 1, /* --help asked: print usage, exit 0 */
 	RX_OPTIONS_MAN = 2,  /* --man asked: print the manual page, exit 0 */
+	RX_OPTIONS_VERSION = 3, /* -V asked: print the versions, exit 0 */
 	/* negative: usage error, message in the caller's buffer, exit 2 */
 };
 
@@ -116,6 +118,8 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 
 void rx_options_usage(FILE *out, const char *prog);
 void rx_options_man(FILE *out, const char *prog);
+/* "af_xdp_user 0.1.0 (libbpf v1.1.0, libxdp 1.3.1 at build time)". */
+void rx_options_version(FILE *out, const char *prog);
 
 const char *xdp_mode_name(enum xdp_mode_choice mode);
 const char *bind_mode_name(enum bind_mode_choice mode);

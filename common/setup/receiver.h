@@ -32,6 +32,7 @@
 #include "options.h"
 #include "phc_clock.h"
 #include "receiver_foreign.h"
+#include "report.h"
 #include "report_out.h"
 #include "run_stop.h"
 #include "rx_queue.h"
@@ -78,6 +79,12 @@ struct receiver {
 	/* Run-time warnings about frames the XDP program passed (receiver_report.c). */
 	bool warned_meta_failing;
 	__u64 oversize_warned;     /* oversize_passed count last warned about */
+	/* Interval reports (receiver_report.c): each queue's statistics as
+	 * the previous report saw them, so the next shows its own interval. */
+	struct queue_rx_stats *reported; /* n_open, allocated at the first report */
+	struct report_scratch report_scratch; /* likewise */
+	__u64 reported_ns;         /* when, CLOCK_MONOTONIC; 0: none yet */
+	unsigned int n_interval_reports;
 };
 
 #define RECEIVER_INIT { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1, \

@@ -269,34 +269,3 @@ void tx_cyclic_describe(const struct tx_cyclic *tx, char *buf, size_t len)
 		 d[0], d[1], d[2], d[3], d[4], d[5], dst_ip, c->dst_port,
 		 tx->xtx.q->frames - tx->xtx.n_frames, tx->xtx.q->frames - 1);
 }
-
-void tx_stats_print_json(FILE *out, const struct tx_cycle_stats *s)
-{
-	struct latency_summary w;
-
-	latency_histogram_summarize(&s->wakeup_error, &w);
-	fprintf(out, "\"tx\":{\"queue\":%u,\"cycles\":%llu,\"frames_sent\":%llu,"
-		"\"frames_completed\":%llu,\"frames_short\":%llu,\"missed_deadlines\":%llu,"
-		"\"kicks\":%llu,\"kick_retries\":%llu,"
-		"\"wakeup_error_ns\":{\"count\":%llu,\"min\":%llu,\"avg\":%.0f,\"p99\":%llu,\"max\":%llu}}",
-		s->queue_id, (unsigned long long)s->cycles,
-		(unsigned long long)s->frames_sent, (unsigned long long)s->frames_completed,
-		(unsigned long long)s->frames_short, (unsigned long long)s->missed_deadlines,
-		(unsigned long long)s->kicks, (unsigned long long)s->kick_retries,
-		(unsigned long long)w.count, (unsigned long long)w.min_ns, w.mean_ns,
-		(unsigned long long)w.p99_ns, (unsigned long long)w.max_ns);
-}
-
-void tx_stats_print_text(FILE *out, const struct tx_cycle_stats *s)
-{
-	struct latency_summary w;
-
-	latency_histogram_summarize(&s->wakeup_error, &w);
-	fprintf(out, "tx: queue %u, %llu cycles, %llu frames sent, %llu completed, %llu short, %llu missed deadlines\n",
-		s->queue_id, (unsigned long long)s->cycles,
-		(unsigned long long)s->frames_sent, (unsigned long long)s->frames_completed,
-		(unsigned long long)s->frames_short, (unsigned long long)s->missed_deadlines);
-	fprintf(out, "tx wake-up error (ns): count %llu min %llu mean %.0f p99 %llu max %llu\n",
-		(unsigned long long)w.count, (unsigned long long)w.min_ns, w.mean_ns,
-		(unsigned long long)w.p99_ns, (unsigned long long)w.max_ns);
-}

@@ -94,9 +94,4 @@ int tx_cyclic_stop(struct tx_cyclic *tx);
 /* One line for the log: queue, batch, period, addresses, UMEM split. */
 void tx_cyclic_describe(const struct tx_cyclic *tx, char *buf, size_t len);
 
-/* The "tx" object of the final JSON report (no leading comma). */
-void tx_stats_print_json(FILE *out, const struct tx_cycle_stats *s);
-/* The human report's TX lines. */
-void tx_stats_print_text(FILE *out, const struct tx_cycle_stats *s);
-
 #endif

@@ -88,7 +88,7 @@ expect_fail "--filter-udp-port negative" 2 'filter-udp-port.*-5' --dev "$D" --fi
 expect_fail "--filter-ethertype below 0x0600" 2 'filter-ethertype.*out of range' --dev "$D" --filter-ethertype 0x0500
 expect_fail "--filter-ethertype above 0xffff" 2 'filter-ethertype.*out of range' --dev "$D" --filter-ethertype 0x10000
 expect_fail "--filter-ethertype non-numeric" 2 'filter-ethertype.*not a number' --dev "$D" --filter-ethertype ip
-expect_fail "-u and -e together" 2 'conflict' --dev "$D" -u 9000 -e 0x891d
+expect_fail "-u and -e together" 2 'conflict' --dev "$D" -u 9000 -E 0x891d
 expect_fail "--count 0" 2 'count.*out of range' --dev "$D" --count 0
 expect_fail "--count negative" 2 'count.*-1' --dev "$D" --count -1
 expect_fail "--count overflow" 2 'count.*out of range' --dev "$D" --count 18446744073709551616

@@ -55,7 +55,7 @@ xh_tmpdir
 
 # Calibrate: how long does this machine take to get ready?
 start=$(now_ms)
-xh_start_receiver --json --interval 0 -q
+xh_start_receiver --json --interval 0
 if ! xh_wait_ready; then
 	tap_result 1 "calibration receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 	tap_finish
@@ -76,7 +76,7 @@ bad_runs=""
 storm_start=$(now_ms)
 for run in $(seq "$RUNS"); do
 	delay_ms=$(( RANDOM % (2 * startup_ms + 1) ))
-	xh_start_receiver --json --interval 1 -q
+	xh_start_receiver --json --interval 1
 	sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
 	xh_stop_receiver KILL
 	if [ "$XH_RX_RC" = 137 ]; then

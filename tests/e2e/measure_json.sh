@@ -67,26 +67,37 @@ out(types.count("final") == 1 and types[-1] == "final", "exactly one final repor
 out(types.count("interval") >= 2, "interval reports printed", "%d" % types.count("interval"))
 
 keys = ("count", "min", "avg", "max", "p50", "p90", "p99", "p999")
-order_bad, split_bad, shape_bad, avg_bad = [], [], [], []
+order_bad, split_bad, shape_bad, avg_bad, absent_bad = [], [], [], [], []
+def groups(o):
+    """(where, stats) of every queue and total, interval and cumulative."""
+    for prefix, part in [("", o)] + ([("cumulative ", o["cumulative"])] if "cumulative" in o else []):
+        for q in part["queues"]:
+            yield "%s%s q%d" % (prefix, o["type"], q["queue"]), q
+        yield "%s%s total" % (prefix, o["type"]), part["total"]
 for o in objs:
-    for where, s in [("q%d" % q["queue"], q) for q in o["queues"]] + [("total", o["total"])]:
-        lat = s["latency_ns"]
+    for where, s in groups(o):
+        counts = {}
         for name in ("latency_ns", "same_core_latency_ns", "remote_core_latency_ns"):
             l = s.get(name)
+            if l is None:   # absent: no sample, never a summary of zeros
+                counts[name] = 0
+                continue
             if not isinstance(l, dict) or any(not isinstance(l.get(k), int) for k in keys):
-                shape_bad.append("%s %s %s" % (o["type"], where, name))
+                shape_bad.append("%s %s" % (where, name))
                 continue
+            counts[name] = l["count"]
             if l["count"] == 0:
-                continue
+                absent_bad.append("%s %s" % (where, name))
             seq = [l["min"], l["p50"], l["p90"], l["p99"], l["p999"], l["max"]]
             if seq != sorted(seq) or l["min"] <= 0:
-                order_bad.append("%s %s %s %s" % (o["type"], where, name, seq))
+                order_bad.append("%s %s %s" % (where, name, seq))
             if not l["min"] <= l["avg"] <= l["max"]:
-                avg_bad.append("%s %s %s" % (o["type"], where, name))
-        sc, rc = s["same_core_latency_ns"]["count"], s["remote_core_latency_ns"]["count"]
-        if sc + rc != lat["count"] or s["same_core"] + s["remote_core"] != s["packets"]:
-            split_bad.append("%s %s: %d+%d vs %d" % (o["type"], where, sc, rc, lat["count"]))
+                avg_bad.append("%s %s" % (where, name))
+        sc, rc = counts.get("same_core_latency_ns", 0), counts.get("remote_core_latency_ns", 0)
+        if sc + rc != counts.get("latency_ns", 0) or s["same_core"] + s["remote_core"] != s["packets"]:
+            split_bad.append("%s: %d+%d vs %d" % (where, sc, rc, counts.get("latency_ns", 0)))
 out(not shape_bad, "latency objects have count,min,avg,max,p50,p90,p99,p999", "; ".join(shape_bad[:3]))
+out(not absent_bad, "a latency summary without samples is absent, not zeros", "; ".join(absent_bad[:3]))
 out(not order_bad, "min <= p50 <= p90 <= p99 <= p999 <= max everywhere", "; ".join(order_bad[:3]))
 out(not avg_bad, "avg within [min, max] everywhere", "; ".join(avg_bad[:3]))
 out(not split_bad, "same-core + remote-core counts = latency count, and = packets",
@@ -94,13 +105,27 @@ out(not split_bad, "same-core + remote-core counts = latency count, and = packet
 final = objs[-1]
 out(final["total"]["packets"] == frames, "final report counts every frame",
     "%s" % final["total"]["packets"])
+intervals = [o for o in objs if o["type"] == "interval"]
 prev = -1
 mono = True
-for o in objs:
-    if o["total"]["packets"] < prev:
+for o in intervals:
+    if o["cumulative"]["total"]["packets"] < prev:
         mono = False
-    prev = o["total"]["packets"]
-out(mono, "interval totals never go down (cumulative reports)")
+    prev = o["cumulative"]["total"]["packets"]
+out(mono, "cumulative totals of the interval reports never go down")
+# Interval = interval: each report holds its own packets, and together
+# with what came after the last one they make up the final count.
+summed = sum(o["total"]["packets"] for o in intervals)
+last_cum = intervals[-1]["cumulative"]["total"]["packets"] if intervals else 0
+out(summed == last_cum, "interval packets add up to the cumulative count",
+    "sum %d, cumulative %d" % (summed, last_cum))
+out(last_cum <= final["total"]["packets"], "cumulative count <= final count",
+    "%d vs %d" % (last_cum, final["total"]["packets"]))
+bad_rate = [o["interval_index"] for o in intervals
+            if abs(o["total"]["rx_pps"] - o["total"]["packets"] / o["interval_s"]) > 0.1 + 1e-3 * o["total"]["rx_pps"]]
+out(not bad_rate, "interval rx_pps = the interval's packets / interval_s", str(bad_rate[:3]))
+idx = [o["interval_index"] for o in intervals]
+out(idx == list(range(len(idx))), "interval_index counts 0, 1, 2, ...", str(idx[:5]))
 PY
 }
 
@@ -169,11 +194,11 @@ if xh_wait_ready; then
 	xh_send --flows 8 --count 500 --rate 10000 >/dev/null
 	sleep 0.3
 	xh_stop_receiver INT
-	tap_grep "$XH_RX_OUT" '^queue +core +lat_count +min_ns +avg_ns +p50_ns +p90_ns +p99_ns +p99\.9_ns +max_ns' \
-		"human report: latency table with percentile columns"
-	tap_grep "$XH_RX_OUT" '^total +all +500 ' "human report: total latency row counts every packet"
-	tap_grep "$XH_RX_OUT" '^latency histogram' "human final report: histogram title"
-	tap_is "$(awk '/^latency histogram/ { on = 1; next } /^[a-z]/ { on = 0 }
+	tap_grep "$XH_RX_OUT" '^queue +packets +rx_pps +rx_dropped +rx_ring_full +avg +p50 +p99 +max$' \
+		"human report: per-queue summary with percentile columns"
+	tap_grep "$XH_RX_OUT" '^total +500 ' "human report: total row counts every packet"
+	tap_grep "$XH_RX_OUT" '^latency_ns histogram' "human final report: histogram title"
+	tap_is "$(awk '/^latency_ns histogram/ { on = 1; next } /^[a-z]/ { on = 0 }
 		on && /\| +[0-9]+$/ { sum += $NF } END { print sum + 0 }' "$XH_RX_OUT")" 500 \
 		"human final report: histogram rows add up to every packet"
 else

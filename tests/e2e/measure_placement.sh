@@ -50,7 +50,7 @@ run_case() { # what receiver-options...
 	SAME=$(jq -r .total.same_core <<<"$final")
 	REMOTE=$(jq -r .total.remote_core <<<"$final")
 	tap_is "$((SAME + REMOTE))" "$FRAMES" "$what: every packet classified same or remote core"
-	tap_is "$(jq -r '.total.same_core_latency_ns.count' <<<"$final")" "$SAME" \
+	tap_is "$(jq -r '.total.same_core_latency_ns.count // 0' <<<"$final")" "$SAME" \
 		"$what: same-core latency count = same_core"
 	tap_diag "$what: same_core $SAME remote_core $REMOTE"
 }

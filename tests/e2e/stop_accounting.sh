@@ -133,8 +133,8 @@ if xh_wait_ready && xh_wait_receiver 20; then
 	tap_is "$XH_RX_RC" 0 "$label: exit status 0"
 	tap_grep "$XH_RX_ERR" '^af_xdp_user: TX thread on CPUs [0-9,-]+, SCHED_OTHER$' \
 		"$label: says where the TX thread runs and with which policy"
-	tap_is "$(jq -r '.tx.cycles' <<<"$(xh_final_json)")" 300 "$label: every TX cycle ran"
-	tap_is "$(jq -r '.tx.frames_sent' <<<"$(xh_final_json)")" 300 "$label: every TX frame was sent"
+	tap_is "$(jq -r 'select(.type == "tx") | .cycles' "$XH_RX_OUT")" 300 "$label: every TX cycle ran"
+	tap_is "$(jq -r 'select(.type == "tx") | .frames_sent' "$XH_RX_OUT")" 300 "$label: every TX frame was sent"
 else
 	tap_result 1 "$label: ran and ended" "$(tr '\n' '|' <"$XH_RX_ERR")"
 fi

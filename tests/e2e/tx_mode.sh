@@ -66,29 +66,31 @@ for line in open(sys.argv[1]):
 ' "$1"
 }
 
+# The sender's TX statistics: a "tx" line, before its final report (none
+# with --no-rx, which has no receive side to report on).
 sender_final() {
-	jq -c 'select(.type == "final")' "$TX_OUT" 2>/dev/null | tail -n 1
+	jq -c 'select(.type == "tx")' "$TX_OUT" 2>/dev/null | tail -n 1
 }
 
 check_sender() { # what final-json cycles
 	local what=$1 final=$2 cycles=$3
-	tap_is "$(jqf .tx.cycles "$final")" "$cycles" "$what: sender ran $cycles cycles"
-	tap_is "$(jqf .tx.frames_sent "$final")" "$((cycles * BATCH))" \
+	tap_is "$(jqf .cycles "$final")" "$cycles" "$what: sender ran $cycles cycles"
+	tap_is "$(jqf .frames_sent "$final")" "$((cycles * BATCH))" \
 		"$what: sender sent cycles x batch frames"
-	tap_is "$(jqf .tx.frames_completed "$final")" "$(jqf .tx.frames_sent "$final")" \
+	tap_is "$(jqf .frames_completed "$final")" "$(jqf .frames_sent "$final")" \
 		"$what: every frame sent completed (none leaked)"
-	tap_is "$(jqf .tx.wakeup_error_ns.count "$final")" "$cycles" \
+	tap_is "$(jqf .wakeup_error_ns.count "$final")" "$cycles" \
 		"$what: one wake-up error sample per cycle"
 	# Each cycle sleeps until its absolute deadline and reads the clock
 	# after waking: now is past the deadline, so even the smallest wake-up
 	# error is above 0 ns. A sender that did not sleep would run its cycles
 	# ahead of their deadlines, clamped to 0. (No upper bound: the machine
 	# may be loaded.)
-	tap_cmp "$(jqf .tx.wakeup_error_ns.min "$final")" -gt 0 \
+	tap_cmp "$(jqf .wakeup_error_ns.min "$final")" -gt 0 \
 		"$what: every cycle woke after its deadline (wake-up error min > 0 ns)"
 	tap_ok "$what: every sender stdout line is strict JSON (no inf or NaN)" \
 		strict_json_lines "$TX_OUT"
-	tap_is "$(jqf '.tx.wakeup_error_ns | (.min <= .p99 and .p99 <= .max and .min <= .avg and .avg <= .max)' "$final")" \
+	tap_is "$(jqf '.wakeup_error_ns | (.min <= .p99 and .p99 <= .max and .min <= .avg and .avg <= .max)' "$final")" \
 		true "$what: wake-up error min <= avg, p99 <= max"
 	tap_grep "$TX_ERR" '^af_xdp_user: TX timestamps (unavailable|not requested): ' \
 		"$what: says whether TX timestamps are available"
@@ -116,6 +118,12 @@ run_round() { # tag what [sender options]
 	else
 		tap_result 0 "$what: sender printed a final JSON report"
 		check_sender "$what" "$final" "$CYCLES"
+	fi
+	if [[ " $* " == *" --no-rx "* ]]; then
+		tap_is "$(jq -c 'select(.type == "final" or .type == "interval")' "$TX_OUT" | wc -l)" 0 \
+			"$what: no RX report without a receive side"
+	else
+		tap_is "$(tail -n 1 "$TX_OUT" | jq -r .type)" final "$what: the final RX report is the last line"
 	fi
 	final=$(xh_final_json)
 	tap_is "$(jqf .total.packets "$final")" "$FRAMES" "$what: receiver got cycles x batch frames"
@@ -145,11 +153,11 @@ if xh_wait_ready; then
 	wait_sender 10
 	tap_is "$TX_RC" 0 "$what: sender exits 0 after SIGINT"
 	final=$(sender_final)
-	sent=$(jqf .tx.frames_sent "$final")
-	tap_cmp "$(jqf .tx.cycles "$final")" -gt 10 "$what: sender ran cycles until stopped"
-	tap_is "$sent" "$(( $(jqf .tx.cycles "$final") * BATCH ))" "$what: sent cycles x batch frames"
-	tap_is "$(jqf .tx.frames_completed "$final")" "$sent" "$what: every frame completed"
-	tap_is "$(jqf .tx.wakeup_error_ns.count "$final")" "$(jqf .tx.cycles "$final")" \
+	sent=$(jqf .frames_sent "$final")
+	tap_cmp "$(jqf .cycles "$final")" -gt 10 "$what: sender ran cycles until stopped"
+	tap_is "$sent" "$(( $(jqf .cycles "$final") * BATCH ))" "$what: sent cycles x batch frames"
+	tap_is "$(jqf .frames_completed "$final")" "$sent" "$what: every frame completed"
+	tap_is "$(jqf .wakeup_error_ns.count "$final")" "$(jqf .cycles "$final")" \
 		"$what: one wake-up sample per cycle"
 	tap_is "$(jqf .xdp_mode "$final")" native "$what: the sender's own receive side ran too"
 	tap_ok "$what: sender's XDP program gone" bash -c "! ip -n $XH_NS_TX -d link show dev $XH_TX_DEV | grep -q prog/xdp"

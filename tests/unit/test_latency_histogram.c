@@ -278,6 +278,37 @@ static void test_percentile_rank_definition(void **state)
 	assert_int_equal(latency_histogram_percentile(&h, 99.95), 100);
 }
 
+/* An interval's histogram is the difference of two copies: exact counts,
+ * sum and percentiles of only the later samples; min/max from their
+ * buckets. */
+static void test_subtract_gives_the_interval(void **state)
+{
+	static struct latency_histogram before, now, diff;
+
+	(void)state;
+	latency_histogram_init(&now);
+	for (uint64_t v = 1; v <= 1000; v++)
+		latency_histogram_record(&now, 100000 + v); /* ~100 us, earlier */
+	before = now;
+	for (uint64_t v = 1; v <= 100; v++)
+		latency_histogram_record(&now, v * 10); /* 10..1000 ns, this interval */
+	latency_histogram_subtract(&diff, &now, &before);
+	assert_int_equal(latency_histogram_count(&diff), 100);
+	assert_true(diff.sum_ns == 50500);
+	assert_int_equal(latency_histogram_min(&diff), 10);
+	/* 1000 ns lies in a bucket [992, 1007]: clamped to nothing higher
+	 * than the bucket, and never beyond now's max. */
+	assert_true(latency_histogram_max(&diff) >= 1000 && latency_histogram_max(&diff) <= 1007);
+	assert_true(llabs((long long)latency_histogram_percentile(&diff, 50) - 500) <= 5);
+	assert_true(latency_histogram_percentile(&diff, 99) <= 1007);
+
+	/* Nothing new: an empty histogram. */
+	latency_histogram_subtract(&diff, &now, &now);
+	assert_int_equal(latency_histogram_count(&diff), 0);
+	assert_int_equal(latency_histogram_max(&diff), 0);
+	assert_int_equal(latency_histogram_percentile(&diff, 50), 0);
+}
+
 static void test_empty_histogram_reports_zero(void **state)
 {
 	struct latency_histogram h;
@@ -598,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_index_monotonic_for_small_values),
 		cmocka_unit_test(test_percentile_rank_definition),
 		cmocka_unit_test(test_empty_histogram_reports_zero),
+		cmocka_unit_test(test_subtract_gives_the_interval),
 		cmocka_unit_test(test_uniform),
 		cmocka_unit_test(test_exponential),
 		cmocka_unit_test(test_log_normal),

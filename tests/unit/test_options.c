@@ -109,7 +109,7 @@ static void test_short_forms_and_flags(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("-d", "x", "-Q", "0", "-m", "native", "-b", "copy",
-			       "-f", "64", "-L", "none", "-e", "0x891d", "-n", "1",
+			       "-f", "64", "-L", "none", "-E", "0x891d", "-n", "1",
 			       "-t", "0.001", "-i", "0", "-p", "-j", "-v", "--force",
 			       NULL), RX_OPTIONS_RUN);
 	assert_int_equal(cfg.queue_id, 0);
@@ -150,7 +150,7 @@ static void test_help_text_lists_every_option_with_defaults(void **state)
 		"--filter-udp-port P", "--filter-ethertype T", "--count N",
 		"--duration S", "--interval S", "--pkt-info", "--json", "--verbose",
 		"--quiet", "--force", "--help", "(default: 4096)", "(default: rx-time)",
-		"(default: auto)", "Example:",
+		"(default: auto)", "Examples", "--extended", "--version", "skb",
 	};
 
 	(void)state;
@@ -160,6 +160,47 @@ static void test_help_text_lists_every_option_with_defaults(void **state)
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
 		if (!strstr(buf, expected[i]))
 			fail_msg("--help lacks '%s'", expected[i]);
+	/* A terminal of 80 columns shows it unwrapped. */
+	for (const char *line = buf; *line;) {
+		size_t len = strcspn(line, "\n");
+
+		if (len > 80)
+			fail_msg("--help line of %zu columns: %.*s", len, (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+}
+
+static void test_positional_interface_and_new_forms(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("veth7", "-j", NULL), RX_OPTIONS_RUN);
+	assert_string_equal(cfg.ifname, "veth7");
+	assert_int_equal(parse("-j", "veth7", "-e", NULL), RX_OPTIONS_RUN);
+	assert_string_equal(cfg.ifname, "veth7");
+	assert_true(cfg.extended);
+	expect_usage_error(parse("veth7", "veth8", NULL), "unexpected argument 'veth8'");
+	expect_usage_error(parse("-d", "veth7", "veth8", NULL), "unexpected argument 'veth8'");
+	expect_usage_error(parse("-j", NULL), "interface is required");
+	assert_int_equal(parse("-V", NULL), RX_OPTIONS_VERSION);
+	assert_int_equal(parse("--version", NULL), RX_OPTIONS_VERSION);
+	assert_int_equal(parse("x", "-m", "skb", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.xdp_mode, XDP_MODE_GENERIC);
+}
+
+static void test_cpu_list_ranges(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("x", "--threads", "--cpu-list", "0-3,6", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.n_cpu_list, 5);
+	assert_int_equal(cfg.cpu_list[0], 0);
+	assert_int_equal(cfg.cpu_list[3], 3);
+	assert_int_equal(cfg.cpu_list[4], 6);
+	assert_int_equal(parse("x", "--threads", "--cpu-list", "2-2", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.n_cpu_list, 1);
+	assert_int_equal(cfg.cpu_list[0], 2);
+	expect_usage_error(parse("x", "--threads", "--cpu-list", "3-1", NULL), "ends before");
+	expect_usage_error(parse("x", "--threads", "--cpu-list", "1-", NULL), "'1-'");
+	expect_usage_error(parse("x", "--threads", "--cpu-list", "0-1023", NULL), "more than");
 }
 
 static void test_missing_dev(void **state)
@@ -220,7 +261,7 @@ static void test_overflow(void **state)
 	expect_usage_error(parse("-d", "x", "-Q", "256", NULL), "0..255");
 	expect_usage_error(parse("-d", "x", "-t", "99999999999999999999", NULL),
 			   "--duration");
-	expect_usage_error(parse("-d", "x", "-e", "0x10000", NULL), "0x0600..0xffff");
+	expect_usage_error(parse("-d", "x", "-E", "0x10000", NULL), "0x0600..0xffff");
 }
 
 static void test_ranges_at_the_edges(void **state)
@@ -229,10 +270,10 @@ static void test_ranges_at_the_edges(void **state)
 	expect_usage_error(parse("-d", "x", "-u", "0", NULL), "--filter-udp-port");
 	assert_int_equal(parse("-d", "x", "-u", "1", NULL), RX_OPTIONS_RUN);
 	assert_int_equal(cfg.filter_udp_dport, 1);
-	expect_usage_error(parse("-d", "x", "-e", "0x5ff", NULL), "--filter-ethertype");
-	assert_int_equal(parse("-d", "x", "-e", "0x0600", NULL), RX_OPTIONS_RUN);
+	expect_usage_error(parse("-d", "x", "-E", "0x5ff", NULL), "--filter-ethertype");
+	assert_int_equal(parse("-d", "x", "-E", "0x0600", NULL), RX_OPTIONS_RUN);
 	assert_int_equal(cfg.filter_ethertype, 0x600);
-	assert_int_equal(parse("-d", "x", "-e", "65535", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(parse("-d", "x", "-E", "65535", NULL), RX_OPTIONS_RUN);
 	assert_int_equal(cfg.filter_ethertype, 0xffff);
 	expect_usage_error(parse("-d", "x", "-t", "0", NULL), "--duration");
 	expect_usage_error(parse("-d", "x", "-i", "0.0001", NULL), "--interval");
@@ -254,9 +295,9 @@ static void test_unknown_words(void **state)
 static void test_conflicting_filters(void **state)
 {
 	(void)state;
-	expect_usage_error(parse("-d", "x", "-u", "4791", "-e", "0x891d", NULL),
+	expect_usage_error(parse("-d", "x", "-u", "4791", "-E", "0x891d", NULL),
 			   "conflict");
-	expect_usage_error(parse("-d", "x", "-e", "0x891d", "-u", "4791", NULL),
+	expect_usage_error(parse("-d", "x", "-E", "0x891d", "-u", "4791", NULL),
 			   "--filter-ethertype");
 }
 
@@ -417,6 +458,8 @@ int main(void)
 		cmocka_unit_test(test_short_forms_and_flags),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_help_text_lists_every_option_with_defaults),
+		cmocka_unit_test(test_positional_interface_and_new_forms),
+		cmocka_unit_test(test_cpu_list_ranges),
 		cmocka_unit_test(test_missing_dev),
 		cmocka_unit_test(test_frames_range_and_power_of_two),
 		cmocka_unit_test(test_frame_size_only_two_values),

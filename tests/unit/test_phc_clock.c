@@ -368,7 +368,8 @@ static void test_stats_hw_to_xdp(void **state)
 	queue_rx_stats_account_hw(&s, &h, TEST_OFFSET);
 	assert_int_equal(s.hw_timestamps, 4);
 	/* XDP-to-application latency is untouched by all of this. */
-	assert_int_equal(s.latency.count, 0);
+	for (int c = 0; c < CORE_CLASSES; c++)
+		assert_int_equal(latency_histogram_count(s.latency_hist[c]), 0);
 
 	/* Snapshots and totals carry the counters and their own histogram. */
 	queue_rx_stats_copy(&copy, &s);
@@ -388,11 +389,11 @@ static void test_stats_hw_to_xdp(void **state)
 }
 
 static char *print_report(const struct hint_decoder *dec, const struct queue_rx_stats *q,
-			  size_t n, bool json)
+			  size_t n, enum report_style style)
 {
 	struct report_run run = {
 		.dev = "xhp0", .ifindex = 9, .xdp_mode = "native", .bind_mode = "copy",
-		.rx_mode = "wakeup", .duration_s = 1.0,
+		.rx_mode = "wakeup", .duration_s = 1.0, .rx = true,
 	};
 	const struct queue_rx_stats *queues[8];
 	char *text = NULL;
@@ -403,7 +404,7 @@ static char *print_report(const struct hint_decoder *dec, const struct queue_rx_
 	for (size_t i = 0; i < n; i++)
 		queues[i] = &q[i];
 	assert_non_null(out);
-	assert_int_equal(report_print(out, json, REPORT_FINAL, &run, dec, queues, n), 0);
+	assert_int_equal(report_print(out, style, REPORT_FINAL, &run, dec, queues, NULL, n, NULL), 0);
 	fclose(out);
 	return text;
 }
@@ -435,14 +436,19 @@ static void test_report_hw_to_xdp(void **state)
 	assert_int_equal(queue_rx_stats_init(&q[0], 0, env->dec.n_layouts), 0);
 	assert_int_equal(queue_rx_stats_init(&q[1], 1, env->dec.n_layouts), 0);
 
-	/* Nothing hardware-timed yet: zeros in JSON, no section in the table. */
-	text = print_report(&env->dec, q, 2, true);
+	/* Nothing hardware-timed yet: zero counts, and no summary at all
+	 * (absent, not zero) in JSON; no section in the tables. */
+	text = print_report(&env->dec, q, 2, REPORT_JSON);
 	assert_occurs(text, "\"hw_timestamps\":0,\"hw_timestamps_unconverted\":0,\"hw_to_xdp_negative\":0,"
-		      "\"hw_to_xdp_ns\":{\"count\":0,", 3);
-	assert_occurs(text, "\"latency_ns\":{", 3);
+		      "\"xdp\":{", 3);
+	assert_occurs(text, "\"hw_to_xdp_ns\"", 0);
+	assert_occurs(text, "\"latency_ns\"", 0);
 	free(text);
-	text = print_report(&env->dec, q, 2, false);
-	assert_occurs(text, "hardware RX timestamps", 0);
+	text = print_report(&env->dec, q, 2, REPORT_COMPACT);
+	assert_occurs(text, "hw_timestamps", 0);
+	free(text);
+	text = print_report(&env->dec, q, 2, REPORT_EXTENDED);
+	assert_occurs(text, "hw_to_xdp_ns.", 0);
 	free(text);
 
 	h = hw_hint(TEST_OFFSET + 10000000, 10001500);
@@ -451,17 +457,26 @@ static void test_report_hw_to_xdp(void **state)
 	queue_rx_stats_account_hw(&q[1], &h, TEST_OFFSET);
 	queue_rx_stats_account_hw(&q[1], &h, PHC_OFFSET_NONE);
 
-	text = print_report(&env->dec, q, 2, true);
+	text = print_report(&env->dec, q, 2, REPORT_JSON);
 	/* Queue 1 and the total. */
 	assert_occurs(text, "\"hw_timestamps\":3,\"hw_timestamps_unconverted\":1,\"hw_to_xdp_negative\":1,"
-		      "\"hw_to_xdp_ns\":{\"count\":1,\"min\":1500,\"avg\":1500,\"max\":1500,"
-		      "\"p50\":1500,\"p90\":1500,\"p99\":1500,\"p999\":1500}", 2);
-	/* latency_ns stays XDP-to-application: no sample. */
-	assert_occurs(text, "\"latency_ns\":{\"count\":0,", 3);
+		      "\"hw_to_xdp_ns\":{\"count\":1,\"min\":1500,\"avg\":1500,"
+		      "\"p50\":1500,\"p90\":1500,\"p99\":1500,\"p999\":1500,\"max\":1500}", 2);
+	/* latency_ns stays XDP-to-application: no sample, no summary. */
+	assert_occurs(text, "\"latency_ns\"", 0);
 	free(text);
-	text = print_report(&env->dec, q, 2, false);
-	assert_occurs(text, "hardware RX timestamps: 3, unconverted (no PHC offset) 1, later than rx_ktime (clock error, not timed) 1", 1);
-	assert_occurs(text, "hw-xdp", 2); /* queue 1 and total; queue 0 had none */
+	text = print_report(&env->dec, q, 2, REPORT_COMPACT);
+	assert_occurs(text, "hw_timestamps 3, hw_timestamps_unconverted 1, hw_to_xdp_negative 1", 1);
+	assert_occurs(text, "hw_to_xdp_ns: p50", 1);
+	free(text);
+	text = print_report(&env->dec, q, 2, REPORT_EXTENDED);
+	/* One row, the total has samples; queue 0 has none: "-", not 0 ns,
+	 * in each of its 7 nanosecond rows. */
+	assert_occurs(text, "hw_to_xdp_ns.p50", 1);
+	assert_occurs(text, "           -", 7);
+	assert_occurs(text, " 0 ns", 0);
+	/* min avg p50 p90 p99 p999 max, of queue 1 and of the total */
+	assert_occurs(text, "1.50 µs", 14);
 	free(text);
 
 	queue_rx_stats_free(&q[0]);
