@@ -26,6 +26,7 @@
 #include "receiver.h"
 #include "receiver_checks.h"
 #include "receiver_measure.h"
+#include "receiver_metrics.h"
 #include "receiver_phc.h"
 #include "receiver_report.h"
 #include "receiver_tx.h"
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (receiver_setup_tx(&rx))
 		goto cleanup;
+	if (receiver_start_metrics(&rx))
+		goto cleanup;
 	/* Last: until now no socket existed to redirect to. */
 	if (!rx.cfg.tx.no_rx && receiver_attach_program(&rx))
 		goto cleanup;
@@ -142,6 +145,7 @@ cleanup:
 	/* Detach first so no packet is redirected to a closing socket. */
 	xdp_attachment_release(&rx.attachment);
 	rx_threads_join(&rx); /* before the sockets they read go */
+	receiver_stop_metrics(&rx);
 	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
 	receiver_close_queues(&rx);
 	phc_clock_close(&rx.phc);

@@ -13,6 +13,8 @@
 /* A batch of --pkt-info lines; written out earlier if it fills up. */
 #define PKT_LINES_SIZE (64U * 1024U)
 #define PKT_LINES_FLUSH_AT (PKT_LINES_SIZE - 4096U)
+/* One frame's comment: the --pkt-info JSON line, a few hundred bytes. */
+#define CAPTURE_COMMENT_SIZE PCAPNG_COMMENT_MAX
 
 /* What the per-frame callback needs; built once per batch. */
 struct frame_ctx {
@@ -20,7 +22,9 @@ struct frame_ctx {
 	const struct hint_decoder *decoder;
 	int cpu;
 	bool csv;
+	bool capture;
 	__s64 phc_offset_ns;
+	__s64 realtime_offset_ns;
 };
 
 void rx_queue_init_closed(struct rx_queue *q)
@@ -60,6 +64,18 @@ int rx_queue_open(struct rx_queue *q, const struct xsk_queue_params *p,
 	return err;
 }
 
+int rx_queue_enable_capture(struct rx_queue *q, struct pcapng_file *file, __u32 if_id)
+{
+	int err = pcapng_log_init(&q->capture, file, if_id);
+
+	if (err)
+		return err;
+	q->capture_comment_buf = malloc(CAPTURE_COMMENT_SIZE);
+	q->capture_comment = q->capture_comment_buf ?
+			     fmemopen(q->capture_comment_buf, CAPTURE_COMMENT_SIZE, "w") : NULL;
+	return q->capture_comment ? 0 : -ENOMEM;
+}
+
 void rx_queue_close(struct rx_queue *q)
 {
 	xsk_queue_close(&q->xsk);
@@ -71,6 +87,12 @@ void rx_queue_close(struct rx_queue *q)
 	free(q->pkt_lines_buf);
 	q->pkt_lines = NULL;
 	q->pkt_lines_buf = NULL;
+	pcapng_log_close(&q->capture);
+	if (q->capture_comment)
+		fclose(q->capture_comment);
+	free(q->capture_comment_buf);
+	q->capture_comment = NULL;
+	q->capture_comment_buf = NULL;
 	if (q->wake_fd >= 0)
 		close(q->wake_fd);
 	q->wake_fd = -1;
@@ -103,6 +125,29 @@ static void csv_record(struct frame_ctx *fc, const struct decoded_hint *h, __u64
 		       timed ? now_ns - h->rx_ktime : 0, h->btf_id, layout);
 }
 
+/*
+ * --pcapng: the frame with its wall-clock receive time (the hint's
+ * rx_ktime, else the time we took it off the ring) and, as its comment,
+ * the same JSON object --pkt-info --json prints for it.
+ */
+static void capture_frame(struct frame_ctx *fc, const struct decoded_hint *h,
+			  const void *pkt, __u32 len, __u64 now_ns)
+{
+	struct rx_queue *q = fc->q;
+	__u64 mono_ns = h->has_rx_ktime ? h->rx_ktime : now_ns;
+	long comment_len;
+
+	rewind(q->capture_comment);
+	report_packet(q->capture_comment, true, q->xsk.queue_id, fc->decoder, h, pkt, len,
+		      h->has_rx_ktime ? now_ns - h->rx_ktime : 0);
+	fflush(q->capture_comment);
+	comment_len = ftell(q->capture_comment);
+	if (comment_len > 0 && q->capture_comment_buf[comment_len - 1] == '\n')
+		comment_len--;
+	pcapng_log_packet(&q->capture, mono_ns + (__u64)fc->realtime_offset_ns, pkt, len,
+			  q->capture_comment_buf, comment_len > 0 ? (size_t)comment_len : 0);
+}
+
 static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 len,
 		     __u64 now_ns)
 {
@@ -115,6 +160,8 @@ static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 le
 	queue_rx_stats_account_hw(&q->stats, &hint, fc->phc_offset_ns);
 	if (fc->csv)
 		csv_record(fc, &hint, now_ns);
+	if (fc->capture)
+		capture_frame(fc, &hint, pkt, len, now_ns);
 	if (q->pkt_lines) {
 		report_packet(q->pkt_lines, q->path->json, xsk->queue_id, fc->decoder, &hint,
 			      pkt, len, hint.has_rx_ktime ? now_ns - hint.rx_ktime : 0);
@@ -161,6 +208,9 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 		.cpu = sched_getcpu(),
 		.csv = q->csv.buf != NULL,
 		.phc_offset_ns = atomic_load_explicit(&path->phc_offset_ns, memory_order_relaxed),
+		.capture = q->capture.buf != NULL,
+		.realtime_offset_ns = atomic_load_explicit(&path->realtime_offset_ns,
+							   memory_order_relaxed),
 	};
 	unsigned int budget = RX_BATCH, n;
 
@@ -178,6 +228,8 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 		flush_pkt_lines(q);
 	if (fc.csv && csv_file_error(q->csv.file))
 		run_stop_request(path->stop, RUN_STOP_ERROR, csv_file_error(q->csv.file));
+	if (fc.capture && pcapng_file_error(q->capture.file))
+		run_stop_request(path->stop, RUN_STOP_ERROR, pcapng_file_error(q->capture.file));
 	return n;
 }
 

@@ -8,6 +8,7 @@
 #include "frame_build.h"
 #include "options.h"
 #include "parse_num.h"
+#include "pcapng_writer.h"
 
 enum option_id {
 	OPT_DEV = 'd',
@@ -42,6 +43,9 @@ enum option_id {
 	OPT_HW_HINTS,
 	OPT_TX_CPU,
 	OPT_TX_PRIORITY,
+	OPT_PCAPNG,
+	OPT_SNAPLEN,
+	OPT_METRICS,
 	/* Time-triggered TX, long only, numbered apart from the rest. */
 	OPT_TX = 512,
 	OPT_NO_RX,
@@ -117,6 +121,14 @@ static const struct option_spec option_table[] = {
 	  "not set" },
 	{ "csv", OPT_CSV, "FILE",
 	  "per-packet records to FILE: time_ns,queue,cpu,same_core,latency_ns,btf_id,layout",
+	  "none" },
+	{ "pcapng", OPT_PCAPNG, "FILE",
+	  "capture every received frame to FILE (pcapng: one interface IF@qN per queue, ns wall-clock times from rx_ktime, the decoded hint as JSON in each packet's comment)",
+	  "none" },
+	{ "snaplen", OPT_SNAPLEN, "BYTES",
+	  "with --pcapng: keep the first BYTES (1..262144) of each frame", "262144 (whole frames)" },
+	{ "metrics", OPT_METRICS, "ADDR:PORT",
+	  "serve Prometheus/OpenMetrics text at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9435, [::1]:9435; 0.0.0.0 exposes it to the network)",
 	  "none" },
 	{ "tx", OPT_TX, NULL,
 	  "also send UDP frames every --tx-interval from the first bound queue's socket",
@@ -223,6 +235,7 @@ void rx_config_defaults(struct rx_config *cfg)
 	cfg->busy_poll_usec = RX_BUSY_POLL_USEC_DEFAULT;
 	cfg->cpu = -1;
 	cfg->tx_cpu = -1;
+	cfg->snaplen = PCAPNG_SNAPLEN_MAX;
 	cfg->tx.interval_ns = TX_INTERVAL_DEFAULT_NS;
 	cfg->tx.batch = TX_BATCH_DEFAULT;
 	cfg->tx.frame_size = TX_SIZE_DEFAULT;
@@ -399,6 +412,26 @@ static int apply_measure_option(struct rx_config *cfg, int id, const char *arg,
 		if (!arg[0])
 			return usage_error(err, err_len, id, "file name is empty");
 		cfg->csv_path = arg;
+		return 0;
+	case OPT_PCAPNG:
+		if (!arg[0])
+			return usage_error(err, err_len, id, "file name is empty");
+		cfg->pcapng_path = arg;
+		return 0;
+	case OPT_SNAPLEN:
+		ret = parse_u32(arg, 1, PCAPNG_SNAPLEN_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "bytes 1..262144");
+		cfg->snaplen = num32;
+		cfg->snaplen_set = true;
+		return 0;
+	case OPT_METRICS:
+		ret = metrics_listen_parse(arg, &cfg->metrics_listen);
+		if (ret)
+			return usage_error(err, err_len, id,
+					   "'%s' is not ADDR:PORT with a numeric IPv4 address or a [bracketed] IPv6 one and a port 1..65535",
+					   arg);
+		cfg->metrics_addr = arg;
 		return 0;
 	default:
 		return usage_error(err, err_len, 0, "internal: unhandled option %d", id);
@@ -621,6 +654,9 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_PRIORITY:
 	case OPT_CPU_DMA_LATENCY:
 	case OPT_CSV:
+	case OPT_PCAPNG:
+	case OPT_SNAPLEN:
+	case OPT_METRICS:
 	case OPT_TX_CPU:
 	case OPT_TX_PRIORITY:
 		return apply_measure_option(cfg, id, arg, err, err_len);
@@ -713,6 +749,8 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 				   "-u/--filter-udp-port and -e/--filter-ethertype conflict: pick one filter");
 	if (!cfg->ifname)
 		return usage_error(err, err_len, OPT_DEV, "is required");
+	if (cfg->snaplen_set && !cfg->pcapng_path)
+		return usage_error(err, err_len, OPT_SNAPLEN, "needs --pcapng");
 	/* xdp_hints_rx_hw replaces rx-time, and kfuncs need a native driver. */
 	if (cfg->hw_hints == HW_HINTS_ON && cfg->layout != HINT_POLICY_RX_TIME)
 		return usage_error(err, err_len, OPT_HW_HINTS,

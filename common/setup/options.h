@@ -14,6 +14,7 @@
 
 #include "af_xdp_shared.h"
 #include "log.h"
+#include "metrics_server.h"
 #include "tx_config.h"
 
 enum xdp_mode_choice {
@@ -83,6 +84,11 @@ struct rx_config {
 	bool cpu_dma_latency_set;
 	uint32_t cpu_dma_latency_us;
 	const char *csv_path;     /* per-packet records, NULL: none; points into argv */
+	const char *pcapng_path;  /* --pcapng capture, NULL: none; points into argv */
+	uint32_t snaplen;         /* --snaplen, bytes kept per frame */
+	bool snaplen_set;
+	const char *metrics_addr; /* --metrics as given, NULL: no endpoint */
+	struct metrics_listen metrics_listen; /* --metrics parsed */
 };
 
 enum rx_options_result {

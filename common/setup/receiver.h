@@ -27,7 +27,9 @@
 #include "csv_log.h"
 #include "hint_decoder.h"
 #include "hint_program.h"
+#include "metrics_server.h"
 #include "options.h"
+#include "pcapng_writer.h"
 #include "phc_clock.h"
 #include "report_out.h"
 #include "run_stop.h"
@@ -65,12 +67,15 @@ struct receiver {
 	/* Measurement set-up (receiver_measure.h). */
 	int dma_latency_fd;        /* held /dev/cpu_dma_latency request, or -1 */
 	struct csv_file csv;       /* --csv; fd -1 without */
+	struct pcapng_file pcapng; /* --pcapng; fd -1 without */
+	struct metrics_server metrics; /* --metrics */
 	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
 	struct phc_clock phc;      /* open only with the hw program */
 };
 
 #define RECEIVER_INIT { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1, \
-			.csv = { .fd = -1 }, .stop = RUN_STOP_INIT }
+			.csv = { .fd = -1 }, .stop = RUN_STOP_INIT, .pcapng = { .fd = -1 }, \
+			.metrics = METRICS_SERVER_INIT }
 
 static inline const char *permission_hint(int err)
 {
