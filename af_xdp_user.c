@@ -122,10 +122,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (receiver_setup_tx(&rx))
 		goto cleanup;
-	if (receiver_start_metrics(&rx))
-		goto cleanup;
 	/* Last: until now no socket existed to redirect to. */
 	if (!rx.cfg.tx.no_rx && receiver_attach_program(&rx))
+		goto cleanup;
+	/* After the attachment: its run_info names the XDP mode in use. */
+	if (receiver_start_metrics(&rx))
 		goto cleanup;
 	if (rx_threads_start(&rx))
 		goto cleanup;

@@ -100,7 +100,7 @@ static void init_rx_path(struct receiver *rx)
 	atomic_init(&path->quota, cfg->max_packets);
 	atomic_init(&path->received, 0);
 	atomic_init(&path->phc_offset_ns, PHC_OFFSET_NONE);
-	atomic_init(&path->realtime_offset_ns, 0);
+	/* realtime_offset_ns: set by receiver_open_capture(), earlier. */
 }
 
 int receiver_setup_decoder(struct receiver *rx)
