@@ -9,7 +9,8 @@
 # prometheus server in the same namespace scrapes every second; once the
 # traffic is in, the scraped packet and latency _count sums must equal
 # the tool's own final counts, the README's PromQL queries must evaluate,
-# and the histogram's +Inf bucket must equal _count.
+# and the histogram's +Inf bucket must equal _count.  The two queries are
+# read from examples/af_xdp_user.rules.yml, the ones README.org shows.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_tap.sh"
@@ -77,6 +78,11 @@ else:
 PY
 }
 
+RULES=$here/../../examples/af_xdp_user.rules.yml
+P99_QUERY=$(sed -n 's/^ *expr: histogram_quantile/histogram_quantile/p' "$RULES")
+DROPS_QUERY=$(sed -n 's/^ *expr: \(.*xsk_drops_total.*\)/\1/p' "$RULES")
+[ -n "$P99_QUERY" ] && [ -n "$DROPS_QUERY" ] || xh_die "cannot read the two queries from $RULES"
+
 cat >"$T/prometheus.yml" <<YML
 global:
   scrape_interval: 1s
@@ -136,8 +142,8 @@ run_case() { # label af_xdp_user options...
 	tap_is "$got" "$FRAMES" "$label: Prometheus scraped the packet count (sum of af_xdp_user_packets_total)"
 	count=$(prom_query 'sum(af_xdp_user_latency_seconds_count)')
 	inf=$(prom_query 'sum(af_xdp_user_latency_seconds_bucket{le="+Inf"})')
-	p99=$(prom_query 'histogram_quantile(0.99, sum by (instance, queue, le) (rate(af_xdp_user_latency_seconds_bucket[1m])))' max)
-	drops=$(prom_query 'sum by (instance, cause) (rate(af_xdp_user_xsk_drops_total[1m]))')
+	p99=$(prom_query "$P99_QUERY" max)
+	drops=$(prom_query "$DROPS_QUERY")
 	per_queue=$(prom_query 'af_xdp_user_packets_total{queue="0"}')
 	kill -TERM "$prom_pid" 2>/dev/null
 	wait "$prom_pid" 2>/dev/null
