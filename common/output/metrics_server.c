@@ -134,12 +134,13 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *conn, co
 
 	(void)version;
 	(void)upload_data;
+	/* A GET has no body: libmicrohttpd's first call, with the headers, is
+	 * the time to answer, so no per-request state (req_cls) is needed. */
+	(void)req_cls;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return respond_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "GET /metrics only\n");
 	if (*upload_data_size)
 		return MHD_NO; /* a GET with a body */
-	/* libmicrohttpd calls once for the headers: answer then. */
-	(void)req_cls;
 	if (strcmp(url, "/metrics"))
 		return respond_text(conn, MHD_HTTP_NOT_FOUND,
 				    "af_xdp_user serves its metrics at /metrics\n");

@@ -2,14 +2,16 @@
 /*
  * One bound RX queue and everything that belongs to it: its AF_XDP socket
  * and UMEM (xsk_queue.h), its statistics, the copy of them that interval
- * reports read while a receive thread runs, its CSV buffer, its --pkt-info
- * lines and, with --threads, the thread that receives on it.
+ * reports read while a receive thread runs, its CSV buffer, its pcapng
+ * buffer, its --pkt-info lines and, with --threads, the thread that
+ * receives on it.
  *
  * rx_queue_poll() is the receive path, the same for the main thread's
  * loop and for a queue's own thread: take a batch off the RX ring, decode
  * each frame's hint, account it, log it, give the frames back to the fill
- * ring. Nothing in it allocates, locks (but for a --csv buffer written
- * out, or a batch of --pkt-info lines), compares strings or prints.
+ * ring. Nothing in it allocates, locks (but for a --csv or --pcapng
+ * buffer written out, or a batch of --pkt-info lines), compares strings
+ * or prints.
  */
 #ifndef XDP_HINTS_RX_QUEUE_H
 #define XDP_HINTS_RX_QUEUE_H

@@ -168,4 +168,34 @@ run_case() { # label af_xdp_user options...
 run_case main
 run_case threads --threads
 
+# ---- an address it cannot listen on: one message, exit 1, nothing left -----
+# A listener on a port the kernel picks, which it prints.
+in_ns python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True); time.sleep(60)' >"$T/holder.port" &
+holder=$!
+XH_RECEIVER_PIDS+=("$holder")
+for i in $(seq 100); do [ -s "$T/holder.port" ] && break; sleep 0.05; done
+taken=$(cat "$T/holder.port")
+for case in "127.0.0.1:$taken|bind: Address already in use (another exporter on that port?)" \
+	    "192.0.2.1:9435|bind: Cannot assign requested address (not an address of this host)"; do
+	addr=${case%%|*}
+	xh_start_receiver --xdp-mode native --metrics "$addr"
+	xh_wait_receiver 10
+	tap_is "$XH_RX_RC" 1 "--metrics $addr: exit status 1"
+	if [ "$(grep -cF "af_xdp_user: --metrics $addr: ${case#*|}" "$XH_RX_ERR")" = 1 ]; then
+		tap_result 0 "--metrics $addr: one message naming the address and the cause"
+	else
+		tap_result 1 "--metrics $addr: one message naming the address and the cause" \
+			"stderr ends: $(tail -n 2 "$XH_RX_ERR" | tr '\n' '|')"
+	fi
+	if xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"; then
+		tap_result 1 "--metrics $addr: no XDP program left"
+	else
+		tap_result 0 "--metrics $addr: no XDP program left"
+	fi
+done
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
 tap_finish

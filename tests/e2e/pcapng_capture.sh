@@ -41,35 +41,47 @@ fields() { # file fields...
 	tshark -r "$file" -T fields -E separator=/t -E quote=n "${args[@]}" 2>/dev/null
 }
 
-start_wall=$(wall_ns)
-xh_start_receiver --xdp-mode native --json --pkt-info --interval 0.2 --pcapng "$PCAP"
-if ! xh_wait_ready; then
-	tap_result 1 "receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
-	tap_finish
-	exit
-fi
-sent=$(xh_send --flows 8 --count "$FRAMES" --rate 5000 --json | jq -r .sent)
-tap_is "$sent" "$FRAMES" "sender sent every frame"
-sleep 0.4
-xh_stop_receiver INT
-end_wall=$(wall_ns)
-tap_is "$XH_RX_RC" 0 "exit status 0 after SIGINT"
-received=$(xh_final_json | jq -r .total.packets)
-tap_is "$received" "$FRAMES" "the tool received every frame"
+report_checks() { # file label
+	local status what why
+	while IFS=$'\t' read -r status what why; do
+		[ -n "$status" ] || continue
+		if [ "$status" = ok ]; then tap_result 0 "$2: $what"; else tap_result 1 "$2: $what" "$why"; fi
+	done <"$1"
+}
 
-idbs=$(capinfos -M "$PCAP" 2>/dev/null | grep -c 'Name = ')
-tap_is "$idbs" 4 "capinfos: one interface description block per bound queue"
-names=$(capinfos -M "$PCAP" 2>/dev/null | sed -n 's/^ *Name = //p' | tr '\n' ' ')
-tap_is "$names" "${XH_RX_DEV}@q0 ${XH_RX_DEV}@q1 ${XH_RX_DEV}@q2 ${XH_RX_DEV}@q3 " \
-	"interfaces named IF@qN in queue order"
-tap_is "$(capinfos -M "$PCAP" 2>/dev/null | grep -c 'Time precision = nanoseconds (9)')" 4 \
-	"every interface has if_tsresol 9 (nanoseconds)"
-tap_is "$(fields "$PCAP" frame.number | wc -l)" "$received" \
-	"tshark: packet count equals the tool's received count"
+# One capture of FRAMES frames over 4 queues, read back.
+capture_case() { # label af_xdp_user options...
+	local label=$1
+	shift
+	start_wall=$(wall_ns)
+	xh_start_receiver --xdp-mode native --json --pkt-info --interval 0.2 --pcapng "$PCAP" "$@"
+	if ! xh_wait_ready; then
+		tap_result 1 "$label: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+		xh_stop_receiver KILL
+		return
+	fi
+	sent=$(xh_send --flows 8 --count "$FRAMES" --rate 5000 --json | jq -r .sent)
+	tap_is "$sent" "$FRAMES" "$label: sender sent every frame"
+	sleep 0.4
+	xh_stop_receiver INT
+	end_wall=$(wall_ns)
+	tap_is "$XH_RX_RC" 0 "$label: exit status 0 after SIGINT"
+	received=$(xh_final_json | jq -r .total.packets)
+	tap_is "$received" "$FRAMES" "$label: the tool received every frame"
 
-fields "$PCAP" frame.interface_name frame.time_epoch frame.len frame.cap_len frame.comment \
-	>"$T/fields.tsv"
-python3 - "$T/fields.tsv" "$XH_RX_OUT" "$start_wall" "$end_wall" "$XH_RX_DEV" <<'PY' >"$T/checks"
+	idbs=$(capinfos -M "$PCAP" 2>/dev/null | grep -c 'Name = ')
+	tap_is "$idbs" 4 "$label: capinfos: one interface description block per bound queue"
+	names=$(capinfos -M "$PCAP" 2>/dev/null | sed -n 's/^ *Name = //p' | tr '\n' ' ')
+	tap_is "$names" "${XH_RX_DEV}@q0 ${XH_RX_DEV}@q1 ${XH_RX_DEV}@q2 ${XH_RX_DEV}@q3 " \
+		"$label: interfaces named IF@qN in queue order"
+	tap_is "$(capinfos -M "$PCAP" 2>/dev/null | grep -c 'Time precision = nanoseconds (9)')" 4 \
+		"$label: every interface has if_tsresol 9 (nanoseconds)"
+	tap_is "$(fields "$PCAP" frame.number | wc -l)" "$received" \
+		"$label: tshark: packet count equals the tool's received count"
+
+	fields "$PCAP" frame.interface_name frame.time_epoch frame.len frame.cap_len frame.comment \
+		>"$T/fields.tsv"
+	python3 - "$T/fields.tsv" "$XH_RX_OUT" "$start_wall" "$end_wall" "$XH_RX_DEV" <<'PY' >"$T/checks"
 import collections, json, re, sys, time
 
 tsv, out, start, end, dev = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -122,14 +134,12 @@ res(comments == printed, "the comments are exactly the --pkt-info JSON lines the
 ok_keys = all({"layout", "btf_id", "latency_ns", "hint"} <= set(json.loads(k)) for k in comments)
 res(ok_keys, "each comment has the layout, btf_id, the fields and latency_ns")
 PY
-report_checks() {
-	local status what why
-	while IFS=$'\t' read -r status what why; do
-		[ -n "$status" ] || continue
-		if [ "$status" = ok ]; then tap_result 0 "$what"; else tap_result 1 "$what" "$why"; fi
-	done <"$1"
+	report_checks "$T/checks" "$label"
+
 }
-report_checks "$T/checks"
+
+capture_case main
+capture_case threads --threads
 
 # ---- --snaplen and frames without a hint ----------------------------------
 PCAP2=$T/snap.pcapng
@@ -147,6 +157,26 @@ if xh_wait_ready; then
 else
 	tap_result 1 "--snaplen receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 	xh_stop_receiver KILL
+fi
+
+# ---- a FIFO that tshark reads while the receiver writes ------------------
+mkfifo "$T/live.fifo"
+tshark -r "$T/live.fifo" -T fields -e frame.interface_name >"$T/live.out" 2>/dev/null &
+reader=$!
+xh_start_receiver --xdp-mode native --json --count 300 --pcapng "$T/live.fifo"
+if xh_wait_ready; then
+	xh_send --flows 8 --count 300 --rate 5000 >/dev/null
+	xh_wait_receiver 10
+	tap_is "$XH_RX_RC" 0 "--pcapng FIFO --count 300: exit status 0"
+	for i in $(seq 100); do kill -0 "$reader" 2>/dev/null || break; sleep 0.05; done
+	kill "$reader" 2>/dev/null
+	wait "$reader" 2>/dev/null
+	tap_is "$(grep -c "^$XH_RX_DEV@q[0-3]\$" "$T/live.out")" 300 \
+		"--pcapng FIFO: tshark reading the FIFO sees all 300 frames"
+else
+	tap_result 1 "--pcapng FIFO: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+	xh_stop_receiver KILL
+	kill "$reader" 2>/dev/null
 fi
 
 # ---- a file system that fills up during the run ---------------------------
