@@ -17,23 +17,11 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/socket.h>
 #include <linux/types.h>
 
+#include "metrics_listen.h"
 #include "metrics_text.h"
 
-/* Where to listen: --metrics ADDR:PORT parsed. */
-struct metrics_listen {
-	struct sockaddr_storage addr;
-	socklen_t len;
-};
-
-/*
- * "127.0.0.1:9435", "0.0.0.0:9435", "[::1]:9435" (numeric addresses only:
- * no name look-up at start-up; "localhost" means 127.0.0.1) into @out.
- * 0 or -EINVAL.
- */
-int metrics_listen_parse(const char *text, struct metrics_listen *out);
 
 struct metrics_server {
 	struct MHD_Daemon *daemon;

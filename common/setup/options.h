@@ -14,7 +14,7 @@
 
 #include "af_xdp_shared.h"
 #include "log.h"
-#include "metrics_server.h"
+#include "metrics_listen.h"
 #include "tx_config.h"
 
 enum xdp_mode_choice {

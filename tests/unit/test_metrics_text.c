@@ -17,7 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "metrics_server.h"
+#include "metrics_listen.h"
 #include "metrics_text.h"
 
 static void test_bounds_fixed(void **state)
