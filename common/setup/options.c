@@ -858,14 +858,19 @@ void rx_options_man(FILE *out, const char *prog)
 		"0 after a normal stop (SIGINT, SIGTERM, SIGHUP, \\-\\-count reached,\n"
 		"\\-\\-duration over); 1 for a runtime error (unknown or down interface,\n"
 		"missing capability, XDP program already attached, socket bind failure,\n"
-		"interface gone while running); 2 for a usage error. Each error is one\n"
+		"interface gone while running, an output that cannot be written: standard\n"
+		"output, \\-\\-csv, \\-\\-pcapng; a \\-\\-metrics address it cannot listen on);\n"
+		"2 for a usage error. Each error is one\n"
 		"line on standard error naming the cause.\n"
 		".SH EXAMPLES\n"
 		".nf\n"
 		"%s \\-\\-dev eth1\n"
 		"%s \\-\\-dev eth1 \\-\\-spin \\-\\-cpu 2 \\-\\-json\n"
 		"%s \\-\\-dev eth1 \\-\\-layout alternate \\-\\-duration 10\n"
+		"%s \\-\\-dev eth1 \\-\\-filter\\-udp\\-port 9000 \\-\\-pcapng rx.pcapng\n"
+		"%s \\-\\-dev eth1 \\-\\-filter\\-udp\\-port 9000 \\-\\-metrics 127.0.0.1:9435\n"
 		".fi\n"
 		".SH SEE ALSO\n"
-		".BR ip (8),\n.BR ethtool (8),\n.BR bpftool (8)\n", prog, prog, prog);
+		".BR ip (8),\n.BR ethtool (8),\n.BR bpftool (8),\n.BR tshark (1),\n"
+		".BR prometheus (1)\n", prog, prog, prog, prog, prog);
 }
