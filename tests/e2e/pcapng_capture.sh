@@ -179,6 +179,16 @@ else
 	kill "$reader" 2>/dev/null
 fi
 
+# ---- SIGINT while open() waits for a FIFO nobody reads ---------------------
+mkfifo "$T/nobody.fifo"
+xh_start_receiver --xdp-mode native --pcapng "$T/nobody.fifo"
+sleep 1
+stop_start=$(date +%s%N)
+xh_stop_receiver INT
+tap_is "$XH_RX_RC" 0 "SIGINT while --pcapng waits for a FIFO's reader: exit status 0"
+tap_cmp "$(( ($(date +%s%N) - stop_start) / 1000000 ))" -lt 3000 \
+	"SIGINT while --pcapng waits for a FIFO's reader: ends at once"
+
 # ---- a file system that fills up during the run ---------------------------
 for threads in "" "--threads"; do
 	what="--pcapng on a full file system${threads:+ with $threads}"
