@@ -47,13 +47,13 @@ CFLAGS ?= -O2 -g
 # are included by name, so a file can move between layers without edits.
 COMMON_LAYERS := base measure output rx tx setup run
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -Iheaders $(COMMON_LAYERS:%=-Icommon/%) -I$(BUILD) \
-	$(LIBBPF_CFLAGS) $(LIBXDP_CFLAGS) $(SAN_FLAGS) -MMD -MP
+	$(LIBBPF_CFLAGS) $(LIBXDP_CFLAGS) $(MHD_CFLAGS) $(SAN_FLAGS) -MMD -MP
 # Named in af_xdp_user's "TX timestamps unavailable" line.
 ALL_CFLAGS += -DXDP_HINTS_LIBXDP_VERSION=\"$(LIBXDP_VERSION)\"
 # In every report (JSON "version") and in -V/--version.
 ALL_CFLAGS += -DXDP_HINTS_VERSION=\"$(VERSION)\" $(JSONC_CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
-LIBS := $(LIBXDP_LIBS) $(LIBBPF_LIBS) $(JSONC_LIBS) -lelf -lz -lm -lpthread
+LIBS := $(LIBXDP_LIBS) $(LIBBPF_LIBS) $(JSONC_LIBS) $(MHD_LIBS) -lelf -lz -lm -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -I/usr/include/$(MULTIARCH) -Iheaders
 Q = $(if $(V),,@)

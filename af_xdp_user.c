@@ -28,6 +28,7 @@
 #include "receiver.h"
 #include "receiver_checks.h"
 #include "receiver_measure.h"
+#include "receiver_metrics.h"
 #include "receiver_phc.h"
 #include "receiver_report.h"
 #include "receiver_tx.h"
@@ -140,6 +141,9 @@ int main(int argc, char **argv)
 			.first_queue = rx.queues[0].xsk.queue_id, .n_queues = (__u32)rx.n_open,
 			.all_queues = !rx.cfg.single_queue && !rx.cfg.tx.no_rx }))
 		goto cleanup;
+	/* After the attachment: its run_info names the XDP mode in use. */
+	if (receiver_start_metrics(&rx))
+		goto cleanup;
 	if (rx_threads_start(&rx))
 		goto cleanup;
 	announce_ready(&rx);
@@ -158,6 +162,7 @@ cleanup:
 	/* Detach first so no packet is redirected to a closing socket. */
 	xdp_attachment_release(&rx.attachment);
 	rx_threads_join(&rx); /* before the sockets they read go */
+	receiver_stop_metrics(&rx);
 	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
 	receiver_report_free(&rx); /* before n_open goes */
 	receiver_close_queues(&rx);

@@ -10,6 +10,7 @@
 #include "frame_fit.h"
 #include "log.h"
 #include "receiver.h"
+#include "receiver_capture.h"
 #include "receiver_report.h"
 #include "rx_threads.h"
 
@@ -173,6 +174,7 @@ int receiver_exit_status(struct receiver *rx)
 {
 	int out_err = atomic_load(&rx->out.err);
 	int csv_err = rx->csv.fd >= 0 ? csv_file_close(&rx->csv) : 0;
+	int pcapng_err = rx->pcapng.fd >= 0 ? receiver_close_capture(rx) : 0;
 	bool failed = run_stop_reason(&rx->stop) == RUN_STOP_ERROR;
 
 	/* Cut short on purpose: a stop signal's grace ran out. */
@@ -180,9 +182,13 @@ int receiver_exit_status(struct receiver *rx)
 		out_err = 0;
 	if (csv_err == -ECANCELED)
 		csv_err = 0;
+	if (pcapng_err == -ECANCELED)
+		pcapng_err = 0;
 	if (out_err)
 		pr_err("writing the report to standard output: %s\n", strerror(-out_err));
 	if (csv_err)
 		pr_err("--csv %s: writing: %s\n", rx->cfg.csv_path, strerror(-csv_err));
-	return failed || out_err || csv_err ? 1 : 0;
+	if (pcapng_err)
+		pr_err("--pcapng %s: writing: %s\n", rx->cfg.pcapng_path, strerror(-pcapng_err));
+	return failed || out_err || csv_err || pcapng_err ? 1 : 0;
 }

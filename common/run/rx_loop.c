@@ -12,6 +12,8 @@
 #include "log.h"
 #include "netdev_watch.h"
 #include "receiver.h"
+#include "receiver_capture.h"
+#include "receiver_metrics.h"
 #include "receiver_phc.h"
 #include "receiver_report.h"
 #include "rx_loop.h"
@@ -64,6 +66,7 @@ static void schedule_run_due(struct receiver *rx, struct rx_schedule *s, __u64 n
 	}
 	if (now >= s->next_interval) {
 		receiver_resample_phc(rx);
+		receiver_resample_wall_clock(rx);
 		err = receiver_print_report(rx, REPORT_INTERVAL);
 		if (err)
 			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
@@ -76,8 +79,11 @@ static void schedule_run_due(struct receiver *rx, struct rx_schedule *s, __u64 n
 		if (err)
 			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
 		s->next_link_check = now + LINK_CHECK_NS;
-		if (!cfg->interval_ns)
+		if (!cfg->interval_ns) {
 			receiver_resample_phc(rx);
+			receiver_resample_wall_clock(rx);
+		}
+		receiver_publish_metrics(rx);
 	}
 }
 
@@ -198,8 +204,10 @@ void rx_loop_finish(struct receiver *rx)
 
 	rx_threads_join(rx);
 	/* The main thread's buffers (the threads flushed their own). */
-	for (size_t i = 0; i < rx->n_open; i++)
+	for (size_t i = 0; i < rx->n_open; i++) {
 		csv_log_flush(&rx->queues[i].csv);
+		pcapng_log_flush(&rx->queues[i].capture);
+	}
 	/* Nothing is redirected from now on; what is in flight lands soon. */
 	xdp_attachment_release(&rx->attachment);
 	if (rx->cfg.tx.no_rx)

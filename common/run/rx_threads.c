@@ -86,6 +86,7 @@ static void *rx_thread_main(void *arg)
 	}
 	/* The main thread reports a CSV error: the file holds it. */
 	csv_log_flush(&q->csv);
+	pcapng_log_flush(&q->capture);
 	/* A request that raced with the stop must not leave the main
 	 * thread waiting. */
 	atomic_store_explicit(&q->snapshot_req, 0, memory_order_release);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <zlib.h>
@@ -11,9 +12,14 @@
 #include "report.h"
 #include "rx_queue.h"
 
+/* A multi-buffer frame gathered for --pcapng: jumbo frames (9018 bytes)
+ * whole, longer ones cut (pcapng keeps the original length). */
+#define CAPTURE_FRAME_MAX (16U * 1024U)
 /* A batch of --pkt-info lines; written out earlier if it fills up. */
 #define PKT_LINES_SIZE (64U * 1024U)
 #define PKT_LINES_FLUSH_AT (PKT_LINES_SIZE - 4096U)
+/* One frame's comment: the --pkt-info JSON line, a few hundred bytes. */
+#define CAPTURE_COMMENT_SIZE PCAPNG_COMMENT_MAX
 
 /* What the per-frame callback needs; built once per batch. */
 struct frame_ctx {
@@ -21,7 +27,9 @@ struct frame_ctx {
 	const struct hint_decoder *decoder;
 	int cpu;
 	bool csv;
+	bool capture;
 	__s64 phc_offset_ns;
+	__s64 realtime_offset_ns;
 };
 
 void rx_queue_init_closed(struct rx_queue *q)
@@ -61,6 +69,18 @@ int rx_queue_open(struct rx_queue *q, const struct xsk_queue_params *p,
 	return err;
 }
 
+int rx_queue_enable_capture(struct rx_queue *q, struct pcapng_file *file, __u32 if_id)
+{
+	int err = pcapng_log_init(&q->capture, file, if_id);
+
+	if (err)
+		return err;
+	q->capture_comment_buf = malloc(CAPTURE_COMMENT_SIZE);
+	q->capture_comment = q->capture_comment_buf ?
+			     fmemopen(q->capture_comment_buf, CAPTURE_COMMENT_SIZE, "w") : NULL;
+	return q->capture_comment ? 0 : -ENOMEM;
+}
+
 void rx_queue_close(struct rx_queue *q)
 {
 	xsk_queue_close(&q->xsk);
@@ -72,6 +92,12 @@ void rx_queue_close(struct rx_queue *q)
 	free(q->pkt_lines_buf);
 	q->pkt_lines = NULL;
 	q->pkt_lines_buf = NULL;
+	pcapng_log_close(&q->capture);
+	if (q->capture_comment)
+		fclose(q->capture_comment);
+	free(q->capture_comment_buf);
+	q->capture_comment = NULL;
+	q->capture_comment_buf = NULL;
 	if (q->wake_fd >= 0)
 		close(q->wake_fd);
 	q->wake_fd = -1;
@@ -118,6 +144,48 @@ static struct pkt_frame_info *pkt_frame_info(const struct xsk_queue *xsk,
 	return info;
 }
 
+/*
+ * --pcapng: the frame with its wall-clock receive time (the hint's
+ * rx_ktime, else the time we took it off the ring) and, as its comment,
+ * the same JSON object --pkt-info --json prints for it. A multi-buffer
+ * frame is gathered from its buffers first: the file holds whole frames.
+ */
+static void capture_frame(struct frame_ctx *fc, const struct xsk_queue *xsk,
+			  const struct decoded_hint *h, const void *pkt, __u32 len,
+			  __u64 now_ns)
+{
+	struct rx_queue *q = fc->q;
+	__u64 mono_ns = h->has_rx_ktime ? h->rx_ktime : now_ns;
+	struct pkt_frame_info info, *frame = NULL;
+	__u8 whole[CAPTURE_FRAME_MAX];
+	long comment_len;
+
+	if (xsk->multi_buffer) {
+		__u32 used = 0;
+
+		frame = pkt_frame_info(xsk, &info, &len);
+		for (__u32 i = 0; i < xsk->frame_n_bufs && used < sizeof(whole); i++) {
+			size_t n = xsk->frame_iov[i].iov_len;
+
+			if (n > sizeof(whole) - used)
+				n = sizeof(whole) - used;
+			memcpy(whole + used, xsk->frame_iov[i].iov_base, n);
+			used += (__u32)n;
+		}
+		pkt = whole;
+		len = used;
+	}
+	rewind(q->capture_comment);
+	report_packet(q->capture_comment, true, q->xsk.queue_id, frame, fc->decoder, h, pkt,
+		      len, now_ns);
+	fflush(q->capture_comment);
+	comment_len = ftell(q->capture_comment);
+	if (comment_len > 0 && q->capture_comment_buf[comment_len - 1] == '\n')
+		comment_len--;
+	pcapng_log_packet(&q->capture, mono_ns + (__u64)fc->realtime_offset_ns, pkt, len,
+			  q->capture_comment_buf, comment_len > 0 ? (size_t)comment_len : 0);
+}
+
 static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 len,
 		     __u64 now_ns)
 {
@@ -134,6 +202,8 @@ static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 le
 		q->stats.buffers += xsk->frame_n_bufs;
 	else
 		q->stats.buffers++;
+	if (fc->capture)
+		capture_frame(fc, xsk, &hint, pkt, len, now_ns);
 	if (q->pkt_lines) {
 		struct pkt_frame_info info, *frame = NULL;
 		__u32 frame_len = len;
@@ -141,8 +211,7 @@ static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 le
 		if (xsk->multi_buffer)
 			frame = pkt_frame_info(xsk, &info, &frame_len);
 		report_packet(q->pkt_lines, q->path->json, xsk->queue_id, frame, fc->decoder,
-			      &hint, pkt, frame_len,
-			      now_ns);
+			      &hint, pkt, frame_len, now_ns);
 		if (ftell(q->pkt_lines) > (long)PKT_LINES_FLUSH_AT)
 			flush_pkt_lines(q);
 	}
@@ -186,6 +255,9 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 		.cpu = sched_getcpu(),
 		.csv = q->csv.buf != NULL,
 		.phc_offset_ns = atomic_load_explicit(&path->phc_offset_ns, memory_order_relaxed),
+		.capture = q->capture.buf != NULL,
+		.realtime_offset_ns = atomic_load_explicit(&path->realtime_offset_ns,
+							   memory_order_relaxed),
 	};
 	unsigned int budget = RX_BATCH, n;
 
@@ -205,6 +277,8 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 		flush_pkt_lines(q);
 	if (fc.csv && csv_file_error(q->csv.file))
 		run_stop_request(path->stop, RUN_STOP_ERROR, csv_file_error(q->csv.file));
+	if (fc.capture && pcapng_file_error(q->capture.file))
+		run_stop_request(path->stop, RUN_STOP_ERROR, pcapng_file_error(q->capture.file));
 	return n;
 }
 

@@ -2,14 +2,16 @@
 /*
  * One bound RX queue and everything that belongs to it: its AF_XDP socket
  * and UMEM (xsk_queue.h), its statistics, the copy of them that interval
- * reports read while a receive thread runs, its CSV buffer, its --pkt-info
- * lines and, with --threads, the thread that receives on it.
+ * reports read while a receive thread runs, its CSV buffer, its pcapng
+ * buffer, its --pkt-info lines and, with --threads, the thread that
+ * receives on it.
  *
  * rx_queue_poll() is the receive path, the same for the main thread's
  * loop and for a queue's own thread: take a batch off the RX ring, decode
  * each frame's hint, account it, log it, give the frames back to the fill
- * ring. Nothing in it allocates, locks (but for a --csv buffer written
- * out, or a batch of --pkt-info lines), compares strings or prints.
+ * ring. Nothing in it allocates, locks (but for a --csv or --pcapng
+ * buffer written out, or a batch of --pkt-info lines), compares strings
+ * or prints.
  */
 #ifndef XDP_HINTS_RX_QUEUE_H
 #define XDP_HINTS_RX_QUEUE_H
@@ -22,6 +24,7 @@
 
 #include "csv_log.h"
 #include "hint_decoder.h"
+#include "pcapng_writer.h"
 #include "report_out.h"
 #include "run_stop.h"
 #include "rx_stats.h"
@@ -58,6 +61,13 @@ struct rx_path {
 	 * within one interval's drift; the atomic only rules out a torn read.
 	 */
 	_Atomic __s64 phc_offset_ns;
+	/*
+	 * --pcapng: CLOCK_REALTIME minus CLOCK_MONOTONIC, which turns rx_ktime
+	 * into the wall-clock time a capture file holds; resampled like the
+	 * PHC offset (NTP slews the wall clock), a relaxed atomic for the
+	 * same reason.
+	 */
+	_Atomic __s64 realtime_offset_ns;
 };
 
 struct rx_queue {
@@ -67,6 +77,9 @@ struct rx_queue {
 	struct csv_log csv;             /* buf is NULL without --csv */
 	FILE *pkt_lines;                /* --pkt-info: this batch's lines */
 	char *pkt_lines_buf;
+	struct pcapng_log capture;      /* --pcapng: buf is NULL without */
+	FILE *capture_comment;          /* the frame's decoded hint, as JSON */
+	char *capture_comment_buf;
 	/* --threads (run/rx_threads.c) */
 	struct queue_rx_stats snapshot; /* what interval reports read */
 	atomic_int snapshot_req;        /* 1: copy stats into snapshot */
@@ -85,6 +98,14 @@ struct rx_queue {
 int rx_queue_open(struct rx_queue *q, const struct xsk_queue_params *p,
 		  struct rx_path *path, struct csv_file *csv, bool threads,
 		  enum xsk_queue_stage *stage);
+
+/*
+ * --pcapng: capture every frame of this queue as interface @if_id of @file
+ * (rx_queue_poll() then encodes each frame with its decoded hint as the
+ * packet comment). After rx_queue_open(); 0 or -ENOMEM. Released by
+ * rx_queue_close(), which writes out what is still buffered.
+ */
+int rx_queue_enable_capture(struct rx_queue *q, struct pcapng_file *file, __u32 if_id);
 
 /* Release everything the queue holds. Safe on a zeroed or closed queue
  * once rx_queue_init_closed() ran on it. */

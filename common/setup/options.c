@@ -11,6 +11,7 @@
 #include "options.h"
 #include "parse_num.h"
 #include "report.h"
+#include "pcapng_writer.h"
 
 enum option_id {
 	OPT_DEV = 'd',
@@ -51,6 +52,9 @@ enum option_id {
 	OPT_TX_PRIORITY,
 	OPT_FRAGS,
 	OPT_CLOCK,
+	OPT_PCAPNG,
+	OPT_SNAPLEN,
+	OPT_METRICS,
 	/* Time-triggered TX, long only, numbered apart from the rest. */
 	OPT_TX = 512,
 	OPT_NO_RX,
@@ -145,6 +149,14 @@ static const struct option_spec option_table[] = {
 	  "not set" },
 	{ "csv", OPT_CSV, "FILE",
 	  "per-packet records to FILE, CSV columns time_ns, queue, cpu, same_core, latency_ns, btf_id, layout",
+	  "none" },
+	{ "pcapng", OPT_PCAPNG, "FILE",
+	  "capture every received frame to FILE (pcapng: one interface IF@qN per queue, ns wall-clock times from rx_ktime, the decoded hint as JSON in each packet's comment)",
+	  "none" },
+	{ "snaplen", OPT_SNAPLEN, "BYTES",
+	  "with --pcapng: keep the first BYTES (1..262144) of each frame", "262144 (whole frames)" },
+	{ "metrics", OPT_METRICS, "ADDR:PORT",
+	  "serve Prometheus/OpenMetrics text at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9435, [::1]:9435; 0.0.0.0 exposes it to the network)",
 	  "none" },
 	{ "tx", OPT_TX, NULL,
 	  "also send UDP frames every --tx-interval from the first bound queue's socket",
@@ -277,6 +289,7 @@ void rx_config_defaults(struct rx_config *cfg)
 	cfg->busy_poll_usec = RX_BUSY_POLL_USEC_DEFAULT;
 	cfg->cpu = -1;
 	cfg->tx_cpu = -1;
+	cfg->snaplen = PCAPNG_SNAPLEN_MAX;
 	cfg->tx.interval_ns = TX_INTERVAL_DEFAULT_NS;
 	cfg->tx.batch = TX_BATCH_DEFAULT;
 	cfg->tx.frame_size = TX_SIZE_DEFAULT;
@@ -465,6 +478,26 @@ static int apply_measure_option(struct rx_config *cfg, int id, const char *arg,
 		if (!arg[0])
 			return usage_error(err, err_len, id, "file name is empty");
 		cfg->csv_path = arg;
+		return 0;
+	case OPT_PCAPNG:
+		if (!arg[0])
+			return usage_error(err, err_len, id, "file name is empty");
+		cfg->pcapng_path = arg;
+		return 0;
+	case OPT_SNAPLEN:
+		ret = parse_u32(arg, 1, PCAPNG_SNAPLEN_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "bytes 1..262144");
+		cfg->snaplen = num32;
+		cfg->snaplen_set = true;
+		return 0;
+	case OPT_METRICS:
+		ret = metrics_listen_parse(arg, &cfg->metrics_listen);
+		if (ret)
+			return usage_error(err, err_len, id,
+					   "'%s' is not ADDR:PORT with a numeric IPv4 address or a [bracketed] IPv6 one and a port 1..65535",
+					   arg);
+		cfg->metrics_addr = arg;
 		return 0;
 	default:
 		return usage_error(err, err_len, 0, "internal: unhandled option %d", id);
@@ -713,6 +746,9 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 	case OPT_PRIORITY:
 	case OPT_CPU_DMA_LATENCY:
 	case OPT_CSV:
+	case OPT_PCAPNG:
+	case OPT_SNAPLEN:
+	case OPT_METRICS:
 	case OPT_TX_CPU:
 	case OPT_TX_PRIORITY:
 		return apply_measure_option(cfg, id, arg, err, err_len);
@@ -817,6 +853,8 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 	if (!cfg->ifname)
 		return usage_error(err, err_len, 0,
 				   "an interface is required: give it as the argument or with -d/--dev");
+	if (cfg->snaplen_set && !cfg->pcapng_path)
+		return usage_error(err, err_len, OPT_SNAPLEN, "needs --pcapng");
 	/* xdp_hints_rx_hw replaces rx-time, and kfuncs need a native driver. */
 	if (cfg->hw_hints == HW_HINTS_ON && cfg->layout != HINT_POLICY_RX_TIME)
 		return usage_error(err, err_len, OPT_HW_HINTS,
@@ -850,6 +888,9 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 
 /* @text from column @col on, wrapped at word boundaries to HELP_COLS,
  * continuation lines indented to HELP_LEFT_COLS. */
+/* A space that does not break a line: "(default: rx-time)" stays whole. */
+#define HELP_NBSP '\x01'
+
 static void help_wrapped(FILE *out, const char *text, size_t col)
 {
 	while (*text) {
@@ -862,7 +903,8 @@ static void help_wrapped(FILE *out, const char *text, size_t col)
 			fputc(' ', out);
 			col++;
 		}
-		fwrite(text, 1, word, out);
+		for (size_t i = 0; i < word; i++)
+			fputc(text[i] == HELP_NBSP ? ' ' : text[i], out);
 		col += word;
 		text += word;
 		while (*text == ' ')
@@ -897,7 +939,8 @@ void rx_options_usage(FILE *out, const char *prog)
 			col = HELP_LEFT_COLS - 1;
 		}
 		if (spec->dflt)
-			snprintf(help, sizeof(help), "%s (default: %s)", spec->help, spec->dflt);
+			snprintf(help, sizeof(help), "%s (default:%c%s)", spec->help, HELP_NBSP,
+				 spec->dflt);
 		else
 			snprintf(help, sizeof(help), "%s", spec->help);
 		fputc(' ', out);
@@ -1088,7 +1131,9 @@ void rx_options_man(FILE *out, const char *prog)
 		"0 after a normal stop (SIGINT, SIGTERM, SIGHUP, \\-\\-count reached,\n"
 		"\\-\\-duration over); 1 for a runtime error (unknown or down interface,\n"
 		"missing capability, XDP program already attached, socket bind failure,\n"
-		"interface gone while running); 2 for a usage error. Each error is one\n"
+		"interface gone while running, an output that cannot be written: standard\n"
+		"output, \\-\\-csv, \\-\\-pcapng; a \\-\\-metrics address it cannot listen on);\n"
+		"2 for a usage error. Each error is one\n"
 		"line on standard error naming the cause.\n"
 		".SH EXAMPLES\n"
 		"veth0 stands for a test interface; the one that carries the default\n"
@@ -1098,8 +1143,11 @@ void rx_options_man(FILE *out, const char *prog)
 		"%s veth0 \\-\\-spin \\-\\-cpu 1 \\-\\-json\n"
 		"%s veth0 \\-\\-xdp\\-mode skb \\-\\-layout alternate \\-\\-duration 10 \\-e\n"
 		"%s eth0 \\-\\-filter\\-udp\\-port 9000 \\-\\-threads \\-\\-cpu\\-list 0\\-1\n"
+		"%s eth0 \\-\\-filter\\-udp\\-port 9000 \\-\\-pcapng rx.pcapng\n"
+		"%s eth0 \\-\\-filter\\-udp\\-port 9000 \\-\\-metrics 127.0.0.1:9435\n"
 		".fi\n"
 		".SH SEE ALSO\n"
-		".BR ip (8),\n.BR ethtool (8),\n.BR bpftool (8),\n.BR xdp\\-bench (8)\n",
-		prog, prog, prog, prog);
+		".BR ip (8),\n.BR ethtool (8),\n.BR bpftool (8),\n.BR xdp\\-bench (8),\n"
+		".BR tshark (1),\n.BR prometheus (1)\n",
+		prog, prog, prog, prog, prog, prog);
 }

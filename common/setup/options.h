@@ -14,6 +14,7 @@
 
 #include "af_xdp_shared.h"
 #include "log.h"
+#include "metrics_listen.h"
 #include "tx_config.h"
 
 enum xdp_mode_choice {
@@ -96,6 +97,11 @@ struct rx_config {
 	/* Another process's XDP program (receiver_foreign.h); NULL: load our own. */
 	const char *xsks_map_path; /* pinned XSKMAP; points into argv */
 	uint32_t foreign_prog_id;  /* --prog-id, 0: the one attached to ifname */
+	const char *pcapng_path;  /* --pcapng capture, NULL: none; points into argv */
+	uint32_t snaplen;         /* --snaplen, bytes kept per frame */
+	bool snaplen_set;
+	const char *metrics_addr; /* --metrics as given, NULL: no endpoint */
+	struct metrics_listen metrics_listen; /* --metrics parsed */
 };
 
 enum rx_options_result {

@@ -127,6 +127,7 @@ static void init_rx_path(struct receiver *rx)
 	atomic_init(&path->quota, cfg->max_packets);
 	atomic_init(&path->received, 0);
 	atomic_init(&path->phc_offset_ns, PHC_OFFSET_NONE);
+	/* realtime_offset_ns: set by receiver_open_capture(), earlier. */
 }
 
 int receiver_setup_decoder(struct receiver *rx)
@@ -296,6 +297,12 @@ int receiver_open_queues(struct receiver *rx)
 			return err;
 		}
 		rx->n_open = i + 1;
+		/* --pcapng: interface i of the file (receiver_open_capture()). */
+		err = rx->pcapng.fd >= 0 ? rx_queue_enable_capture(q, &rx->pcapng, (__u32)i) : 0;
+		if (err) {
+			report_queue_error(rx, params.queue_id, XSK_STAGE_NONE, err);
+			return err;
+		}
 		if (q->xsk.zc_err && !told_fallback) {
 			pr_info("%s: zero-copy bind failed (%s): using copy mode\n",
 				cfg->ifname, strerror(-q->xsk.zc_err));

@@ -29,7 +29,9 @@
 #include "hint_decoder.h"
 #include "hint_program.h"
 #include "netdev_watch.h"
+#include "metrics_server.h"
 #include "options.h"
+#include "pcapng_writer.h"
 #include "phc_clock.h"
 #include "receiver_foreign.h"
 #include "report.h"
@@ -74,6 +76,8 @@ struct receiver {
 	/* Measurement set-up (receiver_measure.h). */
 	int dma_latency_fd;        /* held /dev/cpu_dma_latency request, or -1 */
 	struct csv_file csv;       /* --csv; fd -1 without */
+	struct pcapng_file pcapng; /* --pcapng; fd -1 without */
+	struct metrics_server metrics; /* --metrics */
 	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
 	struct phc_clock phc;      /* open only with the hw program */
 	/* Run-time warnings about frames the XDP program passed (receiver_report.c). */
@@ -88,7 +92,8 @@ struct receiver {
 };
 
 #define RECEIVER_INIT { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1, \
-			.csv = { .fd = -1 }, .stop = RUN_STOP_INIT }
+			.csv = { .fd = -1 }, .stop = RUN_STOP_INIT, .pcapng = { .fd = -1 }, \
+			.metrics = METRICS_SERVER_INIT }
 
 static inline const char *permission_hint(int err)
 {

@@ -13,6 +13,7 @@
 #include "cpu_setup.h"
 #include "log.h"
 #include "receiver.h"
+#include "receiver_capture.h"
 #include "receiver_measure.h"
 
 static void warn_busy_poll_sysfs(const struct receiver *rx)
@@ -58,6 +59,9 @@ int receiver_setup_measurement(struct receiver *rx)
 			return err;
 		}
 	}
+	err = receiver_open_capture(rx);
+	if (err)
+		return err;
 	if (cfg->busy_poll)
 		warn_busy_poll_sysfs(rx);
 	/* Before the main thread is pinned: the threads that are not pinned
@@ -117,6 +121,7 @@ int receiver_enable_busy_poll(struct receiver *rx)
 void receiver_release_measurement(struct receiver *rx)
 {
 	csv_file_close(&rx->csv);
+	receiver_close_capture(rx);
 
 	if (rx->dma_latency_fd >= 0) {
 		close(rx->dma_latency_fd);

@@ -61,6 +61,10 @@ tap_diag() {
 }
 
 tap_finish() {
+	# Checks of the whole script (netns_lib.sh: every JSON line against the
+	# schema) come before the plan, which must count them.
+	declare -F xh_check_report_schema >/dev/null && xh_check_report_schema
+	TAP_PLANNED=1
 	echo "1..$TAP_COUNT"
 	[ "$TAP_FAILED" -eq 0 ]
 }

@@ -142,7 +142,7 @@ static void test_help(void **state)
 
 static void test_help_text_lists_every_option_with_defaults(void **state)
 {
-	char buf[8192] = { 0 };
+	char buf[32768] = { 0 };
 	FILE *out = fmemopen(buf, sizeof(buf) - 1, "w");
 	const char *expected[] = {
 		"--dev IFNAME", "--queue N", "--xdp-mode MODE", "--bind-mode MODE",
@@ -365,6 +365,32 @@ static void test_measure_options(void **state)
 	assert_int_equal(cfg.cpu, -1);
 }
 
+static void test_capture_and_metrics_options(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--dev", "eth0", NULL), RX_OPTIONS_RUN);
+	assert_null(cfg.pcapng_path);
+	assert_int_equal(cfg.snaplen, 262144);
+	assert_null(cfg.metrics_addr);
+	assert_int_equal(parse("-d", "x", "--pcapng", "c.pcapng", "--snaplen", "64",
+			       "--metrics", "127.0.0.1:9435", NULL), RX_OPTIONS_RUN);
+	assert_string_equal(cfg.pcapng_path, "c.pcapng");
+	assert_int_equal(cfg.snaplen, 64);
+	assert_string_equal(cfg.metrics_addr, "127.0.0.1:9435");
+	assert_int_equal(cfg.metrics_listen.addr.ss_family, AF_INET);
+	assert_int_equal(parse("-d", "x", "--metrics", "[::1]:1", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.metrics_listen.addr.ss_family, AF_INET6);
+	expect_usage_error(parse("-d", "x", "--pcapng", "", NULL), "--pcapng: file name is empty");
+	expect_usage_error(parse("-d", "x", "--snaplen", "64", NULL), "--snaplen: needs --pcapng");
+	expect_usage_error(parse("-d", "x", "--pcapng", "f", "--snaplen", "0", NULL),
+			   "bytes 1..262144");
+	expect_usage_error(parse("-d", "x", "--pcapng", "f", "--snaplen", "262145", NULL),
+			   "out of range");
+	expect_usage_error(parse("-d", "x", "--metrics", "9435", NULL),
+			   "--metrics: '9435' is not ADDR:PORT");
+	expect_usage_error(parse("-d", "x", "--metrics", "myhost:9435", NULL), "numeric");
+}
+
 static void test_measure_bad_values(void **state)
 {
 	(void)state;
@@ -477,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_measure_conflicts),
 		cmocka_unit_test(test_foreign_program_options),
 		cmocka_unit_test(test_frags_and_clock),
+		cmocka_unit_test(test_capture_and_metrics_options),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

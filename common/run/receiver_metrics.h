@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * --metrics: the receiver's side of the HTTP endpoint (output/metrics_server.h):
+ * start it, and once a second publish a copy of every queue's statistics
+ * for it, the receive threads' snapshots with --threads.
+ */
+#ifndef XDP_HINTS_RECEIVER_METRICS_H
+#define XDP_HINTS_RECEIVER_METRICS_H
+
+struct receiver;
+
+/* After the queues are open: listen on --metrics ADDR:PORT, serve from
+ * the first copy on. Prints one message and returns negative errno on
+ * failure; 0 without --metrics. */
+int receiver_start_metrics(struct receiver *rx);
+
+/* The main thread: publish the statistics as they are now. Skipped (never
+ * waited for) when a scrape is reading the last copy. */
+void receiver_publish_metrics(struct receiver *rx);
+
+/* After the run's stop was requested: join the server's thread, free it. */
+void receiver_stop_metrics(struct receiver *rx);
+
+#endif

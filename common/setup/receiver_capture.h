@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * --pcapng: the capture file of the run (one interface per bound queue)
+ * and the wall-clock offset that dates its frames.
+ */
+#ifndef XDP_HINTS_RECEIVER_CAPTURE_H
+#define XDP_HINTS_RECEIVER_CAPTURE_H
+
+struct receiver;
+
+/* Before the queues open: create the file with one IDB per queue the
+ * receiver will bind ("IF@qN"), and sample the wall-clock offset. Prints
+ * one message and returns negative errno on failure; 0 without --pcapng. */
+int receiver_open_capture(struct receiver *rx);
+
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC into rx->path, for the frames to
+ * come (NTP slews the wall clock; the main thread calls this at every
+ * interval). Nothing without --pcapng. */
+void receiver_resample_wall_clock(struct receiver *rx);
+
+/* Close the file; its first write error (reported by the caller) or 0. */
+int receiver_close_capture(struct receiver *rx);
+
+#endif
