@@ -31,7 +31,7 @@ jqf() { jq -r "$1" <<<"$FINAL"; }
 run_case() { # what xdp_hints_traffic-options...
 	local what=$1
 	shift
-	xh_start_receiver --xdp-mode native --json --interval 0 --count "$FRAMES" --quiet
+	xh_start_receiver --xdp-mode native --json --interval 0 --count "$FRAMES"
 	if ! xh_wait_ready 15; then
 		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 		xh_stop_receiver KILL
@@ -77,7 +77,7 @@ fi
 what="sender's queues taken"
 XH_NS_RX_SAVED=$XH_NS_RX XH_RX_DEV_SAVED=$XH_RX_DEV
 XH_NS_RX=$XH_NS_TX XH_RX_DEV=$XH_TX_DEV
-xh_start_receiver --xdp-mode native --interval 0 --quiet
+xh_start_receiver --xdp-mode native --interval 0
 holder_pid=$XH_RX_PID
 xh_wait_ready 15 || tap_diag "the queue holder did not start: $(tr '\n' '|' <"$XH_RX_ERR")"
 XH_NS_RX=$XH_NS_RX_SAVED XH_RX_DEV=$XH_RX_DEV_SAVED
