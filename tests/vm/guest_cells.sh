@@ -121,6 +121,27 @@ for mode in native generic; do
 	echo $? >"$work/demo_$mode.rc"
 done
 
+# ---- veth, 1 queue: --frags on and --clock tai on this kernel ---------------
+(
+	. "$here/../../scripts/netns_lib.sh"
+	xh_install_trap
+	xh_setup vf 1
+	ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" "$XH_RX_DEV" --frags on --duration 1 \
+		>/dev/null 2>"$work/frags_on.err"
+	echo $? >"$work/frags_on.rc"
+	xh_start_receiver --clock tai --json --interval 0 --count 50
+	if xh_wait_ready 60; then
+		xh_send --count 50 --rate 500 -q >/dev/null 2>&1
+		xh_wait_receiver 120
+		echo "$XH_RX_RC" >"$work/tai.rc"
+	else
+		echo 125 >"$work/tai.rc"
+	fi
+	cp "$XH_RX_OUT" "$work/tai.out"
+	cp "$XH_RX_ERR" "$work/tai.err"
+	xh_cleanup
+)
+
 # ---- what later work needs to know about this kernel ----------------------
 if bpftool feature probe kernel 2>/dev/null |
 	awk '/helpers supported for program type/ { x = ($0 ~ /program type xdp:/); next }

@@ -283,7 +283,7 @@ cell_begin
 what="guest e1000e"
 tap_cmp "$(cat "$W/e1000e_native.rc" 2>/dev/null)" -ne 0 "$what: --xdp-mode native fails"
 tap_grep "$W/e1000e_native.err" 'native' "$what: --xdp-mode native says native XDP is the problem"
-tap_grep "$W/e1000e_auto.err" 'native XDP not available.*generic mode' "$what: --xdp-mode auto says it falls back to generic"
+tap_grep "$W/e1000e_auto.err" 'native XDP refused.*attached in generic mode' "$what: --xdp-mode auto says it falls back to generic"
 FRAMES_ALL=$FRAMES FRAMES=200
 check_rx "$what auto" "$W/e1000e_auto.out" "$W/e1000e_auto.err" "$(cat "$W/e1000e_auto.rc" 2>/dev/null)" \
 	generic 1 200
@@ -295,6 +295,24 @@ for mode in native generic; do
 	check_demo "guest veth $mode" "$W/demo_$mode.out" "$(cat "$W/demo_$mode.rc" 2>/dev/null)" "$mode"
 	cell_end "$GUEST" "veth, 4 queues" "$mode: the demo"
 done
+# Multi-buffer AF_XDP came in 6.6: a clear refusal before it. TAI receive
+# times need bpf_ktime_get_tai_ns() (6.1).
+kv=$(cut -d. -f1,2 "$W/guest.kernel")
+cell_begin
+what="guest veth --frags on"
+tap_is "$(cat "$W/frags_on.rc" 2>/dev/null)" 1 "$what: refused with exit status 1"
+tap_grep "$W/frags_on.err" "kernel $kv has no AF_XDP multi-buffer \\(6\\.6\\+\\)" \
+	"$what: says kernel $kv has no AF_XDP multi-buffer (6.6+)"
+cell_end "$GUEST" "veth, 1 queue" "--frags on: refused"
+cell_begin
+what="guest veth --clock tai"
+final=$(jq -c 'select(.type == "final")' "$W/tai.out" 2>/dev/null | tail -n 1)
+tap_is "$(cat "$W/tai.rc" 2>/dev/null)" 0 "$what: exit status 0 at --count"
+tap_is "$(jq -r .clock <<<"${final:-{\}}")" tai "$what: the report says clock tai"
+tap_is "$(jq -r .total.packets <<<"${final:-{\}}")" 50 "$what: every frame received"
+tap_is "$(jq -r .total.layouts.xdp_hints_rx_tai <<<"${final:-{\}}")" 50 \
+	"$what: every frame carried xdp_hints_rx_tai"
+cell_end "$GUEST" "veth, 1 queue" "--clock tai"
 tap_diag "guest features: $(tr '\n' ';' <"$W/features.txt" 2>/dev/null)"
 
 write_results
