@@ -41,7 +41,9 @@ kernel_package() {
 
 check() {
 	command -v "$QEMU" >/dev/null || { echo "no qemu: $QEMU is not installed (Debian package qemu-system-x86)"; return 1; }
-	[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx insmod ||
+	# grep reads the whole list: with -q it could leave early, and the
+	# SIGPIPE busybox then gets would fail the pipeline (pipefail).
+	[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x insmod >/dev/null ||
 		{ echo "a static busybox is not installed (Debian package busybox-static)"; return 1; }
 	[ -e /dev/net/tun ] || { echo "/dev/net/tun is missing (no tap for the guest's NIC)"; return 1; }
 	[ "$(id -u)" = 0 ] || { echo "needs root (tap devices, namespaces)"; return 1; }
