@@ -74,8 +74,13 @@ veth_queue_sum() { # name
 sender_loop() { # index deadline_s
 	local out=$XH_TMPDIR/sender$1
 	while [ "$(date +%s)" -lt "$2" ]; do
-		if ! xh_send --flows 8 --src-port $((10000 + 100 * $1)) --count "$CHUNK" \
-			--json >>"$out.json" 2>>"$out.err"; then
+		# AF_PACKET (--queue-select hash): a frame the full peer ring
+		# refuses comes back as ENOBUFS and is sent again, which "sent"
+		# relies on; through AF_XDP copy-mode TX the kernel completes a
+		# dropped frame as if sent. 32 flows reach all 4 queues whatever
+		# the boot's flow-hash seed.
+		if ! xh_send --flows 32 --queue-select hash --src-port $((10000 + 100 * $1)) \
+			--count "$CHUNK" --json >>"$out.json" 2>>"$out.err"; then
 			echo "run failed" >>"$out.fail"
 		fi
 	done
