@@ -38,13 +38,13 @@
 
 #include "lib_xsk_extend.h"
 #include "tests/meta_limit.skel.h"
+#include "test_veth_pair.h"
 
 #define XDP_PACKET_HEADROOM 256
 #define META_LEN_MAX 252 /* skb_shared_info.meta_len is a u8; multiple of 4 */
 #define WAIT_MS 3000
 
-static char veth_name[IFNAMSIZ], peer_name[IFNAMSIZ];
-static int veth_ifindex, peer_ifindex;
+static struct test_veth_pair veth;
 
 /* sizeof(struct xdp_frame) in the running kernel, from its BTF. */
 static __u32 xdp_frame_size(void)
@@ -96,7 +96,7 @@ static int send_frame(void)
 				    0x02, 0, 0, 0, 0, 0x01, 0x88, 0xb5 };
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,
-		.sll_ifindex = peer_ifindex,
+		.sll_ifindex = veth.peer_ifindex,
 		.sll_halen = ETH_ALEN,
 	};
 	ssize_t sent;
@@ -120,13 +120,13 @@ static __u32 measure_on_veth(__u32 mode, const char *mode_name)
 
 	assert_non_null(skel);
 	fd = bpf_program__fd(skel->progs.measure_meta_limit);
-	assert_int_equal(bpf_xdp_attach(veth_ifindex, fd, mode, NULL), 0);
+	assert_int_equal(bpf_xdp_attach(veth.ifindex, fd, mode, NULL), 0);
 	assert_int_equal(send_frame(), 0);
 	for (waited = 0; !__atomic_load_n(&skel->bss->runs, __ATOMIC_ACQUIRE) &&
 			 waited < WAIT_MS; waited += 10)
 		nanosleep(&pause, NULL);
 	granted = skel->bss->granted;
-	assert_int_equal(bpf_xdp_detach(veth_ifindex, mode, NULL), 0);
+	assert_int_equal(bpf_xdp_detach(veth.ifindex, mode, NULL), 0);
 	assert_true(skel->bss->runs > 0);
 	print_message("# veth, %s XDP: bpf_xdp_adjust_meta() grants %u bytes\n",
 		      mode_name, granted);
@@ -148,39 +148,14 @@ static void test_veth_generic_limit(void **state)
 
 static int veth_setup(void **state)
 {
-	char cmd[256];
-	int pid = (int)getpid();
-
 	(void)state;
-	/* The pair dies with this namespace, also on a crash. */
-	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, "test_meta_limit: unshare(CLONE_NEWNET): %s\n", strerror(errno));
-		return -1;
-	}
-	snprintf(veth_name, sizeof(veth_name), "xmla%d", pid);
-	snprintf(peer_name, sizeof(peer_name), "xmlb%d", pid);
-	snprintf(cmd, sizeof(cmd), "ip link add %s type veth peer name %s && "
-		 "ip link set %s up && ip link set %s up",
-		 veth_name, peer_name, veth_name, peer_name);
-	if (system(cmd)) {
-		fprintf(stderr, "test_meta_limit: cannot create veth %s\n", veth_name);
-		return -1;
-	}
-	veth_ifindex = (int)if_nametoindex(veth_name);
-	peer_ifindex = (int)if_nametoindex(peer_name);
-	return veth_ifindex && peer_ifindex ? 0 : -1;
+	return test_veth_pair_create(&veth, "ml", "test_meta_limit");
 }
 
 static int veth_teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	if (veth_ifindex) {
-		snprintf(cmd, sizeof(cmd), "ip link del %s", veth_name);
-		if (system(cmd))
-			fprintf(stderr, "test_meta_limit: cannot delete %s\n", veth_name);
-	}
+	test_veth_pair_delete(&veth, "test_meta_limit");
 	return 0;
 }
 

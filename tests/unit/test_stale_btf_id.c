@@ -47,6 +47,7 @@
 
 #include "lib_xsk_extend.h"
 #include "tests/stale_btf_id.skel.h"
+#include "test_veth_pair.h"
 
 #define STALE_ETHERTYPE 0x88b5
 #define STALE_MARK_HINT 'H'
@@ -58,8 +59,7 @@
 #define UNHINTED RX_RING          /* read back one ring's worth */
 #define WAIT_MS 5000
 
-static char veth_name[IFNAMSIZ], peer_name[IFNAMSIZ];
-static int veth_ifindex, peer_ifindex;
+static struct test_veth_pair veth;
 
 struct stale_rx {
 	struct stale_btf_id *skel;
@@ -80,7 +80,7 @@ static void stale_rx_release(struct stale_rx *s)
 	if (s->area && s->area != MAP_FAILED)
 		munmap(s->area, UMEM_FRAMES * FRAME_SIZE);
 	if (s->attached)
-		bpf_xdp_detach(veth_ifindex, XDP_FLAGS_DRV_MODE, NULL);
+		bpf_xdp_detach(veth.ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	stale_btf_id__destroy(s->skel);
 }
 
@@ -109,7 +109,7 @@ static int stale_rx_open(struct stale_rx *s, bool always_stamp)
 	err = stale_btf_id__load(s->skel);
 	if (err)
 		return err;
-	err = bpf_xdp_attach(veth_ifindex, bpf_program__fd(s->skel->progs.redirect_some_unstamped),
+	err = bpf_xdp_attach(veth.ifindex, bpf_program__fd(s->skel->progs.redirect_some_unstamped),
 			     XDP_FLAGS_DRV_MODE, NULL);
 	if (err)
 		return err;
@@ -123,7 +123,7 @@ static int stale_rx_open(struct stale_rx *s, bool always_stamp)
 			       &s->comp, &umem_cfg);
 	/* The previous test's socket is released after close(): EBUSY till then. */
 	for (tries = 0; !err && tries < 40; tries++) {
-		err = xsk_socket__create(&s->xsk, veth_name, 0, s->umem, &s->rx, NULL, &cfg);
+		err = xsk_socket__create(&s->xsk, veth.name, 0, s->umem, &s->rx, NULL, &cfg);
 		if (err != -EBUSY)
 			break;
 		err = 0;
@@ -150,7 +150,7 @@ static int send_frames(char mark, int count)
 				    STALE_ETHERTYPE >> 8, STALE_ETHERTYPE & 0xff, 0 };
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,
-		.sll_ifindex = peer_ifindex,
+		.sll_ifindex = veth.peer_ifindex,
 		.sll_halen = ETH_ALEN,
 	};
 	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), i, err = 0;
@@ -224,7 +224,7 @@ static int unhinted_frames_with_stale_id(bool always_stamp)
 	err = stale_rx_open(&s, always_stamp);
 	if (err) {
 		stale_rx_release(&s);
-		fail_msg("setting up AF_XDP on %s: %s", veth_name, strerror(-err));
+		fail_msg("setting up AF_XDP on %s: %s", veth.name, strerror(-err));
 	}
 	assert_int_equal(send_frames(STALE_MARK_HINT, BURST_HINTED), 0);
 	assert_true(wait_count(&s.skel->bss->hinted, BURST_HINTED));
@@ -273,38 +273,14 @@ static void test_always_stamped_frames_read_no_hint(void **state)
 
 static int veth_setup(void **state)
 {
-	char cmd[320];
-	int pid = (int)getpid();
-
 	(void)state;
-	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, "test_stale_btf_id: unshare(CLONE_NEWNET): %s\n", strerror(errno));
-		return -1;
-	}
-	snprintf(veth_name, sizeof(veth_name), "xsta%d", pid);
-	snprintf(peer_name, sizeof(peer_name), "xstb%d", pid);
-	snprintf(cmd, sizeof(cmd), "ip link add %s type veth peer name %s && "
-		 "ip link set %s up && ip link set %s up",
-		 veth_name, peer_name, veth_name, peer_name);
-	if (system(cmd)) {
-		fprintf(stderr, "test_stale_btf_id: cannot create veth %s\n", veth_name);
-		return -1;
-	}
-	veth_ifindex = (int)if_nametoindex(veth_name);
-	peer_ifindex = (int)if_nametoindex(peer_name);
-	return veth_ifindex && peer_ifindex ? 0 : -1;
+	return test_veth_pair_create(&veth, "st", "test_stale_btf_id");
 }
 
 static int veth_teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	if (veth_ifindex) {
-		snprintf(cmd, sizeof(cmd), "ip link del %s", veth_name);
-		if (system(cmd))
-			fprintf(stderr, "test_stale_btf_id: cannot delete %s\n", veth_name);
-	}
+	test_veth_pair_delete(&veth, "test_stale_btf_id");
 	return 0;
 }
 
