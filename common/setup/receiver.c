@@ -202,6 +202,15 @@ int receiver_open_queues(struct receiver *rx)
 			.populate = false,
 			/* The first queue's socket sends: half its UMEM is for TX. */
 			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
+			/*
+			 * Our own af_xdp_kern.c redirects a frame only after
+			 * writing its hint, and with --layout none never writes
+			 * one: no frame can show a stale btf_id, so the
+			 * per-frame clearing write is not needed. A program
+			 * we did not load would need it.
+			 */
+			.producer_stamps = true,
+			.prefetch_meta = true,
 		};
 		enum xsk_queue_stage stage;
 		struct rx_queue *q = &rx->queues[i];
