@@ -214,11 +214,12 @@ static inline const void *xsk_btf__short_field_ptr(const struct xsk_btf_info *xb
 	const struct xsk_btf_member *_xsk_m = (member);			\
 	struct xsk_btf_info *_xsk_xbi = (xbi);				\
 	const void *_xsk_addr = (addr);					\
-	const void *_xsk_src;						\
 	int _xsk_err = 0;						\
 	if (__builtin_expect(_xsk_m && _xsk_addr &&			\
 			     _xsk_m->resolved_size == sizeof(dest), 1)) { \
-		_xsk_src = (const char *)_xsk_addr + _xsk_m->pkt_offset; \
+		/* The copy in each branch: here it is one load. */	\
+		memcpy(&(dest), (const char *)_xsk_addr + _xsk_m->pkt_offset, \
+		       sizeof(dest));					\
 	} else {							\
 		/* Copies: nothing the fast path reads has its address	\
 		 * taken, so it can stay in registers. */			\
@@ -229,10 +230,9 @@ static inline const void *xsk_btf__short_field_ptr(const struct xsk_btf_info *xb
 		_xsk_err = xsk_btf__read(&_xsk_slow, sizeof(dest),	\
 					 _xsk_m ? &_xsk_copy : NULL,	\
 					 _xsk_xbi, _xsk_addr);		\
-		_xsk_src = _xsk_slow;					\
+		if (!_xsk_err)						\
+			memcpy(&(dest), _xsk_slow, sizeof(dest));	\
 	}								\
-	if (!_xsk_err)							\
-		memcpy(&(dest), _xsk_src, sizeof(dest));		\
 	_xsk_err; })
 
 /* ---- Extensions -------------------------------------------------------- */
