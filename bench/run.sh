@@ -291,33 +291,19 @@ lat_min() { # spin|wakeup
 	jq -r '.latency_ns | "\(.p50) \(.p99) \(.avg)"' "$out"
 }
 
-# The tool's JSON has count/min/avg/max; when it has no percentiles they
-# come from its --pkt-info lines (one per packet, latency taken before the
-# line is printed; at 20k pps packets are 50 us apart, so printing one
-# does not delay the next).
+# The tool as a user runs it (no --pkt-info): p50/p99 from its final JSON.
 lat_tool() { # spin|wakeup
-	local out=$XH_TMPDIR/lat.out err=$XH_TMPDIR/lat.err spin=() final p50 p99 avg
+	local out=$XH_TMPDIR/lat.out err=$XH_TMPDIR/lat.err spin=() final
 	[ "$1" = spin ] && spin=(--spin)
 	start_rx "$out" "$err" '^af_xdp_user: ready:' "$BUILD/af_xdp_user" --dev "$XH_RX_DEV" \
 		--xdp-mode native --bind-mode copy "${spin[@]}" --layout rx-time --hw-hints off --json \
-		--pkt-info --interval 0 || return 1
+		--interval 0 || return 1
 	inject --rate "$LAT_RATE" --seconds "$LAT_SECONDS" >>"$RAW" || return 1
 	sleep 0.1
 	xh_stop_receiver INT
 	final=$(jq -c 'select(.type == "final") | .total' "$out")
 	log "latency tool $1: $final"
-	avg=$(jq -r '.latency_ns.avg' <<<"$final")
-	p50=$(jq -r '.latency_ns.p50 // empty' <<<"$final")
-	p99=$(jq -r '.latency_ns.p99 // empty' <<<"$final")
-	if [ -z "$p50" ]; then
-		echo "p50/p99 from --pkt-info lines (final JSON has avg only)" >"$XH_TMPDIR/lat.source"
-		jq -r 'select(.type == "packet") | .latency_ns // empty' "$out" | sort -n >"$XH_TMPDIR/lat.sorted"
-		p50=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) * 0.5)] + 0 }' "$XH_TMPDIR/lat.sorted")
-		p99=$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99 + 0.999); print v[i] + 0 }' "$XH_TMPDIR/lat.sorted")
-	else
-		echo "p50/p99 from the final JSON" >"$XH_TMPDIR/lat.source"
-	fi
-	echo "$p50 $p99 $avg"
+	jq -r '.latency_ns | "\(.p50) \(.p99) \(.avg)"' <<<"$final"
 }
 
 bench_latency() {
@@ -330,7 +316,7 @@ bench_latency() {
 		for round in $(seq "$LAT_ROUNDS"); do
 			m=$(retry lat_min "$rxm") || xh_die "latency run of bench_min_rx ($rxm) failed (see $RAW)"
 			t=$(retry lat_tool "$rxm") || xh_die "latency run of af_xdp_user ($rxm) failed (see $RAW)"
-			log "latency $rxm round $round: minimal p50/p99/avg $m; tool $t ($(cat "$XH_TMPDIR/lat.source"))"
+			log "latency $rxm round $round: minimal p50/p99/avg $m; tool $t"
 			echo "$m" >>"$XH_TMPDIR/lat.m"
 			echo "$t" >>"$XH_TMPDIR/lat.t"
 		done
@@ -356,7 +342,6 @@ bench_latency() {
 		    "$(calc "$tp50 / 1000") / $(calc "$(cut -d' ' -f2 "$XH_TMPDIR/lat.t" | median) / 1000" 1) us = $(calc "$ratio")x (r) p50 (rounds $(mid_range "$XH_TMPDIR/lat.ratio"))" \
 		    "p50 <= ${target}x (r)" "$(timing_verdict "$ratio" "<=" "$target" "$XH_TMPDIR/lat.ratio")" "$NOISE_TEXT"
 	done
-	log "latency: tool $(cat "$XH_TMPDIR/lat.source")"
 }
 
 # ---- 4. attribution ---------------------------------------------------------------------
