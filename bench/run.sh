@@ -79,6 +79,9 @@ CPU_RX=1
 xh_require af_xdp_user xdp_hints_traffic bench/bench_decode bench/bench_inject bench/bench_min_rx
 command -v valgrind >/dev/null || xh_die "valgrind is not installed (./configure --install-deps)"
 command -v taskset >/dev/null || xh_die "taskset is not installed"
+# This script's own work (jq, grep, sleep) stays off the receiver's CPU:
+# it runs between injections, so it takes nothing from the injector either.
+taskset -pc "$CPU_INJECT" $$ >/dev/null || xh_die "taskset -pc $CPU_INJECT $$ failed"
 xh_install_trap
 xh_tmpdir
 # Kept when a step fails (the message names it); renamed to $RESULTS at the end.
