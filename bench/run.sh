@@ -360,7 +360,8 @@ ATTR_VARIANTS=(
 	"f2048|rx-time, 2048 frames|min --program bare --layout rx-time --frames 2048"
 	"head16|rx-time, headroom 16: metadata and packet start share a line|min --program bare --layout rx-time --headroom 16"
 	"tnone|af_xdp_user --layout none (its program parses and counts)|tool --layout none"
-	"trxtime|af_xdp_user --layout rx-time|tool --layout rx-time"
+	"trx0|af_xdp_user --layout rx-time --frame-headroom 0|tool --layout rx-time --frame-headroom 0"
+	"trxtime|af_xdp_user --layout rx-time (headroom auto: 16)|tool --layout rx-time"
 )
 
 # One veth trial: xdp_hints_traffic sends VETH_FRAMES as fast as it can

@@ -48,6 +48,10 @@ enum bind_mode_choice {
 #define RX_PRIORITY_MAX 99U           /* SCHED_FIFO */
 #define RX_DMA_LATENCY_MAX_US 2000000000U /* the PM QoS value is an s32 */
 
+/* --frame-headroom auto: the hint's first byte starts a cache line. */
+#define FRAME_HEADROOM_AUTO UINT32_MAX
+#define FRAME_HEADROOM_MAX 256U
+
 struct rx_config {
 	const char *ifname;   /* points into argv */
 	bool single_queue;    /* -Q given */
@@ -57,6 +61,7 @@ struct rx_config {
 	bool spin;
 	uint32_t frames;      /* per queue, power of two */
 	uint32_t frame_size;  /* 2048 or 4096 */
+	uint32_t frame_headroom; /* UMEM headroom, bytes, or FRAME_HEADROOM_AUTO */
 	enum hint_policy layout;
 	enum hw_hints_choice hw_hints;
 	enum redirect_filter filter;

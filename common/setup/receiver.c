@@ -173,6 +173,35 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 	pr_err("%s queue %u: %s\n", cfg->ifname, queue, strerror(-err));
 }
 
+/*
+ * The UMEM headroom for --frame-headroom auto: the size of the hint this
+ * run's program writes, modulo a cache line. The kernel puts the packet
+ * XDP_PACKET_HEADROOM (256) + headroom bytes into the frame and the hint
+ * just before it, so the hint then starts a line that the kernel's copy
+ * (metadata and packet in one memcpy) overwrites whole: it need not first
+ * fetch that line from the receiving CPU, which read it last. Without a
+ * hint the packet itself starts the line (0).
+ */
+static __u32 umem_headroom(const struct receiver *rx)
+{
+	const struct rx_config *cfg = &rx->cfg;
+	const char *hint;
+	int index;
+
+	if (cfg->frame_headroom != FRAME_HEADROOM_AUTO)
+		return cfg->frame_headroom;
+	if (rx->hint_program.driver_metadata)
+		hint = "xdp_hints_rx_hw";
+	else if (cfg->layout == HINT_POLICY_NONE)
+		return 0;
+	else if (cfg->layout == HINT_POLICY_MARK)
+		hint = "xdp_hints_mark";
+	else /* rx-time, and alternate's larger layout */
+		hint = "xdp_hints_rx_time";
+	index = hint_decoder_find(&rx->decoder, hint);
+	return index < 0 ? 0 : rx->decoder.layouts[index].size % 64;
+}
+
 int receiver_open_queues(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
@@ -188,8 +217,10 @@ int receiver_open_queues(struct receiver *rx)
 		return -ENOMEM;
 	for (size_t i = 0; i < rx->n_queues; i++)
 		rx_queue_init_closed(&rx->queues[i]);
-	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB\n", rx->n_queues,
-		cfg->frames, cfg->frame_size, total_mib);
+	__u32 headroom = umem_headroom(rx);
+
+	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB, headroom %u\n",
+		rx->n_queues, cfg->frames, cfg->frame_size, total_mib, headroom);
 
 	rx->zero_copy = true;
 	for (size_t i = 0; i < rx->n_queues; i++) {
@@ -211,6 +242,7 @@ int receiver_open_queues(struct receiver *rx)
 			 */
 			.producer_stamps = true,
 			.prefetch_meta = true,
+			.frame_headroom = headroom,
 		};
 		enum xsk_queue_stage stage;
 		struct rx_queue *q = &rx->queues[i];
