@@ -10,7 +10,7 @@
  *   bench_min_rx --dev IFNAME [--xdp-mode native|generic] [--spin]
  *                [--frames N] [--duration S]
  *                [--program af_xdp_kern|bare] [--layout none|id|mark|rx-time]
- *                [--clear] [--prefetch] [--headroom BYTES]
+ *                [--clear] [--prefetch] [--touch] [--headroom BYTES]
  *
  * For the cost attribution in bench/run.sh, one thing at a time:
  *   --program  bare: bench/bpf/bench_layouts.c (no parsing, no counters)
@@ -21,6 +21,8 @@
  *              into the histogram
  *   --clear    the consumer's clearing write into every frame's btf_id slot
  *   --prefetch prefetch the metadata line four descriptors ahead
+ *   --touch    also read the packet's first 8 bytes, as any receiver that
+ *              looks at its packets does
  *   --headroom UMEM frame headroom (16: metadata and packet start share a
  *              cache line; 0: the packet starts one)
  *
@@ -69,6 +71,7 @@ struct min_rx {
 	bool bare;       /* --program bare: bench_layouts, else af_xdp_kern */
 	bool clear;
 	bool prefetch;
+	bool touch;      /* also read the packet's first 8 bytes */
 	uint64_t headroom;
 	__u64 checksum;  /* what id/mark frames read, so the reads stay */
 	struct bench_layouts *layouts_skel;
@@ -109,6 +112,8 @@ static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
 	(void)q;
 	(void)len;
 	rx->packets++;
+	if (rx->touch)
+		rx->checksum += u32_before((const char *)pkt + 8, 8) + u32_before((const char *)pkt + 8, 4);
 	switch (rx->layout) {
 	case MIN_LAYOUT_NONE:
 		return;
@@ -151,6 +156,7 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 		{ "program", required_argument, NULL, 'P' },
 		{ "clear", no_argument, NULL, 'c' },
 		{ "prefetch", no_argument, NULL, 'p' },
+		{ "touch", no_argument, NULL, 'T' },
 		{ "headroom", required_argument, NULL, 'H' },
 		{ 0 },
 	};
@@ -161,7 +167,7 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 	rx->frames = 4096;
 	rx->xdp_mode = XDP_MODE_NATIVE;
 	rx->layout = MIN_LAYOUT_RX_TIME;
-	while ((c = getopt_long(argc, argv, "d:m:sf:t:l:P:cpH:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:m:sf:t:l:P:cpTH:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': rx->ifname = optarg; break;
 		case 'm':
@@ -196,6 +202,7 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 			break;
 		case 'c': rx->clear = true; break;
 		case 'p': rx->prefetch = true; break;
+		case 'T': rx->touch = true; break;
 		case 'H':
 			/* The kernel keeps XDP_PACKET_HEADROOM after it: a little is enough. */
 			if (parse_u64(optarg, 0, 1024, &rx->headroom))
@@ -319,7 +326,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_min_rx --dev IFNAME [--xdp-mode native|generic] [--spin]\n"
 				"                    [--frames N] [--duration S]\n"
 				"                    [--program af_xdp_kern|bare] [--layout none|id|mark|rx-time]\n"
-				"                    [--clear] [--prefetch] [--headroom BYTES]\n");
+				"                    [--clear] [--prefetch] [--touch] [--headroom BYTES]\n");
 		return 2;
 	}
 	sigaction(SIGINT, &sa, NULL);

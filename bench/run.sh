@@ -66,7 +66,8 @@ MEM_FRAMES="1024 4096 16384"
 SPREAD_MAX=${SPREAD_MAX:-0.10}
 LAT_SPREAD_MAX=${LAT_SPREAD_MAX:-0.25}
 PSI_MAX=${PSI_MAX:-10}
-LOAD_MAX=${LOAD_MAX:-$(( $(nproc) + 1 ))}
+NCPUS=$(nproc)
+LOAD_MAX=${LOAD_MAX:-$(( NCPUS + 1 ))}
 REF_PPS_RANGE=${REF_PPS_RANGE:-2.0 10.0}         # Mpps, bench_min_rx, layout none
 REF_SPIN_P50_RANGE=${REF_SPIN_P50_RANGE:-0.1 5}  # us, bench_min_rx --spin
 REF_WAKE_P50_RANGE=${REF_WAKE_P50_RANGE:-2 100}  # us, bench_min_rx
@@ -358,7 +359,9 @@ ATTR_VARIANTS=(
 	"clear|rx-time + the clearing write per frame|min --program bare --layout rx-time --clear"
 	"prefetch|rx-time + prefetch 4 descriptors ahead|min --program bare --layout rx-time --prefetch"
 	"f2048|rx-time, 2048 frames|min --program bare --layout rx-time --frames 2048"
-	"head16|rx-time, headroom 16: metadata and packet start share a line|min --program bare --layout rx-time --headroom 16"
+	"head16|rx-time, headroom 16: the hint starts a cache line|min --program bare --layout rx-time --headroom 16"
+	"touch|none, the packet's first 8 bytes read (as any receiver that reads packets)|min --program bare --layout none --touch"
+	"rxtouch|rx-time + the packet's first 8 bytes, headroom 16 (one line for both)|min --program bare --layout rx-time --touch --headroom 16"
 	"tnone|af_xdp_user --layout none (its program parses and counts)|tool --layout none"
 	"trx0|af_xdp_user --layout rx-time --frame-headroom 0|tool --layout rx-time --frame-headroom 0"
 	"trxtime|af_xdp_user --layout rx-time (headroom auto: 16)|tool --layout rx-time"
@@ -504,11 +507,11 @@ print_table() {
 	done <"$ROWS"
 	printf '%s targets met, %s missed, %s too noisy to judge; %s s on %s CPUs, kernel %s\n' \
 		"$(grep -c '|PASS$' "$ROWS")" "$(grep -c '|MISS$' "$ROWS")" \
-		"$(grep -c '|NOISY' "$ROWS")" "$(( $(date +%s) - START_S ))" "$(nproc)" "$(uname -r)"
+		"$(grep -c '|NOISY' "$ROWS")" "$(( $(date +%s) - START_S ))" "$NCPUS" "$(uname -r)"
 	printf 'load average at start %s, at end %s\n' "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-log "# xdp-hints benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r), $(nproc) CPUs"
+log "# xdp-hints benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r), $NCPUS CPUs"
 log "# commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 want() { [[ " $BENCH_PARTS " == *" $1 "* ]]; }
 want decode && bench_decode
