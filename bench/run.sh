@@ -524,6 +524,13 @@ if want pps || want latency || want attribution || want memory; then
 	want memory && bench_memory
 fi
 
+# The same rows as an Org table, for README.org's Benchmarks section.
+org_table() {
+	echo "| benchmark | measured | target | noise | result |"
+	echo "|-"
+	sed -e 's/|/ | /g' -e 's/^/| /' -e 's/$/ |/' "$ROWS"
+}
+
 TABLE=$(print_table)
 echo "$TABLE"
 {
@@ -531,6 +538,9 @@ echo "$TABLE"
 	echo
 	echo "## table"
 	echo "$TABLE"
+	echo
+	echo "## org"
+	org_table
 } >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS" && rm -f "$RAW"
 echo "results: $RESULTS" >&2
 if [ "$BENCH_UPDATE" = 1 ]; then
