@@ -52,8 +52,8 @@ TRACKED_RESULTS=$BENCH_DIR/results/latest.txt
 BENCH_UPDATE=${BENCH_UPDATE:-0}
 BPF_OBJ=$BUILD/af_xdp_kern.bpf.o
 INJECT_SECONDS=${INJECT_SECONDS:-0.7}
-PPS_ROUNDS=${PPS_ROUNDS:-7}
-ATTR_ROUNDS=${ATTR_ROUNDS:-5}
+PPS_ROUNDS=${PPS_ROUNDS:-9}
+ATTR_ROUNDS=${ATTR_ROUNDS:-7}
 VETH_FRAMES=${VETH_FRAMES:-300000}
 # A subset, for working on one benchmark:
 # BENCH_PARTS="decode pps latency attribution memory"
