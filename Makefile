@@ -91,7 +91,7 @@ BENCH_BPF_SRCS := $(sort $(wildcard bench/bpf/*.c))
 BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
 BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
 
-.PHONY: all demo experiment bench-record test test-mutants test-sanitize test-vm tested-on unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
+.PHONY: all demo experiment bench-update test test-mutants test-sanitize test-vm tested-on unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
 all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8
 
 # The manual page comes from the option table, like --help: it cannot drift.
@@ -247,17 +247,20 @@ $(BUILD)/bench/%.o: bench/%.c | $(BUILD)/bench $(ALL_SKELS)
 	@echo "  CC       $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# Whichever pattern rule make picks for them, the bench skeletons come first.
+$(BENCH_BINS:%=%.o): | $(BENCH_SKELS)
+
 $(BENCH_BINS): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(COMMON_OBJS) $(LIB_OBJ)
 	@echo "  LD       $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-# Results go to $(BUILD)/bench/results/latest.txt; bench-record replaces
-# the tracked bench/results/latest.txt that README.org quotes.
+# Results go to $(BUILD)/bench/results.txt; bench-update also copies them
+# to the tracked bench/results/latest.txt.
 bench: all $(BENCH_BINS) check-root
 	$(Q)BUILD=$(abspath $(BUILD)) bench/run.sh
 
-bench-record: all $(BENCH_BINS) check-root
-	$(Q)BUILD=$(abspath $(BUILD)) BENCH_RESULTS=$(CURDIR)/bench/results/latest.txt bench/run.sh
+bench-update: all $(BENCH_BINS) check-root
+	$(Q)BUILD=$(abspath $(BUILD)) BENCH_UPDATE=1 bench/run.sh
 
 FUZZ_SECONDS ?= 300
 fuzz: all

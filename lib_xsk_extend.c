@@ -77,6 +77,8 @@ struct hint_member {
 };
 
 struct xsk_btf_info {
+	/* First: the header's inline read by name casts the pointer to it. */
+	struct xsk_btf_info_head head;
 	const struct btf *btf;
 	const char *name;
 	__u32 type_id;
@@ -95,6 +97,8 @@ struct xsk_btf_info {
 	 * anything is added to it, so pointers into it would not last.
 	 */
 	char *names;
+	/* head.short_names: names of at most XSK_BTF_SHORT_NAME bytes. */
+	struct xsk_btf_name_slot *short_slots;
 };
 
 struct xsk_hint_registry {
@@ -517,6 +521,44 @@ static int index_members(struct xsk_btf_info *xbi)
 	return 0;
 }
 
+/*
+ * The inline read-by-name table (lib_xsk_extend.h): every short name in the
+ * slot its packed words hash to, first come first served; a name whose
+ * slot is taken, like any longer name, is found by find_member() through
+ * the out-of-line call. Four slots per member keep such sharing rare.
+ */
+static int index_short_names(struct xsk_btf_info *xbi)
+{
+	size_t size = table_size_for(2 * xbi->nr_members);
+	__u32 i;
+
+	xbi->short_slots = calloc(size, sizeof(*xbi->short_slots));
+	if (!xbi->short_slots)
+		return -ENOMEM;
+	xbi->head.short_names = xbi->short_slots;
+	xbi->head.short_mask = size - 1;
+	for (i = 0; i < xbi->nr_members; i++) {
+		const struct hint_member *m = &xbi->members[i];
+		size_t len = strlen(m->name);
+		__u64 w0, w1;
+		struct xsk_btf_name_slot *slot;
+
+		/* Only the member find_member() returns may answer the name. */
+		if (len > XSK_BTF_SHORT_NAME || find_member(xbi, m->name) != m)
+			continue;
+		w0 = XSK_BTF__NAME_WORD(m->name, len, 0);
+		w1 = XSK_BTF__NAME_WORD(m->name, len, 1);
+		slot = &xbi->short_slots[xsk_btf__name_slot_hash(w0, w1) & xbi->head.short_mask];
+		if (slot->name[0] || slot->name[1])
+			continue;
+		slot->name[0] = w0;
+		slot->name[1] = w1;
+		slot->pkt_offset = (__s32)m->offset - (__s32)xbi->size;
+		slot->size = m->size;
+	}
+	return 0;
+}
+
 /* Validate struct @type_id as a hint and build its index. */
 static int hint_build(const struct btf *btf, __u32 type_id,
 		      struct xsk_btf_info **out)
@@ -556,6 +598,8 @@ static int hint_build(const struct btf *btf, __u32 type_id,
 			xbi->members[i].name = xbi->names + xbi->members[i].name_off;
 		err = index_members(xbi);
 	}
+	if (!err)
+		err = index_short_names(xbi);
 	if (err) {
 		xsk_btf__free_xdp_hint(xbi);
 		return err;
@@ -609,6 +653,7 @@ void xsk_btf__free_xdp_hint(struct xsk_btf_info *xbi)
 	free(xbi->name_slots);
 	free(xbi->members);
 	free(xbi->names);
+	free(xbi->short_slots);
 	free(xbi);
 }
 
@@ -675,6 +720,8 @@ bool xsk_btf__field_member(const char *field, const struct xsk_btf_info *xbi,
 		return false;
 	member->offset = m->offset;
 	member->size = m->size;
+	member->resolved_size = m->size;
+	member->pkt_offset = (__s32)m->offset - (__s32)xbi->size;
 	return true;
 }
 

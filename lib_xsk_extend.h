@@ -75,10 +75,24 @@ extern "C" {
 
 struct xsk_btf_info; /* one validated hint struct: opaque */
 
-/* A member resolved once at start-up, then read per packet without look-up. */
+/*
+ * A member resolved once at start-up (xsk_btf__field_member()), then read
+ * per packet by XSK_BTF_READ_INTO inline: one compare of the size, one
+ * load. A member filled in by hand ({ .offset, .size }, the rest zero) is
+ * still accepted: it takes the checked path, xsk_btf__read().
+ */
 struct xsk_btf_member {
 	__u32 offset; /* bytes from the start of the hint struct */
 	__u32 size;   /* bytes */
+	/*
+	 * Set by xsk_btf__field_member(), zero in a member filled in by hand:
+	 * the member's size (never 0 for a resolved member that can be read)
+	 * and its place relative to pkt_data (offset - hint size: negative).
+	 * A resolved member carries its hint's layout: the inline read uses
+	 * these and no longer looks at the xbi argument.
+	 */
+	__u32 resolved_size;
+	__s64 pkt_offset;
 };
 
 /* The btf_id in the 4 bytes before the packet data (see Naming above). */
@@ -145,24 +159,129 @@ bool xsk_btf__field_member(const char *field, const struct xsk_btf_info *xbi,
 			   struct xsk_btf_member *member);
 
 /*
+ * Short member names (at most XSK_BTF_SHORT_NAME bytes) are also kept in a
+ * table the read-by-name macro probes inline: the name, packed into two
+ * 64-bit words, is its own key, so one slot and one compare of the words
+ * decide; the macro packs and hashes its literal at compile time. Every
+ * other case (a longer name, a slot shared by two names, a size mismatch,
+ * NULL arguments) takes xsk_btf__read_field(). The table's layout is the
+ * library's own business: read it only through the macro.
+ */
+#define XSK_BTF_SHORT_NAME 16
+
+struct xsk_btf_name_slot {
+	__u64 name[2];    /* XSK_BTF__NAME_WORD(name, len, 0 and 1); 0,0: empty */
+	__s32 pkt_offset; /* bytes before pkt_data, negative */
+	__u32 size;
+};
+
+/* The start of every struct xsk_btf_info: what the inline reads need. */
+struct xsk_btf_info_head {
+	const struct xsk_btf_name_slot *short_names; /* short_mask + 1 slots */
+	__u32 short_mask;
+};
+
+/*
+ * Bytes [8 * word, 8 * word + 8) of a name of @len bytes, zero padded, as
+ * a number (so the same on every byte order). A macro, not a loop: for a
+ * string literal and its sizeof the compiler folds it to a constant. The
+ * index is clamped so that no byte past @len is ever read.
+ */
+#define XSK_BTF__NAME_BYTE(name, len, i)					\
+	((size_t)(i) < (size_t)(len) ?					\
+	 (__u64)(unsigned char)(name)[(size_t)(i) < (size_t)(len) ? (i) : 0] \
+		<< (8 * ((i) % 8)) : 0)
+#define XSK_BTF__NAME_WORD(name, len, word)				\
+	(XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 0) |		\
+	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 1) |		\
+	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 2) |		\
+	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 3) |		\
+	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 4) |		\
+	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 5) |		\
+	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 6) |		\
+	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 7))
+
+/* The slot hash of a packed short name (Fibonacci hashing). */
+static inline __u32 xsk_btf__name_slot_hash(__u64 word0, __u64 word1)
+{
+	return (__u32)(((word0 ^ (word1 * 0xC2B2AE3D27D4EB4FULL)) *
+			0x9E3779B97F4A7C15ULL) >> 32);
+}
+
+/* The field named by the (constant) words, or NULL: ask the slow path. */
+static inline const void *xsk_btf__short_field_ptr(const struct xsk_btf_info *xbi,
+					     __u64 word0, __u64 word1,
+					     __u32 hash, size_t size,
+					     const void *pkt_data)
+{
+	const struct xsk_btf_info_head *head =
+		(const struct xsk_btf_info_head *)(const void *)xbi;
+	const struct xsk_btf_name_slot *slot =
+		&head->short_names[hash & head->short_mask];
+
+	if (slot->name[0] != word0 || slot->name[1] != word1 || slot->size != size)
+		return NULL;
+	return (const char *)pkt_data + slot->pkt_offset;
+}
+
+/*
  * Copy a field into the variable @dest. @field is a bare identifier (it is
  * stringified). @dest is assigned only on success; the macro's value is the
- * error code (0 or negative errno).
+ * error code (0 or negative errno), as xsk_btf__read_field() returns it.
+ * Each argument is evaluated once.
  */
 #define XSK_BTF_READ_FIELD_INTO(dest, field, xbi, addr) ({		\
-	void *_xsk_src = NULL;						\
-	int _xsk_err = xsk_btf__read_field(&_xsk_src, sizeof(dest),	\
-					   #field, xbi, addr);		\
+	const struct xsk_btf_info *_xsk_xbi = (xbi);				\
+	const void *_xsk_addr = (addr);					\
+	const size_t _xsk_len = sizeof(#field) - 1;			\
+	const __u64 _xsk_w0 = XSK_BTF__NAME_WORD(#field, _xsk_len, 0);	\
+	const __u64 _xsk_w1 = XSK_BTF__NAME_WORD(#field, _xsk_len, 1);	\
+	const void *_xsk_src = NULL;					\
+	int _xsk_err = 0;						\
+	if (_xsk_len <= XSK_BTF_SHORT_NAME && _xsk_xbi && _xsk_addr)	\
+		_xsk_src = xsk_btf__short_field_ptr(_xsk_xbi, _xsk_w0, _xsk_w1, \
+			xsk_btf__name_slot_hash(_xsk_w0, _xsk_w1),	\
+			sizeof(dest), _xsk_addr);			\
+	if (!_xsk_src) {						\
+		void *_xsk_slow = NULL;					\
+		_xsk_err = xsk_btf__read_field(&_xsk_slow, sizeof(dest), \
+					       #field, _xsk_xbi, _xsk_addr); \
+		_xsk_src = _xsk_slow;					\
+	}								\
 	if (!_xsk_err)							\
 		memcpy(&(dest), _xsk_src, sizeof(dest));		\
 	_xsk_err; })
 
+/*
+ * Copy the member @member (a struct xsk_btf_member *) into @dest. A member
+ * that xsk_btf__field_member() resolved in this @xbi and whose size is
+ * sizeof(dest) is read inline; anything else goes through xsk_btf__read()
+ * and its checks, with the same error codes. Each argument is evaluated
+ * once.
+ */
 #define XSK_BTF_READ_INTO(dest, member, xbi, addr) ({			\
-	void *_xsk_src = NULL;						\
-	int _xsk_err = xsk_btf__read(&_xsk_src, sizeof(dest), member,	\
-				     xbi, addr);			\
-	if (!_xsk_err)							\
-		memcpy(&(dest), _xsk_src, sizeof(dest));		\
+	const struct xsk_btf_member *_xsk_m = (member);			\
+	const struct xsk_btf_info *_xsk_xbi = (xbi);				\
+	const void *_xsk_addr = (addr);					\
+	int _xsk_err = 0;						\
+	if (__builtin_expect(_xsk_m && _xsk_addr &&			\
+			     _xsk_m->resolved_size == sizeof(dest), 1)) { \
+		/* The copy in each branch: here it is one load. */	\
+		memcpy(&(dest), (const char *)_xsk_addr + _xsk_m->pkt_offset, \
+		       sizeof(dest));					\
+	} else {							\
+		/* Copies: nothing the fast path reads has its address	\
+		 * taken, so it can stay in registers. */			\
+		struct xsk_btf_member _xsk_copy;			\
+		void *_xsk_slow = NULL;					\
+		if (_xsk_m)						\
+			_xsk_copy = *_xsk_m;				\
+		_xsk_err = xsk_btf__read(&_xsk_slow, sizeof(dest),	\
+					 _xsk_m ? &_xsk_copy : NULL,	\
+					 _xsk_xbi, _xsk_addr);		\
+		if (!_xsk_err)						\
+			memcpy(&(dest), _xsk_slow, sizeof(dest));	\
+	}								\
 	_xsk_err; })
 
 /* ---- Extensions -------------------------------------------------------- */

@@ -121,8 +121,11 @@ NOINLINE static __u64 run_direct(const struct decode_setup *s, __u64 n)
 /* (b) Members resolved at start-up, read with XSK_BTF_READ_INTO. */
 NOINLINE static __u64 run_member(const struct decode_setup *s, __u64 n)
 {
+	/* Locals, as a receiver's hot loop keeps them: in registers. */
 	struct xsk_btf_member m_rx_ktime = s->m_rx_ktime, m_rx_cpu = s->m_rx_cpu,
 			      m_mark = s->m_mark;
+	struct xsk_btf_info *rx_time_xbi = s->rx_time_xbi, *mark_xbi = s->mark_xbi;
+	const __u32 rx_time_id = s->rx_time_id, mark_id = s->mark_id;
 	__u64 sum = 0;
 
 	for (__u64 i = 0; i < n; i++) {
@@ -131,12 +134,12 @@ NOINLINE static __u64 run_member(const struct decode_setup *s, __u64 n)
 		__u64 rx_ktime;
 		__u32 rx_cpu, mark;
 
-		if (btf_id == s->rx_time_id) {
-			if (!XSK_BTF_READ_INTO(rx_ktime, &m_rx_ktime, s->rx_time_xbi, pkt) &&
-			    !XSK_BTF_READ_INTO(rx_cpu, &m_rx_cpu, s->rx_time_xbi, pkt))
+		if (btf_id == rx_time_id) {
+			if (!XSK_BTF_READ_INTO(rx_ktime, &m_rx_ktime, rx_time_xbi, pkt) &&
+			    !XSK_BTF_READ_INTO(rx_cpu, &m_rx_cpu, rx_time_xbi, pkt))
 				sum += rx_ktime + rx_cpu;
-		} else if (btf_id == s->mark_id) {
-			if (!XSK_BTF_READ_INTO(mark, &m_mark, s->mark_xbi, pkt))
+		} else if (btf_id == mark_id) {
+			if (!XSK_BTF_READ_INTO(mark, &m_mark, mark_xbi, pkt))
 				sum += mark;
 		}
 	}
@@ -166,6 +169,8 @@ NOINLINE static __u64 run_field(const struct decode_setup *s, __u64 n)
 /* (c) By name, every packet: xsk_btf__read_field() hashes the name. */
 NOINLINE static __u64 run_by_name(const struct decode_setup *s, __u64 n)
 {
+	struct xsk_btf_info *rx_time_xbi = s->rx_time_xbi, *mark_xbi = s->mark_xbi;
+	const __u32 rx_time_id = s->rx_time_id, mark_id = s->mark_id;
 	__u64 sum = 0;
 
 	for (__u64 i = 0; i < n; i++) {
@@ -174,12 +179,12 @@ NOINLINE static __u64 run_by_name(const struct decode_setup *s, __u64 n)
 		__u64 rx_ktime;
 		__u32 rx_cpu, mark;
 
-		if (btf_id == s->rx_time_id) {
-			if (!XSK_BTF_READ_FIELD_INTO(rx_ktime, rx_ktime, s->rx_time_xbi, pkt) &&
-			    !XSK_BTF_READ_FIELD_INTO(rx_cpu, xdp_rx_cpu, s->rx_time_xbi, pkt))
+		if (btf_id == rx_time_id) {
+			if (!XSK_BTF_READ_FIELD_INTO(rx_ktime, rx_ktime, rx_time_xbi, pkt) &&
+			    !XSK_BTF_READ_FIELD_INTO(rx_cpu, xdp_rx_cpu, rx_time_xbi, pkt))
 				sum += rx_ktime + rx_cpu;
-		} else if (btf_id == s->mark_id) {
-			if (!XSK_BTF_READ_FIELD_INTO(mark, mark, s->mark_xbi, pkt))
+		} else if (btf_id == mark_id) {
+			if (!XSK_BTF_READ_FIELD_INTO(mark, mark, mark_xbi, pkt))
 				sum += mark;
 		}
 	}

@@ -23,6 +23,15 @@
  * (the verdict is returned, nothing is redirected) and prints the kernel's
  * average run time: {"prog_ns":NS,"runs":N,"prog_id":ID}. That is the XDP
  * program's own cost, apart from the copy into the UMEM and the receiver.
+ *
+ * In throughput mode the JSON line also has "cpu_ns_per_frame": the
+ * injecting thread's CPU time per frame (CLOCK_THREAD_CPUTIME_ID), which is
+ * the kernel's whole cost per frame (program, redirect, copy into the UMEM,
+ * the test-run loop) whoever else shares the machine. --run-stats turns on
+ * the kernel's BPF run-time statistics for this process's lifetime
+ * (BPF_ENABLE_STATS, so nothing is left switched on) and adds the program's
+ * own "run_ns_per_frame" (run_time_ns / run_cnt over the run); the
+ * statistics cost two clock reads per run, so take rates from runs without.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -55,6 +64,7 @@ struct inject_config {
 	uint64_t repeat;
 	uint64_t rate;
 	bool prog_cost;
+	bool run_stats;
 };
 
 /* UDP/IPv4 10.77.0.2:9000 -> 10.77.0.1:9000, locally administered MACs. */
@@ -121,6 +131,27 @@ static int inject(int prog_fd, int ifindex, __u32 queue, unsigned char *frame,
 	return 0;
 }
 
+/* The program's cumulated run time and run count (0 while stats are off). */
+static int prog_run_totals(int prog_fd, __u64 *run_time_ns, __u64 *run_cnt)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	*run_time_ns = info.run_time_ns;
+	*run_cnt = info.run_cnt;
+	return 0;
+}
+
+static __u64 thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (__u64)ts.tv_sec * NS_PER_SEC + (__u64)ts.tv_nsec;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -131,7 +162,8 @@ static void usage(FILE *out)
 		"  --count    stop after N frames instead\n"
 		"  --repeat   frames per BPF_PROG_TEST_RUN call (default 4096)\n"
 		"  --rate     paced: one frame per call at PPS frames per second\n"
-		"  --prog-cost  average run time of the program alone (no live frames)\n");
+		"  --prog-cost  average run time of the program alone (no live frames)\n"
+		"  --run-stats  the program's run_time_ns/run_cnt over the run (BPF_ENABLE_STATS)\n");
 }
 
 static int parse_args(int argc, char **argv, struct inject_config *cfg)
@@ -144,6 +176,7 @@ static int parse_args(int argc, char **argv, struct inject_config *cfg)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "prog-cost", no_argument, NULL, 'c' },
+		{ "run-stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -179,6 +212,7 @@ static int parse_args(int argc, char **argv, struct inject_config *cfg)
 				return -EINVAL;
 			break;
 		case 'c': cfg->prog_cost = true; break;
+		case 'S': cfg->run_stats = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -EINVAL;
 		}
@@ -192,7 +226,8 @@ int main(int argc, char **argv)
 	struct inject_config cfg;
 	__u64 start, now, deadline, next, injected = 0;
 	__u32 queue = 0, prog_id = 0;
-	int ifindex, prog_fd, err = 0;
+	__u64 cpu0, cpu1, run_ns0 = 0, run_cnt0 = 0, run_ns1 = 0, run_cnt1 = 0;
+	int ifindex, prog_fd, stats_fd = -1, err = 0;
 
 	if (parse_args(argc, argv, &cfg)) {
 		usage(stderr);
@@ -227,6 +262,17 @@ int main(int argc, char **argv)
 	 * would bunch them up. */
 	prctl(PR_SET_TIMERSLACK, 1UL);
 
+	if (cfg.run_stats) {
+		/* Held until exit: the kernel turns the statistics off with it. */
+		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (stats_fd < 0 || prog_run_totals(prog_fd, &run_ns0, &run_cnt0)) {
+			fprintf(stderr, "bench_inject: BPF run-time statistics: %s\n",
+				strerror(errno));
+			close(prog_fd);
+			return 1;
+		}
+	}
+	cpu0 = thread_cpu_ns();
 	start = now = monotonic_ns();
 	deadline = start + cfg.seconds * 1000000ULL;
 	next = start;
@@ -252,9 +298,19 @@ int main(int argc, char **argv)
 		queue = (queue + 1) % (__u32)cfg.queues;
 		now = monotonic_ns();
 	}
-	printf("{\"injected\":%llu,\"elapsed_s\":%.6f,\"pps\":%.0f,\"prog_id\":%u}\n",
+	cpu1 = thread_cpu_ns();
+	printf("{\"injected\":%llu,\"elapsed_s\":%.6f,\"pps\":%.0f,\"prog_id\":%u,"
+	       "\"cpu_ns_per_frame\":%.1f",
 	       (unsigned long long)injected, (double)(now - start) / NS_PER_SEC,
-	       (double)injected * NS_PER_SEC / (double)(now - start), prog_id);
+	       (double)injected * NS_PER_SEC / (double)(now - start), prog_id,
+	       injected ? (double)(cpu1 - cpu0) / (double)injected : 0.0);
+	if (cfg.run_stats && !prog_run_totals(prog_fd, &run_ns1, &run_cnt1) && run_cnt1 > run_cnt0)
+		printf(",\"run_ns_per_frame\":%.1f,\"run_cnt\":%llu",
+		       (double)(run_ns1 - run_ns0) / (double)(run_cnt1 - run_cnt0),
+		       (unsigned long long)(run_cnt1 - run_cnt0));
+	printf("}\n");
+	if (stats_fd >= 0)
+		close(stats_fd);
 	close(prog_fd);
 	return err ? 1 : 0;
 }

@@ -1,16 +1,34 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * bench_min_rx - the least a receiver can do with XDP-hints, as a yardstick
- * for af_xdp_user's latency: load af_xdp_kern with the rx-time layout, bind
- * every queue (common/xsk_queue, the same ring handling as the tool), and
- * per frame read rx_ktime at the fixed offset pkt - 16 (no BTF, no btf_id
- * check: it knows the layout) and record now - rx_ktime in a histogram.
+ * for af_xdp_user's latency and rate: load af_xdp_kern with the rx-time
+ * layout, bind every queue (common/xsk_queue, the same ring handling as the
+ * tool), and per frame read rx_ktime at the fixed offset pkt - 16 (no BTF,
+ * no btf_id check: it knows the layout) and record now - rx_ktime in a
+ * histogram.
  *
  *   bench_min_rx --dev IFNAME [--xdp-mode native|generic] [--spin]
  *                [--frames N] [--duration S]
+ *                [--program af_xdp_kern|bare] [--layout none|id|mark|rx-time]
+ *                [--clear] [--prefetch] [--touch] [--headroom BYTES]
  *
- * Prints "bench_min_rx: ready" on stderr once attached, and at the end one
- * JSON line: {"packets":N,"latency_ns":{"count","min","avg","p50","p99","max"}}
+ * For the cost attribution in bench/run.sh, one thing at a time:
+ *   --program  bare: bench/bpf/bench_layouts.c (no parsing, no counters)
+ *              instead of af_xdp_kern.c (default)
+ *   --layout   what the program writes (default rx-time; id only with
+ *              bare), and what is read per frame: none reads nothing, id
+ *              the btf_id, mark the mark and the btf_id, rx-time rx_ktime
+ *              into the histogram
+ *   --clear    the consumer's clearing write into every frame's btf_id slot
+ *   --prefetch prefetch the metadata line four descriptors ahead
+ *   --touch    also read the packet's first 8 bytes, as any receiver that
+ *              looks at its packets does
+ *   --headroom UMEM frame headroom (16: metadata and packet start share a
+ *              cache line; 0: the packet starts one)
+ *
+ * Prints "bench_min_rx: ready" on stderr once attached, and
+ * at the end one JSON line:
+ *   {"packets":N,"latency_ns":{"count","min","avg","p50","p99","max"}}
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +41,7 @@
 
 #include "af_xdp_kern.skel.h"
 #include "af_xdp_shared.h"
+#include "bench/bench_layouts.skel.h"
 #include "latency_histogram.h"
 #include "netdev.h"
 #include "parse_num.h"
@@ -34,12 +53,28 @@
 #define RX_BATCH 64U
 #define RX_TIME_OFFSET 16 /* xdp_hints_rx_time: rx_ktime is 16 bytes before pkt */
 
+/* --layout: the values of bench_layouts.c's rodata 'layout'. */
+enum min_layout {
+	MIN_LAYOUT_NONE = 0,
+	MIN_LAYOUT_ID = 1,
+	MIN_LAYOUT_MARK = 2,
+	MIN_LAYOUT_RX_TIME = 3,
+};
+
 struct min_rx {
 	const char *ifname;
 	enum xdp_mode_choice xdp_mode;
 	bool spin;
 	uint64_t frames;
 	uint64_t duration_ns;
+	enum min_layout layout;
+	bool bare;       /* --program bare: bench_layouts, else af_xdp_kern */
+	bool clear;
+	bool prefetch;
+	bool touch;      /* also read the packet's first 8 bytes */
+	uint64_t headroom;
+	__u64 checksum;  /* what id/mark frames read, so the reads stay */
+	struct bench_layouts *layouts_skel;
 	__u32 n_queues;
 	struct xsk_queue *queues;
 	struct pollfd *pollfds;
@@ -58,6 +93,15 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+/* The 4 bytes @back bytes before the packet (btf_id is at 4, mark at 8). */
+static inline __u32 u32_before(const void *pkt, size_t back)
+{
+	__u32 v;
+
+	memcpy(&v, (const char *)pkt - back, sizeof(v));
+	return v;
+}
+
 /* Same clock reading as the tool: once per batch, when it left the ring. */
 static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
 		     __u64 now)
@@ -67,10 +111,37 @@ static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
 
 	(void)q;
 	(void)len;
-	memcpy(&rx_ktime, (const char *)pkt - RX_TIME_OFFSET, sizeof(rx_ktime));
 	rx->packets++;
+	if (rx->touch)
+		rx->checksum += u32_before((const char *)pkt + 8, 8) + u32_before((const char *)pkt + 8, 4);
+	switch (rx->layout) {
+	case MIN_LAYOUT_NONE:
+		return;
+	case MIN_LAYOUT_ID:
+		rx->checksum += u32_before(pkt, 4);
+		return;
+	case MIN_LAYOUT_MARK:
+		rx->checksum += u32_before(pkt, 4) + u32_before(pkt, 8);
+		return;
+	default:
+		break;
+	}
+	memcpy(&rx_ktime, (const char *)pkt - RX_TIME_OFFSET, sizeof(rx_ktime));
 	if (now >= rx_ktime)
 		latency_histogram_record(&rx->histogram, now - rx_ktime);
+}
+
+static int parse_layout(const char *name, enum min_layout *out)
+{
+	static const char *const names[] = { "none", "id", "mark", "rx-time" };
+
+	for (int i = 0; i < 4; i++) {
+		if (!strcmp(name, names[i])) {
+			*out = (enum min_layout)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int parse_args(int argc, char **argv, struct min_rx *rx)
@@ -81,6 +152,12 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 		{ "spin", no_argument, NULL, 's' },
 		{ "frames", required_argument, NULL, 'f' },
 		{ "duration", required_argument, NULL, 't' },
+		{ "layout", required_argument, NULL, 'l' },
+		{ "program", required_argument, NULL, 'P' },
+		{ "clear", no_argument, NULL, 'c' },
+		{ "prefetch", no_argument, NULL, 'p' },
+		{ "touch", no_argument, NULL, 'T' },
+		{ "headroom", required_argument, NULL, 'H' },
 		{ 0 },
 	};
 	double seconds;
@@ -89,7 +166,8 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 
 	rx->frames = 4096;
 	rx->xdp_mode = XDP_MODE_NATIVE;
-	while ((c = getopt_long(argc, argv, "d:m:sf:t:", opts, NULL)) != -1) {
+	rx->layout = MIN_LAYOUT_RX_TIME;
+	while ((c = getopt_long(argc, argv, "d:m:sf:t:l:P:cpTH:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': rx->ifname = optarg; break;
 		case 'm':
@@ -113,6 +191,23 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 				return -EINVAL;
 			rx->duration_ns = (uint64_t)(seconds * NS_PER_SEC);
 			break;
+		case 'l':
+			if (parse_layout(optarg, &rx->layout))
+				return -EINVAL;
+			break;
+		case 'P':
+			if (strcmp(optarg, "bare") && strcmp(optarg, "af_xdp_kern"))
+				return -EINVAL;
+			rx->bare = !strcmp(optarg, "bare");
+			break;
+		case 'c': rx->clear = true; break;
+		case 'p': rx->prefetch = true; break;
+		case 'T': rx->touch = true; break;
+		case 'H':
+			/* The kernel keeps XDP_PACKET_HEADROOM after it: a little is enough. */
+			if (parse_u64(optarg, 0, 1024, &rx->headroom))
+				return -EINVAL;
+			break;
 		default: return -EINVAL;
 		}
 	}
@@ -121,6 +216,7 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 
 static int setup(struct min_rx *rx)
 {
+	const struct bpf_program *prog;
 	int ifindex, map_fd, err;
 
 	err = netdev_ifindex(rx->ifname, &ifindex);
@@ -130,20 +226,41 @@ static int setup(struct min_rx *rx)
 		fprintf(stderr, "bench_min_rx: %s: %s\n", rx->ifname, strerror(-err));
 		return err;
 	}
-	rx->skel = af_xdp_kern__open();
-	if (!rx->skel)
-		return -errno;
-	rx->skel->rodata->hint_policy = HINT_POLICY_RX_TIME;
-	err = bpf_map__set_max_entries(rx->skel->maps.xsks_map, rx->n_queues);
-	if (!err)
-		err = bpf_map__set_max_entries(rx->skel->maps.queue_stats, rx->n_queues);
-	if (!err)
-		err = af_xdp_kern__load(rx->skel);
+	if (!rx->bare) {
+		static const __u32 policies[] = {
+			[MIN_LAYOUT_NONE] = HINT_POLICY_NONE,
+			[MIN_LAYOUT_MARK] = HINT_POLICY_MARK,
+			[MIN_LAYOUT_RX_TIME] = HINT_POLICY_RX_TIME,
+		};
+
+		if (rx->layout == MIN_LAYOUT_ID) {
+			fprintf(stderr, "bench_min_rx: --layout id needs --program bare\n");
+			return -EINVAL;
+		}
+		rx->skel = af_xdp_kern__open();
+		if (!rx->skel)
+			return -errno;
+		rx->skel->rodata->hint_policy = policies[rx->layout];
+		err = bpf_map__set_max_entries(rx->skel->maps.xsks_map, rx->n_queues);
+		if (!err)
+			err = bpf_map__set_max_entries(rx->skel->maps.queue_stats, rx->n_queues);
+		if (!err)
+			err = af_xdp_kern__load(rx->skel);
+		prog = rx->skel ? rx->skel->progs.xdp_hints_redirect : NULL;
+	} else {
+		rx->layouts_skel = bench_layouts__open();
+		if (!rx->layouts_skel)
+			return -errno;
+		rx->layouts_skel->rodata->layout = (__u32)rx->layout;
+		err = bench_layouts__load(rx->layouts_skel);
+		prog = rx->layouts_skel->progs.bench_layouts_redirect;
+	}
 	if (err) {
-		fprintf(stderr, "bench_min_rx: loading af_xdp_kern: %s\n", strerror(-err));
+		fprintf(stderr, "bench_min_rx: loading the XDP program: %s\n", strerror(-err));
 		return err;
 	}
-	map_fd = bpf_map__fd(rx->skel->maps.xsks_map);
+	map_fd = bpf_map__fd(rx->bare ? rx->layouts_skel->maps.xsks_map :
+			     rx->skel->maps.xsks_map);
 	rx->queues = calloc(rx->n_queues, sizeof(*rx->queues));
 	rx->pollfds = calloc(rx->n_queues, sizeof(*rx->pollfds));
 	if (!rx->queues || !rx->pollfds)
@@ -155,6 +272,9 @@ static int setup(struct min_rx *rx)
 			.frames = (__u32)rx->frames,
 			.frame_size = 4096,
 			.bind_mode = BIND_MODE_COPY,
+			.producer_stamps = !rx->clear,
+			.prefetch_meta = rx->prefetch,
+			.frame_headroom = (__u32)rx->headroom,
 		};
 		enum xsk_queue_stage stage;
 
@@ -174,8 +294,7 @@ static int setup(struct min_rx *rx)
 		rx->pollfds[i] = (struct pollfd){ .fd = xsk_queue_fd(&rx->queues[i]),
 						  .events = POLLIN };
 	}
-	err = xdp_attach(rx->skel->progs.xdp_hints_redirect, ifindex, rx->xdp_mode,
-			 &rx->attachment);
+	err = xdp_attach(prog, ifindex, rx->xdp_mode, &rx->attachment);
 	if (err)
 		fprintf(stderr, "bench_min_rx: %s: attaching XDP: %s\n", rx->ifname,
 			strerror(-err));
@@ -205,7 +324,9 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &rx)) {
 		fprintf(stderr, "usage: bench_min_rx --dev IFNAME [--xdp-mode native|generic] [--spin]\n"
-				"                    [--frames N] [--duration S]\n");
+				"                    [--frames N] [--duration S]\n"
+				"                    [--program af_xdp_kern|bare] [--layout none|id|mark|rx-time]\n"
+				"                    [--clear] [--prefetch] [--touch] [--headroom BYTES]\n");
 		return 2;
 	}
 	sigaction(SIGINT, &sa, NULL);
@@ -216,9 +337,10 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench_min_rx: ready: dev %s queues %u\n", rx.ifname, rx.n_queues);
 	receive_loop(&rx);
 	latency_histogram_summarize(&rx.histogram, &sum);
-	printf("{\"packets\":%llu,\"latency_ns\":{\"count\":%llu,\"min\":%llu,\"avg\":%.0f,"
+	printf("{\"packets\":%llu,\"checksum\":%llu,\"latency_ns\":{\"count\":%llu,\"min\":%llu,\"avg\":%.0f,"
 	       "\"p50\":%llu,\"p99\":%llu,\"max\":%llu}}\n",
-	       (unsigned long long)rx.packets, (unsigned long long)sum.count,
+	       (unsigned long long)rx.packets, (unsigned long long)rx.checksum,
+	       (unsigned long long)sum.count,
 	       (unsigned long long)sum.min_ns, sum.mean_ns, (unsigned long long)sum.p50_ns,
 	       (unsigned long long)sum.p99_ns, (unsigned long long)sum.max_ns);
 	ret = 0;
@@ -229,5 +351,6 @@ cleanup:
 	free(rx.queues);
 	free(rx.pollfds);
 	af_xdp_kern__destroy(rx.skel);
+	bench_layouts__destroy(rx.layouts_skel);
 	return ret;
 }

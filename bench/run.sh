@@ -2,70 +2,105 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
 # make bench: every benchmark of the project, one table, each figure next
-# to its target with PASS or MISS. Raw output of every step goes to
-# $BENCH_RESULTS (the table is at its end): by default
-# $BUILD/bench/results/latest.txt, outside the tracked tree, so a run on a
-# busy machine does not rewrite the numbers README.org quotes; `make
-# bench-record` writes bench/results/latest.txt on purpose.
+# to its target and a verdict that says whether the figure can be trusted.
 #
-#   BUILD=/abs/build/dir [BENCH_RESULTS=FILE] bench/run.sh
+#   BUILD=/abs/build/dir [BENCH_UPDATE=1] bench/run.sh
 #
-# 1. decode    instructions per hint decode under callgrind (no hardware
-#              counters here), only the decode loop counted (--toggle-collect)
-# 2. rx pps    AF_XDP receive rate of af_xdp_user, layout none vs rx-time,
-#              frames injected with BPF_PROG_TEST_RUN live frames, native and
-#              generic XDP, copy mode; a,b alternated, medians compared
-# 3. latency   XDP->application p50/p99 of af_xdp_user vs bench_min_rx at a
-#              paced 20k pps, spin and wakeup mode
-# 4. memory    VmRSS per queue for several --frames settings
+# Results (raw output of every step, the table at its end) go to
+# $BENCH_OUT (default $BUILD/bench/results.txt). Nothing tracked is written
+# unless asked: BENCH_UPDATE=1 (make bench-update) also copies them to
+# bench/results/latest.txt.
 #
-# Times are only compared as ratios measured back to back in this run; the
-# absolute numbers depend on the machine. The namespaces it creates are
-# removed on every exit path (trap).
+# 1. decode       instructions per hint decode under callgrind (no hardware
+#                 counters here), only the decode loop counted
+#                 (--toggle-collect); deterministic, so no noise check
+# 2. rx pps       AF_XDP receive rate of bench_min_rx (af_xdp_kern, layout
+#                 none), af_xdp_user --layout none and --layout rx-time,
+#                 frames injected with BPF_PROG_TEST_RUN live frames, native
+#                 XDP, copy mode, the three interleaved in every round
+# 3. latency      XDP->application p50/p99 of af_xdp_user vs bench_min_rx at
+#                 a paced 20k pps, spin and wakeup mode
+# 4. attribution  where a hint's cost goes: bench_min_rx on a bare XDP
+#                 program (bench/bpf/bench_layouts.c) per layout and
+#                 receiver variant, and af_xdp_user; per variant the
+#                 kernel's CPU time per injected frame, the program's own run
+#                 time (BPF run-time statistics) and the received rate; then
+#                 a veth sender instead of injected frames
+# 5. memory       VmRSS per queue for several --frames settings
+#
+# Verdicts that cannot lie. Times are compared only as ratios of medians of
+# rounds interleaved in this run. A timing row says PASS or MISS only when
+# its noise checks hold, and NOISY (with the reason) when one fails:
+#   spread  each series' interquartile range over its median <= SPREAD_MAX
+#           (rates) or LAT_SPREAD_MAX (latencies), and the middle half of
+#           the per-round ratios does not lie on both sides of the target
+#   ref     the reference figure lies in the range this machine gives when
+#           quiet (REF_* below): a 4.7 ms reference p50 is a loaded
+#           machine, not a fast receiver
+#   cpu     CPU pressure (/proc/pressure/cpu "some": the share of the
+#           block's time a runnable task waited for a CPU) <= PSI_MAX
+#           percent, and the 1-minute load average <= LOAD_MAX (our own
+#           injector and spinning receiver are 2 of it)
+# The namespaces it creates are removed on every exit path (trap).
 set -u
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 : "${BUILD:?BUILD must name the absolute build directory}"
-RESULTS=${BENCH_RESULTS:-$BUILD/bench/results/latest.txt}
+RESULTS=${BENCH_OUT:-$BUILD/bench/results.txt}
+TRACKED_RESULTS=$BENCH_DIR/results/latest.txt
+BENCH_UPDATE=${BENCH_UPDATE:-0}
 BPF_OBJ=$BUILD/af_xdp_kern.bpf.o
 INJECT_SECONDS=${INJECT_SECONDS:-0.7}
-PPS_ROUNDS=${PPS_ROUNDS:-7}
-# A subset, for working on one benchmark: BENCH_PARTS="decode pps latency memory"
-BENCH_PARTS=${BENCH_PARTS:-decode pps latency memory}
+PPS_ROUNDS=${PPS_ROUNDS:-9}
+ATTR_ROUNDS=${ATTR_ROUNDS:-7}
+VETH_FRAMES=${VETH_FRAMES:-300000}
+# A subset, for working on one benchmark:
+# BENCH_PARTS="decode pps latency attribution memory"
+BENCH_PARTS=${BENCH_PARTS:-decode pps latency attribution memory}
 LAT_RATE=20000
 LAT_SECONDS=1.5
-LAT_ROUNDS=${LAT_ROUNDS:-3}
+LAT_ROUNDS=${LAT_ROUNDS:-5}
 MEM_FRAMES="1024 4096 16384"
+# Noise limits (see above), and what this machine gives when it is quiet.
+SPREAD_MAX=${SPREAD_MAX:-0.10}
+LAT_SPREAD_MAX=${LAT_SPREAD_MAX:-0.25}
+PSI_MAX=${PSI_MAX:-10}
+NCPUS=$(nproc)
+LOAD_MAX=${LOAD_MAX:-$(( NCPUS + 1 ))}
+REF_PPS_RANGE=${REF_PPS_RANGE:-2.0 10.0}         # Mpps, bench_min_rx, layout none
+REF_SPIN_P50_RANGE=${REF_SPIN_P50_RANGE:-0.1 5}  # us, bench_min_rx --spin
+REF_WAKE_P50_RANGE=${REF_WAKE_P50_RANGE:-2 100}  # us, bench_min_rx
 # The injector gets one CPU, the receiver the other (2-core machine).
 CPU_INJECT=0
 CPU_RX=1
 
 # shellcheck source=scripts/netns_lib.sh
 . "$REPO_DIR/scripts/netns_lib.sh"
-xh_require af_xdp_user bench/bench_decode bench/bench_inject bench/bench_min_rx
+xh_require af_xdp_user xdp_hints_traffic bench/bench_decode bench/bench_inject bench/bench_min_rx
 command -v valgrind >/dev/null || xh_die "valgrind is not installed (./configure --install-deps)"
 command -v taskset >/dev/null || xh_die "taskset is not installed"
+# This script's own work (jq, grep, sleep) stays off the receiver's CPU:
+# it runs between injections, so it takes nothing from the injector either.
+taskset -pc "$CPU_INJECT" $$ >/dev/null || xh_die "taskset -pc $CPU_INJECT $$ failed"
 xh_install_trap
 xh_tmpdir
-# Kept when a step fails (the message names it); renamed to latest.txt at the end.
+# Kept when a step fails (the message names it); renamed to $RESULTS at the end.
 RAW=$RESULTS.partial
 mkdir -p "$(dirname "$RESULTS")"
 ROWS=$XH_TMPDIR/rows.txt
 : >"$RAW"
 : >"$ROWS"
 START_S=$(date +%s)
-# Times are only as good as the machine is quiet: the load is in the footer.
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 log() { echo "$*" >>"$RAW"; }
 say() { echo "bench: $*" >&2; log "## $*"; }
-# Floating point in the shell's stead.
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-# PASS when the awk condition holds.
-verdict() { awk "BEGIN { exit !($1) }" && echo PASS || echo MISS; }
-row() { printf '%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else print 0 }'; }
+# shellcheck source=bench/verdicts.sh
+. "$BENCH_DIR/verdicts.sh"
+row() { # name measured target result [noise]
+	printf '%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "${5:--}" "$4" >>"$ROWS"
+}
 
 # A trial may fail for reasons outside it (the machine is shared): one more
 # try, with the first failure's receiver output kept in the raw log.
@@ -104,9 +139,9 @@ bench_decode() {
 	done
 	local a=${per_decode[direct]}
 	row "decode (a) direct C struct" "$a instr/decode" "reference" "-"
-	for v in "member:(b) field_member+XSK_BTF_READ_INTO:1.2" \
+	for v in "member:(b) field_member+XSK_BTF_READ_INTO:1.3" \
 		 "field:(b) resolve_field+xsk_hint_field__u64:1.2" \
-		 "by_name:(c) xsk_btf__read_field by name:3" \
+		 "by_name:(c) XSK_BTF_READ_FIELD_INTO by name:5" \
 		 "registry:(d) registry__dispatch+all fields:1.5"; do
 		IFS=: read -r key label target <<<"$v"
 		per=${per_decode[$key]}
@@ -119,7 +154,7 @@ bench_decode() {
 	row "decode loop alone, in every figure (info)" "${per_decode[loop]} instr" "-" "-"
 }
 
-# ---- receiver helpers --------------------------------------------------------
+# ---- receiver helpers -----------------------------------------------------------
 
 # Start a receiver pinned to CPU_RX; wait for its ready line on stderr.
 start_rx() { # out err ready-pattern command...
@@ -147,64 +182,105 @@ inject() { # bench_inject options
 		--dev "$XH_RX_DEV" "$@" 2>>"$RAW"
 }
 
-# ---- 2. receive throughput -----------------------------------------------------
-
-# One trial; prints the received packets per second (receiver count / time
-# the injector ran).
-# --hw-hints off everywhere: the injector feeds frames through
-# BPF_PROG_TEST_RUN, which cannot run a device-bound (RX-metadata) program.
-pps_trial() { # xdp-mode layout
-	local out=$XH_TMPDIR/pps.out err=$XH_TMPDIR/pps.err inj packets secs
-	start_rx "$out" "$err" '^af_xdp_user: ready:' "$BUILD/af_xdp_user" --dev "$XH_RX_DEV" \
-		--xdp-mode "$1" --bind-mode copy --spin --layout "$2" --hw-hints off --json --interval 0 ||
-		return 1
-	# Live frames always arrive as rx_queue_index 0 (see below): one queue.
-	inj=$(inject --queues 1 --seconds "$INJECT_SECONDS") || { xh_stop_receiver INT; return 1; }
-	log "pps $1 $2: program alone $(inject --prog-cost --repeat 1000000)"
-	sleep 0.2 # let the receiver drain its rings
-	xh_stop_receiver INT
-	packets=$(jq -r 'select(.type == "final") | .total.packets' "$out")
-	secs=$(jq -r '.elapsed_s' <<<"$inj")
-	log "pps $1 $2: injector $inj"
-	log "pps $1 $2: receiver $(jq -c 'select(.type == "final") | {total: .total.packets, queues: [.queues[] | {q: .queue, p: .packets, xdp: .xdp, xsk: .xsk}]}' "$out")"
-	[ -n "$packets" ] && [ "$packets" -gt 0 ] || return 1
-	calc "$packets / $secs" 0
+# Start one of the two receivers, spinning: "min ARGS" is bench_min_rx,
+# "tool ARGS" is af_xdp_user (copy mode, no driver hints: BPF_PROG_TEST_RUN
+# cannot run a device-bound program).
+start_receiver() { # out err min|tool args...
+	local out=$1 err=$2 kind=$3
+	shift 3
+	if [ "$kind" = min ]; then
+		start_rx "$out" "$err" '^bench_min_rx: ready' "$BUILD/bench/bench_min_rx" \
+			--dev "$XH_RX_DEV" --xdp-mode native --spin "$@"
+	else
+		start_rx "$out" "$err" '^af_xdp_user: ready:' "$BUILD/af_xdp_user" \
+			--dev "$XH_RX_DEV" --xdp-mode native --bind-mode copy --spin \
+			--hw-hints off --json --interval 0 "$@"
+	fi
 }
+
+# Packets the stopped receiver counted.
+received() { # out min|tool
+	if [ "$2" = min ]; then
+		jq -r '.packets' "$1"
+	else
+		jq -r 'select(.type == "final") | .total.packets' "$1"
+	fi
+}
+
+# One throughput trial: frames injected for INJECT_SECONDS into queue 0.
+# Prints "received-pps injected-pps kernel-cpu-ns-per-frame [prog-run-ns]"
+# (received over the injector's time; the injector's CPU time per frame is
+# the kernel's whole cost of a frame: program, redirect, copy).
+throughput_trial() { # inject-options(quoted) min|tool args...
+	local out=$XH_TMPDIR/tp.out err=$XH_TMPDIR/tp.err inj_opts=$1 kind=$2 inj packets secs
+	shift
+	start_receiver "$out" "$err" "$@" || return 1
+	# shellcheck disable=SC2086 # inject options are words
+	inj=$(inject --queues 1 --seconds "$INJECT_SECONDS" $inj_opts) ||
+		{ xh_stop_receiver INT; return 1; }
+	sleep 0.2 # let the receiver drain its ring
+	xh_stop_receiver INT
+	packets=$(received "$out" "$kind")
+	secs=$(jq -r '.elapsed_s' <<<"$inj")
+	log "trial $*: injector $inj; received $packets"
+	[ -n "$packets" ] && [ "$packets" != null ] && [ "$packets" -gt 0 ] || return 1
+	echo "$(calc "$packets / $secs" 0) $(jq -r '.pps' <<<"$inj") $(jq -r '.cpu_ns_per_frame' <<<"$inj") $(jq -r '.run_ns_per_frame // empty' <<<"$inj")"
+}
+
+# ---- 2. receive throughput ------------------------------------------------------
 
 bench_pps() {
-	local mode round layout p a b ratio
-	say "rx pps: af_xdp_user --spin, copy mode, BPF_PROG_TEST_RUN live frames for ${INJECT_SECONDS}s, $PPS_ROUNDS rounds of (none, rx-time)"
+	local round v key p a b m ratio
+	local variants=("min:min --layout none" "none:tool --layout none" "rxtime:tool --layout rx-time")
+	say "rx pps: --spin receivers, copy mode, native XDP, BPF_PROG_TEST_RUN live frames for ${INJECT_SECONDS}s, $PPS_ROUNDS rounds of (bench_min_rx none, af_xdp_user none, af_xdp_user rx-time)"
 	log "Live frames: the kernel registers its own rxq with queue index 0 for the"
 	log "injected frames, so they all reach queue 0 whatever ctx_in says; the"
-	log "receiver still binds all $XH_QUEUES queues. The program runs in the injecting"
-	log "thread's context, so the XDP attach mode changes the attachment, not"
-	log "the path injected frames take."
-	for mode in native generic; do
-		: >"$XH_TMPDIR/pps.none"
-		: >"$XH_TMPDIR/pps.rx-time"
-		: >"$XH_TMPDIR/pps.ratio"
-		for round in $(seq "$PPS_ROUNDS"); do
-			for layout in none rx-time; do
-				p=$(retry pps_trial "$mode" "$layout") || xh_die "rx pps trial $mode/$layout failed (see $RAW)"
-				log "pps $mode $layout round $round: $p"
-				echo "$p" >>"$XH_TMPDIR/pps.$layout"
-			done
-			# Each b against the a run just before it: slow drifts cancel.
-			calc "$p / $(tail -n 1 "$XH_TMPDIR/pps.none")" 4 >>"$XH_TMPDIR/pps.ratio"
-			echo >>"$XH_TMPDIR/pps.ratio"
+	log "receivers still bind all $XH_QUEUES queues."
+	for key in min none rxtime; do : >"$XH_TMPDIR/pps.$key"; done
+	noise_begin
+	for round in $(seq "$PPS_ROUNDS"); do
+		for v in "${variants[@]}"; do
+			key=${v%%:*}
+			# shellcheck disable=SC2086 # the variant's words
+			p=$(retry throughput_trial "" ${v#*:}) || xh_die "rx pps trial '${v#*:}' failed (see $RAW)"
+			log "pps $key round $round: $p"
+			echo "${p%% *}" >>"$XH_TMPDIR/pps.$key"
 		done
-		a=$(median <"$XH_TMPDIR/pps.none")
-		b=$(median <"$XH_TMPDIR/pps.rx-time")
-		ratio=$(median <"$XH_TMPDIR/pps.ratio")
-		log "pps $mode: per-round ratios b/a $(tr '\n' ' ' <"$XH_TMPDIR/pps.ratio"), median $ratio"
-		row "rx pps $mode (a) layout none, median" "$(calc "$a / 1e6") Mpps" "reference" "-"
-		row "rx pps $mode (b) layout rx-time, median" \
-		    "$(calc "$b / 1e6") Mpps ($(calc "$ratio")x)" \
-		    ">= 0.90x (a)" "$(verdict "$ratio >= 0.9")"
 	done
+	noise_end
+	m=$(median <"$XH_TMPDIR/pps.min")
+	a=$(median <"$XH_TMPDIR/pps.none")
+	b=$(median <"$XH_TMPDIR/pps.rxtime")
+
+	noise_row
+	check_ref "$(calc "$m / 1e6")" "$REF_PPS_RANGE" Mpps "reference"
+	check_spread "$XH_TMPDIR/pps.min" "$SPREAD_MAX" "rate"
+	row "rx pps (r) bench_min_rx, layout none" \
+	    "$(calc "$m / 1e6") Mpps (spread $(calc "100 * $(rel_spread "$XH_TMPDIR/pps.min")" 0)%)" \
+	    "reference" "$([ -n "$NOISE_BAD" ] && echo "NOISY: ${NOISE_BAD%; }" || echo -)" "$NOISE_TEXT"
+
+	ratios "$XH_TMPDIR/pps.min" "$XH_TMPDIR/pps.none" >"$XH_TMPDIR/pps.ratio_none"
+	ratio=$(calc "$a / $m" 3)
+	noise_row
+	check_ref "$(calc "$m / 1e6")" "$REF_PPS_RANGE" Mpps "reference"
+	check_spread "$XH_TMPDIR/pps.min" "$SPREAD_MAX" "(r)"
+	check_spread "$XH_TMPDIR/pps.none" "$SPREAD_MAX" "(a)"
+	row "rx pps (a) af_xdp_user --layout none" \
+	    "$(calc "$a / 1e6") Mpps = $(calc "$ratio")x (r) (rounds $(mid_range "$XH_TMPDIR/pps.ratio_none"))" \
+	    ">= 0.95x (r)" "$(timing_verdict "$ratio" ">=" 0.95 "$XH_TMPDIR/pps.ratio_none")" "$NOISE_TEXT"
+
+	ratios "$XH_TMPDIR/pps.none" "$XH_TMPDIR/pps.rxtime" >"$XH_TMPDIR/pps.ratio_rxtime"
+	ratio=$(calc "$b / $a" 3)
+	noise_row
+	check_ref "$(calc "$m / 1e6")" "$REF_PPS_RANGE" Mpps "reference"
+	check_spread "$XH_TMPDIR/pps.none" "$SPREAD_MAX" "(a)"
+	check_spread "$XH_TMPDIR/pps.rxtime" "$SPREAD_MAX" "(b)"
+	row "rx pps (b) af_xdp_user --layout rx-time" \
+	    "$(calc "$b / 1e6") Mpps = $(calc "$ratio")x (a) (rounds $(mid_range "$XH_TMPDIR/pps.ratio_rxtime"))" \
+	    ">= 0.85x (a)" "$(timing_verdict "$ratio" ">=" 0.85 "$XH_TMPDIR/pps.ratio_rxtime")" "$NOISE_TEXT"
 }
 
-# ---- 3. latency -------------------------------------------------------------------
+# ---- 3. latency ---------------------------------------------------------------------
 
 # p50 p99 avg of one receiver run at a paced rate, as "p50 p99 avg".
 lat_min() { # spin|wakeup
@@ -219,61 +295,162 @@ lat_min() { # spin|wakeup
 	jq -r '.latency_ns | "\(.p50) \(.p99) \(.avg)"' "$out"
 }
 
-# The tool's JSON has count/min/avg/max; when it has no percentiles they
-# come from its --pkt-info lines (one per packet, latency taken before the
-# line is printed; at 20k pps packets are 50 us apart, so printing one
-# does not delay the next).
+# The tool as a user runs it (no --pkt-info): p50/p99 from its final JSON.
 lat_tool() { # spin|wakeup
-	local out=$XH_TMPDIR/lat.out err=$XH_TMPDIR/lat.err spin=() final p50 p99 avg
+	local out=$XH_TMPDIR/lat.out err=$XH_TMPDIR/lat.err spin=() final
 	[ "$1" = spin ] && spin=(--spin)
 	start_rx "$out" "$err" '^af_xdp_user: ready:' "$BUILD/af_xdp_user" --dev "$XH_RX_DEV" \
 		--xdp-mode native --bind-mode copy "${spin[@]}" --layout rx-time --hw-hints off --json \
-		--pkt-info --interval 0 || return 1
+		--interval 0 || return 1
 	inject --rate "$LAT_RATE" --seconds "$LAT_SECONDS" >>"$RAW" || return 1
 	sleep 0.1
 	xh_stop_receiver INT
 	final=$(jq -c 'select(.type == "final") | .total' "$out")
 	log "latency tool $1: $final"
-	avg=$(jq -r '.latency_ns.avg' <<<"$final")
-	p50=$(jq -r '.latency_ns.p50 // empty' <<<"$final")
-	p99=$(jq -r '.latency_ns.p99 // empty' <<<"$final")
-	if [ -z "$p50" ]; then
-		echo "p50/p99 from --pkt-info lines (final JSON has avg only)" >"$XH_TMPDIR/lat.source"
-		jq -r 'select(.type == "packet") | .latency_ns // empty' "$out" | sort -n >"$XH_TMPDIR/lat.sorted"
-		p50=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) * 0.5)] + 0 }' "$XH_TMPDIR/lat.sorted")
-		p99=$(awk '{ v[NR] = $1 } END { i = int(NR * 0.99 + 0.999); print v[i] + 0 }' "$XH_TMPDIR/lat.sorted")
-	else
-		echo "p50/p99 from the final JSON" >"$XH_TMPDIR/lat.source"
-	fi
-	echo "$p50 $p99 $avg"
+	jq -r '.latency_ns | "\(.p50) \(.p99) \(.avg)"' <<<"$final"
 }
 
 bench_latency() {
-	local rxm round m t mp50s tp50s
+	local rxm round m t mp50 tp50 ratio target ref
 	say "latency: XDP->application at a paced $LAT_RATE pps (live frames, one per call), native XDP, $LAT_ROUNDS rounds of (minimal, tool)"
 	for rxm in spin wakeup; do
 		: >"$XH_TMPDIR/lat.m"
 		: >"$XH_TMPDIR/lat.t"
+		noise_begin
 		for round in $(seq "$LAT_ROUNDS"); do
 			m=$(retry lat_min "$rxm") || xh_die "latency run of bench_min_rx ($rxm) failed (see $RAW)"
 			t=$(retry lat_tool "$rxm") || xh_die "latency run of af_xdp_user ($rxm) failed (see $RAW)"
-			log "latency $rxm round $round: minimal p50/p99/avg $m; tool $t ($(cat "$XH_TMPDIR/lat.source"))"
+			log "latency $rxm round $round: minimal p50/p99/avg $m; tool $t"
 			echo "$m" >>"$XH_TMPDIR/lat.m"
 			echo "$t" >>"$XH_TMPDIR/lat.t"
 		done
-		mp50s=$(cut -d' ' -f1 "$XH_TMPDIR/lat.m" | median)
-		tp50s=$(cut -d' ' -f1 "$XH_TMPDIR/lat.t" | median)
-		row "latency $rxm minimal p50 / p99" \
-		    "$(calc "$mp50s / 1000" 1) / $(calc "$(cut -d' ' -f2 "$XH_TMPDIR/lat.m" | median) / 1000" 1) us" \
-		    "reference" "-"
+		noise_end
+		cut -d' ' -f1 "$XH_TMPDIR/lat.m" >"$XH_TMPDIR/lat.m50"
+		cut -d' ' -f1 "$XH_TMPDIR/lat.t" >"$XH_TMPDIR/lat.t50"
+		ratios "$XH_TMPDIR/lat.m50" "$XH_TMPDIR/lat.t50" >"$XH_TMPDIR/lat.ratio"
+		mp50=$(median <"$XH_TMPDIR/lat.m50")
+		tp50=$(median <"$XH_TMPDIR/lat.t50")
+		ratio=$(calc "$tp50 / $mp50" 3)
+		if [ "$rxm" = spin ]; then target=1.05; ref=$REF_SPIN_P50_RANGE; else target=1.10; ref=$REF_WAKE_P50_RANGE; fi
+		noise_row
+		check_ref "$(calc "$mp50 / 1000")" "$ref" us "reference p50"
+		check_spread "$XH_TMPDIR/lat.m50" "$LAT_SPREAD_MAX" "p50"
+		row "latency $rxm (r) bench_min_rx p50 / p99" \
+		    "$(calc "$mp50 / 1000") / $(calc "$(cut -d' ' -f2 "$XH_TMPDIR/lat.m" | median) / 1000" 1) us" \
+		    "reference" "$([ -n "$NOISE_BAD" ] && echo "NOISY: ${NOISE_BAD%; }" || echo -)" "$NOISE_TEXT"
+		noise_row
+		check_ref "$(calc "$mp50 / 1000")" "$ref" us "reference p50"
+		check_spread "$XH_TMPDIR/lat.m50" "$LAT_SPREAD_MAX" "(r) p50"
+		check_spread "$XH_TMPDIR/lat.t50" "$LAT_SPREAD_MAX" "p50"
 		row "latency $rxm af_xdp_user p50 / p99" \
-		    "$(calc "$tp50s / 1000" 1) / $(calc "$(cut -d' ' -f2 "$XH_TMPDIR/lat.t" | median) / 1000" 1) us ($(calc "$tp50s / $mp50s")x p50)" \
-		    "p50 <= 1.10x min" "$(verdict "$tp50s / $mp50s <= 1.1")"
-		row "latency $rxm avg tool / minimal (info)" \
-		    "$(calc "$(cut -d' ' -f3 "$XH_TMPDIR/lat.t" | median) / 1000" 1) / $(calc "$(cut -d' ' -f3 "$XH_TMPDIR/lat.m" | median) / 1000" 1) us" \
-		    "-" "-"
+		    "$(calc "$tp50 / 1000") / $(calc "$(cut -d' ' -f2 "$XH_TMPDIR/lat.t" | median) / 1000" 1) us = $(calc "$ratio")x (r) p50 (rounds $(mid_range "$XH_TMPDIR/lat.ratio"))" \
+		    "p50 <= ${target}x (r)" "$(timing_verdict "$ratio" "<=" "$target" "$XH_TMPDIR/lat.ratio")" "$NOISE_TEXT"
 	done
-	log "latency: tool $(cat "$XH_TMPDIR/lat.source")"
+}
+
+# ---- 4. attribution ---------------------------------------------------------------------
+
+# The variants: key|what the row means|receiver and its options.
+ATTR_VARIANTS=(
+	"none|bare program, layout none: nothing written, nothing read|min --program bare --layout none"
+	"id|bare, 4-byte btf_id 0 written and read|min --program bare --layout id"
+	"mark|bare, xdp_hints_mark (8 B) written, mark+btf_id read|min --program bare --layout mark"
+	"rxtime|bare, xdp_hints_rx_time (16 B), rx_ktime read, histogram|min --program bare --layout rx-time"
+	"clear|rx-time + the clearing write per frame|min --program bare --layout rx-time --clear"
+	"prefetch|rx-time + prefetch 4 descriptors ahead|min --program bare --layout rx-time --prefetch"
+	"f2048|rx-time, 2048 frames|min --program bare --layout rx-time --frames 2048"
+	"head16|rx-time, headroom 16: the hint starts a cache line|min --program bare --layout rx-time --headroom 16"
+	"touch|none, the packet's first 8 bytes read (as any receiver that reads packets)|min --program bare --layout none --touch"
+	"rxtouch|rx-time + the packet's first 8 bytes, headroom 16 (one line for both)|min --program bare --layout rx-time --touch --headroom 16"
+	"tnone|af_xdp_user --layout none (its program parses and counts)|tool --layout none"
+	"trx0|af_xdp_user --layout rx-time --frame-headroom 0|tool --layout rx-time --frame-headroom 0"
+	"trxtime|af_xdp_user --layout rx-time (headroom auto: 16)|tool --layout rx-time"
+)
+
+# One veth trial: xdp_hints_traffic sends VETH_FRAMES as fast as it can
+# from the peer namespace (CPU_INJECT; native XDP on veth runs in the
+# sender's softirq there); prints "received-pps sent-pps".
+veth_trial() { # layout
+	local out=$XH_TMPDIR/veth.out err=$XH_TMPDIR/veth.err sent packets secs
+	start_receiver "$out" "$err" min --program bare --layout "$1" || return 1
+	sent=$(taskset -c "$CPU_INJECT" ip netns exec "$XH_NS_TX" "$BUILD/xdp_hints_traffic" \
+		--dev "$XH_TX_DEV" --dst-mac "$XH_RX_MAC" --dst-ip "$XH_RX_IP" --flows 1 \
+		--count "$VETH_FRAMES" --json --quiet 2>>"$RAW") || { xh_stop_receiver INT; return 1; }
+	sleep 0.2
+	xh_stop_receiver INT
+	packets=$(received "$out" min)
+	secs=$(jq -r '.duration_s' <<<"$sent")
+	log "veth $1: sender $sent; received $packets"
+	[ -n "$packets" ] && [ "$packets" -gt 0 ] || return 1
+	echo "$(calc "$packets / $secs" 0) $(jq -r '.rate_pps' <<<"$sent")"
+}
+
+bench_attribution() {
+	local round v key what args p rx inj cpu prog drop
+	say "attribution: $ATTR_ROUNDS interleaved rounds of ${#ATTR_VARIANTS[@]} receiver variants (received rate, kernel CPU per frame), then one run each with BPF run-time statistics, then a veth sender"
+	for v in "${ATTR_VARIANTS[@]}"; do
+		key=${v%%|*}
+		: >"$XH_TMPDIR/attr.$key.rx"; : >"$XH_TMPDIR/attr.$key.inj"; : >"$XH_TMPDIR/attr.$key.cpu"
+	done
+	noise_begin
+	for round in $(seq "$ATTR_ROUNDS"); do
+		for v in "${ATTR_VARIANTS[@]}"; do
+			key=${v%%|*}
+			args=${v##*|}
+			# shellcheck disable=SC2086 # the variant's words
+			p=$(retry throughput_trial "" $args) || xh_die "attribution trial '$args' failed (see $RAW)"
+			read -r rx inj cpu _ <<<"$p"
+			echo "$rx" >>"$XH_TMPDIR/attr.$key.rx"
+			echo "$inj" >>"$XH_TMPDIR/attr.$key.inj"
+			echo "$cpu" >>"$XH_TMPDIR/attr.$key.cpu"
+		done
+	done
+	# The program's own time, with the statistics on (they slow it down
+	# by two clock reads per run: rates above come from runs without).
+	for v in "${ATTR_VARIANTS[@]}"; do
+		key=${v%%|*}
+		args=${v##*|}
+		# shellcheck disable=SC2086
+		p=$(retry throughput_trial "--run-stats" $args) || xh_die "run-stats trial '$args' failed (see $RAW)"
+		read -r _ _ _ prog <<<"$p"
+		echo "${prog:-0}" >"$XH_TMPDIR/attr.$key.prog"
+	done
+	noise_end
+	for v in "${ATTR_VARIANTS[@]}"; do
+		key=${v%%|*}
+		what=${v#*|}
+		what=${what%|*}
+		rx=$(median <"$XH_TMPDIR/attr.$key.rx")
+		inj=$(median <"$XH_TMPDIR/attr.$key.inj")
+		cpu=$(median <"$XH_TMPDIR/attr.$key.cpu")
+		prog=$(cat "$XH_TMPDIR/attr.$key.prog")
+		drop=$(calc "100 * (1 - $rx / $inj)" 0)
+		noise_row
+		check_spread "$XH_TMPDIR/attr.$key.rx" "$SPREAD_MAX" "received"
+		check_spread "$XH_TMPDIR/attr.$key.cpu" "$SPREAD_MAX" "kernel ns"
+		row "attr $key: $what" \
+		    "rx $(calc "$rx / 1e6") Mpps ($(calc "1e9 / $rx" 0) ns), kernel $(calc "$cpu" 0) ns (prog $(calc "$prog" 0)), inj $(calc "$inj / 1e6") Mpps, drop ${drop}%" \
+		    "info" "$([ -n "$NOISE_BAD" ] && echo "NOISY: ${NOISE_BAD%; }" || echo -)" "$NOISE_TEXT"
+	done
+
+	for v in none rx-time; do : >"$XH_TMPDIR/veth.$v"; : >"$XH_TMPDIR/veth.$v.sent"; done
+	noise_begin
+	for round in $(seq "$ATTR_ROUNDS"); do
+		for v in none rx-time; do
+			p=$(retry veth_trial "$v") || xh_die "veth trial ($v) failed (see $RAW)"
+			echo "${p%% *}" >>"$XH_TMPDIR/veth.$v"
+			echo "${p#* }" >>"$XH_TMPDIR/veth.$v.sent"
+		done
+	done
+	noise_end
+	for v in none rx-time; do
+		rx=$(median <"$XH_TMPDIR/veth.$v")
+		noise_row
+		check_spread "$XH_TMPDIR/veth.$v" "$SPREAD_MAX" "received"
+		row "attr veth sender, bare, layout $v" \
+		    "rx $(calc "$rx / 1e6") Mpps of $(calc "$(median <"$XH_TMPDIR/veth.$v.sent") / 1e6") Mpps sent" \
+		    "info" "$([ -n "$NOISE_BAD" ] && echo "NOISY: ${NOISE_BAD%; }" || echo -)" "$NOISE_TEXT"
+	done
 }
 
 # ---- 4. memory ---------------------------------------------------------------------
@@ -319,29 +496,40 @@ bench_memory() {
 # ---- the run -------------------------------------------------------------------------
 
 print_table() {
-	local line
-	printf '%-46s %-34s %-18s %s\n' "benchmark" "measured" "target" "result"
-	printf '%-46s %-34s %-18s %s\n' "---------" "--------" "------" "------"
-	while IFS='|' read -r name value target result; do
-		printf '%-46s %-34s %-18s %s\n' "$name" "$value" "$target" "$result"
+	local fmt='%-62s %-78s %-15s %-26s %s\n'
+	# shellcheck disable=SC2059 # one format for every line
+	printf "$fmt" "benchmark" "measured" "target" "noise" "result"
+	# shellcheck disable=SC2059
+	printf "$fmt" "---------" "--------" "------" "-----" "------"
+	while IFS='|' read -r name value target noise result; do
+		# shellcheck disable=SC2059
+		printf "$fmt" "$name" "$value" "$target" "$noise" "$result"
 	done <"$ROWS"
-	line=$(grep -c '|PASS$' "$ROWS")
-	printf '%s targets met, %s missed; %s s on %s CPUs, kernel %s\n' "$line" \
-		"$(grep -c '|MISS$' "$ROWS")" "$(( $(date +%s) - START_S ))" "$(nproc)" "$(uname -r)"
-	printf 'load average at start %s, at end %s (other work on the machine skews pps and latency)\n' \
-		"$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	printf '%s targets met, %s missed, %s too noisy to judge; %s s on %s CPUs, kernel %s\n' \
+		"$(grep -c '|PASS$' "$ROWS")" "$(grep -c '|MISS$' "$ROWS")" \
+		"$(grep -c '|NOISY' "$ROWS")" "$(( $(date +%s) - START_S ))" "$NCPUS" "$(uname -r)"
+	printf 'load average at start %s, at end %s\n' "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-log "# xdp-hints benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r), $(nproc) CPUs"
+log "# xdp-hints benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r), $NCPUS CPUs"
 log "# commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 want() { [[ " $BENCH_PARTS " == *" $1 "* ]]; }
 want decode && bench_decode
-if want pps || want latency || want memory; then
+if want pps || want latency || want attribution || want memory; then
 	xh_setup bn 4
+	xh_static_neigh
 	want pps && bench_pps
 	want latency && bench_latency
+	want attribution && bench_attribution
 	want memory && bench_memory
 fi
+
+# The same rows as an Org table, for README.org's Benchmarks section.
+org_table() {
+	echo "| benchmark | measured | target | noise | result |"
+	echo "|-"
+	sed -e 's/|/ | /g' -e 's/^/| /' -e 's/$/ |/' "$ROWS"
+}
 
 TABLE=$(print_table)
 echo "$TABLE"
@@ -350,5 +538,11 @@ echo "$TABLE"
 	echo
 	echo "## table"
 	echo "$TABLE"
+	echo
+	echo "## org"
+	org_table
 } >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS" && rm -f "$RAW"
-echo "raw output: $RESULTS" >&2
+echo "results: $RESULTS" >&2
+if [ "$BENCH_UPDATE" = 1 ]; then
+	cp "$RESULTS" "$TRACKED_RESULTS" && echo "copied to $TRACKED_RESULTS" >&2
+fi

@@ -193,6 +193,11 @@ static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 le
 	struct rx_queue *q = fc->q;
 	struct decoded_hint hint;
 
+	/* Once per batch, at its first frame: an empty poll (a spinning
+	 * receiver makes millions) does not pay for it. The thread does not
+	 * migrate mid-batch often enough to matter, and the call is not free. */
+	if (fc->cpu < 0)
+		fc->cpu = sched_getcpu();
 	hint_decoder_decode(fc->decoder, pkt, &hint);
 	queue_rx_stats_account(&q->stats, &hint, now_ns, fc->cpu);
 	queue_rx_stats_account_hw(&q->stats, &hint, fc->phc_offset_ns);
@@ -250,9 +255,7 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 	struct frame_ctx fc = {
 		.q = q,
 		.decoder = path->decoder,
-		/* Once per batch: the thread does not migrate mid-batch often
-		 * enough to matter, and the call is not free. */
-		.cpu = sched_getcpu(),
+		.cpu = -1, /* sched_getcpu() at the batch's first frame */
 		.csv = q->csv.buf != NULL,
 		.phc_offset_ns = atomic_load_explicit(&path->phc_offset_ns, memory_order_relaxed),
 		.capture = q->capture.buf != NULL,

@@ -54,6 +54,20 @@ struct xsk_queue_params {
 	__u32 tx_frames;   /* 0, or a power of two < frames: TX ring and frames */
 	bool multi_buffer; /* bind with XDP_USE_SG: a frame may span several buffers */
 	bool clock_tai;    /* the batch's time is CLOCK_TAI, not CLOCK_MONOTONIC */
+	/*
+	 * The XDP program writes the btf_id slot of every frame it
+	 * redirects (af_xdp_kern.c: no btf_id, no redirect): then no stale
+	 * btf_id can sit in front of a packet, and the receiver's clearing
+	 * write per frame (a store into a cache line the kernel just wrote
+	 * on another CPU) is skipped. false (the default)
+	 * keeps the write: for programs that redirect some frames without a
+	 * hint.
+	 */
+	bool producer_stamps;
+	/* Prefetch the metadata line of frames a few descriptors ahead. */
+	bool prefetch_meta;
+	/* UMEM frame headroom in bytes (xsk_umem_config.frame_headroom), 0 default. */
+	__u32 frame_headroom;
 };
 
 struct xsk_queue {
@@ -70,6 +84,8 @@ struct xsk_queue {
 	struct xsk_ring_prod tx;   /* only when tx_frames > 0 */
 	__u32 frames;
 	__u32 tx_frames;           /* the UMEM's last tx_frames frames are for TX */
+	bool clear_btf_id; /* !params.producer_stamps: clear each frame's slot */
+	bool prefetch_meta;
 	bool zero_copy;    /* bound in zero-copy mode */
 	int zc_err;        /* why zero-copy failed in auto mode, or 0 */
 	clockid_t clock;   /* CLOCK_MONOTONIC or CLOCK_TAI: the hints' clock */
@@ -133,7 +149,8 @@ typedef void (*xsk_frame_fn)(void *ctx, const struct xsk_queue *q,
 
 /*
  * Take up to @budget frames off the RX ring, pass each to @fn, then clear
- * its btf_id slot and give it back to the fill ring. Returns the number of
+ * its btf_id slot (unless the producer stamps every frame) and give it back
+ * to the fill ring. Returns the number of
  * frames handled. @kick_fill: in busy-poll mode, wake the kernel when it
  * asked to be woken about new fill entries (poll() does it otherwise).
  *

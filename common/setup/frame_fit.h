@@ -18,10 +18,11 @@
 #include <xdp/xsk.h>
 
 /* Bytes of the longest frame (Ethernet header on, FCS off) that a UMEM
- * frame of @frame_size bytes holds; 0 when none does. */
-static inline __u32 frame_fit_max_len(__u32 frame_size)
+ * frame of @frame_size bytes with @umem_headroom bytes of UMEM headroom
+ * (xsk_umem_config.frame_headroom) holds; 0 when none does. */
+static inline __u32 frame_fit_max_len(__u32 frame_size, __u32 umem_headroom)
 {
-	__u32 reserved = XDP_PACKET_HEADROOM + XSK_UMEM__DEFAULT_FRAME_HEADROOM;
+	__u32 reserved = XDP_PACKET_HEADROOM + umem_headroom;
 
 	return frame_size > reserved ? frame_size - reserved : 0;
 }

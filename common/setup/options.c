@@ -55,6 +55,7 @@ enum option_id {
 	OPT_PCAPNG,
 	OPT_SNAPLEN,
 	OPT_METRICS,
+	OPT_FRAME_HEADROOM,
 	/* Time-triggered TX, long only, numbered apart from the rest. */
 	OPT_TX = 512,
 	OPT_NO_RX,
@@ -93,6 +94,9 @@ static const struct option_spec option_table[] = {
 	{ "frames", OPT_FRAMES, "N",
 	  "UMEM frames per queue, power of two 64..1048576", "4096" },
 	{ "frame-size", OPT_FRAME_SIZE, "N", "UMEM frame size: 2048 or 4096", "4096" },
+	{ "frame-headroom", OPT_FRAME_HEADROOM, "N",
+	  "UMEM frame headroom in bytes, 0..256, or auto: the hint starts a cache line, so the kernel's copy overwrites that line whole",
+	  "auto" },
 	{ "layout", OPT_LAYOUT, "POLICY",
 	  "hints the XDP program writes: rx-time | mark | alternate | none (btf_id 0 alone)",
 	  "rx-time" },
@@ -282,6 +286,7 @@ void rx_config_defaults(struct rx_config *cfg)
 	cfg->bind_mode = BIND_MODE_AUTO;
 	cfg->frames = RX_FRAMES_DEFAULT;
 	cfg->frame_size = RX_FRAME_SIZE_DEFAULT;
+	cfg->frame_headroom = FRAME_HEADROOM_AUTO;
 	cfg->layout = HINT_POLICY_RX_TIME;
 	cfg->filter = FILTER_ALL;
 	cfg->interval_ns = RX_INTERVAL_DEFAULT_NS;
@@ -645,6 +650,16 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 		if (ret)
 			return number_error(err, err_len, id, arg, ret, "2048 or 4096");
 		cfg->frame_size = num32;
+		return 0;
+	case OPT_FRAME_HEADROOM:
+		if (!strcmp(arg, "auto")) {
+			cfg->frame_headroom = FRAME_HEADROOM_AUTO;
+			return 0;
+		}
+		ret = parse_u32(arg, 0, FRAME_HEADROOM_MAX, &num32);
+		if (ret)
+			return number_error(err, err_len, id, arg, ret, "0..256 or auto");
+		cfg->frame_headroom = num32;
 		return 0;
 	case OPT_LAYOUT:
 		if (parse_choice(layout_names, arg, &choice))

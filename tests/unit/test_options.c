@@ -229,6 +229,23 @@ static void test_frame_size_only_two_values(void **state)
 	expect_usage_error(parse("-d", "x", "-F", "8192", NULL), "--frame-size");
 }
 
+static void test_frame_headroom(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-d", "x", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frame_headroom, FRAME_HEADROOM_AUTO);
+	assert_int_equal(parse("-d", "x", "--frame-headroom", "16", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frame_headroom, 16);
+	assert_int_equal(parse("-d", "x", "--frame-headroom", "256", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frame_headroom, 256);
+	assert_int_equal(parse("-d", "x", "--frame-headroom", "0", "--frame-headroom", "auto",
+			       NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frame_headroom, FRAME_HEADROOM_AUTO);
+	expect_usage_error(parse("-d", "x", "--frame-headroom", "257", NULL), "0..256 or auto");
+	expect_usage_error(parse("-d", "x", "--frame-headroom", "-1", NULL), "--frame-headroom");
+	expect_usage_error(parse("-d", "x", "--frame-headroom", "some", NULL), "--frame-headroom");
+}
+
 static void test_negative_values(void **state)
 {
 	(void)state;
@@ -481,6 +498,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_option_long_form),
+		cmocka_unit_test(test_frame_headroom),
 		cmocka_unit_test(test_short_forms_and_flags),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_help_text_lists_every_option_with_defaults),

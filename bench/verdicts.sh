@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# The arithmetic and the verdicts of bench/run.sh, sourced by it and by
+# tests/e2e/bench_verdicts.sh. A timing row says PASS or MISS only when its
+# noise checks hold, NOISY with the reasons otherwise (see bench/run.sh).
+#
+# Uses the caller's log() if it defines one, and these settings:
+#   PSI_MAX (percent), LOAD_MAX (1-minute load average).
+
+# Floating point in the shell's stead.
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+# 0 when the awk condition holds.
+holds() { awk "BEGIN { exit !($1) }"; }
+# PASS when the awk condition holds: for deterministic rows.
+verdict() { holds "$1" && echo PASS || echo MISS; }
+# The q-quantile of the numbers on stdin, one a line (interpolated).
+quantile() { # q
+	sort -g | awk -v q="$1" '{ v[NR] = $1 }
+		END { if (!NR) { print 0; exit }
+		      p = 1 + (NR - 1) * q; i = int(p); f = p - i
+		      print (i < NR) ? v[i] + f * (v[i + 1] - v[i]) : v[NR] }'
+}
+median() { quantile 0.5; }
+# Interquartile range over the median, of the numbers in a file.
+rel_spread() { # file
+	local q1 q3 m
+	q1=$(quantile 0.25 <"$1")
+	q3=$(quantile 0.75 <"$1")
+	m=$(median <"$1")
+	if holds "$m > 0"; then calc "($q3 - $q1) / $m" 3; else echo 1; fi
+}
+# "lo-hi" of the middle half of a file's numbers.
+mid_range() { # file [decimals]
+	echo "$(calc "$(quantile 0.25 <"$1")" "${2:-2}")-$(calc "$(quantile 0.75 <"$1")" "${2:-2}")"
+}
+# b[i] / a[i] for the lines of two files.
+ratios() { # a-file b-file
+	paste "$1" "$2" | awk '$1 > 0 { printf "%.4f\n", $2 / $1 }'
+}
+
+# ---- noise: what else ran while a block was measured -----------------------------
+
+# Microseconds tasks waited for a CPU since boot; empty without PSI.
+psi_cpu_us() { awk '/^some/ { sub("total=", "", $5); print $5 }' /proc/pressure/cpu 2>/dev/null; }
+
+noise_begin() {
+	NOISE_T0=$(date +%s%N)
+	NOISE_PSI0=$(psi_cpu_us)
+}
+
+# Sets NOISE_TEXT (the noise column) and NOISE_BLOCK (reasons, or empty)
+# for the block since noise_begin.
+noise_end() {
+	local t1 psi1 load wall_us psi
+	t1=$(date +%s%N)
+	psi1=$(psi_cpu_us)
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	wall_us=$(( (t1 - NOISE_T0) / 1000 ))
+	NOISE_BLOCK=""
+	if [ -n "$psi1" ] && [ -n "$NOISE_PSI0" ] && [ "$wall_us" -gt 0 ]; then
+		psi=$(calc "100 * ($psi1 - $NOISE_PSI0) / $wall_us" 0)
+		NOISE_TEXT="cpu wait ${psi}%, load $load"
+		holds "$psi <= $PSI_MAX" || NOISE_BLOCK+="cpu wait ${psi}% > ${PSI_MAX}%; "
+	else
+		NOISE_TEXT="load $load (no PSI)"
+	fi
+	holds "$load <= $LOAD_MAX" || NOISE_BLOCK+="load $load > $LOAD_MAX; "
+	if declare -F log >/dev/null; then
+		log "noise: $NOISE_TEXT${NOISE_BLOCK:+ -> $NOISE_BLOCK}"
+	fi
+}
+
+# Per row: start from the block's findings, add the row's own.
+noise_row() { NOISE_BAD=$NOISE_BLOCK; }
+
+check_ref() { # value "lo hi" unit what
+	local lo hi
+	read -r lo hi <<<"$2"
+	holds "$1 >= $lo && $1 <= $hi" || NOISE_BAD+="$4 $1 $3 outside $lo-$hi; "
+}
+
+check_spread() { # file limit what
+	local sp
+	sp=$(rel_spread "$1")
+	holds "$sp <= $2" || NOISE_BAD+="$3 spread $(calc "100 * $sp" 0)% > $(calc "100 * $2" 0)%; "
+}
+
+# A timing row's verdict: NOISY when a noise check failed, or when the
+# middle half of the per-round ratios lies on both sides of the target;
+# otherwise PASS or MISS by the ratio of medians.
+timing_verdict() { # ratio op target ratios-file
+	local q1 q3
+	q1=$(quantile 0.25 <"$4")
+	q3=$(quantile 0.75 <"$4")
+	holds "($q1 $2 $3) == ($q3 $2 $3)" ||
+		NOISE_BAD+="rounds' ratios $(calc "$q1")-$(calc "$q3") straddle $3; "
+	if [ -n "$NOISE_BAD" ]; then
+		echo "NOISY: ${NOISE_BAD%; }"
+	else
+		verdict "$1 $2 $3"
+	fi
+}
+

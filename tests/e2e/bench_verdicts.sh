@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# The verdicts of make bench (bench/verdicts.sh) on made-up rounds: a
+# quiet, clear win is PASS and a clear loss MISS; a wide spread, a
+# reference outside its range, rounds on both sides of the target, or a
+# loaded machine make NOISY, whatever the ratio says. Quantiles and ratios
+# of medians are checked on numbers worked out by hand. No network.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib_tap.sh"
+. "$here/../../bench/verdicts.sh"
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+PSI_MAX=10
+LOAD_MAX=3
+
+printf '%s\n' 5 1 4 2 3 >"$dir/five"
+tap_is "$(quantile 0.5 <"$dir/five")" 3 "median of 1..5"
+tap_is "$(quantile 0.25 <"$dir/five")" 2 "first quartile of 1..5"
+tap_is "$(quantile 0.75 <"$dir/five")" 4 "third quartile of 1..5"
+printf '%s\n' 1 2 3 4 >"$dir/four"
+tap_is "$(median <"$dir/four")" 2.5 "median of an even count interpolates"
+tap_is "$(rel_spread "$dir/five")" 0.667 "spread = interquartile range / median"
+printf '%s\n' 100 200 400 >"$dir/a"
+printf '%s\n' 90 220 300 >"$dir/b"
+tap_is "$(ratios "$dir/a" "$dir/b" | tr '\n' ' ')" "0.9000 1.1000 0.7500 " "per-round ratios b/a"
+
+# The verdict of one row: ratio, rounds' ratios, reference, block findings.
+row_verdict() { # ratio op target ratios... -- block-reasons
+	local ratio=$1 op=$2 target=$3
+	shift 3
+	: >"$dir/ratios"
+	while [ "$1" != -- ]; do echo "$1" >>"$dir/ratios"; shift; done
+	shift
+	NOISE_BLOCK=${1:-}
+	noise_row
+	timing_verdict "$ratio" "$op" "$target" "$dir/ratios"
+}
+
+tap_is "$(row_verdict 0.97 '>=' 0.95 0.96 0.97 0.98 0.97 0.99 --)" PASS \
+	"a quiet run above its target passes"
+tap_is "$(row_verdict 0.80 '>=' 0.95 0.79 0.80 0.81 0.80 0.82 --)" MISS \
+	"a quiet run below its target misses"
+tap_is "$(row_verdict 1.01 '<=' 1.05 0.99 1.00 1.01 1.02 1.03 --)" PASS \
+	"'<=' targets work the same way"
+case $(row_verdict 0.96 '>=' 0.95 0.80 0.90 0.96 1.00 1.10 --) in
+NOISY:*straddle*) tap_result 0 "rounds on both sides of the target: NOISY, not PASS" ;;
+*) tap_result 1 "rounds on both sides of the target: NOISY, not PASS" "$(row_verdict 0.96 '>=' 0.95 0.80 0.90 0.96 1.00 1.10 --)" ;;
+esac
+case $(row_verdict 0.97 '>=' 0.95 0.96 0.97 0.98 0.97 0.99 -- "cpu wait 40% > 10%; ") in
+"NOISY: cpu wait 40% > 10%") tap_result 0 "a loaded machine: NOISY even when the ratio passes" ;;
+*) tap_result 1 "a loaded machine: NOISY even when the ratio passes" ;;
+esac
+
+# The reference p50 of a loaded machine (4.7 ms for a 1 us yardstick).
+NOISE_BLOCK=""
+noise_row
+check_ref 4700 "0.1 5" us "reference p50"
+tap_is "${NOISE_BAD%; }" "reference p50 4700 us outside 0.1-5" "a reference far outside its range is named"
+noise_row
+check_ref 0.8 "0.1 5" us "reference p50"
+tap_is "$NOISE_BAD" "" "a reference in its range adds nothing"
+noise_row
+printf '%s\n' 100 150 200 250 300 >"$dir/wide"
+check_spread "$dir/wide" 0.10 "rate"
+tap_is "${NOISE_BAD%; }" "rate spread 50% > 10%" "a wide spread between rounds is named"
+noise_row
+check_spread "$dir/five" 1 "rate"
+tap_is "$NOISE_BAD" "" "a spread within its limit adds nothing"
+
+# The block check: load above LOAD_MAX is reported (PSI may be absent).
+LOAD_MAX=-1
+noise_begin
+noise_end
+case $NOISE_BLOCK in
+*"load "*" > -1"*) tap_result 0 "a load average above LOAD_MAX makes the block noisy" ;;
+*) tap_result 1 "a load average above LOAD_MAX makes the block noisy" "$NOISE_BLOCK" ;;
+esac
+tap_finish
