@@ -81,6 +81,14 @@ void hint_decoder_use_clock(struct hint_decoder *dec, enum hint_clock clock);
 /* Index of the layout named @name, or -1. Start-up use only. */
 int hint_decoder_find(const struct hint_decoder *dec, const char *name);
 
+/* What hint_decoder_decode() gives for a frame whose btf_id is 0. */
+static inline void hint_decoder_no_hint(struct decoded_hint *out)
+{
+	out->kind = HINT_NONE;
+	out->btf_id = XSK_BTF_NO_HINT;
+	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = out->has_hw_ts = false;
+}
+
 static inline void hint_decoder_decode(const struct hint_decoder *dec,
 				       const void *pkt, struct decoded_hint *out)
 {
@@ -88,12 +96,12 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 	__u32 btf_id = xsk_umem__btf_id((void *)pkt);
 	int index;
 
-	out->btf_id = btf_id;
-	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = out->has_hw_ts = false;
 	if (btf_id == XSK_BTF_NO_HINT) {
-		out->kind = HINT_NONE;
+		hint_decoder_no_hint(out);
 		return;
 	}
+	out->btf_id = btf_id;
+	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = out->has_hw_ts = false;
 	/* layouts[] follows the registry's order, so its index is ours. */
 	index = xsk_hint_dispatch__index(&dec->dispatch, pkt);
 	if (index < 0) {

@@ -26,6 +26,7 @@ struct frame_ctx {
 	struct rx_queue *q;
 	const struct hint_decoder *decoder;
 	int cpu;
+	bool no_hints;
 	bool csv;
 	bool capture;
 	__s64 phc_offset_ns;
@@ -198,7 +199,10 @@ static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 le
 	 * migrate mid-batch often enough to matter, and the call is not free. */
 	if (fc->cpu < 0)
 		fc->cpu = sched_getcpu();
-	hint_decoder_decode(fc->decoder, pkt, &hint);
+	if (fc->no_hints)
+		hint_decoder_no_hint(&hint);
+	else
+		hint_decoder_decode(fc->decoder, pkt, &hint);
 	queue_rx_stats_account(&q->stats, &hint, now_ns, fc->cpu);
 	queue_rx_stats_account_hw(&q->stats, &hint, fc->phc_offset_ns);
 	if (fc->csv)
@@ -256,6 +260,7 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 		.q = q,
 		.decoder = path->decoder,
 		.cpu = -1, /* sched_getcpu() at the batch's first frame */
+		.no_hints = path->no_hints,
 		.csv = q->csv.buf != NULL,
 		.phc_offset_ns = atomic_load_explicit(&path->phc_offset_ns, memory_order_relaxed),
 		.capture = q->capture.buf != NULL,

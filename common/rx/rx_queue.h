@@ -47,6 +47,13 @@ struct rx_path {
 	bool busy_poll;             /* drive NAPI from the socket before each batch */
 	bool kick_fill;             /* spin or busy-poll: nobody poll()s for us */
 	/*
+	 * The producer writes no hint, only btf_id 0 (our own program with
+	 * --layout none): frames are counted as hint-less without reading
+	 * their metadata, so the baseline touches no frame memory, like an
+	 * rxdrop receiver.
+	 */
+	bool no_hints;
+	/*
 	 * --count: batches reserve their budget from @quota before they take
 	 * frames off a ring, so several threads together stop at exactly
 	 * max_packets; @received says when that happened.

@@ -95,8 +95,7 @@ static const struct option_spec option_table[] = {
 	  "UMEM frames per queue, power of two 64..1048576", "4096" },
 	{ "frame-size", OPT_FRAME_SIZE, "N", "UMEM frame size: 2048 or 4096", "4096" },
 	{ "frame-headroom", OPT_FRAME_HEADROOM, "N",
-	  "UMEM frame headroom in bytes, 0..256, or auto: the hint starts a cache line, so the kernel's copy overwrites that line whole",
-	  "auto" },
+	  "UMEM headroom in bytes in front of each packet, 0..256", "0" },
 	{ "layout", OPT_LAYOUT, "POLICY",
 	  "hints the XDP program writes: rx-time | mark | alternate | none (btf_id 0 alone)",
 	  "rx-time" },
@@ -286,7 +285,6 @@ void rx_config_defaults(struct rx_config *cfg)
 	cfg->bind_mode = BIND_MODE_AUTO;
 	cfg->frames = RX_FRAMES_DEFAULT;
 	cfg->frame_size = RX_FRAME_SIZE_DEFAULT;
-	cfg->frame_headroom = FRAME_HEADROOM_AUTO;
 	cfg->layout = HINT_POLICY_RX_TIME;
 	cfg->filter = FILTER_ALL;
 	cfg->interval_ns = RX_INTERVAL_DEFAULT_NS;
@@ -652,13 +650,9 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 		cfg->frame_size = num32;
 		return 0;
 	case OPT_FRAME_HEADROOM:
-		if (!strcmp(arg, "auto")) {
-			cfg->frame_headroom = FRAME_HEADROOM_AUTO;
-			return 0;
-		}
 		ret = parse_u32(arg, 0, FRAME_HEADROOM_MAX, &num32);
 		if (ret)
-			return number_error(err, err_len, id, arg, ret, "0..256 or auto");
+			return number_error(err, err_len, id, arg, ret, "0..256");
 		cfg->frame_headroom = num32;
 		return 0;
 	case OPT_LAYOUT:

@@ -56,9 +56,7 @@ enum frags_choice {
 #define RX_PRIORITY_MAX 99U           /* SCHED_FIFO */
 #define RX_DMA_LATENCY_MAX_US 2000000000U /* the PM QoS value is an s32 */
 
-/* --frame-headroom auto: the hint's first byte starts a cache line. */
-#define FRAME_HEADROOM_AUTO UINT32_MAX
-#define FRAME_HEADROOM_MAX 256U
+#define FRAME_HEADROOM_MAX 256U /* --frame-headroom, bytes */
 
 struct rx_config {
 	const char *ifname;   /* points into argv */
@@ -69,7 +67,7 @@ struct rx_config {
 	bool spin;
 	uint32_t frames;      /* per queue, power of two */
 	uint32_t frame_size;  /* 2048 or 4096 */
-	uint32_t frame_headroom; /* UMEM headroom, bytes, or FRAME_HEADROOM_AUTO */
+	uint32_t frame_headroom; /* UMEM headroom in front of each packet, bytes */
 	enum hint_policy layout;
 	enum hw_hints_choice hw_hints;
 	enum frags_choice frags;
@@ -126,16 +124,6 @@ void rx_config_defaults(struct rx_config *cfg);
  */
 int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 		     char *err, size_t err_len);
-
-/*
- * The UMEM headroom (bytes) the XDP program's frame limit is computed for:
- * a chosen --frame-headroom N, or 0 for auto, which then takes a headroom
- * only where every frame the MTU allows still fits (receiver.c).
- */
-static inline uint32_t rx_config_fixed_headroom(const struct rx_config *cfg)
-{
-	return cfg->frame_headroom == FRAME_HEADROOM_AUTO ? 0 : cfg->frame_headroom;
-}
 
 void rx_options_usage(FILE *out, const char *prog);
 void rx_options_man(FILE *out, const char *prog);

@@ -57,8 +57,7 @@ int receiver_load_program(struct receiver *rx)
 	skel->rodata->rx_clock = cfg->clock;
 	/* Multi-buffer frames go to AF_XDP whatever their length. */
 	skel->rodata->redirect_max_len = rx->frags.multi_buffer ? 0 :
-					 frame_fit_max_len(cfg->frame_size,
-							   rx_config_fixed_headroom(cfg));
+					 frame_fit_max_len(cfg->frame_size, cfg->frame_headroom);
 	/* One slot per device queue, whichever queues we bind. */
 	err = bpf_map__set_max_entries(skel->maps.xsks_map, rx->dev_queues);
 	if (!err)
@@ -124,6 +123,9 @@ static void init_rx_path(struct receiver *rx)
 	path->json = cfg->json;
 	path->busy_poll = cfg->busy_poll;
 	path->kick_fill = cfg->spin || cfg->busy_poll;
+	/* af_xdp_kern.c with --layout none stamps btf_id 0 on every frame. */
+	path->no_hints = rx->skel && cfg->layout == HINT_POLICY_NONE &&
+			 !rx->hint_program.driver_metadata;
 	path->max_packets = cfg->max_packets;
 	atomic_init(&path->quota, cfg->max_packets);
 	atomic_init(&path->received, 0);
@@ -247,52 +249,6 @@ static int multi_buffer_refused(struct receiver *rx, int err)
 	return 0;
 }
 
-/*
- * The UMEM headroom for --frame-headroom auto: the size of the hint this
- * run's program writes, modulo a cache line. The kernel puts the packet
- * XDP_PACKET_HEADROOM (256) + headroom bytes into the frame and the hint
- * just before it, so the hint then starts a line that the kernel's copy
- * (metadata and packet in one memcpy) overwrites whole: it need not first
- * fetch that line from the receiving CPU, which read it last. --layout
- * none writes the 4-byte btf_id slot alone (headroom 4).
- */
-static __u32 umem_headroom(const struct receiver *rx)
-{
-	const struct rx_config *cfg = &rx->cfg;
-	const char *hint;
-	__u32 headroom;
-	int index;
-
-	if (cfg->frame_headroom != FRAME_HEADROOM_AUTO)
-		return cfg->frame_headroom;
-	/* Someone else's program: its hint's size is not ours to know. */
-	if (!rx->skel)
-		return 0;
-	if (rx->hint_program.driver_metadata)
-		hint = "xdp_hints_rx_hw";
-	else if (cfg->layout == HINT_POLICY_NONE)
-		hint = NULL; /* the btf_id slot alone */
-	else if (cfg->layout == HINT_POLICY_MARK)
-		hint = "xdp_hints_mark";
-	else /* rx-time, and alternate's larger layout */
-		hint = "xdp_hints_rx_time";
-	if (!hint) {
-		headroom = sizeof(__u32);
-	} else {
-		index = hint_decoder_find(&rx->decoder, hint);
-		headroom = index < 0 ? 0 : rx->decoder.layouts[index].size % 64;
-	}
-	/*
-	 * The program was told the longest frame for no headroom
-	 * (redirect_max_len): take the headroom only when every frame the
-	 * MTU allows still fits a single buffer after it.
-	 */
-	if (!rx->frags.multi_buffer &&
-	    frame_fit_mtu_frame_len(rx->mtu) > frame_fit_max_len(cfg->frame_size, headroom))
-		return 0;
-	return headroom;
-}
-
 int receiver_open_queues(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
@@ -308,10 +264,8 @@ int receiver_open_queues(struct receiver *rx)
 		return -ENOMEM;
 	for (size_t i = 0; i < rx->n_queues; i++)
 		rx_queue_init_closed(&rx->queues[i]);
-	__u32 headroom = umem_headroom(rx);
-
 	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB, headroom %u\n",
-		rx->n_queues, cfg->frames, cfg->frame_size, total_mib, headroom);
+		rx->n_queues, cfg->frames, cfg->frame_size, total_mib, cfg->frame_headroom);
 
 	rx->zero_copy = true;
 	for (size_t i = 0; i < rx->n_queues; i++) {
@@ -335,7 +289,7 @@ int receiver_open_queues(struct receiver *rx)
 			 */
 			.producer_stamps = rx->skel != NULL,
 			.prefetch_meta = true,
-			.frame_headroom = headroom,
+			.frame_headroom = cfg->frame_headroom,
 		};
 		enum xsk_queue_stage stage;
 		struct rx_queue *q = &rx->queues[i];

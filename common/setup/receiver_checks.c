@@ -70,8 +70,7 @@ int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_
  */
 static void warn_oversize_frames(const struct receiver *rx)
 {
-	__u32 headroom = rx_config_fixed_headroom(&rx->cfg);
-	__u32 max_len = frame_fit_max_len(rx->cfg.frame_size, headroom), mtu;
+	__u32 max_len = frame_fit_max_len(rx->cfg.frame_size, rx->cfg.frame_headroom), mtu;
 
 	/* --frags auto/on: multi-buffer takes them (frags.h says so). */
 	if (rx->cfg.frags != FRAGS_OFF || netdev_mtu(rx->cfg.ifname, &mtu))
