@@ -108,6 +108,20 @@ row() { # name measured target result [noise]
 
 # A trial may fail for reasons outside it (the machine is shared): one more
 # try, with the first failure's receiver output kept in the raw log.
+# The items, one a line, starting with item (round - 1) mod count: each
+# variant goes first in some rounds and after each other one in others,
+# so whatever a run leaves behind (its exit's deferred work in the
+# kernel) and any drift within a round fall on every variant alike.
+rotated() { # round items...
+	local round=$1 i n
+	shift
+	n=$#
+	for ((i = 0; i < n; i++)); do
+		local k=$(( (round - 1 + i) % n + 1 ))
+		printf '%s\n' "${!k}"
+	done
+}
+
 retry() { # command...
 	"$@" && return 0
 	log "retrying after a failed trial: $*"
@@ -245,7 +259,7 @@ bench_pps() {
 	done
 	noise_begin
 	for round in $(seq "$PPS_ROUNDS"); do
-		for v in "${variants[@]}"; do
+		while IFS= read -r v <&3; do
 			key=${v%%:*}
 			# shellcheck disable=SC2086 # the variant's words
 			p=$(retry throughput_trial "" ${v#*:}) || xh_die "rx pps trial '${v#*:}' failed (see $RAW)"
@@ -255,7 +269,7 @@ bench_pps() {
 			echo "$kns" >>"$XH_TMPDIR/pps.$key.kns"
 			calc "$rx_pps / $inj_pps" 4 >>"$XH_TMPDIR/pps.$key.got"
 			echo >>"$XH_TMPDIR/pps.$key.got"
-		done
+		done 3< <(rotated "$round" "${variants[@]}")
 	done
 	noise_end
 	m=$(median <"$XH_TMPDIR/pps.min")
@@ -329,8 +343,14 @@ bench_latency() {
 		: >"$XH_TMPDIR/lat.t"
 		noise_begin
 		for round in $(seq "$LAT_ROUNDS"); do
-			m=$(retry lat_min "$rxm") || xh_die "latency run of bench_min_rx ($rxm) failed (see $RAW)"
-			t=$(retry lat_tool "$rxm") || xh_die "latency run of af_xdp_user ($rxm) failed (see $RAW)"
+			# Each goes first in every other round (see rotated()).
+			if (( round % 2 )); then
+				m=$(retry lat_min "$rxm") || xh_die "latency run of bench_min_rx ($rxm) failed (see $RAW)"
+				t=$(retry lat_tool "$rxm") || xh_die "latency run of af_xdp_user ($rxm) failed (see $RAW)"
+			else
+				t=$(retry lat_tool "$rxm") || xh_die "latency run of af_xdp_user ($rxm) failed (see $RAW)"
+				m=$(retry lat_min "$rxm") || xh_die "latency run of bench_min_rx ($rxm) failed (see $RAW)"
+			fi
 			log "latency $rxm round $round: minimal p50/p99/avg $m; tool $t"
 			echo "$m" >>"$XH_TMPDIR/lat.m"
 			echo "$t" >>"$XH_TMPDIR/lat.t"
@@ -404,7 +424,7 @@ bench_attribution() {
 	done
 	noise_begin
 	for round in $(seq "$ATTR_ROUNDS"); do
-		for v in "${ATTR_VARIANTS[@]}"; do
+		while IFS= read -r v <&3; do
 			key=${v%%|*}
 			args=${v##*|}
 			# shellcheck disable=SC2086 # the variant's words
@@ -413,7 +433,7 @@ bench_attribution() {
 			echo "$rx" >>"$XH_TMPDIR/attr.$key.rx"
 			echo "$inj" >>"$XH_TMPDIR/attr.$key.inj"
 			echo "$cpu" >>"$XH_TMPDIR/attr.$key.cpu"
-		done
+		done 3< <(rotated "$round" "${ATTR_VARIANTS[@]}")
 	done
 	# The program's own time, with the statistics on (they slow it down
 	# by two clock reads per run: rates above come from runs without).
