@@ -33,6 +33,23 @@ rel_spread() { # file
 mid_range() { # file [decimals]
 	echo "$(calc "$(quantile 0.25 <"$1")" "${2:-2}")-$(calc "$(quantile 0.75 <"$1")" "${2:-2}")"
 }
+# The distribution-free confidence interval of the median of a file's
+# numbers, as "lo hi": the order statistics x(k) and x(n+1-k), k the
+# largest with P(Binomial(n, 1/2) < k) <= 0.025, so at least 95 % (below
+# 6 numbers no k qualifies: the whole range). It narrows as rounds are
+# added; the spread between rounds does not.
+median_ci() { # file
+	sort -g "$1" | awk '{ v[NR] = $1 }
+		END { n = NR; if (!n) { print 0, 0; exit }
+		      k = 0; cdf = 0; p = 0.5 ^ n
+		      for (j = 0; j < n; j++) {
+			      if (cdf + p > 0.025) break
+			      cdf += p; k = j + 1; p = p * (n - j) / (j + 1)
+		      }
+		      if (k < 1) k = 1
+		      print v[k], v[n + 1 - k] }'
+}
+
 # b[i] / a[i] for the lines of two files.
 ratios() { # a-file b-file
 	paste "$1" "$2" | awk '$1 > 0 { printf "%.4f\n", $2 / $1 }'
@@ -86,14 +103,14 @@ check_spread() { # file limit what
 }
 
 # A timing row's verdict: NOISY when a noise check failed, or when the
-# middle half of the per-round ratios lies on both sides of the target;
-# otherwise PASS or MISS by the ratio of medians.
+# 95 % confidence interval of the median per-round ratio (median_ci)
+# reaches both sides of the target; otherwise PASS or MISS by the ratio
+# of medians.
 timing_verdict() { # ratio op target ratios-file
-	local q1 q3
-	q1=$(quantile 0.25 <"$4")
-	q3=$(quantile 0.75 <"$4")
-	holds "($q1 $2 $3) == ($q3 $2 $3)" ||
-		NOISE_BAD+="rounds' ratios $(calc "$q1")-$(calc "$q3") straddle $3; "
+	local lo hi
+	read -r lo hi < <(median_ci "$4")
+	holds "($lo $2 $3) == ($hi $2 $3)" ||
+		NOISE_BAD+="the rounds' median ratio, 95% interval $(calc "$lo")-$(calc "$hi"), straddles $3; "
 	if [ -n "$NOISE_BAD" ]; then
 		echo "NOISY: ${NOISE_BAD%; }"
 	else

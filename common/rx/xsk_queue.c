@@ -325,10 +325,12 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 	 * frames just taken off the RX ring always have room. The loop only
 	 * waits for the cached consumer index to catch up.
 	 */
+	/* The time the frames were seen, before anything reads a descriptor
+	 * the kernel just wrote on another CPU (the prefetch below does). */
+	dequeue_ns = queue_clock_ns(q);
 	if (q->prefetch_meta)
 		for (unsigned int i = 0; i < n && i < PREFETCH_AHEAD; i++)
 			prefetch_meta(q, xsk_ring_cons__rx_desc(&q->rx, rx_idx + i));
-	dequeue_ns = queue_clock_ns(q);
 	while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
 		;
 	for (unsigned int i = 0; i < n; i++) {

@@ -288,7 +288,10 @@ int receiver_open_queues(struct receiver *rx)
 			 * may redirect frames without a hint: keep it then.
 			 */
 			.producer_stamps = rx->skel != NULL,
-			.prefetch_meta = true,
+			/* Only a receiver that reads the metadata gains
+			 * from fetching it early; one that reads no frame
+			 * would only pull lines the kernel writes next. */
+			.prefetch_meta = !rx->path.no_hints,
 			.frame_headroom = cfg->frame_headroom,
 		};
 		enum xsk_queue_stage stage;

@@ -3,8 +3,9 @@
 #
 # The verdicts of make bench (bench/verdicts.sh) on made-up rounds: a
 # quiet, clear win is PASS and a clear loss MISS; a wide spread, a
-# reference outside its range, rounds on both sides of the target, or a
-# loaded machine make NOISY, whatever the ratio says. Quantiles and ratios
+# reference outside its range, a median whose 95% interval reaches both
+# sides of the target, or a loaded machine make NOISY, whatever the ratio
+# says; more rounds narrow that interval. Quantiles and ratios
 # of medians are checked on numbers worked out by hand. No network.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +27,12 @@ tap_is "$(rel_spread "$dir/five")" 0.667 "spread = interquartile range / median"
 printf '%s\n' 100 200 400 >"$dir/a"
 printf '%s\n' 90 220 300 >"$dir/b"
 tap_is "$(ratios "$dir/a" "$dir/b" | tr '\n' ' ')" "0.9000 1.1000 0.7500 " "per-round ratios b/a"
+
+seq 1 15 >"$dir/fifteen"
+tap_is "$(median_ci "$dir/fifteen")" "4 12" "95% interval of the median of 15 rounds: 4th to 12th (P(B(15,1/2) <= 3) = 1.8%)"
+tap_is "$(median_ci "$dir/five")" "1 5" "below 6 rounds the interval is the whole range"
+seq 1 41 >"$dir/fortyone"
+tap_is "$(median_ci "$dir/fortyone")" "14 28" "41 rounds: 14th to 28th, inside the middle half (11th to 31st)"
 
 # The verdict of one row: ratio, rounds' ratios, reference, block findings.
 row_verdict() { # ratio op target ratios... -- block-reasons
@@ -49,6 +56,15 @@ case $(row_verdict 0.96 '>=' 0.95 0.80 0.90 0.96 1.00 1.10 --) in
 NOISY:*straddle*) tap_result 0 "rounds on both sides of the target: NOISY, not PASS" ;;
 *) tap_result 1 "rounds on both sides of the target: NOISY, not PASS" "$(row_verdict 0.96 '>=' 0.95 0.80 0.90 0.96 1.00 1.10 --)" ;;
 esac
+# 41 rounds from 0.905 to 1.105: a quarter of them lie below 0.96, so the
+# middle half straddles it, but the median is known to within 0.97-1.04.
+many=$(awk 'BEGIN { for (i = 1; i <= 41; i++) printf "%.3f ", 0.9 + 0.005 * i }')
+# shellcheck disable=SC2086 # the rounds' words
+tap_is "$(row_verdict 1.00 '>=' 0.96 $many --)" PASS \
+	"enough rounds decide what the middle half alone could not"
+# shellcheck disable=SC2086
+tap_is "$(row_verdict 1.00 '>=' 0.98 $many -- | cut -c1-5)" NOISY \
+	"a target inside the median's interval stays NOISY"
 case $(row_verdict 0.97 '>=' 0.95 0.96 0.97 0.98 0.97 0.99 -- "cpu wait 40% > 10%; ") in
 "NOISY: cpu wait 40% > 10%") tap_result 0 "a loaded machine: NOISY even when the ratio passes" ;;
 *) tap_result 1 "a loaded machine: NOISY even when the ratio passes" ;;
