@@ -39,7 +39,11 @@ INCDIR := $(PREFIX)/include
 LIB_INCDIR := $(INCDIR)/xsk_extend
 MANDIR := $(PREFIX)/share/man
 PKGCONFIGDIR := $(LIBDIR)/pkgconfig
-VERSION := 0.1.0
+VERSION := 0.2.0
+# The shared library's ABI: raised whenever a release breaks it, so that a
+# program built against an older header never loads this library. 1: 0.2.0,
+# struct xsk_btf_member carries the resolved place (24 bytes, was 8).
+LIB_ABI := 1
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
@@ -151,7 +155,7 @@ LIB_VERSION_SCRIPT := packaging/libxsk_extend.map
 
 $(LIB_SO): $(LIB_PIC_OBJ) $(LIB_VERSION_SCRIPT)
 	@echo "  LD       $@"
-	$(Q)$(CC) -shared -Wl,-soname,libxsk_extend.so.0 -Wl,--version-script=$(LIB_VERSION_SCRIPT) \
+	$(Q)$(CC) -shared -Wl,-soname,libxsk_extend.so.$(LIB_ABI) -Wl,--version-script=$(LIB_VERSION_SCRIPT) \
 		$(ALL_LDFLAGS) -o $@ $(LIB_PIC_OBJ) $(LIBBPF_LIBS)
 
 $(USER_BIN): $(BUILD)/af_xdp_user.o $(COMMON_OBJS) $(LIB_OBJ)
@@ -275,8 +279,8 @@ install: all
 	install -m 0755 $(USER_BIN) $(DESTDIR)$(SBINDIR)/af_xdp_user
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libxsk_extend.a
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(VERSION)
-	ln -sf libxsk_extend.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.0
-	ln -sf libxsk_extend.so.0 $(DESTDIR)$(LIBDIR)/libxsk_extend.so
+	ln -sf libxsk_extend.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(LIB_ABI)
+	ln -sf libxsk_extend.so.$(LIB_ABI) $(DESTDIR)$(LIBDIR)/libxsk_extend.so
 	install -m 0644 lib_xsk_extend.h headers/xdp_hint_stamp.h $(DESTDIR)$(LIB_INCDIR)/
 	sed -e 's#@PREFIX@#$(PREFIX)#' -e 's#@LIBSUBDIR@#$(LIBSUBDIR)#' -e 's#@VERSION@#$(VERSION)#' \
 		packaging/xsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc

@@ -85,11 +85,13 @@ struct xsk_btf_member {
 	__u32 offset; /* bytes from the start of the hint struct */
 	__u32 size;   /* bytes */
 	/*
-	 * Set by xsk_btf__field_member(), zero in a member filled in by hand:
-	 * the member's size (never 0 for a resolved member that can be read)
-	 * and its place relative to pkt_data (offset - hint size: negative).
-	 * A resolved member carries its hint's layout: the inline read uses
-	 * these and no longer looks at the xbi argument.
+	 * Set by xsk_btf__field_member(); a member filled in by hand must have
+	 * them zero (initialise the whole struct). The member's size (never 0
+	 * for a resolved member that can be read) and its place relative to
+	 * pkt_data (offset - hint size: negative). A resolved member carries
+	 * its hint's layout: XSK_BTF_READ_INTO uses these and no longer looks
+	 * at its xbi argument. These two fields made the struct 24 bytes in
+	 * 0.2 (8 before): libxsk_extend.so.1.
 	 */
 	__u32 resolved_size;
 	__s64 pkt_offset;
@@ -253,11 +255,16 @@ static inline const void *xsk_btf__short_field_ptr(const struct xsk_btf_info *xb
 	_xsk_err; })
 
 /*
- * Copy the member @member (a struct xsk_btf_member *) into @dest. A member
- * that xsk_btf__field_member() resolved in this @xbi and whose size is
- * sizeof(dest) is read inline; anything else goes through xsk_btf__read()
- * and its checks, with the same error codes. Each argument is evaluated
- * once.
+ * Copy the member @member (a struct xsk_btf_member *) into @dest; 0 or a
+ * negative errno. A member that xsk_btf__field_member() resolved is read
+ * inline, at the place it was resolved for: one compare of its size with
+ * sizeof(dest) (-EFAULT through the checked path when they differ) and one
+ * copy. @xbi is then not consulted at all, not even for NULL: pass the hint
+ * the member was resolved in (a member resolved in another hint reads that
+ * hint's place). A member filled in by hand, with resolved_size 0 (a
+ * designated initializer or memset: never an uninitialised struct), and a
+ * NULL @member or @addr go through xsk_btf__read() and its checks, with
+ * its error codes. Each argument is evaluated once.
  */
 #define XSK_BTF_READ_INTO(dest, member, xbi, addr) ({			\
 	const struct xsk_btf_member *_xsk_m = (member);			\

@@ -4,12 +4,13 @@
 #include <string.h>
 
 #include "frags.h"
+#include "frame_fit.h"
 
-int frags_decide(enum frags_choice choice, __u32 mtu, __u32 frame_size,
+int frags_decide(enum frags_choice choice, __u32 mtu, __u32 frame_size, __u32 umem_headroom,
 		 struct frags_plan *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->frame_capacity = frags_frame_capacity(frame_size);
+	out->frame_capacity = frame_fit_max_len(frame_size, umem_headroom);
 	out->largest_frame = mtu + FRAGS_L2_OVERHEAD;
 	switch (choice) {
 	case FRAGS_ON:

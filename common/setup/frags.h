@@ -6,9 +6,10 @@
  *   1. Before the program loads (frags_decide): on, off, or auto = on when
  *      the largest frame (MTU + Ethernet header + one VLAN tag) is longer
  *      than a UMEM frame holds. In copy mode the kernel puts at most
- *      frame_size - XDP_PACKET_HEADROOM (256) bytes of packet data in one
- *      UMEM frame (net/xdp/xsk.c, xsk_pool_get_rx_frame_size); the hint
- *      lives in that headroom and does not count.
+ *      frame_size - XDP_PACKET_HEADROOM (256) - UMEM headroom bytes of
+ *      packet data in one UMEM frame (net/xdp/xsk.c,
+ *      xsk_pool_get_rx_frame_size; frame_fit.h); the hint lives in that
+ *      headroom and does not count.
  *   2. After a bind with XDP_USE_SG failed (frags_bind_refused): kernels
  *      before 6.6 refuse the flag (EINVAL from xsk_bind's flag check). With
  *      --frags on that is the error; with auto the receiver binds
@@ -25,8 +26,6 @@
 
 #include "options.h"
 
-/* The kernel's XDP_PACKET_HEADROOM: reserved in front of every UMEM frame's data. */
-#define FRAGS_XDP_HEADROOM 256U
 /* Ethernet header and one 802.1Q tag on top of the MTU. */
 #define FRAGS_L2_OVERHEAD 18U
 
@@ -38,14 +37,9 @@ struct frags_plan {
 	char explanation[256];  /* one line, without the interface name */
 };
 
-/* Packet bytes one UMEM frame of @frame_size bytes holds in copy mode. */
-static inline __u32 frags_frame_capacity(__u32 frame_size)
-{
-	return frame_size - FRAGS_XDP_HEADROOM;
-}
-
-/* Step 1. Always 0: every choice has a plan. */
-int frags_decide(enum frags_choice choice, __u32 mtu, __u32 frame_size,
+/* Step 1, for UMEM frames of @frame_size bytes with @umem_headroom bytes
+ * of UMEM headroom (frame_fit.h). Always 0: every choice has a plan. */
+int frags_decide(enum frags_choice choice, __u32 mtu, __u32 frame_size, __u32 umem_headroom,
 		 struct frags_plan *out);
 
 /*

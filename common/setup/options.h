@@ -127,7 +127,7 @@ int rx_options_parse(int argc, char **argv, struct rx_config *cfg,
 
 void rx_options_usage(FILE *out, const char *prog);
 void rx_options_man(FILE *out, const char *prog);
-/* "af_xdp_user 0.1.0 (libbpf v1.1.0, libxdp 1.3.1 at build time)". */
+/* "af_xdp_user 0.2.0 (libbpf v1.1.0, libxdp 1.3.1 at build time)". */
 void rx_options_version(FILE *out, const char *prog);
 
 const char *xdp_mode_name(enum xdp_mode_choice mode);

@@ -29,7 +29,7 @@ int receiver_load_program(struct receiver *rx)
 		pr_err("%s: reading its MTU: %s\n", cfg->ifname, strerror(-err));
 		return err;
 	}
-	frags_decide(cfg->frags, rx->mtu, cfg->frame_size, &rx->frags);
+	frags_decide(cfg->frags, rx->mtu, cfg->frame_size, cfg->frame_headroom, &rx->frags);
 	/* Single-buffer with frames that do not fit: receiver_check_interface()
 	 * warned already (warn_oversize_frames). */
 	if (rx->frags.multi_buffer)

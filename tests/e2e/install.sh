@@ -37,7 +37,7 @@ header=$root/lib_xsk_extend.h
 echo "1..17"
 check "make install DESTDIR=... PREFIX=$prefix" \
 	make -C "$root" --no-print-directory BUILD="$BUILD" DESTDIR="$dest" PREFIX="$prefix" install
-for f in sbin/af_xdp_user $libsub/libxsk_extend.a $libsub/libxsk_extend.so $libsub/libxsk_extend.so.0 \
+for f in sbin/af_xdp_user $libsub/libxsk_extend.a $libsub/libxsk_extend.so $libsub/libxsk_extend.so.1 \
 	 include/xsk_extend/lib_xsk_extend.h include/xsk_extend/xdp_hint_stamp.h \
 	 $libsub/pkgconfig/xsk_extend.pc share/man/man8/af_xdp_user.8 share/man/man3/lib_xsk_extend.3; do
 	check "installed $prefix/$f" test -e "$dest$prefix/$f"
@@ -52,7 +52,7 @@ check "example builds with \$(pkg-config --cflags --libs xsk_extend) and nothing
 check "example runs against the installed shared library" \
 	bash -c "LD_LIBRARY_PATH='$dest$prefix/$libsub' '$tmp/hint_decoder' '$obj' | grep -q xdp_hints_rx_time"
 check "example links the installed shared library, not a copy" \
-	bash -c "LD_LIBRARY_PATH='$dest$prefix/$libsub' ldd '$tmp/hint_decoder' | grep -q '$dest$prefix/$libsub/libxsk_extend.so.0'"
+	bash -c "LD_LIBRARY_PATH='$dest$prefix/$libsub' ldd '$tmp/hint_decoder' | grep -q '$dest$prefix/$libsub/libxsk_extend.so.1'"
 
 # The functions the header declares (not its static inlines) ...
 declared=$(grep -oE '^[a-z_][a-z0-9_ ]*[ *]+(xsk_[a-z0-9_]+__[a-z0-9_]+)\(' "$header" | grep -v '^static' |
@@ -60,9 +60,9 @@ declared=$(grep -oE '^[a-z_][a-z0-9_ ]*[ *]+(xsk_[a-z0-9_]+__[a-z0-9_]+)\(' "$he
 # ... and what the shared library exports, with its version.
 exported=$(nm -D --defined-only "$dest$prefix/$libsub/libxsk_extend.so" | awk '$2 == "T" { print $3 }' | sort -u)
 n=$((n + 1))
-want=$(echo "$declared" | sed 's/$/@@XSK_EXTEND_0.1/')
+want=$(echo "$declared" | sed 's/$/@@XSK_EXTEND_0.2/')
 if [ -n "$declared" ] && [ "$exported" = "$want" ]; then
-	echo "ok $n - the shared library exports exactly the header's $(echo "$declared" | wc -l) functions, versioned XSK_EXTEND_0.1"
+	echo "ok $n - the shared library exports exactly the header's $(echo "$declared" | wc -l) functions, versioned XSK_EXTEND_0.2"
 else
 	echo "not ok $n - exported symbols differ from the header's functions # $(diff <(echo "$want") <(echo "$exported") | tr '\n' ' ')"
 fi
