@@ -125,7 +125,12 @@ int xsk_queue_open(struct xsk_queue *q, const struct xsk_queue_params *p,
 	q->tx_frames = p->tx_frames;
 	q->clock = p->clock_tai ? CLOCK_TAI : CLOCK_MONOTONIC;
 	q->multi_buffer = p->multi_buffer;
-	q->clear_btf_id = !p->producer_stamps;
+	/*
+	 * Multi-buffer keeps the write: a run cut at XSK_FRAME_MAX_BUFS leaves
+	 * the rest of its frame to look like a frame of its own, whose first
+	 * buffer no program stamped.
+	 */
+	q->clear_btf_id = !p->producer_stamps || p->multi_buffer;
 	q->prefetch_meta = p->prefetch_meta;
 	if (p->tx_frames >= p->frames || (p->tx_frames & (p->tx_frames - 1))) {
 		*stage = XSK_STAGE_UMEM_CREATE;
