@@ -2,17 +2,25 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Send hand-built control and data frames on an interface (AF_PACKET).
 
-    raw_frames.py DEV DST_MAC KIND COUNT [TPID,TPID,...]
+    raw_frames.py [--gap-us N] DEV DST_MAC KIND[+KIND...] COUNT [TPID,TPID,...]
 
 KIND is one of the names in FRAMES below; the optional TPID list puts
 VLAN tags in front of the type (outermost first), e.g. 88a8,8100 for QinQ.
+Several kinds joined by '+' send COUNT frames in all, as many of each, in
+an order shuffled with a fixed seed (the same on every run): a mix with no
+period, so no frame kind keeps to a subset of the receiver's buffers.
+--gap-us N waits N microseconds after each frame (default 0), so that a
+receiver with a small ring drops none.
 Used by control_traffic.sh to check what the XDP program leaves to the
-kernel; xdp_hints_traffic builds only UDP, raw-ethertype, ARP and runt
-frames.  Prints nothing; exits 1 with one line on a bad argument.
+kernel, and by foreign_unstamped.sh; xdp_hints_traffic builds only UDP,
+raw-ethertype (no chosen payload), ARP and runt frames.  Prints nothing;
+exits 1 with one line on a bad argument.
 """
+import random
 import socket
 import struct
 import sys
+import time
 
 SRC_MAC = bytes.fromhex("027868000002")
 IP4_SRC = bytes([10, 77, 0, 2])
@@ -91,6 +99,10 @@ FRAMES = {
     "udp6-ext": lambda: ipv6(IPPROTO_HOPOPTS, hop_by_hop(IPPROTO_DSTOPTS) +
                              dest_options(IPPROTO_UDP) + udp(9000)),
     "udp-first-fragment": lambda: ipv4(IPPROTO_UDP, udp(9000), frag_off=0x2000),
+    # tests/bpf/stale_btf_id.c: ethertype 0x88b5 (IEEE local experimental),
+    # a hint in front when the first payload byte is 'H', nothing otherwise.
+    "stale-hint": lambda: (0x88B5, b"H" + bytes(45)),
+    "stale-none": lambda: (0x88B5, b"N" + bytes(45)),
 }
 
 
@@ -101,18 +113,38 @@ def frame(dst_mac, kind, tpids):
     return data + bytes(max(0, 60 - len(data)))
 
 
+def usage(why):
+    sys.exit(f"raw_frames.py: {why}; usage: [--gap-us N] DEV DST_MAC KIND[+KIND...] COUNT "
+             f"[TPID,...]; KIND one of {', '.join(FRAMES)}")
+
+
 def main(argv):
-    if len(argv) not in (5, 6) or argv[3] not in FRAMES:
-        sys.exit(f"raw_frames.py: usage: DEV DST_MAC KIND COUNT [TPID,...]; KIND one of "
-                 f"{', '.join(FRAMES)}")
-    dev, dst_mac, kind, count = argv[1], bytes.fromhex(argv[2].replace(":", "")), argv[3], \
-        int(argv[4])
+    gap_us = 0
+    if len(argv) > 2 and argv[1] == "--gap-us":
+        if not argv[2].isdigit():
+            usage(f"--gap-us {argv[2]}: not a number of microseconds")
+        gap_us = int(argv[2])
+        argv = argv[:1] + argv[3:]
+    if len(argv) not in (5, 6):
+        usage("wrong number of arguments")
+    kinds = argv[3].split("+")
+    for kind in kinds:
+        if kind not in FRAMES:
+            usage(f"unknown KIND '{kind}'")
+    if not argv[4].isdigit() or int(argv[4]) % len(kinds):
+        usage(f"COUNT {argv[4]}: not a multiple of the number of kinds ({len(kinds)})")
+    dev, dst_mac, count = argv[1], bytes.fromhex(argv[2].replace(":", "")), int(argv[4])
     tpids = [int(t, 16) for t in argv[5].split(",")] if len(argv) == 6 and argv[5] else []
-    data = frame(dst_mac, kind, tpids)
+    datas = [frame(dst_mac, kind, tpids) for kind in kinds]
+    order = [i % len(kinds) for i in range(count)]
+    if len(kinds) > 1:
+        random.Random(count).shuffle(order)
     with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as sock:
         sock.bind((dev, 0))
-        for _ in range(count):
-            sock.send(data)
+        for i in order:
+            sock.send(datas[i])
+            if gap_us:
+                time.sleep(gap_us / 1e6)
 
 
 if __name__ == "__main__":
