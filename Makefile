@@ -12,7 +12,7 @@
 #   make tested-on    README's "Tested on" table from test-vm's results
 #   make test-mutants   breaks the code on purpose (tests/mutants/rules): every
 #                     mutant must make its suites fail (root)
-#   make bench | bench-record | fuzz | install | clean
+#   make bench | bench-update | fuzz | install | clean
 
 ifeq ($(wildcard config.mk),)
 $(error config.mk is missing: run ./configure first (./configure --install-deps as root installs everything))
