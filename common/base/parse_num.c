@@ -7,17 +7,24 @@
 
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
+	const char *digits = s;
 	unsigned long long v;
+	int base = 10;
 	char *end;
 
-	if (!s || !*s)
+	if (!s)
 		return -EINVAL;
-	/* strtoull accepts leading space and a minus sign (wrapping the
-	 * value): neither is a valid option value. */
-	if (isspace((unsigned char)*s) || *s == '-' || *s == '+')
+	/* Decimal, or hex after 0x; never octal: "010" is ten, "08" eight. */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = s + 2;
+		base = 16;
+	}
+	/* strtoull would take leading space, a sign (a minus wraps the
+	 * value) or nothing at all: none is a valid option value. */
+	if (base == 16 ? !isxdigit((unsigned char)*digits) : !isdigit((unsigned char)*digits))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(digits, &end, base);
 	if (*end)
 		return -EINVAL;
 	if (errno == ERANGE || v < min || v > max)

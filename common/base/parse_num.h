@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* Strict number parsing for options: the whole string must be a number in
- * [min, max]; no atoi, no silent wrap. 0x prefix accepted for hex. */
+ * [min, max]; no atoi, no silent wrap. Decimal (leading zeros too), or hex
+ * after a 0x prefix; never octal. */
 #ifndef XDP_HINTS_PARSE_NUM_H
 #define XDP_HINTS_PARSE_NUM_H
 

@@ -238,6 +238,15 @@ static void test_frame_headroom(void **state)
 	assert_int_equal(cfg.frame_headroom, 16);
 	assert_int_equal(parse("-d", "x", "--frame-headroom", "256", NULL), RX_OPTIONS_RUN);
 	assert_int_equal(cfg.frame_headroom, 256);
+	/* Decimal with leading zeros, never octal; hex after 0x. */
+	assert_int_equal(parse("-d", "x", "--frame-headroom", "010", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frame_headroom, 10);
+	assert_int_equal(parse("-d", "x", "--frame-headroom", "08", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frame_headroom, 8);
+	assert_int_equal(parse("-d", "x", "--frame-headroom", "0x10", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.frame_headroom, 16);
+	expect_usage_error(parse("-d", "x", "--frame-headroom", "0x", NULL), "--frame-headroom");
+	expect_usage_error(parse("-d", "x", "--frame-headroom", "0xg", NULL), "--frame-headroom");
 	expect_usage_error(parse("-d", "x", "--frame-headroom", "257", NULL), "0..256");
 	expect_usage_error(parse("-d", "x", "--frame-headroom", "-1", NULL), "--frame-headroom");
 	expect_usage_error(parse("-d", "x", "--frame-headroom", "auto", NULL), "--frame-headroom");
