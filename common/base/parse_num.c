@@ -20,8 +20,11 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		base = 16;
 	}
 	/* strtoull would take leading space, a sign (a minus wraps the
-	 * value) or nothing at all: none is a valid option value. */
+	 * value), nothing at all, or in base 16 a second "0x": none is a
+	 * valid option value. */
 	if (base == 16 ? !isxdigit((unsigned char)*digits) : !isdigit((unsigned char)*digits))
+		return -EINVAL;
+	if (base == 16 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(digits, &end, base);

@@ -52,9 +52,10 @@ static void warn_passed_frames(struct receiver *rx, struct queue_rx_stats *const
 	}
 	oversize = receiver_oversize_passed(rx);
 	if (oversize > rx->oversize_warned) {
-		pr_warn("%s: %llu frame(s) longer than a %u-byte UMEM frame holds passed to the kernel instead of AF_XDP (counted in passed)\n",
+		pr_warn("%s: %llu frame(s) longer than the %u bytes a %u-byte UMEM frame holds passed to the kernel instead of AF_XDP (counted in passed)\n",
 			rx->cfg.ifname, (unsigned long long)oversize,
-			frame_fit_max_len(rx->cfg.frame_size, rx->cfg.frame_headroom));
+			frame_fit_max_len(rx->cfg.frame_size, rx->cfg.frame_headroom),
+			rx->cfg.frame_size);
 		rx->oversize_warned = oversize;
 	}
 }

@@ -11,7 +11,7 @@ int frags_decide(enum frags_choice choice, __u32 mtu, __u32 frame_size, __u32 um
 {
 	memset(out, 0, sizeof(*out));
 	out->frame_capacity = frame_fit_max_len(frame_size, umem_headroom);
-	out->largest_frame = mtu + FRAGS_L2_OVERHEAD;
+	out->largest_frame = frame_fit_mtu_frame_len(mtu);
 	switch (choice) {
 	case FRAGS_ON:
 		out->multi_buffer = true;

@@ -26,14 +26,12 @@
 
 #include "options.h"
 
-/* Ethernet header and one 802.1Q tag on top of the MTU. */
-#define FRAGS_L2_OVERHEAD 18U
 
 struct frags_plan {
 	bool multi_buffer;      /* load xdp.frags, bind with XDP_USE_SG */
 	bool fell_back;         /* auto, refused by the kernel: single-buffer */
 	__u32 frame_capacity;   /* packet bytes one UMEM frame holds */
-	__u32 largest_frame;    /* MTU + FRAGS_L2_OVERHEAD */
+	__u32 largest_frame;    /* frame_fit_mtu_frame_len(MTU) */
 	char explanation[256];  /* one line, without the interface name */
 };
 

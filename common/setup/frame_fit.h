@@ -27,10 +27,13 @@ static inline __u32 frame_fit_max_len(__u32 frame_size, __u32 umem_headroom)
 	return frame_size > reserved ? frame_size - reserved : 0;
 }
 
-/* The longest untagged frame an interface with @mtu can receive. */
+/* The Ethernet header and one 802.1Q tag on top of the MTU. */
+#define FRAME_FIT_L2_OVERHEAD (ETH_HLEN + 4U)
+
+/* The longest frame, with one VLAN tag, an interface with @mtu can receive. */
 static inline __u32 frame_fit_mtu_frame_len(__u32 mtu)
 {
-	return mtu + ETH_HLEN;
+	return mtu + FRAME_FIT_L2_OVERHEAD;
 }
 
 #endif

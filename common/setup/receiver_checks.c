@@ -77,9 +77,10 @@ static void warn_oversize_frames(const struct receiver *rx)
 		return;
 	if (frame_fit_mtu_frame_len(mtu) <= max_len)
 		return;
-	pr_warn("%s: MTU %u allows %u-byte frames, but a %u-byte UMEM frame holds at most %u%s: longer frames pass to the kernel (lower the MTU to %u%s%s)\n",
+	pr_warn("%s: MTU %u allows %u-byte frames (with a VLAN tag), but a %u-byte UMEM frame holds at most %u%s: longer frames pass to the kernel (lower the MTU to %u%s%s)\n",
 		rx->cfg.ifname, mtu, frame_fit_mtu_frame_len(mtu), rx->cfg.frame_size, max_len,
-		rx->cfg.frame_headroom ? " after its --frame-headroom" : "", max_len - ETH_HLEN,
+		rx->cfg.frame_headroom ? " after its --frame-headroom" : "",
+		max_len - FRAME_FIT_L2_OVERHEAD,
 		rx->cfg.frame_size < 4096 ? " or use --frame-size 4096" : "",
 		rx->cfg.frame_headroom ? " or --frame-headroom 0" : "");
 }

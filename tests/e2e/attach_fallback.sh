@@ -98,12 +98,12 @@ check_refusal "MTU 9000" "veth: Peer MTU is too large to set XDP" "lower the MTU
 # And the frames bigger than a UMEM frame, in generic mode.
 xh_start_receiver --json --interval 0 --frags off
 if xh_wait_ready; then
-	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: MTU 9000 allows 9014-byte frames, but a 4096-byte UMEM frame holds at most 3840: longer frames pass to the kernel" \
+	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: MTU 9000 allows 9018-byte frames \\(with a VLAN tag\\), but a 4096-byte UMEM frame holds at most 3840: longer frames pass to the kernel" \
 		"MTU 9000: warns at start that longer frames pass to the kernel"
 	ip netns exec "$XH_NS_TX" ping -q -c 3 -i 0.2 -W 2 -s 8000 -M "do" "$XH_RX_IP" >/dev/null
 	tap_is "$?" 0 "MTU 9000, generic mode: the kernel answered 8 KB pings (they passed the XDP program)"
 	xh_stop_receiver INT
-	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: [3-9] frame\\(s\\) longer than a 3840-byte UMEM frame holds passed to the kernel" \
+	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: [3-9] frame\\(s\\) longer than the 3840 bytes a 4096-byte UMEM frame holds passed to the kernel" \
 		"MTU 9000, generic mode: the oversize frames are counted"
 else
 	tap_result 1 "MTU 9000: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
@@ -116,7 +116,7 @@ setup_pair fs 1 1 3000
 xh_start_receiver --json --interval 0 --frame-size 2048 --xdp-mode native --frags off
 if xh_wait_ready; then
 	tap_result 0 "MTU 3000, --frame-size 2048: receiver runs in native mode"
-	tap_is "$(grep -c 'MTU 3000 allows 3014-byte frames, but a 2048-byte UMEM frame holds at most 1792: longer frames pass to the kernel (lower the MTU to 1778 or use --frame-size 4096)' "$XH_RX_ERR")" 1 \
+	tap_is "$(grep -c 'MTU 3000 allows 3018-byte frames (with a VLAN tag), but a 2048-byte UMEM frame holds at most 1792: longer frames pass to the kernel (lower the MTU to 1774 or use --frame-size 4096)' "$XH_RX_ERR")" 1 \
 		"MTU 3000, --frame-size 2048: one warning at start with the limit and the fix"
 	ip netns exec "$XH_NS_TX" ping -q -c 4 -i 0.2 -W 2 -s 2500 -M "do" "$XH_RX_IP" >/dev/null
 	tap_is "$?" 0 "the kernel answered every 2528-byte ping: the XDP program passed them"
@@ -126,7 +126,7 @@ if xh_wait_ready; then
 	xh_stop_receiver INT
 	FINAL=$(xh_final_json)
 	tap_is "$(jq -r .total.packets <<<"${FINAL:-{\}}")" 100 "1514-byte frames (they fit) still reach AF_XDP"
-	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: [4-9] frame\\(s\\) longer than a 1792-byte UMEM frame holds passed to the kernel instead of AF_XDP" \
+	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: [4-9] frame\\(s\\) longer than the 1792 bytes a 2048-byte UMEM frame holds passed to the kernel instead of AF_XDP" \
 		"the oversize frames are counted and reported"
 	tap_is "$(jq -r '[.queues[].xsk.rx_dropped] | add' <<<"${FINAL:-{\}}")" 0 "no frame dropped in the socket"
 else

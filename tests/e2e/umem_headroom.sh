@@ -71,7 +71,7 @@ if xh_wait_ready; then
 	[ -n "$FINAL" ] || FINAL='{}'
 	tap_is "$(jqf .total.packets)" 0 "headroom 16: no 1784-byte frame reaches the socket"
 	tap_is "$(jqf .total.xsk.rx_dropped)" 0 "headroom 16: none dropped by AF_XDP (passed before it)"
-	# passed also counts the kernel's own traffic (IPv6 neighbour discovery).
+	# passed also counts the kernel's own frames (ARP).
 	tap_is "$(jqf '.total.xdp.passed >= 200')" true "headroom 16: every one passed to the kernel, counted"
 else
 	tap_result 1 "headroom 16: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"

@@ -247,6 +247,7 @@ static void test_frame_headroom(void **state)
 	assert_int_equal(cfg.frame_headroom, 16);
 	expect_usage_error(parse("-d", "x", "--frame-headroom", "0x", NULL), "--frame-headroom");
 	expect_usage_error(parse("-d", "x", "--frame-headroom", "0xg", NULL), "--frame-headroom");
+	expect_usage_error(parse("-d", "x", "--frame-headroom", "0x0x5", NULL), "--frame-headroom");
 	expect_usage_error(parse("-d", "x", "--frame-headroom", "257", NULL), "0..256");
 	expect_usage_error(parse("-d", "x", "--frame-headroom", "-1", NULL), "--frame-headroom");
 	expect_usage_error(parse("-d", "x", "--frame-headroom", "auto", NULL), "--frame-headroom");

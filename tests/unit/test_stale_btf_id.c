@@ -46,6 +46,7 @@
 #include <xdp/xsk.h>
 
 #include "lib_xsk_extend.h"
+#include "xsk_queue.h"
 #include "tests/stale_btf_id.skel.h"
 #include "test_veth_pair.h"
 
@@ -271,6 +272,80 @@ static void test_always_stamped_frames_read_no_hint(void **state)
 	assert_int_equal(unhinted_frames_with_stale_id(true), 0);
 }
 
+/* xsk_queue_receive()'s callback: where in its UMEM frame the packet sits. */
+static void record_frame_offset(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
+				__u64 now_ns)
+{
+	long *offset = ctx;
+
+	(void)len;
+	(void)now_ns;
+	*offset = (long)(((char *)pkt - (char *)q->umem_area) % (long)q->frame_size);
+}
+
+/*
+ * --frame-headroom reaches the UMEM: xsk_queue_open() registers it
+ * (xsk_umem_config.frame_headroom), and the kernel then puts each packet
+ * XDP_PACKET_HEADROOM + headroom bytes into its frame, the hint just in
+ * front of it.
+ */
+static void test_umem_headroom_places_packets(void **state)
+{
+	const __u32 headroom = 40;
+	struct xsk_queue_params params = {
+		.ifname = veth.name,
+		.queue_id = 0,
+		.frames = UMEM_FRAMES,
+		.frame_size = FRAME_SIZE,
+		.bind_mode = BIND_MODE_COPY,
+		.producer_stamps = true,
+		.frame_headroom = headroom,
+	};
+	struct pollfd pfd = { .events = POLLIN };
+	enum xsk_queue_stage stage;
+	struct stale_btf_id *skel;
+	struct xsk_queue q;
+	long offset = -1;
+	int err, tries, hint_id;
+
+	(void)state;
+	skel = stale_btf_id__open();
+	assert_non_null(skel);
+	skel->rodata->always_stamp = true;
+	assert_int_equal(stale_btf_id__load(skel), 0);
+	assert_int_equal(bpf_xdp_attach(veth.ifindex,
+					bpf_program__fd(skel->progs.redirect_some_unstamped),
+					XDP_FLAGS_DRV_MODE, NULL), 0);
+	/* The previous test's socket is released after close(): EBUSY till then. */
+	for (tries = 0; tries < 40; tries++) {
+		err = xsk_queue_open(&q, &params, &stage);
+		if (err != -EBUSY)
+			break;
+		usleep(50 * 1000);
+	}
+	if (err) {
+		bpf_xdp_detach(veth.ifindex, XDP_FLAGS_DRV_MODE, NULL);
+		stale_btf_id__destroy(skel);
+		fail_msg("xsk_queue_open on %s with headroom %u: %s", veth.name, headroom,
+			 strerror(-err));
+	}
+	assert_int_equal(xsk_queue_register(&q, bpf_map__fd(skel->maps.xsks_map)), 0);
+	assert_int_equal(send_frames(STALE_MARK_HINT, 1), 0);
+	assert_true(wait_count(&skel->bss->hinted, 1));
+	pfd.fd = xsk_queue_fd(&q);
+	for (tries = 0; offset < 0 && tries < 10 && poll(&pfd, 1, 500) >= 0; tries++)
+		xsk_queue_receive(&q, 64, record_frame_offset, &offset, false);
+	hint_id = btf__find_by_name_kind(bpf_object__btf(skel->obj), "stale_hint",
+					 BTF_KIND_STRUCT);
+	xsk_queue_close(&q);
+	bpf_xdp_detach(veth.ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	stale_btf_id__destroy(skel);
+	print_message("# --frame-headroom %u: the packet sits %ld bytes into its frame\n",
+		      headroom, offset);
+	assert_int_equal(offset, XDP_PACKET_HEADROOM + headroom);
+	assert_true(hint_id > 0);
+}
+
 static int veth_setup(void **state)
 {
 	(void)state;
@@ -289,6 +364,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unstamped_frames_read_stale_ids),
 		cmocka_unit_test(test_always_stamped_frames_read_no_hint),
+		cmocka_unit_test(test_umem_headroom_places_packets),
 	};
 
 	return cmocka_run_group_tests_name("stale btf_id under RX-ring pressure", tests,
