@@ -257,7 +257,7 @@ throughput_trial() { # inject-options(quoted) min|tool args...
 # ---- 2. receive throughput ------------------------------------------------------
 
 bench_pps() {
-	local round v key p a b m ratio rx_pps inj_pps kns
+	local round v key p a b m ratio rx_pps inj_pps kns kns_a kns_b
 	local variants=("min:min --layout none" "none:tool --layout none" "rxtime:tool --layout rx-time")
 	say "rx pps: --spin receivers, copy mode, native XDP, BPF_PROG_TEST_RUN live frames for ${INJECT_SECONDS}s, $PPS_ROUNDS rounds of (bench_min_rx none, af_xdp_user none, af_xdp_user rx-time)"
 	log "Live frames: the kernel registers its own rxq with queue index 0 for the"
@@ -307,8 +307,10 @@ bench_pps() {
 	# Where the ratio comes from: when both receivers take every injected
 	# frame, the injector sets the rate, and its CPU time per frame (the
 	# kernel's: program, redirect, copy) is what the two differ in.
+	kns_a=$(median <"$XH_TMPDIR/pps.none.kns")
+	kns_b=$(median <"$XH_TMPDIR/pps.rxtime.kns")
 	row "rx pps (b) af_xdp_user --layout rx-time" \
-	    "$(calc "$b / 1e6") Mpps = $(calc "$ratio")x (a) ($(rounds_text "$XH_TMPDIR/pps.ratio_rxtime")); kernel $(calc "$(median <"$XH_TMPDIR/pps.rxtime.kns")" 0) vs $(calc "$(median <"$XH_TMPDIR/pps.none.kns")" 0) ns/frame = $(calc "$(median <"$XH_TMPDIR/pps.none.kns") / $(median <"$XH_TMPDIR/pps.rxtime.kns")")x; received $(calc "100 * $(median <"$XH_TMPDIR/pps.rxtime.got")" 1)% vs $(calc "100 * $(median <"$XH_TMPDIR/pps.none.got")" 1)% of injected" \
+	    "$(calc "$b / 1e6") Mpps = $(calc "$ratio")x (a) ($(rounds_text "$XH_TMPDIR/pps.ratio_rxtime")); kernel $(calc "$kns_b" 0) vs $(calc "$kns_a" 0) ns/frame = $(calc "$kns_a / $kns_b")x; received $(calc "100 * $(median <"$XH_TMPDIR/pps.rxtime.got")" 1)% vs $(calc "100 * $(median <"$XH_TMPDIR/pps.none.got")" 1)% of injected" \
 	    ">= 0.85x (a)" "$(timing_verdict "$ratio" ">=" 0.85 "$XH_TMPDIR/pps.ratio_rxtime")" "$NOISE_TEXT"
 }
 
@@ -343,21 +345,20 @@ lat_tool() { # spin|wakeup
 }
 
 bench_latency() {
-	local rxm round m t mp50 tp50 ratio target ref
+	local rxm round who m t mp50 tp50 ratio target ref
 	say "latency: XDP->application at a paced $LAT_RATE pps (live frames, one per call), native XDP, $LAT_ROUNDS rounds of (minimal, tool)"
 	for rxm in spin wakeup; do
 		: >"$XH_TMPDIR/lat.m"
 		: >"$XH_TMPDIR/lat.t"
 		noise_begin
 		for round in $(seq "$LAT_ROUNDS"); do
-			# Each goes first in every other round (see rotated()).
-			if (( round % 2 )); then
-				m=$(retry lat_min "$rxm") || xh_die "latency run of bench_min_rx ($rxm) failed (see $RAW)"
-				t=$(retry lat_tool "$rxm") || xh_die "latency run of af_xdp_user ($rxm) failed (see $RAW)"
-			else
-				t=$(retry lat_tool "$rxm") || xh_die "latency run of af_xdp_user ($rxm) failed (see $RAW)"
-				m=$(retry lat_min "$rxm") || xh_die "latency run of bench_min_rx ($rxm) failed (see $RAW)"
-			fi
+			while IFS= read -r who <&3; do
+				if [ "$who" = min ]; then
+					m=$(retry lat_min "$rxm") || xh_die "latency run of bench_min_rx ($rxm) failed (see $RAW)"
+				else
+					t=$(retry lat_tool "$rxm") || xh_die "latency run of af_xdp_user ($rxm) failed (see $RAW)"
+				fi
+			done 3< <(rotated "$round" min tool)
 			log "latency $rxm round $round: minimal p50/p99/avg $m; tool $t"
 			echo "$m" >>"$XH_TMPDIR/lat.m"
 			echo "$t" >>"$XH_TMPDIR/lat.t"

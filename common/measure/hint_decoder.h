@@ -96,12 +96,10 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 	__u32 btf_id = xsk_umem__btf_id((void *)pkt);
 	int index;
 
-	if (btf_id == XSK_BTF_NO_HINT) {
-		hint_decoder_no_hint(out);
+	hint_decoder_no_hint(out);
+	if (btf_id == XSK_BTF_NO_HINT)
 		return;
-	}
 	out->btf_id = btf_id;
-	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = out->has_hw_ts = false;
 	/* layouts[] follows the registry's order, so its index is ours. */
 	index = xsk_hint_dispatch__index(&dec->dispatch, pkt);
 	if (index < 0) {

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame_fit.h"
 #include "log.h"
 #include "receiver.h"
 #include "receiver_capture.h"
@@ -54,8 +53,7 @@ static void warn_passed_frames(struct receiver *rx, struct queue_rx_stats *const
 	if (oversize > rx->oversize_warned) {
 		pr_warn("%s: %llu frame(s) longer than the %u bytes a %u-byte UMEM frame holds passed to the kernel instead of AF_XDP (counted in passed)\n",
 			rx->cfg.ifname, (unsigned long long)oversize,
-			frame_fit_max_len(rx->cfg.frame_size, rx->cfg.frame_headroom),
-			rx->cfg.frame_size);
+			rx->frags.frame_capacity, rx->cfg.frame_size);
 		rx->oversize_warned = oversize;
 	}
 }

@@ -59,9 +59,8 @@ struct xsk_queue_params {
 	 * redirects (af_xdp_kern.c: no btf_id, no redirect): then no stale
 	 * btf_id can sit in front of a packet, and the receiver's clearing
 	 * write per frame (a store into a cache line the kernel just wrote
-	 * on another CPU) is skipped. false (the default)
-	 * keeps the write: for programs that redirect some frames without a
-	 * hint.
+	 * on another CPU) is skipped. false (the default) keeps the write:
+	 * for programs that redirect some frames without a hint.
 	 */
 	bool producer_stamps;
 	/* Prefetch the metadata line of frames a few descriptors ahead. */
@@ -84,7 +83,7 @@ struct xsk_queue {
 	struct xsk_ring_prod tx;   /* only when tx_frames > 0 */
 	__u32 frames;
 	__u32 tx_frames;           /* the UMEM's last tx_frames frames are for TX */
-	bool clear_btf_id; /* !params.producer_stamps: clear each frame's slot */
+	bool clear_btf_id; /* clear each frame's slot (see xsk_queue_open()) */
 	bool prefetch_meta;
 	bool zero_copy;    /* bound in zero-copy mode */
 	int zc_err;        /* why zero-copy failed in auto mode, or 0 */

@@ -26,7 +26,6 @@
 
 #include "options.h"
 
-
 struct frags_plan {
 	bool multi_buffer;      /* load xdp.frags, bind with XDP_USE_SG */
 	bool fell_back;         /* auto, refused by the kernel: single-buffer */

@@ -12,7 +12,6 @@
 #include <bpf/libbpf.h>
 
 #include "af_xdp_kern.skel.h"
-#include "frame_fit.h"
 #include "log.h"
 #include "netdev.h"
 #include "receiver.h"
@@ -56,8 +55,7 @@ int receiver_load_program(struct receiver *rx)
 	skel->rodata->filter_ethertype = cfg->filter_ethertype;
 	skel->rodata->rx_clock = cfg->clock;
 	/* Multi-buffer frames go to AF_XDP whatever their length. */
-	skel->rodata->redirect_max_len = rx->frags.multi_buffer ? 0 :
-					 frame_fit_max_len(cfg->frame_size, cfg->frame_headroom);
+	skel->rodata->redirect_max_len = rx->frags.multi_buffer ? 0 : rx->frags.frame_capacity;
 	/* One slot per device queue, whichever queues we bind. */
 	err = bpf_map__set_max_entries(skel->maps.xsks_map, rx->dev_queues);
 	if (!err)

@@ -18,13 +18,8 @@
 # /sys/fs/bpf and the mount vanishes with the test.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${XH_FOREIGN_PRIVATE_MNT:-}" ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "1..0 # SKIP cannot create a private mount namespace (unshare -m) for bpffs"
-		exit 0
-	fi
-	XH_FOREIGN_PRIVATE_MNT=1 exec unshare -m --propagation private "$0" "$@"
-fi
+. "$here/lib_bpffs.sh"
+bpffs_private_mount_ns "$0" "$@"
 . "$here/lib_tap.sh"
 . "$here/../../scripts/netns_lib.sh"
 xh_require af_xdp_user xdp_hints_traffic
@@ -35,18 +30,7 @@ QUEUES=2
 BPF_OBJ=$XH_BUILD/af_xdp_kern.bpf.o
 OTHER_OBJ=$XH_BUILD/tests/meta_limit.bpf.o
 
-# libbpf turns '.' into '_' in pin paths: no dots in the bpffs directory.
-PIN=$(mktemp -d /tmp/xhforeignXXXXXX) || xh_die "cannot create a directory for bpffs"
-cleanup() {
-	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" xdp off 2>/dev/null
-	xh_cleanup
-	umount "$PIN" 2>/dev/null
-	rmdir "$PIN" 2>/dev/null
-}
-trap cleanup EXIT
-trap 'cleanup; trap - EXIT; exit 130' INT
-trap 'cleanup; trap - EXIT; exit 143' TERM
-mount -t bpf bpf "$PIN" || xh_die "cannot mount a bpffs at $PIN"
+bpffs_mount foreign
 
 jqf() { jq -r "$1" <<<"$FINAL"; }
 
@@ -127,7 +111,7 @@ ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" xdp off
 bad "no program attached and no --prog-id" 1 "$XH_RX_DEV: no XDP program is attached" \
 	--xsks-map "$PIN/maps/xsks_map"
 
-cleanup
+bpffs_cleanup
 trap - EXIT
 tap_ok "no namespace of this test is left" eval "xh_no_namespace_left 2>/dev/null"
 tap_finish

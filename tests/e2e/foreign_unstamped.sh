@@ -26,13 +26,8 @@
 # itself under unshare -m), as in foreign_program.sh.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${XH_FOREIGN_PRIVATE_MNT:-}" ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "1..0 # SKIP cannot create a private mount namespace (unshare -m) for bpffs"
-		exit 0
-	fi
-	XH_FOREIGN_PRIVATE_MNT=1 exec unshare -m --propagation private "$0" "$@"
-fi
+. "$here/lib_bpffs.sh"
+bpffs_private_mount_ns "$0" "$@"
 . "$here/lib_tap.sh"
 . "$here/../../scripts/netns_lib.sh"
 xh_require af_xdp_user
@@ -44,18 +39,7 @@ GAP_US=1000     # 64 buffers: the receiver may fall 60 ms behind, none dropped
 BPF_OBJ=$XH_BUILD/tests/stale_btf_id.bpf.o
 [ -r "$BPF_OBJ" ] || xh_die "$BPF_OBJ is missing: run 'make unit-tests' first"
 
-# libbpf turns '.' into '_' in pin paths: no dots in the bpffs directory.
-PIN=$(mktemp -d /tmp/xhunstampedXXXXXX) || xh_die "cannot create a directory for bpffs"
-cleanup() {
-	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" xdp off 2>/dev/null
-	xh_cleanup
-	umount "$PIN" 2>/dev/null
-	rmdir "$PIN" 2>/dev/null
-}
-trap cleanup EXIT
-trap 'cleanup; trap - EXIT; exit 130' INT
-trap 'cleanup; trap - EXIT; exit 143' TERM
-mount -t bpf bpf "$PIN" || xh_die "cannot mount a bpffs at $PIN"
+bpffs_mount unstamped
 
 jqf() { jq -r "$1" <<<"$FINAL"; }
 
@@ -91,7 +75,7 @@ tap_is "$(jqf .total.no_hint)" "$((FRAMES / 2))" "every unhinted frame counts as
 tap_is "$(jqf .total.unknown_btf_id)" 0 "no unknown btf_id"
 tap_ok "the other process's program is still attached" xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"
 
-cleanup
+bpffs_cleanup
 trap - EXIT
 tap_ok "no namespace of this test is left" eval "xh_no_namespace_left 2>/dev/null"
 tap_finish
