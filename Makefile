@@ -49,7 +49,7 @@ WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 # common/ is grouped by layer (README: How the code is organised); headers
 # are included by name, so a file can move between layers without edits.
-COMMON_LAYERS := base measure output rx tx setup run
+COMMON_LAYERS := base cli bpf netdev host rx measure output tx receiver
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -Iheaders $(COMMON_LAYERS:%=-Icommon/%) -I$(BUILD) \
 	$(LIBBPF_CFLAGS) $(LIBXDP_CFLAGS) $(MHD_CFLAGS) $(SAN_FLAGS) -MMD -MP
 # Named in af_xdp_user's "TX timestamps unavailable" line.

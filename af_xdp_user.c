@@ -10,12 +10,11 @@
  * (last, so nothing is redirected to a queue without a socket), receive,
  * report, release everything through one cleanup path.
  *
- * The steps live in common/, grouped by layer (README.org, "How the code
- * is organised"): setup/ (checks, program, decoder, queues, attach),
- * rx/ (one rx_queue per bound queue: socket, UMEM, statistics, thread),
- * run/ (the loop, the threads, the end of the run, reports; netdev_watch
- * notices what changes under the run), and below
- * them measure/, output/, tx/ and base/ (the run's stop eventfd).
+ * The steps live in common/, one folder per subject (README.org, "How
+ * the code is organised"): receiver/ holds the run's steps (checks, set-up,
+ * the loop, the threads, the end of the run, reports) over bpf/ (the XDP
+ * program), netdev/ (the interface), rx/ (one rx_queue per bound queue),
+ * measure/, output/, tx/, host/ and base/ (the run's stop eventfd).
  */
 #include <stdio.h>
 #include <string.h>

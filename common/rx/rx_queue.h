@@ -87,7 +87,7 @@ struct rx_queue {
 	struct pcapng_log capture;      /* --pcapng: buf is NULL without */
 	FILE *capture_comment;          /* the frame's decoded hint, as JSON */
 	char *capture_comment_buf;
-	/* --threads (run/rx_threads.c) */
+	/* --threads (receiver/rx_threads.c) */
 	struct queue_rx_stats snapshot; /* what interval reports read */
 	atomic_int snapshot_req;        /* 1: copy stats into snapshot */
 	int wake_fd;                    /* eventfd: a snapshot is wanted */

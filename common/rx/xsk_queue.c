@@ -8,6 +8,19 @@
 #include "lib_xsk_extend.h"
 #include "xsk_queue.h"
 
+const struct choice_name bind_mode_choices[] = {
+	{ "auto", BIND_MODE_AUTO },
+	{ "copy", BIND_MODE_COPY },
+	{ "zero-copy", BIND_MODE_ZEROCOPY },
+	{ "zerocopy", BIND_MODE_ZEROCOPY }, /* accepted, not advertised */
+	{ NULL, 0 },
+};
+
+const char *bind_mode_name(enum bind_mode_choice mode)
+{
+	return choice_name_of(bind_mode_choices, mode);
+}
+
 /* The RX ring need not hold every frame: past this, memory is wasted on
  * descriptors userspace would have to be asleep for a long time to fill. */
 #define RX_RING_MAX 8192U

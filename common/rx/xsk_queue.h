@@ -20,7 +20,18 @@
 #include <linux/if_xdp.h>
 #include <xdp/xsk.h>
 
-#include "options.h"
+#include "choice_names.h"
+
+/* --bind-mode */
+enum bind_mode_choice {
+	BIND_MODE_AUTO = 0, /* zero-copy, else copy */
+	BIND_MODE_COPY,
+	BIND_MODE_ZEROCOPY,
+};
+
+extern const struct choice_name bind_mode_choices[];
+const char *bind_mode_name(enum bind_mode_choice mode);
+
 
 /*
  * AF_XDP multi-buffer (Linux 6.6, Documentation/networking/af_xdp.rst,

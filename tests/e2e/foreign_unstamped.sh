@@ -4,7 +4,7 @@
 # --xsks-map with a producer that redirects some frames WITHOUT a hint:
 # the receiver must keep clearing each frame's btf_id slot before the
 # frame goes back to the fill ring (xsk_queue_params.producer_stamps is
-# false for a program we did not load, common/setup/receiver.c). Otherwise
+# false for a program we did not load, common/receiver/receiver.c). Otherwise
 # a frame that gets no hint shows the btf_id the previous packet in the same
 # UMEM buffer left there, and is decoded as a hint it does not carry (the
 # stale btf_id failure mode: headers/xdp_hint_stamp.h).

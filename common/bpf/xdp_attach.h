@@ -22,7 +22,8 @@
 #include <linux/types.h>
 #include <bpf/libbpf.h>
 
-#include "options.h"
+#include "program_choices.h"
+
 
 /* What is already on an interface, from bpf_xdp_query(). */
 struct xdp_existing {

@@ -15,33 +15,9 @@
 #include "af_xdp_shared.h"
 #include "log.h"
 #include "metrics_listen.h"
+#include "program_choices.h"
 #include "tx_config.h"
-
-enum xdp_mode_choice {
-	XDP_MODE_AUTO = 0, /* native, else generic */
-	XDP_MODE_NATIVE,
-	XDP_MODE_GENERIC,
-};
-
-/* The driver's RX metadata (kfuncs) as hint xdp_hints_rx_hw: see hint_program.h */
-enum hw_hints_choice {
-	HW_HINTS_AUTO = 0, /* driver metadata when it can work, else software */
-	HW_HINTS_ON,       /* driver metadata or an error */
-	HW_HINTS_OFF,      /* software hints only */
-};
-
-enum bind_mode_choice {
-	BIND_MODE_AUTO = 0, /* zero-copy, else copy */
-	BIND_MODE_COPY,
-	BIND_MODE_ZEROCOPY,
-};
-
-/* AF_XDP multi-buffer (--frags): xsk_queue.h has the ring protocol. */
-enum frags_choice {
-	FRAGS_AUTO = 0, /* on when the MTU does not fit one UMEM frame, if the kernel can */
-	FRAGS_ON,       /* xdp.frags program and XDP_USE_SG sockets, or an error */
-	FRAGS_OFF,      /* single-buffer: frames longer than a UMEM frame are dropped */
-};
+#include "xsk_queue.h"
 
 #define RX_FRAMES_MIN 64U
 #define RX_FRAMES_MAX 1048576U
@@ -130,13 +106,5 @@ void rx_options_man(FILE *out, const char *prog);
 /* "af_xdp_user 0.2.0 (libbpf v1.1.0, libxdp 1.3.1 at build time)". */
 void rx_options_version(FILE *out, const char *prog);
 
-const char *xdp_mode_name(enum xdp_mode_choice mode);
-const char *bind_mode_name(enum bind_mode_choice mode);
-const char *hint_policy_name(enum hint_policy policy);
-/* "auto", "on", "off"; -EINVAL for anything else (NULL too). */
-int hw_hints_parse(const char *text, enum hw_hints_choice *out);
-const char *hw_hints_name(enum hw_hints_choice choice);
-const char *frags_name(enum frags_choice choice);
-const char *hint_clock_name(enum hint_clock clock);
 
 #endif

@@ -24,7 +24,8 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
-#include "options.h"
+#include "program_choices.h"
+
 
 struct frags_plan {
 	bool multi_buffer;      /* load xdp.frags, bind with XDP_USE_SG */

@@ -35,8 +35,9 @@
 #include <linux/types.h>
 #include <bpf/libbpf.h>
 
-#include "options.h"
+#include "program_choices.h"
 #include "af_xdp_kern.skel.h"
+
 
 
 typedef int (*hint_features_query_fn)(int ifindex, __u32 *features_out);

@@ -192,93 +192,6 @@ static const struct option_spec option_table[] = {
 
 #define N_OPTIONS (sizeof(option_table) / sizeof(option_table[0]))
 
-struct name_value {
-	const char *name;
-	int value;
-};
-
-static const struct name_value xdp_mode_names[] = {
-	{ "auto", XDP_MODE_AUTO },
-	{ "native", XDP_MODE_NATIVE },
-	{ "generic", XDP_MODE_GENERIC },
-	{ "skb", XDP_MODE_GENERIC }, /* the name ip-link and xdp-loader use */
-	{ NULL, 0 },
-};
-
-static const struct name_value bind_mode_names[] = {
-	{ "auto", BIND_MODE_AUTO },
-	{ "copy", BIND_MODE_COPY },
-	{ "zero-copy", BIND_MODE_ZEROCOPY },
-	{ "zerocopy", BIND_MODE_ZEROCOPY }, /* accepted, not advertised */
-	{ NULL, 0 },
-};
-
-static const struct name_value layout_names[] = {
-	{ "rx-time", HINT_POLICY_RX_TIME },
-	{ "mark", HINT_POLICY_MARK },
-	{ "alternate", HINT_POLICY_ALTERNATE },
-	{ "none", HINT_POLICY_NONE },
-	{ NULL, 0 },
-};
-
-static const struct name_value hw_hints_names[] = {
-	{ "auto", HW_HINTS_AUTO },
-	{ "on", HW_HINTS_ON },
-	{ "off", HW_HINTS_OFF },
-	{ NULL, 0 },
-};
-
-static const struct name_value frags_names[] = {
-	{ "auto", FRAGS_AUTO },
-	{ "on", FRAGS_ON },
-	{ "off", FRAGS_OFF },
-	{ NULL, 0 },
-};
-
-static const struct name_value clock_names[] = {
-	{ "monotonic", HINT_CLOCK_MONOTONIC },
-	{ "tai", HINT_CLOCK_TAI },
-	{ NULL, 0 },
-};
-
-static const char *name_of(const struct name_value *names, int value)
-{
-	for (; names->name; names++)
-		if (names->value == value)
-			return names->name;
-	return "?";
-}
-
-const char *xdp_mode_name(enum xdp_mode_choice mode)
-{
-	return name_of(xdp_mode_names, mode);
-}
-
-const char *bind_mode_name(enum bind_mode_choice mode)
-{
-	return name_of(bind_mode_names, mode);
-}
-
-const char *hint_policy_name(enum hint_policy policy)
-{
-	return name_of(layout_names, policy);
-}
-
-const char *hw_hints_name(enum hw_hints_choice choice)
-{
-	return name_of(hw_hints_names, choice);
-}
-
-const char *frags_name(enum frags_choice choice)
-{
-	return name_of(frags_names, choice);
-}
-
-const char *hint_clock_name(enum hint_clock clock)
-{
-	return name_of(clock_names, clock);
-}
-
 void rx_config_defaults(struct rx_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -340,28 +253,6 @@ static int usage_error(char *err, size_t err_len, int id, const char *fmt, ...)
 		snprintf(err, err_len, "%s", what);
 	}
 	return -EINVAL;
-}
-
-static int parse_choice(const struct name_value *names, const char *arg,
-			int *out)
-{
-	for (; names->name; names++) {
-		if (!strcmp(names->name, arg)) {
-			*out = names->value;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-int hw_hints_parse(const char *text, enum hw_hints_choice *out)
-{
-	int choice;
-
-	if (!text || parse_choice(hw_hints_names, text, &choice))
-		return -EINVAL;
-	*out = choice;
-	return 0;
 }
 
 /* The accepted-range sentence for a numeric option's error message. */
@@ -619,13 +510,13 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 		cfg->queue_id = num32;
 		return 0;
 	case OPT_XDP_MODE:
-		if (parse_choice(xdp_mode_names, arg, &choice))
+		if (choice_parse(xdp_mode_choices, arg, &choice))
 			return usage_error(err, err_len, id,
 					   "unknown mode '%s': accepts native, generic (skb), auto", arg);
 		cfg->xdp_mode = choice;
 		return 0;
 	case OPT_BIND_MODE:
-		if (parse_choice(bind_mode_names, arg, &choice))
+		if (choice_parse(bind_mode_choices, arg, &choice))
 			return usage_error(err, err_len, id,
 					   "unknown mode '%s': accepts copy, zero-copy, auto", arg);
 		cfg->bind_mode = choice;
@@ -657,26 +548,26 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 		cfg->frame_headroom = num32;
 		return 0;
 	case OPT_LAYOUT:
-		if (parse_choice(layout_names, arg, &choice))
+		if (choice_parse(hint_layout_choices, arg, &choice))
 			return usage_error(err, err_len, id,
 					   "unknown layout '%s': accepts rx-time, mark, alternate, none",
 					   arg);
 		cfg->layout = choice;
 		return 0;
 	case OPT_HW_HINTS:
-		if (parse_choice(hw_hints_names, arg, &choice))
+		if (choice_parse(hw_hints_choices, arg, &choice))
 			return usage_error(err, err_len, id,
 					   "unknown choice '%s': accepts auto, on, off", arg);
 		cfg->hw_hints = choice;
 		return 0;
 	case OPT_FRAGS:
-		if (parse_choice(frags_names, arg, &choice))
+		if (choice_parse(frags_choices, arg, &choice))
 			return usage_error(err, err_len, id,
 					   "unknown choice '%s': accepts auto, on, off", arg);
 		cfg->frags = choice;
 		return 0;
 	case OPT_CLOCK:
-		if (parse_choice(clock_names, arg, &choice))
+		if (choice_parse(hint_clock_choices, arg, &choice))
 			return usage_error(err, err_len, id,
 					   "unknown clock '%s': accepts monotonic, tai", arg);
 		cfg->clock = choice;
