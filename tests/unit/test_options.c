@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "option_table.h"
 #include "options.h"
 
 #define MAX_ARGS 40
@@ -500,6 +501,284 @@ static void test_frags_and_clock(void **state)
 	assert_string_equal(frags_name(FRAGS_AUTO), "auto");
 }
 
+/* ---- The option table itself: every entry, so a new option is covered. */
+
+/* The value of @spec's field in cfg, as stored. */
+static uint64_t stored_value(const struct option_spec *spec)
+{
+	const char *field = (const char *)&cfg + spec->offset;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (spec->size) {
+	case 1:
+		return *(const uint8_t *)field;
+	case 2:
+		memcpy(&u16, field, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, field, 4);
+		return u32;
+	default:
+		memcpy(&u64, field, 8);
+		return u64;
+	}
+}
+
+/* @v as the command line gives it: decimal, or seconds for SECONDS. */
+static void format_value(const struct option_spec *spec, uint64_t v, char *buf, size_t len)
+{
+	if (spec->kind == OPTION_SECONDS)
+		option_format_seconds(v, buf, len);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+/* "--NAME VALUE" with what the option needs to be accepted alone. */
+static int parse_one(const struct option_spec *spec, const char *value)
+{
+	char opt[64];
+	const char *pre1 = "--json", *pre2 = NULL;
+
+	snprintf(opt, sizeof(opt), "--%s", spec->name);
+	if (spec->needs_tx || spec->id == OPT_TX_CPU || spec->id == OPT_TX_PRIORITY)
+		pre1 = "--tx";
+	if (spec->id == OPT_SNAPLEN) {
+		pre1 = "--pcapng";
+		pre2 = "f.pcapng";
+	}
+	if (spec->id == OPT_PROG_ID) {
+		pre1 = "--xsks-map";
+		pre2 = "/m";
+	}
+	if (pre2)
+		return parse("-d", "x", pre1, pre2, opt, value, NULL);
+	return parse("-d", "x", pre1, opt, value, NULL);
+}
+
+static void expect_accepted(const struct option_spec *spec, uint64_t v, const char *text)
+{
+	if (parse_one(spec, text) != RX_OPTIONS_RUN)
+		fail_msg("--%s %s refused: %s", spec->name, text, err);
+	if (stored_value(spec) != v)
+		fail_msg("--%s %s stored %llu", spec->name, text,
+			 (unsigned long long)stored_value(spec));
+}
+
+/* The one message: "NAME: 'TEXT' is WHAT: accepts RANGE" from the table. */
+static void expect_refused(const struct option_spec *spec, const char *text, const char *what)
+{
+	char name[48], accepts[128], want[256];
+
+	option_display_name(spec, name, sizeof(name));
+	option_accepts(spec, accepts, sizeof(accepts));
+	snprintf(want, sizeof(want), "%s: '%s' is %s: accepts %s", name, text, what, accepts);
+	if (parse_one(spec, text) != -EINVAL)
+		fail_msg("--%s %s accepted, expected '%s'", spec->name, text, want);
+	if (strcmp(err, want))
+		fail_msg("--%s %s: message '%s', expected '%s'", spec->name, text, err, want);
+}
+
+static bool is_number(const struct option_spec *spec)
+{
+	return spec->kind == OPTION_U32 || spec->kind == OPTION_U64 ||
+	       spec->kind == OPTION_SECONDS;
+}
+
+/* Every number option: min and max accepted, min - 1 and max + 1 refused
+ * in the same words, its range documented in --help. */
+static void test_table_numbers_at_their_limits(void **state)
+{
+	char text[48];
+	int n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < option_table_len; i++) {
+		const struct option_spec *spec = &option_table[i];
+
+		if (!is_number(spec))
+			continue;
+		n++;
+		if (spec->size < 8 && spec->max > (UINT64_C(1) << (spec->size * 8)) - 1)
+			fail_msg("--%s: max %llu does not fit its %u-byte field", spec->name,
+				 (unsigned long long)spec->max, spec->size);
+		assert_true(spec->min <= spec->max);
+		format_value(spec, spec->min, text, sizeof(text));
+		expect_accepted(spec, spec->min, text);
+		format_value(spec, spec->max, text, sizeof(text));
+		expect_accepted(spec, spec->max, text);
+		if (spec->max == UINT64_MAX)
+			snprintf(text, sizeof(text), "18446744073709551616");
+		else
+			format_value(spec, spec->max + 1, text, sizeof(text));
+		expect_refused(spec, text, "out of range");
+		if (spec->min > 0) {
+			format_value(spec, spec->min - 1, text, sizeof(text));
+			if (spec->min - 1 > 0 || !spec->zero_off)
+				expect_refused(spec, text, "out of range");
+		} else {
+			expect_refused(spec, "-1", "negative");
+		}
+		if (spec->zero_off)
+			expect_accepted(spec, 0, "0");
+		expect_refused(spec, "x1", "not a number");
+	}
+	assert_true(n >= 20);
+}
+
+/* Below the minimum is refused, never "off"; the minimum itself is fine. */
+static void test_interval_minimum(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-i", "1e-10", NULL), "-i/--interval: '1e-10'");
+	expect_usage_error(parse("-d", "x", "-i", "0.0000000001", NULL),
+			   "-i/--interval: '0.0000000001' is out of range: accepts 0 (off) or seconds 0.001..31536000");
+	expect_usage_error(parse("-d", "x", "-i", "0.0004", NULL), "out of range");
+	expect_usage_error(parse("-d", "x", "-i", "0.000999999", NULL), "out of range");
+	assert_int_equal(parse("-d", "x", "-i", "0.001", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.interval_ns, 1000000ULL);
+	assert_int_equal(parse("-d", "x", "-i", "0.000", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(cfg.interval_ns, 0);
+	expect_usage_error(parse("-d", "x", "-t", "0.0000000001", NULL), "out of range");
+}
+
+/* Every word of every enum option is accepted and stored as its value;
+ * an unknown word is refused with the table's words. */
+static void test_table_enum_words(void **state)
+{
+	char words[128];
+	int n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < option_table_len; i++) {
+		const struct option_spec *spec = &option_table[i];
+
+		if (spec->kind != OPTION_ENUM)
+			continue;
+		assert_non_null(spec->choices);
+		for (const struct choice_name *c = spec->choices; c->name; c++, n++)
+			expect_accepted(spec, (uint32_t)c->value, c->name);
+		assert_int_equal(parse_one(spec, "no-such-word"), -EINVAL);
+		option_choice_list(spec, ", ", words, sizeof(words));
+		if (!strstr(err, "'no-such-word'") || !strstr(err, words) ||
+		    !strstr(err, spec->name))
+			fail_msg("--%s: message '%s' lacks the word or '%s'", spec->name, err, words);
+	}
+	assert_true(n >= 15);
+}
+
+/* What each kind needs in its entry. */
+static void test_table_entries_complete(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < option_table_len; i++) {
+		const struct option_spec *spec = &option_table[i];
+		bool takes_arg = spec->kind != OPTION_FLAG && spec->kind != OPTION_ACTION;
+
+		if (!spec->name || !spec->help || spec->group >= N_OPTION_GROUPS)
+			fail_msg("entry %zu lacks a name, help or group", i);
+		if (takes_arg != (spec->arg != NULL))
+			fail_msg("--%s: argument name and kind disagree", spec->name);
+		if ((spec->kind == OPTION_CUSTOM) != (spec->parse != NULL))
+			fail_msg("--%s: parse function and kind disagree", spec->name);
+		if ((spec->kind == OPTION_ENUM) != (spec->choices != NULL))
+			fail_msg("--%s: choices and kind disagree", spec->name);
+		for (size_t j = 0; j < i; j++)
+			if (option_table[j].id == spec->id || !strcmp(option_table[j].name, spec->name))
+				fail_msg("--%s: id or name used twice", spec->name);
+	}
+}
+
+static void text_of(void (*print)(FILE *, const char *), char *buf, size_t len)
+{
+	FILE *out;
+
+	memset(buf, 0, len);
+	out = fmemopen(buf, len - 1, "w");
+	assert_non_null(out);
+	print(out, "af_xdp_user");
+	fclose(out);
+	assert_true(strlen(buf) < len - 2); /* not cut short */
+}
+
+/* --help and --man show every entry: its names, argument and range. */
+static void test_help_and_man_list_every_entry(void **state)
+{
+	static char help[32768], man[65536];
+	char want[160], text[400];
+
+	(void)state;
+	text_of(rx_options_usage, help, sizeof(help));
+	text_of(rx_options_man, man, sizeof(man));
+	for (size_t i = 0; i < option_table_len; i++) {
+		const struct option_spec *spec = &option_table[i];
+		size_t n = 0;
+
+		if (spec->id < 256)
+			snprintf(want, sizeof(want), "-%c, --%s%s%s", spec->id, spec->name,
+				 spec->arg ? " " : "", spec->arg ? spec->arg : "");
+		else
+			snprintf(want, sizeof(want), "    --%s%s%s", spec->name,
+				 spec->arg ? " " : "", spec->arg ? spec->arg : "");
+		if (!strstr(help, want))
+			fail_msg("--help lacks '%s'", want);
+		/* troff: every '-' escaped. */
+		n += (size_t)snprintf(want, sizeof(want), "\\-\\-");
+		for (const char *c = spec->name; *c && n + 3 < sizeof(want); c++)
+			n += (size_t)snprintf(want + n, sizeof(want) - n, "%s",
+					      *c == '-' ? "\\-" : (char[]){ *c, 0 });
+		if (!strstr(man, want))
+			fail_msg("--man lacks '%s'", want);
+		/* The range as messages say it, e.g. "0x0600..0xffff". */
+		option_help_text(spec, text, sizeof(text));
+		if (is_number(spec) && spec->max < UINT32_MAX) {
+			option_accepts(spec, want, sizeof(want));
+			if (!strstr(text, want))
+				fail_msg("--%s: help '%s' lacks '%s'", spec->name, text, want);
+		}
+	}
+	assert_non_null(strstr(help, "\nMeasurement set-up:\n"));
+	assert_non_null(strstr(help, "\nTime-triggered TX:\n"));
+	assert_non_null(strstr(man, ".SS Safety\n"));
+}
+
+/* The completion offers every long option and every enum word. */
+static void test_completion_lists_every_option(void **state)
+{
+	static char script[32768];
+	char want[96];
+
+	(void)state;
+	text_of(rx_options_completion, script, sizeof(script));
+	assert_non_null(strstr(script, "complete -F _af_xdp_user af_xdp_user"));
+	for (size_t i = 0; i < option_table_len; i++) {
+		const struct option_spec *spec = &option_table[i];
+		const char *hit;
+
+		snprintf(want, sizeof(want), "--%s", spec->name);
+		/* as a whole word: "--tx" must not count by "--tx-cpu" */
+		for (hit = strstr(script, want); hit; hit = strstr(hit + 1, want))
+			if (strchr(" '|)", hit[strlen(want)]))
+				break;
+		if (!hit)
+			fail_msg("completion lacks '%s'", want);
+		if (spec->kind != OPTION_ENUM)
+			continue;
+		/* "--layout)\n\t\tCOMPREPLY=($(compgen -W 'rx-time mark ...'" */
+		snprintf(want, sizeof(want), "--%s)\n", spec->name);
+		hit = strstr(script, want);
+		assert_non_null(hit);
+		for (const struct choice_name *c = spec->choices; c->name; c++) {
+			const char *line = strchr(hit + strlen(want), '\n');
+			const char *word = strstr(hit + strlen(want), c->name);
+
+			if (!word || word > line)
+				fail_msg("completion of --%s lacks '%s'", spec->name, c->name);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,6 +808,12 @@ int main(void)
 		cmocka_unit_test(test_foreign_program_options),
 		cmocka_unit_test(test_frags_and_clock),
 		cmocka_unit_test(test_capture_and_metrics_options),
+		cmocka_unit_test(test_table_numbers_at_their_limits),
+		cmocka_unit_test(test_interval_minimum),
+		cmocka_unit_test(test_table_enum_words),
+		cmocka_unit_test(test_table_entries_complete),
+		cmocka_unit_test(test_help_and_man_list_every_entry),
+		cmocka_unit_test(test_completion_lists_every_option),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
