@@ -96,12 +96,21 @@ BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
 BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
 
 .PHONY: all demo experiment bench-update test test-mutants test-sanitize test-vm tested-on unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
-all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8
+all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8 $(BUILD)/af_xdp_user.bash
 
 # The manual page comes from the option table, like --help: it cannot drift.
 $(BUILD)/af_xdp_user.8: $(USER_BIN)
 	@echo "  MAN      $@"
 	$(Q)$< --man > $@.tmp && mv $@.tmp $@
+
+# The bash completion too (options and enum words), by a small generator.
+$(BUILD)/af_xdp_user_completion: $(BUILD)/common/cli/gen/af_xdp_user_completion.o $(COMMON_OBJS) $(LIB_OBJ)
+	@echo "  LD       $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/af_xdp_user.bash: $(BUILD)/af_xdp_user_completion
+	@echo "  GEN      $@"
+	$(Q)$< > $@.tmp && mv $@.tmp $@
 
 # ---- BPF object and skeletons --------------------------------------------
 $(BUILD)/%.bpf.o: %.c headers/*.h | $(BUILD)
@@ -286,13 +295,16 @@ install: all
 		packaging/xsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc
 	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
 	install -m 0644 $(BUILD)/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8
+	install -D -m 0644 $(BUILD)/af_xdp_user.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/af_xdp_user
 	install -m 0644 packaging/lib_xsk_extend.3 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/af_xdp_user $(DESTDIR)$(LIBDIR)/libxsk_extend.* \
 	      $(DESTDIR)$(LIB_INCDIR)/lib_xsk_extend.h $(DESTDIR)$(LIB_INCDIR)/xdp_hint_stamp.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc \
-	      $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3
+	      $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3 \
+	      $(DESTDIR)$(PREFIX)/share/bash-completion/completions/af_xdp_user
 	-rmdir $(DESTDIR)$(LIB_INCDIR) 2>/dev/null
 
 clean:
