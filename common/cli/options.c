@@ -56,6 +56,7 @@ enum option_id {
 	OPT_SNAPLEN,
 	OPT_METRICS,
 	OPT_FRAME_HEADROOM,
+	OPT_BPF_STATS,
 	/* Time-triggered TX, long only, numbered apart from the rest. */
 	OPT_TX = 512,
 	OPT_NO_RX,
@@ -141,6 +142,9 @@ static const struct option_spec option_table[] = {
 	  "off" },
 	{ "busy-poll-usec", OPT_BUSY_POLL_USEC, "US",
 	  "SO_BUSY_POLL time in microseconds, 1..1000000 (implies --busy-poll)", "20" },
+	{ "bpf-stats", OPT_BPF_STATS, NULL,
+	  "turn on the kernel's BPF run-time statistics for the run (bpf_enable_stats, needs CAP_SYS_ADMIN): reports show xdp_ns_per_packet, the XDP program's own cost",
+	  "only if kernel.bpf_stats_enabled is on" },
 	{ "cpu", OPT_CPU, "N", "pin the receiving thread(s) to online CPU N", "not pinned" },
 	{ "threads", OPT_THREADS, NULL, "one receive thread per queue", "one thread" },
 	{ "cpu-list", OPT_CPU_LIST, "LIST",
@@ -618,6 +622,9 @@ static int apply_option(struct rx_config *cfg, int id, const char *arg,
 		return 0;
 	case OPT_EXTENDED:
 		cfg->extended = true;
+		return 0;
+	case OPT_BPF_STATS:
+		cfg->bpf_stats = true;
 		return 0;
 	case OPT_VERBOSE:
 		cfg->verbosity = LOG_DEBUG;
