@@ -4,7 +4,7 @@
 # CPU cost in the reports: 1-queue veth, native XDP, 1000 pps for 3 s.
 # The receiver's own figure (JSON "cpu", getrusage(RUSAGE_THREAD) of the
 # receiving threads) is held against what /proc/PID/stat says of the whole
-# process over the sending (utime + stime, both threads and main): within
+# process from ready to stop (utime + stime, every thread): within
 # 10 points of busy_pct in wakeup mode (which must stay <= 10 % at
 # 1000 pps), with --spin --cpu 1 (>= 90 %, as /proc says: on a host so
 # loaded that /proc itself shows less, that check is skipped with the
@@ -42,7 +42,7 @@ uptime_ticks() {
 
 # One run: the receiver with the given options (after SEND_DELAY seconds
 # of nothing, if set), FRAMES at RATE, the
-# process's CPU from /proc over the sending.  Sets PROC_PCT (whole
+# process's CPU from /proc from ready to stop.  Sets PROC_PCT (whole
 # percent, /proc) and leaves the receiver's output in $XH_RX_OUT.
 PROC_PCT=""
 run_measured() { # what options...
@@ -55,13 +55,14 @@ run_measured() { # what options...
 		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 		return 1
 	fi
-	sleep "${SEND_DELAY:-0}"
+	# /proc over about the time the run's figures cover: ready to stop.
 	t0=$(proc_ticks "$XH_RX_PID")
 	u0=$(uptime_ticks)
+	sleep "${SEND_DELAY:-0}"
 	xh_send --flows 1 --count "$FRAMES" --rate "$RATE" >/dev/null
+	sleep 0.2
 	t1=$(proc_ticks "$XH_RX_PID")
 	u1=$(uptime_ticks)
-	sleep 0.2
 	xh_stop_receiver INT
 	tap_is "$XH_RX_RC" 0 "$what: exit status 0"
 	if [ -n "$t0" ] && [ -n "$t1" ] && [ "$u1" -gt "$u0" ]; then
