@@ -148,6 +148,7 @@ int main(int argc, char **argv)
 	announce_ready(&rx);
 
 	rx.start_ns = monotonic_ns();
+	receiver_cpu_start(&rx);
 	receiver_run(&rx); /* until the run's stop is requested */
 	rx_loop_finish(&rx); /* threads joined, XDP detached, rings drained */
 	receiver_print_report(&rx, REPORT_FINAL);

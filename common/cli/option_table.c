@@ -187,6 +187,9 @@ const struct option_spec option_table[] = {
 	  .unit = "microseconds", .then = then_dma_latency, .arg = "US",
 	  .help = "hold /dev/cpu_dma_latency at US while running (0: no deep C-states)",
 	  .dflt = "not set" },
+	{ "bpf-stats", OPT_BPF_STATS, OPTION_FLAG, GROUP_MEASURE, FIELD(bpf_stats), .flag_value = 1,
+	  .help = "turn on the kernel's BPF run-time statistics for the run (bpf_enable_stats, needs CAP_SYS_ADMIN): reports show xdp_ns_per_packet, the XDP program's own cost",
+	  .dflt = "only if kernel.bpf_stats_enabled is on" },
 	/* Output */
 	{ "interval", OPT_INTERVAL, OPTION_SECONDS, GROUP_OUTPUT, FIELD(interval_ns),
 	  .min = NS_PER_S / 1000, .max = RX_SECONDS_MAX * NS_PER_S, .zero_off = true,

@@ -57,6 +57,7 @@ struct rx_config {
 	bool pkt_info;
 	bool json;
 	bool extended;        /* -e: every counter in each human report */
+	bool bpf_stats;       /* --bpf-stats: BPF_STATS_RUN_TIME held for the run */
 	bool force;
 	enum log_level verbosity;
 	struct tx_config tx;   /* --tx and its settings */

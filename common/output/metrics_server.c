@@ -31,6 +31,7 @@ static char *format_metrics(struct metrics_server *m, enum metrics_format format
 			    size_t *len)
 {
 	const struct queue_rx_stats *stats[m->n_queues ? m->n_queues : 1];
+	struct cpu_time process;
 	char *text = NULL;
 	FILE *mem = open_memstream(&text, len);
 	int err;
@@ -40,7 +41,9 @@ static char *format_metrics(struct metrics_server *m, enum metrics_format format
 	for (size_t i = 0; i < m->n_queues; i++)
 		stats[i] = &m->published[i];
 	pthread_mutex_lock(&m->lock);
-	err = metrics_text_write(mem, format, &m->run, m->dec, stats, m->n_queues);
+	if (!cpu_time_process(&process))
+		m->cpu.process_ns = process.user_ns + process.system_ns;
+	err = metrics_text_write(mem, format, &m->run, m->dec, stats, m->n_queues, &m->cpu);
 	pthread_mutex_unlock(&m->lock);
 	if (fclose(mem) || err) {
 		free(text);
@@ -230,7 +233,7 @@ int metrics_server_start(struct metrics_server *m, const struct metrics_listen *
 }
 
 int metrics_server_publish(struct metrics_server *m, const struct queue_rx_stats *const *stats,
-			   size_t n_queues)
+			   size_t n_queues, const struct cpu_time *receiver_cpu)
 {
 	if (!m->lock_ready || !m->daemon)
 		return 0;
@@ -239,6 +242,11 @@ int metrics_server_publish(struct metrics_server *m, const struct queue_rx_stats
 	for (size_t i = 0; i < n_queues && i < m->n_queues; i++) {
 		queue_rx_stats_copy(&m->published[i], stats[i]);
 		/* The copy takes the kernel's counters too: they are plain fields. */
+	}
+	m->cpu.has_receiver = receiver_cpu != NULL;
+	if (receiver_cpu) {
+		m->cpu.receiver_user_ns = receiver_cpu->user_ns;
+		m->cpu.receiver_system_ns = receiver_cpu->system_ns;
 	}
 	pthread_mutex_unlock(&m->lock);
 	return 0;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "cpu_usage.h"
 #include "metrics_listen.h"
 #include "metrics_text.h"
 
@@ -35,6 +36,7 @@ struct metrics_server {
 	bool lock_ready;
 	struct queue_rx_stats *published; /* the last copy, n_queues of them */
 	size_t n_queues;
+	struct metrics_cpu cpu;       /* receiver's part published; process_ns read per scrape */
 };
 
 #define METRICS_SERVER_INIT { .listen_fd = -1, .stop_fd = -1 }
@@ -54,12 +56,14 @@ int metrics_server_start(struct metrics_server *m, const struct metrics_listen *
 			 size_t n_queues, const char **failed);
 
 /*
- * Copy @stats (@n_queues, in the order given to start) for the next
- * scrapes. Never blocks: -EBUSY when a scrape holds the copy (try again
- * next time), else 0. Call from one thread only.
+ * Copy @stats (@n_queues, in the order given to start) and the receiving
+ * threads' CPU time @receiver_cpu (NULL: not known, left out) for the
+ * next scrapes; the process's CPU time is read at each scrape. Never
+ * blocks: -EBUSY when a scrape holds the copy (try again next time), else
+ * 0. Call from one thread only.
  */
 int metrics_server_publish(struct metrics_server *m, const struct queue_rx_stats *const *stats,
-			   size_t n_queues);
+			   size_t n_queues, const struct cpu_time *receiver_cpu);
 
 /* Join the thread (the stop eventfd must be readable by now, or it is
  * never joined: the caller requests the run's stop first), stop the

@@ -69,17 +69,24 @@ struct writer {
  * HELP and TYPE of a family. @name is the sample name; for a counter it
  * ends in _total, which OpenMetrics leaves out of the family name.
  */
-static void family(struct writer *w, const char *name, const char *type, const char *help)
+static void family_prefixed(struct writer *w, const char *prefix, const char *name,
+			    const char *type, const char *help)
 {
 	size_t len = strlen(name);
 
 	if (w->format == METRICS_OPENMETRICS && !strcmp(type, "counter") && len > 6 &&
 	    !strcmp(name + len - 6, "_total"))
 		len -= 6;
-	fprintf(w->out, "# HELP " PREFIX "%.*s %s\n", (int)len, name, help);
-	fprintf(w->out, "# TYPE " PREFIX "%.*s %s\n", (int)len, name, type);
-	if (w->format == METRICS_OPENMETRICS && len > 8 && !strcmp(name + len - 8, "_seconds"))
-		fprintf(w->out, "# UNIT " PREFIX "%.*s seconds\n", (int)len, name);
+	fprintf(w->out, "# HELP %s%.*s %s\n", prefix, (int)len, name, help);
+	fprintf(w->out, "# TYPE %s%.*s %s\n", prefix, (int)len, name, type);
+	if (w->format == METRICS_OPENMETRICS && len > 8 &&
+	    !strncmp(name + len - 8, "_seconds", 8)) /* a counter's name less _total */
+		fprintf(w->out, "# UNIT %s%.*s seconds\n", prefix, (int)len, name);
+}
+
+static void family(struct writer *w, const char *name, const char *type, const char *help)
+{
+	family_prefixed(w, PREFIX, name, type, help);
 }
 
 /* name{dev="..",queue="N"[,extra]} */
@@ -153,6 +160,33 @@ static __u64 get_fill_ring_empty(const struct queue_rx_stats *s)
 	return s->xsk.rx_fill_ring_empty_descs;
 }
 
+/* Seconds from ns, exact (see histogram()). */
+static void put_seconds(FILE *out, uint64_t ns)
+{
+	fprintf(out, "%llu.%09llu\n", (unsigned long long)(ns / 1000000000U),
+		(unsigned long long)(ns % 1000000000U));
+}
+
+static void cpu_metrics(struct writer *w, const struct metrics_cpu *cpu)
+{
+	if (cpu->has_receiver) {
+		family(w, "receiver_cpu_seconds_total", "counter",
+		       "CPU time of the receiving threads since the start (the main thread, or the --threads receive threads), by mode");
+		fputs(PREFIX "receiver_cpu_seconds_total{dev=\"", w->out);
+		put_label_value(w->out, w->run->dev);
+		fputs("\",mode=\"user\"} ", w->out);
+		put_seconds(w->out, cpu->receiver_user_ns);
+		fputs(PREFIX "receiver_cpu_seconds_total{dev=\"", w->out);
+		put_label_value(w->out, w->run->dev);
+		fputs("\",mode=\"system\"} ", w->out);
+		put_seconds(w->out, cpu->receiver_system_ns);
+	}
+	family_prefixed(w, "", "process_cpu_seconds_total", "counter",
+			"Total user and system CPU time spent in seconds.");
+	fputs("process_cpu_seconds_total ", w->out);
+	put_seconds(w->out, cpu->process_ns);
+}
+
 static void run_info(struct writer *w)
 {
 	if (w->format == METRICS_OPENMETRICS) {
@@ -175,7 +209,8 @@ static void run_info(struct writer *w)
 
 int metrics_text_write(FILE *out, enum metrics_format format, const struct metrics_run *run,
 		       const struct hint_decoder *dec,
-		       const struct queue_rx_stats *const *queues, size_t n)
+		       const struct queue_rx_stats *const *queues, size_t n,
+		       const struct metrics_cpu *cpu)
 {
 	struct writer w = { .out = out, .format = format, .run = run };
 	static const struct {
@@ -243,6 +278,8 @@ int metrics_text_write(FILE *out, enum metrics_format format, const struct metri
 	for (size_t i = 0; i < n; i++)
 		histogram(&w, "hw_to_xdp_seconds", queues[i]->queue_id, NULL, NULL,
 			  queues[i]->hw_to_xdp_hist);
+	if (cpu)
+		cpu_metrics(&w, cpu);
 	if (format == METRICS_OPENMETRICS)
 		fputs("# EOF\n", out);
 	return ferror(out) ? -EIO : 0;

@@ -21,6 +21,11 @@
  *   af_xdp_user_latency_seconds          histogram of the XDP-to-userspace
  *                                        latency, core = same|remote|unknown
  *   af_xdp_user_hw_to_xdp_seconds        histogram of the NIC-to-XDP delay
+ *   af_xdp_user_receiver_cpu_seconds_total  the receiving threads' CPU time
+ *                                        since the start, mode = user|system
+ *   process_cpu_seconds_total            the whole process's user + system
+ *                                        time (the name every exporter uses,
+ *                                        no prefix, no labels)
  *
  * Histogram buckets: the fixed bounds below (1-2-5 steps, 100 ns to 1 s,
  * and +Inf), in seconds. They are derived from the tool's log-linear
@@ -59,6 +64,14 @@ struct metrics_run {
 	const char *rx_mode;
 };
 
+/* CPU time, read by the caller when it formats (metrics_text_write()). */
+struct metrics_cpu {
+	uint64_t process_ns;         /* getrusage(RUSAGE_SELF): user + system */
+	bool has_receiver;           /* false: the receiver's series are left out */
+	uint64_t receiver_user_ns;   /* the receiving threads', since the start */
+	uint64_t receiver_system_ns;
+};
+
 /*
  * Cumulative bucket counts of @h for metrics_bucket_bounds_ns:
  * @cumulative[i] = latencies whose histogram bucket lies wholly at or below
@@ -69,11 +82,12 @@ void metrics_histogram_buckets(const struct latency_histogram *h,
 
 /*
  * Write every metric of @queues (@n_queues statistics, counters of the
- * kernel filled in) in @format to @out. @dec names the layouts. Returns 0
- * or -EIO when @out reports an error.
+ * kernel filled in) and of @cpu (NULL: no CPU series) in @format to @out.
+ * @dec names the layouts. Returns 0 or -EIO when @out reports an error.
  */
 int metrics_text_write(FILE *out, enum metrics_format format, const struct metrics_run *run,
 		       const struct hint_decoder *dec,
-		       const struct queue_rx_stats *const *queues, size_t n_queues);
+		       const struct queue_rx_stats *const *queues, size_t n_queues,
+		       const struct metrics_cpu *cpu);
 
 #endif

@@ -22,6 +22,20 @@
 
 struct tx_cycle_stats;
 
+/*
+ * What receiving cost in CPU time over what a report covers (an interval,
+ * or the whole run in the final report): the receiving threads' user and
+ * system seconds (the main thread, or the --threads receive threads), and
+ * the XDP program's own nanoseconds per run from the kernel's BPF
+ * run-time statistics. busy_pct and ns_per_packet follow from the
+ * report's seconds and packets (report_cpu_busy_pct(), report_cpu_ns_per_packet()).
+ */
+struct report_cpu {
+	double user_s;
+	double system_s;
+	double xdp_ns_per_packet; /* < 0: unknown (statistics off, no run counted) */
+};
+
 /* Bumped whenever a key changes meaning or disappears (adding one does
  * not): schema/af_xdp_user.schema.json describes this version. */
 #define REPORT_SCHEMA_VERSION 1
@@ -48,6 +62,8 @@ struct report_run {
 	/* With --tx, in the final report only (the TX thread has stopped):
 	 * a "tx" line / TX lines. NULL otherwise. */
 	const struct tx_cycle_stats *tx;
+	/* The receiving threads' CPU cost; NULL: not measured (left out). */
+	const struct report_cpu *cpu;
 };
 
 enum report_kind {
@@ -113,6 +129,20 @@ int report_print(FILE *out, enum report_style style, enum report_kind kind,
 static inline double report_rate(__u64 count, double seconds)
 {
 	return seconds > 0 ? (double)count / seconds : 0.0;
+}
+
+/* Receiving threads' CPU time as a percentage of one CPU over @seconds;
+ * 0 when no time passed. */
+static inline double report_cpu_busy_pct(const struct report_cpu *c, double seconds)
+{
+	return seconds > 0 ? (c->user_s + c->system_s) * 100.0 / seconds : 0.0;
+}
+
+/* Receiving threads' CPU nanoseconds per packet received; < 0 without a
+ * packet (unknown, not zero). */
+static inline double report_cpu_ns_per_packet(const struct report_cpu *c, __u64 packets)
+{
+	return packets ? (c->user_s + c->system_s) * 1e9 / (double)packets : -1.0;
 }
 
 /* Formatters, in report_text.c and report_json.c. */

@@ -214,6 +214,28 @@ static int write_line(FILE *out, json_object *o)
 	return 0;
 }
 
+/* "cpu" (the receiving threads over the report's seconds) and
+ * "xdp_ns_per_packet"; each figure that is unknown is left out. */
+static void put_cpu(struct json_builder *b, json_object *o, const struct report_view *v)
+{
+	const struct report_cpu *c = v->run->cpu;
+	double ns_per_packet;
+	json_object *cpu;
+
+	if (!c)
+		return;
+	ns_per_packet = report_cpu_ns_per_packet(c, v->total->packets);
+	cpu = checked(b, json_object_new_object());
+	put_fixed(b, cpu, "user_s", c->user_s, 6);
+	put_fixed(b, cpu, "system_s", c->system_s, 6);
+	put_fixed(b, cpu, "busy_pct", report_cpu_busy_pct(c, v->seconds), 2);
+	if (ns_per_packet >= 0)
+		put_fixed(b, cpu, "ns_per_packet", ns_per_packet, 1);
+	put(b, o, "cpu", cpu);
+	if (c->xdp_ns_per_packet >= 0)
+		put_fixed(b, o, "xdp_ns_per_packet", c->xdp_ns_per_packet, 1);
+}
+
 static json_object *rx_object(struct json_builder *b, const struct report_view *v)
 {
 	bool interval = v->kind == REPORT_INTERVAL;
@@ -231,6 +253,7 @@ static json_object *rx_object(struct json_builder *b, const struct report_view *
 				     v->run->duration_s);
 		put(b, o, "cumulative", cum);
 	}
+	put_cpu(b, o, v);
 	return o;
 }
 

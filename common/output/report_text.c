@@ -82,6 +82,30 @@ static void run_line(FILE *out, const char *what, const struct report_run *run)
 		run->duration_s);
 }
 
+/* The receiving threads' CPU cost over the report's seconds, one line
+ * named like the JSON keys; unknown figures are left out. */
+static void cpu_line(FILE *out, const struct report_view *v)
+{
+	const struct report_cpu *c = v->run->cpu;
+	double per_packet;
+	char text[32];
+
+	if (!c)
+		return;
+	fprintf(out, "cpu: busy_pct %.1f, user_s %.3f, system_s %.3f",
+		report_cpu_busy_pct(c, v->seconds), c->user_s, c->system_s);
+	per_packet = report_cpu_ns_per_packet(c, v->total->packets);
+	if (per_packet >= 0) {
+		format_ns(text, sizeof(text), (__u64)(per_packet + 0.5));
+		fprintf(out, ", ns_per_packet %s", text);
+	}
+	if (c->xdp_ns_per_packet >= 0) {
+		format_ns(text, sizeof(text), (__u64)(c->xdp_ns_per_packet + 0.5));
+		fprintf(out, ", xdp_ns_per_packet %s", text);
+	}
+	fputc('\n', out);
+}
+
 /* ---- default: one line per interval ------------------------------------- */
 
 static void compact_interval(FILE *out, const struct report_view *v)
@@ -109,6 +133,7 @@ static void compact_interval(FILE *out, const struct report_view *v)
 	fputc(' ', out);
 	put_latency(out, &all, sum.max_ns, 10);
 	fputc('\n', out);
+	cpu_line(out, v);
 }
 
 /* ---- default: the final summary ------------------------------------------ */
@@ -245,6 +270,7 @@ static void compact_final(FILE *out, const struct report_view *v)
 	}
 	summary_row(out, "total", v->total, v->seconds);
 	summary_notes(out, v->total);
+	cpu_line(out, v);
 	summary_hw(out, v->total);
 	summary_histograms(out, v->total);
 }
@@ -459,6 +485,7 @@ static void extended(FILE *out, const struct report_view *v)
 			fputc('\n', out);
 		ext_block(&t);
 	}
+	cpu_line(out, v);
 	if (v->kind == REPORT_FINAL)
 		summary_histograms(out, v->total);
 }

@@ -33,6 +33,7 @@
 #include "options.h"
 #include "pcapng_writer.h"
 #include "phc_clock.h"
+#include "receiver_cpu.h"
 #include "receiver_foreign.h"
 #include "report.h"
 #include "report_out.h"
@@ -80,6 +81,7 @@ struct receiver {
 	struct metrics_server metrics; /* --metrics */
 	struct tx_cyclic tx;       /* --tx: sends on queues[0] */
 	struct phc_clock phc;      /* open only with the hw program */
+	struct receiver_cpu cpu;   /* CPU cost in reports (receiver_cpu.h) */
 	/* Run-time warnings about frames the XDP program passed (receiver_report.c). */
 	bool warned_meta_failing;
 	__u64 oversize_warned;     /* oversize_passed count last warned about */
@@ -93,7 +95,7 @@ struct receiver {
 
 #define RECEIVER_INIT { .attachment = XDP_ATTACHMENT_INIT, .dma_latency_fd = -1, \
 			.csv = { .fd = -1 }, .stop = RUN_STOP_INIT, .pcapng = { .fd = -1 }, \
-			.metrics = METRICS_SERVER_INIT }
+			.metrics = METRICS_SERVER_INIT, .cpu = RECEIVER_CPU_INIT }
 
 static inline const char *permission_hint(int err)
 {

@@ -50,6 +50,7 @@ int receiver_setup_measurement(struct receiver *rx)
 		pr_info("%s: holding a CPU wakeup latency limit of %u us until exit\n",
 			CPU_DMA_LATENCY_PATH, cfg->cpu_dma_latency_us);
 	}
+	receiver_cpu_setup(rx);
 	if (cfg->csv_path) {
 		err = csv_file_open(&rx->csv, cfg->csv_path, rx->stop.abandon_fd);
 		if (err == -EINTR && run_stop_requested(&rx->stop))
@@ -122,6 +123,7 @@ void receiver_release_measurement(struct receiver *rx)
 {
 	csv_file_close(&rx->csv);
 	receiver_close_capture(rx);
+	receiver_cpu_release(rx);
 
 	if (rx->dma_latency_fd >= 0) {
 		close(rx->dma_latency_fd);

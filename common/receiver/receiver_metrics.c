@@ -44,6 +44,7 @@ void receiver_publish_metrics(struct receiver *rx)
 {
 	struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
 	bool snapshots = rx->n_threads > 0;
+	struct cpu_time cpu;
 
 	if (!rx->metrics.daemon)
 		return;
@@ -55,8 +56,9 @@ void receiver_publish_metrics(struct receiver *rx)
 	for (size_t i = 0; i < rx->n_open; i++)
 		stats[i] = snapshots ? &rx->queues[i].snapshot : &rx->queues[i].stats;
 	receiver_refresh_kernel_counters(rx, stats);
+	receiver_cpu_since_start(rx, &cpu);
 	if (metrics_server_publish(&rx->metrics, (const struct queue_rx_stats *const *)stats,
-				   rx->n_open))
+				   rx->n_open, rx->start_ns ? &cpu : NULL))
 		pr_debug("--metrics: a scrape is reading the last copy: published next second\n");
 }
 

@@ -129,6 +129,8 @@ int receiver_print_report(struct receiver *rx, enum report_kind kind)
 		pr_warn("interval report skipped: a receive thread did not hand over its statistics in time\n");
 		return 0;
 	}
+	if (!rx->cfg.tx.no_rx)
+		run.cpu = receiver_cpu_report(rx, kind);
 	for (size_t i = 0; i < rx->n_open; i++) {
 		stats[i] = snapshots ? &rx->queues[i].snapshot : &rx->queues[i].stats;
 		before[i] = rx->reported ? &rx->reported[i] : NULL;

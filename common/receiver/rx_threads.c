@@ -33,6 +33,7 @@ static void take_snapshot(struct rx_queue *q)
 		pr_debug("queue %u: reading the wake eventfd: %s\n", q->xsk.queue_id,
 			 strerror(errno));
 	queue_rx_stats_copy(&q->snapshot, &q->stats);
+	cpu_time_thread(&q->cpu_time); /* only the thread itself can read RUSAGE_THREAD */
 	atomic_store_explicit(&q->snapshot_req, 0, memory_order_release);
 }
 
@@ -87,6 +88,7 @@ static void *rx_thread_main(void *arg)
 	/* The main thread reports a CSV error: the file holds it. */
 	csv_log_flush(&q->csv);
 	pcapng_log_flush(&q->capture);
+	cpu_time_thread(&q->cpu_time); /* for the final report */
 	/* A request that raced with the stop must not leave the main
 	 * thread waiting. */
 	atomic_store_explicit(&q->snapshot_req, 0, memory_order_release);

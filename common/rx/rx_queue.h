@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#include "cpu_usage.h"
 #include "csv_log.h"
 #include "hint_decoder.h"
 #include "pcapng_writer.h"
@@ -91,6 +92,7 @@ struct rx_queue {
 	struct queue_rx_stats snapshot; /* what interval reports read */
 	atomic_int snapshot_req;        /* 1: copy stats into snapshot */
 	int wake_fd;                    /* eventfd: a snapshot is wanted */
+	struct cpu_time cpu_time;       /* the thread's own, at its last snapshot or end */
 	int cpu;                        /* -1: not pinned */
 	pthread_t thread;
 	bool thread_started;

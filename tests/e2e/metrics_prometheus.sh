@@ -145,6 +145,9 @@ run_case() { # label af_xdp_user options...
 	p99=$(prom_query "$P99_QUERY" max)
 	drops=$(prom_query "$DROPS_QUERY")
 	per_queue=$(prom_query 'af_xdp_user_packets_total{queue="0"}')
+	proc_cpu=$(prom_query 'process_cpu_seconds_total')
+	rx_cpu=$(prom_query 'sum(af_xdp_user_receiver_cpu_seconds_total)')
+	rx_modes=$(prom_query 'count(af_xdp_user_receiver_cpu_seconds_total{mode=~"user|system"})')
 	kill -TERM "$prom_pid" 2>/dev/null
 	wait "$prom_pid" 2>/dev/null
 
@@ -163,6 +166,10 @@ run_case() { # label af_xdp_user options...
 		tap_result 1 "$label: README's p99 query gives a latency" "got '$p99'"
 	fi
 	tap_is "$drops" 0 "$label: README's drop-rate query evaluates (no drops here)"
+	# CPU time: the receiving threads' is part of the process's.
+	tap_is "$rx_modes" 2 "$label: receiver_cpu_seconds_total scraped, mode user and system"
+	tap_ok "$label: 0 < receiver CPU seconds ($rx_cpu) <= process_cpu_seconds_total ($proc_cpu)" \
+		awk -v r="$rx_cpu" -v p="$proc_cpu" 'BEGIN { exit !(r ~ /^[0-9.e+-]+$/ && p ~ /^[0-9.e+-]+$/ && r > 0 && r <= p) }'
 }
 
 run_case main

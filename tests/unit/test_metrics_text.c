@@ -139,16 +139,22 @@ static void fixture_free(struct fixture *f)
 	free(f);
 }
 
-static char *render(struct fixture *f, enum metrics_format format)
+static char *render_cpu(struct fixture *f, enum metrics_format format,
+			const struct metrics_cpu *cpu)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 
 	assert_non_null(mem);
-	assert_int_equal(metrics_text_write(mem, format, &f->run, &f->dec, f->qp, 2), 0);
+	assert_int_equal(metrics_text_write(mem, format, &f->run, &f->dec, f->qp, 2, cpu), 0);
 	fclose(mem);
 	return text;
+}
+
+static char *render(struct fixture *f, enum metrics_format format)
+{
+	return render_cpu(f, format, NULL);
 }
 
 #define DEV "dev=\"eth\\\"1\\\\\""
@@ -212,6 +218,44 @@ static void test_openmetrics_format(void **state)
 	fixture_free(f);
 }
 
+/* CPU time: exact seconds from ns, the receiver's by mode, and the
+ * process's under the name every exporter uses; left out when unknown. */
+static void test_cpu_series(void **state)
+{
+	struct metrics_cpu cpu = {
+		.process_ns = 3000000001ULL, .has_receiver = true,
+		.receiver_user_ns = 1500, .receiver_system_ns = 2000000000ULL,
+	};
+	struct fixture *f = fixture_new();
+	char *t = render_cpu(f, METRICS_PROMETHEUS_TEXT, &cpu);
+	size_t len;
+
+	(void)state;
+	assert_non_null(strstr(t, "# TYPE af_xdp_user_receiver_cpu_seconds_total counter\n"));
+	assert_non_null(strstr(t, "af_xdp_user_receiver_cpu_seconds_total{" DEV
+			       ",mode=\"user\"} 0.000001500\n"));
+	assert_non_null(strstr(t, "af_xdp_user_receiver_cpu_seconds_total{" DEV
+			       ",mode=\"system\"} 2.000000000\n"));
+	assert_non_null(strstr(t, "# TYPE process_cpu_seconds_total counter\n"));
+	assert_non_null(strstr(t, "\nprocess_cpu_seconds_total 3.000000001\n"));
+	free(t);
+
+	cpu.has_receiver = false;
+	t = render_cpu(f, METRICS_OPENMETRICS, &cpu);
+	len = strlen(t);
+	assert_null(strstr(t, "receiver_cpu_seconds"));
+	assert_non_null(strstr(t, "# TYPE process_cpu_seconds counter\n"));
+	assert_non_null(strstr(t, "# UNIT process_cpu_seconds seconds\n"));
+	assert_non_null(strstr(t, "\nprocess_cpu_seconds_total 3.000000001\n"));
+	assert_true(len > 6 && !strcmp(t + len - 6, "# EOF\n"));
+	free(t);
+
+	t = render(f, METRICS_PROMETHEUS_TEXT);
+	assert_null(strstr(t, "cpu_seconds"));
+	free(t);
+	fixture_free(f);
+}
+
 static void test_listen_parse(void **state)
 {
 	struct metrics_listen l;
@@ -251,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_buckets_against_brute_force),
 		cmocka_unit_test(test_text_format),
 		cmocka_unit_test(test_openmetrics_format),
+		cmocka_unit_test(test_cpu_series),
 		cmocka_unit_test(test_listen_parse),
 	};
 
