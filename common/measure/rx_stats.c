@@ -31,8 +31,31 @@ nomem:
 	return -ENOMEM;
 }
 
+int queue_rx_stats_enable_tx_stamps(struct queue_rx_stats *s)
+{
+	if (s->tx)
+		return 0;
+	s->tx = calloc(1, sizeof(*s->tx));
+	if (!s->tx)
+		return -ENOMEM;
+	latency_histogram_init(&s->tx->tx_to_xdp);
+	latency_histogram_init(&s->tx->tx_to_user);
+	return 0;
+}
+
+static void tx_stamp_stats_reset(struct tx_stamp_stats *tx)
+{
+	if (!tx)
+		return;
+	tx->stamped = tx->clock_mismatch = 0;
+	latency_histogram_init(&tx->tx_to_xdp);
+	latency_histogram_init(&tx->tx_to_user);
+}
+
 void queue_rx_stats_free(struct queue_rx_stats *s)
 {
+	free(s->tx);
+	s->tx = NULL;
 	free(s->layout_packets);
 	s->layout_packets = NULL;
 	for (int c = 0; c < CORE_CLASSES; c++) {
@@ -50,6 +73,7 @@ void queue_rx_stats_reset(struct queue_rx_stats *s)
 		.n_layouts = s->n_layouts,
 		.layout_packets = s->layout_packets,
 		.hw_to_xdp_hist = s->hw_to_xdp_hist,
+		.tx = s->tx,
 	};
 
 	memcpy(empty.latency_hist, s->latency_hist, sizeof(empty.latency_hist));
@@ -59,6 +83,7 @@ void queue_rx_stats_reset(struct queue_rx_stats *s)
 	for (int c = 0; c < CORE_CLASSES; c++)
 		latency_histogram_init(s->latency_hist[c]);
 	latency_histogram_init(s->hw_to_xdp_hist);
+	tx_stamp_stats_reset(s->tx);
 }
 
 void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats *src)
@@ -66,6 +91,7 @@ void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats
 	__u64 *layout_packets = dst->layout_packets;
 	struct latency_histogram *hist[CORE_CLASSES];
 	struct latency_histogram *hw_to_xdp_hist = dst->hw_to_xdp_hist;
+	struct tx_stamp_stats *tx = dst->tx;
 
 	memcpy(hist, dst->latency_hist, sizeof(hist));
 	*dst = *src;
@@ -74,6 +100,9 @@ void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats
 	memcpy(dst->latency_hist, hist, sizeof(hist));
 	dst->hw_to_xdp_hist = hw_to_xdp_hist;
 	*dst->hw_to_xdp_hist = *src->hw_to_xdp_hist;
+	dst->tx = tx;
+	if (tx && src->tx)
+		*tx = *src->tx;
 	for (size_t i = 0; i < dst->n_layouts; i++)
 		dst->layout_packets[i] = src->layout_packets[i];
 	for (int c = 0; c < CORE_CLASSES; c++)
@@ -108,6 +137,12 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->hw_timestamps_unconverted += src->hw_timestamps_unconverted;
 	dst->hw_to_xdp_negative += src->hw_to_xdp_negative;
 	latency_histogram_merge(dst->hw_to_xdp_hist, src->hw_to_xdp_hist);
+	if (dst->tx && src->tx) {
+		dst->tx->stamped += src->tx->stamped;
+		dst->tx->clock_mismatch += src->tx->clock_mismatch;
+		latency_histogram_merge(&dst->tx->tx_to_xdp, &src->tx->tx_to_xdp);
+		latency_histogram_merge(&dst->tx->tx_to_user, &src->tx->tx_to_user);
+	}
 
 	dst->xdp.seen += src->xdp.seen;
 	dst->xdp.stamped += src->xdp.stamped;
@@ -144,6 +179,14 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 	dst->hw_to_xdp_negative = now->hw_to_xdp_negative - before->hw_to_xdp_negative;
 	latency_histogram_subtract(dst->hw_to_xdp_hist, now->hw_to_xdp_hist,
 				   before->hw_to_xdp_hist);
+	if (dst->tx && now->tx && before->tx) {
+		dst->tx->stamped = now->tx->stamped - before->tx->stamped;
+		dst->tx->clock_mismatch = now->tx->clock_mismatch - before->tx->clock_mismatch;
+		latency_histogram_subtract(&dst->tx->tx_to_xdp, &now->tx->tx_to_xdp,
+					   &before->tx->tx_to_xdp);
+		latency_histogram_subtract(&dst->tx->tx_to_user, &now->tx->tx_to_user,
+					   &before->tx->tx_to_user);
+	}
 
 	dst->xdp.seen = now->xdp.seen - before->xdp.seen;
 	dst->xdp.stamped = now->xdp.stamped - before->xdp.stamped;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/if_xdp.h>
+#include <time.h>
 #include <linux/types.h>
 
 #include "af_xdp_shared.h"
@@ -26,6 +27,20 @@ enum core_class {
 	CORE_REMOTE,
 	CORE_UNKNOWN,
 	CORE_CLASSES,
+};
+
+/*
+ * Frames that carry the sender's send time (headers/tx_stamp.h): two more
+ * delays beside XDP-to-userspace, from the same send time. On one host both
+ * ends read the same clock, so tx_to_xdp is the path to XDP plus the hint's
+ * own error, whatever the receive mode; tx_to_user grows with every wakeup
+ * and period the receiver waits.
+ */
+struct tx_stamp_stats {
+	__u64 stamped;         /* a valid stamp, timed (a frame with a broken or foreign stamp is not) */
+	__u64 clock_mismatch;  /* stamp of another clock, or from our future: not timed */
+	struct latency_histogram tx_to_xdp;  /* send -> the hint's rx time */
+	struct latency_histogram tx_to_user; /* send -> this batch's dequeue */
 };
 
 struct queue_rx_stats {
@@ -56,12 +71,16 @@ struct queue_rx_stats {
 	__u64 hw_timestamps_unconverted; /* ... with no PHC offset to convert them */
 	__u64 hw_to_xdp_negative;        /* converted time after rx_ktime: not recorded */
 	struct latency_histogram *hw_to_xdp_hist;
+	/* The sender's stamps (--tx-stamps); NULL unless asked for. */
+	struct tx_stamp_stats *tx;
 	/* Filled in just before a report, not on the packet path. */
 	struct queue_counters xdp;
 	struct xdp_statistics xsk;
 };
 
 int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layouts);
+/* Allocate the tx-stamp statistics (about 60 KiB): 0 or -ENOMEM. */
+int queue_rx_stats_enable_tx_stamps(struct queue_rx_stats *s);
 void queue_rx_stats_free(struct queue_rx_stats *s);
 /* Zero every counter and histogram, keep the allocations and queue_id. */
 void queue_rx_stats_reset(struct queue_rx_stats *s);
@@ -173,6 +192,30 @@ static inline void queue_rx_stats_account_hw(struct queue_rx_stats *s,
 		return;
 	}
 	latency_histogram_record(s->hw_to_xdp_hist, h->rx_ktime - hw_mono_ns);
+}
+
+/*
+ * A frame whose payload carries a valid send stamp of clock @stamp_clock
+ * (a clockid) taken at @send_ns: tx_to_xdp from the hint's rx time, and
+ * tx_to_user from @now_ns (the batch's dequeue, on @clock, the hints'
+ * clock). A stamp of another clock, or one later than @now_ns, cannot be
+ * compared: counted in clock_mismatch. Call after queue_rx_stats_account().
+ */
+static inline void queue_rx_stats_account_tx_stamp(struct queue_rx_stats *s,
+						   const struct decoded_hint *h,
+						   clockid_t stamp_clock, __u64 send_ns,
+						   clockid_t clock, __u64 now_ns)
+{
+	struct tx_stamp_stats *tx = s->tx;
+
+	if (stamp_clock != clock || send_ns > now_ns) {
+		tx->clock_mismatch++;
+		return;
+	}
+	tx->stamped++;
+	latency_histogram_record(&tx->tx_to_user, now_ns - send_ns);
+	if (h->has_rx_ktime && h->rx_ktime >= send_ns)
+		latency_histogram_record(&tx->tx_to_xdp, h->rx_ktime - send_ns);
 }
 
 /*
