@@ -70,7 +70,6 @@ VETH_FRAMES=${VETH_FRAMES:-300000}
 # BENCH_PARTS="decode pps latency attribution memory stamp"
 BENCH_PARTS=${BENCH_PARTS:-decode pps latency attribution memory stamp}
 STAMP_ROUNDS=${STAMP_ROUNDS:-11}
-STAMP_COST_RUNS=${STAMP_COST_RUNS:-7}
 LAT_RATE=20000
 LAT_SECONDS=1.0
 LAT_ROUNDS=${LAT_ROUNDS:-15}
@@ -546,22 +545,6 @@ STAMP_VARIANTS=(
 	"kclass|af_xdp_kern rx-time, stamp class ethertype:0x891d: bulk UDP gets xdp_hints_untimed|min --layout rx-time --stamp-class ethertype:0x891d"
 )
 
-# The program's own ns per frame without live frames (bench_inject
-# --prog-cost: BPF_PROG_TEST_RUN, the verdict returned, nothing
-# redirected): the least of STAMP_COST_RUNS calls, which a loaded machine
-# can only make slower, never faster.
-prog_cost_min() { # receiver options...
-	local out=$XH_TMPDIR/pc.out err=$XH_TMPDIR/pc.err i ns best=""
-	start_receiver "$out" "$err" "$@" || return 1
-	for i in $(seq "$STAMP_COST_RUNS"); do
-		ns=$(inject --prog-cost --repeat 100000 | jq -r .prog_ns) || { xh_stop_receiver INT; return 1; }
-		log "prog-cost $*: $ns ns"
-		if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
-	done
-	xh_stop_receiver INT
-	echo "$best"
-}
-
 bench_stamp() {
 	local round v key args p rx inj cpu prog ratio what
 	say "stamp: $STAMP_ROUNDS interleaved rounds of ${#STAMP_VARIANTS[@]} variants (UDP frames injected, none of the class), then one run each with BPF run-time statistics"
@@ -590,9 +573,6 @@ bench_stamp() {
 		p=$(retry throughput_trial "--run-stats" $args) || xh_die "run-stats trial '$args' failed (see $RAW)"
 		read -r _ _ _ prog <<<"$p"
 		echo "${prog:-0}" >"$XH_TMPDIR/st.$key.prog"
-		# shellcheck disable=SC2086
-		p=$(retry prog_cost_min $args) || xh_die "prog-cost of '$args' failed (see $RAW)"
-		echo "$p" >"$XH_TMPDIR/st.$key.cost"
 	done
 	noise_end
 	for v in "${STAMP_VARIANTS[@]}"; do
@@ -604,7 +584,7 @@ bench_stamp() {
 		check_spread "$XH_TMPDIR/st.$key.rx" "$SPREAD_MAX" "received"
 		check_spread "$XH_TMPDIR/st.$key.cpu" "$SPREAD_MAX" "kernel ns"
 		row "stamp $key: $what" \
-		    "rx $(calc "$rx / 1e6") Mpps, kernel $(calc "$(median <"$XH_TMPDIR/st.$key.cpu")" 0) ns (prog $(calc "$(cat "$XH_TMPDIR/st.$key.prog")" 0), alone min $(cat "$XH_TMPDIR/st.$key.cost")), inj $(calc "$(median <"$XH_TMPDIR/st.$key.inj") / 1e6") Mpps" \
+		    "rx $(calc "$rx / 1e6") Mpps, kernel $(calc "$(median <"$XH_TMPDIR/st.$key.cpu")" 0) ns (prog $(calc "$(cat "$XH_TMPDIR/st.$key.prog")" 0)), inj $(calc "$(median <"$XH_TMPDIR/st.$key.inj") / 1e6") Mpps" \
 		    "info" "$([ -n "$NOISE_BAD" ] && echo "NOISY: ${NOISE_BAD%; }" || echo -)" "$NOISE_TEXT"
 	done
 	# Judged on the kernel's CPU time per frame (the injector's: program,
@@ -620,7 +600,7 @@ bench_stamp() {
 		ratio=$(calc "$ka / $kb" 3)
 		noise_row
 		row "$3" \
-		    "$(calc "$ratio")x ($(rounds_text "$XH_TMPDIR/st.ratio.$b")): kernel $(calc "$kb" 0) vs $(calc "$ka" 0) ns/frame; prog alone (min) $(cat "$XH_TMPDIR/st.$b.cost") vs $(cat "$XH_TMPDIR/st.$a.cost") ns = $(calc "$(cat "$XH_TMPDIR/st.$a.cost") / $(cat "$XH_TMPDIR/st.$b.cost")")x; rx $(calc "$rb / 1e6") vs $(calc "$ra / 1e6") Mpps" \
+		    "$(calc "$ratio")x ($(rounds_text "$XH_TMPDIR/st.ratio.$b")): kernel $(calc "$kb" 0) vs $(calc "$ka" 0) ns/frame, prog $(calc "$(cat "$XH_TMPDIR/st.$b.prog")" 0) vs $(calc "$(cat "$XH_TMPDIR/st.$a.prog")" 0) ns; rx $(calc "$rb / 1e6") vs $(calc "$ra / 1e6") Mpps" \
 		    ">= ${4}x" "$(timing_verdict "$ratio" ">=" "$4" "$XH_TMPDIR/st.ratio.$b")" "$NOISE_TEXT"
 	}
 	stamp_ratio_row knone kclass "stamp (1) bulk UDP, class ethertype:0x891d vs layout none, kernel ns" 0.97

@@ -97,13 +97,13 @@ static inline void tx_stamp_write_header(uint8_t *stamp, enum tx_stamp_clock clo
 }
 
 /*
- * Where the stamp of a frame would start: 0 and *@off set, or
+ * Where the stamp of a frame would start: its offset (>= 14), or
  *   -ENODATA  the frame ends inside its headers
  *   -ENOMSG   no place for a stamp: more than TX_STAMP_MAX_VLAN_TAGS tags,
  *             IPv4/IPv6 that is not UDP, an IPv4 fragment after the first,
  *             IPv6 with extension headers, an 802.3 length (< 0x0600)
  */
-static inline int tx_stamp_locate(const uint8_t *frame, size_t len, size_t *off)
+static inline long tx_stamp_locate(const uint8_t *frame, size_t len)
 {
 	size_t pos = 12; /* the type after the two MAC addresses */
 	uint16_t type;
@@ -141,8 +141,7 @@ static inline int tx_stamp_locate(const uint8_t *frame, size_t len, size_t *off)
 	}
 	if (len < pos)
 		return -ENODATA;
-	*off = pos;
-	return 0;
+	return (long)pos;
 }
 
 /*
@@ -157,28 +156,28 @@ static inline int tx_stamp_locate(const uint8_t *frame, size_t len, size_t *off)
  */
 static inline int tx_stamp_parse(const void *frame, size_t len, struct tx_stamp *out)
 {
-	const uint8_t *p = frame;
-	size_t off;
-	int err;
+	const uint8_t *stamp;
+	long off;
 
 	if (!frame || !out)
 		return -EINVAL;
-	err = tx_stamp_locate(p, len, &off);
-	if (err)
-		return err;
+	off = tx_stamp_locate(frame, len);
+	if (off < 0)
+		return (int)off;
+	stamp = (const uint8_t *)frame + off;
 	/* The magic first: a short unstamped frame is "no stamp", not "cut". */
-	if (len < off + 4)
+	if (len - (size_t)off < 4)
 		return -ENODATA;
-	if ((uint32_t)tx_stamp__be16(p + off) << 16 != (TX_STAMP_MAGIC & 0xffff0000U) ||
-	    tx_stamp__be16(p + off + 2) != (TX_STAMP_MAGIC & 0xffffU))
+	if ((uint32_t)tx_stamp__be16(stamp) << 16 != (TX_STAMP_MAGIC & 0xffff0000U) ||
+	    tx_stamp__be16(stamp + 2) != (TX_STAMP_MAGIC & 0xffffU))
 		return -ENOMSG;
-	if (len < off + TX_STAMP_LEN)
+	if (len - (size_t)off < TX_STAMP_LEN)
 		return -ENODATA;
-	if (p[off + 4] != TX_STAMP_VERSION || tx_stamp_clockid(p[off + 5]) == (clockid_t)-1)
+	if (stamp[4] != TX_STAMP_VERSION || tx_stamp_clockid(stamp[5]) == (clockid_t)-1)
 		return -EPROTO;
-	out->clock = (enum tx_stamp_clock)p[off + 5];
-	out->seq = tx_stamp__be64(p + off + TX_STAMP_SEQ_OFF);
-	out->send_ns = tx_stamp__be64(p + off + TX_STAMP_SEND_NS_OFF);
+	out->clock = (enum tx_stamp_clock)stamp[5];
+	out->seq = tx_stamp__be64(stamp + TX_STAMP_SEQ_OFF);
+	out->send_ns = tx_stamp__be64(stamp + TX_STAMP_SEND_NS_OFF);
 	out->offset = (uint32_t)off;
 	return 0;
 }
