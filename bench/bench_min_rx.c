@@ -11,6 +11,7 @@
  *                [--frames N] [--duration S]
  *                [--program af_xdp_kern|bare] [--layout none|id|mark|rx-time]
  *                [--clear] [--prefetch] [--touch] [--headroom BYTES]
+ *                [--stamp-class ethertype:0xHHHH|udp:PORT]
  *
  * For the cost attribution in bench/run.sh, one thing at a time:
  *   --program  bare: bench/bpf/bench_layouts.c (no parsing, no counters)
@@ -25,6 +26,10 @@
  *              looks at its packets does
  *   --headroom UMEM frame headroom (16: metadata and packet start share a
  *              cache line; 0: the packet starts one)
+ *   --stamp-class  af_xdp_kern with --layout rx-time: only frames of that
+ *              class get xdp_hints_rx_time (rodata stamp_class), the others
+ *              xdp_hints_untimed; per frame the btf_id is read, and rx_ktime
+ *              only from a frame whose btf_id is xdp_hints_rx_time's
  *
  * Prints "bench_min_rx: ready" on stderr once attached, and
  * at the end one JSON line:
@@ -38,6 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <bpf/btf.h>
 
 #include "af_xdp_kern.skel.h"
 #include "af_xdp_shared.h"
@@ -73,6 +80,9 @@ struct min_rx {
 	bool prefetch;
 	bool touch;      /* also read the packet's first 8 bytes */
 	uint64_t headroom;
+	__u32 stamp_class;      /* enum stamp_class: rodata of af_xdp_kern */
+	__u16 stamp_value;      /* its ethertype or UDP port, host order */
+	__u32 rx_time_btf_id;   /* with a stamp class: the timed frames' btf_id */
 	__u64 checksum;  /* what id/mark frames read, so the reads stay */
 	struct bench_layouts *layouts_skel;
 	__u32 n_queues;
@@ -126,6 +136,14 @@ static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
 	default:
 		break;
 	}
+	if (rx->stamp_class != STAMP_CLASS_ALL) {
+		__u32 btf_id = u32_before(pkt, 4);
+
+		if (btf_id != rx->rx_time_btf_id) {
+			rx->checksum += btf_id; /* xdp_hints_untimed: no time */
+			return;
+		}
+	}
 	memcpy(&rx_ktime, (const char *)pkt - RX_TIME_OFFSET, sizeof(rx_ktime));
 	if (now >= rx_ktime)
 		latency_histogram_record(&rx->histogram, now - rx_ktime);
@@ -158,6 +176,7 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 		{ "prefetch", no_argument, NULL, 'p' },
 		{ "touch", no_argument, NULL, 'T' },
 		{ "headroom", required_argument, NULL, 'H' },
+		{ "stamp-class", required_argument, NULL, 'S' },
 		{ 0 },
 	};
 	double seconds;
@@ -167,7 +186,7 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 	rx->frames = 4096;
 	rx->xdp_mode = XDP_MODE_NATIVE;
 	rx->layout = MIN_LAYOUT_RX_TIME;
-	while ((c = getopt_long(argc, argv, "d:m:sf:t:l:P:cpTH:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:m:sf:t:l:P:cpTH:S:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': rx->ifname = optarg; break;
 		case 'm':
@@ -208,6 +227,19 @@ static int parse_args(int argc, char **argv, struct min_rx *rx)
 			if (parse_u64(optarg, 0, 1024, &rx->headroom))
 				return -EINVAL;
 			break;
+		case 'S': {
+			uint32_t v;
+
+			if (!strncmp(optarg, "ethertype:", 10) &&
+			    !parse_u32(optarg + 10, 0x0600, 0xffff, &v))
+				rx->stamp_class = STAMP_CLASS_ETHERTYPE;
+			else if (!strncmp(optarg, "udp:", 4) && !parse_u32(optarg + 4, 1, 65535, &v))
+				rx->stamp_class = STAMP_CLASS_UDP_DPORT;
+			else
+				return -EINVAL;
+			rx->stamp_value = (__u16)v;
+			break;
+		}
 		default: return -EINVAL;
 		}
 	}
@@ -237,17 +269,38 @@ static int setup(struct min_rx *rx)
 			fprintf(stderr, "bench_min_rx: --layout id needs --program bare\n");
 			return -EINVAL;
 		}
+		if (rx->stamp_class != STAMP_CLASS_ALL && rx->layout != MIN_LAYOUT_RX_TIME) {
+			fprintf(stderr, "bench_min_rx: --stamp-class needs --layout rx-time\n");
+			return -EINVAL;
+		}
 		rx->skel = af_xdp_kern__open();
 		if (!rx->skel)
 			return -errno;
 		rx->skel->rodata->hint_policy = policies[rx->layout];
+		/* What a receiver sets for a stamp class (af_xdp_shared.h). */
+		rx->skel->rodata->stamp_class = rx->stamp_class;
+		if (rx->stamp_class == STAMP_CLASS_ETHERTYPE)
+			rx->skel->rodata->stamp_ethertype = rx->stamp_value;
+		else if (rx->stamp_class == STAMP_CLASS_UDP_DPORT)
+			rx->skel->rodata->stamp_udp_dport = rx->stamp_value;
 		err = bpf_map__set_max_entries(rx->skel->maps.xsks_map, rx->n_queues);
 		if (!err)
 			err = bpf_map__set_max_entries(rx->skel->maps.queue_stats, rx->n_queues);
 		if (!err)
 			err = af_xdp_kern__load(rx->skel);
 		prog = rx->skel ? rx->skel->progs.xdp_hints_redirect : NULL;
+		if (!err) {
+			int id = btf__find_by_name_kind(bpf_object__btf(rx->skel->obj),
+							"xdp_hints_rx_time", BTF_KIND_STRUCT);
+
+			err = id > 0 ? 0 : -ENOENT;
+			rx->rx_time_btf_id = id > 0 ? (__u32)id : 0;
+		}
 	} else {
+		if (rx->stamp_class != STAMP_CLASS_ALL) {
+			fprintf(stderr, "bench_min_rx: --stamp-class needs --program af_xdp_kern\n");
+			return -EINVAL;
+		}
 		rx->layouts_skel = bench_layouts__open();
 		if (!rx->layouts_skel)
 			return -errno;
@@ -326,7 +379,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_min_rx --dev IFNAME [--xdp-mode native|generic] [--spin]\n"
 				"                    [--frames N] [--duration S]\n"
 				"                    [--program af_xdp_kern|bare] [--layout none|id|mark|rx-time]\n"
-				"                    [--clear] [--prefetch] [--touch] [--headroom BYTES]\n");
+				"                    [--clear] [--prefetch] [--touch] [--headroom BYTES]\n"
+				"                    [--stamp-class ethertype:0xHHHH|udp:PORT]\n");
 		return 2;
 	}
 	sigaction(SIGINT, &sa, NULL);

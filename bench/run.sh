@@ -27,6 +27,11 @@
 #                 time (BPF run-time statistics) and the received rate; then
 #                 a veth sender instead of injected frames
 # 5. memory       VmRSS per queue for several --frames settings
+# 6. stamp        (BENCH_PARTS=stamp) the receive time for one class only:
+#                 bulk UDP under stamp class ethertype:0x891d vs layout
+#                 none, and af_xdp_kern's layout none vs a bare
+#                 bpf_redirect_map() program; received rate, kernel ns and
+#                 the program's own ns per frame for each
 #
 # Verdicts that cannot lie. Times are compared only as ratios of medians of
 # rounds interleaved in this run. A timing row says PASS or MISS only when
@@ -62,8 +67,9 @@ PPS_ROUNDS=${PPS_ROUNDS:-21}
 ATTR_ROUNDS=${ATTR_ROUNDS:-7}
 VETH_FRAMES=${VETH_FRAMES:-300000}
 # A subset, for working on one benchmark:
-# BENCH_PARTS="decode pps latency attribution memory"
-BENCH_PARTS=${BENCH_PARTS:-decode pps latency attribution memory}
+# BENCH_PARTS="decode pps latency attribution memory stamp"
+BENCH_PARTS=${BENCH_PARTS:-decode pps latency attribution memory stamp}
+STAMP_ROUNDS=${STAMP_ROUNDS:-11}
 LAT_RATE=20000
 LAT_SECONDS=1.0
 LAT_ROUNDS=${LAT_ROUNDS:-15}
@@ -530,6 +536,77 @@ bench_memory() {
 	done
 }
 
+# ---- 6. stamp class ----------------------------------------------------------------
+
+# key|what|receiver and its options (bench_min_rx, af_xdp_kern unless bare).
+STAMP_VARIANTS=(
+	"bare|bare program: bpf_redirect_map() alone, nothing written|min --program bare --layout none"
+	"knone|af_xdp_kern --layout none: parse, control list, counters, btf_id 0|min --layout none"
+	"kclass|af_xdp_kern rx-time, stamp class ethertype:0x891d: bulk UDP gets xdp_hints_untimed|min --layout rx-time --stamp-class ethertype:0x891d"
+)
+
+bench_stamp() {
+	local round v key args p rx inj cpu prog ratio what
+	say "stamp: $STAMP_ROUNDS interleaved rounds of ${#STAMP_VARIANTS[@]} variants (UDP frames injected, none of the class), then one run each with BPF run-time statistics"
+	for v in "${STAMP_VARIANTS[@]}"; do
+		key=${v%%|*}
+		: >"$XH_TMPDIR/st.$key.rx"; : >"$XH_TMPDIR/st.$key.cpu"; : >"$XH_TMPDIR/st.$key.inj"
+	done
+	noise_begin
+	for round in $(seq "$STAMP_ROUNDS"); do
+		while IFS= read -r v <&3; do
+			key=${v%%|*}
+			args=${v##*|}
+			# shellcheck disable=SC2086 # the variant's words
+			p=$(retry throughput_trial "" $args) || xh_die "stamp trial '$args' failed (see $RAW)"
+			log "stamp $key round $round: $p"
+			read -r rx inj cpu _ <<<"$p"
+			echo "$rx" >>"$XH_TMPDIR/st.$key.rx"
+			echo "$inj" >>"$XH_TMPDIR/st.$key.inj"
+			echo "$cpu" >>"$XH_TMPDIR/st.$key.cpu"
+		done 3< <(rotated "$round" "${STAMP_VARIANTS[@]}")
+	done
+	for v in "${STAMP_VARIANTS[@]}"; do
+		key=${v%%|*}
+		args=${v##*|}
+		# shellcheck disable=SC2086
+		p=$(retry throughput_trial "--run-stats" $args) || xh_die "run-stats trial '$args' failed (see $RAW)"
+		read -r _ _ _ prog <<<"$p"
+		echo "${prog:-0}" >"$XH_TMPDIR/st.$key.prog"
+	done
+	noise_end
+	for v in "${STAMP_VARIANTS[@]}"; do
+		key=${v%%|*}
+		what=${v#*|}
+		what=${what%|*}
+		rx=$(median <"$XH_TMPDIR/st.$key.rx")
+		noise_row
+		check_spread "$XH_TMPDIR/st.$key.rx" "$SPREAD_MAX" "received"
+		check_spread "$XH_TMPDIR/st.$key.cpu" "$SPREAD_MAX" "kernel ns"
+		row "stamp $key: $what" \
+		    "rx $(calc "$rx / 1e6") Mpps, kernel $(calc "$(median <"$XH_TMPDIR/st.$key.cpu")" 0) ns (prog $(calc "$(cat "$XH_TMPDIR/st.$key.prog")" 0)), inj $(calc "$(median <"$XH_TMPDIR/st.$key.inj") / 1e6") Mpps" \
+		    "info" "$([ -n "$NOISE_BAD" ] && echo "NOISY: ${NOISE_BAD%; }" || echo -)" "$NOISE_TEXT"
+	done
+	# Judged on the kernel's CPU time per frame (the injector's: program,
+	# redirect, copy), as a speed ratio: a's ns over b's, per round. The
+	# received rate also depends on the receiver getting its CPU.
+	stamp_ratio_row() { # a b label target
+		local a=$1 b=$2 ra rb ka kb
+		ratios "$XH_TMPDIR/st.$b.cpu" "$XH_TMPDIR/st.$a.cpu" >"$XH_TMPDIR/st.ratio.$b"
+		ra=$(median <"$XH_TMPDIR/st.$a.rx")
+		rb=$(median <"$XH_TMPDIR/st.$b.rx")
+		ka=$(median <"$XH_TMPDIR/st.$a.cpu")
+		kb=$(median <"$XH_TMPDIR/st.$b.cpu")
+		ratio=$(calc "$ka / $kb" 3)
+		noise_row
+		row "$3" \
+		    "$(calc "$ratio")x ($(rounds_text "$XH_TMPDIR/st.ratio.$b")): kernel $(calc "$kb" 0) vs $(calc "$ka" 0) ns/frame, prog $(calc "$(cat "$XH_TMPDIR/st.$b.prog")" 0) vs $(calc "$(cat "$XH_TMPDIR/st.$a.prog")" 0) ns; rx $(calc "$rb / 1e6") vs $(calc "$ra / 1e6") Mpps" \
+		    ">= ${4}x" "$(timing_verdict "$ratio" ">=" "$4" "$XH_TMPDIR/st.ratio.$b")" "$NOISE_TEXT"
+	}
+	stamp_ratio_row knone kclass "stamp (1) bulk UDP, class ethertype:0x891d vs layout none, kernel ns" 0.97
+	stamp_ratio_row bare knone "stamp (2) af_xdp_kern layout none vs bare redirect, kernel ns" 0.95
+}
+
 # ---- the run -------------------------------------------------------------------------
 
 print_table() {
@@ -552,13 +629,14 @@ log "# xdp-hints benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r),
 log "# commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 want() { [[ " $BENCH_PARTS " == *" $1 "* ]]; }
 want decode && bench_decode
-if want pps || want latency || want attribution || want memory; then
+if want pps || want latency || want attribution || want memory || want stamp; then
 	xh_setup bn 4
 	xh_static_neigh
 	want pps && bench_pps
 	want latency && bench_latency
 	want attribution && bench_attribution
 	want memory && bench_memory
+	want stamp && bench_stamp
 fi
 
 # The same rows as an Org table, for README.org's Benchmarks section.

@@ -41,6 +41,31 @@ enum redirect_filter {
 };
 
 /*
+ * Which redirected frames get a receive time (const volatile stamp_class,
+ * with stamp_ethertype or stamp_udp_dport), under HINT_POLICY_RX_TIME:
+ * frames of the class get xdp_hints_rx_time (xdp_hints_rx_tai under
+ * HINT_CLOCK_TAI) as before; every other redirected frame gets
+ * xdp_hints_untimed, a struct of the btf_id alone (4 bytes), and the
+ * program reads no clock for it.  The other policies and
+ * xdp_hints_redirect_hw ignore it.
+ *
+ * For a receiver: set skel->rodata->stamp_class and the one value it
+ * names before load; decode by btf_id as for any layout (a frame whose
+ * btf_id is xdp_hints_untimed's has no receive time: count it, do not
+ * take a latency from it).  The class does not choose what is
+ * redirected: that is redirect_filter's job.
+ */
+enum stamp_class {
+	STAMP_CLASS_ALL = 0,       /* every redirected frame: the default */
+	STAMP_CLASS_ETHERTYPE = 1, /* stamp_ethertype (host order): the type
+				    * after the last VLAN/QinQ tag, the outer
+				    * one when untagged (a TPID never matches) */
+	STAMP_CLASS_UDP_DPORT = 2, /* IPv4/IPv6 UDP to stamp_udp_dport (host
+				    * order), behind tags and IPv6 extension
+				    * headers as the filters read them */
+};
+
+/*
  * Per-queue counters: a BPF_MAP_TYPE_PERCPU_ARRAY indexed by rx_queue_index;
  * userspace sums the CPUs. Invariants per queue:
  *   seen = redirected + passed
@@ -50,7 +75,8 @@ enum redirect_filter {
  */
 struct queue_counters {
 	__u64 seen;            /* every packet the program ran on */
-	__u64 stamped;         /* hint written into the metadata area */
+	__u64 stamped;         /* hint written into the metadata area
+				* (xdp_hints_untimed included) */
 	__u64 meta_failed;     /* bpf_xdp_adjust_meta() refused: passed instead */
 	__u64 redirected;      /* bpf_redirect_map() to the XSKMAP succeeded */
 	__u64 redirect_failed; /* no socket on this queue: passed instead */

@@ -47,6 +47,7 @@
 #include <linux/if_packet.h>
 
 #include "frame_build.h"
+#include "tx_stamp.h"
 #include "log.h"
 #include "parse_num.h"
 #include "mono_clock.h"
@@ -88,6 +89,10 @@ struct traffic_config {
 	bool json;
 	enum queue_select queue_select;
 	bool crc_trailer;    /* --crc-trailer: payload pattern + CRC-32 trailer */
+	bool have_size;      /* --size given: never raised for a stamp */
+	uint8_t stamp_clock; /* --stamp-tx: enum tx_stamp_clock, 0 off */
+	uint16_t mix_ethertype; /* --mix: raw frames of this type ... */
+	uint32_t mix_every;     /* ... as every mix_every-th frame; 0 off */
 };
 
 struct send_result {
@@ -110,6 +115,7 @@ enum {
 	OPT_SRC_MAC = 256, OPT_DST_MAC, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
 	OPT_DST_PORT, OPT_FLOWS, OPT_RATE, OPT_SIZE, OPT_ETHERTYPE, OPT_ARP,
 	OPT_RUNT, OPT_VLAN, OPT_JSON, OPT_QUEUE_SELECT, OPT_CRC_TRAILER,
+	OPT_STAMP_TX, OPT_MIX,
 };
 
 static const struct option long_options[] = {
@@ -131,6 +137,8 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "queue-select", required_argument, NULL, OPT_QUEUE_SELECT },
 	{ "crc-trailer", no_argument, NULL, OPT_CRC_TRAILER },
+	{ "stamp-tx", optional_argument, NULL, OPT_STAMP_TX },
+	{ "mix", required_argument, NULL, OPT_MIX },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -164,6 +172,15 @@ static void usage(FILE *out)
 "      --crc-trailer      UDP/raw payload: a byte pattern, then the CRC-32 of the\n"
 "                         frame before it (as an Ethernet FCS): every received\n"
 "                         frame then has CRC-32 0x%08x\n"
+"      --stamp-tx[=CLOCK] write a send stamp into each frame: CLOCK monotonic\n"
+"                         (default; the clock of the XDP program's rx_ktime) or\n"
+"                         tai, read right before the send call; 24 bytes at the\n"
+"                         start of the UDP payload, or after the Ethernet header\n"
+"                         and VLAN tag of raw frames (layout: headers/tx_stamp.h).\n"
+"                         UDP frames grow to 66 bytes unless --size is given\n"
+"      --mix TYPE:N       every N-th frame (N >= 1) a raw frame of ethertype\n"
+"                         TYPE (0x0600..0xffff), same size, MACs and tag; the\n"
+"                         others as without --mix (e.g. --mix 0x891d:100)\n"
 "      --json             summary as one JSON object\n"
 "  -v, --verbose | -q, --quiet\n"
 "  -h, --help\n"
@@ -198,6 +215,47 @@ static int parse_u16_opt(const char *opt, const char *s, uint32_t min,
 		return bad_value(opt, s, what);
 	}
 	*out = (uint16_t)v;
+	return 0;
+}
+
+/*
+ * --stamp-tx, --stamp-tx=CLOCK or --stamp-tx CLOCK: getopt hands an
+ * optional argument over only when it is glued on with '=', so a CLOCK
+ * in the next word is taken here when it is one of the two names.
+ */
+static int parse_stamp_clock(int argc, char **argv, struct traffic_config *cfg)
+{
+	const char *name = optarg;
+
+	if (!name && optind < argc &&
+	    (!strcmp(argv[optind], "monotonic") || !strcmp(argv[optind], "tai")))
+		name = argv[optind++];
+	if (!name || !strcmp(name, "monotonic"))
+		cfg->stamp_clock = TX_STAMP_CLOCK_MONOTONIC;
+	else if (!strcmp(name, "tai"))
+		cfg->stamp_clock = TX_STAMP_CLOCK_TAI;
+	else
+		return bad_value("--stamp-tx", name, "monotonic or tai");
+	return 0;
+}
+
+/* --mix TYPE:N */
+static int parse_mix(const char *arg, struct traffic_config *cfg)
+{
+	char type[16];
+	const char *colon = strchr(arg, ':');
+	uint32_t every, ethertype;
+
+	if (!colon || (size_t)(colon - arg) >= sizeof(type))
+		return bad_value("--mix", arg, "ETHERTYPE:N, e.g. 0x891d:100");
+	memcpy(type, arg, (size_t)(colon - arg));
+	type[colon - arg] = '\0';
+	if (parse_u32(type, 0x0600, 0xffff, &ethertype))
+		return bad_value("--mix", arg, "an ethertype 0x0600..0xffff before the ':'");
+	if (parse_u32(colon + 1, 1, UINT32_MAX, &every))
+		return bad_value("--mix", arg, "a frame interval N >= 1 after the ':'");
+	cfg->mix_ethertype = (uint16_t)ethertype;
+	cfg->mix_every = every;
 	return 0;
 }
 
@@ -269,6 +327,7 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 		case OPT_SIZE:
 			if (parse_u32(optarg, FRAME_MIN_LEN, FRAME_JUMBO_MAX_LEN, &cfg->frame_size))
 				return bad_value("--size", optarg, "a frame size 60..9014");
+			cfg->have_size = true;
 			break;
 		case OPT_ETHERTYPE:
 			if (parse_u16_opt("--ethertype", optarg, 0x0600, 0xffff,
@@ -304,6 +363,14 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 		case OPT_CRC_TRAILER:
 			cfg->crc_trailer = true;
 			break;
+		case OPT_STAMP_TX:
+			if (parse_stamp_clock(argc, argv, cfg))
+				return -EINVAL;
+			break;
+		case OPT_MIX:
+			if (parse_mix(optarg, cfg))
+				return -EINVAL;
+			break;
 		case 'v':
 			log_level = LOG_DEBUG;
 			break;
@@ -336,6 +403,27 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 	if (cfg->crc_trailer && (cfg->kind == FRAME_ARP || cfg->kind == FRAME_RUNT)) {
 		pr_err("--crc-trailer needs a payload: not with --arp or --runt\n");
 		return -EINVAL;
+	}
+	if (cfg->stamp_clock || cfg->mix_every) {
+		const char *opt = cfg->stamp_clock ? "--stamp-tx" : "--mix";
+
+		if (cfg->kind == FRAME_ARP || cfg->kind == FRAME_RUNT) {
+			pr_err("%s needs UDP or --ethertype frames: not with --arp or --runt\n", opt);
+			return -EINVAL;
+		}
+	}
+	if (cfg->stamp_clock) {
+		uint32_t need = frame_stamp_min_size(cfg->kind);
+
+		if (cfg->mix_every && frame_stamp_min_size(FRAME_RAW_ETHERTYPE) > need)
+			need = frame_stamp_min_size(FRAME_RAW_ETHERTYPE);
+		if (cfg->frame_size < need && cfg->have_size) {
+			pr_err("--stamp-tx needs --size %u or more for %s frames (%u bytes of stamp after the headers)\n",
+			       need, cfg->kind == FRAME_UDP ? "UDP" : "raw", TX_STAMP_LEN);
+			return -EINVAL;
+		}
+		if (cfg->frame_size < need)
+			cfg->frame_size = need;
 	}
 	if (cfg->kind == FRAME_ARP && !cfg->have_dst_mac) {
 		memset(cfg->dst_mac, 0xff, ETH_ALEN);
@@ -464,6 +552,32 @@ static void frame_spec_of(const struct traffic_config *cfg, struct frame_spec *s
 	spec->have_vlan = cfg->have_vlan;
 	spec->vlan_id = cfg->vlan_id;
 	spec->frame_size = cfg->frame_size;
+	spec->tx_stamp_clock = cfg->stamp_clock;
+}
+
+/* --mix: the same frame but raw, of the mixed-in ethertype. */
+static void mix_spec_of(const struct traffic_config *cfg, struct frame_spec *spec)
+{
+	frame_spec_of(cfg, spec);
+	spec->kind = FRAME_RAW_ETHERTYPE;
+	spec->ethertype = cfg->mix_ethertype;
+}
+
+/* Frame @seq (from 0) is the mixed-in one: frames N, 2N, ... counted from 1. */
+static bool is_mixed(const struct traffic_config *cfg, uint64_t seq)
+{
+	return cfg->mix_every && (seq + 1) % cfg->mix_every == 0;
+}
+
+/* The send stamp's clock now, ns; 0 without --stamp-tx. */
+static uint64_t stamp_clock_ns(const struct traffic_config *cfg)
+{
+	struct timespec ts;
+
+	if (!cfg->stamp_clock ||
+	    clock_gettime(tx_stamp_clockid((enum tx_stamp_clock)cfg->stamp_clock), &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* ---- sending ------------------------------------------------------------ */
@@ -504,15 +618,17 @@ static uint32_t flow_of(const struct traffic_config *cfg, uint64_t seq)
 	return (uint32_t)(seq % cfg->flows);
 }
 
-/* Make a copy of the template frame number @seq: its flow's source port
- * and its sequence number. */
+/* Make a copy of the template frame number @seq: its flow's source port,
+ * its sequence number and, with --stamp-tx, @send_ns. */
 static void stamp_frame(const struct traffic_config *cfg, const struct frame_layout *layout,
-			uint8_t *frame, uint64_t seq)
+			uint8_t *frame, uint64_t seq, uint64_t send_ns)
 {
 	if (layout->udp_off)
 		frame_set_udp_src_port(frame, layout,
 				       (uint16_t)(cfg->src_port_base + flow_of(cfg, seq)));
 	frame_set_u64(frame, layout->seq_off, seq);
+	if (layout->stamp_off)
+		frame_set_u64(frame, layout->time_off, send_ns);
 	/* Last: the CRC covers the port and sequence just set. */
 	if (cfg->crc_trailer)
 		frame_seal_crc(frame, layout);
@@ -537,22 +653,27 @@ static int packet_send_batch(int fd, struct mmsghdr *msgs, uint32_t todo)
 	return 0;
 }
 
-/* What txq_build() writes: the template, stamped with seqs[i]. */
+/* What txq_build() writes: the template (or --mix's), stamped with seqs[i]. */
 struct txq_build_ctx {
 	const struct traffic_config *cfg;
 	const struct frame_layout *layout;
 	const uint8_t *template;
+	const struct frame_layout *mix_layout;
+	const uint8_t *mix_template;
 	const uint64_t *seqs;
 };
 
 static __u32 txq_build(void *opaque, __u8 *data, __u32 room, unsigned int i)
 {
 	const struct txq_build_ctx *ctx = opaque;
+	bool mixed = is_mixed(ctx->cfg, ctx->seqs[i]);
+	const struct frame_layout *layout = mixed ? ctx->mix_layout : ctx->layout;
 
 	(void)room; /* >= FRAME_BUF_MAX: see the _Static_assert above */
-	memcpy(data, ctx->template, ctx->layout->len);
-	stamp_frame(ctx->cfg, ctx->layout, data, ctx->seqs[i]);
-	return (__u32)ctx->layout->len;
+	memcpy(data, mixed ? ctx->mix_template : ctx->template, layout->len);
+	/* The frame goes on the TX ring next, and the ring is kicked after. */
+	stamp_frame(ctx->cfg, layout, data, ctx->seqs[i], stamp_clock_ns(ctx->cfg));
+	return (__u32)layout->len;
 }
 
 /* Put @n frames (sequence numbers @seqs) on one TX queue's ring, waiting
@@ -583,30 +704,39 @@ static int send_frames(int fd, struct txq_sender *txq, uint32_t n_txq,
 		       const struct traffic_config *cfg, struct send_result *res)
 {
 	static uint8_t frames[BATCH_MAX][FRAME_JUMBO_BUF_MAX];
+	static uint8_t mix_frames[BATCH_MAX][FRAME_JUMBO_BUF_MAX];
 	static uint64_t queue_seqs[TXQ_MAX][BATCH_MAX];
 	uint32_t queue_frames[TXQ_MAX];
 	struct mmsghdr msgs[BATCH_MAX];
 	struct iovec iovs[BATCH_MAX];
-	struct frame_spec spec;
-	struct frame_layout layout = { 0 };
+	struct frame_spec spec, mix_spec;
+	struct frame_layout layout = { 0 }, mix_layout = { 0 };
 	struct txq_build_ctx ctx;
 	uint32_t batch = batch_size(cfg), i, q;
 	uint64_t start, seq = 0;
 	int err = 0;
 
 	frame_spec_of(cfg, &spec);
+	mix_spec_of(cfg, &mix_spec);
 	for (i = 0; i < BATCH_MAX; i++) {
 		if (!frame_build(&spec, frames[i], sizeof(frames[i]), &layout))
 			return -EINVAL; /* options were range-checked: cannot happen */
-		if (cfg->crc_trailer)
+		if (cfg->mix_every &&
+		    !frame_build(&mix_spec, mix_frames[i], sizeof(mix_frames[i]), &mix_layout))
+			return -EINVAL;
+		if (cfg->crc_trailer) {
 			frame_fill_pattern(frames[i], &layout);
+			if (cfg->mix_every)
+				frame_fill_pattern(mix_frames[i], &mix_layout);
+		}
 		iovs[i].iov_base = frames[i];
 		iovs[i].iov_len = layout.len;
 		memset(&msgs[i], 0, sizeof(msgs[i]));
 		msgs[i].msg_hdr.msg_iov = &iovs[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
-	ctx = (struct txq_build_ctx){ .cfg = cfg, .layout = &layout, .template = frames[0] };
+	ctx = (struct txq_build_ctx){ .cfg = cfg, .layout = &layout, .template = frames[0],
+				      .mix_layout = &mix_layout, .mix_template = mix_frames[0] };
 	pr_debug("%s: %zu-byte frames, batches of %u, %s\n", cfg->ifname, layout.len, batch,
 		 n_txq ? "explicit TX queues (AF_XDP)" : "kernel-chosen TX queue (AF_PACKET)");
 
@@ -620,8 +750,17 @@ static int send_frames(int fd, struct txq_sender *txq, uint32_t n_txq,
 		if (cfg->rate_pps)
 			sleep_until_ns(start + seq * 1000000000ULL / cfg->rate_pps);
 		if (!n_txq) {
-			for (i = 0; i < todo; i++)
-				stamp_frame(cfg, &layout, frames[i], seq + i);
+			/* One reading for the batch, just before sendmmsg(). */
+			uint64_t send_ns = stamp_clock_ns(cfg);
+
+			for (i = 0; i < todo; i++) {
+				bool mixed = is_mixed(cfg, seq + i);
+
+				iovs[i].iov_base = mixed ? mix_frames[i] : frames[i];
+				iovs[i].iov_len = mixed ? mix_layout.len : layout.len;
+				stamp_frame(cfg, mixed ? &mix_layout : &layout, iovs[i].iov_base,
+					    seq + i, send_ns);
+			}
 			err = packet_send_batch(fd, msgs, todo);
 			if (!err)
 				seq += todo;

@@ -102,6 +102,21 @@ static size_t build_udp(const struct frame_spec *spec, uint8_t *frame, size_t le
 	return len;
 }
 
+uint32_t frame_stamp_min_size(enum frame_kind kind)
+{
+	uint32_t udp = ETH_HLEN + sizeof(struct iphdr) + sizeof(struct udphdr) + TX_STAMP_LEN;
+
+	switch (kind) {
+	case FRAME_UDP:
+		return udp > FRAME_MIN_LEN ? udp : FRAME_MIN_LEN;
+	case FRAME_RAW_ETHERTYPE:
+		return ETH_HLEN + TX_STAMP_LEN > FRAME_MIN_LEN ? ETH_HLEN + TX_STAMP_LEN
+							       : FRAME_MIN_LEN;
+	default:
+		return 0;
+	}
+}
+
 size_t frame_build(const struct frame_spec *spec, uint8_t *frame, size_t cap,
 		   struct frame_layout *layout)
 {
@@ -132,6 +147,18 @@ size_t frame_build(const struct frame_spec *spec, uint8_t *frame, size_t cap,
 	default:
 		len = build_udp(spec, frame, len, layout);
 		break;
+	}
+	if (spec->tx_stamp_clock) {
+		/* The stamp's own seq and send_ns are the per-frame fields. */
+		if (!layout->seq_off || layout->seq_off + TX_STAMP_LEN > len)
+			return 0;
+		layout->stamp_off = layout->seq_off;
+		tx_stamp_write_header(frame + layout->stamp_off,
+				      (enum tx_stamp_clock)spec->tx_stamp_clock);
+		layout->seq_off = layout->stamp_off + TX_STAMP_SEQ_OFF;
+		layout->time_off = layout->stamp_off + TX_STAMP_SEND_NS_OFF;
+		layout->len = len;
+		return len;
 	}
 	/* Fields that do not fit are absent rather than cut. */
 	if (layout->seq_off && layout->seq_off + FRAME_FIELD_LEN > len)

@@ -21,6 +21,8 @@
 #include <netinet/in.h>
 #include <linux/if_ether.h>
 
+#include "tx_stamp.h"
+
 #define FRAME_MIN_LEN 60U      /* Ethernet minimum without FCS */
 #define FRAME_MAX_LEN 1514U    /* 1500 MTU + Ethernet header: one TX UMEM frame */
 #define FRAME_JUMBO_MAX_LEN 9014U /* 9000 MTU + Ethernet header: the traffic generator */
@@ -53,6 +55,12 @@ struct frame_spec {
 	bool have_vlan;
 	uint16_t vlan_id;
 	uint32_t frame_size;     /* FRAME_MIN_LEN..FRAME_JUMBO_MAX_LEN, without tag and FCS */
+	/*
+	 * 0: the payload starts with the sequence and send-time fields.
+	 * enum tx_stamp_clock: it starts with a send stamp (headers/tx_stamp.h)
+	 * of that clock instead, whose seq and send_ns are those two fields.
+	 */
+	uint8_t tx_stamp_clock;
 };
 
 /* Where a frame's per-frame fields are; an offset of 0 means "absent"
@@ -62,13 +70,23 @@ struct frame_layout {
 	size_t udp_off;    /* UDP header */
 	size_t seq_off;    /* big-endian sequence number */
 	size_t time_off;   /* big-endian send time, ns (after the sequence) */
+	size_t stamp_off;  /* the send stamp (spec.tx_stamp_clock): seq_off and
+			    * time_off are its seq and send_ns */
 };
+
+/*
+ * The smallest frame_size (without VLAN tag) whose payload holds a send
+ * stamp for @kind: 66 for UDP (42 bytes of headers), FRAME_MIN_LEN for a
+ * raw ethertype; 0 for kinds that carry none (ARP, runt).
+ */
+uint32_t frame_stamp_min_size(enum frame_kind kind);
 
 /*
  * Build @spec into @frame (@cap bytes: FRAME_BUF_MAX is enough up to
  * FRAME_MAX_LEN, FRAME_JUMBO_BUF_MAX for any size). Returns the frame
- * length (also in @layout->len), or 0 when @cap is too small or
- * frame_size is outside FRAME_MIN_LEN..FRAME_JUMBO_MAX_LEN.
+ * length (also in @layout->len), or 0 when @cap is too small,
+ * frame_size is outside FRAME_MIN_LEN..FRAME_JUMBO_MAX_LEN, or a send
+ * stamp was asked for that the frame cannot hold (frame_stamp_min_size()).
  */
 size_t frame_build(const struct frame_spec *spec, uint8_t *frame, size_t cap,
 		   struct frame_layout *layout);

@@ -56,6 +56,7 @@
 #include "af_xdp_shared.h"
 #include "af_xdp_kern.skel.h"
 #include "mono_clock.h"
+#include "lib_xsk_extend.h"
 
 #define FRAME_MAX 512
 #define OUT_MAX 1024
@@ -68,6 +69,7 @@
 /* Sizes the receiver learns through BTF; here they pin down the contract. */
 #define RX_TIME_HINT_SIZE 16
 #define MARK_HINT_SIZE 8
+#define UNTIMED_HINT_SIZE 4
 
 /* Mirrors of the kernel-side layouts, only to read test_run output. */
 struct rx_time_hint {
@@ -171,6 +173,9 @@ struct kern_config {
 	__u32 queue_count;  /* 0: keep XDP_HINTS_MAX_QUEUES */
 	enum hint_clock clock;
 	__u32 max_len;      /* redirect_max_len; 0: no limit */
+	enum stamp_class stamp_class;
+	__u16 stamp_ethertype;
+	__u16 stamp_udp_dport;
 };
 
 static struct af_xdp_kern *load_kern(const struct kern_config *cfg)
@@ -184,6 +189,9 @@ static struct af_xdp_kern *load_kern(const struct kern_config *cfg)
 	skel->rodata->filter_ethertype = cfg->ethertype;
 	skel->rodata->rx_clock = cfg->clock;
 	skel->rodata->redirect_max_len = cfg->max_len;
+	skel->rodata->stamp_class = cfg->stamp_class;
+	skel->rodata->stamp_ethertype = cfg->stamp_ethertype;
+	skel->rodata->stamp_udp_dport = cfg->stamp_udp_dport;
 	if (cfg->queue_count) {
 		assert_int_equal(bpf_map__set_max_entries(skel->maps.xsks_map, cfg->queue_count), 0);
 		assert_int_equal(bpf_map__set_max_entries(skel->maps.queue_stats, cfg->queue_count), 0);
@@ -980,6 +988,165 @@ static void test_ethertype_filter_never_takes_arp(void **state)
 }
 
 
+/* ---- tests: stamp_class, the receive time only where it is wanted ----------- */
+
+/*
+ * The frame was redirected (wanted: no socket, so XDP_PASS plus
+ * redirect_failed) with a receive time: xdp_hints_rx_time, its rx_ktime
+ * read while the frame ran.
+ */
+static void expect_timed(struct af_xdp_kern *skel, const struct frame *f)
+{
+	struct queue_counters before = queue_counters_of(skel, 0), after;
+	struct rx_time_hint hint;
+	struct run_result res;
+	__u64 t0, t1;
+
+	t0 = monotonic_ns();
+	run_frame(skel, f, &res);
+	t1 = monotonic_ns();
+	after = queue_counters_of(skel, 0);
+	assert_int_equal(after.redirect_failed - before.redirect_failed, 1);
+	assert_int_equal(after.stamped - before.stamped, 1);
+	assert_int_equal(res.meta_len, RX_TIME_HINT_SIZE);
+	memcpy(&hint, res.out, sizeof(hint));
+	assert_int_equal(hint.btf_id, btf_struct_id(skel, "xdp_hints_rx_time"));
+	assert_in_range(hint.rx_ktime, t0, t1);
+}
+
+/*
+ * Redirected with xdp_hints_untimed: the 4 bytes of metadata are that
+ * struct's btf_id (never 0: the frame has a hint, just no time), and the
+ * metadata length is that struct's size in the object's BTF.
+ */
+static void expect_untimed(struct af_xdp_kern *skel, const struct frame *f)
+{
+	struct btf *btf = bpf_object__btf(skel->obj);
+	__u32 id = btf_struct_id(skel, "xdp_hints_untimed");
+	struct queue_counters before = queue_counters_of(skel, 0), after;
+	struct run_result res;
+
+	run_frame(skel, f, &res);
+	after = queue_counters_of(skel, 0);
+	assert_int_equal(after.redirect_failed - before.redirect_failed, 1);
+	assert_int_equal(after.stamped - before.stamped, 1);
+	assert_int_equal(res.meta_len, btf__type_by_id(btf, id)->size);
+	assert_int_equal(res.meta_len, UNTIMED_HINT_SIZE);
+	assert_int_equal(result_btf_id(&res), id);
+}
+
+static void test_stamp_class_ethertype(void **state)
+{
+	struct kern_config cfg = { .policy = HINT_POLICY_RX_TIME, .filter = FILTER_ALL,
+				   .stamp_class = STAMP_CLASS_ETHERTYPE,
+				   .stamp_ethertype = ETHERTYPE_TTE_PCF };
+	struct af_xdp_kern *skel = load_kern(&cfg);
+	struct frame pcf = ethertype_frame(0, ETHERTYPE_TTE_PCF);
+	struct frame pcf_vlan = ethertype_frame(ETH_P_8021Q, ETHERTYPE_TTE_PCF);
+	struct frame pcf_qinq = tagged_frame(qinq, 2, ETHERTYPE_TTE_PCF);
+	struct frame udp4 = ipv4_udp_frame(TEST_UDP_PORT);
+	struct frame udp6 = ipv6_udp_frame(ETH_P_8021Q, TEST_UDP_PORT);
+	struct frame other = ethertype_frame(0, 0x88b5);
+	/* Tagged bulk: the TPID is no match, only the type after the tags. */
+	struct frame other_vlan = ethertype_frame(ETH_P_8021Q, 0x88b5);
+	struct frame arp = arp_frame(ETH_P_8021Q);
+
+	(void)state;
+	expect_timed(skel, &pcf);
+	expect_timed(skel, &pcf_vlan);
+	expect_timed(skel, &pcf_qinq);
+	expect_untimed(skel, &udp4);
+	expect_untimed(skel, &udp6);
+	expect_untimed(skel, &other);
+	expect_untimed(skel, &other_vlan);
+	/* Control traffic still passes, untouched. */
+	expect_redirect_wanted(skel, &arp, 0);
+	af_xdp_kern__destroy(skel);
+}
+
+static void test_stamp_class_udp_port(void **state)
+{
+	static const __u8 no_ext[1];
+	struct kern_config cfg = { .policy = HINT_POLICY_RX_TIME, .filter = FILTER_ALL,
+				   .stamp_class = STAMP_CLASS_UDP_DPORT,
+				   .stamp_udp_dport = TEST_UDP_PORT };
+	struct af_xdp_kern *skel = load_kern(&cfg);
+	struct frame udp4 = ipv4_udp_frame(TEST_UDP_PORT);
+	struct frame udp4_qinq = tagged_ipv4_frame(qinq, 2, IPPROTO_UDP, TEST_UDP_PORT);
+	struct frame udp6 = ipv6_udp_frame(0, TEST_UDP_PORT);
+	struct frame udp6_vlan = ipv6_ext_frame(qinq, 1, no_ext, 0, 0, TEST_UDP_PORT);
+	struct frame udp4_other = ipv4_udp_frame(TEST_UDP_PORT + 1);
+	struct frame tcp4 = ipv4_frame(0, IPPROTO_TCP, TEST_UDP_PORT, NULL, 0);
+	struct frame pcf = ethertype_frame(0, ETHERTYPE_TTE_PCF);
+
+	(void)state;
+	expect_timed(skel, &udp4);
+	expect_timed(skel, &udp4_qinq);
+	expect_timed(skel, &udp6);
+	expect_timed(skel, &udp6_vlan);
+	expect_untimed(skel, &udp4_other);
+	expect_untimed(skel, &tcp4);
+	expect_untimed(skel, &pcf);
+	af_xdp_kern__destroy(skel);
+}
+
+/* With the TAI clock the class's frames get xdp_hints_rx_tai, the rest no time. */
+static void test_stamp_class_with_tai(void **state)
+{
+	struct kern_config cfg = { .policy = HINT_POLICY_RX_TIME, .filter = FILTER_ALL,
+				   .clock = HINT_CLOCK_TAI, .stamp_class = STAMP_CLASS_ETHERTYPE,
+				   .stamp_ethertype = ETHERTYPE_TTE_PCF };
+	struct af_xdp_kern *skel = load_kern(&cfg);
+	struct frame pcf = ethertype_frame(0, ETHERTYPE_TTE_PCF);
+	struct frame udp4 = ipv4_udp_frame(TEST_UDP_PORT);
+	struct run_result res;
+
+	(void)state;
+	run_frame(skel, &pcf, &res);
+	assert_int_equal(res.meta_len, RX_TIME_HINT_SIZE);
+	assert_int_equal(result_btf_id(&res), btf_struct_id(skel, "xdp_hints_rx_tai"));
+	expect_untimed(skel, &udp4);
+	af_xdp_kern__destroy(skel);
+}
+
+/* The class narrows the rx-time policy only: the mark layout stays whole. */
+static void test_stamp_class_leaves_other_policies(void **state)
+{
+	struct kern_config cfg = { .policy = HINT_POLICY_MARK, .filter = FILTER_ALL,
+				   .stamp_class = STAMP_CLASS_ETHERTYPE,
+				   .stamp_ethertype = ETHERTYPE_TTE_PCF };
+	struct af_xdp_kern *skel = load_kern(&cfg);
+	struct frame udp4 = ipv4_udp_frame(TEST_UDP_PORT);
+	struct run_result res;
+
+	(void)state;
+	run_frame(skel, &udp4, &res);
+	assert_int_equal(res.meta_len, MARK_HINT_SIZE);
+	assert_int_equal(result_btf_id(&res), btf_struct_id(skel, "xdp_hints_mark"));
+	af_xdp_kern__destroy(skel);
+}
+
+/* xdp_hints_untimed is a hint by lib_xsk_extend's rules: btf_id last, a u32. */
+static void test_untimed_hint_passes_library_rules(void **state)
+{
+	struct af_xdp_kern *skel = load_policy(HINT_POLICY_RX_TIME);
+	struct btf *btf = bpf_object__btf(skel->obj);
+	struct xsk_btf_info *xbi = NULL;
+	const struct btf_type *type;
+	int err;
+
+	(void)state;
+	err = xsk_btf__init_xdp_hint(btf, "xdp_hints_untimed", &xbi);
+	assert_int_equal(err, 0);
+	assert_int_equal(xsk_btf__btf_type_id(xbi), btf_struct_id(skel, "xdp_hints_untimed"));
+	type = btf__type_by_id(btf, xsk_btf__btf_type_id(xbi));
+	assert_int_equal(type->size, UNTIMED_HINT_SIZE);
+	assert_int_equal(btf_vlen(type), 1);
+	assert_string_equal(btf__name_by_offset(btf, btf_members(type)[0].name_off), "btf_id");
+	xsk_btf__free_xdp_hint(xbi);
+	af_xdp_kern__destroy(skel);
+}
+
 /* ---- tests: the control list, under every filter ------------------------------ */
 
 static struct af_xdp_kern *load_filter(enum redirect_filter filter, __u16 port, __u16 type)
@@ -1347,6 +1514,11 @@ int main(void)
 		cmocka_unit_test(test_udp_filter_ignores_later_fragments),
 		cmocka_unit_test(test_ethertype_filter),
 		cmocka_unit_test(test_ethertype_filter_never_takes_arp),
+		cmocka_unit_test(test_stamp_class_ethertype),
+		cmocka_unit_test(test_stamp_class_udp_port),
+		cmocka_unit_test(test_stamp_class_with_tai),
+		cmocka_unit_test(test_stamp_class_leaves_other_policies),
+		cmocka_unit_test(test_untimed_hint_passes_library_rules),
 		cmocka_unit_test(test_control_behind_vlan_stacks),
 		cmocka_unit_test(test_mld_and_nd_behind_extension_headers),
 		cmocka_unit_test(test_other_link_control_passes),

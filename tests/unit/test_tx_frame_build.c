@@ -224,6 +224,45 @@ static void test_jumbo_crc_trailer(void **state)
 	assert_false(frame_seal_crc(frame, &l));
 }
 
+/* --stamp-tx: the payload starts with the send stamp, seq and time inside it. */
+static void test_send_stamp_layout(void **state)
+{
+	struct frame_spec spec = udp_spec(66);
+	uint8_t frame[FRAME_BUF_MAX];
+	struct frame_layout l;
+
+	(void)state;
+	assert_int_equal(frame_stamp_min_size(FRAME_UDP), 66);
+	assert_int_equal(frame_stamp_min_size(FRAME_RAW_ETHERTYPE), FRAME_MIN_LEN);
+	assert_int_equal(frame_stamp_min_size(FRAME_ARP), 0);
+	spec.tx_stamp_clock = TX_STAMP_CLOCK_TAI;
+	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), 66);
+	assert_int_equal(l.stamp_off, ETH_HLEN + 20 + 8);
+	assert_int_equal(l.seq_off, l.stamp_off + TX_STAMP_SEQ_OFF);
+	assert_int_equal(l.time_off, l.stamp_off + TX_STAMP_SEND_NS_OFF);
+	assert_int_equal(be16_at(frame + l.stamp_off), TX_STAMP_MAGIC >> 16);
+	assert_int_equal(frame[l.stamp_off + 5], TX_STAMP_CLOCK_TAI);
+	/* One byte short of the stamp: refused, not cut. */
+	spec.frame_size = 65;
+	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), 0);
+	/* Raw ethertype behind a tag: right after the tag. */
+	spec.kind = FRAME_RAW_ETHERTYPE;
+	spec.ethertype = 0x891d;
+	spec.have_vlan = true;
+	spec.frame_size = FRAME_MIN_LEN;
+	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), FRAME_MIN_LEN + 4);
+	assert_int_equal(l.stamp_off, ETH_HLEN + 4);
+	/* The pattern and the CRC trailer come after the stamp. */
+	spec.frame_size = 128;
+	assert_int_equal(frame_build(&spec, frame, sizeof(frame), &l), 132);
+	frame_fill_pattern(frame, &l);
+	assert_int_equal(frame[l.stamp_off + 4], TX_STAMP_VERSION);
+	assert_int_equal(frame[l.stamp_off + TX_STAMP_LEN],
+			 (l.stamp_off + TX_STAMP_LEN) % 251);
+	assert_true(frame_seal_crc(frame, &l));
+	assert_int_equal(frame_crc32(frame, l.len), FRAME_CRC_RESIDUE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_checksum_vectors),
 		cmocka_unit_test(test_parse_mac),
 		cmocka_unit_test(test_jumbo_crc_trailer),
+		cmocka_unit_test(test_send_stamp_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
