@@ -9,6 +9,7 @@
 
 #include "frame_build.h"
 #include "option_table.h"
+#include "rx_period.h"
 #include "parse_num.h"
 #include "pcapng_writer.h"
 
@@ -105,6 +106,62 @@ static int parse_ipv4(struct rx_config *cfg, const struct option_spec *spec,
 	return 0;
 }
 
+/* "S" or "S,PHASE": decimal seconds, S in 10 us..10 s, PHASE below S. */
+static int parse_rx_period(struct rx_config *cfg, const struct option_spec *spec,
+			   const char *arg, char *err, size_t err_len)
+{
+	const char *comma = strchr(arg, ',');
+	char period[64];
+	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+
+	if (len >= sizeof(period))
+		len = sizeof(period) - 1;
+	memcpy(period, arg, len);
+	period[len] = '\0';
+	if (parse_seconds_ns(period, RX_PERIOD_MIN_NS, RX_PERIOD_MAX_NS, &cfg->rx_period_ns))
+		return option_usage_error(err, err_len, spec->id,
+					  "'%s' is not a period: accepts seconds 0.00001..10, then optionally ,PHASE in seconds below the period",
+					  arg);
+	cfg->rx_period_phase_ns = 0;
+	if (comma && (parse_seconds_ns(comma + 1, 0, RX_PERIOD_MAX_NS, &cfg->rx_period_phase_ns) ||
+		      cfg->rx_period_phase_ns >= cfg->rx_period_ns))
+		return option_usage_error(err, err_len, spec->id,
+					  "'%s': the phase must be seconds 0 or more and below the period",
+					  arg);
+	return 0;
+}
+
+/* "all", "ethertype:0xHHHH" (0x0600..0xffff) or "udp:PORT" (1..65535). */
+static int parse_stamp_time(struct rx_config *cfg, const struct option_spec *spec,
+			    const char *arg, char *err, size_t err_len)
+{
+	uint32_t value;
+
+	if (!strcmp(arg, "all")) {
+		cfg->stamp_class = STAMP_CLASS_ALL;
+		return 0;
+	}
+	if (!strncmp(arg, "ethertype:", 10)) {
+		if (parse_u32(arg + 10, RX_ETHERTYPE_MIN, 0xffff, &value))
+			return option_usage_error(err, err_len, spec->id,
+						  "'%s': the ethertype must be 0x0600..0xffff (below, the field is an 802.3 length)",
+						  arg);
+		cfg->stamp_class = STAMP_CLASS_ETHERTYPE;
+		cfg->stamp_ethertype = (uint16_t)value;
+		return 0;
+	}
+	if (!strncmp(arg, "udp:", 4)) {
+		if (parse_u32(arg + 4, 1, 65535, &value))
+			return option_usage_error(err, err_len, spec->id,
+						  "'%s': the UDP port must be 1..65535", arg);
+		cfg->stamp_class = STAMP_CLASS_UDP_DPORT;
+		cfg->stamp_udp_dport = (uint16_t)value;
+		return 0;
+	}
+	return option_usage_error(err, err_len, spec->id,
+				  "unknown class '%s': accepts all, ethertype:0xHHHH or udp:PORT", arg);
+}
+
 /* What an option sets besides its own field. */
 static void then_single_queue(struct rx_config *cfg) { cfg->single_queue = true; }
 static void then_filter_udp(struct rx_config *cfg) { cfg->filter = FILTER_UDP_DPORT; }
@@ -190,6 +247,17 @@ const struct option_spec option_table[] = {
 	{ "bpf-stats", OPT_BPF_STATS, OPTION_FLAG, GROUP_MEASURE, FIELD(bpf_stats), .flag_value = 1,
 	  .help = "turn on the kernel's BPF run-time statistics for the run (bpf_enable_stats, needs CAP_SYS_ADMIN): reports show xdp_ns_per_packet, the XDP program's own cost",
 	  .dflt = "only if kernel.bpf_stats_enabled is on" },
+	{ "rx-period", OPT_RX_PERIOD, OPTION_CUSTOM, GROUP_MEASURE, .parse = parse_rx_period,
+	  .arg = "S[,PHASE]",
+	  .help = "scheduled bulk receive: sleep until each deadline k*S+PHASE of the hints' clock (10 us..10 s), then drain every RX ring; no poll(), no spinning",
+	  .dflt = "off" },
+	{ "tx-stamps", OPT_TX_STAMPS, OPTION_FLAG, GROUP_MEASURE, FIELD(tx_stamps), .flag_value = 1,
+	  .help = "read the sender's send time in each frame (xdp_hints_traffic --stamp-tx): report tx_to_xdp and tx_to_user",
+	  .dflt = "off" },
+	{ "stamp-time", OPT_STAMP_TIME, OPTION_CUSTOM, GROUP_RECEIVE, .parse = parse_stamp_time,
+	  .own_program = true, .arg = "CLASS",
+	  .help = "which frames get a receive time: all, ethertype:0xHHHH (outer or after VLAN tags) or udp:PORT; the others get xdp_hints_untimed (no clock read)",
+	  .dflt = "all" },
 	/* Output */
 	{ "interval", OPT_INTERVAL, OPTION_SECONDS, GROUP_OUTPUT, FIELD(interval_ns),
 	  .min = NS_PER_S / 1000, .max = RX_SECONDS_MAX * NS_PER_S, .zero_off = true,

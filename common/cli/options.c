@@ -190,6 +190,14 @@ static int check_measure_and_tx(const struct rx_config *cfg, const struct parse_
 		return option_usage_error(err, err_len,
 					  cfg->tx_cpu >= 0 ? OPT_TX_CPU : OPT_TX_PRIORITY,
 					  "needs --tx (it places the TX thread)");
+	if (cfg->rx_period_ns && (cfg->spin || cfg->busy_poll))
+		return option_usage_error(err, err_len, OPT_RX_PERIOD,
+					  "sleeps between deadlines: conflicts with %s, which never sleeps",
+					  cfg->spin ? "-s/--spin" : "--busy-poll");
+	if (cfg->stamp_class != STAMP_CLASS_ALL && cfg->layout != HINT_POLICY_RX_TIME)
+		return option_usage_error(err, err_len, OPT_STAMP_TIME,
+					  "chooses the frames of --layout rx-time: conflicts with --layout %s",
+					  hint_policy_name(cfg->layout));
 	if (cfg->n_cpu_list && !cfg->threads)
 		return option_usage_error(err, err_len, OPT_CPU_LIST,
 					  "needs --threads (without it, --cpu pins the one receiving thread)");

@@ -58,6 +58,15 @@ struct rx_config {
 	bool json;
 	bool extended;        /* -e: every counter in each human report */
 	bool bpf_stats;       /* --bpf-stats: BPF_STATS_RUN_TIME held for the run */
+	/* --rx-period S[,PHASE]: scheduled bulk receive (rx_period.h); 0: off */
+	uint64_t rx_period_ns;
+	uint64_t rx_period_phase_ns;
+	/* --tx-stamps: read the sender's stamp (headers/tx_stamp.h) in each frame */
+	bool tx_stamps;
+	/* --stamp-time CLASS: which frames the XDP program gives a receive time */
+	enum stamp_class stamp_class;
+	uint16_t stamp_ethertype;  /* STAMP_CLASS_ETHERTYPE, host order */
+	uint16_t stamp_udp_dport;  /* STAMP_CLASS_UDP_DPORT, host order */
 	bool force;
 	enum log_level verbosity;
 	struct tx_config tx;   /* --tx and its settings */

@@ -54,6 +54,9 @@ int receiver_load_program(struct receiver *rx)
 	skel->rodata->filter_udp_dport = cfg->filter_udp_dport;
 	skel->rodata->filter_ethertype = cfg->filter_ethertype;
 	skel->rodata->rx_clock = cfg->clock;
+	skel->rodata->stamp_class = cfg->stamp_class;
+	skel->rodata->stamp_ethertype = cfg->stamp_ethertype;
+	skel->rodata->stamp_udp_dport = cfg->stamp_udp_dport;
 	/* Multi-buffer frames go to AF_XDP whatever their length. */
 	skel->rodata->redirect_max_len = rx->frags.multi_buffer ? 0 : rx->frags.frame_capacity;
 	/* One slot per device queue, whichever queues we bind. */
