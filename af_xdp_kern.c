@@ -170,9 +170,9 @@ const volatile __u16 filter_ethertype = 0;   /* host byte order */
  */
 const volatile __u32 rx_clock = HINT_CLOCK_MONOTONIC;
 /*
- * enum stamp_class: which redirected frames get the receive time.  With
- * STAMP_CLASS_ALL every class test is a dead branch, so the program is the
- * one it was before the class existed.
+ * enum stamp_class: which redirected frames get the receive time (with
+ * hint_policy rx-time).  With STAMP_CLASS_ALL the verifier removes every
+ * class test; one load of stamp_class stays on the path (stamp_wanted()).
  */
 const volatile __u32 stamp_class = STAMP_CLASS_ALL;
 const volatile __u16 stamp_ethertype = 0;   /* host byte order */
@@ -880,8 +880,7 @@ static __always_inline int redirect_with_hint(struct xdp_md *ctx,
 	/*
 	 * No btf_id, no redirect: the receiver would otherwise read whatever
 	 * stale bytes sit where btf_id should be.
-	 */
-	/*
+	 *
 	 * A frame outside stamp_class: its own write, tested first with
 	 * stamp_class alone, so that with STAMP_CLASS_ALL the whole test is
 	 * one rodata load and a jump the verifier removes (see stamp_wanted()).
