@@ -16,6 +16,7 @@
 #include "hint_decoder.h"
 #include "latency_histogram.h"
 #include "phc_clock.h"
+#include "tx_stamp.h"
 
 /*
  * Where the packet was received relative to where XDP ran: the hint's
@@ -39,6 +40,7 @@ enum core_class {
 struct tx_stamp_stats {
 	__u64 stamped;         /* a valid stamp, timed (a frame with a broken or foreign stamp is not) */
 	__u64 clock_mismatch;  /* stamp of another clock, or from our future: not timed */
+	clockid_t mismatch_clock; /* the stamp's clock at the last clock_mismatch */
 	struct latency_histogram tx_to_xdp;  /* send -> the hint's rx time */
 	struct latency_histogram tx_to_user; /* send -> this batch's dequeue */
 };
@@ -210,12 +212,29 @@ static inline void queue_rx_stats_account_tx_stamp(struct queue_rx_stats *s,
 
 	if (stamp_clock != clock || send_ns > now_ns) {
 		tx->clock_mismatch++;
+		tx->mismatch_clock = stamp_clock;
 		return;
 	}
 	tx->stamped++;
 	latency_histogram_record(&tx->tx_to_user, now_ns - send_ns);
 	if (h->has_rx_ktime && h->rx_ktime >= send_ns)
 		latency_histogram_record(&tx->tx_to_xdp, h->rx_ktime - send_ns);
+}
+
+/* The frame @pkt (@len bytes) with its sender's stamp, if it has a valid
+ * one (tx_stamp_parse()); a frame without, or with a broken one, is not
+ * counted as stamped. */
+static inline void queue_rx_stats_account_tx_frame(struct queue_rx_stats *s,
+						   const struct decoded_hint *h,
+						   const void *pkt, __u32 len,
+						   clockid_t clock, __u64 now_ns)
+{
+	struct tx_stamp stamp;
+
+	if (tx_stamp_parse(pkt, len, &stamp))
+		return;
+	queue_rx_stats_account_tx_stamp(s, h, tx_stamp_clockid(stamp.clock), stamp.send_ns,
+					clock, now_ns);
 }
 
 /*
