@@ -6,7 +6,8 @@
 # busy-poll: SO_PREFER_BUSY_POLL) and with where the receiver runs relative
 # to the CPU where XDP ran (same core or another core).
 #
-#   scripts/experiment.sh [options]        (as root; BUILD=/abs/build, default ./build)
+#   scripts/experiment.sh [options]        (as root; BUILD=/abs/build, default ./build,
+#                                           installed: af_xdp_user's directory on PATH)
 #
 #   --dev IFNAME        a real NIC: run the receiver modes only, the traffic
 #                       is yours (default: a private veth pair with traffic)
@@ -33,7 +34,17 @@
 # DIR/latency_over_time.png (scripts/plot_latency.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-BUILD=${BUILD:-$(cd "$here/.." && pwd)/build}
+# In the source tree: ./build.  Installed (PREFIX/share/xdp-hints/scripts):
+# where af_xdp_user and xdp_hints_traffic are on PATH.
+if [ -z "${BUILD:-}" ]; then
+	if [ -x "$here/../build/af_xdp_user" ]; then
+		BUILD=$(cd "$here/.." && pwd)/build
+	elif command -v af_xdp_user >/dev/null; then
+		BUILD=$(dirname "$(command -v af_xdp_user)")
+	else
+		BUILD=$(cd "$here/.." && pwd)/build
+	fi
+fi
 . "$here/netns_lib.sh"
 
 DEV=""
