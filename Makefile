@@ -9,7 +9,7 @@
 #   make test-sanitize  only the sanitized pass
 #   make test-vm      the kernel and driver matrix (QEMU guest on Debian's
 #                     stock kernel, veth, virtio_net, e1000e, tun/tap)
-#   make tested-on    README's "Tested on" table from test-vm's results
+#   make tested-on    docs/testing.org's "Tested on" table from test-vm's results
 #   make test-mutants   breaks the code on purpose (tests/mutants/rules): every
 #                     mutant must make its suites fail (root)
 #   make bench | bench-update | fuzz | install | clean
@@ -257,7 +257,7 @@ test-vm: all check-root
 	$(Q)BUILD=$(abspath $(BUILD)) tests/run-tests.sh '^e2e/vm_matrix$$'
 
 tested-on:
-	$(Q)tests/vm/tested_on.sh $(BUILD)/vm-matrix.tsv README.org
+	$(Q)tests/vm/tested_on.sh $(BUILD)/vm-matrix.tsv docs/testing.org
 
 # ---- demo, bench, fuzz ---------------------------------------------------
 demo: all check-root

@@ -561,7 +561,7 @@ if want pps || want latency || want attribution || want memory; then
 	want memory && bench_memory
 fi
 
-# The same rows as an Org table, for README.org's Benchmarks section.
+# The same rows as an Org table, for docs/benchmarks.org.
 org_table() {
 	echo "| benchmark | measured | target | noise | result |"
 	echo "|-"
