@@ -11,7 +11,9 @@
 # A command is a line of a "#+begin_src sh" block (or "```sh"): each long
 # option of an af_xdp_user or xdp_hints_traffic command must be in that
 # tool's --help, each "make X" a target of the Makefile, each script it
-# runs must exist. Prints TAP, one line per block, named FILE line N.
+# runs must exist. Every [[file:PATH]] link of an Org document (and
+# ](PATH) of a Markdown one) names a file that exists. Prints TAP, one line
+# per block, named FILE line N, and one per document for its links.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -59,7 +61,7 @@ if [ ! -e "${blocks[0]}" ]; then
 	echo "not ok 1 - README.org and docs/ have C blocks to compile # none found"
 	exit 0
 fi
-echo "1..$((${#blocks[@]} + ${#commands[@]}))"
+echo "1..$((${#blocks[@]} + ${#commands[@]} + ${#docs[@]}))"
 
 n=0
 for block in "${blocks[@]}"; do
@@ -154,5 +156,21 @@ for block in "${commands[@]}"; do
 	else
 		echo "not ok $n - $readme line $line: every command names what exists"
 		sed 's/^/#   /' <<<"$faults" | head -n 10
+	fi
+done
+
+# Links between the documents, and to files of the tree, resolve.
+for doc in "${docs[@]}"; do
+	n=$((n + 1))
+	dir=$(dirname "$root/$doc")
+	broken=$(grep -oE '\[\[file:[^]:]+|\]\([^)#: ]+\)' "$root/$doc" |
+		sed -E 's/^\[\[file://; s/^\]\(//; s/\)$//' | sort -u |
+		while read -r target; do
+			[ -e "$dir/$target" ] || echo "$target"
+		done | tr '\n' ' ')
+	if [ -z "$broken" ]; then
+		echo "ok $n - $doc: every file link resolves"
+	else
+		echo "not ok $n - $doc: every file link resolves # broken: $broken"
 	fi
 done
