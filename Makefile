@@ -53,7 +53,7 @@ LIB_ABI := 1
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-# common/ is grouped by layer (README: How the code is organised); headers
+# common/ is grouped by layer (docs/testing.org: How the code is organised); headers
 # are included by name, so a file can move between layers without edits.
 COMMON_LAYERS := base cli bpf netdev host rx measure output tx receiver
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -Iheaders $(COMMON_LAYERS:%=-Icommon/%) -I$(BUILD) \
