@@ -9,7 +9,7 @@
 #   make test-sanitize  only the sanitized pass
 #   make test-vm      the kernel and driver matrix (QEMU guest on Debian's
 #                     stock kernel, veth, virtio_net, e1000e, tun/tap)
-#   make tested-on    README's "Tested on" table from test-vm's results
+#   make tested-on    docs/testing.org's "Tested on" table from test-vm's results
 #   make test-mutants   breaks the code on purpose (tests/mutants/rules): every
 #                     mutant must make its suites fail (root)
 #   make bench | bench-update | fuzz | install | clean
@@ -38,6 +38,12 @@ INCDIR := $(PREFIX)/include
 # point there, so #include "lib_xsk_extend.h" works copied or installed.
 LIB_INCDIR := $(INCDIR)/xsk_extend
 MANDIR := $(PREFIX)/share/man
+# What the docs send users to: the report's JSON schema, the experiment and
+# plot scripts (run from there: they find af_xdp_user on PATH).
+DATADIR := $(PREFIX)/share/xdp-hints
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+SHARE_SCRIPTS := scripts/experiment.sh scripts/plot_latency.sh scripts/plot_latency_data.py \
+	scripts/netns_lib.sh scripts/validate_report_json.py
 PKGCONFIGDIR := $(LIBDIR)/pkgconfig
 VERSION := 0.2.0
 # The shared library's ABI: raised whenever a release breaks it, so that a
@@ -47,7 +53,7 @@ LIB_ABI := 1
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-# common/ is grouped by layer (README: How the code is organised); headers
+# common/ is grouped by layer (docs/testing.org: How the code is organised); headers
 # are included by name, so a file can move between layers without edits.
 COMMON_LAYERS := base cli bpf netdev host rx measure output tx receiver
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -Iheaders $(COMMON_LAYERS:%=-Icommon/%) -I$(BUILD) \
@@ -96,7 +102,8 @@ BENCH_BPF_OBJS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.bpf.o)
 BENCH_SKELS := $(BENCH_BPF_SRCS:bench/bpf/%.c=$(BUILD)/bench/%.skel.h)
 
 .PHONY: all demo experiment bench-update test test-mutants test-sanitize test-vm tested-on unit-tests bench fuzz fuzz-smoke install uninstall clean check-root
-all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8 $(BUILD)/af_xdp_user.bash
+all: $(USER_BIN) $(TOOLS) $(LIB_A) $(LIB_SO) $(BUILD)/af_xdp_user.8 $(BUILD)/af_xdp_user.bash \
+	$(BUILD)/xdp_hints_traffic.bash
 
 # The manual page comes from the option table, like --help: it cannot drift.
 $(BUILD)/af_xdp_user.8: $(USER_BIN)
@@ -111,6 +118,11 @@ $(BUILD)/af_xdp_user_completion: $(BUILD)/common/cli/gen/af_xdp_user_completion.
 $(BUILD)/af_xdp_user.bash: $(BUILD)/af_xdp_user_completion
 	@echo "  GEN      $@"
 	$(Q)$< > $@.tmp && mv $@.tmp $@
+
+# The traffic generator prints its own, from its getopt table.
+$(BUILD)/xdp_hints_traffic.bash: $(BUILD)/xdp_hints_traffic
+	@echo "  GEN      $@"
+	$(Q)$< --bash-completion > $@.tmp && mv $@.tmp $@
 
 # ---- BPF object and skeletons --------------------------------------------
 $(BUILD)/%.bpf.o: %.c headers/*.h | $(BUILD)
@@ -245,7 +257,7 @@ test-vm: all check-root
 	$(Q)BUILD=$(abspath $(BUILD)) tests/run-tests.sh '^e2e/vm_matrix$$'
 
 tested-on:
-	$(Q)tests/vm/tested_on.sh $(BUILD)/vm-matrix.tsv README.org
+	$(Q)tests/vm/tested_on.sh $(BUILD)/vm-matrix.tsv docs/testing.org
 
 # ---- demo, bench, fuzz ---------------------------------------------------
 demo: all check-root
@@ -286,6 +298,7 @@ fuzz-smoke: all
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIB_INCDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(USER_BIN) $(DESTDIR)$(SBINDIR)/af_xdp_user
+	install -m 0755 $(BUILD)/xdp_hints_traffic $(DESTDIR)$(SBINDIR)/xdp_hints_traffic
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libxsk_extend.a
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(VERSION)
 	ln -sf libxsk_extend.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(LIB_ABI)
@@ -295,17 +308,23 @@ install: all
 		packaging/xsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc
 	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
 	install -m 0644 $(BUILD)/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8
-	install -D -m 0644 $(BUILD)/af_xdp_user.bash \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/af_xdp_user
+	install -d $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DATADIR)/scripts
+	install -m 0644 $(BUILD)/af_xdp_user.bash $(DESTDIR)$(COMPLETIONDIR)/af_xdp_user
+	install -m 0644 $(BUILD)/xdp_hints_traffic.bash $(DESTDIR)$(COMPLETIONDIR)/xdp_hints_traffic
+	install -m 0644 schema/af_xdp_user.schema.json $(DESTDIR)$(DATADIR)/af_xdp_user.schema.json
+	install -m 0755 $(SHARE_SCRIPTS) $(DESTDIR)$(DATADIR)/scripts/
 	install -m 0644 packaging/lib_xsk_extend.3 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/af_xdp_user $(DESTDIR)$(LIBDIR)/libxsk_extend.* \
+	rm -f $(DESTDIR)$(SBINDIR)/af_xdp_user $(DESTDIR)$(SBINDIR)/xdp_hints_traffic \
+	      $(DESTDIR)$(LIBDIR)/libxsk_extend.* \
 	      $(DESTDIR)$(LIB_INCDIR)/lib_xsk_extend.h $(DESTDIR)$(LIB_INCDIR)/xdp_hint_stamp.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc \
 	      $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3 \
-	      $(DESTDIR)$(PREFIX)/share/bash-completion/completions/af_xdp_user
-	-rmdir $(DESTDIR)$(LIB_INCDIR) 2>/dev/null
+	      $(DESTDIR)$(COMPLETIONDIR)/af_xdp_user $(DESTDIR)$(COMPLETIONDIR)/xdp_hints_traffic \
+	      $(DESTDIR)$(DATADIR)/af_xdp_user.schema.json \
+	      $(addprefix $(DESTDIR)$(DATADIR)/scripts/,$(notdir $(SHARE_SCRIPTS)))
+	-rmdir $(DESTDIR)$(LIB_INCDIR) $(DESTDIR)$(DATADIR)/scripts $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san

@@ -10,7 +10,7 @@
  * (last, so nothing is redirected to a queue without a socket), receive,
  * report, release everything through one cleanup path.
  *
- * The steps live in common/, one folder per subject (README.org, "How
+ * The steps live in common/, one folder per subject (docs/testing.org, "How
  * the code is organised"): receiver/ holds the run's steps (checks, set-up,
  * the loop, the threads, the end of the run, reports) over bpf/ (the XDP
  * program), netdev/ (the interface), rx/ (one rx_queue per bound queue),

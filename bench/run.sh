@@ -90,7 +90,7 @@ CPU_RX=1
 # shellcheck source=scripts/netns_lib.sh
 . "$REPO_DIR/scripts/netns_lib.sh"
 xh_require af_xdp_user xdp_hints_traffic bench/bench_decode bench/bench_inject bench/bench_min_rx
-command -v valgrind >/dev/null || xh_die "valgrind is not installed (./configure --install-deps)"
+command -v valgrind >/dev/null || xh_die "valgrind is not installed (./configure --install-test-deps)"
 command -v taskset >/dev/null || xh_die "taskset is not installed"
 # This script's own work (jq, grep, sleep) stays off the receiver's CPU:
 # it runs between injections, so it takes nothing from the injector either.
@@ -639,7 +639,7 @@ if want pps || want latency || want attribution || want memory || want stamp; th
 	want stamp && bench_stamp
 fi
 
-# The same rows as an Org table, for README.org's Benchmarks section.
+# The same rows as an Org table, for docs/benchmarks.org.
 org_table() {
 	echo "| benchmark | measured | target | noise | result |"
 	echo "|-"

@@ -9,6 +9,7 @@
 #
 #   BUILD=/abs/build scripts/demo.sh        (as root; make demo does this)
 #   XDP_MODE=generic ...                    generic XDP instead of native
+#   LAYOUT=rx-time ...                      the default layout (driver metadata where it can)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns_lib.sh"
@@ -26,9 +27,9 @@ xh_setup demo "$QUEUES"
 echo "demo: veth pair with $QUEUES queues on each end, in two private namespaces:"
 echo "demo:   receiver end $XH_RX_DEV ($XH_RX_IP, $XH_RX_MAC) in namespace $XH_NS_RX"
 echo "demo:   sender end   $XH_TX_DEV ($XH_TX_IP, $XH_TX_MAC) in namespace $XH_NS_TX"
-echo "demo: starting af_xdp_user on $XH_RX_DEV: one AF_XDP socket per queue, hint layouts alternating"
+echo "demo: starting af_xdp_user on $XH_RX_DEV: one AF_XDP socket per queue, --layout ${LAYOUT:-alternate}"
 
-xh_start_receiver --xdp-mode "${XDP_MODE:-native}" --layout alternate --interval 0 --count "$FRAMES"
+xh_start_receiver --xdp-mode "${XDP_MODE:-native}" --layout "${LAYOUT:-alternate}" --interval 0 --count "$FRAMES"
 if ! xh_wait_ready 15; then
 	echo "demo: the receiver did not start; it said:" >&2
 	cat "$XH_RX_ERR" >&2

@@ -12,7 +12,8 @@
 # hint's own accuracy plus the path) and tx->user p50/p99, and the
 # receiver's CPU use and CPU time per packet.
 #
-#   scripts/experiment.sh [options]        (as root; BUILD=/abs/build, default ./build)
+#   scripts/experiment.sh [options]        (as root; BUILD=/abs/build, default ./build,
+#                                           installed: af_xdp_user's directory on PATH)
 #
 #   --dev IFNAME        a real NIC: run the receiver modes only, the traffic
 #                       is yours (default: a private veth pair with traffic)
@@ -42,7 +43,17 @@
 # DIR/latency_histogram.png, DIR/latency_over_time.png (plot_latency.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-BUILD=${BUILD:-$(cd "$here/.." && pwd)/build}
+# In the source tree: ./build.  Installed (PREFIX/share/xdp-hints/scripts):
+# where af_xdp_user and xdp_hints_traffic are on PATH.
+if [ -z "${BUILD:-}" ]; then
+	if [ -x "$here/../build/af_xdp_user" ]; then
+		BUILD=$(cd "$here/.." && pwd)/build
+	elif command -v af_xdp_user >/dev/null; then
+		BUILD=$(dirname "$(command -v af_xdp_user)")
+	else
+		BUILD=$(cd "$here/.." && pwd)/build
+	fi
+fi
 . "$here/netns_lib.sh"
 
 DEV=""

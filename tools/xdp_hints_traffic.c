@@ -45,6 +45,7 @@
 #include <unistd.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <bpf/libbpf.h>
 
 #include "frame_build.h"
 #include "tx_stamp.h"
@@ -115,7 +116,7 @@ enum {
 	OPT_SRC_MAC = 256, OPT_DST_MAC, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
 	OPT_DST_PORT, OPT_FLOWS, OPT_RATE, OPT_SIZE, OPT_ETHERTYPE, OPT_ARP,
 	OPT_RUNT, OPT_VLAN, OPT_JSON, OPT_QUEUE_SELECT, OPT_CRC_TRAILER,
-	OPT_STAMP_TX, OPT_MIX,
+	OPT_STAMP_TX, OPT_MIX, OPT_BASH_COMPLETION,
 };
 
 static const struct option long_options[] = {
@@ -141,17 +142,19 @@ static const struct option long_options[] = {
 	{ "mix", required_argument, NULL, OPT_MIX },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "bash-completion", no_argument, NULL, OPT_BASH_COMPLETION },
 	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-"Usage: xdp_hints_traffic --dev IFNAME --dst-mac MAC [options]\n"
+"Usage: xdp_hints_traffic [options] IFNAME --dst-mac MAC\n"
 "Send test frames out of IFNAME (inside a network namespace you created).\n"
 "\n"
-"  -d, --dev IFNAME       interface to send on (required)\n"
+"  IFNAME, -d, --dev IFNAME  interface to send on (required)\n"
 "      --dst-mac MAC      destination MAC (required, except --arp: broadcast)\n"
 "      --src-mac MAC      source MAC (default: IFNAME's own)\n"
 "      --src-ip A.B.C.D   source IPv4 (default: IFNAME's address)\n"
@@ -183,9 +186,10 @@ static void usage(FILE *out)
 "                         others as without --mix (e.g. --mix 0x891d:100)\n"
 "      --json             summary as one JSON object\n"
 "  -v, --verbose | -q, --quiet\n"
-"  -h, --help\n"
+"  -V, --version | -h, --help\n"
+"      --bash-completion  print a bash completion script for this tool\n"
 "\n"
-"Example: xdp_hints_traffic --dev veth1 --dst-mac 02:00:00:00:00:01 \\\n"
+"Example: xdp_hints_traffic veth1 --dst-mac 02:00:00:00:00:01 \\\n"
 "           --dst-ip 10.11.0.1 --flows 8 --count 800 --rate 10000\n",
 		FRAME_MIN_LEN, FRAME_JUMBO_MAX_LEN, FRAME_MIN_LEN, FRAME_RUNT_LEN,
 		FRAME_CRC_RESIDUE);
@@ -259,7 +263,38 @@ static int parse_mix(const char *arg, struct traffic_config *cfg)
 	return 0;
 }
 
-/* 0: run, 1: help printed, negative: usage error (already reported). */
+/*
+ * The bash completion script, from long_options so it cannot drift: every
+ * option, the words of --queue-select, interfaces after --dev and as the
+ * argument.  make writes it to $(BUILD)/xdp_hints_traffic.bash.
+ */
+static void print_completion(FILE *out, const char *prog)
+{
+	fprintf(out, "# bash completion for %s (generated from its option table)\n"
+		"_%s()\n{\n\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+		"\tcase $prev in\n"
+		"\t-d|--dev)\n\t\tCOMPREPLY=($(compgen -W \"$(ls /sys/class/net 2>/dev/null)\" -- \"$cur\"))\n\t\treturn ;;\n"
+		"\t--queue-select)\n\t\tCOMPREPLY=($(compgen -W 'explicit hash' -- \"$cur\"))\n\t\treturn ;;\n",
+		prog, prog);
+	for (const struct option *o = long_options; o->name; o++) {
+		if (o->has_arg != required_argument || o->val == 'd' ||
+		    o->val == OPT_QUEUE_SELECT)
+			continue;
+		/* numbers and addresses: nothing to offer */
+		fprintf(out, "\t%s%c%s--%s)\n\t\tCOMPREPLY=()\n\t\treturn ;;\n",
+			o->val < 256 ? "-" : "", o->val < 256 ? o->val : ' ',
+			o->val < 256 ? "|" : "", o->name);
+	}
+	fputs("\tesac\n\tif [[ $cur == -* ]]; then\n\t\tCOMPREPLY=($(compgen -W '", out);
+	for (const struct option *o = long_options; o->name; o++)
+		fprintf(out, "%s--%s", o == long_options ? "" : " ", o->name);
+	fprintf(out, "' -- \"$cur\"))\n\t\treturn\n\tfi\n"
+		"\tCOMPREPLY=($(compgen -W \"$(ls /sys/class/net 2>/dev/null)\" -- \"$cur\"))\n}\n"
+		"complete -F _%s %s\n", prog, prog);
+}
+
+/* 0: run, 1: help, version or completion printed, negative: usage error
+ * (already reported). */
 static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 {
 	int kinds = 0;
@@ -273,7 +308,7 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 	cfg->frame_size = FRAME_MIN_LEN;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":d:n:r:vqh", long_options,
+	while ((opt = getopt_long(argc, argv, ":d:n:r:vqVh", long_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'd':
@@ -380,6 +415,14 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 		case 'h':
 			usage(stdout);
 			return 1;
+		case 'V':
+			printf("xdp_hints_traffic %s (libbpf %s, libxdp %s at build time)\n",
+			       XDP_HINTS_VERSION, libbpf_version_string(),
+			       XDP_HINTS_LIBXDP_VERSION);
+			return 1;
+		case OPT_BASH_COMPLETION:
+			print_completion(stdout, "xdp_hints_traffic");
+			return 1;
 		case ':':
 			pr_err("option %s needs a value\n", argv[optind - 1]);
 			return -EINVAL;
@@ -388,12 +431,22 @@ static int parse_options(int argc, char **argv, struct traffic_config *cfg)
 			return -EINVAL;
 		}
 	}
+	/* The interface as the argument, like af_xdp_user; --dev still works. */
 	if (optind < argc) {
-		pr_err("unexpected argument '%s' (see --help)\n", argv[optind]);
-		return -EINVAL;
+		const char *arg = argv[optind];
+
+		if (optind + 1 < argc || (cfg->ifname && strcmp(cfg->ifname, arg))) {
+			pr_err("unexpected argument '%s' (one interface, as the argument or --dev; see --help)\n",
+			       argv[optind + (optind + 1 < argc)]);
+			return -EINVAL;
+		}
+		if (!*arg || strlen(arg) >= IFNAMSIZ)
+			return bad_value("IFNAME", arg,
+					 "an interface name of 1..15 characters");
+		cfg->ifname = arg;
 	}
 	if (!cfg->ifname) {
-		pr_err("--dev IFNAME is required\n");
+		pr_err("an interface is required: xdp_hints_traffic IFNAME (or --dev IFNAME)\n");
 		return -EINVAL;
 	}
 	if (kinds > 1) {

@@ -190,6 +190,9 @@ traffic_fail "--arp with --runt" 2 'exclude' --dev "$T" --arp --runt --dst-ip 10
 traffic_fail "ports past 65535" 2 '65535' --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --src-port 65530 --flows 10
 traffic_fail "--queue-select rss" 2 "'rss'.*--queue-select" --dev "$T" --dst-mac "$M" --dst-ip 10.0.0.1 --queue-select rss
 traffic_fail "unknown interface" 1 'xhnosuch0: no such interface' --dev xhnosuch0 --dst-mac "$M" --dst-ip 10.0.0.1
+traffic_fail "unknown interface as the argument" 1 'xhnosuch0: no such interface' xhnosuch0 --dst-mac "$M" --dst-ip 10.0.0.1
+traffic_fail "argument and --dev differ" 2 "unexpected argument 'xhnosuch0'" --dev "$T" xhnosuch0 --dst-mac "$M" --dst-ip 10.0.0.1
+traffic_fail "two interface arguments" 2 "unexpected argument 'xhnosuch1'" "$T" xhnosuch1 --dst-mac "$M" --dst-ip 10.0.0.1
 # Outside a namespace made with "ip netns add" it must refuse to send. Run
 # in a private, unnamed one (unshare -n) with a timeout: were the refusal
 # broken, the frame would stay there, not reach the host's lo.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# The fleet example of README.org holds: examples/prometheus.yml and
+# The fleet example of docs/user-guide.org holds: examples/prometheus.yml and
 # examples/af_xdp_user.rules.yml pass `promtool check`; the unit file
 # examples/af_xdp_user.service grants exactly the capabilities of the
 # Least privilege section and passes `systemd-analyze verify`; and its
@@ -33,9 +33,9 @@ unit_caps() { # key
 }
 tap_is "$(unit_caps AmbientCapabilities)" "$NEEDED" "unit: AmbientCapabilities are the four of Least privilege"
 tap_is "$(unit_caps CapabilityBoundingSet)" "$NEEDED" "unit: CapabilityBoundingSet is the same four"
-readme_caps=$(sed -n 's/^sudo setcap \([a-z_,]*\)+ep.*/\1/p' "$root/README.org" | tr ',' '\n' |
+readme_caps=$(sed -n 's/^sudo setcap \([a-z_,]*\)+ep.*/\1/p' "$root/docs/user-guide.org" | tr ',' '\n' |
 	tr '[:lower:]' '[:upper:]' | sort | tr '\n' ' ' | sed 's/ $//')
-tap_is "$readme_caps" "$NEEDED" "README's setcap line names the same four"
+tap_is "$readme_caps" "$NEEDED" "the user guide's setcap line names the same four"
 tap_grep "$UNIT" '^DynamicUser=yes' "unit: runs as a dynamic user, not root"
 
 # ExecStart with the unit's Environment= defaults, $BUILD's binary, our

@@ -7,7 +7,10 @@
 # then builds against the installed library through pkg-config alone
 # (libbpf comes in through Requires:), and runs. The shared library exports
 # exactly the header's functions, each versioned; the manual pages document
-# every option of --help and every function of the header. Prints TAP.
+# every option of --help and every function of the header. The traffic
+# generator, the report's JSON schema, the experiment scripts and both tools'
+# bash completions are installed too, and `make uninstall` removes every
+# file install wrote. Prints TAP.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -34,12 +37,15 @@ multiarch=$(cc -print-multiarch 2>/dev/null)
 if [ -n "$multiarch" ] && [ -d "/usr/lib/$multiarch" ]; then libsub=lib/$multiarch; else libsub=lib; fi
 header=$root/lib_xsk_extend.h
 
-echo "1..17"
+echo "1..30"
 check "make install DESTDIR=... PREFIX=$prefix" \
 	make -C "$root" --no-print-directory BUILD="$BUILD" DESTDIR="$dest" PREFIX="$prefix" install
 for f in sbin/af_xdp_user $libsub/libxsk_extend.a $libsub/libxsk_extend.so $libsub/libxsk_extend.so.1 \
 	 include/xsk_extend/lib_xsk_extend.h include/xsk_extend/xdp_hint_stamp.h \
-	 $libsub/pkgconfig/xsk_extend.pc share/man/man8/af_xdp_user.8 share/man/man3/lib_xsk_extend.3; do
+	 $libsub/pkgconfig/xsk_extend.pc share/man/man8/af_xdp_user.8 share/man/man3/lib_xsk_extend.3 \
+	 sbin/xdp_hints_traffic share/xdp-hints/af_xdp_user.schema.json \
+	 share/bash-completion/completions/af_xdp_user share/bash-completion/completions/xdp_hints_traffic \
+	 share/xdp-hints/scripts/experiment.sh share/xdp-hints/scripts/plot_latency.sh; do
 	check "installed $prefix/$f" test -e "$dest$prefix/$f"
 done
 
@@ -88,4 +94,38 @@ if [ -n "$help_opts" ] && [ -z "$missing" ]; then
 	echo "ok $n - manual page documents all $(echo "$help_opts" | wc -l) options of --help"
 else
 	echo "not ok $n - manual page documents every option of --help # missing: ${missing:-no --help output}"
+fi
+
+# The installed generator says its version; its completion is bash that
+# offers every long option of its --help and the interfaces as the argument.
+gen=$dest$prefix/sbin/xdp_hints_traffic
+comp=$dest$prefix/share/bash-completion/completions/xdp_hints_traffic
+check "installed xdp_hints_traffic --version" \
+	bash -c "'$gen' --version | grep -qE '^xdp_hints_traffic [0-9]+\.[0-9]+\.[0-9]+ '"
+gen_opts=$("$gen" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+comp_opts=$(bash -c ". '$comp'; COMP_WORDS=(xdp_hints_traffic --); COMP_CWORD=1; _xdp_hints_traffic; printf '%s\n' \"\${COMPREPLY[@]}\"" | sort -u)
+missing=$(comm -23 <(echo "$gen_opts") <(echo "$comp_opts") | tr '\n' ' ')
+n=$((n + 1))
+if [ -n "$gen_opts" ] && [ -z "$missing" ]; then
+	echo "ok $n - xdp_hints_traffic's completion offers all $(echo "$gen_opts" | wc -l) options of its --help"
+else
+	echo "not ok $n - xdp_hints_traffic's completion offers every option of --help # missing: ${missing:-no --help output}"
+fi
+check "xdp_hints_traffic's completion offers hash after --queue-select" \
+	bash -c ". '$comp'; COMP_WORDS=(xdp_hints_traffic --queue-select h); COMP_CWORD=2; _xdp_hints_traffic; [ \"\${COMPREPLY[*]}\" = hash ]"
+check "af_xdp_user's completion is bash that defines its function" \
+	bash -c ". '$dest$prefix/share/bash-completion/completions/af_xdp_user'; declare -F _af_xdp_user"
+check "the installed schema is the JSON schema of the reports" \
+	bash -c "jq -e '.\"\$schema\"' '$dest$prefix/share/xdp-hints/af_xdp_user.schema.json'"
+
+# Uninstall removes every file install wrote (directories it shares with
+# others, like share/man/man8, may stay).
+check "make uninstall DESTDIR=... PREFIX=$prefix" \
+	make -C "$root" --no-print-directory BUILD="$BUILD" DESTDIR="$dest" PREFIX="$prefix" uninstall
+left=$(find "$dest" -type f -o -type l | sed "s#^$dest##")
+n=$((n + 1))
+if [ -z "$left" ]; then
+	echo "ok $n - uninstall leaves no file behind"
+else
+	echo "not ok $n - uninstall leaves no file behind # left: $(echo "$left" | tr '\n' ' ')"
 fi

@@ -8,9 +8,9 @@
 # (Content-Type, "# EOF"); other paths and methods are refused.  A
 # prometheus server in the same namespace scrapes every second; once the
 # traffic is in, the scraped packet and latency _count sums must equal
-# the tool's own final counts, the README's PromQL queries must evaluate,
+# the tool's own final counts, the the user guide's PromQL queries must evaluate,
 # and the histogram's +Inf bucket must equal _count.  The two queries are
-# read from examples/af_xdp_user.rules.yml, the ones README.org shows.
+# read from examples/af_xdp_user.rules.yml, the ones docs/user-guide.org shows.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_tap.sh"
@@ -161,11 +161,11 @@ run_case() { # label af_xdp_user options...
 	tap_is "$per_queue" "$(xh_final_json | jq -r '.queues[] | select(.queue == 0) | .packets')" \
 		"$label: scraped packets of queue 0 equal the tool's"
 	if [[ "$p99" =~ ^[0-9.e+-]+$ ]] && [ "$p99" != 0 ]; then
-		tap_result 0 "$label: README's p99 query gives a latency (largest of the queues: $p99 s)"
+		tap_result 0 "$label: the user guide's p99 query gives a latency (largest of the queues: $p99 s)"
 	else
-		tap_result 1 "$label: README's p99 query gives a latency" "got '$p99'"
+		tap_result 1 "$label: the user guide's p99 query gives a latency" "got '$p99'"
 	fi
-	tap_is "$drops" 0 "$label: README's drop-rate query evaluates (no drops here)"
+	tap_is "$drops" 0 "$label: the user guide's drop-rate query evaluates (no drops here)"
 	# CPU time: the receiving threads' is part of the process's.
 	tap_is "$rx_modes" 2 "$label: receiver_cpu_seconds_total scraped, mode user and system"
 	tap_ok "$label: 0 < receiver CPU seconds ($rx_cpu) <= process_cpu_seconds_total ($proc_cpu)" \

@@ -147,7 +147,7 @@ tap_is "$XH_RX_RC" 0 "$what: exit status 0"
 tap_is "$(wc -c <"$XH_RX_ERR")" 0 "$what: nothing on standard error"
 tap_is "$(tail -n 1 "$XH_RX_OUT" | jq -r .type)" final "$what: the final report still on standard output"
 
-# ---- scripts/experiment.sh --dev, as README shows it -------------------------
+# ---- scripts/experiment.sh --dev, as lesson 3 shows it -------------------------
 what="experiment.sh --dev"
 xh_send --flows 4 --count 8000 --rate 2000 >/dev/null &
 send_pid=$!

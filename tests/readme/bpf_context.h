@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * What a BPF C block of README.org (":target bpf") may assume:
+ * What a BPF C block of README.org or docs/ (":target bpf") may assume:
  * tests/e2e/readme_snippets.sh compiles each block with clang -target bpf
  * as the body of
  *

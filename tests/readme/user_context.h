@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * What a userspace C block of README.org may assume: tests/e2e/
+ * What a userspace C block of README.org or docs/ may assume: tests/e2e/
  * readme_snippets.sh compiles each block as the body of
  *
  *   void readme_snippet(struct bpf_object *obj, struct btf *btf,

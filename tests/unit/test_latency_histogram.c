@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Latency histogram against an exact oracle: random samples are recorded
  * and also sorted, and every reported percentile must lie within 1/128
- * (0.78%, the bound README.org promises) of the sorted sample at the
+ * (0.78%, the bound docs/user-guide.org promises) of the sorted sample at the
  * documented rank.
  *
  * Random data comes from splitmix64 seeded with LATENCY_TEST_SEED (or a
@@ -67,7 +67,7 @@ static int compare_u64(const void *a, const void *b)
 }
 
 /* |got - want| <= want / 128 (0.78%: half a sub-bucket of 1/64 of a power
- * of two, the bound the header and README.org promise), without overflow
+ * of two, the bound the header and docs/user-guide.org promise), without overflow
  * anywhere in 0..UINT64_MAX. The bound is reached exactly at a power of two:
  * a looser check (1%) would let a misplaced representative through. */
 static int within_promised_error(uint64_t got, uint64_t want)

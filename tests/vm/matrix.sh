@@ -4,7 +4,7 @@
 # The kernel and driver matrix (make test-vm; part of make test).  TAP on
 # stdout; one row per cell in $VM_MATRIX_RESULTS (default
 # $BUILD/vm-matrix.tsv: kernel, NIC, mode, result), from which
-# tests/vm/tested_on.sh writes README's "Tested on" table.
+# tests/vm/tested_on.sh writes docs/testing.org's "Tested on" table.
 #
 #   cell                               kernel   who sends -> who receives
 #   veth, 4 queues: the demo           running  veth peer -> af_xdp_user

@@ -11,7 +11,7 @@
 #                                 why not on one line and exit 1
 #
 # What it takes from outside: qemu-system-x86 and busybox-static (in
-# `./configure --print-deps`, installed by CI), and the kernel package that
+# `./configure --print-test-deps`, installed by CI), and the kernel package that
 # Debian's linux-image-amd64 depends on, fetched with `apt-get download`
 # (the -unsigned variant: same kernel, no signature wrapper).  Nothing else.
 #

@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# Writes README.org's "Tested on" table from the kernel matrix's results
+# Writes docs/testing.org's "Tested on" table from the kernel matrix's results
 # (make test-vm leaves them in $BUILD/vm-matrix.tsv): the lines between
 # "# tested-on: begin" and "# tested-on: end" are replaced.
 #
-#   tests/vm/tested_on.sh RESULTS.tsv README.org      (make tested-on)
+#   tests/vm/tested_on.sh RESULTS.tsv docs/testing.org      (make tested-on)
 set -euo pipefail
 results=$1
 readme=$2
