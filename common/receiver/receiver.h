@@ -91,8 +91,8 @@ int receiver_attach_program(struct receiver *rx);
 int receiver_report(struct receiver *rx, enum report_kind kind);
 /*
  * The one release path, whatever ended the run or the set-up: request the
- * stop (every thread ends), detach XDP, join the threads, then free in
- * the reverse order of their making. Idempotent.
+ * stop (every thread ends), detach XDP, join the threads, then free each
+ * resource after everything that uses it. Safe on a half-built receiver.
  */
 void receiver_release(struct receiver *rx);
 
