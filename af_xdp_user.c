@@ -10,7 +10,7 @@
  * (last, so nothing is redirected to a queue without a socket), receive,
  * report, release everything through one cleanup path.
  *
- * The steps live in common/, one folder per subject (docs/testing.org, "How
+ * The steps live in common/, one folder per subject (README.org, "How
  * the code is organised"): receiver/ holds the run's steps (checks, set-up,
  * the loop, the threads, the end of the run, reports) over bpf/ (the XDP
  * program), netdev/ (the interface), rx/ (one rx_queue per bound queue),
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mono_clock.h"
 #include "netdev_watch.h"
 #include "options.h"
 #include "phc_clock.h"
@@ -50,17 +51,20 @@ enum exit_code {
  * verbosity but -q, which promises errors only. */
 static void announce_ready(const struct receiver *rx)
 {
-	__u32 first = rx->queues[0].xsk.queue_id;
-	__u32 last = rx->queues[rx->n_open - 1].xsk.queue_id;
+	const struct rx_config *cfg = rx->conf.cfg;
+	const struct rx_queue_set *qs = &rx->res.queues;
+	__u32 first = qs->queue[0].xsk.queue_id;
+	__u32 last = qs->queue[qs->n_open - 1].xsk.queue_id;
 
 	if (log_level == LOG_QUIET)
 		return;
 	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s clock %s buffers %s\n",
-		rx->cfg.ifname, rx->ifindex, first, last, xdp_mode_label(rx),
-		rx->zero_copy ? "zero-copy" : "copy", rx_mode_label(&rx->cfg),
-		rx->cfg.xsks_map_path ? "foreign" :
-		rx->hint_program.driver_metadata ? "rx-hw" : hint_policy_name(rx->cfg.layout),
-		hint_clock_name(rx->cfg.clock), rx->frags.multi_buffer ? "multi" : "single");
+		cfg->ifname, rx->conf.iface.ifindex, first, last,
+		xdp_mode_label(cfg, &rx->res.attachment),
+		qs->zero_copy ? "zero-copy" : "copy", rx_mode_label(cfg),
+		cfg->xsks_map_path ? "foreign" :
+		rx->res.prog.hint_program.driver_metadata ? "rx-hw" : hint_policy_name(cfg->layout),
+		hint_clock_name(cfg->clock), rx->res.prog.frags.multi_buffer ? "multi" : "single");
 	fflush(stderr);
 }
 
@@ -68,13 +72,15 @@ static void announce_ready(const struct receiver *rx)
 
 int main(int argc, char **argv)
 {
+	struct rx_config cfg = { 0 }; /* filled by rx_options_parse(), then read-only */
 	struct receiver rx = RECEIVER_INIT;
+	struct receiver_resources *res = &rx.res;
 	int exit_code = EXIT_RUNTIME;
 	char usage_err[256];
 	int ret;
 
 	log_prog_name = PROG_NAME;
-	ret = rx_options_parse(argc, argv, &rx.cfg, usage_err, sizeof(usage_err));
+	ret = rx_options_parse(argc, argv, &cfg, usage_err, sizeof(usage_err));
 	if (ret == RX_OPTIONS_HELP || ret == RX_OPTIONS_MAN || ret == RX_OPTIONS_VERSION) {
 		if (ret == RX_OPTIONS_HELP)
 			rx_options_usage(stdout, PROG_NAME);
@@ -88,11 +94,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG_NAME ": %s (see --help)\n", usage_err);
 		return EXIT_USAGE;
 	}
-	if (receiver_check_placement(&rx.cfg, usage_err, sizeof(usage_err))) {
+	if (receiver_check_placement(&cfg, usage_err, sizeof(usage_err))) {
 		fprintf(stderr, PROG_NAME ": %s\n", usage_err);
 		return EXIT_USAGE;
 	}
-	log_level = rx.cfg.verbosity;
+	rx.conf.cfg = &cfg;
+	log_level = cfg.verbosity;
 	log_hook_libbpf();
 	ret = report_out_check_std_fds();
 	if (ret) {
@@ -100,80 +107,74 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	/* Early, so a Ctrl-C during set-up still ends in the cleanup path. */
-	ret = run_stop_init(&rx.stop);
+	ret = run_stop_init(&res->stop);
 	if (ret) {
 		pr_err("setting up the stop eventfd and signal handlers: %s\n", strerror(-ret));
-		run_stop_close(&rx.stop);
+		run_stop_close(&res->stop);
 		return EXIT_RUNTIME;
 	}
-	report_out_init(&rx.out, STDOUT_FILENO, rx.stop.abandon_fd);
+	report_out_init(&res->out, STDOUT_FILENO, res->stop.abandon_fd);
 
-	if (receiver_check_interface(&rx))
+	/* The checks: what the run is, fixed before anything is made. */
+	if (receiver_check_interface(&cfg, &rx.conf.iface))
 		goto cleanup;
-	if (receiver_check_capabilities(&rx))
+	if (receiver_check_capabilities(&cfg, &rx.conf.iface))
 		goto cleanup;
-	if (receiver_check_memory(&rx))
+	if (receiver_check_memory(&cfg, &rx.conf.iface))
 		goto cleanup;
-	if (receiver_check_default_route(&rx))
+	if (receiver_check_default_route(&cfg, &rx.conf.iface))
 		goto cleanup;
-	if (receiver_setup_measurement(&rx))
+	/* The set-up: what the run holds, released by receiver_release(). */
+	if (receiver_setup_measurement(&cfg, &rx.conf.iface, &res->measure, &res->stop, &res->path))
 		goto cleanup;
-	if (!rx.cfg.tx.no_rx && receiver_handle_existing_program(&rx, false))
+	receiver_cpu_setup(&res->cpu, &cfg); /* --bpf-stats; never fatal */
+	if (!cfg.tx.no_rx && receiver_handle_existing_program(&cfg, &rx.conf.iface, false))
 		goto cleanup;
 	if (receiver_load_program(&rx))
 		goto cleanup;
 	if (receiver_setup_decoder(&rx))
 		goto cleanup;
-	receiver_setup_phc(&rx); /* never fatal */
+	/* never fatal */
+	receiver_setup_phc(cfg.ifname, res->prog.hint_program.driver_metadata, &res->phc, &res->path);
 	if (receiver_open_queues(&rx))
 		goto cleanup;
-	if (receiver_enable_busy_poll(&rx))
+	if (receiver_enable_busy_poll(&cfg, &res->queues))
 		goto cleanup;
-	if (receiver_setup_tx(&rx))
+	if (receiver_setup_tx(&cfg, &res->tx, &res->queues))
 		goto cleanup;
 	/* Last: until now no socket existed to redirect to. */
-	if (!rx.cfg.tx.no_rx && receiver_attach_program(&rx))
+	if (!cfg.tx.no_rx && receiver_attach_program(&rx))
 		goto cleanup;
-	if (netdev_watch_init(&rx.watch, &(struct netdev_watch_params){
-			.ifname = rx.cfg.ifname, .ifindex = rx.ifindex,
-			.link_fd = rx.attachment.link_fd,
-			.first_queue = rx.queues[0].xsk.queue_id, .n_queues = (__u32)rx.n_open,
-			.all_queues = !rx.cfg.single_queue && !rx.cfg.tx.no_rx }))
+	if (netdev_watch_init(&res->watch, &(struct netdev_watch_params){
+			.ifname = cfg.ifname, .ifindex = rx.conf.iface.ifindex,
+			.link_fd = res->attachment.link_fd,
+			.first_queue = res->queues.queue[0].xsk.queue_id,
+			.n_queues = (__u32)res->queues.n_open,
+			.all_queues = !cfg.single_queue && !cfg.tx.no_rx }))
 		goto cleanup;
 	/* After the attachment: its run_info names the XDP mode in use. */
-	if (receiver_start_metrics(&rx))
+	if (receiver_start_metrics(&cfg, &res->metrics, res->stop.fd,
+				   xdp_mode_label(&cfg, &res->attachment), &res->prog, &res->queues))
 		goto cleanup;
-	if (rx_threads_start(&rx))
+	if (rx_threads_start(&cfg, &res->queues, &res->stop))
 		goto cleanup;
 	announce_ready(&rx);
 
-	rx.start_ns = monotonic_ns();
-	receiver_cpu_start(&rx);
+	rx.run.start_ns = monotonic_ns();
+	receiver_cpu_start(&res->cpu, &(struct receiver_cpu_sources){
+			.cfg = &cfg, .prog = &res->prog, .queues = &res->queues });
 	receiver_run(&rx); /* until the run's stop is requested */
 	rx_loop_finish(&rx); /* threads joined, XDP detached, rings drained */
-	receiver_print_report(&rx, REPORT_FINAL);
-	receiver_warn_tx_leftovers(&rx);
-	receiver_warn_overflow_queues(&rx);
-	exit_code = receiver_exit_status(&rx);
+	receiver_report(&rx, REPORT_FINAL);
+	receiver_warn_tx_leftovers(cfg.ifname, &res->tx);
+	rx_program_warn_overflow_queues(&res->prog, cfg.ifname, rx.conf.iface.dev_queues);
+	exit_code = receiver_exit_status(&cfg, &res->measure, &res->out, &res->stop);
 
 cleanup:
-	/* Whatever ended the run: every thread sees it and ends. */
-	run_stop_request(&rx.stop, RUN_STOP_ERROR, 0);
-	/* Detach first so no packet is redirected to a closing socket. */
-	xdp_attachment_release(&rx.attachment);
-	rx_threads_join(&rx); /* before the sockets they read go */
-	receiver_stop_metrics(&rx);
-	tx_cyclic_free(&rx.tx); /* stops the TX thread, before its UMEM goes */
-	receiver_report_free(&rx); /* before n_open goes */
-	receiver_close_queues(&rx);
-	phc_clock_close(&rx.phc);
-	receiver_free_program(&rx);
-	receiver_release_measurement(&rx);
-	report_out_destroy(&rx.out);
-	run_stop_close(&rx.stop);
+	receiver_release(&rx); /* the one release path, in its order */
 	/* A stop signal during set-up is the user's choice, not a failure. */
-	if (exit_code == EXIT_RUNTIME && run_stop_reason(&rx.stop) == RUN_STOP_SIGNAL &&
-	    !rx.start_ns)
+	if (exit_code == EXIT_RUNTIME && run_stop_reason(&res->stop) == RUN_STOP_SIGNAL &&
+	    !rx.run.start_ns)
 		exit_code = EXIT_OK;
 	return exit_code;
 }

@@ -83,7 +83,7 @@ struct rx_config {
 	bool cpu_dma_latency_set;
 	uint32_t cpu_dma_latency_us;
 	const char *csv_path;     /* per-packet records, NULL: none; points into argv */
-	/* Another process's XDP program (receiver_foreign.h); NULL: load our own. */
+	/* Another process's XDP program (foreign_program.h); NULL: load our own. */
 	const char *xsks_map_path; /* pinned XSKMAP; points into argv */
 	uint32_t foreign_prog_id;  /* --prog-id, 0: the one attached to ifname */
 	const char *pcapng_path;  /* --pcapng capture, NULL: none; points into argv */

@@ -26,6 +26,7 @@
 #ifndef XDP_HINTS_CAPABILITIES_H
 #define XDP_HINTS_CAPABILITIES_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
@@ -46,5 +47,11 @@ bool caps_umem_needs_ipc_lock(__u64 umem_bytes);
  */
 int caps_receiver_missing(__u64 effective, bool need_ipc_lock, bool need_xdp_program,
 			  char *buf, size_t len);
+
+/* What a message adds to an error that lack of privilege explains. */
+static inline const char *permission_hint(int err)
+{
+	return err == -EPERM || err == -EACCES ? " (need root/CAP_NET_ADMIN+CAP_BPF)" : "";
+}
 
 #endif

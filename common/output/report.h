@@ -7,8 +7,9 @@
  * written by options.c).
  *
  * report.c works out what a report shows (an interval's own counts from
- * two cumulative copies, totals over the queues, rates); report_text.c
- * and report_json.c format it.
+ * two cumulative copies, totals over the queues) into a report_view
+ * (report_view.h) and hands it to report_text.c or report_json.c, which
+ * know nothing of this file.
  */
 #ifndef XDP_HINTS_REPORT_H
 #define XDP_HINTS_REPORT_H
@@ -19,82 +20,7 @@
 
 #include "hint_decoder.h"
 #include "rx_stats.h"
-
-struct tx_cycle_stats;
-
-/*
- * What receiving cost in CPU time over what a report covers (an interval,
- * or the whole run in the final report): the receiving threads' user and
- * system seconds (the main thread, or the --threads receive threads), and
- * the XDP program's own nanoseconds per run from the kernel's BPF
- * run-time statistics. busy_pct and ns_per_packet follow from the
- * report's seconds and packets (report_cpu_busy_pct(), report_cpu_ns_per_packet()).
- */
-struct report_cpu {
-	double user_s;
-	double system_s;
-	double xdp_ns_per_packet; /* < 0: unknown (statistics off, no run counted) */
-};
-
-/* Bumped whenever a key changes meaning or disappears (adding one does
- * not): schema/af_xdp_user.schema.json describes this version. */
-#define REPORT_SCHEMA_VERSION 1
-
-/* The tool's version, from the Makefile's VERSION. */
-#ifndef XDP_HINTS_VERSION
-#define XDP_HINTS_VERSION "unknown"
-#endif
-
-struct report_run {
-	const char *dev;
-	int ifindex;
-	const char *xdp_mode;   /* "native" | "generic" | "none" */
-	const char *bind_mode;  /* "copy" | "zero-copy" */
-	const char *rx_mode;    /* "wakeup" | "spin" | "busy-poll" */
-	const char *clock;      /* "monotonic" | "tai": of rx times and latencies */
-	bool multi_buffer;      /* sockets bound with XDP_USE_SG (--frags) */
-	double duration_s;      /* since the start of the run */
-	/* Interval reports: the seconds since the previous report (or the
-	 * start), the time the interval's counts and rates cover. */
-	double interval_s;
-	unsigned int interval_index; /* 0 for the first interval report */
-	bool rx;                /* false with --tx --no-rx: no RX sections */
-	/* With --tx, in the final report only (the TX thread has stopped):
-	 * a "tx" line / TX lines. NULL otherwise. */
-	const struct tx_cycle_stats *tx;
-	/* The receiving threads' CPU cost; NULL: not measured (left out). */
-	const struct report_cpu *cpu;
-};
-
-enum report_kind {
-	REPORT_INTERVAL,
-	REPORT_FINAL,
-};
-
-enum report_style {
-	REPORT_COMPACT,  /* one line per interval, a summary at the end */
-	REPORT_EXTENDED, /* every counter, per queue, every report */
-	REPORT_JSON,     /* one JSON object per line */
-};
-
-/*
- * What one report shows, prepared by report_print(): for an interval the
- * counts of the interval itself (@queues, @total) and the cumulative ones
- * since the start (@cumulative, @cumulative_total); for the final report
- * both are the cumulative counts. @seconds is the time @queues cover,
- * the divisor of every rate.
- */
-struct report_view {
-	enum report_kind kind;
-	const struct report_run *run;
-	const struct hint_decoder *dec;
-	size_t n_queues;
-	const struct queue_rx_stats *const *queues;
-	const struct queue_rx_stats *total;
-	const struct queue_rx_stats *const *cumulative;
-	const struct queue_rx_stats *cumulative_total;
-	double seconds;
-};
+#include "report_view.h"
 
 /*
  * The statistics a report works out (totals, an interval's counts),
@@ -124,36 +50,6 @@ int report_print(FILE *out, enum report_style style, enum report_kind kind,
 		 const struct queue_rx_stats *const *now,
 		 const struct queue_rx_stats *const *before, size_t n_queues,
 		 struct report_scratch *w);
-
-/* Events per second over @seconds; 0 when no time passed. */
-static inline double report_rate(__u64 count, double seconds)
-{
-	return seconds > 0 ? (double)count / seconds : 0.0;
-}
-
-/* Receiving threads' CPU time as a percentage of one CPU over @seconds;
- * 0 when no time passed. */
-static inline double report_cpu_busy_pct(const struct report_cpu *c, double seconds)
-{
-	return seconds > 0 ? (c->user_s + c->system_s) * 100.0 / seconds : 0.0;
-}
-
-/* Receiving threads' CPU nanoseconds per packet received; < 0 without a
- * packet (unknown, not zero). */
-static inline double report_cpu_ns_per_packet(const struct report_cpu *c, __u64 packets)
-{
-	return packets ? (c->user_s + c->system_s) * 1e9 / (double)packets : -1.0;
-}
-
-/* Formatters, in report_text.c and report_json.c. */
-void report_text(FILE *out, enum report_style style, const struct report_view *v);
-int report_json(FILE *out, const struct report_view *v);
-
-/*
- * The wall-clock time now as RFC 3339 UTC with milliseconds
- * ("2026-12-01T01:23:45.678Z") into @buf of at least 32 bytes.
- */
-void report_timestamp(char *buf, size_t len);
 
 /*
  * What a --pkt-info line adds for a multi-buffer socket (--frags): the

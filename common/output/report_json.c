@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 
-#include "report.h"
+#include "report_json.h"
 #include "tx_cyclic.h"
 
 /* json-c returns NULL when out of memory; one flag collects that, so the

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "report.h"
+#include "report_text.h"
 #include "tx_cyclic.h"
 
 #define LINE_MAX_COLS 100

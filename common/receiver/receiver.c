@@ -1,102 +1,32 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The receiver's set-up and teardown steps that use the BPF skeleton
- * (see receiver.h): the only userspace module that names its maps and
- * programs, so a change to af_xdp_kern.c touches one C file here.
+ * The receiver's set-up and its one release path (see receiver.h): the
+ * program, the decoder and the shared receive path, the queues, the
+ * attachment; the report's sources.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
-#include "af_xdp_kern.skel.h"
 #include "log.h"
 #include "netdev.h"
+#include "mono_clock.h"
 #include "receiver.h"
+#include "capabilities.h"
 #include "receiver_checks.h"
+#include "receiver_metrics.h"
+#include "receiver_phc.h"
+#include "rx_threads.h"
 
 int receiver_load_program(struct receiver *rx)
 {
-	const struct rx_config *cfg = &rx->cfg;
-	struct af_xdp_kern *skel;
-	int err;
+	struct rx_program *prog = &rx->res.prog;
+	int err = rx_program_load(rx->conf.cfg, &rx->conf.iface, prog);
 
-	err = netdev_mtu(cfg->ifname, &rx->mtu);
-	if (err) {
-		pr_err("%s: reading its MTU: %s\n", cfg->ifname, strerror(-err));
-		return err;
-	}
-	frags_decide(cfg->frags, rx->mtu, cfg->frame_size, cfg->frame_headroom, &rx->frags);
-	/* Single-buffer with frames that do not fit: receiver_check_interface()
-	 * warned already (warn_oversize_frames). */
-	if (rx->frags.multi_buffer)
-		pr_info("%s: %s\n", cfg->ifname, rx->frags.explanation);
-	else
-		pr_debug("%s: %s\n", cfg->ifname, rx->frags.explanation);
-
-	/* Sending only: no XDP program, no BPF capabilities (rx->skel stays NULL). */
-	if (cfg->tx.no_rx)
-		return 0;
-	if (cfg->xsks_map_path)
-		return receiver_use_foreign_program(rx);
-	skel = af_xdp_kern__open();
-	if (!skel) {
-		err = -errno;
-		pr_err("opening the embedded BPF object: %s\n", strerror(-err));
-		return err;
-	}
-	rx->skel = skel;
-	/* Load-time constants: the verifier prunes the unused policies. */
-	skel->rodata->hint_policy = cfg->layout;
-	skel->rodata->redirect_filter = cfg->filter;
-	skel->rodata->filter_udp_dport = cfg->filter_udp_dport;
-	skel->rodata->filter_ethertype = cfg->filter_ethertype;
-	skel->rodata->rx_clock = cfg->clock;
-	skel->rodata->stamp_class = cfg->stamp_class;
-	skel->rodata->stamp_ethertype = cfg->stamp_ethertype;
-	skel->rodata->stamp_udp_dport = cfg->stamp_udp_dport;
-	/* Multi-buffer frames go to AF_XDP whatever their length. */
-	skel->rodata->redirect_max_len = rx->frags.multi_buffer ? 0 : rx->frags.frame_capacity;
-	/* One slot per device queue, whichever queues we bind. */
-	err = bpf_map__set_max_entries(skel->maps.xsks_map, rx->dev_queues);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.queue_stats, rx->dev_queues);
-	if (err) {
-		pr_err("sizing the XDP program's maps to %u queues: %s\n",
-		       rx->dev_queues, strerror(-err));
-		return err;
-	}
-	{
-		struct hint_program_request req = {
-			.ifname = cfg->ifname,
-			.ifindex = rx->ifindex,
-			.xdp_mode = cfg->xdp_mode,
-			.hw_hints = cfg->hw_hints,
-			.frags = rx->frags.multi_buffer,
-			.clock = cfg->clock,
-		};
-
-		/* Software or driver-metadata program; a fallback re-opens
-		 * the object, so rx->skel may change. */
-		err = hint_program_load(&rx->skel, &req, &rx->hint_program);
-	}
-	if (err) {
-		pr_err("%s: %s%s\n", cfg->ifname, rx->hint_program.explanation,
-		       permission_hint(err));
-		return err;
-	}
-	pr_info("%s\n", rx->hint_program.explanation);
-	rx->n_cpus = libbpf_num_possible_cpus();
-	if (rx->n_cpus <= 0) {
-		pr_err("counting possible CPUs: %s\n", strerror(-rx->n_cpus));
-		return rx->n_cpus ? rx->n_cpus : -EINVAL;
-	}
-	rx->percpu_scratch = calloc((size_t)rx->n_cpus, sizeof(*rx->percpu_scratch));
-	if (!rx->percpu_scratch)
-		return -ENOMEM;
-	return 0;
+	if (!err && prog->foreign.attach_mode_known)
+		rx->res.attachment.mode = prog->foreign.attach_mode;
+	return err;
 }
 
 static void log_layouts(const struct hint_decoder *dec)
@@ -113,20 +43,20 @@ static void log_layouts(const struct hint_decoder *dec)
 /* What every queue's receive path shares: the decoder is its first part. */
 static void init_rx_path(struct receiver *rx)
 {
-	const struct rx_config *cfg = &rx->cfg;
-	struct rx_path *path = &rx->path;
+	const struct rx_config *cfg = rx->conf.cfg;
+	struct rx_path *path = &rx->res.path;
 
 	path->ifname = cfg->ifname;
-	path->decoder = &rx->decoder;
-	path->stop = &rx->stop;
-	path->out = &rx->out;
+	path->decoder = &rx->res.prog.decoder;
+	path->stop = &rx->res.stop;
+	path->out = &rx->res.out;
 	path->pkt_info = cfg->pkt_info;
 	path->json = cfg->json;
 	path->busy_poll = cfg->busy_poll;
 	path->kick_fill = cfg->spin || cfg->busy_poll;
 	/* af_xdp_kern.c with --layout none stamps btf_id 0 on every frame. */
-	path->no_hints = rx->skel && cfg->layout == HINT_POLICY_NONE &&
-			 !rx->hint_program.driver_metadata;
+	path->no_hints = rx->res.prog.skel && cfg->layout == HINT_POLICY_NONE &&
+			 !rx->res.prog.hint_program.driver_metadata;
 	path->max_packets = cfg->max_packets;
 	atomic_init(&path->quota, cfg->max_packets);
 	atomic_init(&path->received, 0);
@@ -139,16 +69,16 @@ int receiver_setup_decoder(struct receiver *rx)
 	const struct btf *btf;
 	int err;
 
-	if (!rx->skel && !rx->foreign.btf) { /* --no-rx: nothing to decode */
+	if (!rx->res.prog.skel && !rx->res.prog.foreign.btf) { /* --no-rx: nothing to decode */
 		init_rx_path(rx);
 		return 0;
 	}
-	btf = rx->skel ? bpf_object__btf(rx->skel->obj) : rx->foreign.btf;
+	btf = rx_program_btf(&rx->res.prog);
 	if (!btf) {
 		pr_err("the BPF object carries no BTF: hints cannot be decoded\n");
 		return -ENOENT;
 	}
-	err = hint_decoder_init(&rx->decoder, btf);
+	err = hint_decoder_init(&rx->res.prog.decoder, btf);
 	if (err == -ENOENT) {
 		pr_err("the BPF object's BTF: no XDP-hint struct (last member btf_id) found\n");
 		return err;
@@ -158,8 +88,8 @@ int receiver_setup_decoder(struct receiver *rx)
 		       strerror(-err));
 		return err;
 	}
-	hint_decoder_use_clock(&rx->decoder, rx->cfg.clock);
-	log_layouts(&rx->decoder);
+	hint_decoder_use_clock(&rx->res.prog.decoder, rx->conf.cfg->clock);
+	log_layouts(&rx->res.prog.decoder);
 	init_rx_path(rx);
 	return 0;
 }
@@ -186,7 +116,7 @@ static const char *xsk_bind_cause(int err)
 static void report_queue_error(const struct receiver *rx, __u32 queue,
 			       enum xsk_queue_stage stage, int err)
 {
-	const struct rx_config *cfg = &rx->cfg;
+	const struct rx_config *cfg = rx->conf.cfg;
 	double mib = (double)cfg->frames * cfg->frame_size / (1024.0 * 1024.0);
 	const char *mode = cfg->bind_mode == BIND_MODE_ZEROCOPY ? "zero-copy" : "copy";
 
@@ -204,7 +134,7 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 	case XSK_STAGE_SOCKET:
 		if (cfg->bind_mode == BIND_MODE_ZEROCOPY && err == -EOPNOTSUPP) {
 			pr_err("%s queue %u: cannot bind AF_XDP socket in zero-copy mode: its driver (%s) lacks zero-copy support (use --bind-mode copy or auto)\n",
-			       cfg->ifname, queue, rx->driver);
+			       cfg->ifname, queue, rx->conf.iface.driver);
 			return;
 		}
 		pr_err("%s queue %u: cannot bind AF_XDP socket in %s mode: %s%s%s\n",
@@ -241,35 +171,35 @@ static int multi_buffer_refused(struct receiver *rx, int err)
 
 	if (uname(&uts))
 		snprintf(uts.release, sizeof(uts.release), "?");
-	err = frags_bind_refused(rx->cfg.frags, err, uts.release, &rx->frags);
+	err = frags_bind_refused(rx->conf.cfg->frags, err, uts.release, &rx->res.prog.frags);
 	if (err) {
-		pr_err("%s: %s\n", rx->cfg.ifname, rx->frags.explanation);
+		pr_err("%s: %s\n", rx->conf.cfg->ifname, rx->res.prog.frags.explanation);
 		return err;
 	}
-	pr_warn("%s: %s\n", rx->cfg.ifname, rx->frags.explanation);
+	pr_warn("%s: %s\n", rx->conf.cfg->ifname, rx->res.prog.frags.explanation);
 	return 0;
 }
 
 int receiver_open_queues(struct receiver *rx)
 {
-	const struct rx_config *cfg = &rx->cfg;
+	const struct rx_config *cfg = rx->conf.cfg;
 	__u32 first = cfg->single_queue ? cfg->queue_id : 0;
-	int map_fd = rx->skel ? bpf_map__fd(rx->skel->maps.xsks_map) : rx->foreign.xsks_map_fd;
-	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->n_queues /
+	int map_fd = rx_program_xsks_map_fd(&rx->res.prog);
+	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->conf.iface.n_queues /
 			   (1024.0 * 1024.0);
 	bool told_fallback = false;
 	int err;
 
-	rx->queues = calloc(rx->n_queues, sizeof(*rx->queues));
-	if (!rx->queues)
+	rx->res.queues.queue = calloc(rx->conf.iface.n_queues, sizeof(*rx->res.queues.queue));
+	if (!rx->res.queues.queue)
 		return -ENOMEM;
-	for (size_t i = 0; i < rx->n_queues; i++)
-		rx_queue_init_closed(&rx->queues[i]);
+	for (size_t i = 0; i < rx->conf.iface.n_queues; i++)
+		rx_queue_init_closed(&rx->res.queues.queue[i]);
 	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB, headroom %u\n",
-		rx->n_queues, cfg->frames, cfg->frame_size, total_mib, cfg->frame_headroom);
+		rx->conf.iface.n_queues, cfg->frames, cfg->frame_size, total_mib, cfg->frame_headroom);
 
-	rx->zero_copy = true;
-	for (size_t i = 0; i < rx->n_queues; i++) {
+	rx->res.queues.zero_copy = true;
+	for (size_t i = 0; i < rx->conf.iface.n_queues; i++) {
 		struct xsk_queue_params params = {
 			.ifname = cfg->ifname,
 			.queue_id = first + (__u32)i,
@@ -279,7 +209,7 @@ int receiver_open_queues(struct receiver *rx)
 			.populate = false,
 			/* The first queue's socket sends: half its UMEM is for TX. */
 			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
-			.multi_buffer = rx->frags.multi_buffer,
+			.multi_buffer = rx->res.prog.frags.multi_buffer,
 			.clock_tai = cfg->clock == HINT_CLOCK_TAI,
 			/*
 			 * Our own af_xdp_kern.c redirects a frame only after
@@ -288,17 +218,17 @@ int receiver_open_queues(struct receiver *rx)
 			 * write is not needed. A program we did not load
 			 * may redirect frames without a hint: keep it then.
 			 */
-			.producer_stamps = rx->skel != NULL,
+			.producer_stamps = rx->res.prog.skel != NULL,
 			/* Only a receiver that reads the metadata gains
 			 * from fetching it early; one that reads no frame
 			 * would only pull lines the kernel writes next. */
-			.prefetch_meta = !rx->path.no_hints,
+			.prefetch_meta = !rx->res.path.no_hints,
 			.frame_headroom = cfg->frame_headroom,
 		};
 		enum xsk_queue_stage stage;
-		struct rx_queue *q = &rx->queues[i];
+		struct rx_queue *q = &rx->res.queues.queue[i];
 
-		err = rx_queue_open(q, &params, &rx->path, rx->csv.fd >= 0 ? &rx->csv : NULL,
+		err = rx_queue_open(q, &params, &rx->res.path, rx->res.measure.csv.fd >= 0 ? &rx->res.measure.csv : NULL,
 				    cfg->threads, &stage);
 		if (err && stage == XSK_STAGE_SOCKET && params.multi_buffer && i == 0 &&
 		    frags_unsupported_error(err)) {
@@ -306,16 +236,16 @@ int receiver_open_queues(struct receiver *rx)
 			if (err)
 				return err;
 			params.multi_buffer = false;
-			err = rx_queue_open(q, &params, &rx->path, rx->csv.fd >= 0 ? &rx->csv : NULL,
+			err = rx_queue_open(q, &params, &rx->res.path, rx->res.measure.csv.fd >= 0 ? &rx->res.measure.csv : NULL,
 					    cfg->threads, &stage);
 		}
 		if (err) {
 			report_queue_error(rx, params.queue_id, stage, err);
 			return err;
 		}
-		rx->n_open = i + 1;
+		rx->res.queues.n_open = i + 1;
 		/* --pcapng: interface i of the file (receiver_open_capture()). */
-		err = rx->pcapng.fd >= 0 ? rx_queue_enable_capture(q, &rx->pcapng, (__u32)i) : 0;
+		err = rx->res.measure.pcapng.fd >= 0 ? rx_queue_enable_capture(q, &rx->res.measure.pcapng, (__u32)i) : 0;
 		if (err) {
 			report_queue_error(rx, params.queue_id, XSK_STAGE_NONE, err);
 			return err;
@@ -325,7 +255,7 @@ int receiver_open_queues(struct receiver *rx)
 				cfg->ifname, strerror(-q->xsk.zc_err));
 			told_fallback = true;
 		}
-		rx->zero_copy = rx->zero_copy && q->xsk.zero_copy;
+		rx->res.queues.zero_copy = rx->res.queues.zero_copy && q->xsk.zero_copy;
 		err = cfg->tx.no_rx ? 0 : xsk_queue_register(&q->xsk, map_fd);
 		if (err) {
 			report_queue_error(rx, params.queue_id, XSK_STAGE_XSKMAP, err);
@@ -335,121 +265,98 @@ int receiver_open_queues(struct receiver *rx)
 	return 0;
 }
 
-void receiver_close_queues(struct receiver *rx)
+static void close_queues(struct receiver *rx)
 {
-	for (size_t i = 0; i < rx->n_open; i++)
-		rx_queue_close(&rx->queues[i]);
-	rx->n_open = 0;
-	free(rx->queues);
-	rx->queues = NULL;
+	for (size_t i = 0; i < rx->res.queues.n_open; i++)
+		rx_queue_close(&rx->res.queues.queue[i]);
+	rx->res.queues.n_open = 0;
+	free(rx->res.queues.queue);
+	rx->res.queues.queue = NULL;
 }
 
 /* ---- XDP attach -------------------------------------------------------------- */
 
 int receiver_attach_program(struct receiver *rx)
 {
-	const char *dev = rx->cfg.ifname;
+	const char *dev = rx->conf.cfg->ifname;
 	char cause[XDP_ATTACH_REASON_LEN + 64], fix[192];
 	int err;
 
-	if (!rx->skel)
+	if (!rx->res.prog.skel)
 		return 0; /* --xsks-map: the other process attached its program */
-	err = receiver_handle_existing_program(rx, true);
+	err = receiver_handle_existing_program(rx->conf.cfg, &rx->conf.iface, true);
 	if (err)
 		return err;
-	err = xdp_attach(rx->hint_program.prog, rx->ifindex,
-			 rx->hint_program.attach_mode, &rx->attachment);
+	err = xdp_attach(rx->res.prog.hint_program.prog, rx->conf.iface.ifindex,
+			 rx->res.prog.hint_program.attach_mode, &rx->res.attachment);
 	if (err == -EBUSY || err == -EEXIST) {
 		/* Someone attached in the meantime: name them. */
-		if (!receiver_handle_existing_program(rx, false))
+		if (!receiver_handle_existing_program(rx->conf.cfg, &rx->conf.iface, false))
 			pr_err("%s: attaching XDP: %s: another XDP program got attached\n", dev,
 			       strerror(-err));
 		return err;
 	}
 	if (err) {
-		log_error_text(err, rx->attachment.reason, cause, sizeof(cause));
-		xdp_attach_fix(rx->attachment.reason, err, fix, sizeof(fix), dev);
+		log_error_text(err, rx->res.attachment.reason, cause, sizeof(cause));
+		xdp_attach_fix(rx->res.attachment.reason, err, fix, sizeof(fix), dev);
 		/* veth says ERANGE ("Peer MTU is too large to set XDP"), other
 		 * drivers EINVAL or EOPNOTSUPP, when a frame does not fit one
 		 * page and the program does not take multi-buffer frames. */
-		if (!rx->frags.multi_buffer && rx->frags.largest_frame > rx->frags.frame_capacity) {
+		if (!rx->res.prog.frags.multi_buffer && rx->res.prog.frags.largest_frame > rx->res.prog.frags.frame_capacity) {
 			size_t used = strlen(fix);
 
 			snprintf(fix + used, sizeof(fix) - used,
 				 "%sa multi-buffer program for MTU %u's %u-byte frames (--frags auto or on)",
-				 used ? ", or " : "", rx->mtu, rx->frags.largest_frame);
+				 used ? ", or " : "", rx->conf.iface.mtu, rx->res.prog.frags.largest_frame);
 		}
 		pr_err("%s: attaching XDP in %s mode (driver %s): %s; fix: %s%s%s\n", dev,
-		       xdp_mode_name(rx->hint_program.attach_mode), rx->driver, cause, fix,
+		       xdp_mode_name(rx->res.prog.hint_program.attach_mode), rx->conf.iface.driver, cause, fix,
 		       fix[0] ? ", or " : "",
-		       rx->hint_program.attach_mode == XDP_MODE_GENERIC ? "see Troubleshooting in README.org"
-		       : rx->hint_program.driver_metadata ? "--xdp-mode auto --hw-hints auto (software hints, generic mode)"
+		       rx->res.prog.hint_program.attach_mode == XDP_MODE_GENERIC ? "see Troubleshooting in README.org"
+		       : rx->res.prog.hint_program.driver_metadata ? "--xdp-mode auto --hw-hints auto (software hints, generic mode)"
 							   : "--xdp-mode generic");
 		return err;
 	}
-	if (rx->attachment.native_err)
+	if (rx->res.attachment.native_err)
 		pr_info("%s: native XDP refused: %s: attached in generic mode\n", dev,
-			log_error_text(rx->attachment.native_err, rx->attachment.reason,
+			log_error_text(rx->res.attachment.native_err, rx->res.attachment.reason,
 				       cause, sizeof(cause)));
 	return 0;
 }
 
-void receiver_refresh_kernel_counters(struct receiver *rx, struct queue_rx_stats *const *stats)
+int receiver_report(struct receiver *rx, enum report_kind kind)
 {
-	int map_fd = rx->skel ? bpf_map__fd(rx->skel->maps.queue_stats) : -1;
+	const struct report_sources src = {
+		.cfg = rx->conf.cfg,
+		.iface = &rx->conf.iface,
+		.prog = &rx->res.prog,
+		.queues = &rx->res.queues,
+		.xdp_mode = xdp_mode_label(rx->conf.cfg, &rx->res.attachment),
+		.tx = &rx->res.tx,
+		.out = &rx->res.out,
+		.cpu = rx->run.start_ns ? &rx->res.cpu : NULL,
+	};
 
-	for (size_t i = 0; i < rx->n_open; i++) {
-		struct queue_rx_stats *s = stats[i];
-
-		/* --xsks-map: another program's counters are not ours to read. */
-		if (map_fd < 0 || xdp_counters_read(map_fd, s->queue_id, rx->percpu_scratch,
-				      rx->n_cpus, &s->xdp))
-			memset(&s->xdp, 0, sizeof(s->xdp));
-		xsk_queue_stats(&rx->queues[i].xsk, &s->xsk);
-	}
+	return receiver_print_report(&src, &rx->run, kind);
 }
 
-/*
- * The XDP program counts packets from queues beyond the map size it was
- * given (the device gained queues after start-up) in overflow_stats.
- */
-void receiver_warn_overflow_queues(struct receiver *rx)
+void receiver_release(struct receiver *rx)
 {
-	struct queue_counters overflow;
+	struct receiver_resources *res = &rx->res;
 
-	if (!rx->skel)
-		return;
-	if (xdp_counters_read(bpf_map__fd(rx->skel->maps.overflow_stats), 0,
-			      rx->percpu_scratch, rx->n_cpus, &overflow))
-		return;
-	if (overflow.seen)
-		pr_warn("%s: %llu packet(s) arrived on queues beyond the %u the device had at start: restart to bind them\n",
-			rx->cfg.ifname, (unsigned long long)overflow.seen, rx->dev_queues);
-}
-
-__u64 receiver_oversize_passed(struct receiver *rx)
-{
-	__u64 *per_cpu, total = 0;
-	__u32 key = 0;
-
-	if (!rx->skel || rx->n_cpus <= 0)
-		return 0;
-	per_cpu = calloc((size_t)rx->n_cpus, sizeof(*per_cpu));
-	if (!per_cpu)
-		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(rx->skel->maps.oversize_passed), &key, per_cpu))
-		for (int cpu = 0; cpu < rx->n_cpus; cpu++)
-			total += per_cpu[cpu];
-	free(per_cpu);
-	return total;
-}
-
-void receiver_free_program(struct receiver *rx)
-{
-	hint_decoder_free(&rx->decoder);
-	free(rx->percpu_scratch);
-	rx->percpu_scratch = NULL;
-	af_xdp_kern__destroy(rx->skel);
-	rx->skel = NULL;
-	foreign_program_close(&rx->foreign);
+	/* Whatever ended the run: every thread sees it and ends. */
+	run_stop_request(&res->stop, RUN_STOP_ERROR, 0);
+	/* Detach first so no packet is redirected to a closing socket. */
+	xdp_attachment_release(&res->attachment);
+	rx_threads_join(&res->queues); /* before the sockets they read go */
+	receiver_stop_metrics(&res->metrics);
+	tx_cyclic_free(&res->tx); /* stops the TX thread, before its UMEM goes */
+	receiver_report_free(&rx->run);
+	close_queues(rx);
+	phc_clock_close(&res->phc);
+	rx_program_free(&res->prog);
+	receiver_release_measurement(&res->measure);
+	receiver_cpu_release(&res->cpu);
+	report_out_destroy(&res->out);
+	run_stop_close(&res->stop);
 }

@@ -7,27 +7,28 @@
 
 #include "log.h"
 #include "phc_clock.h"
-#include "receiver.h"
+#include "run_stop.h"
+#include "rx_queue.h"
 #include "receiver_capture.h"
 
 /* The offset is the narrowest of a few reads, as for the PHC. */
 #define WALL_CLOCK_READS 3U
 
-void receiver_resample_wall_clock(struct receiver *rx)
+void receiver_resample_wall_clock(const struct pcapng_file *pcapng, struct rx_path *path)
 {
 	__s64 offset_ns;
 
-	if (rx->pcapng.fd < 0)
+	if (pcapng->fd < 0)
 		return;
 	/* CLOCK_REALTIME cannot fail to read; keep the last offset if it did. */
 	if (!phc_offset_sample(CLOCK_REALTIME, WALL_CLOCK_READS, &offset_ns, NULL))
-		atomic_store_explicit(&rx->path.realtime_offset_ns, offset_ns,
+		atomic_store_explicit(&path->realtime_offset_ns, offset_ns,
 				      memory_order_relaxed);
 }
 
-int receiver_open_capture(struct receiver *rx)
+int receiver_open_capture(const struct rx_config *cfg, const struct rx_iface *iface,
+			  struct pcapng_file *pcapng, struct run_stop *stop, struct rx_path *path)
 {
-	const struct rx_config *cfg = &rx->cfg;
 	__u32 first = cfg->single_queue ? cfg->queue_id : 0;
 	char names[XDP_HINTS_MAX_QUEUES][IF_NAMESIZE + 16];
 	const char *name_ptrs[XDP_HINTS_MAX_QUEUES];
@@ -35,26 +36,26 @@ int receiver_open_capture(struct receiver *rx)
 
 	if (!cfg->pcapng_path)
 		return 0;
-	/* Interface i of the file is rx->queues[i], as receiver_open_queues()
+	/* Interface i of the file is queue i, as receiver_open_queues()
 	 * opens them. */
-	for (size_t i = 0; i < rx->n_queues && i < XDP_HINTS_MAX_QUEUES; i++) {
+	for (size_t i = 0; i < iface->n_queues && i < XDP_HINTS_MAX_QUEUES; i++) {
 		snprintf(names[i], sizeof(names[i]), "%s@q%u", cfg->ifname, first + (__u32)i);
 		name_ptrs[i] = names[i];
 	}
-	err = pcapng_file_open(&rx->pcapng, cfg->pcapng_path, rx->stop.abandon_fd,
-			       cfg->snaplen, "af_xdp_user (xdp-hints)", name_ptrs, rx->n_queues);
-	if (err == -EINTR && run_stop_requested(&rx->stop))
+	err = pcapng_file_open(pcapng, cfg->pcapng_path, stop->abandon_fd,
+			       cfg->snaplen, "af_xdp_user (xdp-hints)", name_ptrs, iface->n_queues);
+	if (err == -EINTR && run_stop_requested(stop))
 		return err; /* a stop signal while waiting for a FIFO's reader */
 	if (err) {
 		pr_err("--pcapng %s: cannot create the file: %s\n", cfg->pcapng_path,
 		       strerror(-err));
 		return err;
 	}
-	receiver_resample_wall_clock(rx);
+	receiver_resample_wall_clock(pcapng, path);
 	return 0;
 }
 
-int receiver_close_capture(struct receiver *rx)
+int receiver_close_capture(struct pcapng_file *pcapng)
 {
-	return pcapng_file_close(&rx->pcapng);
+	return pcapng_file_close(pcapng);
 }

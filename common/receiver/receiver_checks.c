@@ -20,9 +20,9 @@
 #include "frame_fit.h"
 #include "log.h"
 #include "netdev.h"
-#include "receiver.h"
 #include "receiver_checks.h"
 #include "umem_budget.h"
+#include "xdp_attach.h"
 #include "xdp_owner.h"
 
 /* --cpu/--cpu-list name CPUs that must be online and allowed to us: a
@@ -68,30 +68,30 @@ int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_
  * program passes them to the kernel (frame_fit.h). Say so up front when
  * the MTU allows them, rather than let them vanish from the counts.
  */
-static void warn_oversize_frames(const struct receiver *rx)
+static void warn_oversize_frames(const struct rx_config *cfg)
 {
-	__u32 max_len = frame_fit_max_len(rx->cfg.frame_size, rx->cfg.frame_headroom), mtu;
+	__u32 max_len = frame_fit_max_len(cfg->frame_size, cfg->frame_headroom), mtu;
 
 	/* --frags auto/on: multi-buffer takes them (frags.h says so). */
-	if (rx->cfg.frags != FRAGS_OFF || netdev_mtu(rx->cfg.ifname, &mtu))
+	if (cfg->frags != FRAGS_OFF || netdev_mtu(cfg->ifname, &mtu))
 		return;
 	if (frame_fit_mtu_frame_len(mtu) <= max_len)
 		return;
 	pr_warn("%s: MTU %u allows %u-byte frames (with a VLAN tag), but a %u-byte UMEM frame holds at most %u%s: longer frames pass to the kernel (lower the MTU to %u%s%s)\n",
-		rx->cfg.ifname, mtu, frame_fit_mtu_frame_len(mtu), rx->cfg.frame_size, max_len,
-		rx->cfg.frame_headroom ? " after its --frame-headroom" : "",
+		cfg->ifname, mtu, frame_fit_mtu_frame_len(mtu), cfg->frame_size, max_len,
+		cfg->frame_headroom ? " after its --frame-headroom" : "",
 		max_len - FRAME_FIT_L2_OVERHEAD,
-		rx->cfg.frame_size < 4096 ? " or use --frame-size 4096" : "",
-		rx->cfg.frame_headroom ? " or --frame-headroom 0" : "");
+		cfg->frame_size < 4096 ? " or use --frame-size 4096" : "",
+		cfg->frame_headroom ? " or --frame-headroom 0" : "");
 }
 
-int receiver_check_interface(struct receiver *rx)
+int receiver_check_interface(const struct rx_config *cfg, struct rx_iface *iface)
 {
-	const char *dev = rx->cfg.ifname;
+	const char *dev = cfg->ifname;
 	struct netdev_rx_queues queues;
 	int err;
 
-	err = netdev_ifindex(dev, &rx->ifindex);
+	err = netdev_ifindex(dev, &iface->ifindex);
 	if (err == -EINVAL) {
 		pr_err("--dev: interface name is empty\n");
 		return err;
@@ -129,29 +129,35 @@ int receiver_check_interface(struct receiver *rx)
 		       dev, strerror(-err));
 		return err;
 	}
-	rx->dev_queues = queues.count;
-	if (rx->dev_queues > XDP_HINTS_MAX_QUEUES) {
+	iface->dev_queues = queues.count;
+	if (iface->dev_queues > XDP_HINTS_MAX_QUEUES) {
 		pr_warn("%s: %u RX queues, only the first %u are used\n", dev,
-			rx->dev_queues, XDP_HINTS_MAX_QUEUES);
-		rx->dev_queues = XDP_HINTS_MAX_QUEUES;
+			iface->dev_queues, XDP_HINTS_MAX_QUEUES);
+		iface->dev_queues = XDP_HINTS_MAX_QUEUES;
 	}
-	if (rx->cfg.single_queue && rx->cfg.queue_id >= rx->dev_queues) {
+	if (cfg->single_queue && cfg->queue_id >= iface->dev_queues) {
 		pr_err("%s: queue %u does not exist: the device has %u RX queue(s)\n",
-		       dev, rx->cfg.queue_id, rx->dev_queues);
+		       dev, cfg->queue_id, iface->dev_queues);
 		return -ERANGE;
 	}
-	netdev_driver_name(dev, rx->driver, sizeof(rx->driver));
-	if (!rx->cfg.tx.no_rx)
-		warn_oversize_frames(rx);
+	netdev_driver_name(dev, iface->driver, sizeof(iface->driver));
+	if (!cfg->tx.no_rx)
+		warn_oversize_frames(cfg);
 	/* TX only needs the one socket it sends on. */
-	rx->n_queues = rx->cfg.single_queue || rx->cfg.tx.no_rx ? 1 : rx->dev_queues;
+	iface->n_queues = cfg->single_queue || cfg->tx.no_rx ? 1 : iface->dev_queues;
+	/* The frags plan and the report's advice are worked out from it. */
+	err = netdev_mtu(dev, &iface->mtu);
+	if (err) {
+		pr_err("%s: reading its MTU: %s\n", dev, strerror(-err));
+		return err;
+	}
 	if (queues.source == NETDEV_RX_QUEUES_CHANNELS)
 		pr_debug("%s: ifindex %d, driver %s, %u RX queue(s): ethtool channels rx %u + combined %u\n",
-			 dev, rx->ifindex, rx->driver, rx->dev_queues, queues.rx_count,
+			 dev, iface->ifindex, iface->driver, iface->dev_queues, queues.rx_count,
 			 queues.combined_count);
 	else
 		pr_debug("%s: ifindex %d, driver %s, %u RX queue(s): no ethtool channels, sysfs queues/rx-N\n",
-			 dev, rx->ifindex, rx->driver, rx->dev_queues);
+			 dev, iface->ifindex, iface->driver, iface->dev_queues);
 	return 0;
 }
 
@@ -160,9 +166,9 @@ int receiver_check_interface(struct receiver *rx)
  * one line naming the missing ones beats an EPERM from whichever step
  * happens to need them first. Needs n_queues (the UMEM size).
  */
-int receiver_check_capabilities(const struct receiver *rx)
+int receiver_check_capabilities(const struct rx_config *cfg, const struct rx_iface *iface)
 {
-	__u64 umem_bytes = (__u64)rx->cfg.frames * rx->cfg.frame_size * rx->n_queues;
+	__u64 umem_bytes = (__u64)cfg->frames * cfg->frame_size * iface->n_queues;
 	char missing[256];
 	__u64 effective;
 	int n, err;
@@ -175,16 +181,16 @@ int receiver_check_capabilities(const struct receiver *rx)
 	/* CAP_IPC_LOCK alone is a question of UMEM size, answered with the
 	 * numbers by receiver_check_memory(); with others missing too, all
 	 * are named here in one line. */
-	if (!caps_receiver_missing(effective, false, !rx->cfg.tx.no_rx, missing, sizeof(missing)))
+	if (!caps_receiver_missing(effective, false, !cfg->tx.no_rx, missing, sizeof(missing)))
 		return 0;
 	n = caps_receiver_missing(effective, caps_umem_needs_ipc_lock(umem_bytes),
-				  !rx->cfg.tx.no_rx,
+				  !cfg->tx.no_rx,
 				  missing, sizeof(missing));
 	if (!n)
 		return 0;
 	pr_err("missing %s %s; %s (or root)\n",
 	       n == 1 ? "capability" : "capabilities", missing,
-	       rx->cfg.tx.no_rx ? "--tx --no-rx needs CAP_NET_RAW and CAP_IPC_LOCK"
+	       cfg->tx.no_rx ? "--tx --no-rx needs CAP_NET_RAW and CAP_IPC_LOCK"
 				: "the receiver needs CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF and CAP_IPC_LOCK");
 	return -EPERM;
 }
@@ -200,12 +206,12 @@ static double mib_or_none(__u64 bytes)
  * refused here, before any mmap, rather than OOM-killed or failing in
  * the last socket's set-up. Needs n_queues.
  */
-int receiver_check_memory(const struct receiver *rx)
+int receiver_check_memory(const struct rx_config *cfg, const struct rx_iface *iface)
 {
 	struct umem_request req = {
-		.queues = (__u32)rx->n_queues,
-		.frames = rx->cfg.frames,
-		.frame_size = rx->cfg.frame_size,
+		.queues = (__u32)iface->n_queues,
+		.frames = cfg->frames,
+		.frame_size = cfg->frame_size,
 	};
 	struct umem_limits limits;
 	struct umem_verdict verdict;
@@ -231,16 +237,15 @@ int receiver_check_memory(const struct receiver *rx)
  * default route would take the machine's own traffic (the user's ssh
  * session, say) away from the kernel: only with a filter, or --force.
  */
-int receiver_check_default_route(const struct receiver *rx)
+int receiver_check_default_route(const struct rx_config *cfg, const struct rx_iface *iface)
 {
-	const struct rx_config *cfg = &rx->cfg;
 	struct default_route_hit hit = { 0 };
 	char where[96] = "", table[32] = "";
 	int err;
 
 	if (cfg->filter != FILTER_ALL || cfg->force || cfg->tx.no_rx)
 		return 0;
-	err = default_route_uses(rx->ifindex, &hit);
+	err = default_route_uses(iface->ifindex, &hit);
 	if (err < 0) {
 		pr_warn("%s: cannot read the routing table (%s): not checking for a default route\n",
 			cfg->ifname, strerror(-err));
@@ -248,7 +253,7 @@ int receiver_check_default_route(const struct receiver *rx)
 	}
 	if (!err)
 		return 0;
-	if (hit.ifindex != rx->ifindex)
+	if (hit.ifindex != iface->ifindex)
 		snprintf(where, sizeof(where), "is the lower device of %s, which ", hit.ifname);
 	if (hit.table != RT_TABLE_MAIN)
 		snprintf(table, sizeof(table), " (routing table %u)", hit.table);
@@ -262,18 +267,19 @@ int receiver_check_default_route(const struct receiver *rx)
  * with --force and @detach, remove it. Checked before any set-up work so
  * the refusal is quick, and again just before attaching.
  */
-int receiver_handle_existing_program(struct receiver *rx, bool detach)
+int receiver_handle_existing_program(const struct rx_config *cfg, const struct rx_iface *iface,
+				     bool detach)
 {
-	const char *dev = rx->cfg.ifname;
+	const char *dev = cfg->ifname;
 	struct xdp_existing existing = { 0 };
 	struct xdp_owner owner;
 	char owner_text[512];
 	int err;
 
 	/* --xsks-map: the attached program is the one we came to use. */
-	if (rx->cfg.xsks_map_path)
+	if (cfg->xsks_map_path)
 		return 0;
-	err = xdp_query_existing(rx->ifindex, &existing);
+	err = xdp_query_existing(iface->ifindex, &existing);
 	if (err) {
 		pr_err("%s: cannot query attached XDP programs: %s%s\n", dev,
 		       strerror(-err), permission_hint(err));
@@ -282,22 +288,22 @@ int receiver_handle_existing_program(struct receiver *rx, bool detach)
 	if (!existing.prog_id)
 		return 0;
 	/* Name the program and whoever keeps it there. */
-	if (xdp_owner_find(rx->ifindex, &owner))
+	if (xdp_owner_find(iface->ifindex, &owner))
 		memset(&owner, 0, sizeof(owner));
 	if (!owner.prog_id) {
 		owner.prog_id = existing.prog_id;
 		owner.mode = existing.mode;
 	}
 	xdp_owner_describe(&owner, dev, owner_text, sizeof(owner_text));
-	if (!rx->cfg.force || owner.link_id) {
+	if (!cfg->force || owner.link_id) {
 		pr_err("%s: XDP program %s (id %u, %s) already attached %s\n", dev,
 		       owner.prog_name[0] ? owner.prog_name : "?", owner.prog_id, owner.mode,
 		       owner_text);
-		return owner.link_id && rx->cfg.force ? -EBUSY : -EEXIST;
+		return owner.link_id && cfg->force ? -EBUSY : -EEXIST;
 	}
 	if (!detach)
 		return 0;
-	err = xdp_detach_existing(rx->ifindex, &existing);
+	err = xdp_detach_existing(iface->ifindex, &existing);
 	if (err == -EBUSY || err == -EINVAL) {
 		pr_err("%s: XDP program id %u is held by a bpf_link: --force only replaces netlink attachments\n",
 		       dev, existing.prog_id);

@@ -12,25 +12,38 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <linux/types.h>
+
 #include "options.h"
 
-struct receiver;
+/*
+ * What the checks learn of the interface: filled by
+ * receiver_check_interface(), read-only for the rest of the run.
+ */
+struct rx_iface {
+	int ifindex;
+	__u32 dev_queues;          /* RX queues of the device, at most XDP_HINTS_MAX_QUEUES */
+	char driver[32];
+	__u32 mtu;                 /* at start */
+	size_t n_queues;           /* queues to bind: 1 with --queue or --no-rx, else dev_queues */
+};
 
 /* --cpu/--cpu-list: usable CPUs? A usage error in @err (exit 2) otherwise. */
 int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_len);
 /* Fills ifindex, dev_queues, driver and n_queues. */
-int receiver_check_interface(struct receiver *rx);
+int receiver_check_interface(const struct rx_config *cfg, struct rx_iface *iface);
 /* Needs n_queues (the UMEM size). CAP_IPC_LOCK alone is left to
  * receiver_check_memory(). */
-int receiver_check_capabilities(const struct receiver *rx);
+int receiver_check_capabilities(const struct rx_config *cfg, const struct rx_iface *iface);
 /* -ENOMEM, after one line with the numbers, when the UMEMs do not fit in
  * MemAvailable, the memory cgroup or (without CAP_IPC_LOCK)
  * RLIMIT_MEMLOCK. Needs n_queues. */
-int receiver_check_memory(const struct receiver *rx);
+int receiver_check_memory(const struct rx_config *cfg, const struct rx_iface *iface);
 /* Refuses to redirect all traffic of the default-route interface. */
-int receiver_check_default_route(const struct receiver *rx);
+int receiver_check_default_route(const struct rx_config *cfg, const struct rx_iface *iface);
 /* -EEXIST if a program is attached (without --force); with --force and
  * @detach, removes it. */
-int receiver_handle_existing_program(struct receiver *rx, bool detach);
+int receiver_handle_existing_program(const struct rx_config *cfg, const struct rx_iface *iface,
+				     bool detach);
 
 #endif

@@ -7,22 +7,21 @@
 #include <bpf/libbpf.h>
 
 #include "log.h"
-#include "receiver.h"
 #include "receiver_cpu.h"
 
 /* The program we attached; -1 with --xsks-map (not ours to measure). */
-static int xdp_prog_fd(const struct receiver *rx)
+static int xdp_prog_fd(const struct rx_program *prog)
 {
-	if (!rx->skel || !rx->hint_program.prog)
+	if (!prog->skel || !prog->hint_program.prog)
 		return -1;
-	return bpf_program__fd(rx->hint_program.prog);
+	return bpf_program__fd(prog->hint_program.prog);
 }
 
-void receiver_cpu_setup(struct receiver *rx)
+void receiver_cpu_setup(struct receiver_cpu *c, const struct rx_config *cfg)
 {
 	int fd;
 
-	if (!rx->cfg.bpf_stats)
+	if (!cfg->bpf_stats)
 		return;
 	fd = bpf_run_time_stats_hold();
 	if (fd == -EPERM || fd == -EACCES) {
@@ -35,68 +34,71 @@ void receiver_cpu_setup(struct receiver *rx)
 			strerror(-fd));
 		return;
 	}
-	rx->cpu.bpf_stats_fd = fd;
+	c->bpf_stats_fd = fd;
 	pr_info("--bpf-stats: BPF run-time statistics on until exit (BPF_STATS_RUN_TIME): reports show xdp_ns_per_packet\n");
 }
 
-static void receiving_threads_cpu(struct receiver *rx, struct cpu_time *t)
+static void receiving_threads_cpu(const struct receiver_cpu_sources *src, struct cpu_time *t)
 {
 	memset(t, 0, sizeof(*t));
-	if (!rx->cfg.threads) {
+	if (!src->cfg->threads) {
 		cpu_time_thread(t);
 		return;
 	}
-	for (size_t i = 0; i < rx->n_open; i++)
-		cpu_time_add(t, &rx->queues[i].cpu_time);
+	for (size_t i = 0; i < src->queues->n_open; i++)
+		cpu_time_add(t, &src->queues->queue[i].cpu_time);
 }
 
-void receiver_cpu_start(struct receiver *rx)
+void receiver_cpu_start(struct receiver_cpu *c, const struct receiver_cpu_sources *src)
 {
-	receiving_threads_cpu(rx, &rx->cpu.start);
-	rx->cpu.reported = rx->cpu.start;
+	receiving_threads_cpu(src, &c->start);
+	c->reported = c->start;
 	/* Errors leave zeros: the first reading then counts from the load. */
-	bpf_run_time_read(xdp_prog_fd(rx), &rx->cpu.prog_start);
-	rx->cpu.prog_reported = rx->cpu.prog_start;
+	bpf_run_time_read(xdp_prog_fd(src->prog), &c->prog_start);
+	c->prog_reported = c->prog_start;
 }
 
-void receiver_cpu_since_start(struct receiver *rx, struct cpu_time *t)
+void receiver_cpu_since_start(const struct receiver_cpu *c,
+			      const struct receiver_cpu_sources *src, struct cpu_time *t)
 {
 	struct cpu_time now;
 
-	receiving_threads_cpu(rx, &now);
-	*t = cpu_time_since(&now, &rx->cpu.start);
+	receiving_threads_cpu(src, &now);
+	*t = cpu_time_since(&now, &c->start);
 }
 
-const struct report_cpu *receiver_cpu_report(struct receiver *rx, enum report_kind kind)
+const struct report_cpu *receiver_cpu_report(struct receiver_cpu *c,
+					     const struct receiver_cpu_sources *src,
+					     enum report_kind kind)
 {
 	bool interval = kind == REPORT_INTERVAL;
 	struct cpu_time now, used;
 	struct bpf_run_time prog_now;
 	bool prog_known;
 
-	receiving_threads_cpu(rx, &now);
-	prog_known = !bpf_run_time_read(xdp_prog_fd(rx), &prog_now);
-	used = cpu_time_since(&now, interval ? &rx->cpu.reported : &rx->cpu.start);
-	rx->cpu.shown = (struct report_cpu){
+	receiving_threads_cpu(src, &now);
+	prog_known = !bpf_run_time_read(xdp_prog_fd(src->prog), &prog_now);
+	used = cpu_time_since(&now, interval ? &c->reported : &c->start);
+	c->shown = (struct report_cpu){
 		.user_s = (double)used.user_ns / 1e9,
 		.system_s = (double)used.system_ns / 1e9,
 		.xdp_ns_per_packet = !prog_known ? -1.0 :
-			bpf_run_time_ns_per_run(&prog_now, interval ? &rx->cpu.prog_reported :
-								      &rx->cpu.prog_start),
+			bpf_run_time_ns_per_run(&prog_now, interval ? &c->prog_reported :
+								      &c->prog_start),
 	};
 	if (interval) {
-		rx->cpu.reported = now;
+		c->reported = now;
 		if (prog_known)
-			rx->cpu.prog_reported = prog_now;
+			c->prog_reported = prog_now;
 	}
-	return &rx->cpu.shown;
+	return &c->shown;
 }
 
-void receiver_cpu_release(struct receiver *rx)
+void receiver_cpu_release(struct receiver_cpu *c)
 {
-	if (rx->cpu.bpf_stats_fd < 0)
+	if (c->bpf_stats_fd < 0)
 		return;
-	close(rx->cpu.bpf_stats_fd);
-	rx->cpu.bpf_stats_fd = -1;
+	close(c->bpf_stats_fd);
+	c->bpf_stats_fd = -1;
 	pr_debug("--bpf-stats: BPF run-time statistics released\n");
 }

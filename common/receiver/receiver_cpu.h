@@ -14,9 +14,18 @@
 #define XDP_HINTS_RECEIVER_CPU_H
 
 #include "cpu_usage.h"
+#include "options.h"
 #include "report.h"
+#include "rx_program.h"
+#include "rx_queue_set.h"
 
-struct receiver;
+/* Where the figures come from: the receiving threads (the main thread
+ * without --threads, else each queue's thread) and our XDP program. */
+struct receiver_cpu_sources {
+	const struct rx_config *cfg;
+	const struct rx_program *prog;
+	const struct rx_queue_set *queues;
+};
 
 struct receiver_cpu {
 	int bpf_stats_fd;               /* --bpf-stats: BPF_STATS_RUN_TIME held, or -1 */
@@ -32,22 +41,25 @@ struct receiver_cpu {
 /* --bpf-stats: turn the BPF run-time statistics on until
  * receiver_cpu_release(), and say so in one line. Never fatal: without
  * the privilege (EPERM) one line says xdp_ns_per_packet is left out. */
-void receiver_cpu_setup(struct receiver *rx);
-/* At rx->start_ns: what the run's figures count from. */
-void receiver_cpu_start(struct receiver *rx);
+void receiver_cpu_setup(struct receiver_cpu *c, const struct rx_config *cfg);
+/* When receiving begins: what the run's figures count from. */
+void receiver_cpu_start(struct receiver_cpu *c, const struct receiver_cpu_sources *src);
 /*
  * The receiving threads' CPU time since the start of the run. With
  * --threads, as of each thread's last snapshot (or its end): call after a
  * successful rx_threads_snapshot() or once the threads are joined.
  */
-void receiver_cpu_since_start(struct receiver *rx, struct cpu_time *t);
+void receiver_cpu_since_start(const struct receiver_cpu *c,
+			      const struct receiver_cpu_sources *src, struct cpu_time *t);
 /*
  * The figures of a report of @kind (interval: since the previous one,
- * which they then become; final: the whole run), in rx's storage; same
+ * which they then become; final: the whole run), in @c's storage; same
  * conditions as receiver_cpu_since_start().
  */
-const struct report_cpu *receiver_cpu_report(struct receiver *rx, enum report_kind kind);
+const struct report_cpu *receiver_cpu_report(struct receiver_cpu *c,
+					     const struct receiver_cpu_sources *src,
+					     enum report_kind kind);
 /* Turn the statistics off again (close the fd). Idempotent. */
-void receiver_cpu_release(struct receiver *rx);
+void receiver_cpu_release(struct receiver_cpu *c);
 
 #endif

@@ -12,13 +12,13 @@
 #include "busy_poll.h"
 #include "cpu_setup.h"
 #include "log.h"
-#include "receiver.h"
+#include "capabilities.h"
+#include "run_stop.h"
 #include "receiver_capture.h"
 #include "receiver_measure.h"
 
-static void warn_busy_poll_sysfs(const struct receiver *rx)
+static void warn_busy_poll_sysfs(const char *dev)
 {
-	const char *dev = rx->cfg.ifname;
 	struct busy_poll_sysfs sysfs;
 
 	busy_poll_read_sysfs(dev, &sysfs);
@@ -32,16 +32,16 @@ static void warn_busy_poll_sysfs(const struct receiver *rx)
 
 /* Before the sockets exist: the PM QoS request, the CSV file, and the
  * placement of the main thread when it is the one receiving. */
-int receiver_setup_measurement(struct receiver *rx)
+int receiver_setup_measurement(const struct rx_config *cfg, const struct rx_iface *iface,
+			       struct rx_measure *m, struct run_stop *stop, struct rx_path *path)
 {
-	const struct rx_config *cfg = &rx->cfg;
 	int err;
 
 	if (cfg->cpu_dma_latency_set) {
-		rx->dma_latency_fd = cpu_dma_latency_hold(cfg->cpu_dma_latency_us);
-		if (rx->dma_latency_fd < 0) {
-			err = rx->dma_latency_fd;
-			rx->dma_latency_fd = -1;
+		m->dma_latency_fd = cpu_dma_latency_hold(cfg->cpu_dma_latency_us);
+		if (m->dma_latency_fd < 0) {
+			err = m->dma_latency_fd;
+			m->dma_latency_fd = -1;
 			pr_err("--cpu-dma-latency: cannot hold %s: %s%s\n", CPU_DMA_LATENCY_PATH,
 			       strerror(-err), err == -ENOENT ?
 			       " (kernel without PM QoS support?)" : permission_hint(err));
@@ -50,21 +50,20 @@ int receiver_setup_measurement(struct receiver *rx)
 		pr_info("%s: holding a CPU wakeup latency limit of %u us until exit\n",
 			CPU_DMA_LATENCY_PATH, cfg->cpu_dma_latency_us);
 	}
-	receiver_cpu_setup(rx);
 	if (cfg->csv_path) {
-		err = csv_file_open(&rx->csv, cfg->csv_path, rx->stop.abandon_fd);
-		if (err == -EINTR && run_stop_requested(&rx->stop))
+		err = csv_file_open(&m->csv, cfg->csv_path, stop->abandon_fd);
+		if (err == -EINTR && run_stop_requested(stop))
 			return err; /* a stop signal while waiting for a FIFO's reader */
 		if (err) {
 			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path, strerror(-err));
 			return err;
 		}
 	}
-	err = receiver_open_capture(rx);
+	err = receiver_open_capture(cfg, iface, &m->pcapng, stop, path);
 	if (err)
 		return err;
 	if (cfg->busy_poll)
-		warn_busy_poll_sysfs(rx);
+		warn_busy_poll_sysfs(cfg->ifname);
 	/* Before the main thread is pinned: the threads that are not pinned
 	 * get the CPUs the process started with. */
 	err = cpu_save_start_affinity();
@@ -94,40 +93,39 @@ int receiver_setup_measurement(struct receiver *rx)
 	return 0;
 }
 
-int receiver_enable_busy_poll(struct receiver *rx)
+int receiver_enable_busy_poll(const struct rx_config *cfg, const struct rx_queue_set *qs)
 {
 	const char *failed = "";
 	int err;
 
-	if (!rx->cfg.busy_poll)
+	if (!cfg->busy_poll)
 		return 0;
-	for (size_t i = 0; i < rx->n_open; i++) {
-		err = busy_poll_enable(rx_queue_fd(&rx->queues[i]), rx->cfg.busy_poll_usec,
+	for (size_t i = 0; i < qs->n_open; i++) {
+		err = busy_poll_enable(rx_queue_fd(&qs->queue[i]), cfg->busy_poll_usec,
 				       RX_BATCH, &failed);
 		if (err) {
 			pr_err("%s queue %u: setting %s on the AF_XDP socket: %s%s\n",
-			       rx->cfg.ifname, rx->queues[i].xsk.queue_id, failed, strerror(-err),
+			       cfg->ifname, qs->queue[i].xsk.queue_id, failed, strerror(-err),
 			       err == -ENOPROTOOPT ? " (kernel older than 5.11?)" : permission_hint(err));
 			return err;
 		}
 	}
 	pr_info("busy polling: SO_PREFER_BUSY_POLL, SO_BUSY_POLL %u us, SO_BUSY_POLL_BUDGET %u\n",
-		rx->cfg.busy_poll_usec, RX_BATCH);
+		cfg->busy_poll_usec, RX_BATCH);
 	return 0;
 }
 
 /* Closing the fd withdraws the PM QoS request. The CSV file is normally
  * closed by receiver_exit_status(), which reports its write errors; here
  * only after a failed set-up. */
-void receiver_release_measurement(struct receiver *rx)
+void receiver_release_measurement(struct rx_measure *m)
 {
-	csv_file_close(&rx->csv);
-	receiver_close_capture(rx);
-	receiver_cpu_release(rx);
+	csv_file_close(&m->csv);
+	receiver_close_capture(&m->pcapng);
 
-	if (rx->dma_latency_fd >= 0) {
-		close(rx->dma_latency_fd);
-		rx->dma_latency_fd = -1;
+	if (m->dma_latency_fd >= 0) {
+		close(m->dma_latency_fd);
+		m->dma_latency_fd = -1;
 		pr_debug("%s: latency limit released\n", CPU_DMA_LATENCY_PATH);
 	}
 }

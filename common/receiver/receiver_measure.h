@@ -8,13 +8,32 @@
 #ifndef XDP_HINTS_RECEIVER_MEASURE_H
 #define XDP_HINTS_RECEIVER_MEASURE_H
 
-struct receiver;
+#include "csv_log.h"
+#include "options.h"
+#include "pcapng_writer.h"
+#include "receiver_checks.h"
+#include "rx_queue_set.h"
 
-/* Before the sockets exist: PM QoS request, CSV file, placement. */
-int receiver_setup_measurement(struct receiver *rx);
+struct run_stop;
+struct rx_path;
+
+/* What the measurement set-up holds until receiver_release_measurement(). */
+struct rx_measure {
+	int dma_latency_fd;        /* held /dev/cpu_dma_latency request, or -1 */
+	struct csv_file csv;       /* --csv; fd -1 without */
+	struct pcapng_file pcapng; /* --pcapng; fd -1 without */
+};
+
+#define RX_MEASURE_INIT { .dma_latency_fd = -1, .csv = { .fd = -1 }, .pcapng = { .fd = -1 } }
+
+/* Before the sockets exist: PM QoS request, CSV and pcapng files
+ * (receiver_capture.h; @stop: its abandon_fd ends a wait for a FIFO's
+ * reader, @path: the wall-clock offset), placement. */
+int receiver_setup_measurement(const struct rx_config *cfg, const struct rx_iface *iface,
+			       struct rx_measure *m, struct run_stop *stop, struct rx_path *path);
 /* --busy-poll: the socket options on every open socket. */
-int receiver_enable_busy_poll(struct receiver *rx);
+int receiver_enable_busy_poll(const struct rx_config *cfg, const struct rx_queue_set *qs);
 /* Flush and close the CSV file, withdraw the PM QoS request. Idempotent. */
-void receiver_release_measurement(struct receiver *rx);
+void receiver_release_measurement(struct rx_measure *m);
 
 #endif

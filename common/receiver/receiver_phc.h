@@ -9,11 +9,16 @@
 #ifndef XDP_HINTS_RECEIVER_PHC_H
 #define XDP_HINTS_RECEIVER_PHC_H
 
-struct receiver;
+#include <stdbool.h>
+
+#include "phc_clock.h"
+
+struct rx_path;
 
 /* With the driver-metadata program only; never fatal. */
-void receiver_setup_phc(struct receiver *rx);
+void receiver_setup_phc(const char *ifname, bool driver_metadata, struct phc_clock *phc,
+			struct rx_path *path);
 /* The main thread, at each report interval (or link check). */
-void receiver_resample_phc(struct receiver *rx);
+void receiver_resample_phc(const char *ifname, struct phc_clock *phc, struct rx_path *path);
 
 #endif

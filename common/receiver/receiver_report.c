@@ -8,10 +8,15 @@
 #include <string.h>
 
 #include "log.h"
-#include "receiver.h"
+#include "mono_clock.h"
 #include "receiver_capture.h"
+#include "receiver_measure.h"
 #include "receiver_report.h"
 #include "rx_threads.h"
+#include "tx_cyclic.h"
+#include "xdp_attach.h"
+
+#define NS_PER_SEC 1000000000ULL
 
 const char *rx_mode_label(const struct rx_config *cfg)
 {
@@ -20,11 +25,11 @@ const char *rx_mode_label(const struct rx_config *cfg)
 	return cfg->spin ? "spin" : "wakeup";
 }
 
-const char *xdp_mode_label(const struct receiver *rx)
+const char *xdp_mode_label(const struct rx_config *cfg, const struct xdp_attachment *att)
 {
-	if (rx->cfg.tx.no_rx)
+	if (cfg->tx.no_rx)
 		return "none";
-	return rx->attachment.mode == XDP_MODE_NATIVE ? "native" : "generic";
+	return att->mode == XDP_MODE_NATIVE ? "native" : "generic";
 }
 
 /*
@@ -34,27 +39,29 @@ const char *xdp_mode_label(const struct receiver *rx)
  * redirected), and frames too long for a UMEM frame (said again when more
  * arrive).
  */
-static void warn_passed_frames(struct receiver *rx, struct queue_rx_stats *const *stats)
+static void warn_passed_frames(const struct report_sources *src, struct receiver_state *run,
+			       struct queue_rx_stats *const *stats)
 {
+	const struct rx_config *cfg = src->cfg;
 	__u64 seen = 0, stamped = 0, meta_failed = 0, oversize;
 
-	for (size_t i = 0; i < rx->n_open; i++) {
+	for (size_t i = 0; i < src->queues->n_open; i++) {
 		seen += stats[i]->xdp.seen;
 		stamped += stats[i]->xdp.stamped;
 		meta_failed += stats[i]->xdp.meta_failed;
 	}
-	if (!rx->warned_meta_failing && meta_failed && !stamped) {
+	if (!run->warned_meta_failing && meta_failed && !stamped) {
 		pr_warn("%s: every bpf_xdp_adjust_meta() failed (%llu of %llu frames): driver %s gives XDP no metadata room in %s mode, so no frame is stamped or redirected; they all pass to the kernel (try --xdp-mode generic)\n",
-			rx->cfg.ifname, (unsigned long long)meta_failed,
-			(unsigned long long)seen, rx->driver, xdp_mode_label(rx));
-		rx->warned_meta_failing = true;
+			cfg->ifname, (unsigned long long)meta_failed,
+			(unsigned long long)seen, src->iface->driver, src->xdp_mode);
+		run->warned_meta_failing = true;
 	}
-	oversize = receiver_oversize_passed(rx);
-	if (oversize > rx->oversize_warned) {
+	oversize = rx_program_oversize_passed(src->prog);
+	if (oversize > run->oversize_warned) {
 		pr_warn("%s: %llu frame(s) longer than the %u bytes a %u-byte UMEM frame holds passed to the kernel instead of AF_XDP (counted in passed)\n",
-			rx->cfg.ifname, (unsigned long long)oversize,
-			rx->frags.frame_capacity, rx->cfg.frame_size);
-		rx->oversize_warned = oversize;
+			cfg->ifname, (unsigned long long)oversize,
+			src->prog->frags.frame_capacity, cfg->frame_size);
+		run->oversize_warned = oversize;
 	}
 }
 
@@ -66,82 +73,90 @@ static enum report_style report_style_of(const struct rx_config *cfg)
 }
 
 /* The copies the next interval report subtracts; -ENOMEM. */
-static int remember_reported(struct receiver *rx, struct queue_rx_stats *const *stats)
+static int remember_reported(struct receiver_state *run, struct queue_rx_stats *const *stats,
+			     size_t n_queues, size_t n_layouts)
 {
-	if (!rx->reported) {
-		rx->reported = calloc(rx->n_open, sizeof(*rx->reported));
-		if (!rx->reported)
+	if (!run->reported) {
+		run->reported = calloc(n_queues, sizeof(*run->reported));
+		if (!run->reported)
 			return -ENOMEM;
-		for (size_t i = 0; i < rx->n_open; i++) {
-			int err = queue_rx_stats_init(&rx->reported[i], stats[i]->queue_id,
-						      rx->decoder.n_layouts);
+		run->n_reported = n_queues;
+		for (size_t i = 0; i < n_queues; i++) {
+			int err = queue_rx_stats_init(&run->reported[i], stats[i]->queue_id,
+						      n_layouts);
 
 			if (err) {
-				receiver_report_free(rx);
+				receiver_report_free(run);
 				return err;
 			}
 		}
 	}
-	for (size_t i = 0; i < rx->n_open; i++)
-		queue_rx_stats_copy(&rx->reported[i], stats[i]);
+	for (size_t i = 0; i < n_queues; i++)
+		queue_rx_stats_copy(&run->reported[i], stats[i]);
 	return 0;
 }
 
-void receiver_report_free(struct receiver *rx)
+void receiver_report_free(struct receiver_state *run)
 {
-	report_scratch_free(&rx->report_scratch);
-	if (!rx->reported)
+	report_scratch_free(&run->report_scratch);
+	if (!run->reported)
 		return;
-	for (size_t i = 0; i < rx->n_open; i++)
-		queue_rx_stats_free(&rx->reported[i]);
-	free(rx->reported);
-	rx->reported = NULL;
+	for (size_t i = 0; i < run->n_reported; i++)
+		queue_rx_stats_free(&run->reported[i]);
+	free(run->reported);
+	run->reported = NULL;
+	run->n_reported = 0;
 }
 
-int receiver_print_report(struct receiver *rx, enum report_kind kind)
+int receiver_print_report(const struct report_sources *src, struct receiver_state *state,
+			  enum report_kind kind)
 {
+	const struct rx_config *cfg = src->cfg;
+	const struct hint_decoder *dec = &src->prog->decoder;
+	struct rx_queue_set *qs = src->queues;
 	__u64 now_ns = monotonic_ns();
-	__u64 since_ns = rx->reported_ns ? rx->reported_ns : rx->start_ns;
+	__u64 since_ns = state->reported_ns ? state->reported_ns : state->start_ns;
 	struct report_run run = {
-		.dev = rx->cfg.ifname,
-		.ifindex = rx->ifindex,
-		.xdp_mode = xdp_mode_label(rx),
-		.bind_mode = rx->zero_copy ? "zero-copy" : "copy",
-		.rx_mode = rx_mode_label(&rx->cfg),
-		.clock = hint_clock_name(rx->cfg.clock),
-		.multi_buffer = rx->frags.multi_buffer,
-		.duration_s = (double)(now_ns - rx->start_ns) / (double)NS_PER_SEC,
+		.dev = cfg->ifname,
+		.ifindex = src->iface->ifindex,
+		.xdp_mode = src->xdp_mode,
+		.bind_mode = qs->zero_copy ? "zero-copy" : "copy",
+		.rx_mode = rx_mode_label(cfg),
+		.clock = hint_clock_name(cfg->clock),
+		.multi_buffer = src->prog->frags.multi_buffer,
+		.duration_s = (double)(now_ns - state->start_ns) / (double)NS_PER_SEC,
 		.interval_s = (double)(now_ns - since_ns) / (double)NS_PER_SEC,
-		.interval_index = rx->n_interval_reports,
-		.rx = !rx->cfg.tx.no_rx,
+		.interval_index = state->n_interval_reports,
+		.rx = !cfg->tx.no_rx,
 		/* Read only once the TX thread has stopped. */
-		.tx = kind == REPORT_FINAL ? rx->tx.stats : NULL,
+		.tx = kind == REPORT_FINAL ? src->tx->stats : NULL,
 	};
 	struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
 	const struct queue_rx_stats *before[XDP_HINTS_MAX_QUEUES];
-	bool snapshots = rx->n_threads && kind == REPORT_INTERVAL;
+	bool snapshots = qs->n_threads && kind == REPORT_INTERVAL;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
 	int err;
 
-	if (snapshots && rx_threads_snapshot(rx)) {
+	if (snapshots && rx_threads_snapshot(qs)) {
 		pr_warn("interval report skipped: a receive thread did not hand over its statistics in time\n");
 		return 0;
 	}
-	if (!rx->cfg.tx.no_rx)
-		run.cpu = receiver_cpu_report(rx, kind);
-	for (size_t i = 0; i < rx->n_open; i++) {
-		stats[i] = snapshots ? &rx->queues[i].snapshot : &rx->queues[i].stats;
-		before[i] = rx->reported ? &rx->reported[i] : NULL;
+	if (!cfg->tx.no_rx && src->cpu)
+		run.cpu = receiver_cpu_report(src->cpu, &(struct receiver_cpu_sources){
+				.cfg = cfg, .prog = src->prog, .queues = qs }, kind);
+	for (size_t i = 0; i < qs->n_open; i++) {
+		stats[i] = snapshots ? &qs->queue[i].snapshot : &qs->queue[i].stats;
+		before[i] = state->reported ? &state->reported[i] : NULL;
 	}
 	/* The final report's counters were read by rx_loop_finish(). */
 	if (kind == REPORT_INTERVAL)
-		receiver_refresh_kernel_counters(rx, stats);
-	if (rx->skel)
-		warn_passed_frames(rx, stats);
-	if (!rx->report_scratch.stats &&
-	    report_scratch_init(&rx->report_scratch, rx->n_open, rx->decoder.n_layouts)) {
+		rx_program_read_counters(src->prog, qs, stats);
+	if (src->prog->skel)
+		warn_passed_frames(src, state, stats);
+	if (!state->report_scratch.stats &&
+	    report_scratch_init(&state->report_scratch, qs->n_open, dec->n_layouts)) {
 		pr_err("formatting the report: %s\n", strerror(ENOMEM));
 		return -ENOMEM;
 	}
@@ -150,33 +165,34 @@ int receiver_print_report(struct receiver *rx, enum report_kind kind)
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		return -ENOMEM;
-	err = report_print(mem, report_style_of(&rx->cfg), kind, &run, &rx->decoder,
+	err = report_print(mem, report_style_of(cfg), kind, &run, dec,
 			   (const struct queue_rx_stats *const *)stats,
-			   kind == REPORT_INTERVAL && rx->reported ? before : NULL, rx->n_open,
-			   &rx->report_scratch);
+			   kind == REPORT_INTERVAL && state->reported ? before : NULL, qs->n_open,
+			   &state->report_scratch);
 	if (fclose(mem) && !err)
 		err = -ENOMEM;
 	if (!err && kind == REPORT_INTERVAL) {
-		err = remember_reported(rx, stats);
-		rx->reported_ns = now_ns;
-		rx->n_interval_reports++;
+		err = remember_reported(state, stats, qs->n_open, dec->n_layouts);
+		state->reported_ns = now_ns;
+		state->n_interval_reports++;
 	}
 	if (err) {
 		pr_err("formatting the report: %s\n", strerror(-err));
 		free(text);
 		return err;
 	}
-	err = report_out_write(&rx->out, text, len);
+	err = report_out_write(src->out, text, len);
 	free(text);
 	return err;
 }
 
-int receiver_exit_status(struct receiver *rx)
+int receiver_exit_status(const struct rx_config *cfg, struct rx_measure *m,
+			 struct report_out *out, const struct run_stop *stop)
 {
-	int out_err = atomic_load(&rx->out.err);
-	int csv_err = rx->csv.fd >= 0 ? csv_file_close(&rx->csv) : 0;
-	int pcapng_err = rx->pcapng.fd >= 0 ? receiver_close_capture(rx) : 0;
-	bool failed = run_stop_reason(&rx->stop) == RUN_STOP_ERROR;
+	int out_err = atomic_load(&out->err);
+	int csv_err = m->csv.fd >= 0 ? csv_file_close(&m->csv) : 0;
+	int pcapng_err = m->pcapng.fd >= 0 ? receiver_close_capture(&m->pcapng) : 0;
+	bool failed = run_stop_reason(stop) == RUN_STOP_ERROR;
 
 	/* Cut short on purpose: a stop signal's grace ran out. */
 	if (out_err == -ECANCELED)
@@ -188,8 +204,8 @@ int receiver_exit_status(struct receiver *rx)
 	if (out_err)
 		pr_err("writing the report to standard output: %s\n", strerror(-out_err));
 	if (csv_err)
-		pr_err("--csv %s: writing: %s\n", rx->cfg.csv_path, strerror(-csv_err));
+		pr_err("--csv %s: writing: %s\n", cfg->csv_path, strerror(-csv_err));
 	if (pcapng_err)
-		pr_err("--pcapng %s: writing: %s\n", rx->cfg.pcapng_path, strerror(-pcapng_err));
+		pr_err("--pcapng %s: writing: %s\n", cfg->pcapng_path, strerror(-pcapng_err));
 	return failed || out_err || csv_err || pcapng_err ? 1 : 0;
 }

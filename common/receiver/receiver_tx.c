@@ -7,30 +7,32 @@
 #include <string.h>
 
 #include "log.h"
-#include "receiver.h"
 #include "receiver_tx.h"
-#include "rx_loop.h"
+#include "run_stop.h"
 #include "cpu_setup.h"
 
 #ifndef XDP_HINTS_LIBXDP_VERSION
 #define XDP_HINTS_LIBXDP_VERSION "(version unknown)"
 #endif
 
-int receiver_setup_tx(struct receiver *rx)
+#define NS_PER_SEC 1000000000ULL
+
+int receiver_setup_tx(const struct rx_config *cfg, struct tx_cyclic *tx,
+		      const struct rx_queue_set *qs)
 {
-	struct xsk_queue *q = &rx->queues[0].xsk;
+	struct xsk_queue *q = &qs->queue[0].xsk;
 	char what[256];
 	int err;
 
-	if (!rx->cfg.tx.enabled)
+	if (!cfg->tx.enabled)
 		return 0;
-	err = tx_cyclic_init(&rx->tx, &rx->cfg.tx, rx->cfg.ifname, q);
+	err = tx_cyclic_init(tx, &cfg->tx, cfg->ifname, q);
 	if (err) {
-		pr_err("%s queue %u: setting up TX: %s\n", rx->cfg.ifname, q->queue_id,
+		pr_err("%s queue %u: setting up TX: %s\n", cfg->ifname, q->queue_id,
 		       err == -ENOMEM ? "out of memory" : strerror(-err));
 		return err;
 	}
-	tx_cyclic_describe(&rx->tx, what, sizeof(what));
+	tx_cyclic_describe(tx, what, sizeof(what));
 	pr_info("%s\n", what);
 	if (XSK_TX_HAVE_UMEM_TX_METADATA)
 		pr_info("TX timestamps not requested: libxdp could register tx_metadata_len, this build does not use it\n");
@@ -40,23 +42,23 @@ int receiver_setup_tx(struct receiver *rx)
 	return 0;
 }
 
-static int tx_error(const struct receiver *rx, int err)
+static int tx_error(const char *ifname, const struct tx_cyclic *tx, int err)
 {
 	if (err == -ENETDOWN || err == -ENXIO || err == -ENODEV)
-		pr_err("%s: interface went away or down while sending\n", rx->cfg.ifname);
+		pr_err("%s: interface went away or down while sending\n", ifname);
 	else if (err)
-		pr_err("%s queue %u: sending: %s\n", rx->cfg.ifname,
-		       rx->tx.stats->queue_id, strerror(-err));
+		pr_err("%s queue %u: sending: %s\n", ifname,
+		       tx->stats->queue_id, strerror(-err));
 	return err;
 }
 
-void receiver_warn_tx_leftovers(const struct receiver *rx)
+void receiver_warn_tx_leftovers(const char *ifname, const struct tx_cyclic *tx)
 {
-	const struct tx_cycle_stats *s = rx->tx.stats;
+	const struct tx_cycle_stats *s = tx->stats;
 
 	if (s && s->frames_sent != s->frames_completed)
 		pr_warn("%s queue %u: %llu TX frame(s) never completed within %.1f s\n",
-			rx->cfg.ifname, s->queue_id,
+			ifname, s->queue_id,
 			(unsigned long long)(s->frames_sent - s->frames_completed),
 			(double)TX_DRAIN_TIMEOUT_NS / (double)NS_PER_SEC);
 }
@@ -67,45 +69,48 @@ void receiver_warn_tx_leftovers(const struct receiver *rx)
  * --tx-cpu and --tx-priority, never the receiving thread's) while this
  * one receives; when they are done the TX thread requests the run's stop.
  */
-int receiver_run(struct receiver *rx)
+int receiver_tx_alone(const struct rx_config *cfg, struct tx_cyclic *tx, struct run_stop *stop,
+		      __u64 start_ns)
 {
-	const struct rx_config *cfg = &rx->cfg;
+	int err;
+
+	/* This thread is the TX thread: --tx-cpu/--tx-priority place it. */
+	err = cfg->tx_cpu >= 0 ? cpu_pin_self(cfg->tx_cpu) : 0;
+	if (!err && cfg->tx_priority)
+		err = cpu_fifo_self(cfg->tx_priority);
+	if (err) {
+		pr_err("placing the TX thread (--tx-cpu/--tx-priority): %s%s\n", strerror(-err),
+		       err == -EPERM ? " (--tx-priority needs root or CAP_SYS_NICE)" : "");
+		run_stop_request(stop, RUN_STOP_ERROR, err);
+		return err;
+	}
+	err = tx_cyclic_run(tx, stop, cfg->duration_ns ? start_ns + cfg->duration_ns : 0);
+	run_stop_request(stop, err ? RUN_STOP_ERROR : RUN_STOP_TX_DONE, err);
+	return tx_error(cfg->ifname, tx, err);
+}
+
+int receiver_tx_start(const struct rx_config *cfg, struct tx_cyclic *tx, struct run_stop *stop)
+{
 	char placement[160];
 	pthread_attr_t attr;
 	int err;
 
-	if (!cfg->tx.enabled) {
-		rx_loop_run(rx);
-		return 0;
-	}
-	if (cfg->tx.no_rx) {
-		/* This thread is the TX thread: --tx-cpu/--tx-priority place it. */
-		err = cfg->tx_cpu >= 0 ? cpu_pin_self(cfg->tx_cpu) : 0;
-		if (!err && cfg->tx_priority)
-			err = cpu_fifo_self(cfg->tx_priority);
-		if (err) {
-			pr_err("placing the TX thread (--tx-cpu/--tx-priority): %s%s\n", strerror(-err),
-			       err == -EPERM ? " (--tx-priority needs root or CAP_SYS_NICE)" : "");
-			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
-			return err;
-		}
-		err = tx_cyclic_run(&rx->tx, &rx->stop,
-				    cfg->duration_ns ? rx->start_ns + cfg->duration_ns : 0);
-		run_stop_request(&rx->stop, err ? RUN_STOP_ERROR : RUN_STOP_TX_DONE, err);
-		return tx_error(rx, err);
-	}
 	err = thread_attr_init(&attr, cfg->tx_cpu, cfg->tx_priority, placement, sizeof(placement));
 	if (!err) {
-		err = tx_cyclic_start(&rx->tx, &rx->stop, &attr);
+		err = tx_cyclic_start(tx, stop, &attr);
 		pthread_attr_destroy(&attr);
 	}
 	if (err) {
 		pr_err("starting the TX thread (%s): %s%s\n", placement, strerror(-err),
 		       err == -EPERM ? " (--tx-priority needs root or CAP_SYS_NICE)" : "");
-		run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
+		run_stop_request(stop, RUN_STOP_ERROR, err);
 		return err;
 	}
 	pr_info("TX thread on %s\n", placement);
-	rx_loop_run(rx);
-	return tx_error(rx, tx_cyclic_stop(&rx->tx));
+	return 0;
+}
+
+int receiver_tx_stop(const char *ifname, struct tx_cyclic *tx)
+{
+	return tx_error(ifname, tx, tx_cyclic_stop(tx));
 }

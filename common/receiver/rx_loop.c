@@ -11,11 +11,13 @@
 
 #include "log.h"
 #include "netdev_watch.h"
+#include "mono_clock.h"
 #include "receiver.h"
 #include "receiver_capture.h"
 #include "receiver_metrics.h"
 #include "receiver_phc.h"
 #include "receiver_report.h"
+#include "receiver_tx.h"
 #include "rx_loop.h"
 #include "rx_threads.h"
 
@@ -36,8 +38,8 @@ static __u64 min_u64(__u64 a, __u64 b)
 
 static void schedule_init(struct rx_schedule *s, const struct receiver *rx)
 {
-	const struct rx_config *cfg = &rx->cfg;
-	__u64 now = rx->start_ns;
+	const struct rx_config *cfg = rx->conf.cfg;
+	__u64 now = rx->run.start_ns;
 
 	s->deadline = cfg->duration_ns ? now + cfg->duration_ns : UINT64_MAX;
 	s->next_interval = cfg->interval_ns ? now + cfg->interval_ns : UINT64_MAX;
@@ -51,25 +53,25 @@ static __u64 schedule_next(const struct rx_schedule *s)
 
 int rx_check_link(struct receiver *rx)
 {
-	return netdev_watch_check(&rx->watch);
+	return netdev_watch_check(&rx->res.watch);
 }
 
 /* Do what is due at @now; what ends the run requests the stop. */
 static void schedule_run_due(struct receiver *rx, struct rx_schedule *s, __u64 now)
 {
-	const struct rx_config *cfg = &rx->cfg;
+	const struct rx_config *cfg = rx->conf.cfg;
 	int err;
 
 	if (now >= s->deadline) {
-		run_stop_request(&rx->stop, RUN_STOP_DURATION, 0);
+		run_stop_request(&rx->res.stop, RUN_STOP_DURATION, 0);
 		return;
 	}
 	if (now >= s->next_interval) {
-		receiver_resample_phc(rx);
-		receiver_resample_wall_clock(rx);
-		err = receiver_print_report(rx, REPORT_INTERVAL);
+		receiver_resample_phc(cfg->ifname, &rx->res.phc, &rx->res.path);
+		receiver_resample_wall_clock(&rx->res.measure.pcapng, &rx->res.path);
+		err = receiver_report(rx, REPORT_INTERVAL);
 		if (err)
-			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
+			run_stop_request(&rx->res.stop, RUN_STOP_ERROR, err);
 		s->next_interval += cfg->interval_ns;
 		if (s->next_interval <= now) /* we fell behind: do not burst */
 			s->next_interval = now + cfg->interval_ns;
@@ -77,13 +79,14 @@ static void schedule_run_due(struct receiver *rx, struct rx_schedule *s, __u64 n
 	if (now >= s->next_link_check) {
 		err = rx_check_link(rx);
 		if (err)
-			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
+			run_stop_request(&rx->res.stop, RUN_STOP_ERROR, err);
 		s->next_link_check = now + LINK_CHECK_NS;
 		if (!cfg->interval_ns) {
-			receiver_resample_phc(rx);
-			receiver_resample_wall_clock(rx);
+			receiver_resample_phc(cfg->ifname, &rx->res.phc, &rx->res.path);
+			receiver_resample_wall_clock(&rx->res.measure.pcapng, &rx->res.path);
 		}
-		receiver_publish_metrics(rx);
+		receiver_publish_metrics(&rx->res.metrics, rx->conf.cfg, &rx->res.prog, &rx->res.queues,
+					 rx->run.start_ns ? &rx->res.cpu : NULL);
 	}
 }
 
@@ -94,8 +97,8 @@ static void socket_failed(struct receiver *rx, const struct rx_queue *q)
 
 	getsockopt(rx_queue_fd(q), SOL_SOCKET, SO_ERROR, &so_err, &len);
 	pr_err("%s queue %u: AF_XDP socket error: %s (interface gone?)\n",
-	       rx->cfg.ifname, q->xsk.queue_id, strerror(so_err ? so_err : ENETDOWN));
-	run_stop_request(&rx->stop, RUN_STOP_ERROR, -(so_err ? so_err : ENETDOWN));
+	       rx->conf.cfg->ifname, q->xsk.queue_id, strerror(so_err ? so_err : ENETDOWN));
+	run_stop_request(&rx->res.stop, RUN_STOP_ERROR, -(so_err ? so_err : ENETDOWN));
 }
 
 /*
@@ -111,35 +114,35 @@ static void wait_and_receive(struct receiver *rx, struct pollfd *fds, __u64 now,
 		.tv_sec = (time_t)(wait_ns / NS_PER_SEC),
 		.tv_nsec = (long)(wait_ns % NS_PER_SEC),
 	};
-	int ready = ppoll(fds, (nfds_t)rx->n_open + 1, &timeout, NULL);
+	int ready = ppoll(fds, (nfds_t)rx->res.queues.n_open + 1, &timeout, NULL);
 
 	if (ready < 0) {
 		if (errno != EINTR)
-			run_stop_request(&rx->stop, RUN_STOP_ERROR, -errno);
+			run_stop_request(&rx->res.stop, RUN_STOP_ERROR, -errno);
 		return;
 	}
-	for (size_t i = 0; i < rx->n_open && ready > 0; i++) {
+	for (size_t i = 0; i < rx->res.queues.n_open && ready > 0; i++) {
 		short revents = fds[i + 1].revents;
 
 		if (!revents)
 			continue;
 		ready--;
 		if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
-			socket_failed(rx, &rx->queues[i]);
+			socket_failed(rx, &rx->res.queues.queue[i]);
 			return;
 		}
 		if (revents & POLLIN)
-			rx_queue_poll(&rx->queues[i]);
+			rx_queue_poll(&rx->res.queues.queue[i]);
 	}
 }
 
 /* With --threads the main thread only keeps the schedule. */
 static void supervise(struct receiver *rx, struct rx_schedule *sched)
 {
-	struct pollfd stop = { .fd = rx->stop.fd, .events = POLLIN };
+	struct pollfd stop = { .fd = rx->res.stop.fd, .events = POLLIN };
 	__u64 now = monotonic_ns();
 
-	while (!run_stop_requested(&rx->stop)) {
+	while (!run_stop_requested(&rx->res.stop)) {
 		__u64 wake_at = schedule_next(sched);
 		__u64 wait_ns = wake_at > now ? wake_at - now : 0;
 		struct timespec timeout = {
@@ -148,7 +151,7 @@ static void supervise(struct receiver *rx, struct rx_schedule *sched)
 		};
 
 		if (ppoll(&stop, 1, &timeout, NULL) < 0 && errno != EINTR) {
-			run_stop_request(&rx->stop, RUN_STOP_ERROR, -errno);
+			run_stop_request(&rx->res.stop, RUN_STOP_ERROR, -errno);
 			break;
 		}
 		now = monotonic_ns();
@@ -158,23 +161,23 @@ static void supervise(struct receiver *rx, struct rx_schedule *sched)
 
 void rx_loop_run(struct receiver *rx)
 {
-	const struct rx_config *cfg = &rx->cfg;
+	const struct rx_config *cfg = rx->conf.cfg;
 	struct pollfd fds[XDP_HINTS_MAX_QUEUES + 1];
 	struct rx_schedule sched;
-	__u64 now = rx->start_ns;
+	__u64 now = rx->run.start_ns;
 
 	schedule_init(&sched, rx);
-	if (rx->n_threads) {
+	if (rx->res.queues.n_threads) {
 		supervise(rx, &sched);
 		return;
 	}
-	fds[0] = (struct pollfd){ .fd = rx->stop.fd, .events = POLLIN };
-	for (size_t i = 0; i < rx->n_open; i++)
-		fds[i + 1] = (struct pollfd){ .fd = rx_queue_fd(&rx->queues[i]), .events = POLLIN };
-	while (!run_stop_requested(&rx->stop)) {
+	fds[0] = (struct pollfd){ .fd = rx->res.stop.fd, .events = POLLIN };
+	for (size_t i = 0; i < rx->res.queues.n_open; i++)
+		fds[i + 1] = (struct pollfd){ .fd = rx_queue_fd(&rx->res.queues.queue[i]), .events = POLLIN };
+	while (!run_stop_requested(&rx->res.stop)) {
 		if (cfg->spin || cfg->busy_poll) {
-			for (size_t i = 0; i < rx->n_open; i++)
-				rx_queue_poll(&rx->queues[i]);
+			for (size_t i = 0; i < rx->res.queues.n_open; i++)
+				rx_queue_poll(&rx->res.queues.queue[i]);
 		} else {
 			wait_and_receive(rx, fds, now, schedule_next(&sched));
 		}
@@ -189,10 +192,10 @@ static bool all_accounted(struct receiver *rx)
 	struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
 	bool exact = true;
 
-	for (size_t i = 0; i < rx->n_open; i++)
-		stats[i] = &rx->queues[i].stats;
-	receiver_refresh_kernel_counters(rx, stats);
-	for (size_t i = 0; i < rx->n_open; i++)
+	for (size_t i = 0; i < rx->res.queues.n_open; i++)
+		stats[i] = &rx->res.queues.queue[i].stats;
+	rx_program_read_counters(&rx->res.prog, &rx->res.queues, stats);
+	for (size_t i = 0; i < rx->res.queues.n_open; i++)
 		exact = exact && queue_rx_stats_unaccounted(stats[i]) == 0;
 	return exact;
 }
@@ -202,50 +205,68 @@ void rx_loop_finish(struct receiver *rx)
 	struct timespec pause = { .tv_nsec = 1000000 };
 	__u64 give_up;
 
-	rx_threads_join(rx);
+	rx_threads_join(&rx->res.queues);
 	/* The main thread's buffers (the threads flushed their own). */
-	for (size_t i = 0; i < rx->n_open; i++) {
-		csv_log_flush(&rx->queues[i].csv);
-		pcapng_log_flush(&rx->queues[i].capture);
+	for (size_t i = 0; i < rx->res.queues.n_open; i++) {
+		csv_log_flush(&rx->res.queues.queue[i].csv);
+		pcapng_log_flush(&rx->res.queues.queue[i].capture);
 	}
 	/* Nothing is redirected from now on; what is in flight lands soon. */
-	xdp_attachment_release(&rx->attachment);
-	if (rx->cfg.tx.no_rx)
+	xdp_attachment_release(&rx->res.attachment);
+	if (rx->conf.cfg->tx.no_rx)
 		return;
-	if (!rx->skel) {
+	if (!rx->res.prog.skel) {
 		/* --xsks-map: another process's program keeps redirecting and
 		 * its counters are not ours to read; take what is in the rings. */
 		struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
 
-		for (size_t i = 0; i < rx->n_open; i++) {
-			rx_queue_drain(&rx->queues[i]);
-			stats[i] = &rx->queues[i].stats;
+		for (size_t i = 0; i < rx->res.queues.n_open; i++) {
+			rx_queue_drain(&rx->res.queues.queue[i]);
+			stats[i] = &rx->res.queues.queue[i].stats;
 		}
-		receiver_refresh_kernel_counters(rx, stats);
+		rx_program_read_counters(&rx->res.prog, &rx->res.queues, stats);
 		return;
 	}
 	give_up = monotonic_ns() + SETTLE_TIMEOUT_NS;
 	for (;;) {
-		for (size_t i = 0; i < rx->n_open; i++)
-			rx_queue_drain(&rx->queues[i]);
+		for (size_t i = 0; i < rx->res.queues.n_open; i++)
+			rx_queue_drain(&rx->res.queues.queue[i]);
 		if (all_accounted(rx) || monotonic_ns() > give_up)
 			break;
 		nanosleep(&pause, NULL);
 	}
-	for (size_t i = 0; i < rx->n_open; i++) {
-		const struct queue_rx_stats *s = &rx->queues[i].stats;
+	for (size_t i = 0; i < rx->res.queues.n_open; i++) {
+		const struct queue_rx_stats *s = &rx->res.queues.queue[i].stats;
 		long long missing = queue_rx_stats_unaccounted(s);
 
 		if (missing)
 			pr_warn("%s queue %u: %lld frame(s) redirected by XDP are neither received nor counted as dropped by the socket\n",
-				rx->cfg.ifname, s->queue_id, missing);
+				rx->conf.cfg->ifname, s->queue_id, missing);
 		if (s->incomplete_frames)
 			pr_warn("%s queue %u: %llu multi-buffer frame(s) without their last buffer: dropped, counted as incomplete_frames\n",
-				rx->cfg.ifname, s->queue_id,
+				rx->conf.cfg->ifname, s->queue_id,
 				(unsigned long long)s->incomplete_frames);
 		if (s->drained_at_stop)
 			pr_info("%s queue %u: %llu frame(s) still in the RX ring at stop: counted as drained_at_stop, not timed\n",
-				rx->cfg.ifname, s->queue_id,
+				rx->conf.cfg->ifname, s->queue_id,
 				(unsigned long long)s->drained_at_stop);
 	}
+}
+
+int receiver_run(struct receiver *rx)
+{
+	const struct rx_config *cfg = rx->conf.cfg;
+	int err;
+
+	if (!cfg->tx.enabled) {
+		rx_loop_run(rx);
+		return 0;
+	}
+	if (cfg->tx.no_rx)
+		return receiver_tx_alone(cfg, &rx->res.tx, &rx->res.stop, rx->run.start_ns);
+	err = receiver_tx_start(cfg, &rx->res.tx, &rx->res.stop);
+	if (err)
+		return err;
+	rx_loop_run(rx);
+	return receiver_tx_stop(cfg->ifname, &rx->res.tx);
 }

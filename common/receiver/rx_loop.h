@@ -20,6 +20,11 @@ struct receiver;
  * errors request the stop with RUN_STOP_ERROR. */
 void rx_loop_run(struct receiver *rx);
 
+/* Receive, send (--tx), or both, until the end of the run: rx_loop_run()
+ * beside the TX thread, or the TX cycles alone (--no-rx). Negative errno
+ * on a TX error, said once. */
+int receiver_run(struct receiver *rx);
+
 /*
  * The end of a run, once its stop was requested: join the receive
  * threads, detach XDP (nothing new is redirected), take what is left in
@@ -30,7 +35,7 @@ void rx_loop_run(struct receiver *rx);
  */
 void rx_loop_finish(struct receiver *rx);
 
-/* netdev_watch_check() on rx->watch: 0, or negative errno after one
+/* netdev_watch_check() on the receiver's watch: 0, or negative errno after one
  * message when the interface, our XDP link or the RX queues changed. */
 int rx_check_link(struct receiver *rx);
 

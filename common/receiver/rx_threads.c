@@ -10,10 +10,12 @@
 
 #include "cpu_setup.h"
 #include "log.h"
-#include "receiver.h"
+#include "mono_clock.h"
+#include "run_stop.h"
+#include "rx_queue_set.h"
 #include "rx_threads.h"
 
-#define SNAPSHOT_TIMEOUT_NS (NS_PER_SEC / 2)
+#define SNAPSHOT_TIMEOUT_NS 500000000ULL /* half a second */
 
 /*
  * Interval reports need a consistent picture of statistics another
@@ -102,10 +104,8 @@ static int thread_cpu(const struct rx_config *cfg, size_t i)
 	return cfg->cpu;
 }
 
-static int start_one(struct receiver *rx, size_t i)
+static int start_one(const struct rx_config *cfg, struct rx_queue *q, size_t i)
 {
-	const struct rx_config *cfg = &rx->cfg;
-	struct rx_queue *q = &rx->queues[i];
 	char placement[160];
 	pthread_attr_t attr;
 	int err;
@@ -134,52 +134,52 @@ static int start_one(struct receiver *rx, size_t i)
 	return 0;
 }
 
-int rx_threads_start(struct receiver *rx)
+int rx_threads_start(const struct rx_config *cfg, struct rx_queue_set *qs, struct run_stop *stop)
 {
 	int err;
 
-	if (!rx->cfg.threads)
+	if (!cfg->threads)
 		return 0;
-	for (size_t i = 0; i < rx->n_open; i++) {
-		err = start_one(rx, i);
+	for (size_t i = 0; i < qs->n_open; i++) {
+		err = start_one(cfg, &qs->queue[i], i);
 		if (err) {
-			run_stop_request(&rx->stop, RUN_STOP_ERROR, err);
+			run_stop_request(stop, RUN_STOP_ERROR, err);
 			return err;
 		}
-		rx->n_threads = i + 1;
+		qs->n_threads = i + 1;
 	}
-	pr_info("%zu receive thread(s) started\n", rx->n_threads);
+	pr_info("%zu receive thread(s) started\n", qs->n_threads);
 	return 0;
 }
 
-void rx_threads_join(struct receiver *rx)
+void rx_threads_join(struct rx_queue_set *qs)
 {
-	for (size_t i = 0; i < rx->n_threads; i++) {
-		struct rx_queue *q = &rx->queues[i];
+	for (size_t i = 0; i < qs->n_threads; i++) {
+		struct rx_queue *q = &qs->queue[i];
 
 		if (q->thread_started)
 			pthread_join(q->thread, NULL);
 		q->thread_started = false;
 	}
-	rx->n_threads = 0;
+	qs->n_threads = 0;
 }
 
-int rx_threads_snapshot(struct receiver *rx)
+int rx_threads_snapshot(struct rx_queue_set *qs)
 {
 	__u64 give_up = monotonic_ns() + SNAPSHOT_TIMEOUT_NS;
 	struct timespec pause = { .tv_nsec = 50000 };
 	__u64 one = 1;
 
-	for (size_t i = 0; i < rx->n_threads; i++) {
-		struct rx_queue *q = &rx->queues[i];
+	for (size_t i = 0; i < qs->n_threads; i++) {
+		struct rx_queue *q = &qs->queue[i];
 
 		atomic_store_explicit(&q->snapshot_req, 1, memory_order_release);
 		if (write(q->wake_fd, &one, sizeof(one)) < 0)
 			pr_debug("waking the thread of queue %u: %s\n", q->xsk.queue_id,
 				 strerror(errno));
 	}
-	for (size_t i = 0; i < rx->n_threads; i++) {
-		while (atomic_load_explicit(&rx->queues[i].snapshot_req, memory_order_acquire)) {
+	for (size_t i = 0; i < qs->n_threads; i++) {
+		while (atomic_load_explicit(&qs->queue[i].snapshot_req, memory_order_acquire)) {
 			if (monotonic_ns() > give_up)
 				return -ETIMEDOUT;
 			nanosleep(&pause, NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Receiving through another process's XDP program (see receiver_foreign.h).
+ * Receiving through another process's XDP program (see foreign_program.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,8 +12,9 @@
 
 #include "lib_xsk_extend.h"
 #include "log.h"
-#include "receiver.h"
-#include "receiver_foreign.h"
+#include "capabilities.h"
+#include "foreign_program.h"
+#include "xdp_attach.h"
 
 /*
  * A pinned path may hold a program, a link or a map; bpf_obj_get_info_by_fd()
@@ -84,25 +85,24 @@ static int open_xsks_map(struct foreign_program *fp, const char *path)
 }
 
 /* --prog-id, else whatever XDP program is attached to the interface. */
-static int find_prog_id(const struct receiver *rx, __u32 *prog_id)
+static int find_prog_id(const struct foreign_request *req, __u32 *prog_id)
 {
-	const struct rx_config *cfg = &rx->cfg;
 	struct xdp_existing existing = { 0 };
 	int err;
 
-	if (cfg->foreign_prog_id) {
-		*prog_id = cfg->foreign_prog_id;
+	if (req->prog_id) {
+		*prog_id = req->prog_id;
 		return 0;
 	}
-	err = xdp_query_existing(rx->ifindex, &existing);
+	err = xdp_query_existing(req->ifindex, &existing);
 	if (err) {
-		pr_err("%s: cannot query attached XDP programs: %s%s\n", cfg->ifname,
+		pr_err("%s: cannot query attached XDP programs: %s%s\n", req->ifname,
 		       strerror(-err), permission_hint(err));
 		return err;
 	}
 	if (!existing.prog_id) {
 		pr_err("%s: no XDP program is attached: attach the one that redirects into %s, or name it with --prog-id\n",
-		       cfg->ifname, cfg->xsks_map_path);
+		       req->ifname, req->xsks_map_path);
 		return -ENOENT;
 	}
 	*prog_id = existing.prog_id;
@@ -110,9 +110,9 @@ static int find_prog_id(const struct receiver *rx, __u32 *prog_id)
 }
 
 /* The program must redirect into the map we fill, or no frame will come. */
-static int check_prog_uses_map(struct receiver *rx, int prog_fd)
+static int check_prog_uses_map(struct foreign_program *fp, const char *xsks_map_path,
+			       int prog_fd)
 {
-	struct foreign_program *fp = &rx->foreign;
 	struct bpf_prog_info info;
 	struct bpf_map_info map_info;
 	__u32 len = sizeof(info), map_len = sizeof(map_info), map_ids[64], i;
@@ -138,13 +138,12 @@ static int check_prog_uses_map(struct receiver *rx, int prog_fd)
 		if (map_ids[i] == map_info.id)
 			return 0;
 	pr_err("XDP program id %u (%s) does not use the XSKMAP at %s (map id %u): it would redirect nothing to these sockets\n",
-	       fp->prog_id, fp->prog_name, rx->cfg.xsks_map_path, map_info.id);
+	       fp->prog_id, fp->prog_name, xsks_map_path, map_info.id);
 	return -EINVAL;
 }
 
-static int load_prog_btf(struct receiver *rx)
+static int load_prog_btf(struct foreign_program *fp)
 {
-	struct foreign_program *fp = &rx->foreign;
 	int err = xsk_btf__load_from_prog(fp->prog_id, &fp->btf);
 
 	if (err == -ENODATA)
@@ -157,40 +156,41 @@ static int load_prog_btf(struct receiver *rx)
 }
 
 /* Bound queues must have a slot in the other program's map. */
-static int check_map_fits_queues(const struct receiver *rx)
+static int check_map_fits_queues(const struct foreign_request *req,
+				 const struct foreign_program *fp)
 {
-	const struct rx_config *cfg = &rx->cfg;
-	__u32 last = cfg->single_queue ? cfg->queue_id : (__u32)rx->n_queues - 1;
+	__u32 last = req->last_queue;
 
-	if (last < rx->foreign.xsks_map_entries)
+	if (last < fp->xsks_map_entries)
 		return 0;
 	pr_err("--xsks-map %s: the XSKMAP has %u entries, queue %u of %s has no slot in it (bind fewer queues with --queue)\n",
-	       cfg->xsks_map_path, rx->foreign.xsks_map_entries, last, cfg->ifname);
+	       req->xsks_map_path, fp->xsks_map_entries, last, req->ifname);
 	return -E2BIG;
 }
 
-static void note_attach_mode(struct receiver *rx)
+static void note_attach_mode(const struct foreign_request *req, struct foreign_program *fp)
 {
 	struct xdp_existing existing = { 0 };
 
-	/* For the report; nothing is ours to detach (link_fd stays -1). */
-	if (!xdp_query_existing(rx->ifindex, &existing) && existing.prog_id == rx->foreign.prog_id)
-		rx->attachment.mode = existing.drv_prog_id == existing.prog_id ? XDP_MODE_NATIVE :
-				      XDP_MODE_GENERIC;
+	/* For the report; nothing is ours to detach. */
+	if (!xdp_query_existing(req->ifindex, &existing) && existing.prog_id == fp->prog_id) {
+		fp->attach_mode = existing.drv_prog_id == existing.prog_id ? XDP_MODE_NATIVE :
+				  XDP_MODE_GENERIC;
+		fp->attach_mode_known = true;
+	}
 }
 
-int receiver_use_foreign_program(struct receiver *rx)
+int foreign_program_open(const struct foreign_request *req, struct foreign_program *fp)
 {
-	struct foreign_program *fp = &rx->foreign;
 	int err, prog_fd;
 
-	err = open_xsks_map(fp, rx->cfg.xsks_map_path);
+	err = open_xsks_map(fp, req->xsks_map_path);
 	if (err)
 		return err;
-	err = check_map_fits_queues(rx);
+	err = check_map_fits_queues(req, fp);
 	if (err)
 		return err;
-	err = find_prog_id(rx, &fp->prog_id);
+	err = find_prog_id(req, &fp->prog_id);
 	if (err)
 		return err;
 	prog_fd = bpf_prog_get_fd_by_id(fp->prog_id);
@@ -200,15 +200,15 @@ int receiver_use_foreign_program(struct receiver *rx)
 		       err == -ENOENT ? "no such program" : strerror(-err), permission_hint(err));
 		return err;
 	}
-	err = check_prog_uses_map(rx, prog_fd);
+	err = check_prog_uses_map(fp, req->xsks_map_path, prog_fd);
 	close(prog_fd);
 	if (!err)
-		err = load_prog_btf(rx);
+		err = load_prog_btf(fp);
 	if (err)
 		return err;
-	note_attach_mode(rx);
+	note_attach_mode(req, fp);
 	pr_info("using XDP program id %u (%s) loaded by another process: sockets go into %s, hints decode with the program's BTF\n",
-		fp->prog_id, fp->prog_name, rx->cfg.xsks_map_path);
+		fp->prog_id, fp->prog_name, req->xsks_map_path);
 	return 0;
 }
 
