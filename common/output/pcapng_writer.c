@@ -211,7 +211,7 @@ int pcapng_log_close(struct pcapng_log *log)
 }
 
 void pcapng_log_packet(struct pcapng_log *log, uint64_t ts_ns, const void *pkt,
-		       uint32_t len, const char *comment, size_t comment_len)
+		       uint32_t len, uint32_t orig_len, const char *comment, size_t comment_len)
 {
 	uint32_t caplen = len < log->file->snaplen ? len : log->file->snaplen;
 	size_t size;
@@ -221,6 +221,8 @@ void pcapng_log_packet(struct pcapng_log *log, uint64_t ts_ns, const void *pkt,
 	size = pcapng_epb_size(caplen, comment_len);
 	if (log->used + size > PCAPNG_BUFFER_SIZE)
 		write_out(log);
+	/* The EPB's original length is the frame's, never less than what
+	 * is kept: a cut frame must not look complete. */
 	log->used += pcapng_put_epb(log->buf + log->used, log->if_id, ts_ns, pkt, caplen,
-				    len, comment, comment_len);
+				    orig_len > len ? orig_len : len, comment, comment_len);
 }

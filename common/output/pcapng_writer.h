@@ -119,13 +119,16 @@ int pcapng_log_flush(struct pcapng_log *log);
 int pcapng_log_close(struct pcapng_log *log);
 
 /*
- * One frame: @ts_ns wall-clock ns since the epoch, @len bytes of @pkt of
- * which the first file->snaplen are kept, @comment of @comment_len bytes
+ * One frame: @ts_ns wall-clock ns since the epoch, @len bytes at @pkt of
+ * which the first file->snaplen are kept, out of a frame of @orig_len
+ * bytes (the EPB's original packet length; @len when the whole frame is
+ * at @pkt, more when the caller could gather only a part of it), @comment
+ * of @comment_len bytes
  * (cut at PCAPNG_COMMENT_MAX). Writes the buffer out first when the block
  * would not fit. The packet path: no allocation, and a system call only
  * once a buffer is full.
  */
 void pcapng_log_packet(struct pcapng_log *log, uint64_t ts_ns, const void *pkt,
-		       uint32_t len, const char *comment, size_t comment_len);
+		       uint32_t len, uint32_t orig_len, const char *comment, size_t comment_len);
 
 #endif
