@@ -35,6 +35,7 @@ struct metrics_server {
 	bool lock_ready;
 	struct queue_rx_stats *published; /* the last copy, n_queues of them */
 	size_t n_queues;
+	struct metrics_conn *conns;   /* open connections: the server thread's */
 };
 
 #define METRICS_SERVER_INIT { .listen_fd = -1, .stop_fd = -1 }
