@@ -3,6 +3,7 @@
  * Time-triggered TX beside (or instead of) receiving (see receiver_tx.h).
  */
 #include <errno.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -40,10 +41,27 @@ int receiver_setup_tx(struct receiver *rx)
 	return 0;
 }
 
+/*
+ * What a TX error says about the interface: "went away" when no interface
+ * of that name and index is left (deleted: the socket is unbound, ENXIO,
+ * or still ENETDOWN from the close that comes first), "went down" when it
+ * is still there, NULL for any other error.
+ */
+static const char *tx_interface_fate(const struct receiver *rx, int err)
+{
+	if (err != -ENETDOWN && err != -ENXIO && err != -ENODEV)
+		return NULL;
+	if (if_nametoindex(rx->cfg.ifname) != (unsigned int)rx->ifindex)
+		return "went away";
+	return err == -ENETDOWN ? "went down" : "went away";
+}
+
 static int tx_error(const struct receiver *rx, int err)
 {
-	if (err == -ENETDOWN || err == -ENXIO || err == -ENODEV)
-		pr_err("%s: interface went away or down while sending\n", rx->cfg.ifname);
+	const char *fate = tx_interface_fate(rx, err);
+
+	if (fate)
+		pr_err("%s: the interface %s while sending\n", rx->cfg.ifname, fate);
 	else if (err)
 		pr_err("%s queue %u: sending: %s\n", rx->cfg.ifname,
 		       rx->tx.stats->queue_id, strerror(-err));
@@ -53,8 +71,17 @@ static int tx_error(const struct receiver *rx, int err)
 void receiver_warn_tx_leftovers(const struct receiver *rx)
 {
 	const struct tx_cycle_stats *s = rx->tx.stats;
+	const char *fate;
 
-	if (s && s->frames_sent != s->frames_completed)
+	if (!s || s->frames_sent == s->frames_completed)
+		return;
+	/* The drain stops at the error: no waiting happened to speak of. */
+	fate = tx_interface_fate(rx, rx->tx.result);
+	if (fate)
+		pr_warn("%s queue %u: %llu TX frame(s) never completed: the interface %s\n",
+			rx->cfg.ifname, s->queue_id,
+			(unsigned long long)(s->frames_sent - s->frames_completed), fate);
+	else
 		pr_warn("%s queue %u: %llu TX frame(s) never completed within %.1f s\n",
 			rx->cfg.ifname, s->queue_id,
 			(unsigned long long)(s->frames_sent - s->frames_completed),
