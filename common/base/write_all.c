@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "write_all.h"
@@ -42,4 +43,11 @@ int write_all(int fd, int give_up_fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+const char *output_open_strerror(int err)
+{
+	if (err == -ELOOP)
+		return "it is a symbolic link: not followed (O_NOFOLLOW), give the file's own path";
+	return strerror(-err);
 }

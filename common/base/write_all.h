@@ -7,6 +7,7 @@
 #ifndef XDP_HINTS_WRITE_ALL_H
 #define XDP_HINTS_WRITE_ALL_H
 
+#include <fcntl.h>
 #include <stddef.h>
 
 /*
@@ -18,5 +19,17 @@
  * -EIO, ...). EINTR is retried: the eventfd, not the signal, decides.
  */
 int write_all(int fd, int give_up_fd, const void *buf, size_t len);
+
+/*
+ * open() flags of an output file (--csv, --pcapng): created or truncated,
+ * appended to, and never through a symbolic link as its last component
+ * (O_NOFOLLOW: a link planted in a world-writable directory must not make
+ * root truncate the file it points to; open() then fails with ELOOP).
+ */
+#define OUTPUT_FILE_OPEN_FLAGS (O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+
+/* The cause of an output file's failed open() (@err negative errno), for
+ * the one message: ELOOP says the path is a symbolic link, not followed. */
+const char *output_open_strerror(int err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "log.h"
 #include "pcapng_writer.h"
 #include "write_all.h"
 
@@ -141,14 +142,15 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 	}
 	/* A FIFO blocks here until its reader opens it (tshark -i FIFO, say);
 	 * a stop signal interrupts it (EINTR). */
-	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	f->fd = open(path, OUTPUT_FILE_OPEN_FLAGS, 0644);
 	if (f->fd < 0) {
 		err = -errno;
 		free(header);
 		return err;
 	}
 	pthread_mutex_init(&f->lock, NULL);
-	if (!fstat(f->fd, &st) && !S_ISREG(st.st_mode))
+	f->regular = !fstat(f->fd, &st) && S_ISREG(st.st_mode);
+	if (!f->regular)
 		fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) | O_NONBLOCK);
 	err = write_all(f->fd, abandon_fd, header, header_len);
 	free(header);
@@ -156,6 +158,7 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 		pcapng_file_close(f);
 		return err;
 	}
+	f->complete_len = (off_t)header_len;
 	return 0;
 }
 
@@ -189,6 +192,14 @@ static void write_out(struct pcapng_log *log)
 		err = write_all(f->fd, f->abandon_fd, log->buf, log->used);
 		if (err)
 			atomic_store(&f->err, err);
+		else
+			f->complete_len += (off_t)log->used;
+		/* The buffer holds whole blocks: a file that filled up (ENOSPC,
+		 * EFBIG, EDQUOT) ends at the last one written whole, and stays
+		 * readable to its end. */
+		if (err && f->regular && ftruncate(f->fd, f->complete_len))
+			pr_debug("--pcapng: cutting the file back to its last whole block: %s\n",
+				 strerror(errno));
 	}
 	pthread_mutex_unlock(&f->lock);
 	log->used = 0;

@@ -31,8 +31,10 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define PCAPNG_BUFFER_SIZE (1U << 20)    /* per queue */
 #define PCAPNG_SNAPLEN_MAX 262144U       /* tcpdump's and Wireshark's maximum */
@@ -83,6 +85,8 @@ struct pcapng_file {
 	uint32_t snaplen;
 	pthread_mutex_t lock;
 	atomic_int err;        /* first write error (negative errno), sticky */
+	bool regular;          /* a regular file: can be cut back (ftruncate) */
+	off_t complete_len;    /* bytes of whole blocks written so far */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include "phc_clock.h"
 #include "receiver.h"
 #include "receiver_capture.h"
+#include "write_all.h"
 
 /* The offset is the narrowest of a few reads, as for the PHC. */
 #define WALL_CLOCK_READS 3U
@@ -47,7 +48,7 @@ int receiver_open_capture(struct receiver *rx)
 		return err; /* a stop signal while waiting for a FIFO's reader */
 	if (err) {
 		pr_err("--pcapng %s: cannot create the file: %s\n", cfg->pcapng_path,
-		       strerror(-err));
+		       output_open_strerror(err));
 		return err;
 	}
 	receiver_resample_wall_clock(rx);

@@ -15,6 +15,7 @@
 #include "receiver.h"
 #include "receiver_capture.h"
 #include "receiver_measure.h"
+#include "write_all.h"
 
 static void warn_busy_poll_sysfs(const struct receiver *rx)
 {
@@ -55,7 +56,8 @@ int receiver_setup_measurement(struct receiver *rx)
 		if (err == -EINTR && run_stop_requested(&rx->stop))
 			return err; /* a stop signal while waiting for a FIFO's reader */
 		if (err) {
-			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path, strerror(-err));
+			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path,
+			       output_open_strerror(err));
 			return err;
 		}
 	}

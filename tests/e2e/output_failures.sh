@@ -7,7 +7,9 @@
 # exit status 1. A stop signal ends the run wherever the receiver waits:
 # in open() of a FIFO nobody opens, in a write to a pipe or FIFO nobody
 # reads; the process is gone within about a second and leaves no XDP
-# program behind. Packet lines and CSV records of several receive threads
+# program behind. A file that fills up is cut back to its last whole pcapng
+# block or CSV line (readable to its end). --pcapng and --csv never follow
+# a symbolic link. Packet lines and CSV records of several receive threads
 # never interleave.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -128,6 +130,94 @@ for threads in "" "--threads"; do
 	fi
 	next_case
 tap_ok "$what: no XDP program left" no_xdp_left
+done
+
+# ---- --pcapng / --csv on a file system that fills up: readable to the end ----
+# The file is cut back to its last whole block or line (ftruncate), so
+# tshark reads the capture to its end and the CSV ends in a whole row. The
+# tmpfs (3 MiB: room for a few of the 1 MiB per-queue buffers, then one
+# that fits in part) lives in a private mount namespace: the file is copied
+# out before it goes.
+for opt in --pcapng --csv; do
+	what="$opt on a full file system: the file stays readable"
+	mnt=$T/small$RANDOM
+	mkdir -p "$mnt"
+	rm -f "$T/full.out"
+	ip netns exec "$XH_NS_RX" unshare -m sh -c "mount -t tmpfs -o size=3m tmpfs '$mnt' &&
+		'$XH_BUILD/af_xdp_user' --dev '$XH_RX_DEV' --xdp-mode native --json --interval 0 \
+			--duration 20 $opt '$mnt/f'; rc=\$?; cp '$mnt/f' '$T/full.out'; exit \$rc" \
+		>"$T/out" 2>"$T/err" &
+	pid=$!
+	if wait_ready_file "$pid"; then
+		xh_send --flows 8 --count 100000 --rate 100000 -q >/dev/null 2>&1
+		for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		kill -0 "$pid" 2>/dev/null && kill -INT "$pid"
+		wait "$pid"
+		tap_is "$?" 1 "$what: exit status 1"
+		tap_grep "$T/err" "^af_xdp_user: $opt $mnt/f: writing: No space left on device\$" \
+			"$what: says the file system is full"
+		size=$(stat -c %s "$T/full.out" 2>/dev/null || echo 0)
+		tap_cmp "$size" -gt 1000000 "$what: the file holds the buffers that fitted ($size bytes)"
+		if [ "$opt" = --pcapng ]; then
+			if ! command -v tshark >/dev/null; then
+				tap_result 0 "$what: tshark is not installed (Debian package tshark) # SKIP"
+			else
+				tshark -r "$T/full.out" >/dev/null 2>"$T/tshark.err"
+				tap_result $? "$what: tshark reads the capture to its end" \
+					"$(head -c 300 "$T/tshark.err" | tr '\n' '|')"
+			fi
+			tap_is "$(python3 -c '
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+pos = 0
+while pos + 12 <= len(b):
+    n = struct.unpack_from("<I", b, pos + 4)[0]
+    if n < 12 or pos + n > len(b) or struct.unpack_from("<I", b, pos + n - 4)[0] != n:
+        break
+    pos += n
+print(len(b) - pos)' "$T/full.out")" 0 "$what: the file ends at the end of a whole block"
+		else
+			tap_is "$(tail -c 1 "$T/full.out" | od -An -c | tr -d ' ')" '\n' \
+				"$what: the CSV ends with a newline"
+			tap_is "$(tail -n +2 "$T/full.out" | grep -cvE '^[0-9]+,[0-3],[0-9]+,[01]?,[0-9]*,[0-9]+,[a-z_]+$')" 0 \
+				"$what: every CSV row is whole"
+		fi
+	else
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	next_case
+done
+
+# ---- --pcapng / --csv never follow a symbolic link ---------------------------
+# A link planted in a world-writable sticky directory (another user's: here
+# nobody's) at the name root is told to write, pointing at root's file:
+# refused with one line, the file untouched. Also a link of root's own in a
+# plain directory: O_NOFOLLOW refuses any link as the last component.
+sticky=$T/sticky
+mkdir -m 1777 "$sticky"
+echo precious >"$T/victim"
+ln -s "$T/victim" "$sticky/link"
+chown -h nobody "$sticky/link" 2>/dev/null
+ln -s "$T/victim" "$T/own_link"
+for opt in --pcapng --csv; do
+	for link in "$sticky/link" "$T/own_link"; do
+		what="$opt $link (a symbolic link to root's file)"
+		timeout 30 "${RX[@]}" --duration 1 "$opt" "$link" >/dev/null 2>"$T/err"
+		tap_is "$?" 1 "$what: exit status 1"
+		# The kernel may refuse the other user's link first (EACCES):
+		# either way, one line, naming the path.
+		if [ "$link" = "$T/own_link" ]; then
+			cause="it is a symbolic link: not followed"
+		else
+			cause="(it is a symbolic link: not followed|Permission denied)"
+		fi
+		tap_is "$(grep -cE "^af_xdp_user: $opt $link: cannot create the file: $cause" "$T/err")" 1 \
+			"$what: one line naming the path and the cause"
+		tap_is "$(cat "$T/victim")" precious "$what: the file it points to is untouched"
+		next_case
+	done
 done
 
 # ---- a stop signal wherever the receiver waits ------------------------------
