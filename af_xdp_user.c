@@ -148,6 +148,9 @@ int main(int argc, char **argv)
 	announce_ready(&rx);
 
 	rx.start_ns = monotonic_ns();
+	/* --duration also as a timer: it ends a main thread stuck writing. */
+	if (rx.cfg.duration_ns)
+		run_stop_set_deadline(&rx.stop, rx.cfg.duration_ns);
 	receiver_run(&rx); /* until the run's stop is requested */
 	rx_loop_finish(&rx); /* threads joined, XDP detached, rings drained */
 	receiver_print_report(&rx, REPORT_FINAL);

@@ -13,12 +13,15 @@
 /*
  * Write @len bytes of @buf to @fd in chunks of at most PIPE_BUF bytes,
  * each after poll() said @fd has room (a pipe then takes a chunk whole)
- * or @give_up_fd (-1: none) became readable. Works with blocking and
+ * or @give_up_fd (-1: none) became readable while @fd has none. Works with blocking and
  * non-blocking fds. Returns 0, -ECANCELED when @give_up_fd became
  * readable first, or write()'s error as negative errno (-EPIPE, -ENOSPC,
  * -EIO, ...). EINTR is retried: the eventfd, not the signal, decides.
  */
 int write_all(int fd, int give_up_fd, const void *buf, size_t len);
+/* write_all(), and the bytes of @buf written before it returned in
+ * *@written (NULL: not wanted): all of @len on 0, fewer on an error. */
+int write_all_count(int fd, int give_up_fd, const void *buf, size_t len, size_t *written);
 
 /*
  * open() flags of an output file (--csv, --pcapng): created or truncated,
@@ -31,5 +34,14 @@ int write_all(int fd, int give_up_fd, const void *buf, size_t len);
 /* The cause of an output file's failed open() (@err negative errno), for
  * the one message: ELOOP says the path is a symbolic link, not followed. */
 const char *output_open_strerror(int err);
+
+/*
+ * Before opening an output: is @path a FIFO that no reader has open (its
+ * open() would block)? 1 if so, else 0. When @path could be opened at
+ * once, *@hold_fd is that open fd (else -1): the caller keeps it open
+ * until its own open() is done, so that a reader waiting on the FIFO
+ * does not see this probe's close as the end of the data; then closes it.
+ */
+int output_fifo_probe(const char *path, int *hold_fd);
 
 #endif

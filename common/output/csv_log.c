@@ -17,6 +17,9 @@ int csv_file_open(struct csv_file *f, const char *path, int abandon_fd)
 
 	f->abandon_fd = abandon_fd;
 	atomic_init(&f->err, 0);
+	f->regular = false;
+	f->complete_len = 0;
+	f->unwritten = 0;
 	/* A FIFO blocks here until its reader opens it: that is what the
 	 * user wants, and a stop signal interrupts it (EINTR). */
 	f->fd = open(path, OUTPUT_FILE_OPEN_FLAGS, 0644);
@@ -61,12 +64,18 @@ void csv_log_write_slow(struct csv_log *log)
 	int err;
 
 	pthread_mutex_lock(&f->lock);
-	if (!csv_file_error(f)) {
-		err = write_all(f->fd, f->abandon_fd, log->buf, log->used);
+	if (csv_file_error(f) == -ECANCELED) {
+		f->unwritten += log->used; /* given up: counted, not written */
+	} else if (!csv_file_error(f)) {
+		size_t written = 0;
+
+		err = write_all_count(f->fd, f->abandon_fd, log->buf, log->used, &written);
 		if (err)
 			atomic_store(&f->err, err);
 		else
 			f->complete_len += (off_t)log->used;
+		if (err == -ECANCELED)
+			f->unwritten += log->used - written;
 		/* The buffer holds whole lines: a file that filled up (ENOSPC,
 		 * EFBIG, EDQUOT) ends at the last one written whole. */
 		if (err && f->regular && ftruncate(f->fd, f->complete_len))

@@ -39,6 +39,7 @@ struct csv_file {
 	atomic_int err;        /* first write error (negative errno), sticky */
 	bool regular;          /* a regular file: can be cut back (ftruncate) */
 	off_t complete_len;    /* bytes of whole lines written so far */
+	unsigned long long unwritten; /* bytes given up on once abandoned (-ECANCELED) */
 };
 
 /*

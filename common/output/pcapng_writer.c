@@ -131,6 +131,9 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 	f->abandon_fd = abandon_fd;
 	f->snaplen = snaplen;
 	atomic_init(&f->err, 0);
+	f->regular = false;
+	f->complete_len = 0;
+	f->unwritten = 0;
 	if (!snaplen || snaplen > PCAPNG_SNAPLEN_MAX) {
 		f->fd = -1;
 		return -EINVAL;
@@ -188,12 +191,18 @@ static void write_out(struct pcapng_log *log)
 	int err;
 
 	pthread_mutex_lock(&f->lock);
-	if (!pcapng_file_error(f)) {
-		err = write_all(f->fd, f->abandon_fd, log->buf, log->used);
+	if (pcapng_file_error(f) == -ECANCELED) {
+		f->unwritten += log->used; /* given up: counted, not written */
+	} else if (!pcapng_file_error(f)) {
+		size_t written = 0;
+
+		err = write_all_count(f->fd, f->abandon_fd, log->buf, log->used, &written);
 		if (err)
 			atomic_store(&f->err, err);
 		else
 			f->complete_len += (off_t)log->used;
+		if (err == -ECANCELED)
+			f->unwritten += log->used - written;
 		/* The buffer holds whole blocks: a file that filled up (ENOSPC,
 		 * EFBIG, EDQUOT) ends at the last one written whole, and stays
 		 * readable to its end. */

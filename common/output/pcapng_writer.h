@@ -87,6 +87,7 @@ struct pcapng_file {
 	atomic_int err;        /* first write error (negative errno), sticky */
 	bool regular;          /* a regular file: can be cut back (ftruncate) */
 	off_t complete_len;    /* bytes of whole blocks written so far */
+	unsigned long long unwritten; /* bytes given up on once abandoned (-ECANCELED) */
 };
 
 /*

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <net/if.h>
 
 #include "log.h"
@@ -32,7 +33,8 @@ int receiver_open_capture(struct receiver *rx)
 	__u32 first = cfg->single_queue ? cfg->queue_id : 0;
 	char names[XDP_HINTS_MAX_QUEUES][IF_NAMESIZE + 16];
 	const char *name_ptrs[XDP_HINTS_MAX_QUEUES];
-	int err;
+	bool waiting;
+	int err, hold;
 
 	if (!cfg->pcapng_path)
 		return 0;
@@ -42,10 +44,11 @@ int receiver_open_capture(struct receiver *rx)
 		snprintf(names[i], sizeof(names[i]), "%s@q%u", cfg->ifname, first + (__u32)i);
 		name_ptrs[i] = names[i];
 	}
+	waiting = receiver_output_wait_begin(rx, "--pcapng", cfg->pcapng_path, &hold);
 	err = pcapng_file_open(&rx->pcapng, cfg->pcapng_path, rx->stop.abandon_fd,
 			       cfg->snaplen, "af_xdp_user (xdp-hints)", name_ptrs, rx->n_queues);
-	if (err == -EINTR && run_stop_requested(&rx->stop))
-		return err; /* a stop signal while waiting for a FIFO's reader */
+	if (receiver_output_wait_end(rx, "--pcapng", cfg->pcapng_path, waiting, hold, err))
+		return err; /* a stop while waiting for a FIFO's reader */
 	if (err) {
 		pr_err("--pcapng %s: cannot create the file: %s\n", cfg->pcapng_path,
 		       output_open_strerror(err));
@@ -53,6 +56,32 @@ int receiver_open_capture(struct receiver *rx)
 	}
 	receiver_resample_wall_clock(rx);
 	return 0;
+}
+
+bool receiver_output_wait_begin(struct receiver *rx, const char *opt, const char *path,
+				int *hold)
+{
+	if (!output_fifo_probe(path, hold))
+		return false;
+	pr_info("%s %s: a FIFO no reader has open: waiting for one%s\n", opt, path,
+		rx->cfg.duration_ns ? " (at most --duration)" : "");
+	if (rx->cfg.duration_ns)
+		run_stop_set_deadline(&rx->stop, rx->cfg.duration_ns);
+	return true;
+}
+
+bool receiver_output_wait_end(struct receiver *rx, const char *opt, const char *path,
+			      bool waiting, int hold, int err)
+{
+	if (hold >= 0)
+		close(hold);
+	if (waiting)
+		run_stop_set_deadline(&rx->stop, 0);
+	if (err != -EINTR || !run_stop_requested(&rx->stop))
+		return false;
+	if (run_stop_reason(&rx->stop) == RUN_STOP_DURATION)
+		pr_err("%s %s: no reader opened the FIFO within --duration\n", opt, path);
+	return true;
 }
 
 int receiver_close_capture(struct receiver *rx)

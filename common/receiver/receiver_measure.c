@@ -36,7 +36,7 @@ static void warn_busy_poll_sysfs(const struct receiver *rx)
 int receiver_setup_measurement(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
-	int err;
+	int err, hold;
 
 	if (cfg->cpu_dma_latency_set) {
 		rx->dma_latency_fd = cpu_dma_latency_hold(cfg->cpu_dma_latency_us);
@@ -52,9 +52,11 @@ int receiver_setup_measurement(struct receiver *rx)
 			CPU_DMA_LATENCY_PATH, cfg->cpu_dma_latency_us);
 	}
 	if (cfg->csv_path) {
+		bool waiting = receiver_output_wait_begin(rx, "--csv", cfg->csv_path, &hold);
+
 		err = csv_file_open(&rx->csv, cfg->csv_path, rx->stop.abandon_fd);
-		if (err == -EINTR && run_stop_requested(&rx->stop))
-			return err; /* a stop signal while waiting for a FIFO's reader */
+		if (receiver_output_wait_end(rx, "--csv", cfg->csv_path, waiting, hold, err))
+			return err; /* a stop while waiting for a FIFO's reader */
 		if (err) {
 			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path,
 			       output_open_strerror(err));

@@ -176,13 +176,23 @@ int receiver_exit_status(struct receiver *rx)
 	int pcapng_err = rx->pcapng.fd >= 0 ? receiver_close_capture(rx) : 0;
 	bool failed = run_stop_reason(&rx->stop) == RUN_STOP_ERROR;
 
-	/* Cut short on purpose: a stop signal's grace ran out. */
-	if (out_err == -ECANCELED)
+	/* Cut short on purpose: the stop's grace ran out while nobody read
+	 * the output. Not an error; said once, with what was lost. */
+	if (out_err == -ECANCELED) {
+		pr_warn("standard output: nobody read it: given up 1 s after the stop, %llu byte(s) not written\n",
+			(unsigned long long)atomic_load(&rx->out.unwritten));
 		out_err = 0;
-	if (csv_err == -ECANCELED)
+	}
+	if (csv_err == -ECANCELED) {
+		pr_warn("--csv %s: nobody read it: given up 1 s after the stop, %llu byte(s) not written\n",
+			rx->cfg.csv_path, rx->csv.unwritten);
 		csv_err = 0;
-	if (pcapng_err == -ECANCELED)
+	}
+	if (pcapng_err == -ECANCELED) {
+		pr_warn("--pcapng %s: nobody read it: given up 1 s after the stop, %llu byte(s) not written\n",
+			rx->cfg.pcapng_path, rx->pcapng.unwritten);
 		pcapng_err = 0;
+	}
 	if (out_err)
 		pr_err("writing the report to standard output: %s\n", strerror(-out_err));
 	if (csv_err)

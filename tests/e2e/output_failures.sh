@@ -298,6 +298,78 @@ wait "$reader" 2>/dev/null
 next_case
 tap_ok "$what: no XDP program left" no_xdp_left
 
+# ---- --duration and --count end the run while an output stalls ------------
+# A consumer that stopped (SIGSTOP): at the end of the run the output gets
+# the 1 s grace, then it is given up with one line naming it and the bytes
+# not written; the process is gone about a second after the end.
+stalled_case() { # what output(stdout|--csv|--pcapng) limit-options...
+	local what=$1 out=$2 fifo reader pid rc start ms
+	shift 2
+	fifo=$T/stall$RANDOM.fifo
+	mkfifo "$fifo"
+	cat "$fifo" >/dev/null &
+	reader=$!
+	if [ "$out" = stdout ]; then
+		"${RX[@]}" --json --pkt-info --interval 0 "$@" >"$fifo" 2>"$T/err" &
+	else
+		"${RX[@]}" --json --interval 0 "$out" "$fifo" "$@" >/dev/null 2>"$T/err" &
+	fi
+	pid=$!
+	if wait_ready_file "$pid"; then
+		kill -STOP "$reader"
+		start=$(ms_now)
+		xh_send --flows 8 --count 3000 --rate 100000 -q >/dev/null 2>&1
+		for i in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		ms=$(( $(ms_now) - start ))
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid"
+			tap_result 1 "$what: the run ends by itself" "still running after $ms ms"
+		else
+			tap_result 0 "$what: the run ends by itself ($ms ms after the traffic began)"
+		fi
+		wait "$pid"
+		rc=$?
+		tap_is "$rc" 0 "$what: exit status 0"
+		name=$out
+		[ "$out" = stdout ] && name="standard output" || name="$out $fifo"
+		tap_is "$(grep -cE "^af_xdp_user: $name: nobody read it: given up 1 s after the stop, [1-9][0-9]* byte\(s\) not written\$" "$T/err")" 1 \
+			"$what: one line naming the output and the bytes not written"
+	else
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	kill -KILL "$reader" 2>/dev/null
+	wait "$reader" 2>/dev/null
+	rm -f "$fifo"
+	next_case
+	tap_ok "$what: no XDP program left" no_xdp_left
+}
+stalled_case "--pkt-info --duration 2, stdout a FIFO whose reader stopped" stdout --duration 2
+stalled_case "--csv FIFO whose reader stopped, --duration 2" --csv --duration 2
+stalled_case "--pcapng FIFO whose reader stopped, --duration 2" --pcapng --duration 2
+stalled_case "--csv FIFO whose reader stopped, --count 3000" --csv --count 3000
+
+# A FIFO nobody opens: said once, and --duration ends the wait.
+for opt in --csv --pcapng; do
+	what="$opt FIFO that no reader opens, --duration 2"
+	fifo=$T/noreader$RANDOM.fifo
+	mkfifo "$fifo"
+	start=$(ms_now)
+	timeout 20 "${RX[@]}" --json --interval 0 --duration 2 "$opt" "$fifo" >/dev/null 2>"$T/err"
+	rc=$?
+	ms=$(( $(ms_now) - start ))
+	tap_is "$rc" 1 "$what: exit status 1"
+	tap_cmp "$ms" -lt 5000 "$what: ends at --duration ($ms ms)"
+	tap_is "$(grep -c "^af_xdp_user: $opt $fifo: a FIFO no reader has open: waiting for one (at most --duration)\$" "$T/err")" 1 \
+		"$what: says once that it waits for a reader"
+	tap_is "$(grep -c "^af_xdp_user: $opt $fifo: no reader opened the FIFO within --duration\$" "$T/err")" 1 \
+		"$what: says --duration ran out"
+	rm -f "$fifo"
+	next_case
+	tap_ok "$what: no XDP program left" no_xdp_left
+done
+
 # ---- lines of several threads never interleave ------------------------------
 what="--threads --pkt-info --json and --csv through pipes"
 mkfifo "$T/lines.fifo" "$T/rows.fifo"

@@ -243,6 +243,9 @@ static void test_csv_write_error(void **state)
 	/* The header went through: the error shows at the first buffer. */
 	file.fd = open("/dev/full", O_WRONLY);
 	file.abandon_fd = -1;
+	file.regular = false;
+	file.complete_len = 0;
+	file.unwritten = 0;
 	atomic_init(&file.err, 0);
 	pthread_mutex_init(&file.lock, NULL);
 	assert_int_equal(csv_log_init(&log, &file), 0);
