@@ -90,6 +90,29 @@ static void on_alarm(int sig)
 	errno = saved_errno;
 }
 
+/*
+ * SIGALRM restarts what it interrupts (SA_RESTART), so the grace that now
+ * follows every stop cannot fail a netlink call or a read of the teardown
+ * with EINTR; poll() is never restarted, so every output wait still sees
+ * it. Only a wait that must end at the deadline (open() of a FIFO) asks
+ * for EINTR, for as long as it waits.
+ */
+static int alarm_handler(bool interrupts)
+{
+	struct sigaction a = {
+		.sa_handler = on_alarm,
+		.sa_flags = interrupts ? 0 : SA_RESTART,
+	};
+
+	sigemptyset(&a.sa_mask);
+	return sigaction(SIGALRM, &a, NULL) ? -errno : 0;
+}
+
+int run_stop_alarm_interrupts(bool interrupts)
+{
+	return alarm_handler(interrupts);
+}
+
 int run_stop_set_deadline(struct run_stop *s, unsigned long long after_ns)
 {
 	struct itimerval it = {
@@ -111,7 +134,6 @@ int run_stop_set_deadline(struct run_stop *s, unsigned long long after_ns)
 int run_stop_init(struct run_stop *s)
 {
 	struct sigaction stop = { .sa_handler = on_stop_signal };
-	struct sigaction grace = { .sa_handler = on_alarm };
 	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
 	s->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -121,11 +143,10 @@ int run_stop_init(struct run_stop *s)
 	signalled_run = s;
 	/* No SA_RESTART: a blocked open() or write() must return EINTR. */
 	sigemptyset(&stop.sa_mask);
-	sigemptyset(&grace.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], &stop, NULL))
 			return -errno;
-	if (sigaction(SIGALRM, &grace, NULL) || signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+	if (alarm_handler(false) || signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		return -errno;
 	return 0;
 }

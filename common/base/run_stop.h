@@ -81,6 +81,10 @@ static inline enum run_stop_reason run_stop_reason(const struct run_stop *s)
  */
 int run_stop_set_deadline(struct run_stop *s, unsigned long long after_ns);
 
+/* Let SIGALRM (the deadline, the grace) interrupt blocking calls with
+ * EINTR (true), or restart them (false, the default). 0 or negative errno. */
+int run_stop_alarm_interrupts(bool interrupts);
+
 /* Has the one-second grace after a stop signal run out? */
 bool run_stop_abandoned(const struct run_stop *s);
 

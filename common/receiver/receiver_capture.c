@@ -65,8 +65,10 @@ bool receiver_output_wait_begin(struct receiver *rx, const char *opt, const char
 		return false;
 	pr_info("%s %s: a FIFO no reader has open: waiting for one%s\n", opt, path,
 		rx->cfg.duration_ns ? " (at most --duration)" : "");
-	if (rx->cfg.duration_ns)
+	if (rx->cfg.duration_ns) {
+		run_stop_alarm_interrupts(true); /* the blocked open() must end */
 		run_stop_set_deadline(&rx->stop, rx->cfg.duration_ns);
+	}
 	return true;
 }
 
@@ -75,8 +77,10 @@ bool receiver_output_wait_end(struct receiver *rx, const char *opt, const char *
 {
 	if (hold >= 0)
 		close(hold);
-	if (waiting)
+	if (waiting) {
 		run_stop_set_deadline(&rx->stop, 0);
+		run_stop_alarm_interrupts(false);
+	}
 	if (err != -EINTR || !run_stop_requested(&rx->stop))
 		return false;
 	if (run_stop_reason(&rx->stop) == RUN_STOP_DURATION)
