@@ -38,7 +38,8 @@
 #                      cannot be linked into a plain program);
 #   vm_matrix          kernels and drivers (tests/vm/matrix.sh): what it
 #                      checks does not change with the build, and the other
-#                      suites already run the tool's paths under ASan.
+#                      suites already run the tool's paths under ASan;
+#   runner_limits      this script on made-up suites: no build is involved.
 # flood_accounting is rerun, shortened to a few seconds (SAN_FLOOD_SECONDS):
 # the packet path under ASan at full rate, with and without drops.
 #
@@ -82,7 +83,7 @@ trap 'stop_runner 143' TERM
 BUILD=${BUILD:-$here/../build}
 SAN_BUILD=${SAN_BUILD:-}
 SAN_ONLY=${SAN_ONLY:-0}
-SAN_SKIP='^e2e/(kill_storm|valgrind_receiver|fuzz_smoke|install|vm_matrix)$'
+SAN_SKIP='^e2e/(kill_storm|valgrind_receiver|fuzz_smoke|install|vm_matrix|runner_limits)$'
 SAN_FLOOD_SECONDS=${SAN_FLOOD_SECONDS:-3}
 # Leaks that are by design in a library, if one ever needs it: one narrow
 # entry per leak in tests/lsan.supp (none is needed with libbpf 1.1 and

@@ -160,6 +160,9 @@ static void capture_frame(struct frame_ctx *fc, const struct xsk_queue *xsk,
 	struct pkt_frame_info info, *frame = NULL;
 	__u8 whole[CAPTURE_FRAME_MAX];
 	__u32 frame_len = len;
+	/* The hint sits in front of the frame's first buffer, not in front
+	 * of the copy gathered below: the comment decodes it there. */
+	const void *first = pkt;
 	long comment_len;
 
 	if (xsk->multi_buffer) {
@@ -180,7 +183,7 @@ static void capture_frame(struct frame_ctx *fc, const struct xsk_queue *xsk,
 	rewind(q->capture_comment);
 	/* The comment and the EPB carry the frame's true length, also when
 	 * more than CAPTURE_FRAME_MAX of it could not be kept. */
-	report_packet(q->capture_comment, true, q->xsk.queue_id, frame, fc->decoder, h, pkt,
+	report_packet(q->capture_comment, true, q->xsk.queue_id, frame, fc->decoder, h, first,
 		      frame_len, now_ns);
 	fflush(q->capture_comment);
 	comment_len = ftell(q->capture_comment);

@@ -60,7 +60,8 @@ chmod +x "$T/tree/tests/e2e/"{hang,leak,fresh}.sh
 mount -t bpf bpf /sys/fs/bpf || xh_die "cannot mount a bpffs at /sys/fs/bpf (private mount namespace)"
 start=$SECONDS
 # timeout: a runner without the limit would hang here for good.
-timeout -k 5 60 env -u XH_RUNNER_MNT_NS -u XH_NETNS_RECORD SUITE_TIMEOUT=3 \
+timeout -k 5 60 env -u XH_RUNNER_MNT_NS -u XH_NETNS_RECORD -u SAN_BUILD -u SAN_ONLY \
+	-u MUTANTS SUITE_TIMEOUT=3 \
 	BUILD="$XH_BUILD" "$T/tree/tests/run-tests.sh" '^e2e/' >"$T/out" 2>&1
 rc=$?
 took=$((SECONDS - start))
