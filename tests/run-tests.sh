@@ -143,7 +143,8 @@ sweep_suite() { # name pgid netns-record
 	fi
 	[ -s "$3" ] || return 0
 	while read -r ns; do
-		[ -n "$ns" ] && ip netns list 2>/dev/null | grep -qE "^$ns( |\$)" || continue
+		[ -n "$ns" ] || continue
+		ip netns list 2>/dev/null | grep -qE "^$ns( |\$)" || continue
 		echo "# swept: network namespace $ns left by $1"
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		# shellcheck disable=SC2086 # one pid per word

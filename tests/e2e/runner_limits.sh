@@ -73,7 +73,7 @@ sed 's/^/#   /' "$T/out"
 gone() { # pid-file
 	local pid i
 	pid=$(cat "$1" 2>/dev/null) || return 1
-	for i in $(seq 20); do
+	for _ in $(seq 20); do
 		[ -r "/proc/$pid/stat" ] || return 0
 		[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0
 		sleep 0.1
