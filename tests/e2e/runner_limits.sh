@@ -71,7 +71,7 @@ sed 's/^/#   /' "$T/out"
 # Alive: a process that is not a zombie (a killed orphan waits for init to
 # reap it), given a second for that.
 gone() { # pid-file
-	local pid i
+	local pid
 	pid=$(cat "$1" 2>/dev/null) || return 1
 	for _ in $(seq 20); do
 		[ -r "/proc/$pid/stat" ] || return 0
