@@ -163,10 +163,13 @@ int main(int argc, char **argv)
 	rx.run.start_ns = monotonic_ns();
 	receiver_cpu_start(&res->cpu, &(struct receiver_cpu_sources){
 			.cfg = &cfg, .prog = &res->prog, .queues = &res->queues });
+	/* --duration also as a timer: it ends a main thread stuck writing. */
+	if (cfg.duration_ns)
+		run_stop_set_deadline(&res->stop, cfg.duration_ns);
 	receiver_run(&rx); /* until the run's stop is requested */
 	rx_loop_finish(&rx); /* threads joined, XDP detached, rings drained */
 	receiver_report(&rx, REPORT_FINAL);
-	receiver_warn_tx_leftovers(cfg.ifname, &res->tx);
+	receiver_warn_tx_leftovers(cfg.ifname, rx.conf.iface.ifindex, &res->tx);
 	rx_program_warn_overflow_queues(&res->prog, cfg.ifname, rx.conf.iface.dev_queues);
 	exit_code = receiver_exit_status(&cfg, &res->measure, &res->out, &res->stop);
 

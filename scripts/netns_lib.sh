@@ -117,6 +117,8 @@ xh_install_trap() {
 xh_netns_add() { # name
 	ip netns add "$1" || xh_die "cannot create network namespace $1"
 	XH_NAMESPACES+=("$1")
+	# tests/run-tests.sh deletes what a killed (or careless) suite left.
+	[ -n "${XH_NETNS_RECORD:-}" ] && echo "$1" >>"$XH_NETNS_RECORD"
 	ip -n "$1" link set lo up
 	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1 >/dev/null ||

@@ -38,15 +38,52 @@
 #                      cannot be linked into a plain program);
 #   vm_matrix          kernels and drivers (tests/vm/matrix.sh): what it
 #                      checks does not change with the build, and the other
-#                      suites already run the tool's paths under ASan.
+#                      suites already run the tool's paths under ASan;
+#   runner_limits      this script on made-up suites: no build is involved.
 # flood_accounting is rerun, shortened to a few seconds (SAN_FLOOD_SECONDS):
 # the packet path under ASan at full rate, with and without drops.
+#
+# Nothing on the host is relied on, nor left behind:
+#   - every suite runs in a private mount namespace where /sys/fs/bpf is
+#     not mounted (unmounted there if the host has it), as on a fresh
+#     machine: a suite that needs bpffs mounts its own (e2e/lib_bpffs.sh);
+#   - every suite has a time limit, SUITE_TIMEOUT seconds (default 600;
+#     e2e/vm_matrix 3600, the mutants none); past it the suite's process
+#     group gets SIGTERM, 10 s later SIGKILL, and the suite fails;
+#   - when a suite ends (or is killed), what is left of its process group
+#     is killed, and the network namespaces it created (scripts/
+#     netns_lib.sh records them in XH_NETNS_RECORD) are deleted, with any
+#     process still in them; each is named in a "# swept" line.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${XH_RUNNER_MNT_NS:-}" ]; then
+	if unshare -m --propagation private true 2>/dev/null; then
+		XH_RUNNER_MNT_NS=1 exec unshare -m --propagation private "$0" "$@"
+	fi
+	echo "# cannot create a private mount namespace (unshare -m): suites see the host's /sys/fs/bpf"
+else
+	# Lazily: a pin held open by a host process stays the host's.
+	mountpoint -q /sys/fs/bpf && umount -l /sys/fs/bpf
+	if mountpoint -q /sys/fs/bpf; then
+		echo "# /sys/fs/bpf is still mounted in the private mount namespace"
+	else
+		echo "# suites run with /sys/fs/bpf unmounted (a private mount namespace)"
+	fi
+fi
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-}
+# A suite is a session of its own, out of reach of the terminal's ^C: pass
+# the stop on to it, and let its traps clean up.
+CURRENT_PGID=""
+stop_runner() { # exit-status
+	[ -n "$CURRENT_PGID" ] && kill -TERM -- "-$CURRENT_PGID" 2>/dev/null
+	exit "$1"
+}
+trap 'stop_runner 130' INT
+trap 'stop_runner 143' TERM
 BUILD=${BUILD:-$here/../build}
 SAN_BUILD=${SAN_BUILD:-}
 SAN_ONLY=${SAN_ONLY:-0}
-SAN_SKIP='^e2e/(kill_storm|valgrind_receiver|fuzz_smoke|install|vm_matrix)$'
+SAN_SKIP='^e2e/(kill_storm|valgrind_receiver|fuzz_smoke|install|vm_matrix|runner_limits)$'
 SAN_FLOOD_SECONDS=${SAN_FLOOD_SECONDS:-3}
 # Leaks that are by design in a library, if one ever needs it: one narrow
 # entry per leak in tests/lsan.supp (none is needed with libbpf 1.1 and
@@ -83,13 +120,73 @@ suite_failed() { # name reason
 	[[ " ${failed_names[*]} " == *" $1 "* ]] || failed_names+=("$1")
 }
 
+# Seconds a suite may run (0: no limit).
+suite_limit() { # name
+	if [ -n "$SUITE_TIMEOUT" ]; then
+		echo "$SUITE_TIMEOUT"
+		return
+	fi
+	case $1 in
+	mutants/*) echo 0 ;;
+	e2e/vm_matrix | san/e2e/vm_matrix) echo 3600 ;;
+	*) echo 600 ;;
+	esac
+}
+
+# After a suite: kill what is left of its process group, delete the
+# network namespaces it recorded (and the processes in them).
+sweep_suite() { # name pgid netns-record
+	local ns pids
+	if kill -0 -- "-$2" 2>/dev/null; then
+		echo "# swept: processes left in $1's process group $2"
+		kill -KILL -- "-$2" 2>/dev/null
+	fi
+	[ -s "$3" ] || return 0
+	while read -r ns; do
+		[ -n "$ns" ] || continue
+		ip netns list 2>/dev/null | grep -qE "^$ns( |\$)" || continue
+		echo "# swept: network namespace $ns left by $1"
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		# shellcheck disable=SC2086 # one pid per word
+		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done <"$3"
+}
+
 run_suite() { # name command...
 	local name=$1; shift
-	local out rc ok notok skip td planned results
+	local out rc ok notok skip td planned results limit pid tail_pid record start timed_out=0
 	echo "=== $name"
 	out=$(mktemp)
-	CMOCKA_MESSAGE_OUTPUT=TAP "$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
+	record=$(mktemp)
+	limit=$(suite_limit "$name")
+	start=$SECONDS
+	# Its own process group (setsid: the suite is the group's leader, its
+	# pid the group's id), so that it can be killed whole.
+	CMOCKA_MESSAGE_OUTPUT=TAP XH_NETNS_RECORD=$record setsid "$@" >"$out" 2>&1 </dev/null &
+	pid=$!
+	CURRENT_PGID=$pid
+	tail -n +1 -s 0.2 -f --pid="$pid" "$out" &
+	tail_pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$limit" -gt 0 ] && [ $((SECONDS - start)) -ge "$limit" ]; then
+			timed_out=1
+			kill -TERM -- "-$pid" 2>/dev/null
+			for _ in $(seq 100); do
+				kill -0 "$pid" 2>/dev/null || break
+				sleep 0.1
+			done
+			kill -KILL -- "-$pid" 2>/dev/null
+			break
+		fi
+		sleep 0.2
+	done
+	wait "$pid"
+	rc=$?
+	wait "$tail_pid" 2>/dev/null
+	sweep_suite "$name" "$pid" "$record"
+	CURRENT_PGID=""
+	rm -f "$record"
 	# TAP directives are case-insensitive: "# SKIP", "# skip". "ok N # SKIP
 	# why" is a skip, not a pass; "not ok N # TODO why" is a known gap, not
 	# a failure. Both are counted and shown.
@@ -108,6 +205,10 @@ run_suite() { # name command...
 	todo=$((todo + td))
 	count_checks "$results"
 	[ "$notok" -gt 0 ] && failed_names+=("$name")
+	if [ "$timed_out" = 1 ]; then
+		suite_failed "$name" "killed at its time limit of $limit s (SUITE_TIMEOUT)"
+		return
+	fi
 	if [ "$plans" -eq 0 ]; then
 		suite_failed "$name" "printed no TAP plan (1..N) after $results result line(s)"
 	elif [ "$planned" -ne "$results" ]; then

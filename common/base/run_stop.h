@@ -18,6 +18,12 @@
  * readable, every output wait gives up on it, and what is left is
  * released. A second stop signal ends the process at once (_exit; the
  * kernel releases the bpf_link and the sockets with the process).
+ *
+ * Every other stop (--count, --duration, the TX thread, an error) starts
+ * the same one-second grace, so an output nobody reads cannot keep a
+ * finished run alive; and --duration is a timer too (SIGALRM, through
+ * run_stop_set_deadline()), so it ends the run even while the main
+ * thread waits for such an output, or for a FIFO's reader.
  */
 #ifndef XDP_HINTS_RUN_STOP_H
 #define XDP_HINTS_RUN_STOP_H
@@ -40,6 +46,7 @@ struct run_stop {
 	atomic_int reason;  /* enum run_stop_reason */
 	atomic_int err;     /* negative errno with RUN_STOP_ERROR */
 	atomic_int signal;  /* the stop signal's number, with RUN_STOP_SIGNAL */
+	_Atomic unsigned long long grace_start_ns; /* CLOCK_MONOTONIC of the stop */
 };
 
 #define RUN_STOP_INIT { .fd = -1, .abandon_fd = -1 }
@@ -65,6 +72,18 @@ static inline enum run_stop_reason run_stop_reason(const struct run_stop *s)
 {
 	return (enum run_stop_reason)atomic_load_explicit(&s->reason, memory_order_acquire);
 }
+
+/*
+ * Request the stop (RUN_STOP_DURATION) @after_ns from now, from a timer
+ * (ITIMER_REAL, SIGALRM), even while the main thread is blocked; 0
+ * disarms it. Once the stop is requested the timer times the grace and
+ * this does nothing. Returns 0 or negative errno (setitimer()).
+ */
+int run_stop_set_deadline(struct run_stop *s, unsigned long long after_ns);
+
+/* Let SIGALRM (the deadline, the grace) interrupt blocking calls with
+ * EINTR (true), or restart them (false, the default). 0 or negative errno. */
+int run_stop_alarm_interrupts(bool interrupts);
 
 /* Has the one-second grace after a stop signal run out? */
 bool run_stop_abandoned(const struct run_stop *s);

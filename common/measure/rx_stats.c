@@ -168,6 +168,8 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 	dst->mark_mismatch = now->mark_mismatch - before->mark_mismatch;
 	dst->clock_backwards = now->clock_backwards - before->clock_backwards;
 	dst->drained_at_stop = now->drained_at_stop - before->drained_at_stop;
+	dst->buffers = now->buffers - before->buffers;
+	dst->incomplete_frames = now->incomplete_frames - before->incomplete_frames;
 	for (size_t i = 0; i < dst->n_layouts && i < now->n_layouts; i++)
 		dst->layout_packets[i] = now->layout_packets[i] - before->layout_packets[i];
 	for (int c = 0; c < CORE_CLASSES; c++)

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define CSV_LOG_HEADER "time_ns,queue,cpu,same_core,latency_ns,btf_id,layout\n"
 #define CSV_LOG_BUFFER_SIZE (1U << 20)
@@ -36,6 +37,9 @@ struct csv_file {
 	int abandon_fd;        /* run_stop.abandon_fd, or -1 */
 	pthread_mutex_t lock;
 	atomic_int err;        /* first write error (negative errno), sticky */
+	bool regular;          /* a regular file: can be cut back (ftruncate) */
+	off_t complete_len;    /* bytes of whole lines written so far */
+	unsigned long long unwritten; /* bytes given up on once abandoned (-ECANCELED) */
 };
 
 /*

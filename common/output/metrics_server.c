@@ -3,8 +3,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
 
 #include "cpu_setup.h"
@@ -14,9 +17,43 @@
 
 #define CONTENT_TYPE_TEXT "text/plain; version=0.0.4; charset=utf-8"
 #define CONTENT_TYPE_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
-/* A scraper or two, and a browser: more would only cost memory. */
-#define MAX_CONNECTIONS 16U
+/*
+ * Scrapes are answered whatever other clients do. A client that sends its
+ * request one byte at a time resets libmicrohttpd's inactivity timeout
+ * (CONNECTION_TIMEOUT_S) with every byte, so that timeout alone lets a few
+ * slow clients hold every connection slot for as long as they like. Every
+ * connection therefore has REQUEST_DEADLINE_S from its start, or from the
+ * end of its previous request (keep-alive), to send a request and read the
+ * answer; past it the socket is shut down and libmicrohttpd closes it. A
+ * scraper on the host or the LAN needs milliseconds for both (the text is
+ * some 100 KB). MAX_CONNECTIONS (about 32 KiB each, libmicrohttpd's
+ * default memory per connection) leaves room for a scraper beside dozens
+ * of slow clients; beyond that a new connection waits in the listen
+ * backlog (LISTEN_BACKLOG) for at most one deadline. No per-address limit
+ * (MHD_OPTION_PER_IP_CONNECTION_LIMIT): the scraper may share its address
+ * with the slow clients (the same host, a NAT, a proxy) and would be the
+ * one refused; the deadline bounds what any client can hold.
+ */
+#define MAX_CONNECTIONS 64U
+#define LISTEN_BACKLOG 128
 #define CONNECTION_TIMEOUT_S 10U
+#define REQUEST_DEADLINE_S 5U
+
+/* One open connection, from libmicrohttpd's "started" to its "closed"
+ * notification; only the server thread touches the list. */
+struct metrics_conn {
+	struct metrics_conn *prev, *next;
+	int fd;              /* libmicrohttpd's socket: shut down, never closed here */
+	uint64_t deadline_ns; /* CLOCK_MONOTONIC; UINT64_MAX once shut down */
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 static bool wants_openmetrics(struct MHD_Connection *conn)
 {
@@ -62,6 +99,9 @@ static enum MHD_Result respond_text(struct MHD_Connection *conn, unsigned int st
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	/* RFC 9110 15.5.6: a 405 lists the methods the resource supports. */
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -117,6 +157,82 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	pr_debug("--metrics: libmicrohttpd: %s", line);
 }
 
+/* libmicrohttpd's connection notifications: keep the open connections and
+ * their deadlines. Without memory a connection simply has no deadline. */
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			      enum MHD_ConnectionNotificationCode toe)
+{
+	struct metrics_server *m = cls;
+	struct metrics_conn *c = *socket_context;
+	const union MHD_ConnectionInfo *info;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c = info ? calloc(1, sizeof(*c)) : NULL;
+		if (!c)
+			return;
+		c->fd = info->connect_fd;
+		c->deadline_ns = now_ns() + REQUEST_DEADLINE_S * 1000000000ULL;
+		c->next = m->conns;
+		if (c->next)
+			c->next->prev = c;
+		m->conns = c;
+		*socket_context = c;
+		return;
+	}
+	if (!c)
+		return;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		m->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	free(c);
+	*socket_context = NULL;
+}
+
+/* A request answered (or given up): a kept-alive connection has a new
+ * deadline for its next one. */
+static void request_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			      enum MHD_RequestTerminationCode toe)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct metrics_conn *c = info ? info->socket_context : NULL;
+
+	(void)cls;
+	(void)req_cls;
+	(void)toe;
+	if (c && c->deadline_ns != UINT64_MAX)
+		c->deadline_ns = now_ns() + REQUEST_DEADLINE_S * 1000000000ULL;
+}
+
+/*
+ * Shut down the sockets of connections past their deadline (libmicrohttpd
+ * then reads end-of-file and closes them at its next run). Returns the ms
+ * until the next deadline, at most @cap_ms.
+ */
+static int enforce_deadlines(struct metrics_server *m, int cap_ms)
+{
+	uint64_t now = now_ns();
+	int wait_ms = cap_ms;
+
+	for (struct metrics_conn *c = m->conns; c; c = c->next) {
+		if (c->deadline_ns == UINT64_MAX)
+			continue;
+		if (c->deadline_ns <= now) {
+			shutdown(c->fd, SHUT_RDWR);
+			c->deadline_ns = UINT64_MAX;
+			wait_ms = 0; /* let libmicrohttpd see it now */
+			continue;
+		}
+		if ((c->deadline_ns - now) / 1000000ULL + 1 < (uint64_t)wait_ms)
+			wait_ms = (int)((c->deadline_ns - now) / 1000000ULL + 1);
+	}
+	return wait_ms;
+}
+
 /*
  * libmicrohttpd in its "external polling" mode with epoll: we wait on its
  * epoll fd beside the run's stop eventfd, so the stop ends the thread the
@@ -138,6 +254,7 @@ static void *serve(void *arg)
 
 		if (MHD_get_timeout(m->daemon, &timeout_ms) == MHD_YES && timeout_ms < 1000)
 			timeout = (int)timeout_ms;
+		timeout = enforce_deadlines(m, timeout);
 		if (poll(fds, 2, timeout) < 0 && errno != EINTR) {
 			pr_warn("--metrics: poll: %s: the endpoint stops serving\n", strerror(errno));
 			break;
@@ -164,7 +281,7 @@ static int open_listener(const struct metrics_listen *listen_at, const char **fa
 		*failed = "bind";
 		goto fail;
 	}
-	if (listen(fd, 16)) {
+	if (listen(fd, LISTEN_BACKLOG)) {
 		*failed = "listen";
 		goto fail;
 	}
@@ -211,6 +328,8 @@ int metrics_server_start(struct metrics_server *m, const struct metrics_listen *
 				     MHD_OPTION_LISTEN_SOCKET, m->listen_fd,
 				     MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS,
 				     MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT_S,
+				     MHD_OPTION_NOTIFY_CONNECTION, notify_connection, m,
+				     MHD_OPTION_NOTIFY_COMPLETED, request_completed, m,
 				     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				     MHD_OPTION_END);
 	if (!m->daemon) {

@@ -37,6 +37,7 @@ struct metrics_server {
 	struct queue_rx_stats *published; /* the last copy, n_queues of them */
 	size_t n_queues;
 	struct metrics_cpu cpu;       /* receiver's part published; process_ns read per scrape */
+	struct metrics_conn *conns;   /* open connections: the server thread's */
 };
 
 #define METRICS_SERVER_INIT { .listen_fd = -1, .stop_fd = -1 }

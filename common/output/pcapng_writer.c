@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "log.h"
 #include "pcapng_writer.h"
 #include "write_all.h"
 
@@ -130,6 +131,9 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 	f->abandon_fd = abandon_fd;
 	f->snaplen = snaplen;
 	atomic_init(&f->err, 0);
+	f->regular = false;
+	f->complete_len = 0;
+	f->unwritten = 0;
 	if (!snaplen || snaplen > PCAPNG_SNAPLEN_MAX) {
 		f->fd = -1;
 		return -EINVAL;
@@ -141,14 +145,15 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 	}
 	/* A FIFO blocks here until its reader opens it (tshark -i FIFO, say);
 	 * a stop signal interrupts it (EINTR). */
-	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	f->fd = open(path, OUTPUT_FILE_OPEN_FLAGS, 0644);
 	if (f->fd < 0) {
 		err = -errno;
 		free(header);
 		return err;
 	}
 	pthread_mutex_init(&f->lock, NULL);
-	if (!fstat(f->fd, &st) && !S_ISREG(st.st_mode))
+	f->regular = !fstat(f->fd, &st) && S_ISREG(st.st_mode);
+	if (!f->regular)
 		fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) | O_NONBLOCK);
 	err = write_all(f->fd, abandon_fd, header, header_len);
 	free(header);
@@ -156,6 +161,7 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 		pcapng_file_close(f);
 		return err;
 	}
+	f->complete_len = (off_t)header_len;
 	return 0;
 }
 
@@ -185,10 +191,24 @@ static void write_out(struct pcapng_log *log)
 	int err;
 
 	pthread_mutex_lock(&f->lock);
-	if (!pcapng_file_error(f)) {
-		err = write_all(f->fd, f->abandon_fd, log->buf, log->used);
+	if (pcapng_file_error(f) == -ECANCELED) {
+		f->unwritten += log->used; /* given up: counted, not written */
+	} else if (!pcapng_file_error(f)) {
+		size_t written = 0;
+
+		err = write_all_count(f->fd, f->abandon_fd, log->buf, log->used, &written);
 		if (err)
 			atomic_store(&f->err, err);
+		else
+			f->complete_len += (off_t)log->used;
+		if (err == -ECANCELED)
+			f->unwritten += log->used - written;
+		/* The buffer holds whole blocks: a file that filled up (ENOSPC,
+		 * EFBIG, EDQUOT) ends at the last one written whole, and stays
+		 * readable to its end. */
+		if (err && f->regular && ftruncate(f->fd, f->complete_len))
+			pr_debug("--pcapng: cutting the file back to its last whole block: %s\n",
+				 strerror(errno));
 	}
 	pthread_mutex_unlock(&f->lock);
 	log->used = 0;
@@ -211,7 +231,7 @@ int pcapng_log_close(struct pcapng_log *log)
 }
 
 void pcapng_log_packet(struct pcapng_log *log, uint64_t ts_ns, const void *pkt,
-		       uint32_t len, const char *comment, size_t comment_len)
+		       uint32_t len, uint32_t orig_len, const char *comment, size_t comment_len)
 {
 	uint32_t caplen = len < log->file->snaplen ? len : log->file->snaplen;
 	size_t size;
@@ -221,6 +241,8 @@ void pcapng_log_packet(struct pcapng_log *log, uint64_t ts_ns, const void *pkt,
 	size = pcapng_epb_size(caplen, comment_len);
 	if (log->used + size > PCAPNG_BUFFER_SIZE)
 		write_out(log);
+	/* The EPB's original length is the frame's, never less than what
+	 * is kept: a cut frame must not look complete. */
 	log->used += pcapng_put_epb(log->buf + log->used, log->if_id, ts_ns, pkt, caplen,
-				    len, comment, comment_len);
+				    orig_len > len ? orig_len : len, comment, comment_len);
 }

@@ -31,8 +31,10 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define PCAPNG_BUFFER_SIZE (1U << 20)    /* per queue */
 #define PCAPNG_SNAPLEN_MAX 262144U       /* tcpdump's and Wireshark's maximum */
@@ -83,6 +85,9 @@ struct pcapng_file {
 	uint32_t snaplen;
 	pthread_mutex_t lock;
 	atomic_int err;        /* first write error (negative errno), sticky */
+	bool regular;          /* a regular file: can be cut back (ftruncate) */
+	off_t complete_len;    /* bytes of whole blocks written so far */
+	unsigned long long unwritten; /* bytes given up on once abandoned (-ECANCELED) */
 };
 
 /*
@@ -119,13 +124,16 @@ int pcapng_log_flush(struct pcapng_log *log);
 int pcapng_log_close(struct pcapng_log *log);
 
 /*
- * One frame: @ts_ns wall-clock ns since the epoch, @len bytes of @pkt of
- * which the first file->snaplen are kept, @comment of @comment_len bytes
+ * One frame: @ts_ns wall-clock ns since the epoch, @len bytes at @pkt of
+ * which the first file->snaplen are kept, out of a frame of @orig_len
+ * bytes (the EPB's original packet length; @len when the whole frame is
+ * at @pkt, more when the caller could gather only a part of it), @comment
+ * of @comment_len bytes
  * (cut at PCAPNG_COMMENT_MAX). Writes the buffer out first when the block
  * would not fit. The packet path: no allocation, and a system call only
  * once a buffer is full.
  */
 void pcapng_log_packet(struct pcapng_log *log, uint64_t ts_ns, const void *pkt,
-		       uint32_t len, const char *comment, size_t comment_len);
+		       uint32_t len, uint32_t orig_len, const char *comment, size_t comment_len);
 
 #endif

@@ -13,6 +13,7 @@ void report_out_init(struct report_out *o, int fd, int abandon_fd)
 	o->abandon_fd = abandon_fd;
 	pthread_mutex_init(&o->lock, NULL);
 	atomic_init(&o->err, 0);
+	atomic_init(&o->unwritten, 0);
 }
 
 void report_out_destroy(struct report_out *o)
@@ -23,16 +24,22 @@ void report_out_destroy(struct report_out *o)
 int report_out_write(struct report_out *o, const void *buf, size_t len)
 {
 	int err = atomic_load(&o->err);
+	size_t written = 0;
 
-	if (err)
+	if (err) {
+		if (err == -ECANCELED)
+			atomic_fetch_add(&o->unwritten, len);
 		return err;
+	}
 	pthread_mutex_lock(&o->lock);
 	err = atomic_load(&o->err);
 	if (!err) {
-		err = write_all(o->fd, o->abandon_fd, buf, len);
+		err = write_all_count(o->fd, o->abandon_fd, buf, len, &written);
 		if (err)
 			atomic_store(&o->err, err);
 	}
+	if (err == -ECANCELED)
+		atomic_fetch_add(&o->unwritten, len - written);
 	pthread_mutex_unlock(&o->lock);
 	return err;
 }

@@ -20,6 +20,7 @@ struct report_out {
 	int abandon_fd;        /* run_stop.abandon_fd, or -1 */
 	pthread_mutex_t lock;
 	atomic_int err;        /* first write error (negative errno), sticky */
+	atomic_ullong unwritten; /* bytes given up on once abandoned (-ECANCELED) */
 };
 
 void report_out_init(struct report_out *o, int fd, int abandon_fd);

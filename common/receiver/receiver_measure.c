@@ -16,6 +16,7 @@
 #include "run_stop.h"
 #include "receiver_capture.h"
 #include "receiver_measure.h"
+#include "write_all.h"
 
 static void warn_busy_poll_sysfs(const char *dev)
 {
@@ -35,7 +36,7 @@ static void warn_busy_poll_sysfs(const char *dev)
 int receiver_setup_measurement(const struct rx_config *cfg, const struct rx_iface *iface,
 			       struct rx_measure *m, struct run_stop *stop, struct rx_path *path)
 {
-	int err;
+	int err, hold;
 
 	if (cfg->cpu_dma_latency_set) {
 		m->dma_latency_fd = cpu_dma_latency_hold(cfg->cpu_dma_latency_us);
@@ -51,11 +52,14 @@ int receiver_setup_measurement(const struct rx_config *cfg, const struct rx_ifac
 			CPU_DMA_LATENCY_PATH, cfg->cpu_dma_latency_us);
 	}
 	if (cfg->csv_path) {
+		bool waiting = receiver_output_wait_begin(cfg, stop, "--csv", cfg->csv_path, &hold);
+
 		err = csv_file_open(&m->csv, cfg->csv_path, stop->abandon_fd);
-		if (err == -EINTR && run_stop_requested(stop))
-			return err; /* a stop signal while waiting for a FIFO's reader */
+		if (receiver_output_wait_end(stop, "--csv", cfg->csv_path, waiting, hold, err))
+			return err; /* a stop while waiting for a FIFO's reader */
 		if (err) {
-			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path, strerror(-err));
+			pr_err("--csv %s: cannot create the file: %s\n", cfg->csv_path,
+			       output_open_strerror(err));
 			return err;
 		}
 	}

@@ -194,13 +194,23 @@ int receiver_exit_status(const struct rx_config *cfg, struct rx_measure *m,
 	int pcapng_err = m->pcapng.fd >= 0 ? receiver_close_capture(&m->pcapng) : 0;
 	bool failed = run_stop_reason(stop) == RUN_STOP_ERROR;
 
-	/* Cut short on purpose: a stop signal's grace ran out. */
-	if (out_err == -ECANCELED)
+	/* Cut short on purpose: the stop's grace ran out while nobody read
+	 * the output. Not an error; said once, with what was lost. */
+	if (out_err == -ECANCELED) {
+		pr_warn("standard output: nobody read it: given up 1 s after the stop, %llu byte(s) not written\n",
+			(unsigned long long)atomic_load(&out->unwritten));
 		out_err = 0;
-	if (csv_err == -ECANCELED)
+	}
+	if (csv_err == -ECANCELED) {
+		pr_warn("--csv %s: nobody read it: given up 1 s after the stop, %llu byte(s) not written\n",
+			cfg->csv_path, m->csv.unwritten);
 		csv_err = 0;
-	if (pcapng_err == -ECANCELED)
+	}
+	if (pcapng_err == -ECANCELED) {
+		pr_warn("--pcapng %s: nobody read it: given up 1 s after the stop, %llu byte(s) not written\n",
+			cfg->pcapng_path, m->pcapng.unwritten);
 		pcapng_err = 0;
+	}
 	if (out_err)
 		pr_err("writing the report to standard output: %s\n", strerror(-out_err));
 	if (csv_err)

@@ -3,6 +3,7 @@
  * Time-triggered TX beside (or instead of) receiving (see receiver_tx.h).
  */
 #include <errno.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -42,21 +43,47 @@ int receiver_setup_tx(const struct rx_config *cfg, struct tx_cyclic *tx,
 	return 0;
 }
 
-static int tx_error(const char *ifname, const struct tx_cyclic *tx, int err)
+/*
+ * What a TX error says about the interface: "went away" when no interface
+ * of that name and index is left (deleted: the socket is unbound, ENXIO,
+ * or still ENETDOWN from the close that comes first), "went down" when it
+ * is still there, NULL for any other error.
+ */
+static const char *tx_interface_fate(const char *ifname, int ifindex, int err)
 {
-	if (err == -ENETDOWN || err == -ENXIO || err == -ENODEV)
-		pr_err("%s: interface went away or down while sending\n", ifname);
+	if (err != -ENETDOWN && err != -ENXIO && err != -ENODEV)
+		return NULL;
+	if (if_nametoindex(ifname) != (unsigned int)ifindex)
+		return "went away";
+	return err == -ENETDOWN ? "went down" : "went away";
+}
+
+static int tx_error(const char *ifname, int ifindex, const struct tx_cyclic *tx, int err)
+{
+	const char *fate = tx_interface_fate(ifname, ifindex, err);
+
+	if (fate)
+		pr_err("%s: the interface %s while sending\n", ifname, fate);
 	else if (err)
 		pr_err("%s queue %u: sending: %s\n", ifname,
 		       tx->stats->queue_id, strerror(-err));
 	return err;
 }
 
-void receiver_warn_tx_leftovers(const char *ifname, const struct tx_cyclic *tx)
+void receiver_warn_tx_leftovers(const char *ifname, int ifindex, const struct tx_cyclic *tx)
 {
 	const struct tx_cycle_stats *s = tx->stats;
+	const char *fate;
 
-	if (s && s->frames_sent != s->frames_completed)
+	if (!s || s->frames_sent == s->frames_completed)
+		return;
+	/* The drain stops at the error: no waiting happened to speak of. */
+	fate = tx_interface_fate(ifname, ifindex, tx->result);
+	if (fate)
+		pr_warn("%s queue %u: %llu TX frame(s) never completed: the interface %s\n",
+			ifname, s->queue_id,
+			(unsigned long long)(s->frames_sent - s->frames_completed), fate);
+	else
 		pr_warn("%s queue %u: %llu TX frame(s) never completed within %.1f s\n",
 			ifname, s->queue_id,
 			(unsigned long long)(s->frames_sent - s->frames_completed),
@@ -69,8 +96,8 @@ void receiver_warn_tx_leftovers(const char *ifname, const struct tx_cyclic *tx)
  * --tx-cpu and --tx-priority, never the receiving thread's) while this
  * one receives; when they are done the TX thread requests the run's stop.
  */
-int receiver_tx_alone(const struct rx_config *cfg, struct tx_cyclic *tx, struct run_stop *stop,
-		      __u64 start_ns)
+int receiver_tx_alone(const struct rx_config *cfg, int ifindex, struct tx_cyclic *tx,
+		      struct run_stop *stop, __u64 start_ns)
 {
 	int err;
 
@@ -86,7 +113,7 @@ int receiver_tx_alone(const struct rx_config *cfg, struct tx_cyclic *tx, struct 
 	}
 	err = tx_cyclic_run(tx, stop, cfg->duration_ns ? start_ns + cfg->duration_ns : 0);
 	run_stop_request(stop, err ? RUN_STOP_ERROR : RUN_STOP_TX_DONE, err);
-	return tx_error(cfg->ifname, tx, err);
+	return tx_error(cfg->ifname, ifindex, tx, err);
 }
 
 int receiver_tx_start(const struct rx_config *cfg, struct tx_cyclic *tx, struct run_stop *stop)
@@ -110,7 +137,7 @@ int receiver_tx_start(const struct rx_config *cfg, struct tx_cyclic *tx, struct 
 	return 0;
 }
 
-int receiver_tx_stop(const char *ifname, struct tx_cyclic *tx)
+int receiver_tx_stop(const char *ifname, int ifindex, struct tx_cyclic *tx)
 {
-	return tx_error(ifname, tx, tx_cyclic_stop(tx));
+	return tx_error(ifname, ifindex, tx, tx_cyclic_stop(tx));
 }

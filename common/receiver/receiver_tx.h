@@ -22,14 +22,15 @@ int receiver_setup_tx(const struct rx_config *cfg, struct tx_cyclic *tx,
 /* --tx --no-rx: send on this thread, placed by --tx-cpu/--tx-priority,
  * until the stop or --duration after @start_ns; the stop is requested
  * when sending ends. Negative errno on error, said once. */
-int receiver_tx_alone(const struct rx_config *cfg, struct tx_cyclic *tx, struct run_stop *stop,
-		      __u64 start_ns);
+int receiver_tx_alone(const struct rx_config *cfg, int ifindex, struct tx_cyclic *tx,
+		      struct run_stop *stop, __u64 start_ns);
 /* --tx beside receiving: start the TX thread. Negative errno (said, and
  * the stop requested) on error. */
 int receiver_tx_start(const struct rx_config *cfg, struct tx_cyclic *tx, struct run_stop *stop);
 /* Stop the TX thread started by receiver_tx_start(); its error, said once. */
-int receiver_tx_stop(const char *ifname, struct tx_cyclic *tx);
+int receiver_tx_stop(const char *ifname, int ifindex, struct tx_cyclic *tx);
 /* After the run: frames whose completion never came back. */
-void receiver_warn_tx_leftovers(const char *ifname, const struct tx_cyclic *tx);
+/* @ifindex: to tell an interface that went away from one that went down. */
+void receiver_warn_tx_leftovers(const char *ifname, int ifindex, const struct tx_cyclic *tx);
 
 #endif

@@ -263,10 +263,11 @@ int receiver_run(struct receiver *rx)
 		return 0;
 	}
 	if (cfg->tx.no_rx)
-		return receiver_tx_alone(cfg, &rx->res.tx, &rx->res.stop, rx->run.start_ns);
+		return receiver_tx_alone(cfg, rx->conf.iface.ifindex, &rx->res.tx, &rx->res.stop,
+					 rx->run.start_ns);
 	err = receiver_tx_start(cfg, &rx->res.tx, &rx->res.stop);
 	if (err)
 		return err;
 	rx_loop_run(rx);
-	return receiver_tx_stop(cfg->ifname, &rx->res.tx);
+	return receiver_tx_stop(cfg->ifname, rx->conf.iface.ifindex, &rx->res.tx);
 }

@@ -159,12 +159,16 @@ static void capture_frame(struct frame_ctx *fc, const struct xsk_queue *xsk,
 	__u64 mono_ns = h->has_rx_ktime ? h->rx_ktime : now_ns;
 	struct pkt_frame_info info, *frame = NULL;
 	__u8 whole[CAPTURE_FRAME_MAX];
+	__u32 frame_len = len;
+	/* The hint sits in front of the frame's first buffer, not in front
+	 * of the copy gathered below: the comment decodes it there. */
+	const void *first = pkt;
 	long comment_len;
 
 	if (xsk->multi_buffer) {
 		__u32 used = 0;
 
-		frame = pkt_frame_info(xsk, &info, &len);
+		frame = pkt_frame_info(xsk, &info, &frame_len);
 		for (__u32 i = 0; i < xsk->frame_n_bufs && used < sizeof(whole); i++) {
 			size_t n = xsk->frame_iov[i].iov_len;
 
@@ -177,14 +181,16 @@ static void capture_frame(struct frame_ctx *fc, const struct xsk_queue *xsk,
 		len = used;
 	}
 	rewind(q->capture_comment);
-	report_packet(q->capture_comment, true, q->xsk.queue_id, frame, fc->decoder, h, pkt,
-		      len, now_ns);
+	/* The comment and the EPB carry the frame's true length, also when
+	 * more than CAPTURE_FRAME_MAX of it could not be kept. */
+	report_packet(q->capture_comment, true, q->xsk.queue_id, frame, fc->decoder, h, first,
+		      frame_len, now_ns);
 	fflush(q->capture_comment);
 	comment_len = ftell(q->capture_comment);
 	if (comment_len > 0 && q->capture_comment_buf[comment_len - 1] == '\n')
 		comment_len--;
 	pcapng_log_packet(&q->capture, mono_ns + (__u64)fc->realtime_offset_ns, pkt, len,
-			  q->capture_comment_buf, comment_len > 0 ? (size_t)comment_len : 0);
+			  frame_len, q->capture_comment_buf, comment_len > 0 ? (size_t)comment_len : 0);
 }
 
 static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 len,

@@ -8,7 +8,8 @@
 # keeps receiving on the renamed interface and ends normally.
 #
 # Cases: deleted; taken down; deleted and re-created under the same name; renamed
-# (then receiving, then deleted under the new name); moved to another
+# (then receiving; then deleted, taken down, or given more RX queues, each
+# under the new name); moved to another
 # network namespace; our bpf_link detached from outside (bpftool link
 # detach), in wakeup mode and with --threads; the program in our link
 # replaced (tests/helpers/xdp_link_replace); RX queues added (ethtool -L
@@ -180,6 +181,32 @@ if start_case "$what" rnd 4; then
 	wait_for_line "renamed"
 	ip -n "$XH_NS_RX" link del "$new_name"
 	expect_stop "$what" "$new_name: interface was deleted while receiving"
+fi
+
+what="renamed, then taken down"
+if start_case "$what" rdn 4; then
+	new_name=${XH_RX_DEV%r}n
+	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" name "$new_name"
+	wait_for_line "renamed"
+	ip -n "$XH_NS_RX" link set dev "$new_name" down
+	expect_stop "$what" "$new_name: interface went down while receiving"
+	tap_ok "$what: nothing attached to the renamed interface" no_xdp_on "$XH_NS_RX" "$new_name"
+fi
+
+# The queue count is read under the new name: the old one names nothing.
+what="renamed, then RX queues added"
+new_wire rqu 4
+for end in "$XH_NS_TX:$XH_TX_DEV" "$XH_NS_RX:$XH_RX_DEV"; do
+	ip netns exec "${end%%:*}" ethtool -L "${end#*:}" rx 2 tx 2
+done
+if start_rx "$what" --xdp-mode native; then
+	new_name=${XH_RX_DEV%r}n
+	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" name "$new_name"
+	wait_for_line "renamed"
+	ip netns exec "$XH_NS_RX" ethtool -L "$new_name" rx 4 tx 4
+	tap_result $? "$what: ethtool -L $new_name rx 4 tx 4"
+	expect_stop "$what" "$new_name: RX queues went from 2 to 4: queues 2-3 are not bound"
+	tap_ok "$what: nothing attached to the renamed interface" no_xdp_on "$XH_NS_RX" "$new_name"
 fi
 
 # ---- moved to another network namespace ----------------------------------------

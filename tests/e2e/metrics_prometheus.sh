@@ -48,7 +48,50 @@ try:
         sys.stdout.write(r.read().decode())
         sys.stderr.write("%d\t%s\n" % (r.status, r.headers.get("Content-Type")))
 except urllib.error.HTTPError as e:
-    sys.stderr.write("%d\t%s\n" % (e.code, e.headers.get("Content-Type")))
+    sys.stderr.write("%d\t%s\tAllow: %s\n" % (e.code, e.headers.get("Content-Type"),
+                                               e.headers.get("Allow")))
+PY
+}
+
+# N clients that each send a request line and then one header line a
+# second (every byte restarts libmicrohttpd's inactivity timeout), then one
+# scrape. Prints the scrape's status and seconds, and how many of the slow
+# clients the server had closed after $2 seconds.
+slow_clients_scrape() { # n-clients wait-for-close-seconds
+	in_ns python3 - "$METRICS" "$1" "$2" <<'PY'
+import socket, sys, threading, time, urllib.request
+host, port = sys.argv[1].rsplit(":", 1)
+n, close_wait = int(sys.argv[2]), float(sys.argv[3])
+closed = [False] * n
+def slow(i):
+    try:
+        s = socket.create_connection((host, int(port)), timeout=60)
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        s.settimeout(1)
+        for k in range(60):
+            s.sendall(b"X-Slow-%d: %d\r\n" % (k, i))
+            try:
+                if s.recv(1) == b"":
+                    closed[i] = True
+                    return
+            except socket.timeout:
+                pass
+    except OSError:
+        closed[i] = True
+threads = [threading.Thread(target=slow, args=(i,), daemon=True) for i in range(n)]
+for t in threads:
+    t.start()
+time.sleep(1.5)
+start = time.monotonic()
+try:
+    with urllib.request.urlopen("http://%s/metrics" % sys.argv[1], timeout=60) as r:
+        r.read()
+        status = r.status
+except Exception as e:
+    status = type(e).__name__
+took = time.monotonic() - start
+time.sleep(max(0.0, close_wait - 1.5 - took))
+print(status, "%.1f" % took, sum(closed))
 PY
 }
 
@@ -117,6 +160,19 @@ run_case() { # label af_xdp_user options...
 	tap_grep "$T/http.err" '^404' "$label: other paths: 404"
 	http_get "$METRICS/metrics" "" POST >/dev/null
 	tap_grep "$T/http.err" '^405' "$label: POST: 405"
+	tap_grep "$T/http.err" $'\tAllow: GET, HEAD$' "$label: the 405 says Allow: GET, HEAD (RFC 9110)"
+	if [ "$label" = main ]; then
+		# 16 slow clients filled the old 16-connection limit for 40 s.
+		read -r status took closed < <(slow_clients_scrape 16 8)
+		tap_is "$status" 200 "$label: 16 slow clients: a scrape is answered"
+		tap_cmp "${took%.*}" -lt 2 "$label: 16 slow clients: the scrape answers within 2 s (took ${took} s)"
+		tap_is "$closed" 16 "$label: 16 slow clients: each closed at its 5 s deadline (within 8 s)"
+		# More than the 64 connections: the scrape waits in the backlog
+		# until a deadline frees a slot.
+		read -r status took closed < <(slow_clients_scrape 80 9)
+		tap_is "$status" 200 "$label: 80 slow clients: a scrape is answered"
+		tap_cmp "${took%.*}" -lt 8 "$label: 80 slow clients: the scrape answers within 8 s (took ${took} s)"
+	fi
 
 	in_ns prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb-$label" \
 		--web.listen-address="$PROM" --log.level=error >"$T/prom.log" 2>&1 &

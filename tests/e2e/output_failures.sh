@@ -7,7 +7,9 @@
 # exit status 1. A stop signal ends the run wherever the receiver waits:
 # in open() of a FIFO nobody opens, in a write to a pipe or FIFO nobody
 # reads; the process is gone within about a second and leaves no XDP
-# program behind. Packet lines and CSV records of several receive threads
+# program behind. A file that fills up is cut back to its last whole pcapng
+# block or CSV line (readable to its end). --pcapng and --csv never follow
+# a symbolic link. Packet lines and CSV records of several receive threads
 # never interleave.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -130,6 +132,94 @@ for threads in "" "--threads"; do
 tap_ok "$what: no XDP program left" no_xdp_left
 done
 
+# ---- --pcapng / --csv on a file system that fills up: readable to the end ----
+# The file is cut back to its last whole block or line (ftruncate), so
+# tshark reads the capture to its end and the CSV ends in a whole row. The
+# tmpfs (3 MiB: room for a few of the 1 MiB per-queue buffers, then one
+# that fits in part) lives in a private mount namespace: the file is copied
+# out before it goes.
+for opt in --pcapng --csv; do
+	what="$opt on a full file system: the file stays readable"
+	mnt=$T/small$RANDOM
+	mkdir -p "$mnt"
+	rm -f "$T/full.out"
+	ip netns exec "$XH_NS_RX" unshare -m sh -c "mount -t tmpfs -o size=3m tmpfs '$mnt' &&
+		'$XH_BUILD/af_xdp_user' --dev '$XH_RX_DEV' --xdp-mode native --json --interval 0 \
+			--duration 20 $opt '$mnt/f'; rc=\$?; cp '$mnt/f' '$T/full.out'; exit \$rc" \
+		>"$T/out" 2>"$T/err" &
+	pid=$!
+	if wait_ready_file "$pid"; then
+		xh_send --flows 8 --count 100000 --rate 100000 -q >/dev/null 2>&1
+		for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		kill -0 "$pid" 2>/dev/null && kill -INT "$pid"
+		wait "$pid"
+		tap_is "$?" 1 "$what: exit status 1"
+		tap_grep "$T/err" "^af_xdp_user: $opt $mnt/f: writing: No space left on device\$" \
+			"$what: says the file system is full"
+		size=$(stat -c %s "$T/full.out" 2>/dev/null || echo 0)
+		tap_cmp "$size" -gt 1000000 "$what: the file holds the buffers that fitted ($size bytes)"
+		if [ "$opt" = --pcapng ]; then
+			if ! command -v tshark >/dev/null; then
+				tap_result 0 "$what: tshark is not installed (Debian package tshark) # SKIP"
+			else
+				tshark -r "$T/full.out" >/dev/null 2>"$T/tshark.err"
+				tap_result $? "$what: tshark reads the capture to its end" \
+					"$(head -c 300 "$T/tshark.err" | tr '\n' '|')"
+			fi
+			tap_is "$(python3 -c '
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+pos = 0
+while pos + 12 <= len(b):
+    n = struct.unpack_from("<I", b, pos + 4)[0]
+    if n < 12 or pos + n > len(b) or struct.unpack_from("<I", b, pos + n - 4)[0] != n:
+        break
+    pos += n
+print(len(b) - pos)' "$T/full.out")" 0 "$what: the file ends at the end of a whole block"
+		else
+			tap_is "$(tail -c 1 "$T/full.out" | od -An -c | tr -d ' ')" '\n' \
+				"$what: the CSV ends with a newline"
+			tap_is "$(tail -n +2 "$T/full.out" | grep -cvE '^[0-9]+,[0-3],[0-9]+,[01]?,[0-9]*,[0-9]+,[a-z_]+$')" 0 \
+				"$what: every CSV row is whole"
+		fi
+	else
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	next_case
+done
+
+# ---- --pcapng / --csv never follow a symbolic link ---------------------------
+# A link planted in a world-writable sticky directory (another user's: here
+# nobody's) at the name root is told to write, pointing at root's file:
+# refused with one line, the file untouched. Also a link of root's own in a
+# plain directory: O_NOFOLLOW refuses any link as the last component.
+sticky=$T/sticky
+mkdir -m 1777 "$sticky"
+echo precious >"$T/victim"
+ln -s "$T/victim" "$sticky/link"
+chown -h nobody "$sticky/link" 2>/dev/null
+ln -s "$T/victim" "$T/own_link"
+for opt in --pcapng --csv; do
+	for link in "$sticky/link" "$T/own_link"; do
+		what="$opt $link (a symbolic link to root's file)"
+		timeout 30 "${RX[@]}" --duration 1 "$opt" "$link" >/dev/null 2>"$T/err"
+		tap_is "$?" 1 "$what: exit status 1"
+		# The kernel may refuse the other user's link first (EACCES):
+		# either way, one line, naming the path.
+		if [ "$link" = "$T/own_link" ]; then
+			cause="it is a symbolic link: not followed"
+		else
+			cause="(it is a symbolic link: not followed|Permission denied)"
+		fi
+		tap_is "$(grep -cE "^af_xdp_user: $opt $link: cannot create the file: $cause" "$T/err")" 1 \
+			"$what: one line naming the path and the cause"
+		tap_is "$(cat "$T/victim")" precious "$what: the file it points to is untouched"
+		next_case
+	done
+done
+
 # ---- a stop signal wherever the receiver waits ------------------------------
 what="SIGINT while open() waits for a FIFO's reader"
 mkfifo "$T/nobody.fifo"
@@ -207,6 +297,78 @@ kill "$reader" 2>/dev/null
 wait "$reader" 2>/dev/null
 next_case
 tap_ok "$what: no XDP program left" no_xdp_left
+
+# ---- --duration and --count end the run while an output stalls ------------
+# A consumer that stopped (SIGSTOP): at the end of the run the output gets
+# the 1 s grace, then it is given up with one line naming it and the bytes
+# not written; the process is gone about a second after the end.
+stalled_case() { # what output(stdout|--csv|--pcapng) limit-options...
+	local what=$1 out=$2 fifo reader pid rc start ms
+	shift 2
+	fifo=$T/stall$RANDOM.fifo
+	mkfifo "$fifo"
+	cat "$fifo" >/dev/null &
+	reader=$!
+	if [ "$out" = stdout ]; then
+		"${RX[@]}" --json --pkt-info --interval 0 "$@" >"$fifo" 2>"$T/err" &
+	else
+		"${RX[@]}" --json --interval 0 "$out" "$fifo" "$@" >/dev/null 2>"$T/err" &
+	fi
+	pid=$!
+	if wait_ready_file "$pid"; then
+		kill -STOP "$reader"
+		start=$(ms_now)
+		xh_send --flows 8 --count 3000 --rate 100000 -q >/dev/null 2>&1
+		for i in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		ms=$(( $(ms_now) - start ))
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid"
+			tap_result 1 "$what: the run ends by itself" "still running after $ms ms"
+		else
+			tap_result 0 "$what: the run ends by itself ($ms ms after the traffic began)"
+		fi
+		wait "$pid"
+		rc=$?
+		tap_is "$rc" 0 "$what: exit status 0"
+		name=$out
+		[ "$out" = stdout ] && name="standard output" || name="$out $fifo"
+		tap_is "$(grep -cE "^af_xdp_user: $name: nobody read it: given up 1 s after the stop, [1-9][0-9]* byte\(s\) not written\$" "$T/err")" 1 \
+			"$what: one line naming the output and the bytes not written"
+	else
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$T/err")"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	kill -KILL "$reader" 2>/dev/null
+	wait "$reader" 2>/dev/null
+	rm -f "$fifo"
+	next_case
+	tap_ok "$what: no XDP program left" no_xdp_left
+}
+stalled_case "--pkt-info --duration 2, stdout a FIFO whose reader stopped" stdout --duration 2
+stalled_case "--csv FIFO whose reader stopped, --duration 2" --csv --duration 2
+stalled_case "--pcapng FIFO whose reader stopped, --duration 2" --pcapng --duration 2
+stalled_case "--csv FIFO whose reader stopped, --count 3000" --csv --count 3000
+
+# A FIFO nobody opens: said once, and --duration ends the wait.
+for opt in --csv --pcapng; do
+	what="$opt FIFO that no reader opens, --duration 2"
+	fifo=$T/noreader$RANDOM.fifo
+	mkfifo "$fifo"
+	start=$(ms_now)
+	timeout 20 "${RX[@]}" --json --interval 0 --duration 2 "$opt" "$fifo" >/dev/null 2>"$T/err"
+	rc=$?
+	ms=$(( $(ms_now) - start ))
+	tap_is "$rc" 1 "$what: exit status 1"
+	tap_cmp "$ms" -lt 5000 "$what: ends at --duration ($ms ms)"
+	tap_is "$(grep -c "^af_xdp_user: $opt $fifo: a FIFO no reader has open: waiting for one (at most --duration)\$" "$T/err")" 1 \
+		"$what: says once that it waits for a reader"
+	tap_is "$(grep -c "^af_xdp_user: $opt $fifo: no reader opened the FIFO within --duration\$" "$T/err")" 1 \
+		"$what: says --duration ran out"
+	rm -f "$fifo"
+	next_case
+	tap_ok "$what: no XDP program left" no_xdp_left
+done
 
 # ---- lines of several threads never interleave ------------------------------
 what="--threads --pkt-info --json and --csv through pipes"

@@ -9,7 +9,8 @@
 # CYCLES cycles, every frame sent came back on the completion ring, and
 # its wake-up error statistics hold one sample per cycle.  Both the
 # TX-only mode (--no-rx) and TX next to RX (a TX thread) are run, a stop
-# by SIGINT, and bad TX option values, which must give exit status 2.
+# by SIGINT, the interface deleted or set down while sending (the message
+# says which), and bad TX option values, which must give exit status 2.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_tap.sh"
@@ -171,6 +172,25 @@ fi
 xh_cleanup
 
 # Usage errors: exit 2 with one line naming the option, before any set-up.
+# The interface deleted (or set down) while sending: the message says so,
+# and the frames left on the ring are not put down to a 1 s drain timeout
+# that never ran.
+for fate in "went away:link del dev" "went down:link set down dev"; do
+	what="--tx, interface ${fate%%:*}"
+	xh_setup txg 1
+	start_sender --tx-interval "$PERIOD"
+	sleep 1
+	# shellcheck disable=SC2086 # the ip words are meant to split
+	ip -n "$XH_NS_TX" ${fate#*:} "$XH_TX_DEV"
+	wait_sender 10
+	tap_is "$TX_RC" 1 "$what: exit status 1"
+	tap_grep "$TX_ERR" "^af_xdp_user: $XH_TX_DEV: the interface ${fate%%:*} while sending\$" \
+		"$what: says the interface ${fate%%:*}"
+	tap_ok "$what: no 'never completed within 1.0 s' (no drain ran)" \
+		eval "! grep -q 'never completed within' '$TX_ERR'"
+	xh_cleanup
+done
+
 bad_usage() { # description options...
 	local desc=$1 rc err
 	shift

@@ -14,22 +14,32 @@
 #   - a bpf_link pinned in bpffs with no process holding it: the message
 #     names the pin; 'rm PIN', run as printed, lets the receiver start;
 #   - a running receiver: a second one names af_xdp_user and its pid.
+# The pin lives in a bpffs of the test's own, mounted at /sys/fs/bpf (where
+# the tool looks for pins) in a private mount namespace (lib_bpffs.sh): the
+# host's /sys/fs/bpf need not be mounted, and is never touched.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib_bpffs.sh"
+bpffs_private_mount_ns "$0" "$@"
 . "$here/lib_tap.sh"
 . "$here/../../scripts/netns_lib.sh"
 xh_require af_xdp_user tests/helpers/xdp_link_pin
 command -v nsenter >/dev/null || xh_die "nsenter (util-linux) is not installed"
-PIN=/sys/fs/bpf/xh_owner_$$
 HOLD_PID=""
+BPFFS=""
+PIN=""
 cleanup_owner() {
 	[ -n "$HOLD_PID" ] && kill "$HOLD_PID" 2>/dev/null && wait "$HOLD_PID" 2>/dev/null
-	rm -f "$PIN"
+	[ -n "$PIN" ] && rm -f "$PIN"
 	xh_cleanup
+	[ -n "$BPFFS" ] && umount "$BPFFS" 2>/dev/null
 }
 trap 'cleanup_owner' EXIT
 trap 'cleanup_owner; trap - EXIT; exit 130' INT
 trap 'cleanup_owner; trap - EXIT; exit 143' TERM
+mount -t bpf bpf /sys/fs/bpf || xh_die "cannot mount a bpffs at /sys/fs/bpf (private mount namespace)"
+BPFFS=/sys/fs/bpf
+PIN=$BPFFS/xh_owner_$$
 
 xh_setup ow 1
 xh_tmpdir
@@ -37,7 +47,7 @@ D=$XH_RX_DEV
 ERR=$XH_TMPDIR/owner.err
 
 # The receiver's network namespace, but this mount namespace: "ip netns
-# exec" remounts /sys, which hides /sys/fs/bpf and the pins in it.
+# exec" remounts /sys, and the bpffs with the pin is this namespace's.
 in_rx() {
 	nsenter --net="/run/netns/$XH_NS_RX" "$@"
 }

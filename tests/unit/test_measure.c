@@ -114,6 +114,41 @@ static void test_snapshot_and_total(void **state)
 	queue_rx_stats_free(&total);
 }
 
+/*
+ * An interval report is now - before for every counter: 10 frames (of 25
+ * buffers, 2 incomplete) in the first second and none in the second give
+ * 0 in the second interval, not the run's totals.
+ */
+static void test_interval_subtract(void **state)
+{
+	struct queue_rx_stats before, now, d;
+	struct decoded_hint h = timed_hint(0, true, 3);
+
+	(void)state;
+	assert_int_equal(queue_rx_stats_init(&before, 0, 2), 0);
+	assert_int_equal(queue_rx_stats_init(&now, 0, 2), 0);
+	assert_int_equal(queue_rx_stats_init(&d, 0, 2), 0);
+	for (int i = 0; i < 10; i++)
+		queue_rx_stats_account(&now, &h, 500, 3);
+	now.buffers = 25;
+	now.incomplete_frames = 2;
+	/* First interval: everything since the start. */
+	queue_rx_stats_subtract(&d, &now, &before);
+	assert_int_equal(d.packets, 10);
+	assert_int_equal(d.buffers, 25);
+	assert_int_equal(d.incomplete_frames, 2);
+	/* Second interval: nothing arrived. */
+	queue_rx_stats_copy(&before, &now);
+	queue_rx_stats_subtract(&d, &now, &before);
+	assert_int_equal(d.packets, 0);
+	assert_int_equal(d.buffers, 0);
+	assert_int_equal(d.incomplete_frames, 0);
+	assert_int_equal(latency_histogram_count(d.latency_hist[CORE_SAME]), 0);
+	queue_rx_stats_free(&before);
+	queue_rx_stats_free(&now);
+	queue_rx_stats_free(&d);
+}
+
 static void test_cpu_list_to_mask(void **state)
 {
 	uint64_t mask[2];
@@ -208,6 +243,9 @@ static void test_csv_write_error(void **state)
 	/* The header went through: the error shows at the first buffer. */
 	file.fd = open("/dev/full", O_WRONLY);
 	file.abandon_fd = -1;
+	file.regular = false;
+	file.complete_len = 0;
+	file.unwritten = 0;
 	atomic_init(&file.err, 0);
 	pthread_mutex_init(&file.lock, NULL);
 	assert_int_equal(csv_log_init(&log, &file), 0);
@@ -262,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_core_class_split),
 		cmocka_unit_test(test_snapshot_and_total),
+		cmocka_unit_test(test_interval_subtract),
 		cmocka_unit_test(test_cpu_list_to_mask),
 		cmocka_unit_test(test_cpu_check_usable),
 		cmocka_unit_test(test_csv_lines),

@@ -227,7 +227,7 @@ static void test_file_round_trip(void **state)
 		memset(frame, (int)(i & 0xff), sizeof(frame));
 		memcpy(frame, &i, sizeof(i));
 		pcapng_log_packet(&logs[i % 2], 1700000000000000000ULL + i, frame, FRAME_LEN,
-				  comment, (size_t)clen);
+				  FRAME_LEN, comment, (size_t)clen);
 	}
 	assert_int_equal(pcapng_log_close(&logs[0]), 0);
 	assert_int_equal(pcapng_log_close(&logs[1]), 0);
@@ -277,7 +277,8 @@ static void test_long_comment_cut(void **state)
 	assert_int_equal(pcapng_file_open(&file, path, -1, PCAPNG_SNAPLEN_MAX, "test app",
 					  names, 1), 0);
 	assert_int_equal(pcapng_log_init(&log, &file, 0), 0);
-	pcapng_log_packet(&log, 1, pkt, sizeof(pkt), comment, PCAPNG_COMMENT_MAX + 100);
+	pcapng_log_packet(&log, 1, pkt, sizeof(pkt), sizeof(pkt), comment,
+			  PCAPNG_COMMENT_MAX + 100);
 	assert_int_equal(pcapng_log_close(&log), 0);
 	assert_int_equal(pcapng_file_close(&file), 0);
 	buf = read_whole(path, &len);
@@ -285,6 +286,45 @@ static void test_long_comment_cut(void **state)
 	assert_int_equal(e.comment_len, PCAPNG_COMMENT_MAX);
 	free(buf);
 	free(comment);
+	unlink(path);
+}
+
+/*
+ * A frame the caller could keep only a part of (a --frags frame over the
+ * 16 KiB gathered for the capture): the EPB says the true length, so a
+ * reader sees a cut frame, not a complete one.
+ */
+static void test_original_length_kept(void **state)
+{
+	const char *names[] = { "x@q0" };
+	char path[] = "/tmp/test_pcapng_XXXXXX";
+	struct pcapng_file file;
+	struct pcapng_log log;
+	static unsigned char pkt[16384];
+	unsigned char *buf;
+	struct epb e[2];
+	size_t len;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pcapng_file_open(&file, path, -1, PCAPNG_SNAPLEN_MAX, "test app",
+					  names, 1), 0);
+	assert_int_equal(pcapng_log_init(&log, &file, 0), 0);
+	pcapng_log_packet(&log, 1, pkt, sizeof(pkt), 20000, "c", 1);
+	/* An original length below what is kept is the caller's slip: the
+	 * kept bytes count. */
+	pcapng_log_packet(&log, 2, pkt, 100, 60, "c", 1);
+	assert_int_equal(pcapng_log_close(&log), 0);
+	assert_int_equal(pcapng_file_close(&file), 0);
+	buf = read_whole(path, &len);
+	assert_int_equal(parse_file(buf, len, names, 1, PCAPNG_SNAPLEN_MAX, e, 2), 2);
+	assert_int_equal(e[0].caplen, 16384);
+	assert_int_equal(e[0].origlen, 20000);
+	assert_int_equal(e[1].caplen, 100);
+	assert_int_equal(e[1].origlen, 100);
+	free(buf);
 	unlink(path);
 }
 
@@ -333,7 +373,7 @@ static void test_write_error_sticks(void **state)
 	assert_true(dup2(full, file.fd) >= 0);
 	close(full);
 	for (int i = 0; i < 1000; i++) /* 1.5 MB: the buffer goes out once */
-		pcapng_log_packet(&log, 1, pkt, sizeof(pkt), "c", 1);
+		pcapng_log_packet(&log, 1, pkt, sizeof(pkt), sizeof(pkt), "c", 1);
 	assert_int_equal(pcapng_file_error(&file), -ENOSPC);
 	assert_int_equal(pcapng_log_flush(&log), -ENOSPC);
 	assert_int_equal(log.used, 0);
@@ -348,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_epb_layout),
 		cmocka_unit_test(test_file_round_trip),
 		cmocka_unit_test(test_long_comment_cut),
+		cmocka_unit_test(test_original_length_kept),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_write_error_sticks),
 	};
