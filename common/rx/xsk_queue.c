@@ -209,10 +209,20 @@ static inline void batch_init(struct xsk_queue *q, struct xsk_rx_batch *b)
 	b->rx_idx = 0;
 	b->n_descs = 0;
 	b->n_frames = 0;
-	b->prefetch_meta = q->prefetch_meta;
+	b->prefetch_until = 0;
 	b->rx = &q->rx;
 	b->umem_area = q->umem_area;
 	b->frames = q->batch_frames;
+}
+
+/* prefetch_meta: the frames after the first XSK_PREFETCH_AHEAD get theirs
+ * as the walk goes (xsk_rx_batch_frame()). */
+static inline void prefetch_rest(const struct xsk_queue *q, struct xsk_rx_batch *b)
+{
+	__u32 n = b->n_frames;
+
+	if (q->prefetch_meta && n > XSK_PREFETCH_AHEAD)
+		b->prefetch_until = n - XSK_PREFETCH_AHEAD;
 }
 
 /*
@@ -302,8 +312,6 @@ static unsigned int peek_multi(struct xsk_queue *q, unsigned int budget,
 			f->len = 0;
 			f->desc = rx_idx + i;
 			f->n_bufs = 0;
-			if (b->prefetch_meta && frames < XSK_PREFETCH_AHEAD)
-				xsk_rx_prefetch_meta(f->data);
 		}
 		f->len += desc->len;
 		f->n_bufs++;
@@ -318,6 +326,10 @@ static unsigned int peek_multi(struct xsk_queue *q, unsigned int budget,
 		run = 0;
 	}
 	b->n_frames = frames;
+	if (q->prefetch_meta)
+		for (__u32 i = 0; i < frames && i < XSK_PREFETCH_AHEAD; i++)
+			xsk_rx_prefetch_meta(b->frames[i].data);
+	prefetch_rest(q, b);
 	return frames;
 }
 
@@ -342,18 +354,29 @@ static unsigned int peek_batch(struct xsk_queue *q, unsigned int budget,
 	b->rx_idx = rx_idx;
 	b->n_descs = n;
 	b->n_frames = n;
-	for (unsigned int i = 0; i < n; i++) {
-		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
-		struct xsk_rx_frame *f = &b->frames[i];
+	{
+		/* Locals: the stores into frames[] could alias the queue's. */
+		const struct xdp_desc *descs = q->rx.ring;
+		struct xsk_rx_frame *frames = b->frames;
+		char *umem = q->umem_area;
+		__u32 mask = q->rx.mask;
 
-		f->data = xsk_umem__get_data(q->umem_area, desc->addr);
-		f->len = desc->len;
-		f->first_len = desc->len;
-		f->desc = rx_idx + i;
-		f->n_bufs = 1;
-		if (b->prefetch_meta && i < XSK_PREFETCH_AHEAD)
-			xsk_rx_prefetch_meta(f->data);
+		/* The first frames' metadata, as early as can be. */
+		if (q->prefetch_meta)
+			for (unsigned int i = 0; i < n && i < XSK_PREFETCH_AHEAD; i++)
+				xsk_rx_prefetch_meta(umem + descs[(rx_idx + i) & mask].addr);
+		for (unsigned int i = 0; i < n; i++) {
+			const struct xdp_desc *desc = &descs[(rx_idx + i) & mask];
+			struct xsk_rx_frame *f = &frames[i];
+
+			f->data = umem + desc->addr;
+			f->len = desc->len;
+			f->first_len = desc->len;
+			f->desc = rx_idx + i;
+			f->n_bufs = 1;
+		}
 	}
+	prefetch_rest(q, b);
 	return n;
 }
 
@@ -377,20 +400,21 @@ void xsk_queue_release_batch(struct xsk_queue *q, struct xsk_rx_batch *b, bool k
 		while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
 			;
 		if (!q->multi_buffer) {
-			for (__u32 i = 0; i < n; i++) {
-				void *data = b->frames[i].data;
+			const struct xsk_rx_frame *frames = b->frames;
+			const char *umem = q->umem_area;
+			__u64 *addrs = q->fill.ring, frame_mask = q->frame_mask;
+			__u32 mask = q->fill.mask;
 
-				/* The next packet in this frame may carry no
-				 * hint: it must not find this one's btf_id in
-				 * front of it. */
-				if (q->clear_btf_id)
-					xsk_umem__clear_btf_id(data);
-				/* Aligned mode: any address inside the frame
-				 * names the frame. */
-				*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) =
-					(__u64)((char *)data - (char *)q->umem_area) &
-					q->frame_mask;
-			}
+			/* The next packet in a frame may carry no hint: it
+			 * must not find this one's btf_id in front of it. */
+			if (q->clear_btf_id)
+				for (__u32 i = 0; i < n; i++)
+					xsk_umem__clear_btf_id(frames[i].data);
+			/* Aligned mode: any address inside the frame names
+			 * the frame. */
+			for (__u32 i = 0; i < n; i++)
+				addrs[(fill_idx + i) & mask] =
+					(__u64)((const char *)frames[i].data - umem) & frame_mask;
 		} else {
 			__u32 run = 0;
 

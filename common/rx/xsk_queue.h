@@ -92,7 +92,10 @@ struct xsk_rx_batch {
 	__u32 rx_idx;    /* RX ring index of the batch's first descriptor */
 	__u32 n_descs;   /* descriptors taken: whole frames and dropped runs */
 	__u32 n_frames;  /* whole frames in frames[] */
-	bool prefetch_meta;
+	/* prefetch_meta: frames [0, prefetch_until) have the metadata of the
+	 * frame XSK_PREFETCH_AHEAD after them prefetched when they are
+	 * looked at; 0 without prefetch_meta. */
+	__u32 prefetch_until;
 	const struct xsk_ring_cons *rx; /* for xsk_rx_frame_buf() */
 	void *umem_area;
 	struct xsk_rx_frame *frames;    /* the queue's batch_frames */
@@ -238,7 +241,7 @@ static inline void xsk_rx_prefetch_meta(const void *data)
 static inline const struct xsk_rx_frame *xsk_rx_batch_frame(const struct xsk_rx_batch *b,
 							    unsigned int i)
 {
-	if (b->prefetch_meta && i + XSK_PREFETCH_AHEAD < b->n_frames)
+	if (i < b->prefetch_until)
 		xsk_rx_prefetch_meta(b->frames[i + XSK_PREFETCH_AHEAD].data);
 	return &b->frames[i];
 }
