@@ -5,7 +5,8 @@
  * against RX and fill rings built in memory (the same struct layout libxdp
  * maps from the kernel): frames handed over whole and never mixed, a batch
  * ending inside a frame, a budget smaller than what is in the ring, a run
- * of continued descriptors with no end, a frame left unfinished at stop,
+ * of continued descriptors with no end, a frame left unfinished at stop
+ * (also after such a run),
  * every buffer back on the fill ring, the btf_id slot cleared.
  */
 #include <stdarg.h>
@@ -286,6 +287,25 @@ static void test_drain_drops_unfinished_tail(void **state)
 			 XSK_BTF_NO_HINT);
 }
 
+/* At stop, a run with no end and then an unfinished frame: two frames lost,
+ * each counted once, every buffer back on the fill ring. */
+static void test_drain_counts_run_and_tail(void **state)
+{
+	struct fixture *f = *state;
+
+	post_frame(f, 1, XSK_FRAME_MAX_BUFS + 1, XSK_FRAME_MAX_BUFS);
+	f->rx_prod -= XSK_FRAME_MAX_BUFS;
+	for (__u32 j = 0; j < XSK_FRAME_MAX_BUFS; j++)
+		f->rx_descs[j].options = XDP_PKT_CONTD;
+	f->rx_prod += XSK_FRAME_MAX_BUFS;
+	f->next_chunk = XSK_FRAME_MAX_BUFS;
+	post_frame(f, 2, 3, 2);
+	assert_int_equal(drain(f), 0);
+	assert_int_equal(f->n_seen, 0);
+	assert_int_equal(f->q.incomplete_frames, 2);
+	assert_fill_returned(f, XSK_FRAME_MAX_BUFS + 2);
+}
+
 static void test_single_buffer_view(void **state)
 {
 	struct fixture *f = *state;
@@ -307,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_ends_inside_a_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_without_end_is_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_drops_unfinished_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_counts_run_and_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_single_buffer_view, setup, teardown),
 	};
 
