@@ -599,9 +599,13 @@ ab_base() {
 		xh_die "cannot check out $BENCH_BASE_REV (see $RAW)"
 	fi
 	[ -e "$src/bench/bench_rx_path.c" ] || cp "$BENCH_DIR/bench_rx_path.c" "$src/bench/"
-	(cd "$src" && ./configure && make -j"$NCPUS" all build/bench/bench_min_rx) >>"$RAW" 2>&1 ||
+	# Its own build directory, whatever BUILD and MAKEFLAGS say (make
+	# bench exports them for this tree).
+	(cd "$src" && unset MAKEFLAGS MAKELEVEL MFLAGS && ./configure &&
+		make -j"$NCPUS" BUILD="$src/build" all "$src/build/bench/bench_min_rx") >>"$RAW" 2>&1 ||
 		xh_die "building $BENCH_BASE_REV failed (see $RAW)"
-	(cd "$src" && make build/bench/bench_rx_path) >>"$RAW" 2>&1 ||
+	(cd "$src" && unset MAKEFLAGS MAKELEVEL MFLAGS &&
+		make BUILD="$src/build" "$src/build/bench/bench_rx_path") >>"$RAW" 2>&1 ||
 		log "bench_rx_path does not build against $BENCH_BASE_REV: no rxpath comparison"
 	AB_BASE=$src/build
 }
