@@ -619,16 +619,17 @@ cpu_ns() { # pid
 # the CPU time is taken from ready to after the injection, so start-up
 # (loading BPF, binding) is not in it.
 ab_trial() { # build min|tool args...
-	local out=$XH_TMPDIR/ab.out err=$XH_TMPDIR/ab.err kind=$2 inj packets secs c0 c1
+	local out=$XH_TMPDIR/ab.out err=$XH_TMPDIR/ab.err kind=$2 inj packets secs c0 c1 comm
 	RX_BUILD=$1 RX_WAKEUP=1 start_receiver "$out" "$err" "${@:2}" || return 1
 	c0=$(cpu_ns "$XH_RX_PID")
 	inj=$(inject --queues 1 --seconds "$INJECT_SECONDS") || { xh_stop_receiver INT; return 1; }
 	sleep 0.2
 	c1=$(cpu_ns "$XH_RX_PID")
+	comm=$(cat "/proc/$XH_RX_PID/comm" 2>/dev/null)
 	xh_stop_receiver INT
 	packets=$(received "$out" "$kind")
 	secs=$(jq -r '.elapsed_s' <<<"$inj")
-	log "ab trial $*: injector $inj; received $packets; receiver cpu $c0 -> $c1 ns ($(cat "/proc/$XH_RX_PID/comm" 2>/dev/null || echo exited))"
+	log "ab trial $*: injector $inj; received $packets; receiver ($comm) cpu $c0 -> $c1 ns"
 	[ -n "$packets" ] && [ "$packets" != null ] && [ "$packets" -gt 0 ] && [ "$c1" -gt "$c0" ] || return 1
 	echo "$(calc "$packets / $secs" 0) $(calc "($c1 - $c0) / $packets" 2)"
 }
