@@ -220,7 +220,7 @@ static inline void rx_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
 			frame = pkt_frame_info(fc->batch, f, &info);
 		/* The length of the whole frame, the hint from its first buffer. */
 		report_packet(q->pkt_lines, q->path->json, q->xsk.queue_id, frame, fc->decoder,
-			      &hint, f->data, fc->multi_buffer ? f->len : f->first_len, now_ns);
+			      &hint, f->data, f->len, now_ns);
 		if (ftell(q->pkt_lines) > (long)PKT_LINES_FLUSH_AT)
 			flush_pkt_lines(q);
 	}
