@@ -2,7 +2,7 @@
 /*
  * bench_min_rx - the least a receiver can do with XDP-hints, as a yardstick
  * for af_xdp_user's latency and rate: load af_xdp_kern with the rx-time
- * layout, bind every queue (common/xsk_queue, the same ring handling as the
+ * layout, bind every queue (common/rx/xsk_queue.h, the same batches as the
  * tool), and per frame read rx_ktime at the fixed offset pkt - 16 (no BTF,
  * no btf_id check: it knows the layout) and record now - rx_ktime in a
  * histogram.
@@ -112,15 +112,12 @@ static inline __u32 u32_before(const void *pkt, size_t back)
 	return v;
 }
 
-/* Same clock reading as the tool: once per batch, when it left the ring. */
-static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
-		     __u64 now)
+/* One frame. Same clock reading as the tool: once per batch, when it
+ * left the ring. */
+static inline void min_frame(struct min_rx *rx, const void *pkt, __u64 now)
 {
-	struct min_rx *rx = ctx;
 	__u64 rx_ktime;
 
-	(void)q;
-	(void)len;
 	rx->packets++;
 	if (rx->touch)
 		rx->checksum += u32_before((const char *)pkt + 8, 8) + u32_before((const char *)pkt + 8, 4);
@@ -354,6 +351,17 @@ static int setup(struct min_rx *rx)
 	return err;
 }
 
+/* One batch off @q, walked in a plain loop, as af_xdp_user does. */
+static void receive_batch(struct min_rx *rx, struct xsk_queue *q)
+{
+	struct xsk_rx_batch batch;
+	unsigned int n = xsk_queue_peek_batch(q, RX_BATCH, &batch);
+
+	for (unsigned int i = 0; i < n; i++)
+		min_frame(rx, xsk_rx_batch_frame(&batch, i)->data, batch.dequeue_ns);
+	xsk_queue_release_batch(q, &batch, rx->spin);
+}
+
 static void receive_loop(struct min_rx *rx)
 {
 	__u64 deadline = rx->duration_ns ? monotonic_ns() + rx->duration_ns : UINT64_MAX;
@@ -363,8 +371,7 @@ static void receive_loop(struct min_rx *rx)
 			continue;
 		for (__u32 i = 0; i < rx->n_queues; i++)
 			if (rx->spin || (rx->pollfds[i].revents & POLLIN))
-				xsk_queue_receive(&rx->queues[i], RX_BATCH, on_frame, rx,
-						  rx->spin);
+				receive_batch(rx, &rx->queues[i]);
 	}
 }
 

@@ -32,6 +32,22 @@
 #                 none, and af_xdp_kern's layout none vs a bare
 #                 bpf_redirect_map() program; received rate, kernel ns and
 #                 the program's own ns per frame for each
+# 7. rxpath       instructions per received frame of af_xdp_user's receive
+#                 path (rx_queue_poll() on rings built in memory,
+#                 bench/bench_rx_path.c) under callgrind, layout none and
+#                 rx-time; deterministic
+# 8. ab           this tree against another build of the project, in the
+#                 same run (only with BENCH_BASE or BENCH_BASE_REV): the
+#                 receivers' rate and their CPU time per packet (wakeup
+#                 mode: a receiver that sleeps when idle spends CPU only on
+#                 packets), af_xdp_user and bench_min_rx of both builds in
+#                 every round, rotated; and rxpath's instructions for both
+#     BENCH_BASE=/abs/build/dir   the other build (af_xdp_user, bench/...)
+#     BENCH_BASE_REV=main         or a revision of this repository, cloned
+#                                 and built in the run's scratch directory
+#
+# A subset: BENCH_PARTS="pps ab" (any of decode rxpath pps latency
+# attribution memory stamp ab); PPS_ROUNDS, AB_ROUNDS, ... below.
 #
 # Verdicts that cannot lie. Times are compared only as ratios of medians of
 # rounds interleaved in this run. A timing row says PASS or MISS only when
@@ -66,9 +82,16 @@ INJECT_SECONDS=${INJECT_SECONDS:-1.0}
 PPS_ROUNDS=${PPS_ROUNDS:-21}
 ATTR_ROUNDS=${ATTR_ROUNDS:-7}
 VETH_FRAMES=${VETH_FRAMES:-300000}
+AB_ROUNDS=${AB_ROUNDS:-11}
+BENCH_BASE=${BENCH_BASE:-}
+BENCH_BASE_REV=${BENCH_BASE_REV:-}
 # A subset, for working on one benchmark:
-# BENCH_PARTS="decode pps latency attribution memory stamp"
-BENCH_PARTS=${BENCH_PARTS:-decode pps latency attribution memory stamp}
+# BENCH_PARTS="decode rxpath pps latency attribution memory stamp ab"
+if [ -n "$BENCH_BASE$BENCH_BASE_REV" ]; then
+	BENCH_PARTS=${BENCH_PARTS:-decode rxpath pps latency attribution memory stamp ab}
+else
+	BENCH_PARTS=${BENCH_PARTS:-decode rxpath pps latency attribution memory stamp}
+fi
 STAMP_ROUNDS=${STAMP_ROUNDS:-11}
 LAT_RATE=20000
 LAT_SECONDS=1.0
@@ -89,7 +112,8 @@ CPU_RX=1
 
 # shellcheck source=scripts/netns_lib.sh
 . "$REPO_DIR/scripts/netns_lib.sh"
-xh_require af_xdp_user xdp_hints_traffic bench/bench_decode bench/bench_inject bench/bench_min_rx
+xh_require af_xdp_user xdp_hints_traffic bench/bench_decode bench/bench_inject bench/bench_min_rx \
+	bench/bench_rx_path
 command -v valgrind >/dev/null || xh_die "valgrind is not installed (./configure --install-test-deps)"
 command -v taskset >/dev/null || xh_die "taskset is not installed"
 # This script's own work (jq, grep, sleep) stays off the receiver's CPU:
@@ -217,16 +241,18 @@ inject() { # bench_inject options
 
 # Start one of the two receivers, spinning: "min ARGS" is bench_min_rx,
 # "tool ARGS" is af_xdp_user (copy mode, no driver hints: BPF_PROG_TEST_RUN
-# cannot run a device-bound program).
+# cannot run a device-bound program). RX_BUILD: whose binaries (default
+# $BUILD); RX_WAKEUP=1: poll() for packets instead of spinning.
 start_receiver() { # out err min|tool args...
-	local out=$1 err=$2 kind=$3
+	local out=$1 err=$2 kind=$3 dir=${RX_BUILD:-$BUILD} spin=(--spin)
 	shift 3
+	[ "${RX_WAKEUP:-0}" = 1 ] && spin=()
 	if [ "$kind" = min ]; then
-		start_rx "$out" "$err" '^bench_min_rx: ready' "$BUILD/bench/bench_min_rx" \
-			--dev "$XH_RX_DEV" --xdp-mode native --spin "$@"
+		start_rx "$out" "$err" '^bench_min_rx: ready' "$dir/bench/bench_min_rx" \
+			--dev "$XH_RX_DEV" --xdp-mode native "${spin[@]}" "$@"
 	else
-		start_rx "$out" "$err" '^af_xdp_user: ready:' "$BUILD/af_xdp_user" \
-			--dev "$XH_RX_DEV" --xdp-mode native --bind-mode copy --spin \
+		start_rx "$out" "$err" '^af_xdp_user: ready:' "$dir/af_xdp_user" \
+			--dev "$XH_RX_DEV" --xdp-mode native --bind-mode copy "${spin[@]}" \
 			--hw-hints off --json --interval 0 "$@"
 	fi
 }
@@ -607,6 +633,140 @@ bench_stamp() {
 	stamp_ratio_row bare knone "stamp (2) af_xdp_kern layout none vs bare redirect, kernel ns" 0.95
 }
 
+# ---- 7. the receive path's instructions -----------------------------------------------
+
+# Instructions per frame callgrind counts in run_poll of a bench_rx_path.
+rxpath_count() { # bench_rx_path layout
+	local out ir frames=$(( RXPATH_BATCHES * 64 ))
+	out=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=run_poll \
+		"$1" "$BPF_OBJ" "$2" "$RXPATH_BATCHES" 2>&1) || { log "$out"; return 1; }
+	log "$out"
+	ir=$(sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p' <<<"$out")
+	[ -n "$ir" ] || return 1
+	calc "$ir / $frames" 1
+}
+
+RXPATH_BATCHES=20000
+bench_rxpath() {
+	local v per
+	say "rxpath: instructions per frame of rx_queue_poll() (bench_rx_path, callgrind, $RXPATH_BATCHES batches of 64)"
+	for v in none rx-time; do
+		per=$(rxpath_count "$BUILD/bench/bench_rx_path" "$v") ||
+			xh_die "bench_rx_path $v failed under callgrind (see $RAW)"
+		log "rxpath $v: $per instructions per frame"
+		row "rxpath rx_queue_poll() per frame, layout $v (info)" "$per instr" "-" "-"
+		echo "$per" >"$XH_TMPDIR/rxpath.$v"
+	done
+}
+
+# ---- 8. this tree against another build ---------------------------------------------------
+
+# The other build: BENCH_BASE as is, or BENCH_BASE_REV cloned and built
+# here. bench_rx_path.c is this tree's: it calls rx_queue_poll() only, so
+# it builds against an older tree too, where there is none of its own.
+ab_base() {
+	local src=$XH_TMPDIR/base
+	if [ -n "$BENCH_BASE" ]; then
+		AB_BASE=$BENCH_BASE
+		return 0
+	fi
+	say "ab: building $BENCH_BASE_REV ($(git -C "$REPO_DIR" rev-parse --short "$BENCH_BASE_REV" 2>/dev/null || echo unknown)) in $src"
+	if ! git clone -q --shared "$REPO_DIR" "$src" >>"$RAW" 2>&1 ||
+	   ! git -C "$src" checkout -q "$(git -C "$REPO_DIR" rev-parse "$BENCH_BASE_REV")" >>"$RAW" 2>&1; then
+		xh_die "cannot check out $BENCH_BASE_REV (see $RAW)"
+	fi
+	[ -e "$src/bench/bench_rx_path.c" ] || cp "$BENCH_DIR/bench_rx_path.c" "$src/bench/"
+	# Its own build directory, whatever BUILD and MAKEFLAGS say (make
+	# bench exports them for this tree).
+	(cd "$src" && unset MAKEFLAGS MAKELEVEL MFLAGS && ./configure &&
+		make -j"$NCPUS" BUILD="$src/build" all "$src/build/bench/bench_min_rx") >>"$RAW" 2>&1 ||
+		xh_die "building $BENCH_BASE_REV failed (see $RAW)"
+	(cd "$src" && unset MAKEFLAGS MAKELEVEL MFLAGS &&
+		make BUILD="$src/build" "$src/build/bench/bench_rx_path") >>"$RAW" 2>&1 ||
+		log "bench_rx_path does not build against $BENCH_BASE_REV: no rxpath comparison"
+	AB_BASE=$src/build
+}
+
+# Nanoseconds a process (all its threads) has run on a CPU.
+cpu_ns() { # pid
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
+}
+
+# One trial in wakeup mode: prints "received-pps receiver-cpu-ns-per-packet";
+# the CPU time is taken from ready to after the injection, so start-up
+# (loading BPF, binding) is not in it.
+ab_trial() { # build min|tool args...
+	local out=$XH_TMPDIR/ab.out err=$XH_TMPDIR/ab.err kind=$2 inj packets secs c0 c1 comm
+	RX_BUILD=$1 RX_WAKEUP=1 start_receiver "$out" "$err" "${@:2}" || return 1
+	c0=$(cpu_ns "$XH_RX_PID")
+	inj=$(inject --queues 1 --seconds "$INJECT_SECONDS") || { xh_stop_receiver INT; return 1; }
+	sleep 0.2
+	c1=$(cpu_ns "$XH_RX_PID")
+	comm=$(cat "/proc/$XH_RX_PID/comm" 2>/dev/null)
+	xh_stop_receiver INT
+	packets=$(received "$out" "$kind")
+	secs=$(jq -r '.elapsed_s' <<<"$inj")
+	log "ab trial $*: injector $inj; received $packets; receiver ($comm) cpu $c0 -> $c1 ns"
+	[ -n "$packets" ] && [ "$packets" != null ] && [ "$packets" -gt 0 ] && [ "$c1" -gt "$c0" ] || return 1
+	echo "$(calc "$packets / $secs" 0) $(calc "($c1 - $c0) / $packets" 2)"
+}
+
+bench_ab() {
+	local round v key dir p rx ns kind what per_new per_old a b
+	local variants=("tnew:tool --layout rx-time" "told:tool --layout rx-time"
+			"mnew:min --layout rx-time" "mold:min --layout rx-time")
+	ab_base
+	say "ab: this tree ($(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)) against $AB_BASE, wakeup mode, $AB_ROUNDS rounds of (af_xdp_user, bench_min_rx) x (this, other), rotated"
+	for v in "${variants[@]}"; do
+		key=${v%%:*}
+		: >"$XH_TMPDIR/ab.$key.rx"; : >"$XH_TMPDIR/ab.$key.ns"
+	done
+	noise_begin
+	for round in $(seq "$AB_ROUNDS"); do
+		while IFS= read -r v <&3; do
+			key=${v%%:*}
+			dir=$BUILD
+			[[ $key == *old ]] && dir=$AB_BASE
+			# shellcheck disable=SC2086 # the variant's words
+			p=$(retry ab_trial "$dir" ${v#*:}) || xh_die "ab trial '$key ${v#*:}' failed (see $RAW)"
+			log "ab $key round $round: $p"
+			read -r rx ns <<<"$p"
+			echo "$rx" >>"$XH_TMPDIR/ab.$key.rx"
+			echo "$ns" >>"$XH_TMPDIR/ab.$key.ns"
+		done 3< <(rotated "$round" "${variants[@]}")
+	done
+	noise_end
+	for kind in t m; do
+		[ "$kind" = t ] && what="af_xdp_user --layout rx-time" || what="bench_min_rx --layout rx-time"
+		ratios "$XH_TMPDIR/ab.${kind}old.rx" "$XH_TMPDIR/ab.${kind}new.rx" >"$XH_TMPDIR/ab.$kind.rx.ratio"
+		ratios "$XH_TMPDIR/ab.${kind}old.ns" "$XH_TMPDIR/ab.${kind}new.ns" >"$XH_TMPDIR/ab.$kind.ns.ratio"
+		a=$(median <"$XH_TMPDIR/ab.${kind}old.rx")
+		b=$(median <"$XH_TMPDIR/ab.${kind}new.rx")
+		noise_row
+		row "ab rate $what, this / other" \
+		    "$(calc "$b / 1e6") vs $(calc "$a / 1e6") Mpps = $(calc "$b / $a" 3)x ($(rounds_text "$XH_TMPDIR/ab.$kind.rx.ratio"))" \
+		    ">= 0.97x" "$(timing_verdict "$(median <"$XH_TMPDIR/ab.$kind.rx.ratio")" ">=" 0.97 "$XH_TMPDIR/ab.$kind.rx.ratio")" "$NOISE_TEXT"
+		a=$(median <"$XH_TMPDIR/ab.${kind}old.ns")
+		b=$(median <"$XH_TMPDIR/ab.${kind}new.ns")
+		noise_row
+		row "ab receiver CPU per packet $what, this / other" \
+		    "$(calc "$b" 1) vs $(calc "$a" 1) ns = $(calc "$b / $a" 3)x ($(rounds_text "$XH_TMPDIR/ab.$kind.ns.ratio"))" \
+		    "<= 1.03x" "$(timing_verdict "$(median <"$XH_TMPDIR/ab.$kind.ns.ratio")" "<=" 1.03 "$XH_TMPDIR/ab.$kind.ns.ratio")" "$NOISE_TEXT"
+	done
+	if [ -x "$AB_BASE/bench/bench_rx_path" ]; then
+		for v in none rx-time; do
+			per_new=$(cat "$XH_TMPDIR/rxpath.$v" 2>/dev/null) ||
+				per_new=$(rxpath_count "$BUILD/bench/bench_rx_path" "$v") ||
+				xh_die "bench_rx_path $v failed under callgrind (see $RAW)"
+			per_old=$(rxpath_count "$AB_BASE/bench/bench_rx_path" "$v") ||
+				xh_die "the other build's bench_rx_path $v failed under callgrind (see $RAW)"
+			row "ab rx_queue_poll() instructions per frame, layout $v, this / other" \
+			    "$per_new vs $per_old instr = $(calc "$per_new / $per_old" 3)x" \
+			    "<= 1.00x" "$(verdict "$per_new <= $per_old")"
+		done
+	fi
+}
+
 # ---- the run -------------------------------------------------------------------------
 
 print_table() {
@@ -629,7 +789,8 @@ log "# xdp-hints benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r),
 log "# commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 want() { [[ " $BENCH_PARTS " == *" $1 "* ]]; }
 want decode && bench_decode
-if want pps || want latency || want attribution || want memory || want stamp; then
+want rxpath && bench_rxpath
+if want pps || want latency || want attribution || want memory || want stamp || want ab; then
 	xh_setup bn 4
 	xh_static_neigh
 	want pps && bench_pps
@@ -637,6 +798,7 @@ if want pps || want latency || want attribution || want memory || want stamp; th
 	want attribution && bench_attribution
 	want memory && bench_memory
 	want stamp && bench_stamp
+	want ab && bench_ab
 fi
 
 # The same rows as an Org table, for docs/benchmarks.org.

@@ -21,12 +21,14 @@
 /* One frame's comment: the --pkt-info JSON line, a few hundred bytes. */
 #define CAPTURE_COMMENT_SIZE PCAPNG_COMMENT_MAX
 
-/* What the per-frame callback needs; built once per batch. */
+/* What the per-frame work needs; built once per batch. */
 struct frame_ctx {
 	struct rx_queue *q;
 	const struct hint_decoder *decoder;
+	const struct xsk_rx_batch *batch;
 	int cpu;
 	bool no_hints;
+	bool multi_buffer;
 	bool csv;
 	bool capture;
 	__s64 phc_offset_ns;
@@ -132,16 +134,19 @@ static void csv_record(struct frame_ctx *fc, const struct decoded_hint *h, __u64
 }
 
 /* A multi-buffer frame's line: its buffers and the CRC-32 over all of them. */
-static struct pkt_frame_info *pkt_frame_info(const struct xsk_queue *xsk,
-					     struct pkt_frame_info *info, __u32 *frame_len)
+static struct pkt_frame_info *pkt_frame_info(const struct xsk_rx_batch *b,
+					     const struct xsk_rx_frame *f,
+					     struct pkt_frame_info *info)
 {
 	uLong crc = crc32(0L, Z_NULL, 0);
 
-	for (__u32 i = 0; i < xsk->frame_n_bufs; i++)
-		crc = crc32(crc, xsk->frame_iov[i].iov_base, (uInt)xsk->frame_iov[i].iov_len);
-	info->n_bufs = xsk->frame_n_bufs;
+	for (__u32 i = 0; i < f->n_bufs; i++) {
+		struct iovec buf = xsk_rx_frame_buf(b, f, i);
+
+		crc = crc32(crc, buf.iov_base, (uInt)buf.iov_len);
+	}
+	info->n_bufs = f->n_bufs;
 	info->crc32 = (__u32)crc;
-	*frame_len = xsk->frame_len;
 	return info;
 }
 
@@ -151,39 +156,40 @@ static struct pkt_frame_info *pkt_frame_info(const struct xsk_queue *xsk,
  * the same JSON object --pkt-info --json prints for it. A multi-buffer
  * frame is gathered from its buffers first: the file holds whole frames.
  */
-static void capture_frame(struct frame_ctx *fc, const struct xsk_queue *xsk,
-			  const struct decoded_hint *h, const void *pkt, __u32 len,
-			  __u64 now_ns)
+static void capture_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
+			  const struct decoded_hint *h, __u64 now_ns)
 {
 	struct rx_queue *q = fc->q;
 	__u64 mono_ns = h->has_rx_ktime ? h->rx_ktime : now_ns;
 	struct pkt_frame_info info, *frame = NULL;
 	__u8 whole[CAPTURE_FRAME_MAX];
-	__u32 frame_len = len;
-	/* The hint sits in front of the frame's first buffer, not in front
-	 * of the copy gathered below: the comment decodes it there. */
-	const void *first = pkt;
+	const void *pkt = f->data;
+	__u32 len = f->first_len;
+	__u32 frame_len = f->len;
 	long comment_len;
 
-	if (xsk->multi_buffer) {
+	if (fc->multi_buffer) {
 		__u32 used = 0;
 
-		frame = pkt_frame_info(xsk, &info, &frame_len);
-		for (__u32 i = 0; i < xsk->frame_n_bufs && used < sizeof(whole); i++) {
-			size_t n = xsk->frame_iov[i].iov_len;
+		frame = pkt_frame_info(fc->batch, f, &info);
+		for (__u32 i = 0; i < f->n_bufs && used < sizeof(whole); i++) {
+			struct iovec buf = xsk_rx_frame_buf(fc->batch, f, i);
+			size_t n = buf.iov_len;
 
 			if (n > sizeof(whole) - used)
 				n = sizeof(whole) - used;
-			memcpy(whole + used, xsk->frame_iov[i].iov_base, n);
+			memcpy(whole + used, buf.iov_base, n);
 			used += (__u32)n;
 		}
 		pkt = whole;
 		len = used;
 	}
 	rewind(q->capture_comment);
-	/* The comment and the EPB carry the frame's true length, also when
-	 * more than CAPTURE_FRAME_MAX of it could not be kept. */
-	report_packet(q->capture_comment, true, q->xsk.queue_id, frame, fc->decoder, h, first,
+	/* The hint sits in front of the frame's first buffer (f->data), not in
+	 * front of the copy gathered above: the comment decodes it there. The
+	 * comment and the EPB carry the frame's true length, also when more
+	 * than CAPTURE_FRAME_MAX of it could not be kept. */
+	report_packet(q->capture_comment, true, q->xsk.queue_id, frame, fc->decoder, h, f->data,
 		      frame_len, now_ns);
 	fflush(q->capture_comment);
 	comment_len = ftell(q->capture_comment);
@@ -193,40 +199,32 @@ static void capture_frame(struct frame_ctx *fc, const struct xsk_queue *xsk,
 			  frame_len, q->capture_comment_buf, comment_len > 0 ? (size_t)comment_len : 0);
 }
 
-static void on_frame(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 len,
-		     __u64 now_ns)
+/* One frame of the batch: decode, account, and the outputs asked for. */
+static inline void rx_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
+			    __u64 now_ns)
 {
-	struct frame_ctx *fc = ctx;
 	struct rx_queue *q = fc->q;
 	struct decoded_hint hint;
 
-	/* Once per batch, at its first frame: an empty poll (a spinning
-	 * receiver makes millions) does not pay for it. The thread does not
-	 * migrate mid-batch often enough to matter, and the call is not free. */
-	if (fc->cpu < 0)
-		fc->cpu = sched_getcpu();
 	if (fc->no_hints)
 		hint_decoder_no_hint(&hint);
 	else
-		hint_decoder_decode(fc->decoder, pkt, &hint);
+		hint_decoder_decode(fc->decoder, f->data, &hint);
 	queue_rx_stats_account(&q->stats, &hint, now_ns, fc->cpu);
 	queue_rx_stats_account_hw(&q->stats, &hint, fc->phc_offset_ns);
 	if (fc->csv)
 		csv_record(fc, &hint, now_ns);
-	if (xsk->multi_buffer)
-		q->stats.buffers += xsk->frame_n_bufs;
-	else
-		q->stats.buffers++;
+	q->stats.buffers += f->n_bufs;
 	if (fc->capture)
-		capture_frame(fc, xsk, &hint, pkt, len, now_ns);
+		capture_frame(fc, f, &hint, now_ns);
 	if (q->pkt_lines) {
 		struct pkt_frame_info info, *frame = NULL;
-		__u32 frame_len = len;
 
-		if (xsk->multi_buffer)
-			frame = pkt_frame_info(xsk, &info, &frame_len);
-		report_packet(q->pkt_lines, q->path->json, xsk->queue_id, frame, fc->decoder,
-			      &hint, pkt, frame_len, now_ns);
+		if (fc->multi_buffer)
+			frame = pkt_frame_info(fc->batch, f, &info);
+		/* The length of the whole frame, the hint from its first buffer. */
+		report_packet(q->pkt_lines, q->path->json, q->xsk.queue_id, frame, fc->decoder,
+			      &hint, f->data, f->len, now_ns);
 		if (ftell(q->pkt_lines) > (long)PKT_LINES_FLUSH_AT)
 			flush_pkt_lines(q);
 	}
@@ -262,11 +260,14 @@ static void quota_settle(struct rx_path *path, unsigned int taken, unsigned int 
 unsigned int rx_queue_poll(struct rx_queue *q)
 {
 	struct rx_path *path = q->path;
+	struct xsk_rx_batch batch;
 	struct frame_ctx fc = {
 		.q = q,
 		.decoder = path->decoder,
-		.cpu = -1, /* sched_getcpu() at the batch's first frame */
+		.batch = &batch,
+		.cpu = -1,
 		.no_hints = path->no_hints,
+		.multi_buffer = q->xsk.multi_buffer,
 		.csv = q->csv.buf != NULL,
 		.phc_offset_ns = atomic_load_explicit(&path->phc_offset_ns, memory_order_relaxed),
 		.capture = q->capture.buf != NULL,
@@ -282,7 +283,15 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 	}
 	if (path->busy_poll)
 		busy_poll_drive(rx_queue_fd(q));
-	n = xsk_queue_receive(&q->xsk, budget, on_frame, &fc, path->kick_fill);
+	n = xsk_queue_peek_batch(&q->xsk, budget, &batch);
+	/* Once per batch that has frames: an empty poll (a spinning receiver
+	 * makes millions) does not pay for it. The thread does not migrate
+	 * mid-batch often enough to matter, and the call is not free. */
+	if (n)
+		fc.cpu = sched_getcpu();
+	for (unsigned int i = 0; i < n; i++)
+		rx_frame(&fc, xsk_rx_batch_frame(&batch, i), batch.dequeue_ns);
+	xsk_queue_release_batch(&q->xsk, &batch, path->kick_fill);
 	/* Counted by the ring walk; copied so snapshots and reports see it. */
 	q->stats.incomplete_frames = q->xsk.incomplete_frames;
 	if (path->max_packets)
@@ -296,25 +305,20 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 	return n;
 }
 
-static void on_drained(void *ctx, const struct xsk_queue *xsk, void *pkt, __u32 len,
-		       __u64 now_ns)
-{
-	struct rx_queue *q = ctx;
-
-	(void)xsk;
-	(void)pkt;
-	(void)len;
-	(void)now_ns;
-	q->stats.drained_at_stop++;
-}
-
 unsigned int rx_queue_drain(struct rx_queue *q)
 {
-	unsigned int total;
+	struct xsk_rx_batch batch;
+	unsigned int total = 0, n;
 
 	if (!q->xsk.xsk)
 		return 0;
-	total = xsk_queue_drain(&q->xsk, on_drained, q);
+	/* Counted, neither decoded nor timed: these frames waited for the
+	 * stop, not for us. */
+	while ((n = xsk_queue_drain_batch(&q->xsk, &batch))) {
+		q->stats.drained_at_stop += n;
+		total += n;
+		xsk_queue_release_batch(&q->xsk, &batch, false);
+	}
 	q->stats.incomplete_frames = q->xsk.incomplete_frames;
 	return total;
 }

@@ -194,21 +194,6 @@ int xsk_queue_kick(struct xsk_queue *q)
 	return -errno;
 }
 
-/*
- * The metadata of a frame a few descriptors ahead: the kernel wrote it on
- * the CPU that ran XDP, so the first read here misses the cache; asked for
- * early, the miss overlaps with the work on the frames before it. The
- * btf_id slot's line holds every hint up to 60 bytes when the packet starts
- * on a cache line.
- */
-#define PREFETCH_AHEAD 4U
-
-static inline void prefetch_meta(const struct xsk_queue *q, const struct xdp_desc *desc)
-{
-	__builtin_prefetch((const char *)xsk_umem__get_data(q->umem_area, desc->addr) -
-			   sizeof(__u32), 0, 3);
-}
-
 /* The queue's clock, chosen at open: the same cost as monotonic_ns(). */
 static inline __u64 queue_clock_ns(const struct xsk_queue *q)
 {
@@ -216,6 +201,28 @@ static inline __u64 queue_clock_ns(const struct xsk_queue *q)
 
 	clock_gettime(q->clock, &ts);
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static inline void batch_init(struct xsk_queue *q, struct xsk_rx_batch *b)
+{
+	b->dequeue_ns = 0;
+	b->rx_idx = 0;
+	b->n_descs = 0;
+	b->n_frames = 0;
+	b->prefetch_until = 0;
+	b->rx = &q->rx;
+	b->umem_area = q->umem_area;
+	b->frames = q->batch_frames;
+}
+
+/* prefetch_meta: the frames after the first XSK_PREFETCH_AHEAD get theirs
+ * as the walk goes (xsk_rx_batch_frame()). */
+static inline void prefetch_rest(const struct xsk_queue *q, struct xsk_rx_batch *b)
+{
+	__u32 n = b->n_frames;
+
+	if (q->prefetch_meta && n > XSK_PREFETCH_AHEAD)
+		b->prefetch_until = n - XSK_PREFETCH_AHEAD;
 }
 
 /*
@@ -245,26 +252,41 @@ static __u32 whole_frames_span(const struct xsk_queue *q, __u32 rx_idx, __u32 n,
 }
 
 /*
- * The multi-buffer receive path: the same ring protocol as the
- * single-buffer one, a frame at a time. *taken: descriptors consumed
- * (whole frames and dropped runs), so a caller can tell "nothing whole
- * yet" from "nothing at all".
+ * Multi-buffer: peek up to budget * XSK_FRAME_MAX_BUFS descriptors and keep
+ * the whole frames (and dropped runs) among them; the unfinished tail goes
+ * back to the ring. Returns the descriptors kept, *rx_idx the first.
  */
-static unsigned int receive_multi(struct xsk_queue *q, unsigned int budget, xsk_frame_fn fn,
-				  void *ctx, bool kick_fill, __u32 *taken)
+static __u32 peek_whole_frames(struct xsk_queue *q, unsigned int budget, __u32 *rx_idx,
+			       struct xsk_rx_batch *b, bool timed)
 {
-	__u32 rx_idx = 0, fill_idx = 0, n, used;
-	unsigned int frames = 0;
-	__u64 dequeue_ns;
+	__u32 n, used;
 
-	*taken = 0;
-	n = xsk_ring_cons__peek(&q->rx, budget * XSK_FRAME_MAX_BUFS, &rx_idx);
-	used = n ? whole_frames_span(q, rx_idx, n, budget) : 0;
-	/* The unfinished tail stays in the ring for the next call: its
+	n = xsk_ring_cons__peek(&q->rx, budget * XSK_FRAME_MAX_BUFS, rx_idx);
+	if (!n)
+		return 0;
+	/* Before the descriptors are read (as in single-buffer mode). */
+	if (timed)
+		b->dequeue_ns = queue_clock_ns(q);
+	used = whole_frames_span(q, *rx_idx, n, budget);
+	/* The unfinished tail stays in the ring for the next batch: its
 	 * buffers must not be handed out as, or mixed into, another frame. */
 	if (used < n)
 		xsk_ring_cons__cancel(&q->rx, n - used);
-	if (n && !used) {
+	return used;
+}
+
+/* The multi-buffer batch: frames gathered from their descriptors. */
+static unsigned int peek_multi(struct xsk_queue *q, unsigned int budget,
+			       struct xsk_rx_batch *b, bool timed)
+{
+	__u32 rx_idx = 0, used, run = 0;
+	unsigned int frames = 0;
+	struct xsk_rx_frame *f = NULL;
+
+	used = peek_whole_frames(q, budget, &rx_idx, b, timed);
+	/* Nothing whole, but descriptors seen (cancelled back into the
+	 * window libxdp cached, between cached_cons and cached_prod)? */
+	if (!used && q->rx.cached_cons != q->rx.cached_prod) {
 		/*
 		 * Only part of a frame in the window libxdp cached: it reads
 		 * the kernel's producer index again only once that window is
@@ -272,105 +294,153 @@ static unsigned int receive_multi(struct xsk_queue *q, unsigned int budget, xsk_
 		 * so the rest of the frame can be seen.
 		 */
 		q->rx.cached_prod = __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE);
-		n = xsk_ring_cons__peek(&q->rx, budget * XSK_FRAME_MAX_BUFS, &rx_idx);
-		used = n ? whole_frames_span(q, rx_idx, n, budget) : 0;
-		if (used < n)
-			xsk_ring_cons__cancel(&q->rx, n - used);
+		used = peek_whole_frames(q, budget, &rx_idx, b, timed);
 	}
-	if (!used) {
-		if (kick_fill)
-			xsk_queue_kick(q);
+	if (!used)
 		return 0;
-	}
-	dequeue_ns = queue_clock_ns(q);
-	/* Room is certain, as in xsk_queue_receive(). */
-	while (xsk_ring_prod__reserve(&q->fill, used, &fill_idx) != used)
-		;
-	q->frame_n_bufs = 0;
-	q->frame_len = 0;
+	b->rx_idx = rx_idx;
+	b->n_descs = used;
 	for (__u32 i = 0; i < used; i++) {
 		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
-		struct iovec *buf = &q->frame_iov[q->frame_n_bufs++];
 
-		buf->iov_base = xsk_umem__get_data(q->umem_area, desc->addr);
-		buf->iov_len = desc->len;
-		q->frame_len += desc->len;
-		*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) = desc->addr & q->frame_mask;
+		if (!run) {
+			/* A frame starts: its slot is the next one (a dropped
+			 * run's slot is taken again by the frame after it). */
+			f = &b->frames[frames];
+			f->data = xsk_umem__get_data(q->umem_area, desc->addr);
+			f->first_len = desc->len;
+			f->len = 0;
+			f->desc = rx_idx + i;
+			f->n_bufs = 0;
+		}
+		f->len += desc->len;
+		f->n_bufs++;
+		run++;
 		if (desc->options & XDP_PKT_CONTD) {
-			if (q->frame_n_bufs < XSK_FRAME_MAX_BUFS)
+			if (run < XSK_FRAME_MAX_BUFS)
 				continue;
 			q->incomplete_frames++;
 		} else {
-			/* The hint is in front of the first buffer only. */
-			fn(ctx, q, q->frame_iov[0].iov_base, (__u32)q->frame_iov[0].iov_len,
-			   dequeue_ns);
 			frames++;
 		}
-		if (q->clear_btf_id)
-			xsk_umem__clear_btf_id(q->frame_iov[0].iov_base);
-		q->frame_n_bufs = 0;
-		q->frame_len = 0;
+		run = 0;
 	}
-	xsk_ring_prod__submit(&q->fill, used);
-	xsk_ring_cons__release(&q->rx, used);
-	if (kick_fill)
-		xsk_queue_kick(q);
-	*taken = used;
+	b->n_frames = frames;
+	if (q->prefetch_meta)
+		for (__u32 i = 0; i < frames && i < XSK_PREFETCH_AHEAD; i++)
+			xsk_rx_prefetch_meta(b->frames[i].data);
+	prefetch_rest(q, b);
 	return frames;
 }
 
-unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
-			       xsk_frame_fn fn, void *ctx, bool kick_fill)
+static unsigned int peek_batch(struct xsk_queue *q, unsigned int budget,
+			       struct xsk_rx_batch *b, bool timed)
 {
-	__u32 rx_idx = 0, fill_idx = 0;
-	__u64 dequeue_ns;
+	__u32 rx_idx = 0;
 	unsigned int n;
 
-	if (q->multi_buffer) {
-		__u32 taken;
-
-		return receive_multi(q, budget, fn, ctx, kick_fill, &taken);
-	}
+	batch_init(q, b);
+	if (budget > XSK_RX_BATCH_MAX)
+		budget = XSK_RX_BATCH_MAX;
+	if (q->multi_buffer)
+		return peek_multi(q, budget, b, timed);
 	n = xsk_ring_cons__peek(&q->rx, budget, &rx_idx);
-	if (!n) {
-		if (kick_fill)
-			xsk_queue_kick(q);
+	if (!n)
 		return 0;
-	}
-	/*
-	 * Every frame is either in the fill ring, with the kernel, in the RX
-	 * ring or in our hands, and the fill ring can hold all of them: the n
-	 * frames just taken off the RX ring always have room. The loop only
-	 * waits for the cached consumer index to catch up.
-	 */
 	/* The time the frames were seen, before anything reads a descriptor
-	 * the kernel just wrote on another CPU (the prefetch below does). */
-	dequeue_ns = queue_clock_ns(q);
-	if (q->prefetch_meta)
-		for (unsigned int i = 0; i < n && i < PREFETCH_AHEAD; i++)
-			prefetch_meta(q, xsk_ring_cons__rx_desc(&q->rx, rx_idx + i));
-	while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
-		;
-	for (unsigned int i = 0; i < n; i++) {
-		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
-		void *pkt = xsk_umem__get_data(q->umem_area, desc->addr);
+	 * the kernel just wrote on another CPU. */
+	if (timed)
+		b->dequeue_ns = queue_clock_ns(q);
+	b->rx_idx = rx_idx;
+	b->n_descs = n;
+	b->n_frames = n;
+	{
+		/* Locals: the stores into frames[] could alias the queue's. */
+		const struct xdp_desc *descs = q->rx.ring;
+		struct xsk_rx_frame *frames = b->frames;
+		char *umem = q->umem_area;
+		__u32 mask = q->rx.mask;
 
-		if (q->prefetch_meta && i + PREFETCH_AHEAD < n)
-			prefetch_meta(q, xsk_ring_cons__rx_desc(&q->rx, rx_idx + i + PREFETCH_AHEAD));
-		fn(ctx, q, pkt, desc->len, dequeue_ns);
-		/* The next packet in this frame may carry no hint: it must not
-		 * find this one's btf_id in front of it. */
-		if (q->clear_btf_id)
-			xsk_umem__clear_btf_id(pkt);
-		/* Aligned mode: any address inside the frame names the frame. */
-		*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) =
-			desc->addr & q->frame_mask;
+		/* The first frames' metadata, as early as can be. */
+		if (q->prefetch_meta)
+			for (unsigned int i = 0; i < n && i < XSK_PREFETCH_AHEAD; i++)
+				xsk_rx_prefetch_meta(umem + descs[(rx_idx + i) & mask].addr);
+		for (unsigned int i = 0; i < n; i++) {
+			const struct xdp_desc *desc = &descs[(rx_idx + i) & mask];
+			struct xsk_rx_frame *f = &frames[i];
+
+			f->data = umem + desc->addr;
+			f->len = desc->len;
+			f->first_len = desc->len;
+			f->desc = rx_idx + i;
+			f->n_bufs = 1;
+		}
 	}
-	xsk_ring_prod__submit(&q->fill, n);
-	xsk_ring_cons__release(&q->rx, n);
+	prefetch_rest(q, b);
+	return n;
+}
+
+unsigned int xsk_queue_peek_batch(struct xsk_queue *q, unsigned int budget,
+				  struct xsk_rx_batch *b)
+{
+	return peek_batch(q, budget, b, true);
+}
+
+void xsk_queue_release_batch(struct xsk_queue *q, struct xsk_rx_batch *b, bool kick_fill)
+{
+	__u32 fill_idx = 0, n = b->n_descs;
+
+	if (n) {
+		/*
+		 * Every frame is either in the fill ring, with the kernel, in
+		 * the RX ring or in our hands, and the fill ring can hold all
+		 * of them: the n buffers of the batch always have room. The
+		 * loop only waits for the cached consumer index to catch up.
+		 */
+		while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
+			;
+		if (!q->multi_buffer) {
+			const struct xsk_rx_frame *frames = b->frames;
+			const char *umem = q->umem_area;
+			__u64 *addrs = q->fill.ring, frame_mask = q->frame_mask;
+			__u32 mask = q->fill.mask;
+
+			/* The next packet in a frame may carry no hint: it
+			 * must not find this one's btf_id in front of it. */
+			if (q->clear_btf_id)
+				for (__u32 i = 0; i < n; i++)
+					xsk_umem__clear_btf_id(frames[i].data);
+			/* Aligned mode: any address inside the frame names
+			 * the frame. */
+			for (__u32 i = 0; i < n; i++)
+				addrs[(fill_idx + i) & mask] =
+					(__u64)((const char *)frames[i].data - umem) & frame_mask;
+		} else {
+			__u32 run = 0;
+
+			for (__u32 i = 0; i < n; i++) {
+				const struct xdp_desc *desc =
+					xsk_ring_cons__rx_desc(&q->rx, b->rx_idx + i);
+
+				/* The hint is in front of a frame's (or a
+				 * dropped run's) first buffer only. */
+				if (!run && q->clear_btf_id)
+					xsk_umem__clear_btf_id(
+						xsk_umem__get_data(q->umem_area, desc->addr));
+				*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) =
+					desc->addr & q->frame_mask;
+				run++;
+				if (!(desc->options & XDP_PKT_CONTD) || run == XSK_FRAME_MAX_BUFS)
+					run = 0;
+			}
+		}
+		xsk_ring_prod__submit(&q->fill, n);
+		xsk_ring_cons__release(&q->rx, n);
+		b->n_descs = 0;
+		b->n_frames = 0;
+	}
 	if (kick_fill)
 		xsk_queue_kick(q);
-	return n;
 }
 
 /* What is left in the RX ring once no whole frame is: one frame that
@@ -396,23 +466,22 @@ static void discard_unfinished(struct xsk_queue *q)
 	q->incomplete_frames++;
 }
 
-unsigned int xsk_queue_drain(struct xsk_queue *q, xsk_frame_fn fn, void *ctx)
+unsigned int xsk_queue_drain_batch(struct xsk_queue *q, struct xsk_rx_batch *b)
 {
-	unsigned int total = 0, n;
-	__u32 taken;
+	unsigned int n;
 
-	if (!q->multi_buffer) {
-		do {
-			n = xsk_queue_receive(q, XSK_DRAIN_BATCH, fn, ctx, false);
-			total += n;
-		} while (n);
-		return total;
+	for (;;) {
+		n = peek_batch(q, XSK_DRAIN_BATCH, b, false);
+		if (n)
+			return n;
+		if (!b->n_descs)
+			break;
+		/* Only runs without an end: given back, and on. */
+		xsk_queue_release_batch(q, b, false);
 	}
-	do {
-		total += receive_multi(q, XSK_DRAIN_BATCH, fn, ctx, false, &taken);
-	} while (taken);
-	discard_unfinished(q);
-	return total;
+	if (q->multi_buffer)
+		discard_unfinished(q);
+	return 0;
 }
 
 int xsk_queue_stats(const struct xsk_queue *q, struct xdp_statistics *stats)

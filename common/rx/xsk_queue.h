@@ -55,6 +55,52 @@ const char *bind_mode_name(enum bind_mode_choice mode);
  */
 #define XSK_FRAME_MAX_BUFS 64U
 
+/* Frames in one batch at most: xsk_queue_peek_batch() takes no more. */
+#define XSK_RX_BATCH_MAX 64U
+
+/*
+ * One received frame of a batch. In single-buffer mode one descriptor;
+ * with a multi-buffer socket @n_bufs consecutive RX ring descriptors from
+ * @desc on, the hint in front of the first buffer only.
+ */
+struct xsk_rx_frame {
+	void *data;      /* the packet's first byte, in the first buffer */
+	__u32 len;       /* the frame's length in bytes, all its buffers */
+	__u32 first_len; /* bytes in the first buffer (== len in single-buffer mode) */
+	__u32 desc;      /* RX ring index of the first buffer's descriptor */
+	__u32 n_bufs;    /* buffers: 1, or more with multi-buffer */
+};
+
+/*
+ * What xsk_queue_peek_batch() took off the RX ring, valid until
+ * xsk_queue_release_batch(): the descriptors [rx_idx, rx_idx + n_descs)
+ * stay in the ring (the kernel does not reuse them before the release),
+ * and their buffers are ours till then.
+ */
+struct xsk_rx_batch {
+	/*
+	 * The queue's clock (CLOCK_MONOTONIC, the clock of
+	 * bpf_ktime_get_ns(), or CLOCK_TAI with clock_tai), read once per
+	 * batch right after the RX ring showed it, before any descriptor was
+	 * read: the moment the application got these packets. A clock read
+	 * per packet would add the handling of the earlier packets of the
+	 * batch to the later ones' delay, and cost a clock read per packet at
+	 * millions of packets per second. 0 in a batch from
+	 * xsk_queue_drain_batch() (nobody times those).
+	 */
+	__u64 dequeue_ns;
+	__u32 rx_idx;    /* RX ring index of the batch's first descriptor */
+	__u32 n_descs;   /* descriptors taken: whole frames and dropped runs */
+	__u32 n_frames;  /* whole frames in frames[] */
+	/* prefetch_meta: frames [0, prefetch_until) have the metadata of the
+	 * frame XSK_PREFETCH_AHEAD after them prefetched when they are
+	 * looked at; 0 without prefetch_meta. */
+	__u32 prefetch_until;
+	const struct xsk_ring_cons *rx; /* for xsk_rx_frame_buf() */
+	void *umem_area;
+	struct xsk_rx_frame *frames;    /* the queue's batch_frames */
+};
+
 struct xsk_queue_params {
 	const char *ifname;
 	__u32 queue_id;
@@ -100,20 +146,14 @@ struct xsk_queue {
 	int zc_err;        /* why zero-copy failed in auto mode, or 0 */
 	clockid_t clock;   /* CLOCK_MONOTONIC or CLOCK_TAI: the hints' clock */
 	bool multi_buffer; /* bound with XDP_USE_SG */
-	/*
-	 * Multi-buffer only, written by xsk_queue_receive() before each call
-	 * of the frame callback and valid during it: the frame's buffers in
-	 * order (the first one holds the hint in front of it), their count
-	 * and the frame's length. xsk_queue_frame() gives the same view for
-	 * either mode.
-	 */
-	struct iovec frame_iov[XSK_FRAME_MAX_BUFS];
-	__u32 frame_n_bufs;
-	__u32 frame_len;
+	/* The frames of the batch handed out by xsk_queue_peek_batch(),
+	 * xsk_rx_batch.frames points here: part of the queue, so no batch
+	 * allocates. */
+	struct xsk_rx_frame batch_frames[XSK_RX_BATCH_MAX];
 	/* Frames whose buffers never ended (no descriptor without
 	 * XDP_PKT_CONTD within XSK_FRAME_MAX_BUFS, or a ring left with an
-	 * unfinished frame at stop): returned to the fill ring, not passed
-	 * to the callback. Written by the receiving thread. */
+	 * unfinished frame at stop): returned to the fill ring, never handed
+	 * out in a batch. Written by the receiving thread. */
 	__u64 incomplete_frames;
 };
 
@@ -143,65 +183,81 @@ int xsk_queue_register(struct xsk_queue *q, int xsks_map_fd);
 int xsk_queue_fd(const struct xsk_queue *q);
 
 /*
- * Called once per received frame; @pkt is the packet's first byte, @len
- * the length of its first buffer: in single-buffer mode the whole frame,
- * with a multi-buffer socket the buffer whose headroom carries the hint
- * (xsk_queue_frame() lists them all).
- * @dequeue_ns: the queue's clock (CLOCK_MONOTONIC, the clock of
- * bpf_ktime_get_ns(), or CLOCK_TAI with clock_tai) read once,
- * right after the batch came off the RX ring: the moment the application
- * got these packets. A clock read per packet would add the handling of the
- * earlier packets of the batch to the later ones' delay, and cost a clock
- * read per packet at millions of packets per second.
- */
-typedef void (*xsk_frame_fn)(void *ctx, const struct xsk_queue *q,
-			     void *pkt, __u32 len, __u64 dequeue_ns);
-
-/*
- * Take up to @budget frames off the RX ring, pass each to @fn, then clear
- * its btf_id slot (unless the producer stamps every frame) and give it back
- * to the fill ring. Returns the number of
- * frames handled. @kick_fill: in busy-poll mode, wake the kernel when it
- * asked to be woken about new fill entries (poll() does it otherwise).
+ * Take a batch of up to @budget whole frames (at most XSK_RX_BATCH_MAX) off
+ * the RX ring into @b and return how many (0: the ring holds none). The
+ * caller walks them, xsk_rx_batch_frame(@b, i) for i in [0, n), then calls
+ * xsk_queue_release_batch() once, also after a batch of 0.
+ * The metadata lines of the first frames are prefetched here with
+ * prefetch_meta, the following ones as the walk goes.
  *
  * Multi-buffer: a frame is its descriptors up to the first one without
- * XDP_PKT_CONTD. @fn sees each frame once, whole; every buffer goes back
- * to the fill ring. A batch that ends inside a frame gives the frame's
- * descriptors back to the RX ring (xsk_ring_cons__cancel) for the next
- * call; a run with no end within XSK_FRAME_MAX_BUFS is counted in
- * incomplete_frames and dropped.
+ * XDP_PKT_CONTD, handed out whole. A batch that ends inside a frame gives
+ * that frame's descriptors back to the RX ring (xsk_ring_cons__cancel) for
+ * the next batch, so buffers of two frames never mix; a run with no end
+ * within XSK_FRAME_MAX_BUFS is counted in incomplete_frames, not handed
+ * out, and goes back to the fill ring with the batch.
  */
-unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
-			       xsk_frame_fn fn, void *ctx, bool kick_fill);
+unsigned int xsk_queue_peek_batch(struct xsk_queue *q, unsigned int budget,
+				  struct xsk_rx_batch *b);
 
 /*
- * At the end of a run (no more frames coming): receive until the RX ring
- * is empty, passing each frame to @fn. A multi-buffer frame left without
- * its last descriptor is counted in incomplete_frames and its buffers are
- * given back. Returns the number of frames passed to @fn.
+ * Give every buffer of @b (its frames and its dropped runs) back to the
+ * fill ring by its UMEM frame address, first clearing the btf_id slot in
+ * front of each frame's first buffer unless the producer stamps every
+ * frame (clear_btf_id), and release the batch's RX ring entries.
+ * @kick_fill: in busy-poll or spin mode, wake the kernel when it asked to
+ * be woken about new fill entries (poll() does it otherwise); done for an
+ * empty batch too.
  */
-unsigned int xsk_queue_drain(struct xsk_queue *q, xsk_frame_fn fn, void *ctx);
+void xsk_queue_release_batch(struct xsk_queue *q, struct xsk_rx_batch *b, bool kick_fill);
 
 /*
- * Inside an xsk_frame_fn: the frame's buffers as an iovec list (for a
- * writer of whole frames), their count in *n_bufs and the frame's length
- * in *frame_len. @pkt/@len are the callback's; @single holds the one
- * entry of a single-buffer frame. Valid until the callback returns.
+ * At the end of a run (no more frames coming): the next batch of whole
+ * frames left in the RX ring, untimed (dequeue_ns 0), to be released like
+ * any batch. Returns 0 once no whole frame is left; a multi-buffer frame
+ * left without its last descriptor is then counted in incomplete_frames
+ * and its buffers given back. Call until it returns 0:
+ *	while ((n = xsk_queue_drain_batch(q, &b))) { ...; xsk_queue_release_batch(q, &b, false); }
  */
-static inline const struct iovec *xsk_queue_frame(const struct xsk_queue *q, void *pkt,
-						  __u32 len, struct iovec *single,
-						  __u32 *n_bufs, __u32 *frame_len)
+unsigned int xsk_queue_drain_batch(struct xsk_queue *q, struct xsk_rx_batch *b);
+
+/* Prefetch distance of prefetch_meta, in frames. */
+#define XSK_PREFETCH_AHEAD 4U
+
+/*
+ * The metadata of a frame a few frames ahead: the kernel wrote it on the
+ * CPU that ran XDP, so the first read here misses the cache; asked for
+ * early, the miss overlaps with the work on the frames before it. The
+ * btf_id slot's line holds every hint up to 60 bytes when the packet starts
+ * on a cache line.
+ */
+static inline void xsk_rx_prefetch_meta(const void *data)
 {
-	if (q->multi_buffer) {
-		*n_bufs = q->frame_n_bufs;
-		*frame_len = q->frame_len;
-		return q->frame_iov;
-	}
-	single->iov_base = pkt;
-	single->iov_len = len;
-	*n_bufs = 1;
-	*frame_len = len;
-	return single;
+	__builtin_prefetch((const char *)data - sizeof(__u32), 0, 3);
+}
+
+/* Frame @i (< the peek's return) of @b; with prefetch_meta also prefetches
+ * the metadata of frame i + XSK_PREFETCH_AHEAD. Valid until the release. */
+static inline const struct xsk_rx_frame *xsk_rx_batch_frame(const struct xsk_rx_batch *b,
+							    unsigned int i)
+{
+	if (i < b->prefetch_until)
+		xsk_rx_prefetch_meta(b->frames[i + XSK_PREFETCH_AHEAD].data);
+	return &b->frames[i];
+}
+
+/*
+ * Buffer @j (< f->n_bufs) of frame @f of batch @b, as an iovec (for a
+ * writer of whole frames); buffer 0 is {f->data, f->first_len}. Read from
+ * the batch's RX descriptors: valid until the release.
+ */
+static inline struct iovec xsk_rx_frame_buf(const struct xsk_rx_batch *b,
+					    const struct xsk_rx_frame *f, __u32 j)
+{
+	const struct xdp_desc *d = xsk_ring_cons__rx_desc(b->rx, f->desc + j);
+
+	return (struct iovec){ .iov_base = xsk_umem__get_data(b->umem_area, d->addr),
+			       .iov_len = d->len };
 }
 
 /* In spin mode: wake the kernel if it wants to know about fill entries.

@@ -272,15 +272,18 @@ static void test_always_stamped_frames_read_no_hint(void **state)
 	assert_int_equal(unhinted_frames_with_stale_id(true), 0);
 }
 
-/* xsk_queue_receive()'s callback: where in its UMEM frame the packet sits. */
-static void record_frame_offset(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
-				__u64 now_ns)
+/* One batch off @q: where in its UMEM frame the (last) packet sits. */
+static void record_frame_offset(struct xsk_queue *q, long *offset)
 {
-	long *offset = ctx;
+	struct xsk_rx_batch batch;
+	unsigned int n = xsk_queue_peek_batch(q, 64, &batch);
 
-	(void)len;
-	(void)now_ns;
-	*offset = (long)(((char *)pkt - (char *)q->umem_area) % (long)q->frame_size);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct xsk_rx_frame *f = xsk_rx_batch_frame(&batch, i);
+
+		*offset = (long)(((char *)f->data - (char *)q->umem_area) % (long)q->frame_size);
+	}
+	xsk_queue_release_batch(q, &batch, false);
 }
 
 /*
@@ -334,7 +337,7 @@ static void test_umem_headroom_places_packets(void **state)
 	assert_true(wait_count(&skel->bss->hinted, 1));
 	pfd.fd = xsk_queue_fd(&q);
 	for (tries = 0; offset < 0 && tries < 10 && poll(&pfd, 1, 500) >= 0; tries++)
-		xsk_queue_receive(&q, 64, record_frame_offset, &offset, false);
+		record_frame_offset(&q, &offset);
 	hint_id = btf__find_by_name_kind(bpf_object__btf(skel->obj), "stale_hint",
 					 BTF_KIND_STRUCT);
 	xsk_queue_close(&q);

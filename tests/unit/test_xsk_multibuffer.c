@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The multi-buffer ring walk of xsk_queue_receive()/xsk_queue_drain(),
+ * The multi-buffer batches of xsk_queue_peek_batch()/xsk_queue_drain_batch()
+ * and xsk_queue_release_batch(),
  * against RX and fill rings built in memory (the same struct layout libxdp
  * maps from the kernel): frames handed over whole and never mixed, a batch
  * ending inside a frame, a budget smaller than what is in the ring, a run
- * of continued descriptors with no end, a frame left unfinished at stop,
+ * of continued descriptors with no end, a frame left unfinished at stop
+ * (also after such a run),
  * every buffer back on the fill ring, the btf_id slot cleared.
  */
 #include <stdarg.h>
@@ -112,27 +114,65 @@ static void post_more(struct fixture *f, __u32 n)
 	f->rx_prod += n;
 }
 
-static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
-		     __u64 now_ns)
+/* Record frame @f of @b as the receiver sees it. */
+static void record_frame(struct fixture *f, const struct xsk_rx_batch *b,
+			 const struct xsk_rx_frame *fr)
 {
-	struct fixture *f = ctx;
 	struct seen_frame *s = &f->seen[f->n_seen++];
-	struct iovec single;
-	const struct iovec *iov;
-	__u32 n_bufs, frame_len;
+	struct iovec first = xsk_rx_frame_buf(b, fr, 0);
+	__u32 len = 0;
 
-	(void)now_ns;
 	assert_true(f->n_seen <= MAX_SEEN);
-	iov = xsk_queue_frame(q, pkt, len, &single, &n_bufs, &frame_len);
-	s->n_bufs = n_bufs;
-	s->frame_len = frame_len;
-	s->first_len = len;
-	s->pkt_is_first = pkt == iov[0].iov_base && len == iov[0].iov_len;
-	s->btf_id = xsk_umem__btf_id(pkt);
-	for (__u32 j = 0; j < n_bufs; j++) {
-		s->ids[j][0] = ((const __u8 *)iov[j].iov_base)[0];
-		s->ids[j][1] = ((const __u8 *)iov[j].iov_base)[1];
+	s->n_bufs = fr->n_bufs;
+	s->frame_len = fr->len;
+	s->first_len = fr->first_len;
+	s->pkt_is_first = fr->data == first.iov_base && fr->first_len == first.iov_len;
+	s->btf_id = xsk_umem__btf_id(fr->data);
+	for (__u32 j = 0; j < fr->n_bufs; j++) {
+		struct iovec buf = xsk_rx_frame_buf(b, fr, j);
+
+		s->ids[j][0] = ((const __u8 *)buf.iov_base)[0];
+		s->ids[j][1] = ((const __u8 *)buf.iov_base)[1];
+		len += (__u32)buf.iov_len;
 	}
+	/* The frame's length is its buffers' together. */
+	assert_int_equal(len, fr->len);
+}
+
+/* Walk a batch of @n frames, then release it. Nothing goes back to the
+ * fill ring nor leaves the RX ring before the release. */
+static unsigned int walk_and_release(struct fixture *f, struct xsk_rx_batch *b, unsigned int n)
+{
+	__u32 fill_prod = f->fill_prod, rx_cons = f->rx_cons;
+
+	assert_int_equal(b->n_frames, n);
+	for (unsigned int i = 0; i < n; i++)
+		record_frame(f, b, xsk_rx_batch_frame(b, i));
+	assert_int_equal(f->fill_prod, fill_prod);
+	assert_int_equal(f->rx_cons, rx_cons);
+	xsk_queue_release_batch(&f->q, b, false);
+	return n;
+}
+
+/* One batch, as rx_queue_poll() takes it. */
+static unsigned int receive(struct fixture *f, unsigned int budget)
+{
+	struct xsk_rx_batch b;
+
+	return walk_and_release(f, &b, xsk_queue_peek_batch(&f->q, budget, &b));
+}
+
+/* Every batch left at stop, as rx_queue_drain() takes them. */
+static unsigned int drain(struct fixture *f)
+{
+	struct xsk_rx_batch b;
+	unsigned int total = 0, n;
+
+	while ((n = xsk_queue_drain_batch(&f->q, &b))) {
+		assert_int_equal(b.dequeue_ns, 0);
+		total += walk_and_release(f, &b, n);
+	}
+	return total;
 }
 
 static void assert_frame(const struct seen_frame *s, __u8 id, __u32 n_bufs)
@@ -167,7 +207,7 @@ static void test_whole_frames(void **state)
 	post_frame(f, 1, 1, 1);
 	post_frame(f, 2, 3, 3);
 	post_frame(f, 3, 2, 2);
-	assert_int_equal(xsk_queue_receive(&f->q, 64, on_frame, f, false), 3);
+	assert_int_equal(receive(f, 64), 3);
 	assert_int_equal(f->n_seen, 3);
 	assert_frame(&f->seen[0], 1, 1);
 	assert_frame(&f->seen[1], 2, 3);
@@ -186,13 +226,13 @@ static void test_budget_counts_frames(void **state)
 
 	post_frame(f, 1, 3, 3);
 	post_frame(f, 2, 2, 2);
-	assert_int_equal(xsk_queue_receive(&f->q, 1, on_frame, f, false), 1);
+	assert_int_equal(receive(f, 1), 1);
 	assert_int_equal(f->rx_cons, 3);
-	assert_int_equal(xsk_queue_receive(&f->q, 1, on_frame, f, false), 1);
+	assert_int_equal(receive(f, 1), 1);
 	assert_frame(&f->seen[0], 1, 3);
 	assert_frame(&f->seen[1], 2, 2);
 	assert_fill_returned(f, 5);
-	assert_int_equal(xsk_queue_receive(&f->q, 1, on_frame, f, false), 0);
+	assert_int_equal(receive(f, 1), 0);
 }
 
 static void test_batch_ends_inside_a_frame(void **state)
@@ -201,14 +241,14 @@ static void test_batch_ends_inside_a_frame(void **state)
 
 	post_frame(f, 1, 2, 2);
 	post_frame(f, 2, 3, 2); /* its last descriptor is not posted yet */
-	assert_int_equal(xsk_queue_receive(&f->q, 64, on_frame, f, false), 1);
+	assert_int_equal(receive(f, 64), 1);
 	assert_int_equal(f->rx_cons, 2);
 	assert_int_equal(f->fill_prod, 2);
 	/* Nothing whole: nothing taken, the two descriptors stay. */
-	assert_int_equal(xsk_queue_receive(&f->q, 64, on_frame, f, false), 0);
+	assert_int_equal(receive(f, 64), 0);
 	assert_int_equal(f->rx_cons, 2);
 	post_more(f, 1);
-	assert_int_equal(xsk_queue_receive(&f->q, 64, on_frame, f, false), 1);
+	assert_int_equal(receive(f, 64), 1);
 	assert_frame(&f->seen[0], 1, 2);
 	assert_frame(&f->seen[1], 2, 3);
 	assert_fill_returned(f, 5);
@@ -226,7 +266,7 @@ static void test_run_without_end_is_dropped(void **state)
 	f->rx_prod += XSK_FRAME_MAX_BUFS;
 	f->next_chunk = XSK_FRAME_MAX_BUFS;
 	post_frame(f, 2, 2, 2);
-	assert_int_equal(xsk_queue_receive(&f->q, 64, on_frame, f, false), 1);
+	assert_int_equal(receive(f, 64), 1);
 	assert_int_equal(f->q.incomplete_frames, 1);
 	assert_int_equal(f->n_seen, 1);
 	assert_frame(&f->seen[0], 2, 2);
@@ -239,12 +279,31 @@ static void test_drain_drops_unfinished_tail(void **state)
 
 	post_frame(f, 1, 1, 1);
 	post_frame(f, 2, 3, 2); /* the rest never comes: the run has ended */
-	assert_int_equal(xsk_queue_drain(&f->q, on_frame, f), 1);
+	assert_int_equal(drain(f), 1);
 	assert_frame(&f->seen[0], 1, 1);
 	assert_int_equal(f->q.incomplete_frames, 1);
 	assert_fill_returned(f, 3);
 	assert_int_equal(xsk_umem__btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
 			 XSK_BTF_NO_HINT);
+}
+
+/* At stop, a run with no end and then an unfinished frame: two frames lost,
+ * each counted once, every buffer back on the fill ring. */
+static void test_drain_counts_run_and_tail(void **state)
+{
+	struct fixture *f = *state;
+
+	post_frame(f, 1, XSK_FRAME_MAX_BUFS + 1, XSK_FRAME_MAX_BUFS);
+	f->rx_prod -= XSK_FRAME_MAX_BUFS;
+	for (__u32 j = 0; j < XSK_FRAME_MAX_BUFS; j++)
+		f->rx_descs[j].options = XDP_PKT_CONTD;
+	f->rx_prod += XSK_FRAME_MAX_BUFS;
+	f->next_chunk = XSK_FRAME_MAX_BUFS;
+	post_frame(f, 2, 3, 2);
+	assert_int_equal(drain(f), 0);
+	assert_int_equal(f->n_seen, 0);
+	assert_int_equal(f->q.incomplete_frames, 2);
+	assert_fill_returned(f, XSK_FRAME_MAX_BUFS + 2);
 }
 
 static void test_single_buffer_view(void **state)
@@ -254,7 +313,7 @@ static void test_single_buffer_view(void **state)
 	f->q.multi_buffer = false;
 	post_frame(f, 1, 1, 1);
 	post_frame(f, 2, 1, 1);
-	assert_int_equal(xsk_queue_receive(&f->q, 64, on_frame, f, false), 2);
+	assert_int_equal(receive(f, 64), 2);
 	assert_frame(&f->seen[0], 1, 1);
 	assert_frame(&f->seen[1], 2, 1);
 	assert_fill_returned(f, 2);
@@ -268,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_ends_inside_a_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_without_end_is_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_drops_unfinished_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_counts_run_and_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_single_buffer_view, setup, teardown),
 	};
 
