@@ -35,7 +35,7 @@ static int umem_map(struct xsk_queue *q, const struct xsk_queue_params *p)
 	void *area;
 
 	/* A fresh anonymous mapping is zeroed: every btf_id slot starts as
-	 * XSK_BTF_NO_HINT, as lib_xsk_extend's stale-headroom contract needs. */
+	 * XSK_HINTS_NO_HINT, as lib_xsk_extend's stale-headroom contract needs. */
 	q->umem_size = (size_t)p->frames * p->frame_size;
 	area = mmap(NULL, q->umem_size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (area == MAP_FAILED)
@@ -307,7 +307,7 @@ static unsigned int receive_multi(struct xsk_queue *q, unsigned int budget, xsk_
 			frames++;
 		}
 		if (q->clear_btf_id)
-			xsk_umem__clear_btf_id(q->frame_iov[0].iov_base);
+			xsk_hints_pkt_clear_btf_id(q->frame_iov[0].iov_base);
 		q->frame_n_bufs = 0;
 		q->frame_len = 0;
 	}
@@ -361,7 +361,7 @@ unsigned int xsk_queue_receive(struct xsk_queue *q, unsigned int budget,
 		/* The next packet in this frame may carry no hint: it must not
 		 * find this one's btf_id in front of it. */
 		if (q->clear_btf_id)
-			xsk_umem__clear_btf_id(pkt);
+			xsk_hints_pkt_clear_btf_id(pkt);
 		/* Aligned mode: any address inside the frame names the frame. */
 		*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) =
 			desc->addr & q->frame_mask;
@@ -388,7 +388,7 @@ static void discard_unfinished(struct xsk_queue *q)
 		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
 
 		if (!i)
-			xsk_umem__clear_btf_id(xsk_umem__get_data(q->umem_area, desc->addr));
+			xsk_hints_pkt_clear_btf_id(xsk_umem__get_data(q->umem_area, desc->addr));
 		*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) = desc->addr & q->frame_mask;
 	}
 	xsk_ring_prod__submit(&q->fill, n);
