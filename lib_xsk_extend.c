@@ -357,7 +357,9 @@ static bool ends_in_btf_id(const struct btf *btf, const struct btf_type *t)
 {
 	int depth;
 
-	for (depth = 0; t && btf_is_struct(t) && depth <= HINT_MAX_NESTING; depth++) {
+	/* Past the nesting bound still, so that a chain too deep is rejected
+	 * with that reason rather than passed over. */
+	for (depth = 0; t && btf_is_struct(t) && depth <= 4 * HINT_MAX_NESTING; depth++) {
 		const struct btf_member *last;
 
 		if (!btf_vlen(t))

@@ -64,7 +64,7 @@ static void put_field(struct env *env, int layout, const char *field,
 {
 	struct xsk_hint_field f;
 
-	assert_int_equal(xsk_btf__resolve_field(env->dec.layouts[layout].info, field, &f), 0);
+	assert_int_equal(xsk_hint__field(env->dec.layouts[layout].info, field, &f), 0);
 	assert_int_equal(f.size, size);
 	memcpy((__u8 *)packet(env) + f.pkt_offset, value, size);
 }
@@ -134,7 +134,7 @@ static void test_no_hint(void **state)
 	__u64 before = env->stats.no_hint;
 	struct decoded_hint h = { 0 };
 
-	put_btf_id(env, XSK_BTF_NO_HINT);
+	put_btf_id(env, XSK_HINTS_NO_HINT);
 	hint_decoder_decode(&env->dec, packet(env), &h);
 	assert_int_equal(h.kind, HINT_NONE);
 	assert_false(h.has_rx_ktime || h.has_rx_cpu || h.has_mark);

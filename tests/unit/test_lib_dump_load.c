@@ -103,7 +103,7 @@ static int object_setup(void **state)
 	f->hint.l4 = 17;
 	f->hint.valid = 1;
 	f->hint.flow_hash = 0x00010002;
-	f->hint.btf_id = xsk_btf__btf_type_id(f->rich);
+	f->hint.btf_id = xsk_hint__btf_id(f->rich);
 	*state = f;
 	return 0;
 }
@@ -123,7 +123,7 @@ static void test_dump_text(void **state)
 {
 	struct object_fixture *f = *state;
 	struct { __u64 rx_ktime; __u32 cpu, btf_id; } __attribute__((packed)) hint = {
-		123456789012ULL, 3, xsk_btf__btf_type_id(f->rx_time),
+		123456789012ULL, 3, xsk_hint__btf_id(f->rx_time),
 	};
 	void *pkt = frame_with_hint(f->frame, &hint, sizeof(hint));
 	char buf[256], expected[256];
@@ -132,7 +132,7 @@ static void test_dump_text(void **state)
 	snprintf(expected, sizeof(expected),
 		 "struct xdp_hints_rx_time { .rx_ktime = 123456789012, "
 		 ".xdp_rx_cpu = 3, .btf_id = %u }", hint.btf_id);
-	len = xsk_btf__dump_hint(f->rx_time, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf));
+	len = xsk_hint__dump(f->rx_time, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf));
 	assert_string_equal(buf, expected);
 	assert_int_equal(len, strlen(expected));
 }
@@ -148,7 +148,7 @@ static void test_dump_text_rich(void **state)
 		 ".src_mac = [2, 0, 0, 0, 0, 1], .vlan = { .tci = 100, .proto = 33024 }, "
 		 ".temp = -40, .l4 = 17, .valid = true, .pad = [0, 0, 0], "
 		 ".flow_hash = 65538, .flow_port = 2, .btf_id = %u }", f->hint.btf_id);
-	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, expected);
 }
 
@@ -165,7 +165,7 @@ static void test_dump_json_rich(void **state)
 		 "\"vlan\":{\"tci\":100,\"proto\":33024},\"temp\":-40,\"l4\":17,"
 		 "\"valid\":true,\"pad\":[0,0,0],\"flow_hash\":65538,\"flow_port\":2,"
 		 "\"btf_id\":%u}}", f->hint.btf_id, f->hint.btf_id);
-	len = xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf));
+	len = xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf));
 	assert_string_equal(buf, expected);
 	assert_int_equal(len, strlen(expected));
 	assert_valid_json(buf);
@@ -180,20 +180,20 @@ static void test_dump_char_arrays(void **state)
 
 	memcpy(f->hint.ifname, "\x01\x02\xff\x00\x00\x00", 6);
 	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
-	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\"ifname\":[1,2,-1,0,0,0]"));
 	assert_valid_json(buf);
 
 	memcpy(f->hint.ifname, "a\"b\\c", 6);
 	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
-	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\"ifname\":\"a\\\"b\\\\c\""));
 	assert_valid_json(buf);
 
 	/* All six bytes printable, no NUL: the whole array is the string. */
 	memcpy(f->hint.ifname, "enp0s3", 6);
 	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
-	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, ".ifname = \"enp0s3\", .src_mac"));
 }
 
@@ -205,21 +205,21 @@ static void test_dump_buffer_too_small(void **state)
 	int len, fmt;
 
 	for (fmt = XSK_HINT_DUMP_TEXT; fmt <= XSK_HINT_DUMP_JSON; fmt++) {
-		len = xsk_btf__dump_hint(f->rich, pkt, fmt, full, sizeof(full));
+		len = xsk_hint__dump(f->rich, pkt, fmt, full, sizeof(full));
 		assert_true(len > 0);
 		/* Exactly enough room for the text and its NUL. */
-		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, len + 1), len);
+		assert_int_equal(xsk_hint__dump(f->rich, pkt, fmt, buf, len + 1), len);
 		assert_string_equal(buf, full);
 		/* One byte short: truncated, still a C string. */
 		memset(buf, 'X', sizeof(buf));
-		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, len), -ENOSPC);
+		assert_int_equal(xsk_hint__dump(f->rich, pkt, fmt, buf, len), -E2BIG);
 		assert_int_equal(strlen(buf), len - 1);
 		assert_memory_equal(buf, full, len - 1);
 		assert_int_equal(buf[len], 'X'); /* nothing written past @len */
-		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, 1), -ENOSPC);
+		assert_int_equal(xsk_hint__dump(f->rich, pkt, fmt, buf, 1), -E2BIG);
 		assert_string_equal(buf, "");
 	}
-	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, 0), -ENOSPC);
+	assert_int_equal(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, 0), -E2BIG);
 }
 
 static void test_dump_bad_arguments(void **state)
@@ -228,10 +228,10 @@ static void test_dump_bad_arguments(void **state)
 	void *pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
 	char buf[64];
 
-	assert_int_equal(xsk_btf__dump_hint(NULL, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
-	assert_int_equal(xsk_btf__dump_hint(f->rich, NULL, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
-	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, NULL, sizeof(buf)), -EINVAL);
-	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, (enum xsk_hint_dump_format)7,
+	assert_int_equal(xsk_hint__dump(NULL, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_hint__dump(f->rich, NULL, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_TEXT, NULL, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_hint__dump(f->rich, pkt, (enum xsk_hint_dump_format)7,
 					    buf, sizeof(buf)), -EINVAL);
 }
 
@@ -278,7 +278,8 @@ static struct btf *kinds_btf(struct xsk_btf_info **xbi)
 
 static void test_dump_value_kinds(void **state)
 {
-	struct xsk_btf_info *xbi = NULL;
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 	struct btf *btf = kinds_btf(&xbi);
 	struct kinds_hint hint = {
 		.ratio = 0.5f, .level = -2, .on = 0, .mean = NAN, .wide = 258,
@@ -289,7 +290,7 @@ static void test_dump_value_kinds(void **state)
 	void *pkt;
 
 	(void)state;
-	hint.btf_id = xsk_btf__btf_type_id(xbi);
+	hint.btf_id = xsk_hint__btf_id(xbi);
 	pkt = frame_with_hint(frame, &hint, sizeof(hint));
 	snprintf(expected, sizeof(expected),
 		 "{\"hint\":\"xdp_hints_kinds\",\"btf_id\":%u,\"fields\":{"
@@ -297,10 +298,10 @@ static void test_dump_value_kinds(void **state)
 		 "\"mean\":null,\"wide\":[2,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0],"
 		 "\"ptr\":18446744073709551615,\"btf_id\":%u}}",
 		 hint.btf_id, hint.btf_id);
-	assert_true(xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(xbi, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, expected);
 	assert_valid_json(buf);
-	xsk_btf__free_xdp_hint(xbi);
+	xsk_hints__free(xbi_hints);
 	btf__free(btf);
 }
 
@@ -309,14 +310,16 @@ static void test_dump_value_kinds(void **state)
 static void test_load_file(void **state)
 {
 	struct btf *btf = NULL, *base = (struct btf *)&base;
-	struct xsk_btf_info *xbi = NULL;
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 
 	(void)state;
 	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, HINT_STRUCTS_OBJ, &btf, &base), 0);
 	assert_non_null(btf);
 	assert_null(base);
-	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_mark", &xbi), 0);
-	xsk_btf__free_xdp_hint(xbi);
+	xbi = hint_open(btf, "xdp_hints_mark", &xbi_hints);
+	assert_non_null(xbi);
+	xsk_hints__free(xbi_hints);
 	btf__free(btf);
 
 	btf = NULL;
@@ -436,7 +439,7 @@ static int write_file(const char *path, const void *data, size_t len)
 static void test_load_module_split(void **state)
 {
 	static const char dir[] = "/sys/kernel/btf";
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct btf *vmlinux, *split, *btf = NULL, *base = NULL;
 	const void *raw;
 	__u32 raw_size;
@@ -482,10 +485,10 @@ static void test_load_module_split(void **state)
 	assert_non_null(base);
 	assert_ptr_equal(btf__base_btf(btf), base);
 	assert_int_equal(btf__find_by_name_kind(btf, "xdp_hints_xh_module", BTF_KIND_STRUCT), hint_id);
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 1);
-	assert_non_null(xsk_hint_registry__lookup(reg, hint_id));
-	xsk_hint_registry__free(reg);
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 1);
+	assert_non_null(hints_lookup(reg, hint_id));
+	xsk_hints__free(reg);
 	btf__free(btf);
 	btf__free(base);
 }
@@ -496,7 +499,7 @@ static void test_load_bad_arguments(void **state)
 
 	(void)state;
 	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_VMLINUX, NULL, NULL, NULL, NULL), -EINVAL);
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, NULL, &btf, NULL), -EINVAL);
+	assert_int_equal(load_file_btf(NULL, &btf), -EINVAL);
 	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, NULL, &btf, NULL), -EINVAL);
 	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, "veth", &btf, NULL), -EINVAL);
 	assert_int_equal(xsk_btf__load((enum xsk_btf_source)42, NULL, NULL, &btf, NULL), -EINVAL);
@@ -523,7 +526,7 @@ static __u32 prog_id_of(int prog_fd)
 static void test_load_from_prog(void **state)
 {
 	struct bpf_object *obj = bpf_object__open_file(HINT_STRUCTS_OBJ, NULL);
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct bpf_program *prog;
 	struct btf *btf = NULL;
 	__u32 prog_id, btf_id = 0, info_len = sizeof(struct bpf_btf_info);
@@ -548,10 +551,10 @@ static void test_load_from_prog(void **state)
 	assert_int_equal(btf_id, btf_info.id);
 	assert_int_equal(xsk_btf__load_from_prog(prog_id, &btf), 0);
 	assert_non_null(btf);
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__find(reg, "xdp_hints_rx_time")),
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hint__btf_id(hints_find(reg, "xdp_hints_rx_time")),
 			 object_id);
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(reg);
 	btf__free(btf);
 	bpf_object__close(obj);
 }
