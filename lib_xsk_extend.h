@@ -330,8 +330,7 @@ static inline int xsk_hint_field__u32(const struct xsk_hint_field *field,
 		memcpy(value, (const char *)pkt_data + field->pkt_offset, sizeof(*value));
 		return 0;
 	}
-	if (field->size > sizeof(*value))
-		return -E2BIG;
+	/* 8 bytes and more: xsk_hint_field__uint() refuses them. */
 	err = xsk_hint_field__uint(field, pkt_data, &wide);
 	if (!err)
 		*value = (__u32)wide;
