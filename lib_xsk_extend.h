@@ -283,22 +283,40 @@ static inline void xsk_hints_pkt_clear_btf_id(void *pkt_data)
 	memset((char *)pkt_data - sizeof(__u32), 0, sizeof(__u32));
 }
 
-/* Sizes 1, 2 and 4, zero-extended; the fast paths' one fallback. */
-static inline int xsk_hint_field__uint(const struct xsk_hint_field *field,
-				       const void *pkt_data, __u64 *value)
+/*
+ * The fast paths below are one compare and one load; the hint to the
+ * compiler keeps their fallback out of a receiver's straight-line loop.
+ */
+#if defined(__GNUC__)
+#define XSK_HINTS__LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define XSK_HINTS__LIKELY(x) (x)
+#endif
+
+/* The fallback's answer by value: no address of the caller's escapes. */
+struct xsk_hint_field__uint_result {
+	__u64 value;
+	int err;
+};
+
+/* Sizes 1, 2 and 4 zero-extended (8 for the u32 reader: -E2BIG). */
+static inline struct xsk_hint_field__uint_result
+xsk_hint_field__uint(struct xsk_hint_field field, const void *pkt_data)
 {
-	const char *src = (const char *)pkt_data + field->pkt_offset;
+	const char *src = (const char *)pkt_data + field.pkt_offset;
+	struct xsk_hint_field__uint_result r = { 0, 0 };
 	__u8 u8;
 	__u16 u16;
 	__u32 u32;
 
-	switch (field->size) {
-	case 1: memcpy(&u8, src, 1); *value = u8; return 0;
-	case 2: memcpy(&u16, src, 2); *value = u16; return 0;
-	case 4: memcpy(&u32, src, 4); *value = u32; return 0;
-	case 0: return -ENOENT;
-	default: return -E2BIG;
+	switch (field.size) {
+	case 1: memcpy(&u8, src, 1); r.value = u8; break;
+	case 2: memcpy(&u16, src, 2); r.value = u16; break;
+	case 4: memcpy(&u32, src, 4); r.value = u32; break;
+	case 0: r.err = -ENOENT; break;
+	default: r.err = -E2BIG; break;
 	}
+	return r;
 }
 
 /*
@@ -312,29 +330,37 @@ static inline int xsk_hint_field__uint(const struct xsk_hint_field *field,
 static inline int xsk_hint_field__u64(const struct xsk_hint_field *field,
 				      const void *pkt_data, __u64 *value)
 {
-	if (field->size == sizeof(*value)) {
-		memcpy(value, (const char *)pkt_data + field->pkt_offset, sizeof(*value));
+	struct xsk_hint_field__uint_result r;
+	__u64 v;
+
+	if (XSK_HINTS__LIKELY(field->size == sizeof(v))) {
+		memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
+		*value = v;
 		return 0;
 	}
-	return xsk_hint_field__uint(field, pkt_data, value);
+	r = xsk_hint_field__uint(*field, pkt_data);
+	if (!r.err)
+		*value = r.value;
+	return r.err;
 }
 
 /* As xsk_hint_field__u64() into a __u32: -E2BIG for an 8-byte field. */
 static inline int xsk_hint_field__u32(const struct xsk_hint_field *field,
 				      const void *pkt_data, __u32 *value)
 {
-	__u64 wide;
-	int err;
+	struct xsk_hint_field__uint_result r;
+	__u32 v;
 
-	if (field->size == sizeof(*value)) {
-		memcpy(value, (const char *)pkt_data + field->pkt_offset, sizeof(*value));
+	if (XSK_HINTS__LIKELY(field->size == sizeof(v))) {
+		memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
+		*value = v;
 		return 0;
 	}
-	/* 8 bytes and more: xsk_hint_field__uint() refuses them. */
-	err = xsk_hint_field__uint(field, pkt_data, &wide);
-	if (!err)
-		*value = (__u32)wide;
-	return err;
+	/* 8 bytes and more: the fallback refuses them. */
+	r = xsk_hint_field__uint(*field, pkt_data);
+	if (!r.err)
+		*value = (__u32)r.value;
+	return r.err;
 }
 
 /*

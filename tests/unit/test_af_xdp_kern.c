@@ -743,7 +743,7 @@ static void test_alternate_policy_yields_both_layouts(void **state)
 }
 
 /*
- * No hint, but the frame still carries a btf_id of 0 (XSK_BTF_NO_HINT):
+ * No hint, but the frame still carries a btf_id of 0 (XSK_HINTS_NO_HINT):
  * 4 bytes of metadata, so a recycled UMEM buffer cannot show an old id.
  */
 static void test_policy_none_stamps_no_hint(void **state)

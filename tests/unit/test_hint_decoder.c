@@ -177,7 +177,7 @@ static void test_stale_headroom_cleared(void **state)
 	put_btf_id(env, env->dec.layouts[layout].btf_id);
 	hint_decoder_decode(&env->dec, packet(env), &h);
 	assert_int_equal(h.kind, HINT_KNOWN);
-	xsk_umem__clear_btf_id(packet(env));
+	xsk_hints_pkt_clear_btf_id(packet(env));
 	hint_decoder_decode(&env->dec, packet(env), &h);
 	assert_int_equal(h.kind, HINT_NONE);
 }

@@ -674,7 +674,7 @@ static int receive_hints(struct rx_setup *s, struct seen_hint *hints, int want)
 			void *pkt = xsk_umem__get_data(s->area, desc->addr);
 
 			read_hint(s, pkt, &hints[got++]);
-			xsk_umem__clear_btf_id(pkt);
+			xsk_hints_pkt_clear_btf_id(pkt);
 			*xsk_ring_prod__fill_addr(&s->fill, idx_fill + i) =
 				desc->addr & ~(__u64)(XSK_FRAME_SIZE - 1);
 		}

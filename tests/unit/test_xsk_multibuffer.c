@@ -128,7 +128,7 @@ static void on_frame(void *ctx, const struct xsk_queue *q, void *pkt, __u32 len,
 	s->frame_len = frame_len;
 	s->first_len = len;
 	s->pkt_is_first = pkt == iov[0].iov_base && len == iov[0].iov_len;
-	s->btf_id = xsk_umem__btf_id(pkt);
+	s->btf_id = xsk_hints_pkt_btf_id(pkt);
 	for (__u32 j = 0; j < n_bufs; j++) {
 		s->ids[j][0] = ((const __u8 *)iov[j].iov_base)[0];
 		s->ids[j][1] = ((const __u8 *)iov[j].iov_base)[1];
@@ -174,9 +174,9 @@ static void test_whole_frames(void **state)
 	assert_frame(&f->seen[2], 3, 2);
 	assert_fill_returned(f, 6);
 	/* The hint slot in front of each first buffer was cleared. */
-	assert_int_equal(xsk_umem__btf_id((__u8 *)f->q.umem_area + DATA_OFFSET), XSK_BTF_NO_HINT);
-	assert_int_equal(xsk_umem__btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
-			 XSK_BTF_NO_HINT);
+	assert_int_equal(xsk_hints_pkt_btf_id((__u8 *)f->q.umem_area + DATA_OFFSET), XSK_HINTS_NO_HINT);
+	assert_int_equal(xsk_hints_pkt_btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
+			 XSK_HINTS_NO_HINT);
 	assert_int_equal(f->q.incomplete_frames, 0);
 }
 
@@ -243,8 +243,8 @@ static void test_drain_drops_unfinished_tail(void **state)
 	assert_frame(&f->seen[0], 1, 1);
 	assert_int_equal(f->q.incomplete_frames, 1);
 	assert_fill_returned(f, 3);
-	assert_int_equal(xsk_umem__btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
-			 XSK_BTF_NO_HINT);
+	assert_int_equal(xsk_hints_pkt_btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
+			 XSK_HINTS_NO_HINT);
 }
 
 static void test_single_buffer_view(void **state)

@@ -100,8 +100,8 @@ static void check_batch(bool producer_stamps, bool prefetch, unsigned int n)
 
 		assert_ptr_equal(e.seen_pkts[i], e.umem + frame + PKT_OFFSET);
 		assert_int_equal(e.fill.addrs[i], frame);
-		assert_int_equal(xsk_umem__btf_id(e.seen_pkts[i]),
-				 producer_stamps ? STAMP : XSK_BTF_NO_HINT);
+		assert_int_equal(xsk_hints_pkt_btf_id(e.seen_pkts[i]),
+				 producer_stamps ? STAMP : XSK_HINTS_NO_HINT);
 	}
 	free(e.umem);
 }
