@@ -289,8 +289,11 @@ static inline void xsk_hints_pkt_clear_btf_id(void *pkt_data)
  */
 #if defined(__GNUC__)
 #define XSK_HINTS__LIKELY(x) __builtin_expect(!!(x), 1)
+/* The fallback's own copy of the address: not shared with the fast path. */
+#define XSK_HINTS__OPAQUE(p) __asm__("" : "+r"(p))
 #else
 #define XSK_HINTS__LIKELY(x) (x)
+#define XSK_HINTS__OPAQUE(p) ((void)0)
 #endif
 
 /* The fallback's answer by value: no address of the caller's escapes. */
@@ -303,11 +306,14 @@ struct xsk_hint_field__uint_result {
 static inline struct xsk_hint_field__uint_result
 xsk_hint_field__uint(struct xsk_hint_field field, const void *pkt_data)
 {
-	const char *src = (const char *)pkt_data + field.pkt_offset;
 	struct xsk_hint_field__uint_result r = { 0, 0 };
+	const char *src;
 	__u8 u8;
 	__u16 u16;
 	__u32 u32;
+
+	XSK_HINTS__OPAQUE(pkt_data);
+	src = (const char *)pkt_data + field.pkt_offset;
 
 	switch (field.size) {
 	case 1: memcpy(&u8, src, 1); r.value = u8; break;
