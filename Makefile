@@ -46,10 +46,14 @@ SHARE_SCRIPTS := scripts/experiment.sh scripts/plot_latency.sh scripts/plot_late
 	scripts/netns_lib.sh scripts/validate_report_json.py
 PKGCONFIGDIR := $(LIBDIR)/pkgconfig
 VERSION := 0.2.0
-# The shared library's ABI: raised whenever a release breaks it, so that a
-# program built against an older header never loads this library. 1: 0.2.0,
-# struct xsk_btf_member carries the resolved place (24 bytes, was 8).
-LIB_ABI := 1
+# The library's own version, as libbpf's: libxsk_extend.so.MAJOR.MINOR.PATCH,
+# soname libxsk_extend.so.MAJOR (raised only when the ABI breaks), symbol
+# nodes LIBXSK_EXTEND_MAJOR.MINOR.0 (one per release that adds functions,
+# packaging/libxsk_extend.map). The header's XSK_EXTEND_*_VERSION agree
+# (tests/e2e/install.sh checks). 0.2 binaries needed XSK_EXTEND_0.2
+# symbols: the loader refuses them cleanly here.
+LIB_VERSION := 1.0.0
+LIB_MAJOR := $(word 1,$(subst ., ,$(LIB_VERSION)))
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
@@ -176,7 +180,7 @@ LIB_VERSION_SCRIPT := packaging/libxsk_extend.map
 
 $(LIB_SO): $(LIB_PIC_OBJ) $(LIB_VERSION_SCRIPT)
 	@echo "  LD       $@"
-	$(Q)$(CC) -shared -Wl,-soname,libxsk_extend.so.$(LIB_ABI) -Wl,--version-script=$(LIB_VERSION_SCRIPT) \
+	$(Q)$(CC) -shared -Wl,-soname,libxsk_extend.so.$(LIB_MAJOR) -Wl,--version-script=$(LIB_VERSION_SCRIPT) \
 		$(ALL_LDFLAGS) -o $@ $(LIB_PIC_OBJ) $(LIBBPF_LIBS)
 
 $(USER_BIN): $(BUILD)/af_xdp_user.o $(COMMON_OBJS) $(LIB_OBJ)
@@ -198,6 +202,10 @@ TEST_CFLAGS := -DTEST_BPF_DIR=\"$(abspath $(BUILD))/tests\" -DBUILD_DIR=\"$(absp
 $(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD)/tests $(ALL_SKELS) $(TEST_BPF_OBJS)
 	@echo "  CC       $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+# A program written against the original (2022) API builds unchanged with
+# this one define: lib_xsk_extend.h then includes lib_xsk_extend_compat.h.
+$(BUILD)/tests/test_original_api.o: ALL_CFLAGS += -DXSK_EXTEND_ORIGINAL_API
 
 $(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(COMMON_OBJS) $(LIB_OBJ)
 	@echo "  LD       $@"
@@ -300,12 +308,12 @@ install: all
 	install -m 0755 $(USER_BIN) $(DESTDIR)$(SBINDIR)/af_xdp_user
 	install -m 0755 $(BUILD)/xdp_hints_traffic $(DESTDIR)$(SBINDIR)/xdp_hints_traffic
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libxsk_extend.a
-	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(VERSION)
-	ln -sf libxsk_extend.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(LIB_ABI)
-	ln -sf libxsk_extend.so.$(LIB_ABI) $(DESTDIR)$(LIBDIR)/libxsk_extend.so
-	install -m 0644 lib_xsk_extend.h headers/xdp_hint_stamp.h $(DESTDIR)$(LIB_INCDIR)/
-	sed -e 's#@PREFIX@#$(PREFIX)#' -e 's#@LIBSUBDIR@#$(LIBSUBDIR)#' -e 's#@VERSION@#$(VERSION)#' \
-		packaging/xsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(LIB_VERSION)
+	ln -sf libxsk_extend.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libxsk_extend.so.$(LIB_MAJOR)
+	ln -sf libxsk_extend.so.$(LIB_MAJOR) $(DESTDIR)$(LIBDIR)/libxsk_extend.so
+	install -m 0644 lib_xsk_extend.h lib_xsk_extend_compat.h headers/xdp_hint_stamp.h $(DESTDIR)$(LIB_INCDIR)/
+	sed -e 's#@PREFIX@#$(PREFIX)#' -e 's#@LIBSUBDIR@#$(LIBSUBDIR)#' -e 's#@VERSION@#$(LIB_VERSION)#' \
+		packaging/libxsk_extend.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libxsk_extend.pc
 	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
 	install -m 0644 $(BUILD)/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8
 	install -d $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DATADIR)/scripts
@@ -313,14 +321,14 @@ install: all
 	install -m 0644 $(BUILD)/xdp_hints_traffic.bash $(DESTDIR)$(COMPLETIONDIR)/xdp_hints_traffic
 	install -m 0644 schema/af_xdp_user.schema.json $(DESTDIR)$(DATADIR)/af_xdp_user.schema.json
 	install -m 0755 $(SHARE_SCRIPTS) $(DESTDIR)$(DATADIR)/scripts/
-	install -m 0644 packaging/lib_xsk_extend.3 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3
+	install -m 0644 packaging/libxsk_extend.3 $(DESTDIR)$(MANDIR)/man3/libxsk_extend.3
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/af_xdp_user $(DESTDIR)$(SBINDIR)/xdp_hints_traffic \
 	      $(DESTDIR)$(LIBDIR)/libxsk_extend.* \
-	      $(DESTDIR)$(LIB_INCDIR)/lib_xsk_extend.h $(DESTDIR)$(LIB_INCDIR)/xdp_hint_stamp.h \
-	      $(DESTDIR)$(PKGCONFIGDIR)/xsk_extend.pc \
-	      $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man3/lib_xsk_extend.3 \
+	      $(DESTDIR)$(LIB_INCDIR)/lib_xsk_extend.h $(DESTDIR)$(LIB_INCDIR)/lib_xsk_extend_compat.h \
+	      $(DESTDIR)$(LIB_INCDIR)/xdp_hint_stamp.h $(DESTDIR)$(PKGCONFIGDIR)/libxsk_extend.pc \
+	      $(DESTDIR)$(MANDIR)/man8/af_xdp_user.8 $(DESTDIR)$(MANDIR)/man3/libxsk_extend.3 \
 	      $(DESTDIR)$(COMPLETIONDIR)/af_xdp_user $(DESTDIR)$(COMPLETIONDIR)/xdp_hints_traffic \
 	      $(DESTDIR)$(DATADIR)/af_xdp_user.schema.json \
 	      $(addprefix $(DESTDIR)$(DATADIR)/scripts/,$(notdir $(SHARE_SCRIPTS)))

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * lib_xsk_extend: decode XDP-hints through BTF (API in lib_xsk_extend.h).
+ * libxsk_extend: decode XDP-hints through BTF (API in lib_xsk_extend.h).
  *
  * BTF for readers meeting it here first
  * -------------------------------------
@@ -28,20 +28,24 @@
  *    The hint fits the kernel's metadata limit; every member is
  *    byte-addressable (no bitfields).
  *  - index: at init, member names are hashed into a small open-addressing
- *    table per hint. A read by name hashes the string's content and compares
- *    it with the one candidate in its slot (rarely a few): no BTF walk, and
- *    any buffer holding the name works, including a reused stack buffer.
- *    Members of anonymous structs/unions are indexed under their own names,
+ *    table per hint, so resolving a field is no BTF walk. Members of anonymous structs/unions are indexed under their own names,
  *    as C lets you write hint.member for them. A named nested struct or
  *    union is one member, read whole, and its members are indexed by
  *    dotted path ("common.rx_hash32"), as C spells them.
- *  - registry: every hint of a BTF in a table keyed by btf_id, sized by the
- *    number of hints (vmlinux has 100k+ types, a program a few hints).
+ *  - registry (struct xsk_hints): every hint of a BTF in a table keyed by
+ *    btf_id, sized by the number of hints (vmlinux has 100k+ types, a
+ *    program a few hints), and every struct that has a btf_id member but
+ *    is no valid hint, with the reason.
  *  - dump: one walker over the layout that prints text or JSON.
  *
- * Nothing here prints, and nothing allocates after start-up: the per-packet
- * calls (xsk_btf__read, the inline readers, registry lookup) do a bounded
- * amount of arithmetic and no string work.
+ * Nothing prints except through the caller's xsk_hints_set_print()
+ * function, and nothing allocates after start-up: the per-packet calls
+ * (xsk_hints__dispatch() and the inline field readers) do a bounded amount
+ * of arithmetic and no string work.
+ *
+ * Validation returns an enum xsk_hints_reason (> 0) for a struct that is
+ * not a hint, 0 for one that is, and a negative errno (-ENOMEM) when the
+ * check itself failed.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -67,18 +71,16 @@
 /* Longest dotted member path, NUL included ("common.rx_hash32"). */
 #define HINT_MAX_PATH 256
 
-/* A hint member as indexed at init; @name points into xbi->names. */
+/* A hint member as indexed at init; @name points into hint->names. */
 struct hint_member {
 	const char *name;
-	__u32 name_off; /* into xbi->names while they are collected */
+	__u32 name_off; /* into hint->names while they are collected */
 	__u32 name_hash;
 	__u32 offset; /* bytes from the start of the hint */
 	__u32 size;
 };
 
-struct xsk_btf_info {
-	/* First: the header's inline read by name casts the pointer to it. */
-	struct xsk_btf_info_head head;
+struct xsk_hint {
 	const struct btf *btf;
 	const char *name;
 	__u32 type_id;
@@ -97,15 +99,21 @@ struct xsk_btf_info {
 	 * anything is added to it, so pointers into it would not last.
 	 */
 	char *names;
-	/* head.short_names: names of at most XSK_BTF_SHORT_NAME bytes. */
-	struct xsk_btf_name_slot *short_slots;
 };
 
-struct xsk_hint_registry {
+/* A struct with a btf_id member that is no hint, and why. */
+struct rejected_struct {
+	__u32 btf_id;
+	enum xsk_hints_reason reason;
+	__u32 name_off; /* libbpf may move the strings: resolved when asked */
+};
+
+struct xsk_hints {
 	const struct btf *btf;
-	struct xsk_btf_info **hints; /* in BTF id order */
+	struct xsk_hint **hints; /* in BTF id order */
 	size_t count;
-	size_t rejected;
+	struct rejected_struct *rejected;
+	size_t rejected_count;
 	/*
 	 * btf_id -> hint index + 1 (0: none). The ids of one program's hints
 	 * sit close together, so usually a dense array over [first_id,
@@ -118,6 +126,68 @@ struct xsk_hint_registry {
 	__u32 *id_slots; /* same scheme as name_slots */
 	__u32 id_mask;
 };
+
+/* ---- messages, options, errors ------------------------------------------ */
+
+static xsk_hints_print_fn_t print_fn;
+
+xsk_hints_print_fn_t xsk_hints_set_print(xsk_hints_print_fn_t fn)
+{
+	xsk_hints_print_fn_t old = print_fn;
+
+	print_fn = fn;
+	return old;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void pr_msg(enum xsk_hints_print_level level, const char *format, ...)
+{
+	int saved_errno = errno; /* a print function must not change the result */
+	va_list args;
+
+	if (!print_fn)
+		return;
+	va_start(args, format);
+	print_fn(level, format, args);
+	va_end(args);
+	errno = saved_errno;
+}
+
+/* NULL with errno = -@err, after the message (if any) at XSK_HINTS_WARN. */
+static void *err_ptr(int err, const char *message)
+{
+	if (message)
+		pr_msg(XSK_HINTS_WARN, "%s", message);
+	errno = -err;
+	return NULL;
+}
+
+/*
+ * libbpf's rule for extensible options: sz says how much of the struct the
+ * caller knows. Less than the first member: not an options struct. More
+ * than we know: a newer caller, fine as long as what we do not know is
+ * zero (it asks for nothing we would ignore). NULL means all defaults.
+ */
+static int check_opts(const void *opts, size_t sz, size_t known, const char *type)
+{
+	size_t i;
+
+	if (!opts)
+		return 0;
+	if (sz < sizeof(size_t)) {
+		pr_msg(XSK_HINTS_WARN, "struct %s: sz %zu is too small: use XSK_HINTS_OPTS()\n",
+		       type, sz);
+		return -EINVAL;
+	}
+	for (i = known; i < sz; i++) {
+		if (((const char *)opts)[i]) {
+			pr_msg(XSK_HINTS_WARN, "struct %s: byte %zu is set, beyond the %zu bytes this libxsk_extend knows\n",
+			       type, i, known);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -200,7 +270,7 @@ static bool member_is_bitfield(const struct btf *btf,
  * Check that every byte of a type can be read and printed: no bitfields,
  * members inside their parent, only kinds that have a value (no void or
  * function), bounded nesting, and at most *budget layout nodes in all
- * (-E2BIG beyond: see HINT_MAX_NODES).
+ * (see HINT_MAX_NODES). 0 or an enum xsk_hints_reason.
  */
 static int check_layout(const struct btf *btf, __u32 type_id, int depth,
 			__u32 *budget)
@@ -211,13 +281,13 @@ static int check_layout(const struct btf *btf, __u32 type_id, int depth,
 	int err;
 
 	if (depth > HINT_MAX_NESTING)
-		return -ENOTSUP;
+		return XSK_HINTS_TOO_DEEP;
 	if (!*budget)
-		return -E2BIG;
+		return XSK_HINTS_TOO_MANY_MEMBERS;
 	(*budget)--;
 	t = resolved_type(btf, type_id, NULL);
 	if (!t)
-		return -ENOTSUP;
+		return XSK_HINTS_MEMBER_TYPE;
 
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
@@ -239,7 +309,7 @@ static int check_layout(const struct btf *btf, __u32 type_id, int depth,
 		rest_cost = btf_array(t)->nelems ?
 			    (__u64)(btf_array(t)->nelems - 1) * elem_cost : 0;
 		if (rest_cost > *budget)
-			return -E2BIG;
+			return XSK_HINTS_TOO_MANY_MEMBERS;
 		*budget -= rest_cost;
 		return 0;
 	case BTF_KIND_STRUCT:
@@ -249,18 +319,18 @@ static int check_layout(const struct btf *btf, __u32 type_id, int depth,
 			int size = btf__resolve_size(btf, m->type);
 
 			if (member_is_bitfield(btf, t, i))
-				return -ENOTSUP;
+				return XSK_HINTS_BITFIELD;
 			if (size < 0)
-				return -ENOTSUP;
+				return XSK_HINTS_MEMBER_TYPE;
 			if (btf_member_bit_offset(t, i) / 8 + (__u64)size > t->size)
-				return -EOVERFLOW;
+				return XSK_HINTS_MEMBER_OUTSIDE;
 			err = check_layout(btf, m->type, depth + 1, budget);
 			if (err)
 				return err;
 		}
 		return 0;
 	default:
-		return -ENOTSUP;
+		return XSK_HINTS_MEMBER_TYPE;
 	}
 }
 
@@ -275,8 +345,8 @@ static int check_btf_id_type(const struct btf *btf, __u32 type_id)
 
 	if (!t || !btf_is_int(t) ||
 	    (btf_int_encoding(t) & (BTF_INT_SIGNED | BTF_INT_CHAR | BTF_INT_BOOL)))
-		return -EPROTOTYPE;
-	return t->size == sizeof(__u32) ? 0 : -EMSGSIZE;
+		return XSK_HINTS_BTF_ID_TYPE;
+	return t->size == sizeof(__u32) ? 0 : XSK_HINTS_BTF_ID_SIZE;
 }
 
 /*
@@ -287,7 +357,9 @@ static bool ends_in_btf_id(const struct btf *btf, const struct btf_type *t)
 {
 	int depth;
 
-	for (depth = 0; t && btf_is_struct(t) && depth <= HINT_MAX_NESTING; depth++) {
+	/* Past the nesting bound still, so that a chain too deep is rejected
+	 * with that reason rather than passed over. */
+	for (depth = 0; t && btf_is_struct(t) && depth <= 4 * HINT_MAX_NESTING; depth++) {
 		const struct btf_member *last;
 
 		if (!btf_vlen(t))
@@ -320,6 +392,7 @@ static bool has_btf_id_member(const struct btf *btf, const struct btf_type *t)
  * btf_id: the struct's own last member, or the last member of a struct
  * that is its last member, at any depth. *end_out: the byte just past
  * btf_id, counted from the outermost struct (@base is @t's offset there).
+ * 0, an enum xsk_hints_reason, or -ENOENT when @t has no btf_id at all.
  */
 static int find_btf_id(const struct btf *btf, const struct btf_type *t,
 		       __u32 base, int depth, __u32 *end_out)
@@ -330,14 +403,14 @@ static int find_btf_id(const struct btf *btf, const struct btf_type *t,
 	int err;
 
 	if (depth > HINT_MAX_NESTING)
-		return -ENOTSUP;
+		return XSK_HINTS_TOO_DEEP;
 	if (!vlen)
 		return -ENOENT;
 	last = btf_members(t) + vlen - 1;
 	last_offset = base + btf_member_bit_offset(t, vlen - 1) / 8;
 	if (!strcmp(member_name(btf, last), "btf_id")) {
 		if (member_is_bitfield(btf, t, vlen - 1))
-			return -ENOTSUP;
+			return XSK_HINTS_BITFIELD;
 		err = check_btf_id_type(btf, last->type);
 		if (err)
 			return err;
@@ -352,7 +425,7 @@ static int find_btf_id(const struct btf *btf, const struct btf_type *t,
 			return err;
 	}
 	/* A btf_id that is there but not last gets the more useful error. */
-	return has_btf_id_member(btf, t) ? -EOVERFLOW : -ENOENT;
+	return has_btf_id_member(btf, t) ? XSK_HINTS_BTF_ID_NOT_LAST : -ENOENT;
 }
 
 /*
@@ -369,10 +442,12 @@ static int check_hint_shape(const struct btf *btf, const struct btf_type *t)
 		return err;
 	/* Tail padding would push btf_id away from pkt_data - 4. */
 	if (btf_id_end != t->size)
-		return -EOVERFLOW;
+		return XSK_HINTS_TAIL_PADDING;
 	/* bpf_xdp_adjust_meta() wants multiples of 4 (see the header). */
-	if (t->size % 4 || t->size > XSK_BTF_HINT_MAX_SIZE)
-		return -EMSGSIZE;
+	if (t->size % 4)
+		return XSK_HINTS_SIZE_NOT_ALIGNED;
+	if (t->size > XSK_HINTS_MAX_SIZE)
+		return XSK_HINTS_TOO_LARGE;
 	return 0;
 }
 
@@ -380,11 +455,11 @@ static int check_hint_shape(const struct btf *btf, const struct btf_type *t)
 
 /*
  * Collects the readable members of a hint with their dotted paths. The
- * names go into one growing block (xbi->names at the end); the members
+ * names go into one growing block (hint->names at the end); the members
  * keep offsets into it until the block stops moving.
  */
 struct member_collector {
-	struct xsk_btf_info *xbi;
+	struct xsk_hint *hint;
 	size_t members_cap;
 	char *names;
 	size_t names_len, names_cap;
@@ -417,26 +492,26 @@ static int add_name(struct member_collector *c, const char *name, __u32 *off)
 static int add_member(struct member_collector *c, const char *path,
 		      __u32 offset, __u32 size)
 {
-	struct xsk_btf_info *xbi = c->xbi;
+	struct xsk_hint *hint = c->hint;
 	struct hint_member *m;
 
-	if (xbi->nr_members == c->members_cap) {
+	if (hint->nr_members == c->members_cap) {
 		size_t new_cap = c->members_cap ? c->members_cap * 2 : 8;
 
-		m = realloc(xbi->members, new_cap * sizeof(*m));
+		m = realloc(hint->members, new_cap * sizeof(*m));
 		if (!m)
 			return -ENOMEM;
-		xbi->members = m;
+		hint->members = m;
 		c->members_cap = new_cap;
 	}
-	m = &xbi->members[xbi->nr_members];
+	m = &hint->members[hint->nr_members];
 	m->name = NULL;
 	m->name_hash = name_hash(path);
 	m->offset = offset;
 	m->size = size;
 	if (add_name(c, path, &m->name_off))
 		return -ENOMEM;
-	xbi->nr_members++;
+	hint->nr_members++;
 	return 0;
 }
 
@@ -449,7 +524,7 @@ static int add_member(struct member_collector *c, const char *path,
 static int collect_members(struct member_collector *c, const struct btf_type *t,
 			   __u32 base_offset, size_t path_len)
 {
-	const struct btf *btf = c->xbi->btf;
+	const struct btf *btf = c->hint->btf;
 	__u32 i;
 	int err;
 
@@ -470,7 +545,7 @@ static int collect_members(struct member_collector *c, const struct btf_type *t,
 		}
 		/* room for the name, a '.' and a NUL */
 		if (path_len + name_len + 2 > sizeof(c->path))
-			return -ENAMETOOLONG;
+			return XSK_HINTS_PATH_TOO_LONG;
 		memcpy(c->path + path_len, name, name_len + 1);
 		err = add_member(c, c->path, offset, btf__resolve_size(btf, m->type));
 		if (!err && composite) {
@@ -484,14 +559,14 @@ static int collect_members(struct member_collector *c, const struct btf_type *t,
 	return 0;
 }
 
-static const struct hint_member *find_member(const struct xsk_btf_info *xbi,
+static const struct hint_member *find_member(const struct xsk_hint *hint,
 					     const char *name)
 {
 	__u32 hash = name_hash(name);
-	__u32 slot = hash & xbi->name_mask;
+	__u32 slot = hash & hint->name_mask;
 
-	for (; xbi->name_slots[slot]; slot = (slot + 1) & xbi->name_mask) {
-		const struct hint_member *m = &xbi->members[xbi->name_slots[slot] - 1];
+	for (; hint->name_slots[slot]; slot = (slot + 1) & hint->name_mask) {
+		const struct hint_member *m = &hint->members[hint->name_slots[slot] - 1];
 
 		if (m->name_hash == hash && !strcmp(m->name, name))
 			return m;
@@ -499,74 +574,49 @@ static const struct hint_member *find_member(const struct xsk_btf_info *xbi,
 	return NULL;
 }
 
-static int index_members(struct xsk_btf_info *xbi)
+static int index_members(struct xsk_hint *hint)
 {
-	size_t size = table_size_for(xbi->nr_members);
+	size_t size = table_size_for(hint->nr_members);
 	__u32 i;
 
-	xbi->name_slots = calloc(size, sizeof(*xbi->name_slots));
-	if (!xbi->name_slots)
+	hint->name_slots = calloc(size, sizeof(*hint->name_slots));
+	if (!hint->name_slots)
 		return -ENOMEM;
-	xbi->name_mask = size - 1;
-	for (i = 0; i < xbi->nr_members; i++) {
-		__u32 slot = xbi->members[i].name_hash & xbi->name_mask;
+	hint->name_mask = size - 1;
+	for (i = 0; i < hint->nr_members; i++) {
+		__u32 slot = hint->members[i].name_hash & hint->name_mask;
 
 		/* Duplicate names only occur in hand-made BTF: first one wins. */
-		if (find_member(xbi, xbi->members[i].name))
+		if (find_member(hint, hint->members[i].name))
 			continue;
-		while (xbi->name_slots[slot])
-			slot = (slot + 1) & xbi->name_mask;
-		xbi->name_slots[slot] = i + 1;
+		while (hint->name_slots[slot])
+			slot = (slot + 1) & hint->name_mask;
+		hint->name_slots[slot] = i + 1;
 	}
 	return 0;
+}
+
+static void hint_free(struct xsk_hint *hint)
+{
+	if (!hint)
+		return;
+	free(hint->name_slots);
+	free(hint->members);
+	free(hint->names);
+	free(hint);
 }
 
 /*
- * The inline read-by-name table (lib_xsk_extend.h): every short name in the
- * slot its packed words hash to, first come first served; a name whose
- * slot is taken, like any longer name, is found by find_member() through
- * the out-of-line call. Four slots per member keep such sharing rare.
+ * Validate struct @type_id as a hint and build its index: 0, an enum
+ * xsk_hints_reason, or a negative errno.
  */
-static int index_short_names(struct xsk_btf_info *xbi)
-{
-	size_t size = table_size_for(2 * xbi->nr_members);
-	__u32 i;
-
-	xbi->short_slots = calloc(size, sizeof(*xbi->short_slots));
-	if (!xbi->short_slots)
-		return -ENOMEM;
-	xbi->head.short_names = xbi->short_slots;
-	xbi->head.short_mask = size - 1;
-	for (i = 0; i < xbi->nr_members; i++) {
-		const struct hint_member *m = &xbi->members[i];
-		size_t len = strlen(m->name);
-		__u64 w0, w1;
-		struct xsk_btf_name_slot *slot;
-
-		/* Only the member find_member() returns may answer the name. */
-		if (len > XSK_BTF_SHORT_NAME || find_member(xbi, m->name) != m)
-			continue;
-		w0 = XSK_BTF__NAME_WORD(m->name, len, 0);
-		w1 = XSK_BTF__NAME_WORD(m->name, len, 1);
-		slot = &xbi->short_slots[xsk_btf__name_slot_hash(w0, w1) & xbi->head.short_mask];
-		if (slot->name[0] || slot->name[1])
-			continue;
-		slot->name[0] = w0;
-		slot->name[1] = w1;
-		slot->pkt_offset = (__s32)m->offset - (__s32)xbi->size;
-		slot->size = m->size;
-	}
-	return 0;
-}
-
-/* Validate struct @type_id as a hint and build its index. */
 static int hint_build(const struct btf *btf, __u32 type_id,
-		      struct xsk_btf_info **out)
+		      struct xsk_hint **out)
 {
 	const struct btf_type *t = btf__type_by_id(btf, type_id);
 	struct member_collector c = { 0 };
 	__u32 budget = HINT_MAX_NODES, name_off, i;
-	struct xsk_btf_info *xbi;
+	struct xsk_hint *hint;
 	int err;
 
 	if (!t || !btf_is_struct(t))
@@ -577,13 +627,13 @@ static int hint_build(const struct btf *btf, __u32 type_id,
 	if (err)
 		return err;
 
-	xbi = calloc(1, sizeof(*xbi));
-	if (!xbi)
+	hint = calloc(1, sizeof(*hint));
+	if (!hint)
 		return -ENOMEM;
-	xbi->btf = btf;
-	xbi->type_id = type_id;
-	xbi->size = t->size;
-	c.xbi = xbi;
+	hint->btf = btf;
+	hint->type_id = type_id;
+	hint->size = t->size;
+	c.hint = hint;
 	/*
 	 * Our own copy of the names: libbpf moves a BTF's string table when
 	 * anything is added to it, so pointers into it would not last.
@@ -591,20 +641,18 @@ static int hint_build(const struct btf *btf, __u32 type_id,
 	err = add_name(&c, btf_name(btf, t->name_off), &name_off);
 	if (!err)
 		err = collect_members(&c, t, 0, 0);
-	xbi->names = c.names;
+	hint->names = c.names;
 	if (!err) {
-		xbi->name = xbi->names + name_off;
-		for (i = 0; i < xbi->nr_members; i++)
-			xbi->members[i].name = xbi->names + xbi->members[i].name_off;
-		err = index_members(xbi);
+		hint->name = hint->names + name_off;
+		for (i = 0; i < hint->nr_members; i++)
+			hint->members[i].name = hint->names + hint->members[i].name_off;
+		err = index_members(hint);
 	}
-	if (!err)
-		err = index_short_names(xbi);
 	if (err) {
-		xsk_btf__free_xdp_hint(xbi);
+		hint_free(hint);
 		return err;
 	}
-	*out = xbi;
+	*out = hint;
 	return 0;
 }
 
@@ -631,154 +679,73 @@ static int find_unique_struct(const struct btf *btf, const char *name)
 	return found;
 }
 
-/* ---- the original API ---------------------------------------------------- */
+/* ---- one hint ------------------------------------------------------------ */
 
-int xsk_btf__init_xdp_hint(const struct btf *btf, const char *struct_name,
-			   struct xsk_btf_info **xbi)
+const char *xsk_hint__name(const struct xsk_hint *hint)
 {
-	int type_id;
-
-	if (!btf || !struct_name || !xbi)
-		return -EINVAL;
-	type_id = find_unique_struct(btf, struct_name);
-	if (type_id < 0)
-		return type_id;
-	return hint_build(btf, type_id, xbi);
+	if (!hint) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return hint->name;
 }
 
-void xsk_btf__free_xdp_hint(struct xsk_btf_info *xbi)
+__u32 xsk_hint__btf_id(const struct xsk_hint *hint)
 {
-	if (!xbi)
-		return;
-	free(xbi->name_slots);
-	free(xbi->members);
-	free(xbi->names);
-	free(xbi->short_slots);
-	free(xbi);
+	return hint ? hint->type_id : XSK_HINTS_NO_HINT;
 }
 
-__u32 xsk_btf__btf_type_id(const struct xsk_btf_info *xbi)
+__u32 xsk_hint__size(const struct xsk_hint *hint)
 {
-	return xbi ? xbi->type_id : XSK_BTF_NO_HINT;
+	return hint ? hint->size : 0;
 }
 
-/*
- * The original API hands out a non-const pointer into the frame; the frame
- * is the caller's UMEM, so dropping const here gives back what it owns.
- */
-static void *hint_field_ptr(const struct xsk_btf_info *xbi, __u32 offset,
-			    const void *pkt_data)
-{
-	return (char *)pkt_data - xbi->size + offset;
-}
-
-int xsk_btf__read_field(void **dest, size_t size, const char *field,
-			const struct xsk_btf_info *xbi, const void *pkt_data)
+int xsk_hint__field(const struct xsk_hint *hint, const char *path,
+		    struct xsk_hint_field *field)
 {
 	const struct hint_member *m;
 
-	if (!dest || !field || !xbi || !pkt_data)
+	if (!field)
 		return -EINVAL;
-	m = find_member(xbi, field);
+	memset(field, 0, sizeof(*field));
+	if (!hint || !path)
+		return -EINVAL;
+	m = find_member(hint, path);
 	if (!m)
 		return -ENOENT;
-	if (m->size != size)
-		return -EFAULT;
-	*dest = hint_field_ptr(xbi, m->offset, pkt_data);
-	return 0;
-}
-
-int xsk_btf__read(void **dest, size_t size, const struct xsk_btf_member *member,
-		  const struct xsk_btf_info *xbi, const void *pkt_data)
-{
-	if (!dest || !member || !xbi || !pkt_data)
-		return -EINVAL;
-	/* A member filled in by hand must still stay inside the hint. */
-	if (member->offset > xbi->size ||
-	    member->size > xbi->size - member->offset)
-		return -EINVAL;
-	if (member->size != size)
-		return -EFAULT;
-	*dest = hint_field_ptr(xbi, member->offset, pkt_data);
-	return 0;
-}
-
-bool xsk_btf__has_field(const char *field, const struct xsk_btf_info *xbi)
-{
-	return field && xbi && find_member(xbi, field);
-}
-
-bool xsk_btf__field_member(const char *field, const struct xsk_btf_info *xbi,
-			   struct xsk_btf_member *member)
-{
-	const struct hint_member *m;
-
-	if (!field || !xbi || !member)
-		return false;
-	m = find_member(xbi, field);
-	if (!m)
-		return false;
-	member->offset = m->offset;
-	member->size = m->size;
-	member->resolved_size = m->size;
-	member->pkt_offset = (__s32)m->offset - (__s32)xbi->size;
-	return true;
-}
-
-/* ---- extensions ---------------------------------------------------------- */
-
-const char *xsk_btf__hint_name(const struct xsk_btf_info *xbi)
-{
-	return xbi ? xbi->name : NULL;
-}
-
-__u32 xsk_btf__hint_size(const struct xsk_btf_info *xbi)
-{
-	return xbi ? xbi->size : 0;
-}
-
-const struct btf *xsk_btf__hint_btf(const struct xsk_btf_info *xbi)
-{
-	return xbi ? xbi->btf : NULL;
-}
-
-int xsk_btf__resolve_field(const struct xsk_btf_info *xbi, const char *field,
-			   struct xsk_hint_field *out)
-{
-	const struct hint_member *m;
-
-	if (!xbi || !field || !out)
-		return -EINVAL;
-	m = find_member(xbi, field);
-	if (!m)
-		return -ENOENT;
-	out->pkt_offset = (__s32)m->offset - (__s32)xbi->size;
-	out->size = m->size;
+	/* Both bounded by XSK_HINTS_MAX_SIZE: the subtraction cannot wrap. */
+	field->pkt_offset = (__s32)m->offset - (__s32)hint->size;
+	field->size = m->size;
 	return 0;
 }
 
 /* ---- registry ------------------------------------------------------------ */
 
-/* Only structs that end in a btf_id are meant to be hints. */
+/*
+ * Structs that have a btf_id member, directly or at the end of a nested
+ * struct, are meant as hints: they are registered or rejected with a
+ * reason. A btf_id in the wrong place is the packing mistake a user most
+ * wants to hear about, so it makes a candidate too.
+ */
 static bool is_hint_candidate(const struct btf *btf, const struct btf_type *t)
 {
-	return ends_in_btf_id(btf, t);
+	return t && btf_is_struct(t) && has_btf_id_member(btf, t);
 }
 
-static int registry_add(struct xsk_hint_registry *reg, size_t *cap,
-			struct xsk_btf_info *xbi)
+/* Grow *array (of @elem_size items, *cap of them) to hold one more. */
+static int grow(void **array, size_t *cap, size_t count, size_t elem_size)
 {
-	if (reg->count == *cap) {
-		size_t new_cap = *cap ? *cap * 2 : 8;
-		struct xsk_btf_info **hints;
+	size_t new_cap;
+	void *p;
 
-		hints = realloc(reg->hints, new_cap * sizeof(*hints));
-		if (!hints)
-			return -ENOMEM;
-		reg->hints = hints;
-		*cap = new_cap;
-	}
-	reg->hints[reg->count++] = xbi;
+	if (count < *cap)
+		return 0;
+	new_cap = *cap ? *cap * 2 : 8;
+	p = realloc(*array, new_cap * elem_size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = new_cap;
 	return 0;
 }
 
@@ -786,7 +753,7 @@ static int registry_add(struct xsk_hint_registry *reg, size_t *cap,
 #define DENSE_SLOTS_PER_HINT 16
 #define DENSE_SLOTS_EXTRA 1024
 
-static int registry_index(struct xsk_hint_registry *reg)
+static int registry_index(struct xsk_hints *reg)
 {
 	size_t size, i;
 
@@ -821,86 +788,102 @@ static int registry_index(struct xsk_hint_registry *reg)
 	return 0;
 }
 
-int xsk_hint_registry__new(const struct btf *btf,
-			   struct xsk_hint_registry **out)
+static int registry_scan(struct xsk_hints *reg)
 {
-	const struct btf *base;
-	struct xsk_hint_registry *reg;
-	size_t cap = 0;
+	const struct btf *btf = reg->btf;
+	const struct btf *base = btf__base_btf(btf);
+	size_t hints_cap = 0, rejected_cap = 0;
 	__u32 id, end;
-	int err = 0;
-
-	if (!btf || !out)
-		return -EINVAL;
-	reg = calloc(1, sizeof(*reg));
-	if (!reg)
-		return -ENOMEM;
-	reg->btf = btf;
+	int err;
 
 	/* Split BTF (a module) numbers its types after its base: skip those. */
-	base = btf__base_btf(btf);
 	id = base ? btf__type_cnt(base) : 1;
 	end = btf__type_cnt(btf);
 	for (; id < end; id++) {
-		struct xsk_btf_info *xbi;
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		struct xsk_hint *hint;
 
-		if (!is_hint_candidate(btf, btf__type_by_id(btf, id)))
+		if (!is_hint_candidate(btf, t))
 			continue;
-		err = hint_build(btf, id, &xbi);
-		if (err == -ENOMEM)
-			goto cleanup;
-		if (err) {
-			reg->rejected++;
+		err = hint_build(btf, id, &hint);
+		if (err < 0)
+			return err;
+		if (err > 0) {
+			struct rejected_struct *r;
+
+			pr_msg(XSK_HINTS_DEBUG, "struct %s (btf_id %u) is not an XDP-hint: %s\n",
+			       btf_name(btf, t->name_off), id, xsk_hints_reason_str(err));
+			if (grow((void **)&reg->rejected, &rejected_cap,
+				 reg->rejected_count, sizeof(*r)))
+				return -ENOMEM;
+			r = &reg->rejected[reg->rejected_count++];
+			r->btf_id = id;
+			r->reason = err;
+			r->name_off = t->name_off;
 			continue;
 		}
-		err = registry_add(reg, &cap, xbi);
-		if (err) {
-			xsk_btf__free_xdp_hint(xbi);
-			goto cleanup;
+		if (grow((void **)&reg->hints, &hints_cap, reg->count, sizeof(*reg->hints))) {
+			hint_free(hint);
+			return -ENOMEM;
 		}
+		reg->hints[reg->count++] = hint;
 	}
-	err = registry_index(reg);
-	if (err)
-		goto cleanup;
-	*out = reg;
-	return 0;
-
-cleanup:
-	xsk_hint_registry__free(reg);
-	return err;
+	return registry_index(reg);
 }
 
-void xsk_hint_registry__free(struct xsk_hint_registry *reg)
+struct xsk_hints *xsk_hints__new(const struct btf *btf,
+				 const struct xsk_hints_opts *opts)
+{
+	struct xsk_hints *reg;
+	int err;
+
+	if (!btf)
+		return err_ptr(-EINVAL, "xsk_hints__new: no BTF\n");
+	err = check_opts(opts, opts ? opts->sz : 0, sizeof(*opts), "xsk_hints_opts");
+	if (err)
+		return err_ptr(err, NULL);
+	reg = calloc(1, sizeof(*reg));
+	if (!reg)
+		return err_ptr(-ENOMEM, NULL);
+	reg->btf = btf;
+	err = registry_scan(reg);
+	if (err) {
+		xsk_hints__free(reg);
+		return err_ptr(err, "scanning BTF for XDP-hints: out of memory\n");
+	}
+	return reg;
+}
+
+void xsk_hints__free(struct xsk_hints *reg)
 {
 	size_t i;
 
 	if (!reg)
 		return;
 	for (i = 0; i < reg->count; i++)
-		xsk_btf__free_xdp_hint(reg->hints[i]);
+		hint_free(reg->hints[i]);
 	free(reg->hints);
+	free(reg->rejected);
 	free(reg->dense);
 	free(reg->id_slots);
 	free(reg);
 }
 
-size_t xsk_hint_registry__count(const struct xsk_hint_registry *reg)
+size_t xsk_hints__cnt(const struct xsk_hints *reg)
 {
 	return reg ? reg->count : 0;
 }
 
-size_t xsk_hint_registry__rejected(const struct xsk_hint_registry *reg)
+const struct xsk_hint *xsk_hints__hint(const struct xsk_hints *reg, size_t idx)
 {
-	return reg ? reg->rejected : 0;
+	if (!reg)
+		return err_ptr(-EINVAL, NULL);
+	if (idx >= reg->count)
+		return err_ptr(-ENOENT, NULL);
+	return reg->hints[idx];
 }
 
-const struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
-						 size_t i)
-{
-	return reg && i < reg->count ? reg->hints[i] : NULL;
-}
-
-int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id)
+int xsk_hints__dispatch(const struct xsk_hints *reg, __u32 btf_id)
 {
 	__u32 slot, rel;
 
@@ -911,7 +894,7 @@ int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id)
 		rel = btf_id - reg->first_id;
 		return rel < reg->span && reg->dense[rel] >= 0 ? reg->dense[rel] : -ENOENT;
 	}
-	if (btf_id == XSK_BTF_NO_HINT)
+	if (btf_id == XSK_HINTS_NO_HINT)
 		return -ENOENT;
 	slot = id_hash(btf_id) & reg->id_mask;
 	for (; reg->id_slots[slot]; slot = (slot + 1) & reg->id_mask) {
@@ -923,34 +906,12 @@ int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id)
 	return -ENOENT;
 }
 
-int xsk_hint_registry__dispatch_table(const struct xsk_hint_registry *reg,
-				      struct xsk_hint_dispatch *out)
-{
-	if (!reg || !out)
-		return -EINVAL;
-	if (!reg->dense)
-		return -E2BIG;
-	out->first_id = reg->first_id;
-	out->span = reg->span;
-	out->slots = reg->dense;
-	return 0;
-}
-
-const struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
-						     __u32 btf_id)
-{
-	int index = xsk_hint_registry__index(reg, btf_id);
-
-	return index < 0 ? NULL : reg->hints[index];
-}
-
 /*
  * A start-up call. The name is looked up among all structs of the BTF,
  * not only the registered ones: a valid hint that shares its name with
  * another struct is still ambiguous to whoever asks by name.
  */
-int xsk_hint_registry__find_index(const struct xsk_hint_registry *reg,
-				  const char *struct_name)
+int xsk_hints__find(const struct xsk_hints *reg, const char *struct_name)
 {
 	int type_id, index;
 
@@ -959,20 +920,49 @@ int xsk_hint_registry__find_index(const struct xsk_hint_registry *reg,
 	type_id = find_unique_struct(reg->btf, struct_name);
 	if (type_id < 0)
 		return type_id;
-	index = xsk_hint_registry__index(reg, type_id);
+	index = xsk_hints__dispatch(reg, type_id);
 	return index < 0 ? -ENOENT : index;
 }
 
-const struct xsk_btf_info *xsk_hint_registry__find(const struct xsk_hint_registry *reg,
-						   const char *struct_name)
+size_t xsk_hints__rejected_cnt(const struct xsk_hints *reg)
 {
-	int index = xsk_hint_registry__find_index(reg, struct_name);
+	return reg ? reg->rejected_count : 0;
+}
 
-	if (index < 0) {
-		errno = -index;
-		return NULL;
+const char *xsk_hints__rejected(const struct xsk_hints *reg, size_t idx,
+				__u32 *btf_id, enum xsk_hints_reason *reason)
+{
+	const struct rejected_struct *r;
+
+	if (!reg)
+		return err_ptr(-EINVAL, NULL);
+	if (idx >= reg->rejected_count)
+		return err_ptr(-ENOENT, NULL);
+	r = &reg->rejected[idx];
+	if (btf_id)
+		*btf_id = r->btf_id;
+	if (reason)
+		*reason = r->reason;
+	return btf_name(reg->btf, r->name_off);
+}
+
+const char *xsk_hints_reason_str(enum xsk_hints_reason reason)
+{
+	switch (reason) {
+	case XSK_HINTS_BTF_ID_NOT_LAST: return "a member follows btf_id: btf_id must be last";
+	case XSK_HINTS_TAIL_PADDING: return "padding follows btf_id: pack the struct";
+	case XSK_HINTS_BTF_ID_TYPE: return "btf_id is not an unsigned integer";
+	case XSK_HINTS_BTF_ID_SIZE: return "btf_id is not 4 bytes";
+	case XSK_HINTS_SIZE_NOT_ALIGNED: return "its size is not a multiple of 4 bytes";
+	case XSK_HINTS_TOO_LARGE: return "larger than the kernel's metadata limit (216 bytes)";
+	case XSK_HINTS_BITFIELD: return "a bitfield member";
+	case XSK_HINTS_TOO_DEEP: return "nested deeper than 8 levels";
+	case XSK_HINTS_MEMBER_TYPE: return "a member with no value (void or function)";
+	case XSK_HINTS_MEMBER_OUTSIDE: return "a member reaches past the end of its struct";
+	case XSK_HINTS_TOO_MANY_MEMBERS: return "more than 4096 members and array elements";
+	case XSK_HINTS_PATH_TOO_LONG: return "a member's dotted path is longer than 255 bytes";
 	}
-	return reg->hints[index];
+	return "unknown reason";
 }
 
 /* ---- dump ---------------------------------------------------------------- */
@@ -1250,48 +1240,54 @@ static void out_value(struct dump_out *o, const struct btf *btf,
 	}
 }
 
-int xsk_btf__dump_hint(const struct xsk_btf_info *xbi, const void *pkt_data,
-		       enum xsk_hint_dump_format format, char *buf, size_t len)
+int xsk_hint__dump(const struct xsk_hint *hint, const void *pkt_data,
+		   enum xsk_hint_dump_format format, char *buf, size_t len)
 {
 	struct dump_out o = { .buf = buf, .len = len, .format = format };
 	const struct btf_type *t;
-	const char *hint;
+	const char *bytes;
 
-	if (!xbi || !pkt_data || !buf)
+	if (!hint || !pkt_data || !buf)
 		return -EINVAL;
 	if (format != XSK_HINT_DUMP_TEXT && format != XSK_HINT_DUMP_JSON)
 		return -EINVAL;
 	if (!len)
-		return -ENOSPC;
+		return -EINVAL;
 	buf[0] = '\0';
-	hint = (const char *)pkt_data - xbi->size;
-	t = btf__type_by_id(xbi->btf, xbi->type_id);
+	bytes = (const char *)pkt_data - hint->size;
+	t = btf__type_by_id(hint->btf, hint->type_id);
 	if (format == XSK_HINT_DUMP_JSON) {
 		out_printf(&o, "{\"hint\":");
-		out_string(&o, xbi->name, strlen(xbi->name));
-		out_printf(&o, ",\"btf_id\":%u,\"fields\":", xbi->type_id);
-		out_composite(&o, xbi->btf, t, hint);
+		out_string(&o, hint->name, strlen(hint->name));
+		out_printf(&o, ",\"btf_id\":%u,\"fields\":", hint->type_id);
+		out_composite(&o, hint->btf, t, bytes);
 		out_printf(&o, "}");
 	} else {
-		out_printf(&o, "struct %s ", xbi->name);
-		out_composite(&o, xbi->btf, t, hint);
+		out_printf(&o, "struct %s ", hint->name);
+		out_composite(&o, hint->btf, t, bytes);
 	}
-	return o.truncated ? -ENOSPC : (int)o.pos;
+	return o.truncated ? -E2BIG : (int)o.pos;
 }
 
 /* ---- loading BTF ---------------------------------------------------------- */
 
-/* libbpf >= 1.0 returns NULL and sets errno; keep a code even if it did not. */
+/*
+ * libbpf >= 1.0 returns NULL and sets errno. Its own codes (4000 and up,
+ * "BPF object format invalid" and the like) mean nothing to strerror():
+ * they say the bytes are not what was expected, -EINVAL.
+ */
 static int libbpf_errno(void)
 {
-	return errno ? -errno : -ENOENT;
+	int err = errno ? errno : ENOENT;
+
+	return err >= 4000 ? -EINVAL : -err;
 }
 
 /*
  * The object's BTF belongs to the object; a copy (same type ids) makes the
  * result the caller's like every other source's, and lets the object go.
  */
-static int copy_object_btf(struct bpf_object *obj, struct btf **btf_out)
+static struct btf *copy_object_btf(const struct bpf_object *obj)
 {
 	const struct btf *obj_btf = bpf_object__btf(obj);
 	const void *raw;
@@ -1299,109 +1295,100 @@ static int copy_object_btf(struct bpf_object *obj, struct btf **btf_out)
 	struct btf *btf;
 
 	if (!obj_btf)
-		return -ENOENT; /* built without -g */
+		return err_ptr(-ENOENT, "BPF object has no BTF (built without -g?)\n");
 	errno = 0;
 	raw = btf__raw_data(obj_btf, &raw_size);
 	if (!raw)
-		return libbpf_errno();
+		return err_ptr(libbpf_errno(), "BPF object: cannot copy its BTF\n");
 	errno = 0;
 	btf = btf__new(raw, raw_size);
 	if (!btf)
-		return libbpf_errno();
-	*btf_out = btf;
-	return 0;
+		return err_ptr(libbpf_errno(), "BPF object: cannot copy its BTF\n");
+	return btf;
 }
 
-int xsk_btf__load(enum xsk_btf_source source, struct bpf_object *obj,
-		  const char *name, struct btf **btf_out, struct btf **base_out)
-{
-	struct btf *btf, *base = NULL;
-	int err;
-
-	if (!btf_out)
-		return -EINVAL;
-	switch (source) {
-	case XSK_BTF_SRC_OBJECT:
-		if (!obj)
-			return -EINVAL;
-		err = copy_object_btf(obj, &btf);
-		if (err)
-			return err;
-		break;
-	case XSK_BTF_SRC_VMLINUX:
-		errno = 0;
-		btf = btf__load_vmlinux_btf();
-		if (!btf)
-			return libbpf_errno();
-		break;
-	case XSK_BTF_SRC_MODULE:
-		if (!name || !base_out)
-			return -EINVAL;
-		errno = 0;
-		base = btf__load_vmlinux_btf();
-		if (!base)
-			return libbpf_errno();
-		btf = btf__load_module_btf(name, base);
-		if (!btf) {
-			err = libbpf_errno();
-			btf__free(base);
-			return err;
-		}
-		break;
-	case XSK_BTF_SRC_FILE:
-		if (!name)
-			return -EINVAL;
-		errno = 0;
-		btf = btf__parse(name, NULL);
-		if (!btf)
-			return libbpf_errno();
-		break;
-	default:
-		return -EINVAL;
-	}
-	*btf_out = btf;
-	if (base_out)
-		*base_out = base;
-	return 0;
-}
-
-int xsk_btf__prog_btf_id(__u32 prog_id, __u32 *btf_id_out)
+/* The BTF the kernel keeps for program @prog_id. */
+static struct btf *load_prog_btf(__u32 prog_id)
 {
 	struct bpf_prog_info info;
 	__u32 info_len = sizeof(info);
+	struct btf *btf;
 	int fd, err;
 
-	if (!btf_id_out)
-		return -EINVAL;
 	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		err = errno == ENOENT ? -ESRCH : -errno;
+		pr_msg(XSK_HINTS_WARN, "BPF program id %u: %s\n", prog_id,
+		       err == -ESRCH ? "no such program" : strerror(-err));
+		return err_ptr(err, NULL);
+	}
 	memset(&info, 0, sizeof(info));
 	err = bpf_obj_get_info_by_fd(fd, &info, &info_len) ? -errno : 0;
 	close(fd);
-	if (err)
-		return err;
-	if (!info.btf_id)
-		return -ENODATA; /* loaded without BTF: nothing to decode by */
-	*btf_id_out = info.btf_id;
-	return 0;
+	if (err) {
+		pr_msg(XSK_HINTS_WARN, "BPF program id %u: %s\n", prog_id, strerror(-err));
+		return err_ptr(err, NULL);
+	}
+	if (!info.btf_id) {
+		pr_msg(XSK_HINTS_WARN, "BPF program id %u was loaded without BTF: its hints cannot be decoded\n",
+		       prog_id);
+		return err_ptr(-ENOENT, NULL);
+	}
+	errno = 0;
+	btf = btf__load_from_kernel_by_id(info.btf_id);
+	if (!btf) {
+		err = libbpf_errno();
+		pr_msg(XSK_HINTS_WARN, "BPF program id %u: loading its BTF (id %u): %s\n",
+		       prog_id, info.btf_id, strerror(-err));
+		return err_ptr(err, NULL);
+	}
+	return btf;
 }
 
-int xsk_btf__load_from_prog(__u32 prog_id, struct btf **btf_out)
+/* The source's own words in a message about it. */
+static struct btf *loaded_or_warn(struct btf *btf, const char *what, const char *name)
 {
-	__u32 btf_id;
-	struct btf *btf;
 	int err;
 
-	if (!btf_out)
-		return -EINVAL;
-	err = xsk_btf__prog_btf_id(prog_id, &btf_id);
+	if (btf)
+		return btf;
+	err = libbpf_errno();
+	pr_msg(XSK_HINTS_WARN, "%s%s: cannot load BTF: %s\n", what, name, strerror(-err));
+	return err_ptr(err, NULL);
+}
+
+struct btf *xsk_hints__load_btf(const struct xsk_hints_btf_opts *opts)
+{
+	int sources, err;
+
+	if (!opts)
+		return err_ptr(-EINVAL, "xsk_hints__load_btf: no options\n");
+	err = check_opts(opts, opts->sz, sizeof(*opts), "xsk_hints_btf_opts");
 	if (err)
-		return err;
+		return err_ptr(err, NULL);
+	sources = !!opts->obj + !!opts->file + !!opts->vmlinux +
+		  !!opts->kernel_module + !!opts->prog_id;
+	if (sources != 1)
+		return err_ptr(-EINVAL, sources ?
+			       "xsk_hints__load_btf: several BTF sources: set one\n" :
+			       "xsk_hints__load_btf: no BTF source set\n");
+	if (opts->base_btf && !opts->kernel_module)
+		return err_ptr(-EINVAL, "xsk_hints__load_btf: base_btf goes with kernel_module only\n");
+
 	errno = 0;
-	btf = btf__load_from_kernel_by_id(btf_id);
-	if (!btf)
-		return libbpf_errno();
-	*btf_out = btf;
-	return 0;
+	if (opts->obj)
+		return copy_object_btf(opts->obj);
+	if (opts->file)
+		return loaded_or_warn(btf__parse(opts->file, NULL), "", opts->file);
+	if (opts->vmlinux)
+		return loaded_or_warn(btf__load_vmlinux_btf(), "", "vmlinux");
+	if (opts->kernel_module) {
+		if (!opts->base_btf)
+			return err_ptr(-EINVAL, "xsk_hints__load_btf: kernel_module needs base_btf (the vmlinux BTF)\n");
+		/* libbpf's prototype takes it non-const; it only reads it. */
+		return loaded_or_warn(btf__load_module_btf(opts->kernel_module,
+							   (struct btf *)opts->base_btf),
+				      "kernel module ", opts->kernel_module);
+	}
+	return load_prog_btf(opts->prog_id);
 }

@@ -1,46 +1,58 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * lib_xsk_extend: decode XDP-hints in AF_XDP frames through BTF.
+ * libxsk_extend 1.0: decode BTF-described XDP-hints in AF_XDP frames.
  *
  * An XDP program writes a hint struct into the metadata area that sits just
- * before the packet (grown with bpf_xdp_adjust_meta()). The struct's last
- * 4 bytes are a __u32 btf_id set with bpf_core_type_id_local(), so btf_id
- * always lands at pkt_data - 4, whatever the struct's size:
+ * before the packet (bpf_xdp_adjust_meta()). The struct's last 4 bytes are
+ * a __u32 btf_id set with bpf_core_type_id_local(), so btf_id always lands
+ * at pkt_data - 4, whatever the struct's size:
  *
  *   | headroom ... | field A | field B | btf_id | packet data ...
  *                  ^ pkt_data - size            ^ pkt_data
  *
  * btf_id is the hint's last member, or the last member of a struct that is
- * the hint's last member, at any depth (the 2022 XDP-hints proposal nests
- * a common hint that way). The receiver reads btf_id, finds the struct in
- * the BTF of the BPF program, and reads fields by name or dotted path at
- * pkt_data - struct_size + member_offset. No header is shared between the
- * XDP program and the receiver.
+ * the hint's last member, at any depth. No header is shared between the
+ * XDP program and the receiver: the receiver reads fields by name from the
+ * BTF of the program.
  *
- * Depends on libbpf only. Copy lib_xsk_extend.c/.h into your project, or
- * link libxsk_extend (pkg-config xsk_extend). Nothing here prints.
+ * One path, one function per step:
  *
- * Return conventions (each declaration below says which it follows):
- *   int, "0 or -errno"      0 on success, a negative errno otherwise;
- *   int, "index or -errno"  a position >= 0, or a negative errno;
- *   int, "length or -errno" bytes written (no NUL), or a negative errno;
- *   bool                    true/false, no error detail (NULL -> false);
- *   pointer                 NULL when absent; where noted, errno says why;
- *   size_t / __u32          a count or a size; 0 for a NULL argument.
+ *   start-up   btf   = xsk_hints__load_btf(&btf_opts);   object, vmlinux,
+ *                                       module, file or running program
+ *              hints = xsk_hints__new(btf, NULL);   every valid hint
+ *              idx   = xsk_hints__find(hints, "xdp_hints_rx_time");
+ *              err   = xsk_hint__field(xsk_hints__hint(hints, idx),
+ *                                      "rx_ktime", &field);
+ *   per packet idx   = xsk_hints__dispatch(hints, xsk_hints_pkt_btf_id(pkt));
+ *              err   = xsk_hint_field__u64(&field, pkt, &rx_ktime);
  *
- * Naming: functions are xsk_btf__* (one hint, BTF loading),
- * xsk_hint_registry__* (all hints of a BTF), xsk_hint_field__* and
- * xsk_hint_dispatch__* (inline per-packet readers), xsk_hint__* (frame
- * helpers). xsk_umem__btf_id() and xsk_umem__clear_btf_id() keep the
- * xsk_umem__ prefix of libxdp's <xdp/xsk.h> because the original
- * lib_xsk_extend API (xdp-hints, 2022) named them so and code that copied
- * it calls them by that name; libxdp defines neither today. New code
- * should call the aliases xsk_hint__btf_id() and xsk_hint__clear_btf_id(),
- * which can never collide with a future libxdp function.
+ * Conventions (libbpf's): the object comes first; an int return is 0 (or
+ * an index, or a length) on success and a negative errno on failure; a
+ * pointer return is NULL on failure with errno set; size_t counts are 0
+ * for a NULL object. Extensible calls take a struct *_opts whose first
+ * member is its size, declared with XSK_HINTS_OPTS(). Error codes:
+ *   -EINVAL     a NULL or contradictory argument, options with sz too small
+ *   -ENOENT     no such struct, field or hint, or no BTF where it was sought
+ *   -ENOTUNIQ   a struct name that several structs share (linked objects)
+ *   -E2BIG      a value that does not fit where it should go
+ *   -ESRCH      no BPF program with that id
+ *   -EOPNOTSUPP options this version does not know (fields past its sz)
+ *   -ENOMEM, and libbpf's errno (-EPERM, ...) from the kernel or files
+ * Nothing prints unless a print function is set (xsk_hints_set_print()).
+ *
+ * ABI: everything is opaque except struct xsk_hint_field (two __u32-sized
+ * members, stable for the life of soname 1) and the *_opts structs (which
+ * only grow, at their end). Names: xsk_hints__* act on the set of hints of
+ * one BTF, xsk_hint__* on one hint, xsk_hint_field__* on a resolved field,
+ * xsk_hints_* are library-wide. The original (2022) API is in
+ * lib_xsk_extend_compat.h; define XSK_EXTEND_ORIGINAL_API before including
+ * this header to get it.
  */
 #ifndef LIB_XSK_EXTEND_H
 #define LIB_XSK_EXTEND_H
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -52,460 +64,333 @@
 extern "C" {
 #endif
 
+#define XSK_EXTEND_MAJOR_VERSION 1
+#define XSK_EXTEND_MINOR_VERSION 0
+
 /*
- * The largest hint, in bytes, that the kernel lets an XDP program write.
- * bpf_xdp_adjust_meta() (net/core/filter.c) refuses to move data_meta
- * below data_hard_start + sizeof(struct xdp_frame), because the kernel
- * stores that struct at the top of the headroom when the frame is
- * redirected; and it refuses lengths that are not a multiple of 4 or that
- * overflow skb_shared_info.meta_len (a u8: 252). With the standard
- * XDP_PACKET_HEADROOM of 256 bytes and a 40-byte struct xdp_frame (Linux
- * 6.x, 64-bit) that leaves 216 bytes: measured on Linux 6.18 through
- * BPF_PROG_TEST_RUN and with real frames on veth (native and generic XDP),
- * see tests/unit/test_meta_limit.c. A driver with more headroom grants up
- * to 252; older kernels (5.x) granted only 32, and a larger hint fails at
- * bpf_xdp_adjust_meta() time there, which the XDP program must handle.
+ * The largest hint, in bytes, that the kernel lets an XDP program write:
+ * bpf_xdp_adjust_meta() keeps data_meta above data_hard_start +
+ * sizeof(struct xdp_frame), lengths a multiple of 4; with the standard
+ * 256-byte XDP_PACKET_HEADROOM and a 40-byte struct xdp_frame that leaves
+ * 216 (measured on Linux 6.18: tests/unit/test_meta_limit.c).
  */
-#define XSK_BTF_HINT_MAX_SIZE 216
+#define XSK_HINTS_MAX_SIZE 216
 
 /* btf_id 0 is BTF's "void": never a struct, so it means "no hint". */
-#define XSK_BTF_NO_HINT 0U
-
-/* ---- The original API (kept source-compatible) ------------------------- */
-
-struct xsk_btf_info; /* one validated hint struct: opaque */
+#define XSK_HINTS_NO_HINT 0U
 
 /*
- * A member resolved once at start-up (xsk_btf__field_member()), then read
- * per packet by XSK_BTF_READ_INTO inline: one compare of the size, one
- * load. A member filled in by hand ({ .offset, .size }, the rest zero) is
- * still accepted: it takes the checked path, xsk_btf__read().
+ * Declare and initialise an options struct: sz set, every other field zero
+ * unless named. XSK_HINTS_OPTS(xsk_hints_btf_opts, opts, .file = path);
+ * Plain C99, unlike LIBBPF_OPTS(): the compiler zeroes the fields left out.
  */
-struct xsk_btf_member {
-	__u32 offset; /* bytes from the start of the hint struct */
-	__u32 size;   /* bytes */
-	/*
-	 * Set by xsk_btf__field_member(); a member filled in by hand must have
-	 * them zero (initialise the whole struct). The member's size (never 0
-	 * for a resolved member that can be read) and its place relative to
-	 * pkt_data (offset - hint size: negative). A resolved member carries
-	 * its hint's layout: XSK_BTF_READ_INTO uses these and no longer looks
-	 * at its xbi argument. These two fields made the struct 24 bytes in
-	 * 0.2 (8 before): libxsk_extend.so.1.
-	 */
-	__u32 resolved_size;
-	__s64 pkt_offset;
+#define XSK_HINTS_OPTS(TYPE, NAME, ...)					\
+	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
+
+/* ---- messages ------------------------------------------------------------ */
+
+enum xsk_hints_print_level {
+	XSK_HINTS_WARN,  /* a refusal: why a call failed */
+	XSK_HINTS_INFO,
+	XSK_HINTS_DEBUG, /* why a struct is not a hint, one line each */
 };
 
-/* The btf_id in the 4 bytes before the packet data (see Naming above). */
-static inline __u32 xsk_hint__btf_id(const void *pkt_data)
+typedef int (*xsk_hints_print_fn_t)(enum xsk_hints_print_level level,
+				    const char *format, va_list args);
+
+/*
+ * Route the library's messages (one line each, ending in '\n') to @fn;
+ * NULL (the default) drops them. Returns the previous function. Not
+ * thread-safe: call it at start-up, as libbpf_set_print().
+ */
+xsk_hints_print_fn_t xsk_hints_set_print(xsk_hints_print_fn_t fn);
+
+/* ---- loading BTF ----------------------------------------------------------- */
+
+/*
+ * Where the hints' BTF comes from: set exactly one source.
+ *   obj          a bpf_object (opened or loaded): a copy of its BTF, same
+ *                type ids, so the object may be closed first
+ *   file         an ELF object (its .BTF) or a raw BTF file
+ *   vmlinux      the running kernel's BTF
+ *   kernel_module  a module's BTF, split on @base_btf (the caller's
+ *                vmlinux BTF, loaded with .vmlinux = true; kept by the
+ *                caller and freed after the module's BTF)
+ *   prog_id      the BTF the kernel keeps for a loaded BPF program (ids
+ *                from bpftool prog show or bpf_xdp_query_id()): its type
+ *                ids are what that program's bpf_core_type_id_local() wrote
+ */
+struct xsk_hints_btf_opts {
+	size_t sz; /* sizeof(struct xsk_hints_btf_opts): XSK_HINTS_OPTS() sets it */
+	const struct bpf_object *obj;
+	const char *file;
+	bool vmlinux;
+	const char *kernel_module;
+	const struct btf *base_btf;
+	__u32 prog_id;
+};
+
+/*
+ * The BTF @opts names, the caller's to free with btf__free(). NULL with
+ * errno: EINVAL no source or several, or kernel_module without base_btf;
+ * ENOENT an object, file or program without BTF; ESRCH no program with
+ * prog_id; EPERM without CAP_SYS_ADMIN (or CAP_BPF) for prog_id;
+ * EOPNOTSUPP options from a newer version; else libbpf's errno. The
+ * reason is also printed at XSK_HINTS_WARN.
+ */
+struct btf *xsk_hints__load_btf(const struct xsk_hints_btf_opts *opts);
+
+/* ---- the hints of one BTF ------------------------------------------------- */
+
+struct xsk_hints; /* every valid hint struct of one BTF: opaque */
+struct xsk_hint;  /* one of them, owned by its struct xsk_hints: opaque */
+
+/* Reserved for later options; pass NULL or XSK_HINTS_OPTS(xsk_hints_opts, o). */
+struct xsk_hints_opts {
+	size_t sz;
+};
+
+/*
+ * Validate every struct of @btf whose chain of last members ends in a
+ * member named btf_id. The valid ones become hints, numbered 0..cnt-1 in
+ * BTF id order; the others are listed by xsk_hints__rejected() with the
+ * reason. @btf must outlive the result. NULL with errno EINVAL, ENOMEM or
+ * EOPNOTSUPP. A BTF with no hint at all is not an error (cnt 0).
+ * Free with xsk_hints__free() (NULL is fine).
+ */
+struct xsk_hints *xsk_hints__new(const struct btf *btf,
+				 const struct xsk_hints_opts *opts);
+void xsk_hints__free(struct xsk_hints *hints);
+
+/* The number of hints; 0 for NULL. */
+size_t xsk_hints__cnt(const struct xsk_hints *hints);
+
+/* Hint number @idx, owned by @hints; NULL with errno ENOENT past the end. */
+const struct xsk_hint *xsk_hints__hint(const struct xsk_hints *hints, size_t idx);
+
+/*
+ * Index of the hint named @struct_name (a start-up call: it compares
+ * strings), or -ENOENT (no such struct, or it was rejected: see
+ * xsk_hints__rejected()), -ENOTUNIQ (several structs have this name; the
+ * hints are all there by btf_id), -EINVAL.
+ */
+int xsk_hints__find(const struct xsk_hints *hints, const char *struct_name);
+
+/*
+ * The per-packet dispatch: index of the hint whose BTF id is @btf_id, or
+ * -ENOENT when none is (XSK_HINTS_NO_HINT included), -EINVAL for NULL.
+ * O(1): one subtraction and one load for a program's BTF, a short hash
+ * probe for hints scattered over a large BTF. No allocation, no lock.
+ */
+int xsk_hints__dispatch(const struct xsk_hints *hints, __u32 btf_id);
+
+/* Why a struct that ends in btf_id is not a hint. Values are stable. */
+enum xsk_hints_reason {
+	XSK_HINTS_BTF_ID_NOT_LAST = 1, /* a member follows btf_id */
+	XSK_HINTS_TAIL_PADDING,        /* padding follows btf_id (pack the struct) */
+	XSK_HINTS_BTF_ID_TYPE,         /* btf_id is not an unsigned integer */
+	XSK_HINTS_BTF_ID_SIZE,         /* btf_id is not 4 bytes */
+	XSK_HINTS_SIZE_NOT_ALIGNED,    /* the size is not a multiple of 4 */
+	XSK_HINTS_TOO_LARGE,           /* larger than XSK_HINTS_MAX_SIZE */
+	XSK_HINTS_BITFIELD,            /* a bitfield member */
+	XSK_HINTS_TOO_DEEP,            /* nested deeper than 8 */
+	XSK_HINTS_MEMBER_TYPE,         /* a member with no value (void, function) */
+	XSK_HINTS_MEMBER_OUTSIDE,      /* a member reaches past its struct */
+	XSK_HINTS_TOO_MANY_MEMBERS,    /* over 4096 members and array elements */
+	XSK_HINTS_PATH_TOO_LONG,       /* a dotted member path over 255 bytes */
+};
+
+/* Words for @reason ("a member follows btf_id"); "unknown reason" else. */
+const char *xsk_hints_reason_str(enum xsk_hints_reason reason);
+
+/* The number of structs that end in btf_id but are not hints; 0 for NULL. */
+size_t xsk_hints__rejected_cnt(const struct xsk_hints *hints);
+
+/*
+ * Rejected struct number @idx (BTF id order): its name (owned by @hints),
+ * and in *btf_id and *reason (each may be NULL) its BTF id and why. NULL
+ * with errno ENOENT past the end, EINVAL for NULL @hints.
+ */
+const char *xsk_hints__rejected(const struct xsk_hints *hints, size_t idx,
+				__u32 *btf_id, enum xsk_hints_reason *reason);
+
+/* ---- one hint ------------------------------------------------------------- */
+
+/* The struct's name (owned by the hint); NULL with errno EINVAL for NULL. */
+const char *xsk_hint__name(const struct xsk_hint *hint);
+/* Its BTF id, what its frames carry; XSK_HINTS_NO_HINT for NULL. */
+__u32 xsk_hint__btf_id(const struct xsk_hint *hint);
+/* Its size in bytes, btf_id included; 0 for NULL. */
+__u32 xsk_hint__size(const struct xsk_hint *hint);
+
+/*
+ * A member resolved to its place: set once at start-up by
+ * xsk_hint__field(), read per packet by the xsk_hint_field__* functions
+ * below. This layout is part of the ABI and will not change under soname
+ * 1. A zeroed struct is "not resolved" (size 0): every read refuses it.
+ */
+struct xsk_hint_field {
+	__s32 pkt_offset; /* bytes from pkt_data to the field: negative */
+	__u32 size;       /* bytes */
+};
+
+/*
+ * 0 or -errno: resolve @path, a member's name or dotted path
+ * ("common.rx_hash32"; members of anonymous structs and unions by their own
+ * names) into *field. -ENOENT no such member, -EINVAL NULL. *field is
+ * zeroed on error, so a later read refuses it.
+ */
+int xsk_hint__field(const struct xsk_hint *hint, const char *path,
+		    struct xsk_hint_field *field);
+
+enum xsk_hint_dump_format {
+	XSK_HINT_DUMP_TEXT, /* struct name { .a = 1, .b = 2 } */
+	XSK_HINT_DUMP_JSON, /* {"hint":"name","btf_id":N,"fields":{"a":1}} */
+};
+
+/*
+ * Length or -errno: write the hint in front of @pkt_data into @buf (at most
+ * @len bytes with the NUL), from BTF alone. Returns the length without the
+ * NUL; -E2BIG when @buf is too small (it then holds a truncated,
+ * NUL-terminated string), -EINVAL for NULL arguments, len 0 or an unknown
+ * format.
+ */
+int xsk_hint__dump(const struct xsk_hint *hint, const void *pkt_data,
+		   enum xsk_hint_dump_format format, char *buf, size_t len);
+
+/* ---- per packet: inline, over the stable struct xsk_hint_field ------------ */
+
+/* The btf_id in the 4 bytes before @pkt_data. */
+static inline __u32 xsk_hints_pkt_btf_id(const void *pkt_data)
 {
 	__u32 btf_id;
 
-	/* memcpy: the slot is 4-byte aligned in practice, but not guaranteed. */
+	/* memcpy: the slot is 4-byte aligned in practice, not by contract. */
 	memcpy(&btf_id, (const char *)pkt_data - sizeof(btf_id), sizeof(btf_id));
 	return btf_id;
 }
 
-/* The original name of xsk_hint__btf_id(). */
-static inline __u32 xsk_umem__btf_id(void *pkt_data)
-{
-	return xsk_hint__btf_id(pkt_data);
-}
-
 /*
- * 0 or -errno. Find struct @struct_name in @btf and validate it as an
- * XDP-hint:
- *   -EINVAL     a NULL argument
- *   -ENOENT     no such struct, or no member named btf_id at its end
- *   -ENOTUNIQ   several structs have this name (a linked object): use the
- *               registry, which works by btf_id, or rename one
- *   -EOVERFLOW  btf_id is not last, or padding follows it
- *   -ENOTSUP    a bitfield member, or nesting deeper than 8
- *   -EPROTOTYPE btf_id is not an unsigned integer (float, enum, pointer,
- *               signed, char, bool), looked at through typedefs/modifiers
- *   -EMSGSIZE   btf_id is not 4 bytes, the size is not a multiple of 4, or
- *               it exceeds XSK_BTF_HINT_MAX_SIZE
- *   -E2BIG      more than 4096 members and array elements in all (hostile
- *               BTF: arrays of zero-size elements)
- *   -ENAMETOOLONG a member's dotted path exceeds 255 characters
- *   -ENOMEM
- * On error *xbi is untouched. @btf must outlive *xbi; free *xbi with
- * xsk_btf__free_xdp_hint() (NULL is fine).
+ * Write XSK_HINTS_NO_HINT into the btf_id slot of a frame before it goes
+ * back to the fill ring. Only needed when a producer that does not stamp
+ * every frame can redirect into the socket: a frame's headroom keeps what
+ * an earlier packet left there. The kernel also recycles frames userspace
+ * never sees (copy-mode drops, zero-copy passes), so with such a producer
+ * a btf_id is a claim, not a guarantee (tests/unit/test_stale_btf_id.c).
  */
-int xsk_btf__init_xdp_hint(const struct btf *btf, const char *struct_name,
-			   struct xsk_btf_info **xbi);
-void xsk_btf__free_xdp_hint(struct xsk_btf_info *xbi);
-/* The hint's BTF id, what its frames carry; XSK_BTF_NO_HINT for NULL. */
-__u32 xsk_btf__btf_type_id(const struct xsk_btf_info *xbi);
-
-/*
- * 0 or -errno. Point *dest at the field inside the hint before @pkt_data
- * (zero-copy, as the original API does; the pointer may be unaligned:
- * prefer the macros, which copy). -EINVAL on NULL arguments, -EFAULT when
- * @size differs from the member's size, -ENOENT for an unknown field.
- * *dest is untouched on error. @field is a member's name or dotted path
- * ("common.rx_hash32"); members of anonymous structs and unions go by
- * their own names. Names are matched by content, so any buffer works.
- */
-int xsk_btf__read_field(void **dest, size_t size, const char *field,
-			const struct xsk_btf_info *xbi, const void *pkt_data);
-/* 0 or -errno: as xsk_btf__read_field(), with a member resolved before. */
-int xsk_btf__read(void **dest, size_t size, const struct xsk_btf_member *member,
-		  const struct xsk_btf_info *xbi, const void *pkt_data);
-
-/* bool: @field (name or dotted path) is a member of the hint. */
-bool xsk_btf__has_field(const char *field, const struct xsk_btf_info *xbi);
-/* bool: resolve @field into @member once, at start-up. */
-bool xsk_btf__field_member(const char *field, const struct xsk_btf_info *xbi,
-			   struct xsk_btf_member *member);
-
-/*
- * Short member names (at most XSK_BTF_SHORT_NAME bytes) are also kept in a
- * table the read-by-name macro probes inline: the name, packed into two
- * 64-bit words, is its own key, so one slot and one compare of the words
- * decide; the macro packs and hashes its literal at compile time. Every
- * other case (a longer name, a slot shared by two names, a size mismatch,
- * NULL arguments) takes xsk_btf__read_field(). The table's layout is the
- * library's own business: read it only through the macro.
- */
-#define XSK_BTF_SHORT_NAME 16
-
-struct xsk_btf_name_slot {
-	__u64 name[2];    /* XSK_BTF__NAME_WORD(name, len, 0 and 1); 0,0: empty */
-	__s32 pkt_offset; /* bytes before pkt_data, negative */
-	__u32 size;
-};
-
-/* The start of every struct xsk_btf_info: what the inline reads need. */
-struct xsk_btf_info_head {
-	const struct xsk_btf_name_slot *short_names; /* short_mask + 1 slots */
-	__u32 short_mask;
-};
-
-/*
- * Bytes [8 * word, 8 * word + 8) of a name of @len bytes, zero padded, as
- * a number (so the same on every byte order). A macro, not a loop: for a
- * string literal and its sizeof the compiler folds it to a constant. The
- * index is clamped so that no byte past @len is ever read.
- */
-#define XSK_BTF__NAME_BYTE(name, len, i)					\
-	((size_t)(i) < (size_t)(len) ?					\
-	 (__u64)(unsigned char)(name)[(size_t)(i) < (size_t)(len) ? (i) : 0] \
-		<< (8 * ((i) % 8)) : 0)
-#define XSK_BTF__NAME_WORD(name, len, word)				\
-	(XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 0) |		\
-	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 1) |		\
-	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 2) |		\
-	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 3) |		\
-	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 4) |		\
-	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 5) |		\
-	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 6) |		\
-	 XSK_BTF__NAME_BYTE(name, len, 8 * (word) + 7))
-
-/* The slot hash of a packed short name (Fibonacci hashing). */
-static inline __u32 xsk_btf__name_slot_hash(__u64 word0, __u64 word1)
-{
-	return (__u32)(((word0 ^ (word1 * 0xC2B2AE3D27D4EB4FULL)) *
-			0x9E3779B97F4A7C15ULL) >> 32);
-}
-
-/* The field named by the (constant) words, or NULL: ask the slow path. */
-static inline const void *xsk_btf__short_field_ptr(const struct xsk_btf_info *xbi,
-					     __u64 word0, __u64 word1,
-					     __u32 hash, size_t size,
-					     const void *pkt_data)
-{
-	const struct xsk_btf_info_head *head =
-		(const struct xsk_btf_info_head *)(const void *)xbi;
-	const struct xsk_btf_name_slot *slot =
-		&head->short_names[hash & head->short_mask];
-
-	if (slot->name[0] != word0 || slot->name[1] != word1 || slot->size != size)
-		return NULL;
-	return (const char *)pkt_data + slot->pkt_offset;
-}
-
-/*
- * Copy a field into the variable @dest. @field is a bare identifier (it is
- * stringified). @dest is assigned only on success; the macro's value is the
- * error code (0 or negative errno), as xsk_btf__read_field() returns it.
- * Each argument is evaluated once.
- */
-#define XSK_BTF_READ_FIELD_INTO(dest, field, xbi, addr) ({		\
-	const struct xsk_btf_info *_xsk_xbi = (xbi);				\
-	const void *_xsk_addr = (addr);					\
-	const size_t _xsk_len = sizeof(#field) - 1;			\
-	const __u64 _xsk_w0 = XSK_BTF__NAME_WORD(#field, _xsk_len, 0);	\
-	const __u64 _xsk_w1 = XSK_BTF__NAME_WORD(#field, _xsk_len, 1);	\
-	const void *_xsk_src = NULL;					\
-	int _xsk_err = 0;						\
-	if (_xsk_len <= XSK_BTF_SHORT_NAME && _xsk_xbi && _xsk_addr)	\
-		_xsk_src = xsk_btf__short_field_ptr(_xsk_xbi, _xsk_w0, _xsk_w1, \
-			xsk_btf__name_slot_hash(_xsk_w0, _xsk_w1),	\
-			sizeof(dest), _xsk_addr);			\
-	if (!_xsk_src) {						\
-		void *_xsk_slow = NULL;					\
-		_xsk_err = xsk_btf__read_field(&_xsk_slow, sizeof(dest), \
-					       #field, _xsk_xbi, _xsk_addr); \
-		_xsk_src = _xsk_slow;					\
-	}								\
-	if (!_xsk_err)							\
-		memcpy(&(dest), _xsk_src, sizeof(dest));		\
-	_xsk_err; })
-
-/*
- * Copy the member @member (a struct xsk_btf_member *) into @dest; 0 or a
- * negative errno. A member that xsk_btf__field_member() resolved is read
- * inline, at the place it was resolved for: one compare of its size with
- * sizeof(dest) (-EFAULT through the checked path when they differ) and one
- * copy. @xbi is then not consulted at all, not even for NULL: pass the hint
- * the member was resolved in (a member resolved in another hint reads that
- * hint's place). A member filled in by hand, with resolved_size 0 (a
- * designated initializer or memset: never an uninitialised struct), and a
- * NULL @member or @addr go through xsk_btf__read() and its checks, with
- * its error codes. Each argument is evaluated once.
- */
-#define XSK_BTF_READ_INTO(dest, member, xbi, addr) ({			\
-	const struct xsk_btf_member *_xsk_m = (member);			\
-	const struct xsk_btf_info *_xsk_xbi = (xbi);				\
-	const void *_xsk_addr = (addr);					\
-	int _xsk_err = 0;						\
-	if (__builtin_expect(_xsk_m && _xsk_addr &&			\
-			     _xsk_m->resolved_size == sizeof(dest), 1)) { \
-		/* The copy in each branch: here it is one load. */	\
-		memcpy(&(dest), (const char *)_xsk_addr + _xsk_m->pkt_offset, \
-		       sizeof(dest));					\
-	} else {							\
-		/* Copies: nothing the fast path reads has its address	\
-		 * taken, so it can stay in registers. */			\
-		struct xsk_btf_member _xsk_copy;			\
-		void *_xsk_slow = NULL;					\
-		if (_xsk_m)						\
-			_xsk_copy = *_xsk_m;				\
-		_xsk_err = xsk_btf__read(&_xsk_slow, sizeof(dest),	\
-					 _xsk_m ? &_xsk_copy : NULL,	\
-					 _xsk_xbi, _xsk_addr);		\
-		if (!_xsk_err)						\
-			memcpy(&(dest), _xsk_slow, sizeof(dest));	\
-	}								\
-	_xsk_err; })
-
-/* ---- Extensions -------------------------------------------------------- */
-
-/*
- * Facts about a validated hint, for reports and for sizing; NULL / 0 for
- * NULL. The name and BTF live as long as @xbi.
- */
-const char *xsk_btf__hint_name(const struct xsk_btf_info *xbi);
-__u32 xsk_btf__hint_size(const struct xsk_btf_info *xbi);
-const struct btf *xsk_btf__hint_btf(const struct xsk_btf_info *xbi);
-
-/*
- * A member resolved to its position relative to pkt_data, so the per-packet
- * read is one add and one copy: inline, no call, no look-up.
- */
-struct xsk_hint_field {
-	__s32 pkt_offset; /* negative: bytes before pkt_data */
-	__u32 size;
-};
-
-/* 0 or -errno: -ENOENT unknown field, -EINVAL NULL argument. */
-int xsk_btf__resolve_field(const struct xsk_btf_info *xbi, const char *field,
-			   struct xsk_hint_field *out);
-
-static inline const void *xsk_hint_field__ptr(const struct xsk_hint_field *f,
-					      const void *pkt_data)
-{
-	return (const char *)pkt_data + f->pkt_offset;
-}
-
-static inline __u64 xsk_hint_field__u64(const struct xsk_hint_field *f,
-					const void *pkt_data)
-{
-	__u64 v;
-
-	memcpy(&v, xsk_hint_field__ptr(f, pkt_data), sizeof(v));
-	return v;
-}
-
-static inline __u32 xsk_hint_field__u32(const struct xsk_hint_field *f,
-					const void *pkt_data)
-{
-	__u32 v;
-
-	memcpy(&v, xsk_hint_field__ptr(f, pkt_data), sizeof(v));
-	return v;
-}
-
-/*
- * Registry: every valid hint struct of a BTF, dispatched by btf_id in O(1).
- * Structs whose chain of last members ends in one named btf_id but that
- * fail validation are not registered; xsk_hint_registry__rejected() counts
- * them. Structs sharing a name are all registered: the registry works by
- * btf_id. 0 or -errno (-EINVAL, -ENOMEM). @btf must outlive the registry;
- * the hints it hands out belong to it.
- */
-struct xsk_hint_registry;
-
-int xsk_hint_registry__new(const struct btf *btf,
-			   struct xsk_hint_registry **out);
-void xsk_hint_registry__free(struct xsk_hint_registry *reg);
-size_t xsk_hint_registry__count(const struct xsk_hint_registry *reg);
-size_t xsk_hint_registry__rejected(const struct xsk_hint_registry *reg);
-/* The i-th registered hint, in BTF id order; NULL when i >= count. */
-const struct xsk_btf_info *xsk_hint_registry__at(const struct xsk_hint_registry *reg,
-						 size_t i);
-/*
- * Index or -errno: the hint's position i (as for xsk_hint_registry__at()),
- * so a receiver can keep its own per-layout state in an array and dispatch
- * with no pointer compares: -ENOENT when @btf_id is not a registered hint
- * (including XSK_BTF_NO_HINT), -EINVAL for a NULL registry.
- */
-int xsk_hint_registry__index(const struct xsk_hint_registry *reg, __u32 btf_id);
-/*
- * For the per-packet path: a read-only view of the registry's btf_id table
- * that dispatches inline (one subtraction, one compare, one load). The
- * view lives as long as the registry. -E2BIG when the hints are scattered
- * over a large BTF (the registry then hashes: use xsk_hint_registry__index()).
- */
-struct xsk_hint_dispatch {
-	__u32 first_id;
-	__u32 span;
-	const __s32 *slots; /* [btf_id - first_id]: hint index, -1 none */
-};
-
-/* 0 or -errno (-E2BIG above, -EINVAL). */
-int xsk_hint_registry__dispatch_table(const struct xsk_hint_registry *reg,
-				      struct xsk_hint_dispatch *out);
-
-/* Index of the hint in front of @pkt_data, or -1 for none / unknown. */
-static inline int xsk_hint_dispatch__index(const struct xsk_hint_dispatch *d,
-					   const void *pkt_data)
-{
-	/* Unsigned wrap sends ids below first_id (and 0) out of range. */
-	__u32 rel = xsk_hint__btf_id(pkt_data) - d->first_id;
-
-	return rel < d->span ? d->slots[rel] : -1;
-}
-
-/* NULL when @btf_id is not a registered hint (including XSK_BTF_NO_HINT). */
-const struct xsk_btf_info *xsk_hint_registry__lookup(const struct xsk_hint_registry *reg,
-						     __u32 btf_id);
-/*
- * Index or -errno: the registered hint named @struct_name. -ENOTUNIQ when
- * the BTF has several structs of that name (an object linked from several
- * .bpf.c files): the registry keeps every one of them, by btf_id, but a
- * name cannot say which one is meant. -ENOENT when there is no such
- * struct or it is not a valid hint; -EINVAL for NULL arguments.
- */
-int xsk_hint_registry__find_index(const struct xsk_hint_registry *reg,
-				  const char *struct_name);
-/* As xsk_hint_registry__find_index(); NULL with errno set on failure. */
-const struct xsk_btf_info *xsk_hint_registry__find(const struct xsk_hint_registry *reg,
-						   const char *struct_name);
-/* The hint in front of @pkt_data, or NULL for "no hint" / unknown btf_id. */
-static inline const struct xsk_btf_info *
-xsk_hint_registry__dispatch(const struct xsk_hint_registry *reg, const void *pkt_data)
-{
-	return xsk_hint_registry__lookup(reg, xsk_hint__btf_id(pkt_data));
-}
-
-/*
- * Length or -errno. Dump a hint from BTF alone. Text: "struct name { .a =
- * 1, .b = 2 }" style; JSON: {"hint":"name","btf_id":N,"fields":{"a":1}}.
- * Writes at most @len bytes including the NUL; returns the length written
- * (without the NUL), -ENOSPC when @buf is too small (then @buf holds a
- * truncated, NUL-terminated string and the walk stopped where it was cut),
- * -EINVAL for NULL arguments or an unknown format.
- */
-enum xsk_hint_dump_format {
-	XSK_HINT_DUMP_TEXT,
-	XSK_HINT_DUMP_JSON,
-};
-
-int xsk_btf__dump_hint(const struct xsk_btf_info *xbi, const void *pkt_data,
-		       enum xsk_hint_dump_format format, char *buf, size_t len);
-
-/*
- * Where hint BTF comes from. One ownership rule for every source: what
- * xsk_btf__load() returns belongs to the caller, who frees *btf_out with
- * btf__free() and then *base_out (a split BTF before its base).
- */
-enum xsk_btf_source {
-	/* @obj: a (loaded or opened) bpf_object; a copy of its BTF with the
-	 * same type ids, so the object may be closed first. */
-	XSK_BTF_SRC_OBJECT,
-	XSK_BTF_SRC_VMLINUX, /* the running kernel's BTF */
-	XSK_BTF_SRC_MODULE,  /* @name: a kernel module, split on vmlinux */
-	XSK_BTF_SRC_FILE,    /* @name: an ELF object or raw BTF file */
-};
-
-/*
- * 0 or -errno. For XSK_BTF_SRC_MODULE the vmlinux base is loaded too and
- * returned in *base_out; other sources set *base_out to NULL. @base_out
- * may be NULL for sources other than MODULE. -EINVAL for a missing
- * argument, -ENOENT for an object without BTF, else libbpf's errno.
- */
-int xsk_btf__load(enum xsk_btf_source source, struct bpf_object *obj,
-		  const char *name, struct btf **btf_out, struct btf **base_out);
-
-/*
- * Hints of a program someone else loaded. 0 or -errno.
- * xsk_btf__prog_btf_id(): the id of the BTF the kernel keeps for program
- * @prog_id (BPF_OBJ_GET_INFO_BY_FD, struct bpf_prog_info.btf_id).
- * xsk_btf__load_from_prog(): that BTF, loaded with
- * btf__load_from_kernel_by_id(); the caller frees it with btf__free().
- * Its type ids are the ones the program's bpf_core_type_id_local() wrote.
- * Errors: -ENOENT no such program, -EPERM without CAP_SYS_ADMIN (or
- * CAP_BPF), -ENODATA the program was loaded without BTF, -EINVAL NULL.
- * Program ids: bpftool prog show, or bpf_xdp_query_id() for an interface.
- */
-int xsk_btf__prog_btf_id(__u32 prog_id, __u32 *btf_id_out);
-int xsk_btf__load_from_prog(__u32 prog_id, struct btf **btf_out);
-
-/*
- * The btf_id contract. A frame's bytes before pkt_data keep whatever an
- * earlier packet left there, so a frame redirected without a hint would
- * show an old packet's btf_id.
- *
- * The contract (the default): the XDP program writes at least the 4-byte
- * btf_id in front of every frame it redirects to an AF_XDP socket: its
- * hint, or XSK_BTF_NO_HINT alone (headers/xdp_hint_stamp.h has a helper
- * for BPF programs). Every frame then carries its own btf_id.
- *
- * Clearing the slot in userspace before a frame goes back to the fill
- * ring cannot replace that: the kernel writes into UMEM frames that
- * userspace never sees. In copy mode a frame is copied (metadata and all)
- * into a fill-ring buffer before the kernel finds the RX ring full; it
- * drops the frame and hands that same buffer to the next one. In
- * zero-copy mode the driver receives into fill-ring buffers, and frames
- * the XDP program passes or drops return to the pool unseen. The next
- * unstamped frame in such a buffer reads the dropped frame's btf_id
- * (tests/unit/test_stale_btf_id.c shows it on veth).
- *
- * xsk_hint__clear_btf_id() is still needed when a producer that does not
- * follow the contract can redirect into the socket (a program you did not
- * write, one that redirects after bpf_xdp_adjust_meta() failed): call it
- * on every frame before it goes back to the fill ring (in aligned mode
- * the next packet lands at the same offset) and start with a zeroed UMEM
- * (a fresh anonymous mmap is). That covers frames userspace saw, not the
- * recycled ones above: with such a producer, a btf_id is a claim, not a
- * guarantee.
- */
-static inline void xsk_hint__clear_btf_id(void *pkt_data)
+static inline void xsk_hints_pkt_clear_btf_id(void *pkt_data)
 {
 	memset((char *)pkt_data - sizeof(__u32), 0, sizeof(__u32));
 }
 
-/* The original name of xsk_hint__clear_btf_id(). */
-static inline void xsk_umem__clear_btf_id(void *pkt_data)
+/*
+ * The fast paths below are one compare and one load; the hint to the
+ * compiler keeps their fallback out of a receiver's straight-line loop.
+ */
+#if defined(__GNUC__)
+#define XSK_HINTS__LIKELY(x) __builtin_expect(!!(x), 1)
+/* The fallback's own copy of the address: not shared with the fast path. */
+#define XSK_HINTS__OPAQUE(p) __asm__("" : "+r"(p))
+#else
+#define XSK_HINTS__LIKELY(x) (x)
+#define XSK_HINTS__OPAQUE(p) ((void)0)
+#endif
+
+/* The fallback's answer by value: no address of the caller's escapes. */
+struct xsk_hint_field__uint_result {
+	__u64 value;
+	int err;
+};
+
+/* Sizes 1, 2 and 4 zero-extended (8 for the u32 reader: -E2BIG). */
+static inline struct xsk_hint_field__uint_result
+xsk_hint_field__uint(struct xsk_hint_field field, const void *pkt_data)
 {
-	xsk_hint__clear_btf_id(pkt_data);
+	struct xsk_hint_field__uint_result r = { 0, 0 };
+	const char *src;
+	__u8 u8;
+	__u16 u16;
+	__u32 u32;
+
+	XSK_HINTS__OPAQUE(pkt_data);
+	src = (const char *)pkt_data + field.pkt_offset;
+
+	switch (field.size) {
+	case 1: memcpy(&u8, src, 1); r.value = u8; break;
+	case 2: memcpy(&u16, src, 2); r.value = u16; break;
+	case 4: memcpy(&u32, src, 4); r.value = u32; break;
+	case 0: r.err = -ENOENT; break;
+	default: r.err = -E2BIG; break;
+	}
+	return r;
+}
+
+/*
+ * 0 or -errno: the unsigned integer @field into *value. An 8-byte field is
+ * one compare and one load; a 1-, 2- or 4-byte field is zero-extended.
+ * -ENOENT for a field never resolved (size 0), -E2BIG for a field that is
+ * not 1, 2, 4 or 8 bytes. Never reads outside the field; *value is
+ * untouched on error. @pkt_data must be the frame of a hint that the field
+ * was resolved in (check the index xsk_hints__dispatch() returns).
+ */
+static inline int xsk_hint_field__u64(const struct xsk_hint_field *field,
+				      const void *pkt_data, __u64 *value)
+{
+	struct xsk_hint_field__uint_result r;
+	__u64 v;
+
+	if (XSK_HINTS__LIKELY(field->size == sizeof(v))) {
+		memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
+		*value = v;
+		return 0;
+	}
+	r = xsk_hint_field__uint(*field, pkt_data);
+	if (!r.err)
+		*value = r.value;
+	return r.err;
+}
+
+/* As xsk_hint_field__u64() into a __u32: -E2BIG for an 8-byte field. */
+static inline int xsk_hint_field__u32(const struct xsk_hint_field *field,
+				      const void *pkt_data, __u32 *value)
+{
+	struct xsk_hint_field__uint_result r;
+	__u32 v;
+
+	if (XSK_HINTS__LIKELY(field->size == sizeof(v))) {
+		memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
+		*value = v;
+		return 0;
+	}
+	/* 8 bytes and more: the fallback refuses them. */
+	r = xsk_hint_field__uint(*field, pkt_data);
+	if (!r.err)
+		*value = (__u32)r.value;
+	return r.err;
+}
+
+/*
+ * Length or -errno: copy the field's bytes (any type: arrays, structs)
+ * into @buf. -E2BIG when @len is smaller than the field, -ENOENT for a
+ * field never resolved. Bytes of @buf past the field are untouched.
+ */
+static inline int xsk_hint_field__read(const struct xsk_hint_field *field,
+				       const void *pkt_data, void *buf, size_t len)
+{
+	if (!field->size)
+		return -ENOENT;
+	if (field->size > len)
+		return -E2BIG;
+	memcpy(buf, (const char *)pkt_data + field->pkt_offset, field->size);
+	return (int)field->size;
 }
 
 #ifdef __cplusplus
 }
+#endif
+
+#ifdef XSK_EXTEND_ORIGINAL_API
+#include "lib_xsk_extend_compat.h"
 #endif
 
 #endif /* LIB_XSK_EXTEND_H */

@@ -60,17 +60,11 @@ struct decode_setup {
 	unsigned char *pool;
 	void *pkts[FRAME_POOL];
 	__u32 rx_time_id, mark_id;
-	struct xsk_btf_info *rx_time_xbi, *mark_xbi;
-	/* (b) xsk_btf__field_member */
-	struct xsk_btf_member m_rx_ktime, m_rx_cpu, m_mark;
-	/* (b') xsk_btf__resolve_field */
+	/* (b) xsk_hint__field(): fields resolved to packet offsets */
 	struct xsk_hint_field f_rx_ktime, f_rx_cpu, f_mark;
-	/* (d) the registry and, per registered hint, its resolved fields */
-	struct xsk_hint_registry *registry;
-	const struct xsk_btf_info *reg_rx_time, *reg_mark;
-	struct xsk_hint_dispatch dispatch;
-	int reg_rx_time_index, reg_mark_index;
-	struct xsk_hint_field rf_rx_ktime, rf_rx_cpu, rf_mark;
+	/* (c) the registry's dispatch by btf_id to a hint index */
+	struct xsk_hints *hints;
+	int rx_time_index, mark_index;
 	/* (e) the receiver's own decoder (common/hint_decoder.h) */
 	struct hint_decoder decoder;
 };
@@ -102,7 +96,7 @@ NOINLINE static __u64 run_direct(const struct decode_setup *s, __u64 n)
 
 	for (__u64 i = 0; i < n; i++) {
 		const unsigned char *pkt = pkt_at(s, i);
-		__u32 btf_id = xsk_umem__btf_id((void *)pkt);
+		__u32 btf_id = xsk_hints_pkt_btf_id(pkt);
 
 		if (btf_id == s->rx_time_id) {
 			const struct rx_time_hint *h = (const void *)(pkt - sizeof(*h));
@@ -118,100 +112,67 @@ NOINLINE static __u64 run_direct(const struct decode_setup *s, __u64 n)
 	return sum;
 }
 
-/* (b) Members resolved at start-up, read with XSK_BTF_READ_INTO. */
-NOINLINE static __u64 run_member(const struct decode_setup *s, __u64 n)
-{
-	/* Locals, as a receiver's hot loop keeps them: in registers. */
-	struct xsk_btf_member m_rx_ktime = s->m_rx_ktime, m_rx_cpu = s->m_rx_cpu,
-			      m_mark = s->m_mark;
-	struct xsk_btf_info *rx_time_xbi = s->rx_time_xbi, *mark_xbi = s->mark_xbi;
-	const __u32 rx_time_id = s->rx_time_id, mark_id = s->mark_id;
-	__u64 sum = 0;
-
-	for (__u64 i = 0; i < n; i++) {
-		void *pkt = pkt_at(s, i);
-		__u32 btf_id = xsk_umem__btf_id(pkt);
-		__u64 rx_ktime;
-		__u32 rx_cpu, mark;
-
-		if (btf_id == rx_time_id) {
-			if (!XSK_BTF_READ_INTO(rx_ktime, &m_rx_ktime, rx_time_xbi, pkt) &&
-			    !XSK_BTF_READ_INTO(rx_cpu, &m_rx_cpu, rx_time_xbi, pkt))
-				sum += rx_ktime + rx_cpu;
-		} else if (btf_id == mark_id) {
-			if (!XSK_BTF_READ_INTO(mark, &m_mark, mark_xbi, pkt))
-				sum += mark;
-		}
-	}
-	sink = sum;
-	return sum;
-}
-
-/* (b') Fields resolved to packet offsets at start-up, inline readers. */
+/*
+ * (b) Fields resolved at start-up, read with the size-checked inline
+ * readers (one compare each), switch on ids looked up once.
+ */
 NOINLINE static __u64 run_field(const struct decode_setup *s, __u64 n)
 {
-	__u64 sum = 0;
-
-	for (__u64 i = 0; i < n; i++) {
-		void *pkt = pkt_at(s, i);
-		__u32 btf_id = xsk_umem__btf_id(pkt);
-
-		if (btf_id == s->rx_time_id)
-			sum += xsk_hint_field__u64(&s->f_rx_ktime, pkt) +
-			       xsk_hint_field__u32(&s->f_rx_cpu, pkt);
-		else if (btf_id == s->mark_id)
-			sum += xsk_hint_field__u32(&s->f_mark, pkt);
-	}
-	sink = sum;
-	return sum;
-}
-
-/* (c) By name, every packet: xsk_btf__read_field() hashes the name. */
-NOINLINE static __u64 run_by_name(const struct decode_setup *s, __u64 n)
-{
-	struct xsk_btf_info *rx_time_xbi = s->rx_time_xbi, *mark_xbi = s->mark_xbi;
+	/* Locals, as a receiver's hot loop keeps them: in registers. */
+	const struct xsk_hint_field ktime = s->f_rx_ktime, cpu = s->f_rx_cpu,
+				    mark = s->f_mark;
 	const __u32 rx_time_id = s->rx_time_id, mark_id = s->mark_id;
 	__u64 sum = 0;
 
 	for (__u64 i = 0; i < n; i++) {
-		void *pkt = pkt_at(s, i);
-		__u32 btf_id = xsk_umem__btf_id(pkt);
+		const void *pkt = pkt_at(s, i);
+		__u32 btf_id = xsk_hints_pkt_btf_id(pkt);
 		__u64 rx_ktime;
-		__u32 rx_cpu, mark;
+		__u32 rx_cpu, mark_value;
 
+		/* Each value added as it is read: none lives across the
+		 * next read's (cold) fallback call. */
 		if (btf_id == rx_time_id) {
-			if (!XSK_BTF_READ_FIELD_INTO(rx_ktime, rx_ktime, rx_time_xbi, pkt) &&
-			    !XSK_BTF_READ_FIELD_INTO(rx_cpu, xdp_rx_cpu, rx_time_xbi, pkt))
-				sum += rx_ktime + rx_cpu;
+			if (!xsk_hint_field__u64(&ktime, pkt, &rx_ktime))
+				sum += rx_ktime;
+			if (!xsk_hint_field__u32(&cpu, pkt, &rx_cpu))
+				sum += rx_cpu;
 		} else if (btf_id == mark_id) {
-			if (!XSK_BTF_READ_FIELD_INTO(mark, mark, mark_xbi, pkt))
-				sum += mark;
+			if (!xsk_hint_field__u32(&mark, pkt, &mark_value))
+				sum += mark_value;
 		}
 	}
 	sink = sum;
 	return sum;
 }
 
-/* (d) The registry's dispatch table finds the hint by btf_id, inline; its
- * fields were resolved at start-up for each registered hint. */
+/*
+ * (c) xsk_hints__dispatch() finds the hint's index by btf_id (a call into
+ * the library: the registry is opaque); the fields as in (b).
+ */
 NOINLINE static __u64 run_registry(const struct decode_setup *s, __u64 n)
 {
+	const struct xsk_hints *hints = s->hints;
+	const struct xsk_hint_field ktime = s->f_rx_ktime, cpu = s->f_rx_cpu,
+				    mark = s->f_mark;
+	const int rx_time_index = s->rx_time_index, mark_index = s->mark_index;
 	__u64 sum = 0;
 
-	/* Locals, as a receiver's hot loop keeps them: in registers. */
-	const struct xsk_hint_dispatch dispatch = s->dispatch;
-	const struct xsk_hint_field ktime = s->rf_rx_ktime, cpu = s->rf_rx_cpu,
-				    mark = s->rf_mark;
-	const int rx_time_index = s->reg_rx_time_index, mark_index = s->reg_mark_index;
-
 	for (__u64 i = 0; i < n; i++) {
-		void *pkt = pkt_at(s, i);
-		int index = xsk_hint_dispatch__index(&dispatch, pkt);
+		const void *pkt = pkt_at(s, i);
+		int index = xsk_hints__dispatch(hints, xsk_hints_pkt_btf_id(pkt));
+		__u64 rx_ktime;
+		__u32 rx_cpu, mark_value;
 
-		if (index == rx_time_index)
-			sum += xsk_hint_field__u64(&ktime, pkt) + xsk_hint_field__u32(&cpu, pkt);
-		else if (index == mark_index)
-			sum += xsk_hint_field__u32(&mark, pkt);
+		if (index == rx_time_index) {
+			if (!xsk_hint_field__u64(&ktime, pkt, &rx_ktime))
+				sum += rx_ktime;
+			if (!xsk_hint_field__u32(&cpu, pkt, &rx_cpu))
+				sum += rx_cpu;
+		} else if (index == mark_index) {
+			if (!xsk_hint_field__u32(&mark, pkt, &mark_value))
+				sum += mark_value;
+		}
 	}
 	sink = sum;
 	return sum;
@@ -245,9 +206,7 @@ struct variant {
 static const struct variant variants[] = {
 	{ "loop", run_loop },
 	{ "direct", run_direct },
-	{ "member", run_member },
 	{ "field", run_field },
-	{ "by_name", run_by_name },
 	{ "registry", run_registry },
 	{ "tool", run_tool },
 };
@@ -289,48 +248,27 @@ static void build_frames(struct decode_setup *s)
 
 static int resolve_all(struct decode_setup *s, struct btf *btf)
 {
+	const struct xsk_hint *rx_time, *mark;
 	int err;
 
-	err = xsk_btf__init_xdp_hint(btf, "xdp_hints_rx_time", &s->rx_time_xbi);
-	if (!err)
-		err = xsk_btf__init_xdp_hint(btf, "xdp_hints_mark", &s->mark_xbi);
-	if (err)
-		return err;
-	s->rx_time_id = xsk_btf__btf_type_id(s->rx_time_xbi);
-	s->mark_id = xsk_btf__btf_type_id(s->mark_xbi);
-
-	if (!xsk_btf__field_member("rx_ktime", s->rx_time_xbi, &s->m_rx_ktime) ||
-	    !xsk_btf__field_member("xdp_rx_cpu", s->rx_time_xbi, &s->m_rx_cpu) ||
-	    !xsk_btf__field_member("mark", s->mark_xbi, &s->m_mark))
+	s->hints = xsk_hints__new(btf, NULL);
+	if (!s->hints)
+		return -errno;
+	s->rx_time_index = xsk_hints__find(s->hints, "xdp_hints_rx_time");
+	s->mark_index = xsk_hints__find(s->hints, "xdp_hints_mark");
+	if (s->rx_time_index < 0 || s->mark_index < 0)
 		return -ENOENT;
-	err = xsk_btf__resolve_field(s->rx_time_xbi, "rx_ktime", &s->f_rx_ktime);
+	rx_time = xsk_hints__hint(s->hints, (size_t)s->rx_time_index);
+	mark = xsk_hints__hint(s->hints, (size_t)s->mark_index);
+	s->rx_time_id = xsk_hint__btf_id(rx_time);
+	s->mark_id = xsk_hint__btf_id(mark);
+	err = xsk_hint__field(rx_time, "rx_ktime", &s->f_rx_ktime);
 	if (!err)
-		err = xsk_btf__resolve_field(s->rx_time_xbi, "xdp_rx_cpu", &s->f_rx_cpu);
+		err = xsk_hint__field(rx_time, "xdp_rx_cpu", &s->f_rx_cpu);
 	if (!err)
-		err = xsk_btf__resolve_field(s->mark_xbi, "mark", &s->f_mark);
+		err = xsk_hint__field(mark, "mark", &s->f_mark);
 	if (err)
 		return err;
-
-	err = xsk_hint_registry__new(btf, &s->registry);
-	if (err)
-		return err;
-	s->reg_rx_time = xsk_hint_registry__find(s->registry, "xdp_hints_rx_time");
-	s->reg_mark = xsk_hint_registry__find(s->registry, "xdp_hints_mark");
-	if (!s->reg_rx_time || !s->reg_mark)
-		return -ENOENT;
-	err = xsk_btf__resolve_field(s->reg_rx_time, "rx_ktime", &s->rf_rx_ktime);
-	if (!err)
-		err = xsk_btf__resolve_field(s->reg_rx_time, "xdp_rx_cpu", &s->rf_rx_cpu);
-	if (!err)
-		err = xsk_btf__resolve_field(s->reg_mark, "mark", &s->rf_mark);
-	if (!err)
-		err = xsk_hint_registry__dispatch_table(s->registry, &s->dispatch);
-	if (err)
-		return err;
-	s->reg_rx_time_index = xsk_hint_registry__index(s->registry,
-							xsk_btf__btf_type_id(s->reg_rx_time));
-	s->reg_mark_index = xsk_hint_registry__index(s->registry,
-						     xsk_btf__btf_type_id(s->reg_mark));
 	return hint_decoder_init(&s->decoder, btf);
 }
 
@@ -407,9 +345,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	hint_decoder_free(&setup.decoder);
-	xsk_hint_registry__free(setup.registry);
-	xsk_btf__free_xdp_hint(setup.rx_time_xbi);
-	xsk_btf__free_xdp_hint(setup.mark_xbi);
+	xsk_hints__free(setup.hints);
 	free(setup.pool);
 	btf__free(btf);
 	return ret;

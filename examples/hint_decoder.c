@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * hint_decoder: the smallest complete use of lib_xsk_extend.
+ * hint_decoder: the smallest complete use of libxsk_extend 1.0.
  *
- * Given a BPF object file, it finds every XDP-hint struct in the object's
- * BTF, lists their members, then builds a fake AF_XDP frame carrying the
- * first hint and decodes it the way a receiver would: read btf_id in front
- * of the packet, look it up, print the fields. Needs only libbpf:
+ * Given a BPF object file, it loads the object's BTF, lists every XDP-hint
+ * struct with its members and every struct that looks like one but is not
+ * (with the reason), then builds a fake AF_XDP frame carrying the first
+ * hint and decodes it the way a receiver would: read btf_id in front of the
+ * packet, dispatch it to the hint, read a field, dump the rest. Needs only
+ * libbpf, and builds as plain C99:
  *
  *   cd examples
- *   cc -O2 -I.. hint_decoder.c ../lib_xsk_extend.c -lbpf -o hint_decoder
+ *   cc -std=c99 -O2 -I.. hint_decoder.c ../lib_xsk_extend.c -lbpf -o hint_decoder
  *   ./hint_decoder ../build/tests/hint_structs.bpf.o
  */
 #include <errno.h>
@@ -19,13 +21,18 @@
 
 #define HEADROOM 256 /* bytes in front of the packet: where the hint lives */
 
-/* The members, as the BTF declares them, with what the library resolved. */
-static void list_members(const struct xsk_btf_info *xbi)
+/* The library's refusals, in words, on stderr. */
+static int print_warnings(enum xsk_hints_print_level level, const char *format, va_list args)
 {
-	const struct btf *btf = xsk_btf__hint_btf(xbi);
-	const struct btf_type *t = btf__type_by_id(btf, xsk_btf__btf_type_id(xbi));
+	return level == XSK_HINTS_WARN ? vfprintf(stderr, format, args) : 0;
+}
+
+/* The members, as the BTF declares them, with where the library put them. */
+static void list_members(const struct btf *btf, const struct xsk_hint *hint)
+{
+	const struct btf_type *t = btf__type_by_id(btf, xsk_hint__btf_id(hint));
 	const struct btf_member *m = btf_members(t);
-	struct xsk_btf_member member;
+	struct xsk_hint_field field;
 	int i;
 
 	for (i = 0; i < btf_vlen(t); i++, m++) {
@@ -33,78 +40,92 @@ static void list_members(const struct xsk_btf_info *xbi)
 
 		/*
 		 * An anonymous union has no name to look up; the library
-		 * indexes its members under their own names instead.
+		 * resolves its members by their own names instead.
 		 */
-		if (!xsk_btf__field_member(name, xbi, &member))
+		if (xsk_hint__field(hint, name, &field))
 			continue;
-		printf("    %-12s offset %3u  size %3u\n", name, member.offset, member.size);
+		printf("    %-12s pkt_offset %4d  size %3u\n", name, field.pkt_offset, field.size);
 	}
 }
 
 /* Fill the hint with a byte pattern and stamp its btf_id, as XDP would. */
-static void *fake_frame(unsigned char *frame, const struct xsk_btf_info *xbi)
+static void *fake_frame(unsigned char *frame, const struct xsk_hint *hint)
 {
 	unsigned char *pkt = frame + HEADROOM;
-	unsigned char *hint = pkt - xsk_btf__hint_size(xbi);
-	__u32 btf_id = xsk_btf__btf_type_id(xbi);
+	unsigned char *bytes = pkt - xsk_hint__size(hint);
+	__u32 btf_id = xsk_hint__btf_id(hint);
 	__u32 i;
 
 	memset(frame, 0, HEADROOM);
-	for (i = 0; i < xsk_btf__hint_size(xbi); i++)
-		hint[i] = 'a' + i % 26;
+	for (i = 0; i < xsk_hint__size(hint); i++)
+		bytes[i] = 'a' + i % 26;
 	memcpy(pkt - sizeof(btf_id), &btf_id, sizeof(btf_id));
 	return pkt;
 }
 
 int main(int argc, char **argv)
 {
-	struct xsk_hint_registry *reg = NULL;
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, btf_opts, .file = argc == 2 ? argv[1] : NULL);
 	unsigned char frame[HEADROOM + 64];
-	const struct xsk_btf_info *xbi;
-	struct btf *btf = NULL;
+	enum xsk_hints_reason reason;
+	struct xsk_hints *hints = NULL;
+	const struct xsk_hint *hint;
+	struct xsk_hint_field field;
+	struct btf *btf;
+	const char *name;
 	char text[1024];
-	void *pkt;
+	__u64 first_word;
 	size_t i;
-	int err;
+	void *pkt;
+	int idx, err = 0;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s BPF_OBJECT_FILE\n", argv[0]);
 		return 2;
 	}
-	err = xsk_btf__load(XSK_BTF_SRC_FILE, NULL, argv[1], &btf, NULL);
-	if (err) {
-		fprintf(stderr, "%s: cannot read BTF: %s\n", argv[1], strerror(-err));
+	xsk_hints_set_print(print_warnings);
+	btf = xsk_hints__load_btf(&btf_opts);
+	if (!btf) {
+		fprintf(stderr, "%s: cannot read BTF: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	err = xsk_hint_registry__new(btf, &reg);
-	if (err) {
+	hints = xsk_hints__new(btf, NULL);
+	if (!hints) {
+		err = -errno;
 		fprintf(stderr, "%s: cannot scan hints: %s\n", argv[1], strerror(-err));
 		goto cleanup;
 	}
 
 	printf("%zu hint struct(s), %zu rejected (invalid layout)\n",
-	       xsk_hint_registry__count(reg), xsk_hint_registry__rejected(reg));
-	for (i = 0; (xbi = xsk_hint_registry__at(reg, i)); i++) {
-		printf("  struct %s: btf_id %u, %u bytes\n", xsk_btf__hint_name(xbi),
-		       xsk_btf__btf_type_id(xbi), xsk_btf__hint_size(xbi));
-		list_members(xbi);
+	       xsk_hints__cnt(hints), xsk_hints__rejected_cnt(hints));
+	for (i = 0; (hint = xsk_hints__hint(hints, i)); i++) {
+		printf("  struct %s: btf_id %u, %u bytes\n", xsk_hint__name(hint),
+		       xsk_hint__btf_id(hint), xsk_hint__size(hint));
+		list_members(btf, hint);
 	}
-	if (!xsk_hint_registry__count(reg))
+	for (i = 0; (name = xsk_hints__rejected(hints, i, NULL, &reason)); i++)
+		printf("  rejected %s: %s\n", name, xsk_hints_reason_str(reason));
+	if (!xsk_hints__cnt(hints))
 		goto cleanup;
 
 	/* The receiver's side: all it has is the frame and the registry. */
-	pkt = fake_frame(frame, xsk_hint_registry__at(reg, 0));
-	xbi = xsk_hint_registry__dispatch(reg, pkt);
-	err = xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_TEXT, text, sizeof(text));
-	if (err >= 0)
+	pkt = fake_frame(frame, xsk_hints__hint(hints, 0));
+	idx = xsk_hints__dispatch(hints, xsk_hints_pkt_btf_id(pkt));
+	hint = xsk_hints__hint(hints, idx < 0 ? 0 : (size_t)idx);
+	/* The first member, as a receiver resolves it once and reads it per packet. */
+	name = btf__name_by_offset(btf, btf_members(btf__type_by_id(btf, xsk_hint__btf_id(hint)))->name_off);
+	if (!xsk_hint__field(hint, name, &field) &&
+	    !xsk_hint_field__u64(&field, pkt, &first_word))
+		printf("read:    %s = %llu\n", name, (unsigned long long)first_word);
+	if (xsk_hint__dump(hint, pkt, XSK_HINT_DUMP_TEXT, text, sizeof(text)) >= 0)
 		printf("decoded: %s\n", text);
-	err = xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, text, sizeof(text));
+	err = xsk_hint__dump(hint, pkt, XSK_HINT_DUMP_JSON, text, sizeof(text));
 	if (err >= 0)
 		printf("json:    %s\n", text);
 	err = err < 0 ? err : 0;
 
 cleanup:
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(hints);
 	btf__free(btf);
 	return err ? 1 : 0;
 }

@@ -4,15 +4,16 @@
  * registry (the BTF of af_xdp_kern.bpf.o, of the test hint structs, of
  * the nested layouts and of the object linked with duplicate names).
  * What the network hands the receiver must never crash it: unknown ids
- * dispatch to NULL, known ones decode and dump within the hint's bytes.
+ * dispatch to -ENOENT, known ones decode and dump within the hint's bytes.
  * Output oracle: the JSON dump, read back, names the same btf_id and holds
- * the same rx_ktime and mark values that reading those fields by name
- * returned; a mismatch aborts (a finding), so the dump cannot drift from
- * the bytes it claims to show.
+ * the same rx_ktime and mark values that the typed readers returned; a
+ * mismatch aborts (a finding), so the dump cannot drift from the bytes it
+ * claims to show.
  *
  * Input: 4 bytes btf_id (little-endian) | metadata bytes (up to
- * XSK_BTF_HINT_MAX_SIZE).
+ * XSK_HINTS_MAX_SIZE).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@
 #define MAX_REGISTRIES 4
 
 static struct btf *btfs[MAX_REGISTRIES];
-static struct xsk_hint_registry *registries[MAX_REGISTRIES];
+static struct xsk_hints *registries[MAX_REGISTRIES];
 static int registry_cnt;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -42,7 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	     path = strtok_r(NULL, ":", &save)) {
 		struct btf *btf = btf__parse(path, NULL);
 
-		if (!btf || xsk_hint_registry__new(btf, &registries[registry_cnt])) {
+		if (!btf || !(registries[registry_cnt] = xsk_hints__new(btf, NULL))) {
 			fprintf(stderr, "fuzz_hint_decode: cannot load hints from %s\n", path);
 			exit(1);
 		}
@@ -74,44 +75,54 @@ static unsigned long long json_field(const char *json, const char *name)
 	return value;
 }
 
-static void decode(const struct xsk_hint_registry *reg, uint8_t *pkt)
+/* The field @path of @hint, when it resolves: 0, else -ENOENT. */
+static int resolve(const struct xsk_hint *hint, const char *path, struct xsk_hint_field *f)
 {
-	const struct xsk_btf_info *xbi = xsk_hint_registry__dispatch(reg, pkt);
+	return xsk_hint__field(hint, path, f);
+}
+
+static void decode(const struct xsk_hints *reg, uint8_t *pkt)
+{
+	int index = xsk_hints__dispatch(reg, xsk_hints_pkt_btf_id(pkt));
+	const struct xsk_hint *hint;
+	struct xsk_hint_field f;
 	char out[1024];
-	void *ptr;
 	__u64 value64;
 	__u32 value32;
 	int json_len;
 
-	if (!xbi)
+	if (index < 0)
 		return;
-	if (xsk_umem__btf_id(pkt) != xsk_btf__btf_type_id(xbi))
+	hint = xsk_hints__hint(reg, (size_t)index);
+	if (!hint || xsk_hints_pkt_btf_id(pkt) != xsk_hint__btf_id(hint))
 		abort();
-	xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_TEXT, out, sizeof(out));
-	xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, out, 16);
-	json_len = xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, out, sizeof(out));
-	if (json_len >= 0 && json_field(out, "btf_id") != xsk_btf__btf_type_id(xbi))
+	xsk_hint__dump(hint, pkt, XSK_HINT_DUMP_TEXT, out, sizeof(out));
+	xsk_hint__dump(hint, pkt, XSK_HINT_DUMP_JSON, out, 16);
+	json_len = xsk_hint__dump(hint, pkt, XSK_HINT_DUMP_JSON, out, sizeof(out));
+	if (json_len >= 0 && json_field(out, "btf_id") != xsk_hint__btf_id(hint))
 		abort();
-	/* Reads by name, right and wrong sizes, known and unknown fields. */
-	if (!xsk_btf__read_field(&ptr, sizeof(value64), "rx_ktime", xbi, pkt)) {
-		memcpy(&value64, ptr, sizeof(value64));
-		if (json_len >= 0 && json_field(out, "rx_ktime") != value64)
-			abort();
-	}
-	if (!xsk_btf__read_field(&ptr, sizeof(value32), "mark", xbi, pkt)) {
-		memcpy(&value32, ptr, sizeof(value32));
-		if (json_len >= 0 && json_field(out, "mark") != value32)
-			abort();
-	}
+	/* Typed reads of known fields, checked against the dump. */
+	if (!resolve(hint, "rx_ktime", &f) && !xsk_hint_field__u64(&f, pkt, &value64) &&
+	    json_len >= 0 && json_field(out, "rx_ktime") != value64)
+		abort();
+	if (!resolve(hint, "mark", &f) && !xsk_hint_field__u32(&f, pkt, &value32) &&
+	    json_len >= 0 && json_field(out, "mark") != value32)
+		abort();
 	/* Dotted paths of the nested layouts (tests/bpf/hint_nested.c). */
-	if (!xsk_btf__read_field(&ptr, sizeof(value32), "drv.common.rx_hash32", xbi, pkt))
-		memcpy(&value32, ptr, sizeof(value32));
-	if (!xsk_btf__read_field(&ptr, sizeof(value32), "common.btf_id", xbi, pkt) &&
-	    memcmp(ptr, pkt - sizeof(value32), sizeof(value32)))
+	if (!resolve(hint, "drv.common.rx_hash32", &f))
+		xsk_hint_field__u32(&f, pkt, &value32);
+	if (!resolve(hint, "common.btf_id", &f) &&
+	    (xsk_hint_field__u32(&f, pkt, &value32) || value32 != xsk_hints_pkt_btf_id(pkt)))
 		abort(); /* a nested btf_id is the one at pkt - 4 */
-	xsk_btf__read_field(&ptr, 8, "drv.", xbi, pkt);
-	xsk_btf__read_field(&ptr, 3, "btf_id", xbi, pkt);
-	xsk_btf__read_field(&ptr, 4, "no_such_field", xbi, pkt);
+	/* Wrong widths: refused, never a value from outside the field. */
+	if (!resolve(hint, "btf_id", &f) &&
+	    (xsk_hint_field__u64(&f, pkt, &value64) || value64 != xsk_hints_pkt_btf_id(pkt)))
+		abort();
+	if (!resolve(hint, "rx_ktime", &f) && f.size == 8 &&
+	    xsk_hint_field__u32(&f, pkt, &value32) != -E2BIG)
+		abort();
+	if (resolve(hint, "drv.", &f) != -ENOENT || resolve(hint, "no_such_field", &f) != -ENOENT)
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -130,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Metadata bytes end right at the packet, as the kernel lays them. */
 	memset(frame, 0xa5, sizeof(frame));
-	meta_len = size < XSK_BTF_HINT_MAX_SIZE ? size : XSK_BTF_HINT_MAX_SIZE;
+	meta_len = size < XSK_HINTS_MAX_SIZE ? size : XSK_HINTS_MAX_SIZE;
 	memcpy(pkt - meta_len, data, meta_len);
 	memcpy(pkt - sizeof(btf_id), &btf_id, sizeof(btf_id));
 
@@ -138,9 +149,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		decode(registries[i], pkt);
 
 	/* The stale-headroom contract: after a clear, nothing dispatches. */
-	xsk_umem__clear_btf_id(pkt);
+	xsk_hints_pkt_clear_btf_id(pkt);
 	for (i = 0; i < registry_cnt; i++)
-		if (xsk_hint_registry__dispatch(registries[i], pkt))
+		if (xsk_hints__dispatch(registries[i], xsk_hints_pkt_btf_id(pkt)) != -ENOENT)
 			abort();
 	return 0;
 }

@@ -3,7 +3,7 @@
  * BPF side of lib_xsk_extend's btf_id contract (see "The btf_id contract"
  * in lib_xsk_extend.h): an XDP program writes at least the 4-byte btf_id
  * in front of every frame it redirects to an AF_XDP socket, its hint or
- * XSK_BTF_NO_HINT (0) alone. A frame then never shows the btf_id of a
+ * XSK_HINTS_NO_HINT (0) alone. A frame then never shows the btf_id of a
  * frame the kernel dropped or recycled in the same UMEM buffer, which a
  * receiver cannot clear (it never sees those frames).
  *
@@ -32,7 +32,7 @@ static __always_inline int xdp_hint_stamp_none(struct xdp_md *ctx)
 	btf_id = (void *)(long)ctx->data_meta;
 	if ((void *)(btf_id + 1) > (void *)(long)ctx->data)
 		return -1;
-	*btf_id = 0; /* XSK_BTF_NO_HINT: BTF id 0 is "void", never a struct */
+	*btf_id = 0; /* XSK_HINTS_NO_HINT: BTF id 0 is "void", never a struct */
 	return 0;
 }
 

@@ -144,9 +144,12 @@ static int check_prog_uses_map(struct foreign_program *fp, const char *xsks_map_
 
 static int load_prog_btf(struct foreign_program *fp)
 {
-	int err = xsk_btf__load_from_prog(fp->prog_id, &fp->btf);
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, opts, .prog_id = fp->prog_id);
+	int err;
 
-	if (err == -ENODATA)
+	fp->btf = xsk_hints__load_btf(&opts);
+	err = fp->btf ? 0 : -errno;
+	if (err == -ENOENT)
 		pr_err("XDP program id %u (%s) was loaded without BTF: its hints cannot be decoded\n",
 		       fp->prog_id, fp->prog_name);
 	else if (err)

@@ -5,7 +5,7 @@
  * pinned in bpffs (bpftool prog load ... pinmaps DIR); the receiver opens
  * the pinned map, puts its sockets in it, and decodes the hints with the
  * BTF the kernel keeps for the program (lib_xsk_extend's
- * xsk_btf__load_from_prog()). Nothing is loaded or attached, so nothing
+ * xsk_hints__load_btf(), .prog_id). Nothing is loaded or attached, so nothing
  * is detached at exit either; closing a socket removes it from the map.
  *
  * The other program's counters are not ours to read: the XDP counters of

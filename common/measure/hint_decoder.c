@@ -9,12 +9,15 @@
  * Resolve @field only if it has the size this tool reads: a struct with
  * an 'rx_ktime' of another width is still counted, just not timed.
  */
-static bool resolve_sized(const struct xsk_btf_info *info, const char *field,
+static bool resolve_sized(const struct xsk_hint *info, const char *field,
 			  __u32 size, struct xsk_hint_field *out)
 {
-	if (xsk_btf__resolve_field(info, field, out))
+	if (xsk_hint__field(info, field, out))
 		return false;
-	return out->size == size;
+	if (out->size == size)
+		return true;
+	memset(out, 0, sizeof(*out)); /* unresolved: every read refuses it */
+	return false;
 }
 
 int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
@@ -23,14 +26,10 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 	int err;
 
 	memset(dec, 0, sizeof(*dec));
-	err = xsk_hint_registry__new(btf, &dec->registry);
-	if (err)
-		return err;
-	/* One object's hints have close ids: the dense table always exists. */
-	err = xsk_hint_registry__dispatch_table(dec->registry, &dec->dispatch);
-	if (err)
-		goto fail;
-	count = xsk_hint_registry__count(dec->registry);
+	dec->registry = xsk_hints__new(btf, NULL);
+	if (!dec->registry)
+		return -errno;
+	count = xsk_hints__cnt(dec->registry);
 	if (!count) {
 		err = -ENOENT;
 		goto fail;
@@ -42,12 +41,12 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 	}
 	for (size_t i = 0; i < count; i++) {
 		struct hint_layout *layout = &dec->layouts[i];
-		const struct xsk_btf_info *info = xsk_hint_registry__at(dec->registry, i);
+		const struct xsk_hint *info = xsk_hints__hint(dec->registry, i);
 
 		layout->info = info;
-		layout->name = xsk_btf__hint_name(info);
-		layout->btf_id = xsk_btf__btf_type_id(info);
-		layout->size = xsk_btf__hint_size(info);
+		layout->name = xsk_hint__name(info);
+		layout->btf_id = xsk_hint__btf_id(info);
+		layout->size = xsk_hint__size(info);
 		layout->has_rx_ktime = resolve_sized(info, "rx_ktime", 8, &layout->rx_ktime);
 		layout->has_rx_cpu = resolve_sized(info, "xdp_rx_cpu", 4, &layout->rx_cpu);
 		layout->has_mark = resolve_sized(info, "mark", 4, &layout->mark);
@@ -77,8 +76,7 @@ void hint_decoder_use_clock(struct hint_decoder *dec, enum hint_clock clock)
 void hint_decoder_free(struct hint_decoder *dec)
 {
 	free(dec->layouts);
-	if (dec->registry)
-		xsk_hint_registry__free(dec->registry);
+	xsk_hints__free(dec->registry);
 	memset(dec, 0, sizeof(*dec));
 }
 

@@ -3,9 +3,10 @@
  * The receiver's view of XDP-hints. At start-up every hint struct in the
  * BPF object's BTF becomes a "layout" with the fields this tool knows how
  * to use (rx_ktime, xdp_rx_cpu, mark, and the driver's rx_hw_timestamp
- * with its valid_bits) resolved to packet offsets, and a
- * table maps btf_id to layout index. Per packet: read btf_id, index the
- * table, copy the resolved fields. No look-up by name, no allocation.
+ * with its valid_bits) resolved to packet offsets (struct xsk_hint_field),
+ * and libxsk_extend's registry (struct xsk_hints) maps btf_id to layout
+ * index. Per packet: read btf_id, xsk_hints__dispatch(), copy the resolved
+ * fields with the size-checked readers. No look-up by name, no allocation.
  */
 #ifndef XDP_HINTS_HINT_DECODER_H
 #define XDP_HINTS_HINT_DECODER_H
@@ -21,7 +22,7 @@ struct hint_layout {
 	const char *name;             /* struct name, owned by the BTF */
 	__u32 btf_id;
 	__u32 size;
-	const struct xsk_btf_info *info; /* owned by the registry */
+	const struct xsk_hint *info;  /* owned by the registry */
 	/*
 	 * has_rx_ktime/rx_ktime: the XDP receive time in the run's clock
 	 * (hint_decoder_use_clock): the field "rx_ktime" for CLOCK_MONOTONIC,
@@ -40,14 +41,13 @@ struct hint_layout {
 };
 
 struct hint_decoder {
-	struct xsk_hint_registry *registry;
-	struct xsk_hint_dispatch dispatch; /* the registry's table, inline */
+	struct xsk_hints *registry;
 	struct hint_layout *layouts;
 	size_t n_layouts;
 };
 
 enum hint_kind {
-	HINT_NONE = 0,   /* btf_id slot is XSK_BTF_NO_HINT */
+	HINT_NONE = 0,   /* btf_id slot is XSK_HINTS_NO_HINT */
 	HINT_UNKNOWN,    /* a btf_id that is not a hint of our object */
 	HINT_KNOWN,
 };
@@ -85,23 +85,28 @@ int hint_decoder_find(const struct hint_decoder *dec, const char *name);
 static inline void hint_decoder_no_hint(struct decoded_hint *out)
 {
 	out->kind = HINT_NONE;
-	out->btf_id = XSK_BTF_NO_HINT;
+	out->btf_id = XSK_HINTS_NO_HINT;
 	out->has_rx_ktime = out->has_rx_cpu = out->has_mark = out->has_hw_ts = false;
 }
 
+/*
+ * The fields resolved with the size this tool reads (hint_decoder.c), so
+ * each read below is the readers' one-compare fast path; a read that
+ * failed all the same leaves its value unset, never a wrong one.
+ */
 static inline void hint_decoder_decode(const struct hint_decoder *dec,
 				       const void *pkt, struct decoded_hint *out)
 {
 	const struct hint_layout *layout;
-	__u32 btf_id = xsk_umem__btf_id((void *)pkt);
+	__u32 btf_id = xsk_hints_pkt_btf_id(pkt), valid_bits;
 	int index;
 
 	hint_decoder_no_hint(out);
-	if (btf_id == XSK_BTF_NO_HINT)
+	if (btf_id == XSK_HINTS_NO_HINT)
 		return;
 	out->btf_id = btf_id;
 	/* layouts[] follows the registry's order, so its index is ours. */
-	index = xsk_hint_dispatch__index(&dec->dispatch, pkt);
+	index = xsk_hints__dispatch(dec->registry, btf_id);
 	if (index < 0) {
 		out->kind = HINT_UNKNOWN;
 		return;
@@ -109,23 +114,16 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 	out->kind = HINT_KNOWN;
 	out->layout = (__u32)index;
 	layout = &dec->layouts[out->layout];
-	if (layout->has_rx_ktime) {
-		out->has_rx_ktime = true;
-		out->rx_ktime = xsk_hint_field__u64(&layout->rx_ktime, pkt);
-	}
-	if (layout->has_rx_cpu) {
-		out->has_rx_cpu = true;
-		out->rx_cpu = xsk_hint_field__u32(&layout->rx_cpu, pkt);
-	}
-	if (layout->has_mark) {
-		out->has_mark = true;
-		out->mark = xsk_hint_field__u32(&layout->mark, pkt);
-	}
-	if (layout->has_hw_timestamp &&
-	    xsk_hint_field__u32(&layout->valid_bits, pkt) & HINT_HW_VALID_TIMESTAMP) {
-		out->has_hw_ts = true;
-		out->hw_ts = xsk_hint_field__u64(&layout->hw_timestamp, pkt);
-	}
+	out->has_rx_ktime = layout->has_rx_ktime &&
+			    !xsk_hint_field__u64(&layout->rx_ktime, pkt, &out->rx_ktime);
+	out->has_rx_cpu = layout->has_rx_cpu &&
+			  !xsk_hint_field__u32(&layout->rx_cpu, pkt, &out->rx_cpu);
+	out->has_mark = layout->has_mark &&
+			!xsk_hint_field__u32(&layout->mark, pkt, &out->mark);
+	out->has_hw_ts = layout->has_hw_timestamp &&
+			 !xsk_hint_field__u32(&layout->valid_bits, pkt, &valid_bits) &&
+			 (valid_bits & HINT_HW_VALID_TIMESTAMP) &&
+			 !xsk_hint_field__u64(&layout->hw_timestamp, pkt, &out->hw_ts);
 }
 
 #endif

@@ -48,7 +48,7 @@ struct tx_stamp_stats {
 struct queue_rx_stats {
 	__u32 queue_id;
 	__u64 packets;         /* every frame received on the socket */
-	__u64 no_hint;         /* btf_id slot was XSK_BTF_NO_HINT */
+	__u64 no_hint;         /* btf_id slot was XSK_HINTS_NO_HINT */
 	__u64 unknown_btf_id;  /* btf_id not a hint of our object */
 	__u64 same_core;       /* hint's xdp_rx_cpu == our CPU */
 	__u64 remote_core;

@@ -114,10 +114,10 @@ void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_
 
 	fields[0] = '\0';
 	if (layout)
-		/* -ENOSPC still leaves a terminated, truncated dump. */
-		xsk_btf__dump_hint(layout->info, pkt,
-				   json ? XSK_HINT_DUMP_JSON : XSK_HINT_DUMP_TEXT,
-				   fields, sizeof(fields));
+		/* -E2BIG still leaves a terminated, truncated dump. */
+		xsk_hint__dump(layout->info, pkt,
+			       json ? XSK_HINT_DUMP_JSON : XSK_HINT_DUMP_TEXT,
+			       fields, sizeof(fields));
 	if (json) {
 		char stamp[32];
 

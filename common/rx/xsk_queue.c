@@ -35,7 +35,7 @@ static int umem_map(struct xsk_queue *q, const struct xsk_queue_params *p)
 	void *area;
 
 	/* A fresh anonymous mapping is zeroed: every btf_id slot starts as
-	 * XSK_BTF_NO_HINT, as lib_xsk_extend's stale-headroom contract needs. */
+	 * XSK_HINTS_NO_HINT, as lib_xsk_extend's stale-headroom contract needs. */
 	q->umem_size = (size_t)p->frames * p->frame_size;
 	area = mmap(NULL, q->umem_size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (area == MAP_FAILED)
@@ -409,7 +409,7 @@ void xsk_queue_release_batch(struct xsk_queue *q, struct xsk_rx_batch *b, bool k
 			 * must not find this one's btf_id in front of it. */
 			if (q->clear_btf_id)
 				for (__u32 i = 0; i < n; i++)
-					xsk_umem__clear_btf_id(frames[i].data);
+					xsk_hints_pkt_clear_btf_id(frames[i].data);
 			/* Aligned mode: any address inside the frame names
 			 * the frame. */
 			for (__u32 i = 0; i < n; i++)
@@ -425,7 +425,7 @@ void xsk_queue_release_batch(struct xsk_queue *q, struct xsk_rx_batch *b, bool k
 				/* The hint is in front of a frame's (or a
 				 * dropped run's) first buffer only. */
 				if (!run && q->clear_btf_id)
-					xsk_umem__clear_btf_id(
+					xsk_hints_pkt_clear_btf_id(
 						xsk_umem__get_data(q->umem_area, desc->addr));
 				*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) =
 					desc->addr & q->frame_mask;
@@ -458,7 +458,7 @@ static void discard_unfinished(struct xsk_queue *q)
 		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, rx_idx + i);
 
 		if (!i)
-			xsk_umem__clear_btf_id(xsk_umem__get_data(q->umem_area, desc->addr));
+			xsk_hints_pkt_clear_btf_id(xsk_umem__get_data(q->umem_area, desc->addr));
 		*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) = desc->addr & q->frame_mask;
 	}
 	xsk_ring_prod__submit(&q->fill, n);

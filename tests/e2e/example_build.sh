@@ -1,7 +1,10 @@
 #!/bin/bash
-# examples/hint_decoder builds with the one command its README gives and
-# decodes the test object: valid hints listed, invalid ones only counted.
-# Prints TAP. Needs $BUILD/tests/hint_structs.bpf.o (make unit-tests).
+# examples/hint_decoder builds with the one command its README gives, as
+# plain C99 with -Wpedantic, and decodes the test object: valid hints
+# listed with their members, invalid ones listed as rejected with their
+# reason in words. The public header compiles alone under
+# -std=c99 -Wall -Wextra -Wpedantic -Werror (and as C++). Prints TAP.
+# Needs $BUILD/tests/hint_structs.bpf.o (make unit-tests).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -22,21 +25,29 @@ check() { # description command...
 	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fi
 }
 
-echo "1..$((5 + ${#valid[@]} + ${#invalid[@]}))"
+echo "1..$((8 + ${#valid[@]} + ${#invalid[@]}))"
 
 check "test object exists ($obj)" test -f "$obj"
-check "example builds with the README command" \
-	bash -c "cd '$root/examples' && cc -O2 -I.. hint_decoder.c ../lib_xsk_extend.c -lbpf -o '$tmp/hint_decoder'"
+check "lib_xsk_extend.h alone is clean under -std=c99 -Wall -Wextra -Wpedantic -Werror" \
+	bash -c "printf '#include \"lib_xsk_extend.h\"\nint main(void) { return 0; }\n' |
+		 cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I'$root' -x c - -o '$tmp/h99'"
+check "lib_xsk_extend.h compiles as C++ (-Wall -Wextra -Wpedantic -Werror)" \
+	bash -c "printf '#include \"lib_xsk_extend.h\"\nint main() { return 0; }\n' |
+		 c++ -Wall -Wextra -Wpedantic -Werror -I'$root' -x c++ - -o '$tmp/hxx'"
+check "example builds with the README command, -std=c99 -Wpedantic -Werror" \
+	bash -c "cd '$root/examples' && cc -std=c99 -Wall -Wextra -Wpedantic -Werror -O2 -I.. hint_decoder.c ../lib_xsk_extend.c -lbpf -o '$tmp/hint_decoder'"
 check "example runs on the test object" \
 	bash -c "'$tmp/hint_decoder' '$obj' > '$tmp/out' 2>&1"
 sed 's/^/# /' "$tmp/out" 2>/dev/null
 
 for name in "${valid[@]}"; do
-	check "lists valid hint $name" grep -q "struct $name:" "$tmp/out"
+	check "lists valid hint $name" grep -q "^  struct $name:" "$tmp/out"
 done
 for name in "${invalid[@]}"; do
-	check "does not list invalid $name" bash -c "! grep -q '$name' '$tmp/out'"
+	check "lists invalid $name as rejected, with a reason" \
+		bash -c "grep -q '^  rejected $name: [a-z]' '$tmp/out' && ! grep -q 'struct $name:' '$tmp/out'"
 done
-check "counts 3 hints and 5 rejected" grep -q '^3 hint struct(s), 5 rejected' "$tmp/out"
+check "counts 3 hints and 6 rejected" grep -q '^3 hint struct(s), 6 rejected' "$tmp/out"
+check "reads the first field with a typed reader" grep -q '^read:    rx_ktime = [0-9]' "$tmp/out"
 check "decodes the synthetic frame as JSON" \
 	grep -q '^json:    {"hint":"xdp_hints_rx_time","btf_id":[0-9]*,"fields":{"rx_ktime":' "$tmp/out"

@@ -7,6 +7,7 @@
 #ifndef HINT_TEST_BTF_H
 #define HINT_TEST_BTF_H
 
+#include <stdbool.h>
 #include <string.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
@@ -88,5 +89,133 @@ struct rich_hint {
 	__u32 flow_hash;
 	__u32 btf_id;
 } __attribute__((packed));
+
+
+/*
+ * Short forms of libxsk_extend 1.0 call sequences the tests repeat; each
+ * is the 1.0 API and nothing else.
+ */
+#ifdef LIB_XSK_EXTEND_H
+#include <errno.h>
+
+/* xsk_hints__new() as 0 or -errno. */
+static inline int new_hints(const struct btf *btf, struct xsk_hints **out)
+{
+	*out = xsk_hints__new(btf, NULL);
+	return *out ? 0 : -errno;
+}
+
+/* The hint a frame with btf_id @btf_id belongs to, or NULL. */
+static inline const struct xsk_hint *hints_lookup(const struct xsk_hints *hints,
+						  __u32 btf_id)
+{
+	int idx = xsk_hints__dispatch(hints, btf_id);
+
+	return idx < 0 ? NULL : xsk_hints__hint(hints, (size_t)idx);
+}
+
+/* The hint in front of @pkt_data, or NULL. */
+static inline const struct xsk_hint *hints_dispatch_pkt(const struct xsk_hints *hints,
+							const void *pkt_data)
+{
+	return hints_lookup(hints, xsk_hints_pkt_btf_id(pkt_data));
+}
+
+/* The hint named @name, or NULL with errno set. */
+static inline const struct xsk_hint *hints_find(const struct xsk_hints *hints,
+						const char *name)
+{
+	int idx = xsk_hints__find(hints, name);
+
+	if (idx < 0) {
+		errno = -idx;
+		return NULL;
+	}
+	return xsk_hints__hint(hints, (size_t)idx);
+}
+/*
+ * 0 when struct @name of @btf is a hint, its enum xsk_hints_reason when
+ * xsk_hints__new() rejected it, else xsk_hints__find()'s -errno.
+ */
+static inline int hint_verdict(const struct btf *btf, const char *name)
+{
+	struct xsk_hints *hints = xsk_hints__new(btf, NULL);
+	enum xsk_hints_reason reason;
+	const char *rejected;
+	int verdict;
+	size_t i;
+
+	if (!hints)
+		return -errno;
+	verdict = xsk_hints__find(hints, name);
+	if (verdict >= 0)
+		verdict = 0;
+	for (i = 0; verdict == -ENOENT &&
+		    (rejected = xsk_hints__rejected(hints, i, NULL, &reason)); i++)
+		if (!strcmp(rejected, name))
+			verdict = (int)reason;
+	xsk_hints__free(hints);
+	return verdict;
+}
+
+/* The hint named @name, its registry in *hints (the caller frees it). */
+static inline const struct xsk_hint *hint_open(const struct btf *btf, const char *name,
+					       struct xsk_hints **hints)
+{
+	*hints = xsk_hints__new(btf, NULL);
+	return *hints ? hints_find(*hints, name) : NULL;
+}
+
+/* Whether @path is a member of @hint. */
+static inline bool hint_has_field(const struct xsk_hint *hint, const char *path)
+{
+	struct xsk_hint_field f;
+
+	return !xsk_hint__field(hint, path, &f);
+}
+
+/* Member @path, exactly @len bytes, copied into @dst: 0 or -errno. */
+static inline int hint_read(const struct xsk_hint *hint, const char *path,
+			    const void *pkt_data, void *dst, size_t len)
+{
+	struct xsk_hint_field f;
+	int err = xsk_hint__field(hint, path, &f);
+
+	if (err)
+		return err;
+	if (f.size != len)
+		return -E2BIG;
+	err = xsk_hint_field__read(&f, pkt_data, dst, len);
+	return err < 0 ? err : 0;
+}
+
+/* A typed read's value, or all ones when it refuses. */
+static inline __u64 field_u64(const struct xsk_hint_field *f, const void *pkt_data)
+{
+	__u64 v = ~0ULL;
+
+	xsk_hint_field__u64(f, pkt_data, &v);
+	return v;
+}
+
+static inline __u32 field_u32(const struct xsk_hint_field *f, const void *pkt_data)
+{
+	__u32 v = ~0U;
+
+	xsk_hint_field__u32(f, pkt_data, &v);
+	return v;
+}
+
+/* xsk_hints__load_btf() from a file, as 0 or -errno. */
+static inline int load_file_btf(const char *path, struct btf **btf)
+{
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, opts, .file = path);
+
+	*btf = xsk_hints__load_btf(&opts);
+	return *btf ? 0 : -errno;
+}
+
+#define HINT_READ(dst, path, hint, pkt) hint_read(hint, path, pkt, &(dst), sizeof(dst))
+#endif
 
 #endif /* HINT_TEST_BTF_H */

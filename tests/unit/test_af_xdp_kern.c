@@ -751,7 +751,7 @@ static void test_alternate_policy_yields_both_layouts(void **state)
 }
 
 /*
- * No hint, but the frame still carries a btf_id of 0 (XSK_BTF_NO_HINT):
+ * No hint, but the frame still carries a btf_id of 0 (XSK_HINTS_NO_HINT):
  * 4 bytes of metadata, so a recycled UMEM buffer cannot show an old id.
  */
 static void test_policy_none_stamps_no_hint(void **state)
@@ -1131,19 +1131,23 @@ static void test_untimed_hint_passes_library_rules(void **state)
 {
 	struct af_xdp_kern *skel = load_policy(HINT_POLICY_RX_TIME);
 	struct btf *btf = bpf_object__btf(skel->obj);
-	struct xsk_btf_info *xbi = NULL;
+	struct xsk_hints *hints = xsk_hints__new(btf, NULL);
+	const struct xsk_hint *hint;
 	const struct btf_type *type;
-	int err;
+	int idx;
 
 	(void)state;
-	err = xsk_btf__init_xdp_hint(btf, "xdp_hints_untimed", &xbi);
-	assert_int_equal(err, 0);
-	assert_int_equal(xsk_btf__btf_type_id(xbi), btf_struct_id(skel, "xdp_hints_untimed"));
-	type = btf__type_by_id(btf, xsk_btf__btf_type_id(xbi));
+	assert_non_null(hints);
+	idx = xsk_hints__find(hints, "xdp_hints_untimed");
+	assert_true(idx >= 0);
+	hint = xsk_hints__hint(hints, (size_t)idx);
+	assert_int_equal(xsk_hint__btf_id(hint), btf_struct_id(skel, "xdp_hints_untimed"));
+	assert_int_equal(xsk_hint__size(hint), UNTIMED_HINT_SIZE);
+	type = btf__type_by_id(btf, xsk_hint__btf_id(hint));
 	assert_int_equal(type->size, UNTIMED_HINT_SIZE);
 	assert_int_equal(btf_vlen(type), 1);
 	assert_string_equal(btf__name_by_offset(btf, btf_members(type)[0].name_off), "btf_id");
-	xsk_btf__free_xdp_hint(xbi);
+	xsk_hints__free(hints);
 	af_xdp_kern__destroy(skel);
 }
 

@@ -64,7 +64,7 @@ static void put_field(struct env *env, int layout, const char *field,
 {
 	struct xsk_hint_field f;
 
-	assert_int_equal(xsk_btf__resolve_field(env->dec.layouts[layout].info, field, &f), 0);
+	assert_int_equal(xsk_hint__field(env->dec.layouts[layout].info, field, &f), 0);
 	assert_int_equal(f.size, size);
 	memcpy((__u8 *)packet(env) + f.pkt_offset, value, size);
 }
@@ -128,13 +128,39 @@ static void test_mark_hint_cross_checks_queue(void **state)
 	assert_int_equal(env->stats.mark_mismatch, 1);
 }
 
+/* A driver's RX timestamp counts only with its valid bit: a clear bit is "absent", not 0. */
+static void test_hw_timestamp_needs_its_valid_bit(void **state)
+{
+	struct env *env = *state;
+	int layout = hint_decoder_find(&env->dec, "xdp_hints_rx_hw");
+	__u64 hw_ts = 0x123456789abcULL;
+	__u32 valid = HINT_HW_VALID_TIMESTAMP | HINT_HW_VALID_HASH;
+	struct decoded_hint h = { 0 };
+
+	assert_true(layout >= 0);
+	assert_true(env->dec.layouts[layout].has_hw_timestamp);
+	put_field(env, layout, "rx_hw_timestamp", &hw_ts, sizeof(hw_ts));
+	put_field(env, layout, "valid_bits", &valid, sizeof(valid));
+	put_btf_id(env, env->dec.layouts[layout].btf_id);
+	hint_decoder_decode(&env->dec, packet(env), &h);
+	assert_int_equal(h.kind, HINT_KNOWN);
+	assert_true(h.has_hw_ts);
+	assert_true(h.hw_ts == hw_ts);
+
+	valid = HINT_HW_VALID_HASH; /* the driver had no time for this frame */
+	put_field(env, layout, "valid_bits", &valid, sizeof(valid));
+	hint_decoder_decode(&env->dec, packet(env), &h);
+	assert_int_equal(h.kind, HINT_KNOWN);
+	assert_false(h.has_hw_ts);
+}
+
 static void test_no_hint(void **state)
 {
 	struct env *env = *state;
 	__u64 before = env->stats.no_hint;
 	struct decoded_hint h = { 0 };
 
-	put_btf_id(env, XSK_BTF_NO_HINT);
+	put_btf_id(env, XSK_HINTS_NO_HINT);
 	hint_decoder_decode(&env->dec, packet(env), &h);
 	assert_int_equal(h.kind, HINT_NONE);
 	assert_false(h.has_rx_ktime || h.has_rx_cpu || h.has_mark);
@@ -177,7 +203,7 @@ static void test_stale_headroom_cleared(void **state)
 	put_btf_id(env, env->dec.layouts[layout].btf_id);
 	hint_decoder_decode(&env->dec, packet(env), &h);
 	assert_int_equal(h.kind, HINT_KNOWN);
-	xsk_umem__clear_btf_id(packet(env));
+	xsk_hints_pkt_clear_btf_id(packet(env));
 	hint_decoder_decode(&env->dec, packet(env), &h);
 	assert_int_equal(h.kind, HINT_NONE);
 }
@@ -249,6 +275,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rx_time_hint_decoded_and_timed),
 		cmocka_unit_test(test_mark_hint_cross_checks_queue),
+		cmocka_unit_test(test_hw_timestamp_needs_its_valid_bit),
 		cmocka_unit_test(test_no_hint),
 		cmocka_unit_test(test_unknown_btf_ids),
 		cmocka_unit_test(test_stale_headroom_cleared),

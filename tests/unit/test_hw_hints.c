@@ -491,13 +491,12 @@ struct rx_setup {
 	struct xsk_socket *xsk;
 	struct xsk_ring_prod fill;
 	struct xsk_ring_cons comp, rx;
-	struct xsk_hint_registry *registry;
+	struct xsk_hints *registry;
 };
 
 static void rx_setup_release(struct rx_setup *s)
 {
-	if (s->registry)
-		xsk_hint_registry__free(s->registry);
+	xsk_hints__free(s->registry);
 	if (s->xsk)
 		xsk_socket__delete(s->xsk);
 	if (s->umem)
@@ -561,7 +560,8 @@ static int rx_setup_open(struct rx_setup *s)
 				   sizeof(xsk_fd), 0);
 	if (err)
 		return err;
-	return xsk_hint_registry__new(bpf_object__btf(s->skel->obj), &s->registry);
+	s->registry = xsk_hints__new(bpf_object__btf(s->skel->obj), NULL);
+	return s->registry ? 0 : -errno;
 }
 
 /*
@@ -618,22 +618,38 @@ struct seen_hint {
 	__u16 ethertype; /* the frame's own, to see where a VLAN tag went */
 };
 
+/* Field @name of @info, exactly @size bytes, into @dst. */
+static void read_named(const struct xsk_hint *info, const char *name, const void *pkt,
+		       void *dst, size_t size)
+{
+	struct xsk_hint_field f;
+
+	assert_int_equal(xsk_hint__field(info, name, &f), 0);
+	assert_int_equal(f.size, size);
+	assert_int_equal(xsk_hint_field__read(&f, pkt, dst, size), (int)size);
+}
+
+#define READ_NAMED(info, dst, name, pkt) read_named(info, name, pkt, &(dst), sizeof(dst))
+
 static void read_hint(struct rx_setup *s, void *pkt, struct seen_hint *h)
 {
-	const struct xsk_btf_info *info = xsk_hint_registry__dispatch(s->registry, pkt);
+	int index = xsk_hints__dispatch(s->registry, xsk_hints_pkt_btf_id(pkt));
+	const struct xsk_hint *info;
 	struct ethhdr eth;
 
+	assert_true(index >= 0);
+	info = xsk_hints__hint(s->registry, (size_t)index);
 	assert_non_null(info);
-	snprintf(h->layout, sizeof(h->layout), "%s", xsk_btf__hint_name(info));
-	h->size = xsk_btf__hint_size(info);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->rx_hw_timestamp, rx_hw_timestamp, info, pkt), 0);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->rx_ktime, rx_ktime, info, pkt), 0);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->rx_hash, rx_hash, info, pkt), 0);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->rx_hash_type, rx_hash_type, info, pkt), 0);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->valid_bits, valid_bits, info, pkt), 0);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->xdp_rx_cpu, xdp_rx_cpu, info, pkt), 0);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->vlan_tci, vlan_tci, info, pkt), 0);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(h->vlan_proto, vlan_proto, info, pkt), 0);
+	snprintf(h->layout, sizeof(h->layout), "%s", xsk_hint__name(info));
+	h->size = xsk_hint__size(info);
+	READ_NAMED(info, h->rx_hw_timestamp, "rx_hw_timestamp", pkt);
+	READ_NAMED(info, h->rx_ktime, "rx_ktime", pkt);
+	READ_NAMED(info, h->rx_hash, "rx_hash", pkt);
+	READ_NAMED(info, h->rx_hash_type, "rx_hash_type", pkt);
+	READ_NAMED(info, h->valid_bits, "valid_bits", pkt);
+	READ_NAMED(info, h->xdp_rx_cpu, "xdp_rx_cpu", pkt);
+	READ_NAMED(info, h->vlan_tci, "vlan_tci", pkt);
+	READ_NAMED(info, h->vlan_proto, "vlan_proto", pkt);
 	memcpy(&eth, pkt, sizeof(eth));
 	h->ethertype = ntohs(eth.h_proto);
 }
@@ -658,7 +674,7 @@ static int receive_hints(struct rx_setup *s, struct seen_hint *hints, int want)
 			void *pkt = xsk_umem__get_data(s->area, desc->addr);
 
 			read_hint(s, pkt, &hints[got++]);
-			xsk_umem__clear_btf_id(pkt);
+			xsk_hints_pkt_clear_btf_id(pkt);
 			*xsk_ring_prod__fill_addr(&s->fill, idx_fill + i) =
 				desc->addr & ~(__u64)(XSK_FRAME_SIZE - 1);
 		}

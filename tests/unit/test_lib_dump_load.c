@@ -81,7 +81,8 @@ static void test_json_checker_rejects(void **state)
 
 struct object_fixture {
 	struct btf *btf;
-	struct xsk_btf_info *rx_time, *rich;
+	struct xsk_hints *hints;
+	const struct xsk_hint *rx_time, *rich;
 	unsigned char frame[FRAME_SIZE];
 	struct rich_hint hint;
 };
@@ -93,8 +94,11 @@ static int object_setup(void **state)
 	assert_non_null(f);
 	f->btf = btf__parse(HINT_STRUCTS_OBJ, NULL);
 	assert_non_null(f->btf);
-	assert_int_equal(xsk_btf__init_xdp_hint(f->btf, "xdp_hints_rx_time", &f->rx_time), 0);
-	assert_int_equal(xsk_btf__init_xdp_hint(f->btf, "xdp_hints_rich", &f->rich), 0);
+	assert_int_equal(new_hints(f->btf, &f->hints), 0);
+	f->rx_time = hints_find(f->hints, "xdp_hints_rx_time");
+	f->rich = hints_find(f->hints, "xdp_hints_rich");
+	assert_non_null(f->rx_time);
+	assert_non_null(f->rich);
 	memcpy(f->hint.ifname, "eth0", 4);
 	memcpy(f->hint.src_mac, "\x02\x00\x00\x00\x00\x01", 6);
 	f->hint.vlan.tci = 100;
@@ -103,7 +107,7 @@ static int object_setup(void **state)
 	f->hint.l4 = 17;
 	f->hint.valid = 1;
 	f->hint.flow_hash = 0x00010002;
-	f->hint.btf_id = xsk_btf__btf_type_id(f->rich);
+	f->hint.btf_id = xsk_hint__btf_id(f->rich);
 	*state = f;
 	return 0;
 }
@@ -112,8 +116,7 @@ static int object_teardown(void **state)
 {
 	struct object_fixture *f = *state;
 
-	xsk_btf__free_xdp_hint(f->rx_time);
-	xsk_btf__free_xdp_hint(f->rich);
+	xsk_hints__free(f->hints);
 	btf__free(f->btf);
 	free(f);
 	return 0;
@@ -123,7 +126,7 @@ static void test_dump_text(void **state)
 {
 	struct object_fixture *f = *state;
 	struct { __u64 rx_ktime; __u32 cpu, btf_id; } __attribute__((packed)) hint = {
-		123456789012ULL, 3, xsk_btf__btf_type_id(f->rx_time),
+		123456789012ULL, 3, xsk_hint__btf_id(f->rx_time),
 	};
 	void *pkt = frame_with_hint(f->frame, &hint, sizeof(hint));
 	char buf[256], expected[256];
@@ -132,7 +135,7 @@ static void test_dump_text(void **state)
 	snprintf(expected, sizeof(expected),
 		 "struct xdp_hints_rx_time { .rx_ktime = 123456789012, "
 		 ".xdp_rx_cpu = 3, .btf_id = %u }", hint.btf_id);
-	len = xsk_btf__dump_hint(f->rx_time, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf));
+	len = xsk_hint__dump(f->rx_time, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf));
 	assert_string_equal(buf, expected);
 	assert_int_equal(len, strlen(expected));
 }
@@ -148,7 +151,7 @@ static void test_dump_text_rich(void **state)
 		 ".src_mac = [2, 0, 0, 0, 0, 1], .vlan = { .tci = 100, .proto = 33024 }, "
 		 ".temp = -40, .l4 = 17, .valid = true, .pad = [0, 0, 0], "
 		 ".flow_hash = 65538, .flow_port = 2, .btf_id = %u }", f->hint.btf_id);
-	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, expected);
 }
 
@@ -165,7 +168,7 @@ static void test_dump_json_rich(void **state)
 		 "\"vlan\":{\"tci\":100,\"proto\":33024},\"temp\":-40,\"l4\":17,"
 		 "\"valid\":true,\"pad\":[0,0,0],\"flow_hash\":65538,\"flow_port\":2,"
 		 "\"btf_id\":%u}}", f->hint.btf_id, f->hint.btf_id);
-	len = xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf));
+	len = xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf));
 	assert_string_equal(buf, expected);
 	assert_int_equal(len, strlen(expected));
 	assert_valid_json(buf);
@@ -180,20 +183,20 @@ static void test_dump_char_arrays(void **state)
 
 	memcpy(f->hint.ifname, "\x01\x02\xff\x00\x00\x00", 6);
 	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
-	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\"ifname\":[1,2,-1,0,0,0]"));
 	assert_valid_json(buf);
 
 	memcpy(f->hint.ifname, "a\"b\\c", 6);
 	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
-	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\"ifname\":\"a\\\"b\\\\c\""));
 	assert_valid_json(buf);
 
 	/* All six bytes printable, no NUL: the whole array is the string. */
 	memcpy(f->hint.ifname, "enp0s3", 6);
 	pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
-	assert_true(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, ".ifname = \"enp0s3\", .src_mac"));
 }
 
@@ -205,21 +208,21 @@ static void test_dump_buffer_too_small(void **state)
 	int len, fmt;
 
 	for (fmt = XSK_HINT_DUMP_TEXT; fmt <= XSK_HINT_DUMP_JSON; fmt++) {
-		len = xsk_btf__dump_hint(f->rich, pkt, fmt, full, sizeof(full));
+		len = xsk_hint__dump(f->rich, pkt, fmt, full, sizeof(full));
 		assert_true(len > 0);
 		/* Exactly enough room for the text and its NUL. */
-		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, len + 1), len);
+		assert_int_equal(xsk_hint__dump(f->rich, pkt, fmt, buf, len + 1), len);
 		assert_string_equal(buf, full);
 		/* One byte short: truncated, still a C string. */
 		memset(buf, 'X', sizeof(buf));
-		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, len), -ENOSPC);
+		assert_int_equal(xsk_hint__dump(f->rich, pkt, fmt, buf, len), -E2BIG);
 		assert_int_equal(strlen(buf), len - 1);
 		assert_memory_equal(buf, full, len - 1);
 		assert_int_equal(buf[len], 'X'); /* nothing written past @len */
-		assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, fmt, buf, 1), -ENOSPC);
+		assert_int_equal(xsk_hint__dump(f->rich, pkt, fmt, buf, 1), -E2BIG);
 		assert_string_equal(buf, "");
 	}
-	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, 0), -ENOSPC);
+	assert_int_equal(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_JSON, buf, 0), -EINVAL);
 }
 
 static void test_dump_bad_arguments(void **state)
@@ -228,10 +231,10 @@ static void test_dump_bad_arguments(void **state)
 	void *pkt = frame_with_hint(f->frame, &f->hint, sizeof(f->hint));
 	char buf[64];
 
-	assert_int_equal(xsk_btf__dump_hint(NULL, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
-	assert_int_equal(xsk_btf__dump_hint(f->rich, NULL, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
-	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, XSK_HINT_DUMP_TEXT, NULL, sizeof(buf)), -EINVAL);
-	assert_int_equal(xsk_btf__dump_hint(f->rich, pkt, (enum xsk_hint_dump_format)7,
+	assert_int_equal(xsk_hint__dump(NULL, pkt, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_hint__dump(f->rich, NULL, XSK_HINT_DUMP_TEXT, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_hint__dump(f->rich, pkt, XSK_HINT_DUMP_TEXT, NULL, sizeof(buf)), -EINVAL);
+	assert_int_equal(xsk_hint__dump(f->rich, pkt, (enum xsk_hint_dump_format)7,
 					    buf, sizeof(buf)), -EINVAL);
 }
 
@@ -248,7 +251,7 @@ struct kinds_hint {
 	__u32 btf_id;
 } __attribute__((packed));
 
-static struct btf *kinds_btf(struct xsk_btf_info **xbi)
+static struct btf *kinds_btf(const struct xsk_hint **xbi, struct xsk_hints **hints)
 {
 	struct test_types ty;
 	struct btf *btf = test_btf_new(&ty);
@@ -272,14 +275,16 @@ static struct btf *kinds_btf(struct xsk_btf_info **xbi)
 	test_field(btf, "wide", wide, offsetof(struct kinds_hint, wide));
 	test_field(btf, "ptr", ptr, offsetof(struct kinds_hint, ptr));
 	test_field(btf, "btf_id", ty.u32, offsetof(struct kinds_hint, btf_id));
-	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_kinds", xbi), 0);
+	*xbi = hint_open(btf, "xdp_hints_kinds", hints);
+	assert_non_null(*xbi);
 	return btf;
 }
 
 static void test_dump_value_kinds(void **state)
 {
-	struct xsk_btf_info *xbi = NULL;
-	struct btf *btf = kinds_btf(&xbi);
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
+	struct btf *btf = kinds_btf(&xbi, &xbi_hints);
 	struct kinds_hint hint = {
 		.ratio = 0.5f, .level = -2, .on = 0, .mean = NAN, .wide = 258,
 		.ptr = 0xffffffffffffffffULL,
@@ -289,7 +294,7 @@ static void test_dump_value_kinds(void **state)
 	void *pkt;
 
 	(void)state;
-	hint.btf_id = xsk_btf__btf_type_id(xbi);
+	hint.btf_id = xsk_hint__btf_id(xbi);
 	pkt = frame_with_hint(frame, &hint, sizeof(hint));
 	snprintf(expected, sizeof(expected),
 		 "{\"hint\":\"xdp_hints_kinds\",\"btf_id\":%u,\"fields\":{"
@@ -297,10 +302,10 @@ static void test_dump_value_kinds(void **state)
 		 "\"mean\":null,\"wide\":[2,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0],"
 		 "\"ptr\":18446744073709551615,\"btf_id\":%u}}",
 		 hint.btf_id, hint.btf_id);
-	assert_true(xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
+	assert_true(xsk_hint__dump(xbi, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, expected);
 	assert_valid_json(buf);
-	xsk_btf__free_xdp_hint(xbi);
+	xsk_hints__free(xbi_hints);
 	btf__free(btf);
 }
 
@@ -308,21 +313,40 @@ static void test_dump_value_kinds(void **state)
 
 static void test_load_file(void **state)
 {
-	struct btf *btf = NULL, *base = (struct btf *)&base;
-	struct xsk_btf_info *xbi = NULL;
+	struct btf *btf = NULL;
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 
 	(void)state;
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, HINT_STRUCTS_OBJ, &btf, &base), 0);
+	assert_int_equal(load_file_btf(HINT_STRUCTS_OBJ, &btf), 0);
 	assert_non_null(btf);
-	assert_null(base);
-	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_mark", &xbi), 0);
-	xsk_btf__free_xdp_hint(xbi);
+	assert_null(btf__base_btf(btf));
+	xbi = hint_open(btf, "xdp_hints_mark", &xbi_hints);
+	assert_non_null(xbi);
+	xsk_hints__free(xbi_hints);
 	btf__free(btf);
 
-	btf = NULL;
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, TEST_BPF_DIR "/no_such.bpf.o",
-				       &btf, NULL), -ENOENT);
+	assert_int_equal(load_file_btf(TEST_BPF_DIR "/no_such.bpf.o", &btf), -ENOENT);
 	assert_null(btf);
+}
+
+/* A file that is neither ELF nor BTF: libbpf's own code becomes -EINVAL. */
+static void test_load_file_not_btf(void **state)
+{
+	char path[] = "/tmp/xh_not_btf_XXXXXX";
+	struct btf *btf = NULL;
+	int fd, err;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not BTF at all, just words\n", 27), 27);
+	close(fd);
+	err = load_file_btf(path, &btf);
+	unlink(path);
+	assert_null(btf);
+	/* Never one of libbpf's private codes (4000 and up). */
+	assert_true(err < 0 && err > -4000);
 }
 
 static void test_load_object(void **state)
@@ -336,26 +360,38 @@ static void test_load_object(void **state)
 	rich_id = btf__find_by_name_kind(bpf_object__btf(obj), "xdp_hints_rich",
 					 BTF_KIND_STRUCT);
 	assert_true(rich_id > 0);
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_OBJECT, obj, NULL, &btf, NULL), 0);
+	{
+		XSK_HINTS_OPTS(xsk_hints_btf_opts, opts, .obj = obj);
+
+		btf = xsk_hints__load_btf(&opts);
+	}
+	assert_non_null(btf);
 	/* The caller's own copy, as for every source, with the same type ids. */
 	assert_ptr_not_equal(btf, bpf_object__btf(obj));
 	bpf_object__close(obj);
 	assert_int_equal(btf__find_by_name_kind(btf, "xdp_hints_rich", BTF_KIND_STRUCT),
 			 rich_id);
 	btf__free(btf);
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_OBJECT, NULL, NULL, &btf, NULL), -EINVAL);
+}
+
+static struct btf *load_vmlinux(void)
+{
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, opts, .vmlinux = true);
+
+	return xsk_hints__load_btf(&opts);
 }
 
 static void test_load_vmlinux(void **state)
 {
-	struct btf *btf = NULL;
+	struct btf *btf;
 
 	(void)state;
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		print_message("# /sys/kernel/btf/vmlinux is absent: skipping\n");
 		skip();
 	}
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_VMLINUX, NULL, NULL, &btf, NULL), 0);
+	btf = load_vmlinux();
+	assert_non_null(btf);
 	assert_true(btf__type_cnt(btf) > 1000);
 	assert_true(btf__find_by_name_kind(btf, "xdp_md", BTF_KIND_STRUCT) > 0);
 	btf__free(btf);
@@ -377,19 +413,27 @@ static char *first_btf_module(void)
 	return name;
 }
 
+static struct btf *load_module(const char *module, const struct btf *base)
+{
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, opts, .kernel_module = module, .base_btf = base);
+
+	return xsk_hints__load_btf(&opts);
+}
+
 static void test_load_module_missing(void **state)
 {
-	struct btf *btf = NULL, *base = NULL;
+	struct btf *base;
 
 	(void)state;
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		print_message("# /sys/kernel/btf/vmlinux is absent: skipping\n");
 		skip();
 	}
-	assert_true(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, "no_such_module_xh",
-				  &btf, &base) < 0);
-	assert_null(btf);
-	assert_null(base);
+	base = load_vmlinux();
+	assert_non_null(base);
+	assert_null(load_module("no_such_module_xh", base));
+	assert_int_equal(errno, ENOENT);
+	btf__free(base);
 }
 
 /* A real module's BTF, when the running kernel has one: skipped visibly
@@ -397,7 +441,7 @@ static void test_load_module_missing(void **state)
  * test_load_module_split below covers the path on every kernel. */
 static void test_load_module(void **state)
 {
-	struct btf *btf = NULL, *base = NULL;
+	struct btf *btf, *base;
 	char *module;
 
 	(void)state;
@@ -406,8 +450,10 @@ static void test_load_module(void **state)
 		print_message("# no kernel module with BTF is loaded: skipping\n");
 		skip();
 	}
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, module, &btf, &base), 0);
+	base = load_vmlinux();
 	assert_non_null(base);
+	btf = load_module(module, base);
+	assert_non_null(btf);
 	assert_ptr_equal(btf__base_btf(btf), base);
 	btf__free(btf);
 	btf__free(base);
@@ -427,17 +473,17 @@ static int write_file(const char *path, const void *data, size_t len)
 
 /*
  * Module BTF on any kernel: libbpf reads /sys/kernel/btf/<module> as split
- * BTF on top of /sys/kernel/btf/vmlinux (btf__load_module_btf()). In a
- * private mount namespace, a tmpfs over /sys/kernel/btf holds a copy of
- * vmlinux and a split BTF made here with one hint whose member type comes
- * from vmlinux; the library must load it as a module, split on vmlinux,
- * and find the hint. Skipped (visibly) only without the right to mount.
+ * BTF on top of the vmlinux BTF (btf__load_module_btf()). In a private
+ * mount namespace, a tmpfs over /sys/kernel/btf holds a split BTF made
+ * here with one hint whose member type comes from vmlinux; the library
+ * must load it as a module, split on the base the caller gives, and find
+ * the hint. Skipped (visibly) only without the right to mount.
  */
 static void test_load_module_split(void **state)
 {
 	static const char dir[] = "/sys/kernel/btf";
-	struct xsk_hint_registry *reg = NULL;
-	struct btf *vmlinux, *split, *btf = NULL, *base = NULL;
+	struct xsk_hints *reg = NULL;
+	struct btf *vmlinux, *split, *btf = NULL;
 	const void *raw;
 	__u32 raw_size;
 	char path[64];
@@ -464,43 +510,139 @@ static void test_load_module_split(void **state)
 	assert_int_equal(btf__add_field(split, "btf_id", u32_id, 32, 0), 0);
 
 	assert_int_equal(mount("xh_btf", dir, "tmpfs", 0, "size=64m"), 0);
-	raw = btf__raw_data(vmlinux, &raw_size);
-	err = raw ? write_file("/sys/kernel/btf/vmlinux", raw, raw_size) : -ENOMEM;
+	raw = btf__raw_data(split, &raw_size);
+	snprintf(path, sizeof(path), "%s/xh_test_module", dir);
+	err = raw ? write_file(path, raw, raw_size) : -ENOMEM;
 	if (!err) {
-		raw = btf__raw_data(split, &raw_size);
-		snprintf(path, sizeof(path), "%s/xh_test_module", dir);
-		err = raw ? write_file(path, raw, raw_size) : -ENOMEM;
+		btf = load_module("xh_test_module", vmlinux);
+		err = btf ? 0 : -errno;
 	}
-	if (!err)
-		err = xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, "xh_test_module", &btf, &base);
 	/* Before any assert: the real /sys/kernel/btf again for later tests. */
 	umount2(dir, MNT_DETACH);
 	btf__free(split);
-	btf__free(vmlinux);
 
 	assert_int_equal(err, 0);
-	assert_non_null(base);
-	assert_ptr_equal(btf__base_btf(btf), base);
+	assert_ptr_equal(btf__base_btf(btf), vmlinux);
 	assert_int_equal(btf__find_by_name_kind(btf, "xdp_hints_xh_module", BTF_KIND_STRUCT), hint_id);
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 1);
-	assert_non_null(xsk_hint_registry__lookup(reg, hint_id));
-	xsk_hint_registry__free(reg);
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 1);
+	assert_non_null(hints_lookup(reg, hint_id));
+	xsk_hints__free(reg);
 	btf__free(btf);
-	btf__free(base);
+	btf__free(vmlinux);
 }
 
+/* One source, and kernel_module with its base only. */
 static void test_load_bad_arguments(void **state)
 {
-	struct btf *btf = NULL;
+	struct bpf_object *obj = bpf_object__open_file(HINT_STRUCTS_OBJ, NULL);
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, none, .prog_id = 0);
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, two, .file = HINT_STRUCTS_OBJ, .vmlinux = true);
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, obj_file, .obj = obj, .file = HINT_STRUCTS_OBJ);
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, no_base, .kernel_module = "veth");
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, stray_base, .file = HINT_STRUCTS_OBJ,
+		       .base_btf = (const struct btf *)&none);
+	const struct xsk_hints_btf_opts *bad[] = { NULL, &none, &two, &obj_file, &no_base,
+						    &stray_base };
+	size_t i;
 
 	(void)state;
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_VMLINUX, NULL, NULL, NULL, NULL), -EINVAL);
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, NULL, &btf, NULL), -EINVAL);
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, NULL, &btf, NULL), -EINVAL);
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_MODULE, NULL, "veth", &btf, NULL), -EINVAL);
-	assert_int_equal(xsk_btf__load((enum xsk_btf_source)42, NULL, NULL, &btf, NULL), -EINVAL);
-	assert_null(btf);
+	assert_non_null(obj);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		if (xsk_hints__load_btf(bad[i]))
+			fail_msg("options %zu: loaded BTF, expected EINVAL", i);
+		assert_int_equal(errno, EINVAL);
+	}
+	bpf_object__close(obj);
+}
+
+/*
+ * libbpf's rule for options: sz below the first member is no options
+ * struct (-EINVAL); a larger sz from a newer caller is fine while the
+ * bytes this version does not know are zero, else -EOPNOTSUPP.
+ */
+static void test_load_opts_sizes(void **state)
+{
+	struct {
+		struct xsk_hints_btf_opts opts;
+		__u64 newer_field;
+	} newer;
+	struct btf *btf;
+
+	(void)state;
+	memset(&newer, 0, sizeof(newer));
+	newer.opts.sz = sizeof(newer);
+	newer.opts.file = HINT_STRUCTS_OBJ;
+	btf = xsk_hints__load_btf(&newer.opts);
+	assert_non_null(btf);
+	btf__free(btf);
+
+	newer.newer_field = 1;
+	assert_null(xsk_hints__load_btf(&newer.opts));
+	assert_int_equal(errno, EOPNOTSUPP);
+
+	newer.opts.sz = 4;
+	assert_null(xsk_hints__load_btf(&newer.opts));
+	assert_int_equal(errno, EINVAL);
+
+	/* The same rule for xsk_hints__new()'s options. */
+	{
+		struct {
+			struct xsk_hints_opts opts;
+			__u32 newer_field;
+		} hopts;
+
+		memset(&hopts, 0, sizeof(hopts));
+		hopts.opts.sz = sizeof(hopts);
+		hopts.newer_field = 7;
+		btf = btf__parse(HINT_STRUCTS_OBJ, NULL);
+		assert_non_null(btf);
+		assert_null(xsk_hints__new(btf, &hopts.opts));
+		assert_int_equal(errno, EOPNOTSUPP);
+		btf__free(btf);
+	}
+}
+
+static char printed[4096];
+static int print_levels;
+
+static int capture_print(enum xsk_hints_print_level level, const char *format, va_list args)
+{
+	size_t used = strlen(printed);
+
+	print_levels |= 1 << level;
+	vsnprintf(printed + used, sizeof(printed) - used, format, args);
+	return 0;
+}
+
+/*
+ * Why a struct is no hint and why a load failed come through the print
+ * function, in words, one line each; nothing is printed without one.
+ */
+static void test_print_callback(void **state)
+{
+	struct btf *btf = btf__parse(HINT_STRUCTS_OBJ, NULL), *missing;
+	xsk_hints_print_fn_t old;
+	struct xsk_hints *reg;
+
+	(void)state;
+	assert_non_null(btf);
+	printed[0] = '\0';
+	print_levels = 0;
+	old = xsk_hints_set_print(capture_print);
+	reg = xsk_hints__new(btf, NULL);
+	assert_non_null(reg);
+	assert_non_null(strstr(printed, "struct xdp_hints_field_after_btf_id (btf_id "));
+	assert_non_null(strstr(printed, "is not an XDP-hint: a member follows btf_id"));
+	assert_non_null(strstr(printed, "xdp_hints_tail_padding"));
+	assert_true(print_levels & (1 << XSK_HINTS_DEBUG));
+	assert_int_equal(load_file_btf("/nonexistent/xh.o", &missing) < 0, 1);
+	assert_non_null(strstr(printed, "/nonexistent/xh.o: cannot load BTF: "));
+	assert_true(print_levels & (1 << XSK_HINTS_WARN));
+	assert_ptr_equal(xsk_hints_set_print(old), capture_print);
+	xsk_hints__free(reg);
+	btf__free(btf);
 }
 
 /* The program's id, as another process would find it (bpftool prog show). */
@@ -515,6 +657,13 @@ static __u32 prog_id_of(int prog_fd)
 	return info.id;
 }
 
+static struct btf *load_prog(__u32 prog_id)
+{
+	XSK_HINTS_OPTS(xsk_hints_btf_opts, opts, .prog_id = prog_id);
+
+	return xsk_hints__load_btf(&opts);
+}
+
 /*
  * The BTF the kernel keeps for a loaded program, found from its id alone:
  * the hints and their ids are the object's own, so frames that program
@@ -523,11 +672,9 @@ static __u32 prog_id_of(int prog_fd)
 static void test_load_from_prog(void **state)
 {
 	struct bpf_object *obj = bpf_object__open_file(HINT_STRUCTS_OBJ, NULL);
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct bpf_program *prog;
-	struct btf *btf = NULL;
-	__u32 prog_id, btf_id = 0, info_len = sizeof(struct bpf_btf_info);
-	struct bpf_btf_info btf_info;
+	struct btf *btf;
 	int object_id;
 
 	(void)state;
@@ -535,23 +682,16 @@ static void test_load_from_prog(void **state)
 	assert_int_equal(bpf_object__load(obj), 0);
 	prog = bpf_object__find_program_by_name(obj, "write_rx_time_hint");
 	assert_non_null(prog);
-	prog_id = prog_id_of(bpf_program__fd(prog));
 	object_id = btf__find_by_name_kind(bpf_object__btf(obj), "xdp_hints_rx_time",
 					   BTF_KIND_STRUCT);
 	assert_true(object_id > 0);
 
-	assert_int_equal(xsk_btf__prog_btf_id(prog_id, &btf_id), 0);
-	/* The BTF libbpf loaded into the kernel along with the object. */
-	memset(&btf_info, 0, sizeof(btf_info));
-	assert_int_equal(bpf_obj_get_info_by_fd(btf__fd(bpf_object__btf(obj)),
-						&btf_info, &info_len), 0);
-	assert_int_equal(btf_id, btf_info.id);
-	assert_int_equal(xsk_btf__load_from_prog(prog_id, &btf), 0);
+	btf = load_prog(prog_id_of(bpf_program__fd(prog)));
 	assert_non_null(btf);
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__find(reg, "xdp_hints_rx_time")),
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hint__btf_id(hints_find(reg, "xdp_hints_rx_time")),
 			 object_id);
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(reg);
 	btf__free(btf);
 	bpf_object__close(obj);
 }
@@ -563,23 +703,18 @@ static void test_load_from_prog_errors(void **state)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	struct btf *btf = NULL;
-	__u32 btf_id = 0;
 	int fd;
 
 	(void)state;
 	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "no_btf", "GPL", insns,
 			   sizeof(insns) / sizeof(insns[0]), NULL);
 	assert_true(fd >= 0);
-	assert_int_equal(xsk_btf__load_from_prog(prog_id_of(fd), &btf), -ENODATA);
-	assert_int_equal(xsk_btf__prog_btf_id(prog_id_of(fd), &btf_id), -ENODATA);
+	assert_null(load_prog(prog_id_of(fd)));
+	assert_int_equal(errno, ENOENT);
 	close(fd);
 	/* Program ids count up from 1 and are never reused soon: this one is free. */
-	assert_int_equal(xsk_btf__load_from_prog(0x7ffffff0u, &btf), -ENOENT);
-	assert_int_equal(xsk_btf__load_from_prog(1, NULL), -EINVAL);
-	assert_int_equal(xsk_btf__prog_btf_id(1, NULL), -EINVAL);
-	assert_null(btf);
-	assert_int_equal(btf_id, 0);
+	assert_null(load_prog(0x7ffffff0u));
+	assert_int_equal(errno, ESRCH);
 }
 
 int main(void)
@@ -594,12 +729,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dump_bad_arguments, object_setup, object_teardown),
 		cmocka_unit_test(test_dump_value_kinds),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_load_file_not_btf),
 		cmocka_unit_test(test_load_object),
 		cmocka_unit_test(test_load_vmlinux),
 		cmocka_unit_test(test_load_module_missing),
 		cmocka_unit_test(test_load_module),
 		cmocka_unit_test(test_load_module_split),
 		cmocka_unit_test(test_load_bad_arguments),
+		cmocka_unit_test(test_load_opts_sizes),
+		cmocka_unit_test(test_print_callback),
 		cmocka_unit_test(test_load_from_prog),
 		cmocka_unit_test(test_load_from_prog_errors),
 	};

@@ -30,15 +30,6 @@
 #define NESTED_RX_HASH32 0xcafef00d
 #define NESTED_QUEUE 3
 
-static int init_error(struct btf *btf, const char *name)
-{
-	struct xsk_btf_info *xbi = NULL;
-	int err = xsk_btf__init_xdp_hint(btf, name, &xbi);
-
-	xsk_btf__free_xdp_hint(xbi);
-	return err;
-}
-
 /* ---- nested layouts, in memory -------------------------------------------- */
 
 /* C view: struct drv { __u64 ts; struct common { __u32 hash; __u32 btf_id; } common; } */
@@ -46,9 +37,9 @@ static void test_nested_common_hint(void **state)
 {
 	struct test_types ty;
 	struct btf *btf = test_btf_new(&ty);
-	struct xsk_btf_info *xbi = NULL;
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 	struct xsk_hint_field f;
-	struct xsk_btf_member m;
 	int common;
 
 	(void)state;
@@ -59,26 +50,27 @@ static void test_nested_common_hint(void **state)
 	test_field(btf, "ts", ty.u64, 0);
 	test_field(btf, "common", common, 8);
 
-	assert_int_equal(xsk_btf__init_xdp_hint(btf, "drv", &xbi), 0);
-	assert_int_equal(xsk_btf__hint_size(xbi), 16);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "ts", &f), 0);
+	xbi = hint_open(btf, "drv", &xbi_hints);
+	assert_non_null(xbi);
+	assert_int_equal(xsk_hint__size(xbi), 16);
+	assert_int_equal(xsk_hint__field(xbi, "ts", &f), 0);
 	assert_int_equal(f.pkt_offset, -16);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "common.hash", &f), 0);
+	assert_int_equal(xsk_hint__field(xbi, "common.hash", &f), 0);
 	assert_int_equal(f.pkt_offset, -8);
 	assert_int_equal(f.size, 4);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "common.btf_id", &f), 0);
+	assert_int_equal(xsk_hint__field(xbi, "common.btf_id", &f), 0);
 	assert_int_equal(f.pkt_offset, -4);
 	/* The nested struct itself is still one member, read whole. */
-	assert_true(xsk_btf__field_member("common", xbi, &m));
-	assert_int_equal(m.offset, 8);
-	assert_int_equal(m.size, 8);
+	assert_int_equal(xsk_hint__field(xbi, "common", &f), 0);
+	assert_int_equal(f.pkt_offset, -8);
+	assert_int_equal(f.size, 8);
 	/* Only real paths: no bare inner name, no partial path. */
-	assert_int_equal(xsk_btf__resolve_field(xbi, "hash", &f), -ENOENT);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "common.", &f), -ENOENT);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "common.hash.x", &f), -ENOENT);
-	xsk_btf__free_xdp_hint(xbi);
+	assert_int_equal(xsk_hint__field(xbi, "hash", &f), -ENOENT);
+	assert_int_equal(xsk_hint__field(xbi, "common.", &f), -ENOENT);
+	assert_int_equal(xsk_hint__field(xbi, "common.hash.x", &f), -ENOENT);
+	xsk_hints__free(xbi_hints);
 	/* The common hint on its own is a hint too. */
-	assert_int_equal(init_error(btf, "common"), 0);
+	assert_int_equal(hint_verdict(btf, "common"), 0);
 	btf__free(btf);
 }
 
@@ -87,7 +79,8 @@ static void test_nested_anonymous_and_typedef(void **state)
 {
 	struct test_types ty;
 	struct btf *btf = test_btf_new(&ty);
-	struct xsk_btf_info *xbi = NULL;
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 	struct xsk_hint_field f;
 	int anon, named, named_t;
 
@@ -107,14 +100,15 @@ static void test_nested_anonymous_and_typedef(void **state)
 	test_field(btf, "mark", ty.u32, 0);
 	test_field(btf, "t", named_t, 4);
 
-	assert_int_equal(xsk_btf__init_xdp_hint(btf, "with_anon", &xbi), 0);
+	xbi = hint_open(btf, "with_anon", &xbi_hints);
+	assert_non_null(xbi);
 	/* Anonymous members go by their own names, as in C. */
-	assert_int_equal(xsk_btf__resolve_field(xbi, "flow", &f), 0);
+	assert_int_equal(xsk_hint__field(xbi, "flow", &f), 0);
 	assert_int_equal(f.pkt_offset, -8);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "btf_id", &f), 0);
+	assert_int_equal(xsk_hint__field(xbi, "btf_id", &f), 0);
 	assert_int_equal(f.pkt_offset, -4);
-	xsk_btf__free_xdp_hint(xbi);
-	assert_int_equal(init_error(btf, "with_typedef"), 0);
+	xsk_hints__free(xbi_hints);
+	assert_int_equal(hint_verdict(btf, "with_typedef"), 0);
 	btf__free(btf);
 }
 
@@ -133,13 +127,13 @@ static void test_nested_shape_errors(void **state)
 	test_struct(btf, "padded_outer", 16);
 	test_field(btf, "mark", ty.u32, 0);
 	test_field(btf, "common", common, 4);
-	assert_int_equal(init_error(btf, "padded_outer"), -EOVERFLOW);
+	assert_int_equal(hint_verdict(btf, "padded_outer"), XSK_HINTS_TAIL_PADDING);
 
 	/* The nested hint is not the last member: btf_id is not either. */
 	test_struct(btf, "common_first", 12);
 	test_field(btf, "common", common, 0);
 	test_field(btf, "extra", ty.u32, 8);
-	assert_int_equal(init_error(btf, "common_first"), -EOVERFLOW);
+	assert_int_equal(hint_verdict(btf, "common_first"), XSK_HINTS_BTF_ID_NOT_LAST);
 
 	/* A union's last member says nothing about where btf_id is. */
 	un = btf__add_union(btf, "tail_union", 8);
@@ -148,7 +142,7 @@ static void test_nested_shape_errors(void **state)
 	test_field(btf, "btf_id", ty.u32, 0);
 	test_struct(btf, "union_last", 8);
 	test_field(btf, "tail", un, 0);
-	assert_int_equal(init_error(btf, "union_last"), -ENOENT);
+	assert_int_equal(hint_verdict(btf, "union_last"), -ENOENT);
 
 	/* A chain of last members deeper than the nesting bound. */
 	level = common;
@@ -160,7 +154,7 @@ static void test_nested_shape_errors(void **state)
 	}
 	test_struct(btf, "deep_chain", 8);
 	test_field(btf, "chain", level, 0);
-	assert_int_equal(init_error(btf, "deep_chain"), -ENOTSUP);
+	assert_int_equal(hint_verdict(btf, "deep_chain"), XSK_HINTS_TOO_DEEP);
 	btf__free(btf);
 }
 
@@ -197,12 +191,12 @@ static void test_btf_id_must_be_unsigned_u32(void **state)
 	test_struct(btf, "volatile_typedef_id", 4);
 	test_field(btf, "btf_id", vol_u32, 0);
 
-	assert_int_equal(init_error(btf, "float_id"), -EPROTOTYPE);
-	assert_int_equal(init_error(btf, "float_typedef_id"), -EPROTOTYPE);
-	assert_int_equal(init_error(btf, "enum_id"), -EPROTOTYPE);
-	assert_int_equal(init_error(btf, "ptr_id"), -EPROTOTYPE);
-	assert_int_equal(init_error(btf, "signed_id"), -EPROTOTYPE);
-	assert_int_equal(init_error(btf, "volatile_typedef_id"), 0);
+	assert_int_equal(hint_verdict(btf, "float_id"), XSK_HINTS_BTF_ID_TYPE);
+	assert_int_equal(hint_verdict(btf, "float_typedef_id"), XSK_HINTS_BTF_ID_TYPE);
+	assert_int_equal(hint_verdict(btf, "enum_id"), XSK_HINTS_BTF_ID_TYPE);
+	assert_int_equal(hint_verdict(btf, "ptr_id"), XSK_HINTS_BTF_ID_TYPE);
+	assert_int_equal(hint_verdict(btf, "signed_id"), XSK_HINTS_BTF_ID_TYPE);
+	assert_int_equal(hint_verdict(btf, "volatile_typedef_id"), 0);
 	btf__free(btf);
 }
 
@@ -212,7 +206,7 @@ static void test_duplicate_names_in_memory(void **state)
 {
 	struct test_types ty;
 	struct btf *btf = test_btf_new(&ty);
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	int first, second;
 
 	(void)state;
@@ -225,21 +219,21 @@ static void test_duplicate_names_in_memory(void **state)
 	test_struct(btf, "unique", 4);
 	test_field(btf, "btf_id", ty.u32, 0);
 
-	assert_int_equal(init_error(btf, "dup"), -ENOTUNIQ);
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
+	assert_int_equal(hint_verdict(btf, "dup"), -ENOTUNIQ);
+	assert_int_equal(new_hints(btf, &reg), 0);
 	/* By id both are there, each with its own layout. */
-	assert_int_equal(xsk_hint_registry__count(reg), 3);
-	assert_int_equal(xsk_btf__hint_size(xsk_hint_registry__lookup(reg, first)), 12);
-	assert_int_equal(xsk_btf__hint_size(xsk_hint_registry__lookup(reg, second)), 8);
+	assert_int_equal(xsk_hints__cnt(reg), 3);
+	assert_int_equal(xsk_hint__size(hints_lookup(reg, first)), 12);
+	assert_int_equal(xsk_hint__size(hints_lookup(reg, second)), 8);
 	/* By name: a distinct error, never the first one silently. */
-	assert_int_equal(xsk_hint_registry__find_index(reg, "dup"), -ENOTUNIQ);
+	assert_int_equal(xsk_hints__find(reg, "dup"), -ENOTUNIQ);
 	errno = 0;
-	assert_null(xsk_hint_registry__find(reg, "dup"));
+	assert_null(hints_find(reg, "dup"));
 	assert_int_equal(errno, ENOTUNIQ);
-	assert_int_equal(xsk_hint_registry__find_index(reg, "nope"), -ENOENT);
-	assert_int_equal(xsk_hint_registry__find_index(reg, "unique"), 2);
-	assert_int_equal(xsk_hint_registry__find_index(NULL, "unique"), -EINVAL);
-	xsk_hint_registry__free(reg);
+	assert_int_equal(xsk_hints__find(reg, "nope"), -ENOENT);
+	assert_int_equal(xsk_hints__find(reg, "unique"), 2);
+	assert_int_equal(xsk_hints__find(NULL, "unique"), -EINVAL);
+	xsk_hints__free(reg);
 	btf__free(btf);
 }
 
@@ -252,7 +246,8 @@ static void test_zero_size_elements_bounded(void **state)
 	struct btf *btf = test_btf_new(&ty);
 	int empty, huge, small, pair, wide;
 	char buf[64];
-	struct xsk_btf_info *xbi = NULL;
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 	unsigned char frame[FRAME_SIZE];
 	__u32 hint[2] = { 0, 0 };
 	void *pkt;
@@ -274,15 +269,16 @@ static void test_zero_size_elements_bounded(void **state)
 	test_field(btf, "nothing", wide, 0);
 	test_field(btf, "btf_id", ty.u32, 0);
 
-	assert_int_equal(init_error(btf, "huge_empty_array"), -E2BIG);
-	assert_int_equal(init_error(btf, "wide_empty_array"), -E2BIG);
-	assert_int_equal(xsk_btf__init_xdp_hint(btf, "small_empty_array", &xbi), 0);
+	assert_int_equal(hint_verdict(btf, "huge_empty_array"), XSK_HINTS_TOO_MANY_MEMBERS);
+	assert_int_equal(hint_verdict(btf, "wide_empty_array"), XSK_HINTS_TOO_MANY_MEMBERS);
+	xbi = hint_open(btf, "small_empty_array", &xbi_hints);
+	assert_non_null(xbi);
 	pkt = frame_with_hint(frame, hint, 4);
 	/* A dump into a small buffer stops where it is cut. */
-	assert_int_equal(xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)),
-			 -ENOSPC);
+	assert_int_equal(xsk_hint__dump(xbi, pkt, XSK_HINT_DUMP_JSON, buf, sizeof(buf)),
+			 -E2BIG);
 	assert_int_equal(strlen(buf), sizeof(buf) - 1);
-	xsk_btf__free_xdp_hint(xbi);
+	xsk_hints__free(xbi_hints);
 	btf__free(btf);
 }
 
@@ -307,7 +303,7 @@ static void test_member_count_bounded(void **state)
 	}
 	test_field(btf, "btf_id", ty.u32, 4);
 	/* 100 x 101 nodes: beyond the budget, refused before any indexing. */
-	assert_int_equal(init_error(btf, "many"), -E2BIG);
+	assert_int_equal(hint_verdict(btf, "many"), XSK_HINTS_TOO_MANY_MEMBERS);
 	btf__free(btf);
 }
 
@@ -327,7 +323,7 @@ static void test_path_too_long(void **state)
 	test_field(btf, long_name, inner, 0);
 	test_field(btf, "btf_id", ty.u32, 4);
 	/* "xxx...x.xxx...x" is 399 characters. */
-	assert_int_equal(init_error(btf, "long_path"), -ENAMETOOLONG);
+	assert_int_equal(hint_verdict(btf, "long_path"), XSK_HINTS_PATH_TOO_LONG);
 	btf__free(btf);
 }
 
@@ -335,7 +331,7 @@ static void test_path_too_long(void **state)
 
 struct nested_fixture {
 	struct btf *btf;
-	struct xsk_hint_registry *reg;
+	struct xsk_hints *reg;
 };
 
 static int nested_setup(void **state)
@@ -343,8 +339,8 @@ static int nested_setup(void **state)
 	struct nested_fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_FILE, NULL, HINT_NESTED_OBJ, &f->btf, NULL), 0);
-	assert_int_equal(xsk_hint_registry__new(f->btf, &f->reg), 0);
+	assert_int_equal(load_file_btf(HINT_NESTED_OBJ, &f->btf), 0);
+	assert_int_equal(new_hints(f->btf, &f->reg), 0);
 	*state = f;
 	return 0;
 }
@@ -353,7 +349,7 @@ static int nested_teardown(void **state)
 {
 	struct nested_fixture *f = *state;
 
-	xsk_hint_registry__free(f->reg);
+	xsk_hints__free(f->reg);
 	btf__free(f->btf);
 	free(f);
 	return 0;
@@ -366,44 +362,43 @@ static void test_object_nested_registry(void **state)
 		"xdp_hints_common", "xdp_hints_drv", "xdp_hints_drv_v2",
 		"xdp_hints_meta_like",
 	};
-	struct xsk_btf_info *xbi = NULL;
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 	size_t i;
 
 	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++)
-		assert_true(xsk_hint_registry__find_index(f->reg, valid[i]) >= 0);
-	assert_int_equal(xsk_hint_registry__count(f->reg), 4);
-	/*
-	 * Rejected counts structs that end in btf_id but break a rule: the
-	 * float one. common_not_last ends in "extra", so it is no candidate.
-	 */
-	assert_int_equal(xsk_hint_registry__rejected(f->reg), 1);
-	assert_int_equal(init_error(f->btf, "xdp_hints_common_not_last"), -EOVERFLOW);
-	assert_int_equal(init_error(f->btf, "xdp_hints_float_btf_id"), -EPROTOTYPE);
-	assert_int_equal(xsk_btf__init_xdp_hint(f->btf, "xdp_hints_drv_v2", &xbi), 0);
-	assert_int_equal(xsk_btf__hint_size(xbi), 4 + 12 + 8);
-	assert_true(xsk_btf__has_field("drv.common.rx_hash32", xbi));
-	assert_true(xsk_btf__has_field("drv.vlan_tci", xbi));
-	assert_true(xsk_btf__has_field("queue", xbi));
-	assert_false(xsk_btf__has_field("rx_hash32", xbi));
-	xsk_btf__free_xdp_hint(xbi);
+		assert_true(xsk_hints__find(f->reg, valid[i]) >= 0);
+	assert_int_equal(xsk_hints__cnt(f->reg), 4);
+	/* Rejected: the float btf_id, and common_not_last (btf_id not last). */
+	assert_int_equal(xsk_hints__rejected_cnt(f->reg), 2);
+	assert_int_equal(hint_verdict(f->btf, "xdp_hints_common_not_last"), XSK_HINTS_BTF_ID_NOT_LAST);
+	assert_int_equal(hint_verdict(f->btf, "xdp_hints_float_btf_id"), XSK_HINTS_BTF_ID_TYPE);
+	xbi = hint_open(f->btf, "xdp_hints_drv_v2", &xbi_hints);
+	assert_non_null(xbi);
+	assert_int_equal(xsk_hint__size(xbi), 4 + 12 + 8);
+	assert_true(hint_has_field(xbi, "drv.common.rx_hash32"));
+	assert_true(hint_has_field(xbi, "drv.vlan_tci"));
+	assert_true(hint_has_field(xbi, "queue"));
+	assert_false(hint_has_field(xbi, "rx_hash32"));
+	xsk_hints__free(xbi_hints);
 }
 
 /* The selftests' shape: unions and anonymous members, read by their names. */
 static void test_object_meta_like(void **state)
 {
 	struct nested_fixture *f = *state;
-	const struct xsk_btf_info *xbi = xsk_hint_registry__find(f->reg, "xdp_hints_meta_like");
+	const struct xsk_hint *xbi = hints_find(f->reg, "xdp_hints_meta_like");
 	struct xsk_hint_field f_ts, f_err, f_tci, f_proto, f_tag_err;
 
 	assert_non_null(xbi);
-	assert_int_equal(xsk_btf__hint_size(xbi), 8 + 8 + 4 + 4 + 4 + 4);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "rx_timestamp", &f_ts), 0);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "rx_timestamp_err", &f_err), 0);
+	assert_int_equal(xsk_hint__size(xbi), 8 + 8 + 4 + 4 + 4 + 4);
+	assert_int_equal(xsk_hint__field(xbi, "rx_timestamp", &f_ts), 0);
+	assert_int_equal(xsk_hint__field(xbi, "rx_timestamp_err", &f_err), 0);
 	assert_int_equal(f_ts.pkt_offset, f_err.pkt_offset);
 	assert_int_equal(f_ts.pkt_offset, -32);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "rx_vlan_tci", &f_tci), 0);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "rx_vlan_proto", &f_proto), 0);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "rx_vlan_tag_err", &f_tag_err), 0);
+	assert_int_equal(xsk_hint__field(xbi, "rx_vlan_tci", &f_tci), 0);
+	assert_int_equal(xsk_hint__field(xbi, "rx_vlan_proto", &f_proto), 0);
+	assert_int_equal(xsk_hint__field(xbi, "rx_vlan_tag_err", &f_tag_err), 0);
 	assert_int_equal(f_tci.pkt_offset, -8);
 	assert_int_equal(f_proto.pkt_offset, -6);
 	assert_int_equal(f_tag_err.pkt_offset, -8);
@@ -421,8 +416,8 @@ static void test_kernel_written_nested_hint(void **state)
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		    .data_in = pkt_in, .data_size_in = sizeof(pkt_in),
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
-	struct xsk_hint_registry *reg = NULL;
-	const struct xsk_btf_info *xbi;
+	struct xsk_hints *reg = NULL;
+	const struct xsk_hint *xbi;
 	struct xsk_hint_field ts, tci, hash, queue;
 	struct bpf_program *prog;
 	char json[512];
@@ -436,25 +431,25 @@ static void test_kernel_written_nested_hint(void **state)
 	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
 	assert_int_equal(opts.retval, XDP_PASS);
 
-	assert_int_equal(xsk_hint_registry__new(bpf_object__btf(obj), &reg), 0);
-	xbi = xsk_hint_registry__find(reg, "xdp_hints_drv_v2");
+	assert_int_equal(new_hints(bpf_object__btf(obj), &reg), 0);
+	xbi = hints_find(reg, "xdp_hints_drv_v2");
 	assert_non_null(xbi);
-	assert_int_equal(opts.data_size_out, xsk_btf__hint_size(xbi) + sizeof(pkt_in));
-	pkt = out + xsk_btf__hint_size(xbi);
-	assert_ptr_equal(xsk_hint_registry__dispatch(reg, pkt), xbi);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "drv.rx_timestamp", &ts), 0);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "drv.vlan_tci", &tci), 0);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "drv.common.rx_hash32", &hash), 0);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "queue", &queue), 0);
-	assert_true(xsk_hint_field__u64(&ts, pkt) == NESTED_RX_TIMESTAMP);
-	assert_int_equal(*(const __u16 *)xsk_hint_field__ptr(&tci, pkt), NESTED_VLAN_TCI);
-	assert_int_equal(xsk_hint_field__u32(&hash, pkt), NESTED_RX_HASH32);
-	assert_int_equal(xsk_hint_field__u32(&queue, pkt), NESTED_QUEUE);
+	assert_int_equal(opts.data_size_out, xsk_hint__size(xbi) + sizeof(pkt_in));
+	pkt = out + xsk_hint__size(xbi);
+	assert_ptr_equal(hints_dispatch_pkt(reg, pkt), xbi);
+	assert_int_equal(xsk_hint__field(xbi, "drv.rx_timestamp", &ts), 0);
+	assert_int_equal(xsk_hint__field(xbi, "drv.vlan_tci", &tci), 0);
+	assert_int_equal(xsk_hint__field(xbi, "drv.common.rx_hash32", &hash), 0);
+	assert_int_equal(xsk_hint__field(xbi, "queue", &queue), 0);
+	assert_true(field_u64(&ts, pkt) == NESTED_RX_TIMESTAMP);
+	assert_int_equal(field_u32(&tci, pkt), NESTED_VLAN_TCI);
+	assert_int_equal(field_u32(&hash, pkt), NESTED_RX_HASH32);
+	assert_int_equal(field_u32(&queue, pkt), NESTED_QUEUE);
 	/* The dump nests as the struct does. */
-	assert_true(xsk_btf__dump_hint(xbi, pkt, XSK_HINT_DUMP_JSON, json, sizeof(json)) > 0);
+	assert_true(xsk_hint__dump(xbi, pkt, XSK_HINT_DUMP_JSON, json, sizeof(json)) > 0);
 	assert_non_null(strstr(json, "\"drv\":{\"rx_timestamp\":72623859790382856,"));
 	assert_non_null(strstr(json, "\"common\":{\"rx_hash32\":3405705229,\"btf_id\":"));
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(reg);
 	bpf_object__close(obj);
 }
 
@@ -468,8 +463,8 @@ static void test_linked_object_duplicate_names(void **state)
 	struct bpf_object *obj = bpf_object__open_file(HINT_DUP_LINKED_OBJ, NULL);
 	static const char *const progs[] = { "write_dup_a", "write_dup_b" };
 	static const __u32 sizes[] = { 12, 8 };
-	struct xsk_hint_registry *reg = NULL;
-	struct xsk_btf_info *xbi = NULL;
+	struct xsk_hints *reg = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 	struct btf *btf;
 	size_t i;
 
@@ -477,11 +472,13 @@ static void test_linked_object_duplicate_names(void **state)
 	assert_non_null(obj);
 	assert_int_equal(bpf_object__load(obj), 0);
 	btf = bpf_object__btf(obj);
-	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_dup", &xbi), -ENOTUNIQ);
-	assert_null(xbi);
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 2);
-	assert_int_equal(xsk_hint_registry__find_index(reg, "xdp_hints_dup"), -ENOTUNIQ);
+	assert_int_equal(hint_verdict(btf, "xdp_hints_dup"), -ENOTUNIQ);
+	assert_null(hint_open(btf, "xdp_hints_dup", &xbi_hints));
+	assert_int_equal(errno, ENOTUNIQ);
+	xsk_hints__free(xbi_hints);
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 2);
+	assert_int_equal(xsk_hints__find(reg, "xdp_hints_dup"), -ENOTUNIQ);
 
 	for (i = 0; i < 2; i++) {
 		unsigned char pkt_in[64] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -490,17 +487,17 @@ static void test_linked_object_duplicate_names(void **state)
 			    .data_in = pkt_in, .data_size_in = sizeof(pkt_in),
 			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 		struct bpf_program *prog = bpf_object__find_program_by_name(obj, progs[i]);
-		const struct xsk_btf_info *found;
+		const struct xsk_hint *found;
 
 		assert_non_null(prog);
 		assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
 		assert_int_equal(opts.data_size_out, sizes[i] + sizeof(pkt_in));
-		found = xsk_hint_registry__dispatch(reg, out + sizes[i]);
+		found = hints_dispatch_pkt(reg, out + sizes[i]);
 		assert_non_null(found);
-		assert_string_equal(xsk_btf__hint_name(found), "xdp_hints_dup");
-		assert_int_equal(xsk_btf__hint_size(found), sizes[i]);
+		assert_string_equal(xsk_hint__name(found), "xdp_hints_dup");
+		assert_int_equal(xsk_hint__size(found), sizes[i]);
 	}
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(reg);
 	bpf_object__close(obj);
 }
 

@@ -53,91 +53,117 @@ static void mixed_btf_build(struct mixed_btf *m)
 
 static void test_registry_counts_and_order(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct mixed_btf m;
 
 	(void)state;
 	mixed_btf_build(&m);
-	assert_int_equal(xsk_hint_registry__new(m.btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 2);
-	/* padded, short_id, bits; field_after does not end in btf_id. */
-	assert_int_equal(xsk_hint_registry__rejected(reg), 3);
-	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 0)), "hint_a");
-	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 1)), "hint_b");
-	assert_null(xsk_hint_registry__at(reg, 2));
-	xsk_hint_registry__free(reg);
+	assert_int_equal(new_hints(m.btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 2);
+	/* Every struct with a btf_id member that is no hint, with the reason. */
+	assert_int_equal(xsk_hints__rejected_cnt(reg), 4);
+	{
+		static const struct {
+			const char *name;
+			enum xsk_hints_reason reason;
+		} want[] = {
+			{ "padded", XSK_HINTS_TAIL_PADDING },
+			{ "field_after", XSK_HINTS_BTF_ID_NOT_LAST },
+			{ "short_id", XSK_HINTS_BTF_ID_SIZE },
+			{ "bits", XSK_HINTS_BITFIELD },
+		};
+		enum xsk_hints_reason reason;
+		__u32 btf_id;
+		size_t i;
+
+		for (i = 0; i < 4; i++) {
+			const char *name = xsk_hints__rejected(reg, i, &btf_id, &reason);
+
+			assert_non_null(name);
+			assert_string_equal(name, want[i].name);
+			assert_int_equal(reason, want[i].reason);
+			assert_true(btf_id > 0);
+			assert_ptr_not_equal(strstr(xsk_hints_reason_str(reason), " "), NULL);
+		}
+		assert_null(xsk_hints__rejected(reg, 4, NULL, NULL));
+		assert_int_equal(errno, ENOENT);
+	}
+	assert_string_equal(xsk_hint__name(xsk_hints__hint(reg, 0)), "hint_a");
+	assert_string_equal(xsk_hint__name(xsk_hints__hint(reg, 1)), "hint_b");
+	assert_null(xsk_hints__hint(reg, 2));
+	xsk_hints__free(reg);
 	btf__free(m.btf);
 }
 
 static void test_registry_lookup(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct mixed_btf m;
 
 	(void)state;
 	mixed_btf_build(&m);
-	assert_int_equal(xsk_hint_registry__new(m.btf, &reg), 0);
-	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__lookup(reg, m.hint_a)), m.hint_a);
-	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__lookup(reg, m.hint_b)), m.hint_b);
-	assert_null(xsk_hint_registry__lookup(reg, XSK_BTF_NO_HINT));
-	assert_null(xsk_hint_registry__lookup(reg, m.padded));
-	assert_null(xsk_hint_registry__lookup(reg, m.field_after));
-	assert_null(xsk_hint_registry__lookup(reg, m.plain));
-	assert_null(xsk_hint_registry__lookup(reg, 1)); /* an int */
-	assert_null(xsk_hint_registry__lookup(reg, 0xffffffffu));
-	xsk_hint_registry__free(reg);
+	assert_int_equal(new_hints(m.btf, &reg), 0);
+	assert_int_equal(xsk_hint__btf_id(hints_lookup(reg, m.hint_a)), m.hint_a);
+	assert_int_equal(xsk_hint__btf_id(hints_lookup(reg, m.hint_b)), m.hint_b);
+	assert_null(hints_lookup(reg, XSK_HINTS_NO_HINT));
+	assert_null(hints_lookup(reg, m.padded));
+	assert_null(hints_lookup(reg, m.field_after));
+	assert_null(hints_lookup(reg, m.plain));
+	assert_null(hints_lookup(reg, 1)); /* an int */
+	assert_null(hints_lookup(reg, 0xffffffffu));
+	xsk_hints__free(reg);
 	btf__free(m.btf);
 }
 
 static void test_registry_find(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct mixed_btf m;
 
 	(void)state;
 	mixed_btf_build(&m);
-	assert_int_equal(xsk_hint_registry__new(m.btf, &reg), 0);
-	assert_int_equal(xsk_btf__btf_type_id(xsk_hint_registry__find(reg, "hint_b")), m.hint_b);
-	assert_null(xsk_hint_registry__find(reg, "padded"));
-	assert_null(xsk_hint_registry__find(reg, "hint_"));
-	assert_null(xsk_hint_registry__find(reg, NULL));
-	xsk_hint_registry__free(reg);
+	assert_int_equal(new_hints(m.btf, &reg), 0);
+	assert_int_equal(xsk_hint__btf_id(hints_find(reg, "hint_b")), m.hint_b);
+	assert_null(hints_find(reg, "padded"));
+	assert_null(hints_find(reg, "hint_"));
+	assert_null(hints_find(reg, NULL));
+	xsk_hints__free(reg);
 	btf__free(m.btf);
 }
 
 static void test_registry_dispatch_fake_frame(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	unsigned char frame[FRAME_SIZE];
 	struct { __u64 b; __u32 btf_id; } __attribute__((packed)) hint_b;
-	const struct xsk_btf_info *xbi;
+	const struct xsk_hint *xbi;
 	struct mixed_btf m;
 	__u64 b = 0;
 	void *pkt;
 
 	(void)state;
 	mixed_btf_build(&m);
-	assert_int_equal(xsk_hint_registry__new(m.btf, &reg), 0);
+	assert_int_equal(new_hints(m.btf, &reg), 0);
 	hint_b.b = 0xdeadbeef01ULL;
 	hint_b.btf_id = m.hint_b;
 	pkt = frame_with_hint(frame, &hint_b, sizeof(hint_b));
-	xbi = xsk_hint_registry__dispatch(reg, pkt);
+	xbi = hints_dispatch_pkt(reg, pkt);
 	assert_non_null(xbi);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(b, b, xbi, pkt), 0);
+	assert_int_equal(HINT_READ(b, "b", xbi, pkt), 0);
 	assert_int_equal(b, 0xdeadbeef01ULL);
 
 	/* A rejected struct's id is "unknown", not a hint to decode. */
 	hint_b.btf_id = m.padded;
 	pkt = frame_with_hint(frame, &hint_b, sizeof(hint_b));
-	assert_null(xsk_hint_registry__dispatch(reg, pkt));
-	xsk_hint_registry__free(reg);
+	assert_null(hints_dispatch_pkt(reg, pkt));
+	xsk_hints__free(reg);
 	btf__free(m.btf);
 }
 
 /* Enough hints that lookups must walk probe chains. */
 static void test_registry_many_hints(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct test_types ty;
 	struct btf *btf = test_btf_new(&ty);
 	int ids[300], i;
@@ -151,17 +177,17 @@ static void test_registry_many_hints(void **state)
 		/* Non-hint types in between spread the ids. */
 		assert_true(btf__add_ptr(btf, ids[i]) > 0);
 	}
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 300);
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 300);
 	for (i = 0; i < 300; i++) {
-		const struct xsk_btf_info *xbi = xsk_hint_registry__lookup(reg, ids[i]);
+		const struct xsk_hint *xbi = hints_lookup(reg, ids[i]);
 
 		snprintf(name, sizeof(name), "hint_%d", i);
 		assert_non_null(xbi);
-		assert_string_equal(xsk_btf__hint_name(xbi), name);
-		assert_null(xsk_hint_registry__lookup(reg, ids[i] + 1));
+		assert_string_equal(xsk_hint__name(xbi), name);
+		assert_null(hints_lookup(reg, ids[i] + 1));
 	}
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(reg);
 	btf__free(btf);
 }
 
@@ -172,7 +198,7 @@ static void test_registry_many_hints(void **state)
  */
 static void test_registry_sparse_ids(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct test_types ty;
 	struct btf *btf = test_btf_new(&ty);
 	int first, last, i;
@@ -188,30 +214,24 @@ static void test_registry_sparse_ids(void **state)
 	test_field(btf, "rx_ktime", ty.u64, 0);
 	test_field(btf, "btf_id", ty.u32, 8);
 
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 2);
-	assert_int_equal(xsk_hint_registry__index(reg, first), 0);
-	assert_int_equal(xsk_hint_registry__index(reg, last), 1);
-	assert_ptr_equal(xsk_hint_registry__lookup(reg, last), xsk_hint_registry__at(reg, 1));
-	assert_int_equal(xsk_hint_registry__index(reg, first + 1), -ENOENT);
-	assert_int_equal(xsk_hint_registry__index(reg, XSK_BTF_NO_HINT), -ENOENT);
-	assert_int_equal(xsk_hint_registry__index(reg, last + 1), -ENOENT);
-	assert_int_equal(xsk_hint_registry__index(reg, 0xffffffffu), -ENOENT);
-	assert_null(xsk_hint_registry__lookup(reg, first + 2));
-	/* No inline table over a span this wide: callers are told so. */
-	{
-		struct xsk_hint_dispatch d;
-
-		assert_int_equal(xsk_hint_registry__dispatch_table(reg, &d), -E2BIG);
-	}
-	xsk_hint_registry__free(reg);
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 2);
+	assert_int_equal(xsk_hints__dispatch(reg, first), 0);
+	assert_int_equal(xsk_hints__dispatch(reg, last), 1);
+	assert_ptr_equal(hints_lookup(reg, last), xsk_hints__hint(reg, 1));
+	assert_int_equal(xsk_hints__dispatch(reg, first + 1), -ENOENT);
+	assert_int_equal(xsk_hints__dispatch(reg, XSK_HINTS_NO_HINT), -ENOENT);
+	assert_int_equal(xsk_hints__dispatch(reg, last + 1), -ENOENT);
+	assert_int_equal(xsk_hints__dispatch(reg, 0xffffffffu), -ENOENT);
+	assert_null(hints_lookup(reg, first + 2));
+	xsk_hints__free(reg);
 	btf__free(btf);
 }
 
-/* Dense case: index is the position in xsk_hint_registry__at() order. */
+/* Dense case: index is the position in xsk_hints__hint() order. */
 static void test_registry_index(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct test_types ty;
 	struct btf *btf = test_btf_new(&ty);
 	int a, b;
@@ -224,67 +244,52 @@ static void test_registry_index(void **state)
 	test_field(btf, "seq", ty.u32, 0);
 	test_field(btf, "btf_id", ty.u32, 4);
 
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__index(reg, a), 0);
-	assert_int_equal(xsk_hint_registry__index(reg, b), 1);
-	assert_int_equal(xsk_hint_registry__index(reg, a - 1), -ENOENT);
-	assert_int_equal(xsk_hint_registry__index(reg, b + 1), -ENOENT);
-	assert_int_equal(xsk_hint_registry__index(reg, 0), -ENOENT);
-	assert_int_equal(xsk_hint_registry__index(NULL, a), -EINVAL);
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__dispatch(reg, a), 0);
+	assert_int_equal(xsk_hints__dispatch(reg, b), 1);
+	assert_int_equal(xsk_hints__dispatch(reg, a - 1), -ENOENT);
+	assert_int_equal(xsk_hints__dispatch(reg, b + 1), -ENOENT);
+	assert_int_equal(xsk_hints__dispatch(reg, 0), -ENOENT);
+	assert_int_equal(xsk_hints__dispatch(NULL, a), -EINVAL);
 
-	/* The inline table answers exactly as the registry does. */
-	{
-		struct xsk_hint_dispatch d;
-		__u8 frame[64] = { 0 };
-		void *pkt = frame + 32;
-		__u32 id;
-
-		assert_int_equal(xsk_hint_registry__dispatch_table(reg, &d), 0);
-		for (id = 0; id < (__u32)b + 3; id++) {
-			memcpy((char *)pkt - 4, &id, 4);
-			assert_int_equal(xsk_hint_dispatch__index(&d, pkt),
-					 xsk_hint_registry__index(reg, id) < 0 ? -1 :
-					 xsk_hint_registry__index(reg, id));
-		}
-		id = 0xffffffffu;
-		memcpy((char *)pkt - 4, &id, 4);
-		assert_int_equal(xsk_hint_dispatch__index(&d, pkt), -1);
-		assert_int_equal(xsk_hint_registry__dispatch_table(NULL, &d), -EINVAL);
-	}
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(reg);
 	btf__free(btf);
 }
 
 static void test_registry_empty_and_null(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct test_types ty;
 	struct btf *btf = test_btf_new(&ty);
 
 	(void)state;
-	assert_int_equal(xsk_hint_registry__new(NULL, &reg), -EINVAL);
-	assert_int_equal(xsk_hint_registry__new(btf, NULL), -EINVAL);
+	assert_int_equal(new_hints(NULL, &reg), -EINVAL);
 	assert_null(reg);
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 0);
-	assert_int_equal(xsk_hint_registry__rejected(reg), 0);
-	assert_null(xsk_hint_registry__at(reg, 0));
-	assert_null(xsk_hint_registry__lookup(reg, ty.u32));
-	xsk_hint_registry__free(reg);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 0);
+	assert_int_equal(xsk_hints__rejected_cnt(reg), 0);
+	assert_null(xsk_hints__hint(reg, 0));
+	assert_int_equal(errno, ENOENT);
+	assert_null(hints_lookup(reg, ty.u32));
+	xsk_hints__free(reg);
 
-	assert_int_equal(xsk_hint_registry__count(NULL), 0);
-	assert_int_equal(xsk_hint_registry__rejected(NULL), 0);
-	assert_null(xsk_hint_registry__at(NULL, 0));
-	assert_null(xsk_hint_registry__lookup(NULL, 1));
-	assert_null(xsk_hint_registry__find(NULL, "x"));
-	xsk_hint_registry__free(NULL);
+	assert_int_equal(xsk_hints__cnt(NULL), 0);
+	assert_int_equal(xsk_hints__rejected_cnt(NULL), 0);
+	assert_null(xsk_hints__hint(NULL, 0));
+	assert_int_equal(errno, EINVAL);
+	assert_null(hints_lookup(NULL, 1));
+	assert_null(xsk_hints__rejected(NULL, 0, NULL, NULL));
+	assert_int_equal(errno, EINVAL);
+	assert_null(hints_find(NULL, "x"));
+	xsk_hints__free(NULL);
 	btf__free(btf);
 }
 
 /* A module's split BTF: only the module's own types are scanned. */
 static void test_registry_split_btf(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct test_types ty;
 	struct btf *base = test_btf_new(&ty), *split;
 	int base_hint, split_hint;
@@ -297,11 +302,11 @@ static void test_registry_split_btf(void **state)
 	split_hint = test_struct(split, "module_hint", 8);
 	test_field(split, "mark", ty.u32, 0);
 	test_field(split, "btf_id", ty.u32, 4);
-	assert_int_equal(xsk_hint_registry__new(split, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 1);
-	assert_non_null(xsk_hint_registry__lookup(reg, split_hint));
-	assert_null(xsk_hint_registry__lookup(reg, base_hint));
-	xsk_hint_registry__free(reg);
+	assert_int_equal(new_hints(split, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 1);
+	assert_non_null(hints_lookup(reg, split_hint));
+	assert_null(hints_lookup(reg, base_hint));
+	xsk_hints__free(reg);
 	btf__free(split);
 	btf__free(base);
 }
@@ -315,25 +320,26 @@ static void test_object_registry(void **state)
 		"xdp_hints_bitfield", "xdp_hints_short_btf_id",
 		"xdp_hints_odd_size", "xdp_hints_too_big",
 	};
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct btf *btf = btf__parse(HINT_STRUCTS_OBJ, NULL);
 	size_t i;
 
 	(void)state;
 	assert_non_null(btf);
-	assert_int_equal(xsk_hint_registry__new(btf, &reg), 0);
-	assert_int_equal(xsk_hint_registry__count(reg), 3);
-	assert_int_equal(xsk_hint_registry__rejected(reg), 5);
-	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 0)), "xdp_hints_rx_time");
-	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 1)), "xdp_hints_mark");
-	assert_string_equal(xsk_btf__hint_name(xsk_hint_registry__at(reg, 2)), "xdp_hints_rich");
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 3);
+	/* All six invalid ones are listed, field_after_btf_id included. */
+	assert_int_equal(xsk_hints__rejected_cnt(reg), 6);
+	assert_string_equal(xsk_hint__name(xsk_hints__hint(reg, 0)), "xdp_hints_rx_time");
+	assert_string_equal(xsk_hint__name(xsk_hints__hint(reg, 1)), "xdp_hints_mark");
+	assert_string_equal(xsk_hint__name(xsk_hints__hint(reg, 2)), "xdp_hints_rich");
 	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
-		assert_null(xsk_hint_registry__find(reg, invalid[i]));
-	xsk_hint_registry__free(reg);
+		assert_null(hints_find(reg, invalid[i]));
+	xsk_hints__free(reg);
 	btf__free(btf);
 }
 
-/* Each invalid struct clang produced fails for its own reason. */
+/* Each invalid struct clang produced is rejected for its own reason. */
 static void test_object_validation_errors(void **state)
 {
 	static const struct {
@@ -343,12 +349,12 @@ static void test_object_validation_errors(void **state)
 		{ "xdp_hints_rx_time", 0 },
 		{ "xdp_hints_mark", 0 },
 		{ "xdp_hints_rich", 0 },
-		{ "xdp_hints_field_after_btf_id", -EOVERFLOW },
-		{ "xdp_hints_tail_padding", -EOVERFLOW },
-		{ "xdp_hints_bitfield", -ENOTSUP },
-		{ "xdp_hints_short_btf_id", -EMSGSIZE },
-		{ "xdp_hints_odd_size", -EMSGSIZE },
-		{ "xdp_hints_too_big", -EMSGSIZE },
+		{ "xdp_hints_field_after_btf_id", XSK_HINTS_BTF_ID_NOT_LAST },
+		{ "xdp_hints_tail_padding", XSK_HINTS_TAIL_PADDING },
+		{ "xdp_hints_bitfield", XSK_HINTS_BITFIELD },
+		{ "xdp_hints_short_btf_id", XSK_HINTS_BTF_ID_SIZE },
+		{ "xdp_hints_odd_size", XSK_HINTS_SIZE_NOT_ALIGNED },
+		{ "xdp_hints_too_big", XSK_HINTS_TOO_LARGE },
 		{ "hint_vlan", -ENOENT },
 		{ "no_such_struct", -ENOENT },
 	};
@@ -358,13 +364,11 @@ static void test_object_validation_errors(void **state)
 	(void)state;
 	assert_non_null(btf);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct xsk_btf_info *xbi = NULL;
-		int err = xsk_btf__init_xdp_hint(btf, cases[i].name, &xbi);
+		int err = hint_verdict(btf, cases[i].name);
 
 		if (err != cases[i].err)
 			fail_msg("struct %s: expected %d, got %d", cases[i].name,
 				 cases[i].err, err);
-		xsk_btf__free_xdp_hint(xbi);
 	}
 	btf__free(btf);
 }
@@ -377,7 +381,8 @@ static void test_object_rich_reads(void **state)
 		.vlan = { 100, 0x8100 }, .temp = -40, .l4 = 17, .valid = 1,
 		.flow_hash = 0x01020304,
 	};
-	struct xsk_btf_info *xbi = NULL;
+	const struct xsk_hint *xbi = NULL;
+	struct xsk_hints *xbi_hints = NULL;
 	unsigned char frame[FRAME_SIZE];
 	struct { __u16 tci, proto; } vlan;
 	struct xsk_hint_field temp;
@@ -387,22 +392,23 @@ static void test_object_rich_reads(void **state)
 
 	(void)state;
 	assert_non_null(btf);
-	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_rich", &xbi), 0);
-	assert_int_equal(xsk_btf__hint_size(xbi), sizeof(hint));
-	hint.btf_id = xsk_btf__btf_type_id(xbi);
+	xbi = hint_open(btf, "xdp_hints_rich", &xbi_hints);
+	assert_non_null(xbi);
+	assert_int_equal(xsk_hint__size(xbi), sizeof(hint));
+	hint.btf_id = xsk_hint__btf_id(xbi);
 	pkt = frame_with_hint(frame, &hint, sizeof(hint));
 
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(ifname, ifname, xbi, pkt), 0);
+	assert_int_equal(HINT_READ(ifname, "ifname", xbi, pkt), 0);
 	assert_string_equal(ifname, "veth1");
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(vlan, vlan, xbi, pkt), 0);
+	assert_int_equal(HINT_READ(vlan, "vlan", xbi, pkt), 0);
 	assert_int_equal(vlan.tci, 100);
 	assert_int_equal(vlan.proto, 0x8100);
 	/* const volatile __s32 resolves to 4 bytes. */
-	assert_int_equal(xsk_btf__resolve_field(xbi, "temp", &temp), 0);
-	assert_int_equal((__s32)xsk_hint_field__u32(&temp, pkt), -40);
-	assert_int_equal(XSK_BTF_READ_FIELD_INTO(flow_port, flow_port, xbi, pkt), 0);
+	assert_int_equal(xsk_hint__field(xbi, "temp", &temp), 0);
+	assert_int_equal((__s32)field_u32(&temp, pkt), -40);
+	assert_int_equal(HINT_READ(flow_port, "flow_port", xbi, pkt), 0);
 	assert_int_equal(flow_port, 0x0304);
-	xsk_btf__free_xdp_hint(xbi);
+	xsk_hints__free(xbi_hints);
 	btf__free(btf);
 }
 
@@ -410,7 +416,7 @@ static void test_object_rich_reads(void **state)
 
 static void test_vmlinux_registry(void **state)
 {
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct btf *btf = NULL;
 	struct timespec t0, t1;
 	int skb, err;
@@ -421,24 +427,29 @@ static void test_vmlinux_registry(void **state)
 		print_message("# /sys/kernel/btf/vmlinux is absent: skipping\n");
 		skip();
 	}
-	assert_int_equal(xsk_btf__load(XSK_BTF_SRC_VMLINUX, NULL, NULL, &btf, NULL), 0);
+	{
+		XSK_HINTS_OPTS(xsk_hints_btf_opts, opts, .vmlinux = true);
+
+		btf = xsk_hints__load_btf(&opts);
+		assert_non_null(btf);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = xsk_hint_registry__new(btf, &reg);
+	err = new_hints(btf, &reg);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_int_equal(err, 0);
 	print_message("# vmlinux: %u types, %zu hints, %zu rejected, scanned in %.1f ms\n",
-		      btf__type_cnt(btf), xsk_hint_registry__count(reg),
-		      xsk_hint_registry__rejected(reg),
+		      btf__type_cnt(btf), xsk_hints__cnt(reg),
+		      xsk_hints__rejected_cnt(reg),
 		      (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	for (i = 0; i < xsk_hint_registry__count(reg); i++) {
-		const struct xsk_btf_info *xbi = xsk_hint_registry__at(reg, i);
+	for (i = 0; i < xsk_hints__cnt(reg); i++) {
+		const struct xsk_hint *xbi = xsk_hints__hint(reg, i);
 
-		assert_ptr_equal(xsk_hint_registry__lookup(reg, xsk_btf__btf_type_id(xbi)), xbi);
+		assert_ptr_equal(hints_lookup(reg, xsk_hint__btf_id(xbi)), xbi);
 	}
 	skb = btf__find_by_name_kind(btf, "sk_buff", BTF_KIND_STRUCT);
 	assert_true(skb > 0);
-	assert_null(xsk_hint_registry__lookup(reg, skb));
-	xsk_hint_registry__free(reg);
+	assert_null(hints_lookup(reg, skb));
+	xsk_hints__free(reg);
 	btf__free(btf);
 }
 
@@ -459,11 +470,11 @@ static void test_kernel_written_hint(void **state)
 		    .data_in = pkt_in, .data_size_in = sizeof(pkt_in),
 		    .data_out = out, .data_size_out = sizeof(out),
 		    .repeat = 1);
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	struct xsk_hint_field rx_ktime, cpu;
 	struct bpf_program *prog;
 	struct timespec t0, t1;
-	const struct xsk_btf_info *xbi;
+	const struct xsk_hint *xbi;
 	__u64 before, after, stamp;
 	int err;
 
@@ -484,23 +495,23 @@ static void test_kernel_written_hint(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_int_equal(opts.retval, XDP_PASS);
 
-	assert_int_equal(xsk_hint_registry__new(bpf_object__btf(obj), &reg), 0);
-	xbi = xsk_hint_registry__find(reg, "xdp_hints_rx_time");
+	assert_int_equal(new_hints(bpf_object__btf(obj), &reg), 0);
+	xbi = hints_find(reg, "xdp_hints_rx_time");
 	assert_non_null(xbi);
-	assert_int_equal(opts.data_size_out, xsk_btf__hint_size(xbi) + sizeof(pkt_in));
+	assert_int_equal(opts.data_size_out, xsk_hint__size(xbi) + sizeof(pkt_in));
 	/* The packet follows the metadata in the output. */
-	assert_memory_equal(out + xsk_btf__hint_size(xbi), pkt_in, sizeof(pkt_in));
-	assert_ptr_equal(xsk_hint_registry__dispatch(reg, out + xsk_btf__hint_size(xbi)), xbi);
+	assert_memory_equal(out + xsk_hint__size(xbi), pkt_in, sizeof(pkt_in));
+	assert_ptr_equal(hints_dispatch_pkt(reg, out + xsk_hint__size(xbi)), xbi);
 
-	assert_int_equal(xsk_btf__resolve_field(xbi, "rx_ktime", &rx_ktime), 0);
-	assert_int_equal(xsk_btf__resolve_field(xbi, "xdp_rx_cpu", &cpu), 0);
-	stamp = xsk_hint_field__u64(&rx_ktime, out + xsk_btf__hint_size(xbi));
+	assert_int_equal(xsk_hint__field(xbi, "rx_ktime", &rx_ktime), 0);
+	assert_int_equal(xsk_hint__field(xbi, "xdp_rx_cpu", &cpu), 0);
+	stamp = field_u64(&rx_ktime, out + xsk_hint__size(xbi));
 	before = t0.tv_sec * 1000000000ULL + t0.tv_nsec;
 	after = t1.tv_sec * 1000000000ULL + t1.tv_nsec;
 	assert_in_range(stamp, before, after);
-	assert_true(xsk_hint_field__u32(&cpu, out + xsk_btf__hint_size(xbi)) <
+	assert_true(field_u32(&cpu, out + xsk_hint__size(xbi)) <
 		    (__u32)libbpf_num_possible_cpus());
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(reg);
 	bpf_object__close(obj);
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * lib_xsk_extend: validation of hint structs and every read path, on BTF
- * built in memory (so each rule is tested on exactly one broken struct).
+ * built in memory (so each rule is tested on exactly one broken struct),
+ * through the original API (lib_xsk_extend_compat.h, with its original
+ * error codes) and through the 1.0 calls beneath it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#define XSK_EXTEND_ORIGINAL_API
 #include "lib_xsk_extend.h"
 #include "hint_test_btf.h"
 
@@ -45,9 +48,9 @@ static void test_valid_minimal_hint(void **state)
 	test_field(btf, "btf_id", ty.u32, 12);
 	assert_int_equal(xsk_btf__init_xdp_hint(btf, "xdp_hints_ok", &xbi), 0);
 	assert_int_equal(xsk_btf__btf_type_id(xbi), id);
-	assert_string_equal(xsk_btf__hint_name(xbi), "xdp_hints_ok");
-	assert_int_equal(xsk_btf__hint_size(xbi), 16);
-	assert_ptr_equal(xsk_btf__hint_btf(xbi), btf);
+	assert_string_equal(xsk_hint__name(xbi->hint), "xdp_hints_ok");
+	assert_int_equal(xsk_hint__size(xbi->hint), 16);
+	assert_int_equal(xsk_hint__btf_id(xbi->hint), id);
 	xsk_btf__free_xdp_hint(xbi);
 	btf__free(btf);
 }
@@ -66,9 +69,10 @@ static void test_null_arguments(void **state)
 	/* The free and the getters accept NULL, like free(). */
 	xsk_btf__free_xdp_hint(NULL);
 	assert_int_equal(xsk_btf__btf_type_id(NULL), XSK_BTF_NO_HINT);
-	assert_null(xsk_btf__hint_name(NULL));
-	assert_int_equal(xsk_btf__hint_size(NULL), 0);
-	assert_null(xsk_btf__hint_btf(NULL));
+	assert_null(xsk_hint__name(NULL));
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(xsk_hint__size(NULL), 0);
+	assert_int_equal(xsk_hint__btf_id(NULL), XSK_HINTS_NO_HINT);
 	btf__free(btf);
 }
 
@@ -456,7 +460,7 @@ static void test_has_field(void **state)
 static void test_read_macros_copy(void **state)
 {
 	struct read_fixture *f = *state;
-	struct xsk_btf_member member;
+	struct xsk_btf_member member = { 0 };
 	__u64 rx_ktime = 0;
 	__u32 too_small = 42, flow_hash = 0;
 	__u16 vlan_tci = 0;
@@ -483,27 +487,36 @@ static void test_read_macros_copy(void **state)
 static void test_resolve_field_inline_readers(void **state)
 {
 	struct read_fixture *f = *state;
+	const struct xsk_hint *hint = f->xbi->hint;
 	struct xsk_hint_field rx_ktime, flow_hash, ifname;
-	struct xsk_hint_field untouched = { .pkt_offset = 7, .size = 7 };
+	struct xsk_hint_field cleared = { .pkt_offset = 7, .size = 7 };
+	char name[8] = { 0 };
+	__u64 u64 = 0;
+	__u32 u32 = 0;
 
-	assert_int_equal(xsk_btf__resolve_field(f->xbi, "rx_ktime", &rx_ktime), 0);
+	assert_int_equal(xsk_hint__field(hint, "rx_ktime", &rx_ktime), 0);
 	assert_int_equal(rx_ktime.pkt_offset, -(int)sizeof(struct test_hint));
 	assert_int_equal(rx_ktime.size, 8);
-	assert_int_equal(xsk_hint_field__u64(&rx_ktime, f->pkt), f->hint.rx_ktime);
+	assert_int_equal(xsk_hint_field__u64(&rx_ktime, f->pkt, &u64), 0);
+	assert_true(u64 == f->hint.rx_ktime);
 
-	assert_int_equal(xsk_btf__resolve_field(f->xbi, "flow_hash", &flow_hash), 0);
+	assert_int_equal(xsk_hint__field(hint, "flow_hash", &flow_hash), 0);
 	assert_int_equal(flow_hash.pkt_offset,
 			 (int)offsetof(struct test_hint, flow_hash) - (int)sizeof(struct test_hint));
-	assert_int_equal(xsk_hint_field__u32(&flow_hash, f->pkt), 0xcafef00d);
+	assert_int_equal(xsk_hint_field__u32(&flow_hash, f->pkt, &u32), 0);
+	assert_int_equal(u32, 0xcafef00d);
 
-	assert_int_equal(xsk_btf__resolve_field(f->xbi, "ifname", &ifname), 0);
-	assert_memory_equal(xsk_hint_field__ptr(&ifname, f->pkt), "eth0", 4);
+	assert_int_equal(xsk_hint__field(hint, "ifname", &ifname), 0);
+	assert_int_equal(xsk_hint_field__read(&ifname, f->pkt, name, sizeof(name)), ifname.size);
+	assert_memory_equal(name, "eth0", 4);
 
-	assert_int_equal(xsk_btf__resolve_field(f->xbi, "nope", &untouched), -ENOENT);
-	assert_int_equal(untouched.pkt_offset, 7);
-	assert_int_equal(xsk_btf__resolve_field(NULL, "rx_ktime", &untouched), -EINVAL);
-	assert_int_equal(xsk_btf__resolve_field(f->xbi, NULL, &untouched), -EINVAL);
-	assert_int_equal(xsk_btf__resolve_field(f->xbi, "rx_ktime", NULL), -EINVAL);
+	/* A failed resolve leaves a field every read refuses. */
+	assert_int_equal(xsk_hint__field(hint, "nope", &cleared), -ENOENT);
+	assert_int_equal(cleared.size, 0);
+	assert_int_equal(xsk_hint_field__u64(&cleared, f->pkt, &u64), -ENOENT);
+	assert_int_equal(xsk_hint__field(NULL, "rx_ktime", &cleared), -EINVAL);
+	assert_int_equal(xsk_hint__field(hint, NULL, &cleared), -EINVAL);
+	assert_int_equal(xsk_hint__field(hint, "rx_ktime", NULL), -EINVAL);
 }
 
 /* ---- the name cache keys on content, not on the pointer -------------------- */
@@ -561,7 +574,7 @@ static void test_reads_survive_btf_growth(void **state)
 		assert_true(btf__add_str(f->btf, name) > 0);
 	}
 	assert_int_equal(xsk_btf__read_field(&ptr, 8, "rx_ktime", f->xbi, f->pkt), 0);
-	assert_string_equal(xsk_btf__hint_name(f->xbi), "xdp_hints_test");
+	assert_string_equal(xsk_hint__name(f->xbi->hint), "xdp_hints_test");
 	assert_true(xsk_btf__has_field("flow_port", f->xbi));
 }
 
@@ -575,21 +588,20 @@ static void test_reads_survive_btf_growth(void **state)
 static void test_stale_headroom_cleared(void **state)
 {
 	struct read_fixture *f = *state;
-	struct xsk_hint_registry *reg = NULL;
+	struct xsk_hints *reg = NULL;
 	static const unsigned char udp_payload[] = "packet without hint";
 
-	assert_int_equal(xsk_hint_registry__new(f->btf, &reg), 0);
-	assert_ptr_equal(xsk_hint_registry__dispatch(reg, f->pkt),
-			 xsk_hint_registry__find(reg, "xdp_hints_test"));
+	assert_int_equal(new_hints(f->btf, &reg), 0);
+	assert_ptr_equal(hints_dispatch_pkt(reg, f->pkt), hints_find(reg, "xdp_hints_test"));
 
 	/* Without the clear, the old id is still there: the hazard. */
 	memcpy(f->pkt, udp_payload, sizeof(udp_payload));
-	assert_non_null(xsk_hint_registry__dispatch(reg, f->pkt));
+	assert_non_null(hints_dispatch_pkt(reg, f->pkt));
 
-	xsk_umem__clear_btf_id(f->pkt);
+	xsk_hints_pkt_clear_btf_id(f->pkt);
 	memcpy(f->pkt, udp_payload, sizeof(udp_payload));
-	assert_int_equal(xsk_umem__btf_id(f->pkt), XSK_BTF_NO_HINT);
-	assert_null(xsk_hint_registry__dispatch(reg, f->pkt));
+	assert_int_equal(xsk_hints_pkt_btf_id(f->pkt), XSK_HINTS_NO_HINT);
+	assert_null(hints_dispatch_pkt(reg, f->pkt));
 	/* The clear touches only the 4 bytes of the slot. */
 	assert_memory_equal(f->pkt, udp_payload, sizeof(udp_payload));
 	assert_int_equal(*((unsigned char *)f->pkt - 5), (unsigned char)(f->hint.flow_hash >> 24));
@@ -597,9 +609,10 @@ static void test_stale_headroom_cleared(void **state)
 	/* All four bytes of the slot, not just those a small id uses. */
 	memset((unsigned char *)f->pkt - sizeof(__u32), 0xff, sizeof(__u32));
 	assert_int_equal(xsk_umem__btf_id(f->pkt), 0xffffffffu);
+	/* The original names do the same. */
 	xsk_umem__clear_btf_id(f->pkt);
 	assert_int_equal(xsk_umem__btf_id(f->pkt), XSK_BTF_NO_HINT);
-	xsk_hint_registry__free(reg);
+	xsk_hints__free(reg);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * XSK_BTF_HINT_MAX_SIZE is what the kernel grants. bpf_xdp_adjust_meta()
+ * XSK_HINTS_MAX_SIZE is what the kernel grants. bpf_xdp_adjust_meta()
  * (net/core/filter.c) keeps data_meta above data_hard_start +
  * sizeof(struct xdp_frame) and the length within skb_shared_info.meta_len
  * (a u8, so 252); with XDP_PACKET_HEADROOM (256) in front of the packet
@@ -86,7 +86,7 @@ static void test_prog_test_run_limit(void **state)
 		      "(struct xdp_frame is %u bytes)\n", skel->bss->granted, xdp_frame_size());
 	assert_int_equal(skel->bss->granted, expected_limit());
 	/* The library accepts exactly what the kernel grants. */
-	assert_int_equal(XSK_BTF_HINT_MAX_SIZE, skel->bss->granted);
+	assert_int_equal(XSK_HINTS_MAX_SIZE, skel->bss->granted);
 	meta_limit__destroy(skel);
 }
 
@@ -137,13 +137,13 @@ static __u32 measure_on_veth(__u32 mode, const char *mode_name)
 static void test_veth_native_limit(void **state)
 {
 	(void)state;
-	assert_true(measure_on_veth(XDP_FLAGS_DRV_MODE, "native") >= XSK_BTF_HINT_MAX_SIZE);
+	assert_true(measure_on_veth(XDP_FLAGS_DRV_MODE, "native") >= XSK_HINTS_MAX_SIZE);
 }
 
 static void test_veth_generic_limit(void **state)
 {
 	(void)state;
-	assert_true(measure_on_veth(XDP_FLAGS_SKB_MODE, "generic") >= XSK_BTF_HINT_MAX_SIZE);
+	assert_true(measure_on_veth(XDP_FLAGS_SKB_MODE, "generic") >= XSK_HINTS_MAX_SIZE);
 }
 
 static int veth_setup(void **state)

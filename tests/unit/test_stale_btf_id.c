@@ -15,7 +15,7 @@
  *   2. the receiver drains the ring (clearing what it sees);
  *   3. unhinted frames arrive, in the buffers the dropped frames left.
  * Without always_stamp some of them read the dropped frames' btf_id: a
- * hint that is not there. With it, every one reads XSK_BTF_NO_HINT.
+ * hint that is not there. With it, every one reads XSK_HINTS_NO_HINT.
  * Needs root.
  */
 #include <errno.h>
@@ -201,9 +201,9 @@ static int drain(struct stale_rx *s, __u32 *btf_ids, int max)
 			void *pkt = xsk_umem__get_data(s->area, desc->addr);
 
 			if (btf_ids)
-				btf_ids[got] = xsk_hint__btf_id(pkt);
+				btf_ids[got] = xsk_hints_pkt_btf_id(pkt);
 			got++;
-			xsk_hint__clear_btf_id(pkt);
+			xsk_hints_pkt_clear_btf_id(pkt);
 			*xsk_ring_prod__fill_addr(&s->fill, idx_fill + i) =
 				desc->addr & ~(__u64)(FRAME_SIZE - 1);
 		}
@@ -243,9 +243,9 @@ static int unhinted_frames_with_stale_id(bool always_stamp)
 	assert_true(hint_id > 0);
 	for (i = 0; i < got; i++) {
 		/* Not garbage: exactly the id a dropped hinted frame carried. */
-		if (btf_ids[i] != XSK_BTF_NO_HINT)
+		if (btf_ids[i] != XSK_HINTS_NO_HINT)
 			assert_int_equal(btf_ids[i], hint_id);
-		stale += btf_ids[i] != XSK_BTF_NO_HINT;
+		stale += btf_ids[i] != XSK_HINTS_NO_HINT;
 	}
 	print_message("# always_stamp=%d: burst of %d hinted frames, RX ring %d: "
 		      "rx_ring_full %llu, rx_dropped %llu; %d of %d unhinted frames read a "

@@ -127,7 +127,7 @@ static void record_frame(struct fixture *f, const struct xsk_rx_batch *b,
 	s->frame_len = fr->len;
 	s->first_len = fr->first_len;
 	s->pkt_is_first = fr->data == first.iov_base && fr->first_len == first.iov_len;
-	s->btf_id = xsk_umem__btf_id(fr->data);
+	s->btf_id = xsk_hints_pkt_btf_id(fr->data);
 	for (__u32 j = 0; j < fr->n_bufs; j++) {
 		struct iovec buf = xsk_rx_frame_buf(b, fr, j);
 
@@ -214,9 +214,9 @@ static void test_whole_frames(void **state)
 	assert_frame(&f->seen[2], 3, 2);
 	assert_fill_returned(f, 6);
 	/* The hint slot in front of each first buffer was cleared. */
-	assert_int_equal(xsk_umem__btf_id((__u8 *)f->q.umem_area + DATA_OFFSET), XSK_BTF_NO_HINT);
-	assert_int_equal(xsk_umem__btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
-			 XSK_BTF_NO_HINT);
+	assert_int_equal(xsk_hints_pkt_btf_id((__u8 *)f->q.umem_area + DATA_OFFSET), XSK_HINTS_NO_HINT);
+	assert_int_equal(xsk_hints_pkt_btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
+			 XSK_HINTS_NO_HINT);
 	assert_int_equal(f->q.incomplete_frames, 0);
 }
 
@@ -283,8 +283,8 @@ static void test_drain_drops_unfinished_tail(void **state)
 	assert_frame(&f->seen[0], 1, 1);
 	assert_int_equal(f->q.incomplete_frames, 1);
 	assert_fill_returned(f, 3);
-	assert_int_equal(xsk_umem__btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
-			 XSK_BTF_NO_HINT);
+	assert_int_equal(xsk_hints_pkt_btf_id((__u8 *)f->q.umem_area + FRAME_SIZE + DATA_OFFSET),
+			 XSK_HINTS_NO_HINT);
 }
 
 /* At stop, a run with no end and then an unfinished frame: two frames lost,

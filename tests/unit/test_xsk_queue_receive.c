@@ -95,7 +95,7 @@ static unsigned int receive(struct env *e, unsigned int budget)
 		assert_ptr_equal(buf.iov_base, f->data);
 		assert_int_equal(buf.iov_len, 60);
 		/* The decoder reads the slot during the walk: cleared only after. */
-		assert_int_equal(xsk_umem__btf_id(f->data), STAMP);
+		assert_int_equal(xsk_hints_pkt_btf_id(f->data), STAMP);
 		assert_true(e->seen < RING_SIZE);
 		e->seen_pkts[e->seen++] = f->data;
 		assert_int_equal(e->rx.consumer, 0);
@@ -121,8 +121,8 @@ static void check_batch(bool producer_stamps, bool prefetch, unsigned int n)
 
 		assert_ptr_equal(e.seen_pkts[i], e.umem + frame + PKT_OFFSET);
 		assert_int_equal(e.fill.addrs[i], frame);
-		assert_int_equal(xsk_umem__btf_id(e.seen_pkts[i]),
-				 producer_stamps ? STAMP : XSK_BTF_NO_HINT);
+		assert_int_equal(xsk_hints_pkt_btf_id(e.seen_pkts[i]),
+				 producer_stamps ? STAMP : XSK_HINTS_NO_HINT);
 	}
 	free(e.umem);
 }
