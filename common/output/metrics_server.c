@@ -359,6 +359,10 @@ int metrics_server_publish(struct metrics_server *m, const struct queue_rx_stats
 	if (pthread_mutex_trylock(&m->lock))
 		return -EBUSY;
 	for (size_t i = 0; i < n_queues && i < m->n_queues; i++) {
+		/* --tx-stamps: the copy takes their histograms once it has
+		 * room for them (made here, outside any scrape). */
+		if (stats[i]->tx && !m->published[i].tx)
+			queue_rx_stats_enable_tx_stamps(&m->published[i]);
 		queue_rx_stats_copy(&m->published[i], stats[i]);
 		/* The copy takes the kernel's counters too: they are plain fields. */
 	}

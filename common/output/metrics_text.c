@@ -155,6 +155,10 @@ XDP_GETTER(meta_failed)
 XDP_GETTER(redirected)
 XDP_GETTER(redirect_failed)
 XDP_GETTER(passed)
+static __u64 get_tx_clock_mismatch(const struct queue_rx_stats *s)
+{
+	return s->tx ? s->tx->clock_mismatch : 0;
+}
 static __u64 get_fill_ring_empty(const struct queue_rx_stats *s)
 {
 	return s->xsk.rx_fill_ring_empty_descs;
@@ -278,6 +282,23 @@ int metrics_text_write(FILE *out, enum metrics_format format, const struct metri
 	for (size_t i = 0; i < n; i++)
 		histogram(&w, "hw_to_xdp_seconds", queues[i]->queue_id, NULL, NULL,
 			  queues[i]->hw_to_xdp_hist);
+	if (n && queues[0]->tx) {
+		per_queue_counter(&w, "tx_clock_mismatch_total",
+				  "frames whose send stamp is of another clock, or from the receiver's future: not timed",
+				  queues, n, get_tx_clock_mismatch);
+		family(&w, "tx_to_xdp_seconds", "histogram",
+		       "--tx-stamps: the sender's send time to rx_ktime in XDP (the time stamp's own delay and error)");
+		for (size_t i = 0; i < n; i++)
+			if (queues[i]->tx)
+				histogram(&w, "tx_to_xdp_seconds", queues[i]->queue_id, NULL, NULL,
+					  &queues[i]->tx->tx_to_xdp);
+		family(&w, "tx_to_user_seconds", "histogram",
+		       "--tx-stamps: the sender's send time to the receiver taking the frame off the RX ring");
+		for (size_t i = 0; i < n; i++)
+			if (queues[i]->tx)
+				histogram(&w, "tx_to_user_seconds", queues[i]->queue_id, NULL, NULL,
+					  &queues[i]->tx->tx_to_user);
+	}
 	if (cpu)
 		cpu_metrics(&w, cpu);
 	if (format == METRICS_OPENMETRICS)

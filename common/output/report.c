@@ -22,7 +22,8 @@ void report_scratch_free(struct report_scratch *w)
 	memset(w, 0, sizeof(*w));
 }
 
-int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layouts)
+int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layouts,
+			bool tx_stamps)
 {
 	memset(w, 0, sizeof(*w));
 	w->stats = calloc(2 + n_queues, sizeof(*w->stats));
@@ -30,9 +31,14 @@ int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layo
 	if (!w->stats || !w->shown)
 		goto nomem;
 	/* Counted as it goes, so a failure frees exactly what was made. */
-	for (; w->n_queues < 2 + n_queues; w->n_queues++)
+	for (; w->n_queues < 2 + n_queues; w->n_queues++) {
 		if (queue_rx_stats_init(&w->stats[w->n_queues], 0, n_layouts))
 			goto nomem;
+		if (tx_stamps && queue_rx_stats_enable_tx_stamps(&w->stats[w->n_queues])) {
+			w->n_queues++; /* made: freed below */
+			goto nomem;
+		}
+	}
 	w->n_queues = n_queues;
 	return 0;
 nomem:
@@ -71,7 +77,7 @@ int report_print(FILE *out, enum report_style style, enum report_kind kind,
 	if (!run->rx && !run->tx)
 		return 0; /* --no-rx: intervals have nothing to show */
 	if (!w) {
-		if (report_scratch_init(&own, n_queues, dec->n_layouts))
+		if (report_scratch_init(&own, n_queues, dec->n_layouts, n_queues && now[0]->tx))
 			return -ENOMEM;
 		w = &own;
 	}

@@ -34,7 +34,8 @@ struct report_scratch {
 };
 
 /* 0 or -ENOMEM (then @w holds nothing). */
-int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layouts);
+int report_scratch_init(struct report_scratch *w, size_t n_queues, size_t n_layouts,
+			bool tx_stamps);
 /* Safe on a zeroed or freed scratch. */
 void report_scratch_free(struct report_scratch *w);
 

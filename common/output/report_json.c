@@ -118,6 +118,13 @@ static void put_rx_groups(struct json_builder *b, json_object *o, const struct r
 	put_u64(b, o, "hw_timestamps_unconverted", s->hw_timestamps_unconverted);
 	put_u64(b, o, "hw_to_xdp_negative", s->hw_to_xdp_negative);
 	put_summary(b, o, "hw_to_xdp_ns", s->hw_to_xdp_hist);
+	/* --tx-stamps: the sender's send time to XDP and to us. */
+	if (s->tx) {
+		put_u64(b, o, "tx_stamped", s->tx->stamped);
+		put_u64(b, o, "tx_clock_mismatch", s->tx->clock_mismatch);
+		put_summary(b, o, "tx_to_xdp_ns", &s->tx->tx_to_xdp);
+		put_summary(b, o, "tx_to_user_ns", &s->tx->tx_to_user);
+	}
 
 	xdp = checked(b, json_object_new_object());
 	put_u64(b, xdp, "seen", s->xdp.seen);

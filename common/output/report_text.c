@@ -234,6 +234,35 @@ static void summary_histograms(FILE *out, const struct queue_rx_stats *total)
 	latency_histogram_render(total->latency_hist[CORE_REMOTE], out, 78);
 }
 
+/* One delay's p50, p99 and max on a line, when it has samples. */
+static void summary_delay(FILE *out, const char *name, const struct latency_histogram *h)
+{
+	struct latency_summary sum;
+
+	if (!latency_histogram_count(h))
+		return;
+	latency_histogram_summarize(h, &sum);
+	fprintf(out, "%s: p50", name);
+	put_latency(out, h, sum.p50_ns, 10);
+	fputs("  p99", out);
+	put_latency(out, h, sum.p99_ns, 10);
+	fputs("  max", out);
+	put_latency(out, h, sum.max_ns, 10);
+	fputc('\n', out);
+}
+
+/* --tx-stamps: the sender's send time to XDP (the time stamp's own delay
+ * and error) and to us (what the receive mode costs). */
+static void summary_tx(FILE *out, const struct queue_rx_stats *t)
+{
+	if (!t->tx)
+		return;
+	fprintf(out, "tx_stamped %llu, tx_clock_mismatch %llu\n",
+		(unsigned long long)t->tx->stamped, (unsigned long long)t->tx->clock_mismatch);
+	summary_delay(out, "tx_to_xdp_ns", &t->tx->tx_to_xdp);
+	summary_delay(out, "tx_to_user_ns", &t->tx->tx_to_user);
+}
+
 /* Only when a driver handed out RX timestamps: hardware to XDP. */
 static void summary_hw(FILE *out, const struct queue_rx_stats *t)
 {
@@ -272,6 +301,7 @@ static void compact_final(FILE *out, const struct report_view *v)
 	summary_notes(out, v->total);
 	cpu_line(out, v);
 	summary_hw(out, v->total);
+	summary_tx(out, v->total);
 	summary_histograms(out, v->total);
 }
 
@@ -342,9 +372,12 @@ static double get_layout(const struct queue_rx_stats *s, const void *arg, double
 
 /* Latency rows: which histogram and which figure of its summary. */
 struct ext_latency {
-	int hist;       /* -1: all core classes, CORE_CLASSES: hw_to_xdp */
+	int hist;       /* -1: all core classes, else one of enum ext_hist */
 	int field;
 };
+
+/* Histograms beyond the core classes. */
+enum ext_hist { EXT_HW_TO_XDP = CORE_CLASSES, EXT_TX_TO_XDP, EXT_TX_TO_USER };
 
 enum { LAT_COUNT, LAT_MIN, LAT_AVG, LAT_P50, LAT_P90, LAT_P99, LAT_P999, LAT_MAX, LAT_FIELDS };
 
@@ -358,8 +391,15 @@ static double get_latency(const struct queue_rx_stats *s, const void *arg, doubl
 	(void)seconds;
 	if (l->hist < 0)
 		queue_rx_stats_latency_all(s, &all);
+	else if (l->hist == EXT_HW_TO_XDP)
+		h = s->hw_to_xdp_hist;
+	else if (l->hist == EXT_TX_TO_XDP || l->hist == EXT_TX_TO_USER)
+		h = !s->tx ? NULL : l->hist == EXT_TX_TO_XDP ? &s->tx->tx_to_xdp :
+			&s->tx->tx_to_user;
 	else
-		h = l->hist == CORE_CLASSES ? s->hw_to_xdp_hist : s->latency_hist[l->hist];
+		h = s->latency_hist[l->hist];
+	if (!h)
+		return l->field == LAT_COUNT ? 0 : NAN;
 	latency_histogram_summarize(h, &sum);
 	if (!sum.count && l->field != LAT_COUNT)
 		return NAN;
@@ -462,7 +502,9 @@ static void ext_block(const struct ext_table *t)
 	ext_latency_rows(t, "latency_ns", -1);
 	ext_latency_rows(t, "same_core_latency_ns", CORE_SAME);
 	ext_latency_rows(t, "remote_core_latency_ns", CORE_REMOTE);
-	ext_latency_rows(t, "hw_to_xdp_ns", CORE_CLASSES);
+	ext_latency_rows(t, "hw_to_xdp_ns", EXT_HW_TO_XDP);
+	ext_latency_rows(t, "tx_to_xdp_ns", EXT_TX_TO_XDP);
+	ext_latency_rows(t, "tx_to_user_ns", EXT_TX_TO_USER);
 }
 
 static void extended(FILE *out, const struct report_view *v)

@@ -55,6 +55,7 @@ static void init_rx_path(struct receiver *rx)
 	path->busy_poll = cfg->busy_poll;
 	path->kick_fill = cfg->spin || cfg->busy_poll;
 	/* af_xdp_kern.c with --layout none stamps btf_id 0 on every frame. */
+	path->tx_stamps = cfg->tx_stamps;
 	path->no_hints = rx->res.prog.skel && cfg->layout == HINT_POLICY_NONE &&
 			 !rx->res.prog.hint_program.driver_metadata;
 	path->max_packets = cfg->max_packets;

@@ -65,6 +65,39 @@ static void warn_passed_frames(const struct report_sources *src, struct receiver
 	}
 }
 
+static const char *clock_id_name(clockid_t clock)
+{
+	return clock == CLOCK_MONOTONIC ? "CLOCK_MONOTONIC" :
+	       clock == CLOCK_TAI ? "CLOCK_TAI" : "an unknown clock";
+}
+
+/* --tx-stamps: stamps the receiver cannot compare with its own clock, said
+ * once with both clocks named (a sender on CLOCK_MONOTONIC, a receiver on
+ * --clock tai: every stamp is from 37 years ago or from the future). */
+static void warn_tx_clock_mismatch(const struct report_sources *src, struct receiver_state *run,
+				   struct queue_rx_stats *const *stats)
+{
+	const struct queue_rx_stats *last = NULL;
+	__u64 mismatched = 0;
+
+	if (run->warned_tx_clock)
+		return;
+	for (size_t i = 0; i < src->queues->n_open; i++) {
+		if (!stats[i]->tx || !stats[i]->tx->clock_mismatch)
+			continue;
+		mismatched += stats[i]->tx->clock_mismatch;
+		last = stats[i];
+	}
+	if (!mismatched)
+		return;
+	pr_warn("%s: %llu frame(s) carry a send stamp on %s, not comparable with the receiver's %s (--clock %s), or from its future: not timed, counted as tx_clock_mismatch\n",
+		src->cfg->ifname, (unsigned long long)mismatched,
+		clock_id_name(last->tx->mismatch_clock),
+		src->cfg->clock == HINT_CLOCK_TAI ? "CLOCK_TAI" : "CLOCK_MONOTONIC",
+		hint_clock_name(src->cfg->clock));
+	run->warned_tx_clock = true;
+}
+
 static enum report_style report_style_of(const struct rx_config *cfg)
 {
 	if (cfg->json)
@@ -84,6 +117,9 @@ static int remember_reported(struct receiver_state *run, struct queue_rx_stats *
 		for (size_t i = 0; i < n_queues; i++) {
 			int err = queue_rx_stats_init(&run->reported[i], stats[i]->queue_id,
 						      n_layouts);
+
+			if (!err && stats[i]->tx)
+				err = queue_rx_stats_enable_tx_stamps(&run->reported[i]);
 
 			if (err) {
 				receiver_report_free(run);
@@ -155,8 +191,10 @@ int receiver_print_report(const struct report_sources *src, struct receiver_stat
 		rx_program_read_counters(src->prog, qs, stats);
 	if (src->prog->skel)
 		warn_passed_frames(src, state, stats);
+	warn_tx_clock_mismatch(src, state, stats);
 	if (!state->report_scratch.stats &&
-	    report_scratch_init(&state->report_scratch, qs->n_open, dec->n_layouts)) {
+	    report_scratch_init(&state->report_scratch, qs->n_open, dec->n_layouts,
+				cfg->tx_stamps)) {
 		pr_err("formatting the report: %s\n", strerror(ENOMEM));
 		return -ENOMEM;
 	}

@@ -31,6 +31,7 @@ struct frame_ctx {
 	bool multi_buffer;
 	bool csv;
 	bool capture;
+	bool tx_stamps;
 	__s64 phc_offset_ns;
 	__s64 realtime_offset_ns;
 };
@@ -51,8 +52,12 @@ int rx_queue_open(struct rx_queue *q, const struct xsk_queue_params *p,
 	q->path = path;
 	*stage = XSK_STAGE_NONE;
 	err = queue_rx_stats_init(&q->stats, p->queue_id, n_layouts);
+	if (!err && path->tx_stamps)
+		err = queue_rx_stats_enable_tx_stamps(&q->stats);
 	if (!err && threads)
 		err = queue_rx_stats_init(&q->snapshot, p->queue_id, n_layouts);
+	if (!err && threads && path->tx_stamps)
+		err = queue_rx_stats_enable_tx_stamps(&q->snapshot);
 	if (!err && csv)
 		err = csv_log_init(&q->csv, csv);
 	if (!err && path->pkt_info) {
@@ -212,6 +217,10 @@ static inline void rx_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
 		hint_decoder_decode(fc->decoder, f->data, &hint);
 	queue_rx_stats_account(&q->stats, &hint, now_ns, fc->cpu);
 	queue_rx_stats_account_hw(&q->stats, &hint, fc->phc_offset_ns);
+	/* The stamp sits in the frame's first bytes: its first buffer. */
+	if (fc->tx_stamps)
+		queue_rx_stats_account_tx_frame(&q->stats, &hint, f->data, f->first_len,
+						q->xsk.clock, now_ns);
 	if (fc->csv)
 		csv_record(fc, &hint, now_ns);
 	q->stats.buffers += f->n_bufs;
@@ -271,6 +280,7 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 		.csv = q->csv.buf != NULL,
 		.phc_offset_ns = atomic_load_explicit(&path->phc_offset_ns, memory_order_relaxed),
 		.capture = q->capture.buf != NULL,
+		.tx_stamps = path->tx_stamps,
 		.realtime_offset_ns = atomic_load_explicit(&path->realtime_offset_ns,
 							   memory_order_relaxed),
 	};

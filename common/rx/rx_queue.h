@@ -54,6 +54,9 @@ struct rx_path {
 	 * rxdrop receiver.
 	 */
 	bool no_hints;
+	/* --tx-stamps: read the sender's stamp in each frame's payload
+	 * (headers/tx_stamp.h), for tx_to_xdp and tx_to_user. */
+	bool tx_stamps;
 	/*
 	 * --count: batches reserve their budget from @quota before they take
 	 * frames off a ring, so several threads together stop at exactly
