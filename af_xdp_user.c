@@ -18,6 +18,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -48,6 +49,28 @@ enum exit_code {
 
 /* Tests and scripts wait for this exact prefix: printed at every
  * verbosity but -q, which promises errors only. */
+/* Slack below the floor for clocks read on another CPU, or stepped (TAI). */
+#define RX_TIME_FLOOR_MARGIN_NS 1000000000ULL
+
+/*
+ * Before the XDP program can redirect to our sockets: no hint can carry an
+ * earlier rx time, so one that does is not a time (queue_rx_stats).
+ */
+static void set_rx_time_floor(struct receiver *rx)
+{
+	struct timespec ts;
+	__u64 now;
+
+	if (clock_gettime(rx->cfg.clock == HINT_CLOCK_TAI ? CLOCK_TAI : CLOCK_MONOTONIC, &ts))
+		return;
+	now = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	if (now <= RX_TIME_FLOOR_MARGIN_NS)
+		return;
+	for (size_t i = 0; i < rx->n_open; i++)
+		queue_rx_stats_set_rx_time_floor(&rx->queues[i].stats,
+						 now - RX_TIME_FLOOR_MARGIN_NS);
+}
+
 static void announce_ready(const struct receiver *rx)
 {
 	__u32 first = rx->queues[0].xsk.queue_id;
@@ -127,6 +150,7 @@ int main(int argc, char **argv)
 	receiver_setup_phc(&rx); /* never fatal */
 	if (receiver_open_queues(&rx))
 		goto cleanup;
+	set_rx_time_floor(&rx);
 	if (receiver_enable_busy_poll(&rx))
 		goto cleanup;
 	if (receiver_setup_tx(&rx))
@@ -138,7 +162,8 @@ int main(int argc, char **argv)
 			.ifname = rx.cfg.ifname, .ifindex = rx.ifindex,
 			.link_fd = rx.attachment.link_fd,
 			.first_queue = rx.queues[0].xsk.queue_id, .n_queues = (__u32)rx.n_open,
-			.all_queues = !rx.cfg.single_queue && !rx.cfg.tx.no_rx }))
+			.all_queues = !rx.cfg.single_queue && !rx.cfg.tx.no_rx,
+			.foreign_program = rx.cfg.xsks_map_path != NULL }))
 		goto cleanup;
 	/* After the attachment: its run_info names the XDP mode in use. */
 	if (receiver_start_metrics(&rx))
