@@ -100,6 +100,7 @@ if xh_wait_ready; then
 	tap_is "$(jqf '.total.packets + .total.drained_at_stop')" "$WAITING" \
 		"$what: packets + drained_at_stop account for every frame"
 	tap_cmp "$(jqf .total.drained_at_stop)" -gt 64 "$what: more than one batch drained"
+	tap_diag "$what: packets $(jqf .total.packets), drained_at_stop $(jqf .total.drained_at_stop)"
 else
 	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 	xh_stop_receiver KILL
@@ -115,8 +116,7 @@ if xh_wait_ready; then
 	tap_is "$XH_RX_RC" 1 "$what: exit status 1 within 5 s"
 	tap_grep "$XH_RX_ERR" "$XH_RX_DEV: the other process's XDP program \\(id $PROG_ID\\) was detached" \
 		"$what: one line says so"
-	tap_is "$(grep -vc '^af_xdp_user: \(ready\|using XDP program\|.*drained_at_stop\)' "$XH_RX_ERR")" 1 \
-		"$what: no other message"
+	tap_is "$(grep -c 'was detached' "$XH_RX_ERR")" 1 "$what: said once"
 else
 	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 	xh_stop_receiver KILL
@@ -139,11 +139,11 @@ xh_tmpdir
 bad "nothing pinned at the path" 1 "--xsks-map $PIN/nope: nothing pinned there" \
 	--xsks-map "$PIN/nope"
 printf 'not a map\n' >"$XH_TMPDIR/regular"
-bad "a regular file, outside bpffs" 1 "--xsks-map $XH_TMPDIR/regular: not on a bpf filesystem (bpffs), where pinned maps live: a regular file, not a pinned BPF object" \
+bad "a regular file, outside bpffs" 1 "--xsks-map $XH_TMPDIR/regular: not on a bpf filesystem \\(bpffs\\), where pinned maps live: a regular file, not a pinned BPF object" \
 	--xsks-map "$XH_TMPDIR/regular"
-bad "a directory outside bpffs" 1 "--xsks-map $XH_TMPDIR: not on a bpf filesystem (bpffs), where pinned maps live\$" \
+bad "a directory outside bpffs" 1 "--xsks-map $XH_TMPDIR: not on a bpf filesystem \\(bpffs\\), where pinned maps live\$" \
 	--xsks-map "$XH_TMPDIR"
-bad "a directory on the bpffs" 1 "--xsks-map $PIN/maps: not a pinned BPF object (a directory on the bpffs)" \
+bad "a directory on the bpffs" 1 "--xsks-map $PIN/maps: not a pinned BPF object \\(a directory on the bpffs\\)" \
 	--xsks-map "$PIN/maps"
 bad "a pinned program, not a map" 1 "--xsks-map $PIN/prog: pinned object is not a map" \
 	--xsks-map "$PIN/prog"
