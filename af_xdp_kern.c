@@ -243,6 +243,9 @@ struct {
  *   ICMPv6 neighbour discovery: RS 133, RA 134, NS 135, NA 136, redirect 137
  *   ICMPv6 multicast listener discovery: query 130, report 131, done 132,
  *     MLDv2 report 143
+ *   IPv4 and IPv6 fragments, the first one too, unless a filter names
+ *     them by ethertype (a later fragment cannot be classified, and only
+ *     the kernel can reassemble the datagram)
  *   frames this parser cannot read to the end of their headers: truncated
  *     ones, more than MAX_VLAN_TAGS tags, more than MAX_IPV6_EXT_HEADERS
  *     extension headers (it cannot tell whether they are control traffic)
@@ -617,7 +620,13 @@ static __always_inline int filter_wants(const struct frame_info *info)
 			return info->ethertype == filter_ethertype;
 		return info->ethertype_matched;
 	default:
-		return info->named_control == NAMED_NONE;
+		/*
+		 * IP fragments stay with the kernel, as under the UDP filter:
+		 * a later fragment has no L4 header, so a fragmented DHCP or
+		 * PTP datagram would be split, its first fragment passed as
+		 * control traffic and the rest redirected.
+		 */
+		return info->named_control == NAMED_NONE && !info->is_fragment;
 	}
 }
 

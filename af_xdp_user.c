@@ -18,6 +18,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -49,6 +50,28 @@ enum exit_code {
 
 /* Tests and scripts wait for this exact prefix: printed at every
  * verbosity but -q, which promises errors only. */
+/* Slack below the floor for clocks read on another CPU, or stepped (TAI). */
+#define RX_TIME_FLOOR_MARGIN_NS 1000000000ULL
+
+/*
+ * Before the XDP program can redirect to our sockets: no hint can carry an
+ * earlier rx time, so one that does is not a time (queue_rx_stats).
+ */
+static void set_rx_time_floor(const struct rx_config *cfg, struct rx_queue_set *qs)
+{
+	struct timespec ts;
+	__u64 now;
+
+	if (clock_gettime(cfg->clock == HINT_CLOCK_TAI ? CLOCK_TAI : CLOCK_MONOTONIC, &ts))
+		return;
+	now = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	if (now <= RX_TIME_FLOOR_MARGIN_NS)
+		return;
+	for (size_t i = 0; i < qs->n_open; i++)
+		queue_rx_stats_set_rx_time_floor(&qs->queue[i].stats,
+						 now - RX_TIME_FLOOR_MARGIN_NS);
+}
+
 static void announce_ready(const struct receiver *rx)
 {
 	const struct rx_config *cfg = rx->conf.cfg;
@@ -138,6 +161,7 @@ int main(int argc, char **argv)
 	receiver_setup_phc(cfg.ifname, res->prog.hint_program.driver_metadata, &res->phc, &res->path);
 	if (receiver_open_queues(&rx))
 		goto cleanup;
+	set_rx_time_floor(&cfg, &res->queues);
 	if (receiver_enable_busy_poll(&cfg, &res->queues))
 		goto cleanup;
 	if (receiver_setup_tx(&cfg, &res->tx, &res->queues))
@@ -150,7 +174,8 @@ int main(int argc, char **argv)
 			.link_fd = res->attachment.link_fd,
 			.first_queue = res->queues.queue[0].xsk.queue_id,
 			.n_queues = (__u32)res->queues.n_open,
-			.all_queues = !cfg.single_queue && !cfg.tx.no_rx }))
+			.all_queues = !cfg.single_queue && !cfg.tx.no_rx,
+			.foreign_program = cfg.xsks_map_path != NULL }))
 		goto cleanup;
 	/* After the attachment: its run_info names the XDP mode in use. */
 	if (receiver_start_metrics(&cfg, &res->metrics, res->stop.fd,

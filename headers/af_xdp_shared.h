@@ -66,6 +66,18 @@ enum stamp_class {
 };
 
 /*
+ * Ethertypes the XDP program passes to the kernel under every filter, the
+ * ethertype filter naming them too (af_xdp_kern.c's control-traffic list):
+ * --filter-ethertype refuses them, as it could never select a frame.
+ * X(type, name) for each; test_af_xdp_kern checks the program against it.
+ */
+#define KERNEL_ONLY_ETHERTYPES(X)                                              \
+	X(0x0806, "ARP")                                                       \
+	X(0x8035, "RARP")                                                      \
+	X(0x8808, "MAC control (PAUSE)")                                       \
+	X(0x888e, "802.1X EAPOL")
+
+/*
  * Per-queue counters: a BPF_MAP_TYPE_PERCPU_ARRAY indexed by rx_queue_index;
  * userspace sums the CPUs. Invariants per queue:
  *   seen = redirected + passed

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -42,6 +45,38 @@ static int map_type_of_fd(int fd, __u32 *type)
 	return found;
 }
 
+/*
+ * bpf_obj_get() of @path failed with @err. The kernel answers EACCES for
+ * anything that is not a pinned object, a regular file or a path outside
+ * any bpffs included, which would read as missing privileges to root:
+ * statfs() and stat() tell the real cause.
+ */
+static void report_obj_get_error(const char *path, int err)
+{
+	struct statfs fs;
+	struct stat st;
+
+	if (err == -ENOENT) {
+		pr_err("--xsks-map %s: nothing pinned there (is bpffs mounted, and did the program's loader pin its maps?)\n",
+		       path);
+		return;
+	}
+	if ((err == -EACCES || err == -EPERM || err == -EINVAL) && !statfs(path, &fs) &&
+	    !stat(path, &st)) {
+		if (fs.f_type != BPF_FS_MAGIC) {
+			pr_err("--xsks-map %s: not on a bpf filesystem (bpffs), where pinned maps live%s\n",
+			       path, S_ISREG(st.st_mode) ? ": a regular file, not a pinned BPF object" : "");
+			return;
+		}
+		if (err != -EPERM) {
+			pr_err("--xsks-map %s: not a pinned BPF object (%s on the bpffs)\n", path,
+			       S_ISDIR(st.st_mode) ? "a directory" : "something else");
+			return;
+		}
+	}
+	pr_err("--xsks-map %s: %s%s\n", path, strerror(-err), permission_hint(err));
+}
+
 static int open_xsks_map(struct foreign_program *fp, const char *path)
 {
 	struct bpf_map_info info;
@@ -51,13 +86,7 @@ static int open_xsks_map(struct foreign_program *fp, const char *path)
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		err = -errno;
-		if (err == -ENOENT)
-			pr_err("--xsks-map %s: nothing pinned there (is bpffs mounted, and did the program's loader pin its maps?)\n",
-			       path);
-		else if (err == -EINVAL)
-			pr_err("--xsks-map %s: not in a BPF filesystem (bpffs)\n", path);
-		else
-			pr_err("--xsks-map %s: %s%s\n", path, strerror(-err), permission_hint(err));
+		report_obj_get_error(path, err);
 		return err;
 	}
 	if (map_type_of_fd(fd, &type)) {

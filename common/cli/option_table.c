@@ -352,7 +352,7 @@ const struct option_spec option_table[] = {
 	{ "filter-ethertype", OPT_FILTER_ETHERTYPE, OPTION_U32, GROUP_SAFETY,
 	  FIELD(filter_ethertype), .min = RX_ETHERTYPE_MIN, .max = 0xffff, .hex = true,
 	  .own_program = true, .then = then_filter_ethertype, .arg = "T",
-	  .help = "redirect only frames with ethertype T anywhere in them (outer type, a VLAN TPID or the type after the last tag; conflicts with -u)",
+	  .help = "redirect only frames with ethertype T anywhere in them (outer type, a VLAN TPID or the type after the last tag; conflicts with -u; ARP, RARP, PAUSE and EAPOL always go to the kernel: refused)",
 	  .dflt = "everything" },
 	{ "force", OPT_FORCE, OPTION_FLAG, GROUP_SAFETY, FIELD(force), .flag_value = 1,
 	  .own_program = true,

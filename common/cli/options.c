@@ -219,6 +219,20 @@ static int check_measure_and_tx(const struct rx_config *cfg, const struct parse_
 	return 0;
 }
 
+/* The name of @type if the XDP program always passes it to the kernel, else NULL. */
+static const char *kernel_only_ethertype(uint16_t type)
+{
+#define KERNEL_ONLY_CASE(value, name) \
+	case value:                    \
+		return name;
+	switch (type) {
+		KERNEL_ONLY_ETHERTYPES(KERNEL_ONLY_CASE)
+	default:
+		return NULL;
+	}
+#undef KERNEL_ONLY_CASE
+}
+
 /* Combinations only the whole command line shows, each with its message. */
 static int check_options(const struct rx_config *cfg, const struct parse_seen *seen,
 			 char *err, size_t err_len)
@@ -226,6 +240,11 @@ static int check_options(const struct rx_config *cfg, const struct parse_seen *s
 	if (seen->filter_udp && seen->filter_ethertype)
 		return option_usage_error(err, err_len, 0,
 					  "-u/--filter-udp-port and -E/--filter-ethertype conflict: pick one filter");
+	if (seen->filter_ethertype && kernel_only_ethertype(cfg->filter_ethertype))
+		return option_usage_error(err, err_len, OPT_FILTER_ETHERTYPE,
+					  "0x%04x (%s) always goes to the kernel, never to AF_XDP: no frame could be selected",
+					  cfg->filter_ethertype,
+					  kernel_only_ethertype(cfg->filter_ethertype));
 	if (!cfg->ifname)
 		return option_usage_error(err, err_len, 0,
 					  "an interface is required: give it as the argument or with -d/--dev");

@@ -328,6 +328,26 @@ static int cgroup_rooms(const char *proc_cgroup, const char *mountinfo,
 	return v2 == -ENOENT && v1 == -ENOENT ? -ENOENT : 0;
 }
 
+/* Processes up from our parent to look through; init ends the walk. */
+#define MAX_ANCESTORS 16
+
+/* The parent of @pid (/proc/PID/stat), or 0 when it cannot be read. */
+static int parent_pid(int pid)
+{
+	char path[64], stat[512];
+	const char *end;
+	int ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, stat, sizeof(stat)))
+		return 0;
+	/* PID (COMM) STATE PPID ...: COMM may hold spaces and parentheses. */
+	end = strrchr(stat, ')');
+	if (!end || sscanf(end + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
 void umem_read_limits(bool has_ipc_lock, struct umem_limits *limits)
 {
 	static char meminfo[16384], proc_cgroup[4096], mountinfo[65536];
@@ -344,23 +364,25 @@ void umem_read_limits(bool has_ipc_lock, struct umem_limits *limits)
 
 	/* 'ip netns exec' mounts a fresh sysfs over /sys, and the cgroup
 	 * file systems under it vanish from our mount namespace: then look
-	 * through the mount namespace of our parent (the shell or sudo that
-	 * ran 'ip netns exec'), else of init, as /proc/PID/root. That needs
-	 * ptrace read access to it; the cgroup paths agree while we share its
-	 * cgroup namespace. */
+	 * through the mount namespace of the nearest ancestor that still
+	 * shows them (the shell or sudo that ran 'ip netns exec', past a
+	 * shell started inside it), up to init, as /proc/PID/root. That needs
+	 * ptrace read access to it (init's often is refused, even to root, in
+	 * a container); the cgroup paths agree while we share its cgroup
+	 * namespace. */
 	if (read_text("/proc/self/cgroup", proc_cgroup, sizeof(proc_cgroup)) ||
 	    read_text("/proc/self/mountinfo", mountinfo, sizeof(mountinfo)) ||
 	    cgroup_rooms(proc_cgroup, mountinfo, "", limits) != -ENOENT)
 		goto memlock;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0, pid = (int)getppid(); i < MAX_ANCESTORS && pid > 0; i++) {
 		char path[64], root[64];
-		int pid = i == 0 ? (int)getppid() : 1;
 
 		snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
 		snprintf(root, sizeof(root), "/proc/%d/root", pid);
-		if (pid > 0 && !read_text(path, mountinfo, sizeof(mountinfo)) &&
+		if (!read_text(path, mountinfo, sizeof(mountinfo)) &&
 		    cgroup_rooms(proc_cgroup, mountinfo, root, limits) != -ENOENT)
 			break;
+		pid = pid == 1 ? 0 : parent_pid(pid);
 	}
 memlock:
 	if (!has_ipc_lock && !getrlimit(RLIMIT_MEMLOCK, &memlock) &&

@@ -71,6 +71,7 @@ void queue_rx_stats_reset(struct queue_rx_stats *s)
 	struct queue_rx_stats empty = {
 		.queue_id = s->queue_id,
 		.n_layouts = s->n_layouts,
+		.rx_time_floor = s->rx_time_floor, /* a setting, not a count */
 		.layout_packets = s->layout_packets,
 		.hw_to_xdp_hist = s->hw_to_xdp_hist,
 		.tx = s->tx,
@@ -126,6 +127,7 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->remote_core += src->remote_core;
 	dst->mark_mismatch += src->mark_mismatch;
 	dst->clock_backwards += src->clock_backwards;
+	dst->rx_time_before_start += src->rx_time_before_start;
 	dst->drained_at_stop += src->drained_at_stop;
 	dst->buffers += src->buffers;
 	dst->incomplete_frames += src->incomplete_frames;
@@ -167,6 +169,7 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 	dst->remote_core = now->remote_core - before->remote_core;
 	dst->mark_mismatch = now->mark_mismatch - before->mark_mismatch;
 	dst->clock_backwards = now->clock_backwards - before->clock_backwards;
+	dst->rx_time_before_start = now->rx_time_before_start - before->rx_time_before_start;
 	dst->drained_at_stop = now->drained_at_stop - before->drained_at_stop;
 	dst->buffers = now->buffers - before->buffers;
 	dst->incomplete_frames = now->incomplete_frames - before->incomplete_frames;

@@ -54,6 +54,12 @@ struct queue_rx_stats {
 	__u64 remote_core;
 	__u64 mark_mismatch;   /* a mark hint naming another queue */
 	__u64 clock_backwards; /* rx_ktime in our future: not timed */
+	/* rx_ktime before rx_time_floor: not timed. A producer whose metadata
+	 * is shorter than the struct its btf_id names makes us read older
+	 * bytes of the headroom as the time. */
+	__u64 rx_time_before_start;
+	__u64 rx_time_floor;   /* ns, the hint's clock: earliest plausible rx_ktime
+				* (queue_rx_stats_set_rx_time_floor); 0: none */
 	__u64 drained_at_stop; /* still in the RX ring at the end: not decoded */
 	/* AF_XDP multi-buffer (--frags): packets above count frames. */
 	__u64 buffers;         /* descriptors of the frames in packets */
@@ -83,6 +89,17 @@ struct queue_rx_stats {
 int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layouts);
 /* Allocate the tx-stamp statistics (about 60 KiB): 0 or -ENOMEM. */
 int queue_rx_stats_enable_tx_stamps(struct queue_rx_stats *s);
+
+/*
+ * No hint can carry an rx time before @floor_ns (ns, in the clock the hint
+ * uses: CLOCK_MONOTONIC, or CLOCK_TAI with --clock tai): one earlier is
+ * counted in rx_time_before_start, not timed. Set it before the XDP program
+ * can redirect to the queue's socket, minus a margin.
+ */
+static inline void queue_rx_stats_set_rx_time_floor(struct queue_rx_stats *s, __u64 floor_ns)
+{
+	s->rx_time_floor = floor_ns;
+}
 void queue_rx_stats_free(struct queue_rx_stats *s);
 /* Zero every counter and histogram, keep the allocations and queue_id. */
 void queue_rx_stats_reset(struct queue_rx_stats *s);
@@ -156,10 +173,14 @@ static inline void queue_rx_stats_account(struct queue_rx_stats *s,
 	s->layout_packets[h->layout]++;
 	cls = queue_rx_stats_classify(s, h, cpu);
 	if (h->has_rx_ktime) {
-		if (now_ns >= h->rx_ktime)
+		/* One compare: rx_ktime in [rx_time_floor, now_ns]; outside,
+		 * the unsigned differences wrap and it fails. */
+		if (h->rx_ktime - s->rx_time_floor <= now_ns - s->rx_time_floor)
 			latency_histogram_record(s->latency_hist[cls], now_ns - h->rx_ktime);
-		else
+		else if (h->rx_ktime > now_ns)
 			s->clock_backwards++;
+		else
+			s->rx_time_before_start++;
 	}
 	if (h->has_mark && h->mark != s->queue_id)
 		s->mark_mismatch++;

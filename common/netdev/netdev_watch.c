@@ -50,6 +50,18 @@ int netdev_watch_init(struct netdev_watch *w, const struct netdev_watch_params *
 		w->link_id = link.link_id;
 		w->prog_id = link.prog_id;
 	}
+	if (p->foreign_program) {
+		struct xdp_existing attached = { 0 };
+
+		err = xdp_query_existing(w->ifindex, &attached);
+		if (err) {
+			pr_err("%s: querying the attached XDP program: %s\n", w->ifname,
+			       strerror(-err));
+			return err;
+		}
+		w->foreign_drv_prog_id = attached.drv_prog_id;
+		w->foreign_skb_prog_id = attached.skb_prog_id;
+	}
 	err = netdev_queue_count(w->ifname, &w->dev_queues, NULL);
 	if (err) {
 		pr_err("%s: cannot read the RX queue count (ethtool channels): %s\n",
@@ -167,6 +179,44 @@ static int check_link(const struct netdev_watch *w)
 	return 0;
 }
 
+/*
+ * --xsks-map: the other process's program (or the dispatcher it sits
+ * behind) detached or replaced goes unnoticed by the sockets, which just
+ * stop receiving; compare with what was attached at init, per mode.
+ */
+static int check_foreign_program(const struct netdev_watch *w)
+{
+	struct xdp_existing attached = { 0 };
+	__u32 was, now;
+	int err;
+
+	if (!w->foreign_drv_prog_id && !w->foreign_skb_prog_id)
+		return 0;
+	err = xdp_query_existing(w->ifindex, &attached);
+	if (err == -ENODEV)
+		return 0; /* gone since check_name(): the next round says how */
+	if (err) {
+		pr_err("%s: querying the attached XDP program: %s\n", w->ifname, strerror(-err));
+		return err;
+	}
+	if (w->foreign_drv_prog_id && attached.drv_prog_id != w->foreign_drv_prog_id) {
+		was = w->foreign_drv_prog_id;
+		now = attached.drv_prog_id;
+	} else if (w->foreign_skb_prog_id && attached.skb_prog_id != w->foreign_skb_prog_id) {
+		was = w->foreign_skb_prog_id;
+		now = attached.skb_prog_id;
+	} else {
+		return 0;
+	}
+	if (now)
+		pr_err("%s: the other process's XDP program (id %u) was replaced by id %u: nothing reaches the sockets in --xsks-map any more\n",
+		       w->ifname, was, now);
+	else
+		pr_err("%s: the other process's XDP program (id %u) was detached: nothing reaches the sockets in --xsks-map any more\n",
+		       w->ifname, was);
+	return -ENOLINK;
+}
+
 static const char *queue_range(char *buf, size_t len, __u32 first, __u32 end)
 {
 	if (end - first == 1)
@@ -219,6 +269,8 @@ int netdev_watch_check(struct netdev_watch *w)
 		err = check_up(w);
 	if (!err)
 		err = check_link(w);
+	if (!err)
+		err = check_foreign_program(w);
 	if (!err)
 		err = check_queues(w);
 	return err;

@@ -28,6 +28,8 @@ struct netdev_watch_params {
 	__u32 first_queue;    /* the bound queues: [first_queue, first_queue + n_queues) */
 	__u32 n_queues;
 	bool all_queues;      /* they are meant to be every RX queue: one added is a gap */
+	bool foreign_program; /* --xsks-map: another process's program redirects to us;
+			       * the one attached at init must stay attached */
 };
 
 struct netdev_watch {
@@ -40,11 +42,14 @@ struct netdev_watch {
 	__u32 n_queues;
 	__u32 dev_queues;          /* the device's RX queue count at start */
 	bool all_queues;
+	__u32 foreign_drv_prog_id; /* --xsks-map: attached at init (native), else 0 */
+	__u32 foreign_skb_prog_id; /* --xsks-map: attached at init (generic), else 0 */
 };
 
 /*
  * Record the interface, the bound queues, the device's RX queue count
- * (netdev_queue_count) and our link's id and program id (read from
+ * (netdev_queue_count), the XDP program attached to the interface when
+ * @p->foreign_program, and our link's id and program id (read from
  * @p->link_fd, which must stay open while the watch is used; the watch
  * never closes it and owns nothing else). Call after the XDP attach.
  * Prints one message and returns negative errno if the link or the queue
@@ -63,7 +68,9 @@ int netdev_watch_init(struct netdev_watch *w, const struct netdev_watch_params *
  *              network namespace;
  *   -ENETDOWN  taken down;
  *   -ENOLINK   our bpf_link was detached, or another program replaced
- *              ours in it or on the interface;
+ *              ours in it or on the interface; with foreign_program, the
+ *              other process's program attached at init was detached or
+ *              replaced (bpf_xdp_query);
  *   -ERANGE    RX queues were removed (bound ones are gone) or added
  *              (they are not bound);
  *   other negative errno from a query that failed.

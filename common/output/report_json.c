@@ -100,6 +100,7 @@ static void put_rx_groups(struct json_builder *b, json_object *o, const struct r
 	put_u64(b, o, "same_core", s->same_core);
 	put_u64(b, o, "remote_core", s->remote_core);
 	put_u64(b, o, "clock_backwards", s->clock_backwards);
+	put_u64(b, o, "rx_time_before_start", s->rx_time_before_start);
 	put_u64(b, o, "mark_mismatch", s->mark_mismatch);
 	put_u64(b, o, "drained_at_stop", s->drained_at_stop);
 	put_u64(b, o, "buffers", s->buffers);

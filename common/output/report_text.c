@@ -197,6 +197,7 @@ static void summary_notes(FILE *out, const struct queue_rx_stats *t)
 	note(&n, "same_core", t->same_core);
 	note(&n, "remote_core", t->remote_core);
 	note(&n, "clock_backwards", t->clock_backwards);
+	note(&n, "rx_time_before_start", t->rx_time_before_start);
 	note(&n, "mark_mismatch", t->mark_mismatch);
 	note(&n, "drained_at_stop", t->drained_at_stop);
 	note(&n, "xdp.meta_failed", t->xdp.meta_failed);

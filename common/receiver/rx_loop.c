@@ -200,12 +200,25 @@ static bool all_accounted(struct receiver *rx)
 	return exact;
 }
 
+/* One warning for every queue: hints whose rx time lies before the run. */
+static void warn_rx_time_before_start(const struct receiver *rx)
+{
+	__u64 total = 0;
+
+	for (size_t i = 0; i < rx->res.queues.n_open; i++)
+		total += rx->res.queues.queue[i].stats.rx_time_before_start;
+	if (total)
+		pr_warn("%s: %llu hint(s) with an rx time before the run began: not timed, counted as rx_time_before_start (does the XDP program write less metadata than the struct its btf_id names?)\n",
+			rx->conf.cfg->ifname, (unsigned long long)total);
+}
+
 void rx_loop_finish(struct receiver *rx)
 {
 	struct timespec pause = { .tv_nsec = 1000000 };
 	__u64 give_up;
 
 	rx_threads_join(&rx->res.queues);
+	warn_rx_time_before_start(rx);
 	/* The main thread's buffers (the threads flushed their own). */
 	for (size_t i = 0; i < rx->res.queues.n_open; i++) {
 		csv_log_flush(&rx->res.queues.queue[i].csv);

@@ -79,6 +79,51 @@ run_receiver "$what" --xsks-map "$PIN/maps/xsks_map"
 what="--xsks-map --prog-id $PROG_ID"
 run_receiver "$what" --xsks-map "$PIN/maps/xsks_map" --prog-id "$PROG_ID"
 
+# ---- frames waiting in the RX rings at stop ----------------------------------------
+# The other program keeps redirecting after we stop, and we read its rings
+# once: the drain must take every frame in them, not one batch.  The
+# receiver is stopped (SIGSTOP) while WAITING frames fill its rings, then
+# gets SIGINT and SIGCONT together: the handler runs before it reads again.
+WAITING=1000
+what="--xsks-map, $WAITING frames waiting in the rings at stop"
+xh_start_receiver --json --interval 0 --xsks-map "$PIN/maps/xsks_map"
+if xh_wait_ready; then
+	kill -STOP "$XH_RX_PID"
+	sent=$(xh_send --flows 8 --count "$WAITING" --rate 20000 --json | jq -r .sent)
+	tap_is "$sent" "$WAITING" "$what: sender sent every frame"
+	sleep 0.3 # let the last frames into the rings
+	kill -INT "$XH_RX_PID"
+	kill -CONT "$XH_RX_PID"
+	xh_wait_receiver 15
+	tap_is "$XH_RX_RC" 0 "$what: exit status 0"
+	FINAL=$(xh_final_json)
+	tap_is "$(jqf '.total.packets + .total.drained_at_stop')" "$WAITING" \
+		"$what: packets + drained_at_stop account for every frame"
+	tap_cmp "$(jqf .total.drained_at_stop)" -gt 64 "$what: more than one batch drained"
+	tap_diag "$what: packets $(jqf .total.packets), drained_at_stop $(jqf .total.drained_at_stop)"
+else
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+	xh_stop_receiver KILL
+fi
+
+# ---- the other program detached mid-run ------------------------------------------------
+# Nothing wakes the sockets when it goes: the once-a-second watch must notice.
+what="--xsks-map, the other program detached mid-run"
+xh_start_receiver --json --interval 0 --xsks-map "$PIN/maps/xsks_map"
+if xh_wait_ready; then
+	ip -n "$XH_NS_RX" link set dev "$XH_RX_DEV" xdp off
+	xh_wait_receiver 5
+	tap_is "$XH_RX_RC" 1 "$what: exit status 1 within 5 s"
+	tap_grep "$XH_RX_ERR" "$XH_RX_DEV: the other process's XDP program \\(id $PROG_ID\\) was detached" \
+		"$what: one line says so"
+	tap_is "$(grep -c 'was detached' "$XH_RX_ERR")" 1 "$what: said once"
+else
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+	xh_stop_receiver KILL
+fi
+ip netns exec "$XH_NS_RX" ip link set dev "$XH_RX_DEV" xdpdrv pinned "$PIN/prog" ||
+	tap_diag "could not attach the pinned program again"
+
 # ---- bad input -----------------------------------------------------------------------
 bad() { # description exit-status message-regex receiver-options...
 	local desc=$1 want_rc=$2 regex=$3 rc
@@ -93,6 +138,13 @@ bad() { # description exit-status message-regex receiver-options...
 xh_tmpdir
 bad "nothing pinned at the path" 1 "--xsks-map $PIN/nope: nothing pinned there" \
 	--xsks-map "$PIN/nope"
+printf 'not a map\n' >"$XH_TMPDIR/regular"
+bad "a regular file, outside bpffs" 1 "--xsks-map $XH_TMPDIR/regular: not on a bpf filesystem \\(bpffs\\), where pinned maps live: a regular file, not a pinned BPF object" \
+	--xsks-map "$XH_TMPDIR/regular"
+bad "a directory outside bpffs" 1 "--xsks-map $XH_TMPDIR: not on a bpf filesystem \\(bpffs\\), where pinned maps live\$" \
+	--xsks-map "$XH_TMPDIR"
+bad "a directory on the bpffs" 1 "--xsks-map $PIN/maps: not a pinned BPF object \\(a directory on the bpffs\\)" \
+	--xsks-map "$PIN/maps"
 bad "a pinned program, not a map" 1 "--xsks-map $PIN/prog: pinned object is not a map" \
 	--xsks-map "$PIN/prog"
 bad "a map that is not an XSKMAP" 1 "map 'queue_stats' is a percpu_array, not an XSKMAP" \

@@ -11,7 +11,10 @@
 #                   instead of pinning the machine's memory (so not under
 #                   ASan, whose shadow needs far more address space)
 #   memory cgroup   a child cgroup with a 256 MiB limit, the receiver moved
-#                   into it: 4 x 256 MiB refused, 4 x 4 MiB receives an exact
+#                   into it: 4 x 256 MiB refused (under 'ip netns exec',
+#                   whose fresh sysfs hides the cgroup file systems, started
+#                   from outside it and from a shell inside it), 4 x 4 MiB
+#                   receives an exact
 #                   count there (cgroup v2 if its memory controller is
 #                   available, else v1; skipped without either)
 #   RLIMIT_MEMLOCK  without CAP_IPC_LOCK (capsh), ulimit -l 8 MiB: 64 MiB
@@ -145,6 +148,26 @@ else
 		left=$(sed -n 's/.* more than the \([0-9.]*\) MiB left.*/\1/p' "$XH_RX_ERR")
 		tap_ok "$what: the room named is at most the 256 MiB limit" \
 			awk -v l="$left" 'BEGIN { exit !(l > 0 && l <= 256) }'
+		# 'ip netns exec' mounts a fresh sysfs without the cgroup file
+		# systems. Above, the receiver's parent (this shell) still sees
+		# them; here its parent is a shell inside the same mount
+		# namespace, so only init's (/proc/1/root) does.
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		start_in_cgroup_nested() {
+			xh_tmpdir
+			XH_RX_SEQ=$(( ${XH_RX_SEQ:-0} + 1 ))
+			XH_RX_OUT=$XH_TMPDIR/rx$XH_RX_SEQ.out
+			XH_RX_ERR=$XH_TMPDIR/rx$XH_RX_SEQ.err
+			(
+				echo "$BASHPID" >"$CGROUP_DIR/cgroup.procs" || exit 99
+				exec ip netns exec "$XH_NS_RX" bash -c '"$0" "$@"; rc=$?; exit $rc' \
+					"$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" "$@"
+			) >"$XH_RX_OUT" 2>"$XH_RX_ERR" &
+			XH_RX_PID=$!
+			XH_RECEIVER_PIDS+=("$XH_RX_PID")
+		}
+		start_in_cgroup_nested -q --frames 16384
+		refused "$what, parent inside ip netns exec" "UMEM of 4 queue\\(s\\) x 16384 frames x 4096 bytes needs 259.0 MiB with its rings, more than the [0-9.]+ MiB left in memory cgroup $CGROUP_DIR \\($limit_file - $usage_file\\)"
 
 		what="memory cgroup ($cg_version, 256 MiB): 4 queues x 1024 frames x 4096 bytes"
 		start_in_cgroup --json --interval 0 --count "$COUNT" --frames 1024

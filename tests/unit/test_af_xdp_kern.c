@@ -1177,6 +1177,27 @@ static void expect_kernel_under_every_filter(const struct frame *f, __u16 ethert
 	}
 }
 
+/*
+ * KERNEL_ONLY_ETHERTYPES (af_xdp_shared.h), which --filter-ethertype refuses,
+ * is what the program does: each type passes under every filter, its own
+ * ethertype filter too, plain and behind a tag.
+ */
+static void test_kernel_only_ethertypes_match_the_program(void **state)
+{
+#define KERNEL_ONLY_TYPE(value, name) value,
+	static const __u16 types[] = { KERNEL_ONLY_ETHERTYPES(KERNEL_ONLY_TYPE) };
+#undef KERNEL_ONLY_TYPE
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		struct frame plain = ethertype_frame(0, types[i]);
+		struct frame tagged = ethertype_frame(ETH_P_8021Q, types[i]);
+
+		expect_kernel_under_every_filter(&plain, types[i]);
+		expect_kernel_under_every_filter(&tagged, types[i]);
+	}
+}
+
 /* ARP and ND behind 0, 1, 2 (QinQ) and 8 tags; 9 tags is past the parser. */
 static void test_control_behind_vlan_stacks(void **state)
 {
@@ -1320,10 +1341,44 @@ static void test_udp_filter_leaves_fragments_to_the_kernel(void **state)
 	       sizeof(more_fragments));
 	expect_redirect_wanted(skel, &first, 0);
 	expect_redirect_wanted(skel, &v6_first, 0);
-	/* Without a filter everything that is not control traffic goes to AF_XDP. */
-	expect_redirect_wanted(all, &first, 1);
-	expect_redirect_wanted(all, &v6_first, 1);
+	/* Without a filter too: a later fragment cannot be classified. */
+	expect_redirect_wanted(all, &first, 0);
+	expect_redirect_wanted(all, &v6_first, 0);
 	af_xdp_kern__destroy(skel);
+	af_xdp_kern__destroy(all);
+}
+
+/*
+ * Without a filter, every IP fragment goes to the kernel and is counted as
+ * passed: a fragmented DHCP datagram must not be split between the kernel
+ * (its first fragment, port 67) and AF_XDP (its later fragments).
+ */
+static void test_no_filter_leaves_fragments_to_the_kernel(void **state)
+{
+	static const __u8 frag[] = { IPPROTO_FRAGMENT };
+	struct af_xdp_kern *all = load_filter(FILTER_ALL, 0, 0);
+	struct frame later = ipv4_udp_frame(TEST_UDP_PORT);
+	struct frame last = ipv4_udp_frame(TEST_UDP_PORT);
+	struct frame v6_later = ipv6_ext_frame(NULL, 0, frag, 1, 0, TEST_UDP_PORT);
+	struct frame whole = ipv4_udp_frame(TEST_UDP_PORT);
+	__be16 later_off = htons(0x2000 | 185), last_off = htons(185);
+	/* offset 1480 bytes (185 units of 8), M set */
+	__be16 v6_off = htons(185 << 3 | 1);
+
+	(void)state;
+	memcpy(later.bytes + ETH_HLEN + offsetof(struct iphdr, frag_off), &later_off,
+	       sizeof(later_off));
+	memcpy(last.bytes + ETH_HLEN + offsetof(struct iphdr, frag_off), &last_off,
+	       sizeof(last_off));
+	/* the fragment header follows the 40-byte fixed header; frag_off at +2 */
+	memcpy(v6_later.bytes + ETH_HLEN + 40 + 2, &v6_off, sizeof(v6_off));
+	expect_redirect_wanted(all, &later, 0);
+	expect_redirect_wanted(all, &last, 0);
+	expect_redirect_wanted(all, &v6_later, 0);
+	/* seen 3, passed 3, none stamped: the kernel has them all */
+	assert_counters(queue_counters_of(all, 0), 3, 0, 0, 0, 0, 3);
+	/* An unfragmented datagram still goes to AF_XDP. */
+	expect_redirect_wanted(all, &whole, 1);
 	af_xdp_kern__destroy(all);
 }
 
@@ -1523,12 +1578,14 @@ int main(void)
 		cmocka_unit_test(test_stamp_class_with_tai),
 		cmocka_unit_test(test_stamp_class_leaves_other_policies),
 		cmocka_unit_test(test_untimed_hint_passes_library_rules),
+		cmocka_unit_test(test_kernel_only_ethertypes_match_the_program),
 		cmocka_unit_test(test_control_behind_vlan_stacks),
 		cmocka_unit_test(test_mld_and_nd_behind_extension_headers),
 		cmocka_unit_test(test_other_link_control_passes),
 		cmocka_unit_test(test_named_control_only_when_selected),
 		cmocka_unit_test(test_udp_filter_behind_tags_and_extensions),
 		cmocka_unit_test(test_udp_filter_leaves_fragments_to_the_kernel),
+		cmocka_unit_test(test_no_filter_leaves_fragments_to_the_kernel),
 		cmocka_unit_test(test_ethertype_filter_matches_any_type_in_the_chain),
 		cmocka_unit_test(test_oversize_frames_pass),
 		cmocka_unit_test(test_counters_per_queue),

@@ -78,6 +78,36 @@ static void test_core_class_split(void **state)
 	queue_rx_stats_free(&s);
 }
 
+/* Below the floor (before the run): counted, not timed; at its edges: timed. */
+static void test_rx_time_before_start(void **state)
+{
+	struct queue_rx_stats s, total;
+	struct decoded_hint h;
+
+	(void)state;
+	assert_int_equal(queue_rx_stats_init(&s, 0, 1), 0);
+	assert_int_equal(queue_rx_stats_init(&total, 0, 1), 0);
+	queue_rx_stats_set_rx_time_floor(&s, 1000000);
+	h = timed_hint(0, true, 1); /* unwritten headroom */
+	queue_rx_stats_account(&s, &h, 5000000, 1);
+	h = timed_hint(999999, true, 1);
+	queue_rx_stats_account(&s, &h, 5000000, 1);
+	h = timed_hint(1000000, true, 1);
+	queue_rx_stats_account(&s, &h, 5000000, 1);
+	h = timed_hint(5000000, true, 1);
+	queue_rx_stats_account(&s, &h, 5000000, 1);
+	h = timed_hint(5000001, true, 1); /* the future: as before */
+	queue_rx_stats_account(&s, &h, 5000000, 1);
+	assert_int_equal(s.rx_time_before_start, 2);
+	assert_int_equal(s.clock_backwards, 1);
+	assert_int_equal(latency_histogram_count(s.latency_hist[CORE_SAME]), 2);
+	assert_int_equal(latency_histogram_max(s.latency_hist[CORE_SAME]), 4000000);
+	queue_rx_stats_add(&total, &s);
+	assert_int_equal(total.rx_time_before_start, 2);
+	queue_rx_stats_free(&s);
+	queue_rx_stats_free(&total);
+}
+
 static void test_snapshot_and_total(void **state)
 {
 	struct queue_rx_stats a, b, snap, total;
@@ -299,6 +329,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_core_class_split),
+		cmocka_unit_test(test_rx_time_before_start),
 		cmocka_unit_test(test_snapshot_and_total),
 		cmocka_unit_test(test_interval_subtract),
 		cmocka_unit_test(test_cpu_list_to_mask),

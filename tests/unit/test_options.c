@@ -326,6 +326,21 @@ static void test_conflicting_filters(void **state)
 			   "--filter-ethertype");
 }
 
+/* Types the XDP program always passes to the kernel can never be selected. */
+static void test_kernel_only_ethertypes_refused(void **state)
+{
+	(void)state;
+	expect_usage_error(parse("-d", "x", "-E", "0x0806", NULL),
+			   "--filter-ethertype: 0x0806 (ARP) always goes to the kernel");
+	expect_usage_error(parse("-d", "x", "--filter-ethertype", "0x8035", NULL), "RARP");
+	expect_usage_error(parse("-d", "x", "-E", "0x8808", NULL), "MAC control");
+	expect_usage_error(parse("-d", "x", "-E", "0x888e", NULL), "EAPOL");
+	/* Named control traffic a filter may still select. */
+	assert_int_equal(parse("-d", "x", "-E", "0x88cc", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(parse("-d", "x", "-E", "0x8809", NULL), RX_OPTIONS_RUN);
+	assert_int_equal(parse("-d", "x", "-E", "0x88f7", NULL), RX_OPTIONS_RUN);
+}
+
 static void test_parser_can_run_again(void **state)
 {
 	(void)state;
@@ -799,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_ranges_at_the_edges),
 		cmocka_unit_test(test_unknown_words),
 		cmocka_unit_test(test_conflicting_filters),
+		cmocka_unit_test(test_kernel_only_ethertypes_refused),
 		cmocka_unit_test(test_parser_can_run_again),
 		cmocka_unit_test(test_mode_names),
 		cmocka_unit_test(test_measure_defaults),
