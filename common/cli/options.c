@@ -194,6 +194,9 @@ static int check_measure_and_tx(const struct rx_config *cfg, const struct parse_
 		return option_usage_error(err, err_len, OPT_RX_PERIOD,
 					  "sleeps between deadlines: conflicts with %s, which never sleeps",
 					  cfg->spin ? "-s/--spin" : "--busy-poll");
+	if (cfg->stamp_class != STAMP_CLASS_ALL && cfg->hw_hints == HW_HINTS_ON)
+		return option_usage_error(err, err_len, OPT_STAMP_TIME,
+					  "times one class in the software program: conflicts with --hw-hints on, which times every frame");
 	if (cfg->stamp_class != STAMP_CLASS_ALL && cfg->layout != HINT_POLICY_RX_TIME)
 		return option_usage_error(err, err_len, OPT_STAMP_TIME,
 					  "chooses the frames of --layout rx-time: conflicts with --layout %s",

@@ -262,6 +262,18 @@ static json_object *rx_object(struct json_builder *b, const struct report_view *
 		put(b, o, "cumulative", cum);
 	}
 	put_cpu(b, o, v);
+	if (v->run->period) {
+		const struct report_period *p = v->run->period;
+		json_object *po = checked(b, json_object_new_object());
+
+		put_fixed(b, po, "period_s", p->period_s, 6);
+		put_fixed(b, po, "phase_s", p->phase_s, 6);
+		put_u64(b, po, "periods", p->periods);
+		put_u64(b, po, "max_frames", p->max_frames);
+		put_u64(b, po, "missed_deadlines", p->missed_deadlines);
+		put_u64(b, po, "late_ns_max", p->late_ns_max);
+		put(b, o, "rx_period", po);
+	}
 	return o;
 }
 

@@ -106,6 +106,19 @@ static void cpu_line(FILE *out, const struct report_view *v)
 	fputc('\n', out);
 }
 
+/* --rx-period: what the schedule met, in the final report. */
+static void period_line(FILE *out, const struct report_period *p)
+{
+	char late[32];
+
+	if (!p)
+		return;
+	format_ns(late, sizeof(late), p->late_ns_max);
+	fprintf(out, "rx_period: %.6g s: periods %llu, max_frames %llu, missed_deadlines %llu, latest wake %s after its deadline\n",
+		p->period_s, (unsigned long long)p->periods, (unsigned long long)p->max_frames,
+		(unsigned long long)p->missed_deadlines, late);
+}
+
 /* ---- default: one line per interval ------------------------------------- */
 
 static void compact_interval(FILE *out, const struct report_view *v)
@@ -303,6 +316,7 @@ static void compact_final(FILE *out, const struct report_view *v)
 	cpu_line(out, v);
 	summary_hw(out, v->total);
 	summary_tx(out, v->total);
+	period_line(out, v->run->period);
 	summary_histograms(out, v->total);
 }
 

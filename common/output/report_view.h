@@ -40,6 +40,20 @@ struct report_cpu {
 	double xdp_ns_per_packet; /* < 0: unknown (statistics off, no run counted) */
 };
 
+/*
+ * --rx-period, in the final report: the schedule and what it met. With
+ * --threads every thread keeps the schedule: periods is the most any
+ * thread served, missed_deadlines their sum, the maxima over all.
+ */
+struct report_period {
+	double period_s;
+	double phase_s;
+	__u64 periods;          /* deadlines served, each followed by a drain */
+	__u64 max_frames;       /* most frames one drain took */
+	__u64 missed_deadlines; /* passed by more than one period, unserved */
+	__u64 late_ns_max;      /* latest wake after its deadline */
+};
+
 struct report_run {
 	const char *dev;
 	int ifindex;
@@ -59,6 +73,8 @@ struct report_run {
 	const struct tx_cycle_stats *tx;
 	/* The receiving threads' CPU cost; NULL: not measured (left out). */
 	const struct report_cpu *cpu;
+	/* --rx-period, final report only; NULL otherwise. */
+	const struct report_period *period;
 };
 
 enum report_kind {

@@ -53,7 +53,11 @@ static void init_rx_path(struct receiver *rx)
 	path->pkt_info = cfg->pkt_info;
 	path->json = cfg->json;
 	path->busy_poll = cfg->busy_poll;
-	path->kick_fill = cfg->spin || cfg->busy_poll;
+	/* Nobody poll()s the sockets: the release wakes the kernel when it
+	 * asked to be told of new fill entries. */
+	path->kick_fill = cfg->spin || cfg->busy_poll || cfg->rx_period_ns;
+	path->rx_period_ns = cfg->rx_period_ns;
+	path->rx_period_phase_ns = cfg->rx_period_phase_ns;
 	/* af_xdp_kern.c with --layout none stamps btf_id 0 on every frame. */
 	path->tx_stamps = cfg->tx_stamps;
 	path->no_hints = rx->res.prog.skel && cfg->layout == HINT_POLICY_NONE &&
@@ -181,6 +185,20 @@ static int multi_buffer_refused(struct receiver *rx, int err)
 	return 0;
 }
 
+/*
+ * --rx-period: a whole period of a queue's traffic waits in its RX ring,
+ * so the ring and the frames lent to the kernel bound the rate a period
+ * can hold; above it frames are dropped (xsk.rx_ring_full or rx_dropped).
+ */
+static void say_period_capacity(const struct rx_config *cfg, const struct xsk_queue *q)
+{
+	__u32 frames = q->frames - q->tx_frames, hold = q->rx.size < frames ? q->rx.size : frames;
+	double period_s = (double)cfg->rx_period_ns / 1e9;
+
+	pr_info("--rx-period %.6g s: a queue holds %u frames between two drains (RX ring %u, %u frames for RX): above %.0f pps per queue a period overflows, counted in xsk.rx_ring_full or xsk.rx_dropped (raise -f/--frames)\n",
+		period_s, hold, q->rx.size, frames, (double)hold / period_s);
+}
+
 int receiver_open_queues(struct receiver *rx)
 {
 	const struct rx_config *cfg = rx->conf.cfg;
@@ -263,6 +281,8 @@ int receiver_open_queues(struct receiver *rx)
 			return err;
 		}
 	}
+	if (cfg->rx_period_ns)
+		say_period_capacity(cfg, &rx->res.queues.queue[0].xsk);
 	return 0;
 }
 

@@ -20,6 +20,8 @@
 
 const char *rx_mode_label(const struct rx_config *cfg)
 {
+	if (cfg->rx_period_ns)
+		return "rx-period";
 	if (cfg->busy_poll)
 		return "busy-poll";
 	return cfg->spin ? "spin" : "wakeup";
@@ -98,6 +100,40 @@ static void warn_tx_clock_mismatch(const struct report_sources *src, struct rece
 	run->warned_tx_clock = true;
 }
 
+/* --rx-period: the main thread's schedule, or every thread's together
+ * (report_view.h says how). After the threads are joined. */
+static const struct report_period *period_report(const struct rx_config *cfg,
+						 const struct rx_queue_set *qs,
+						 const struct receiver_state *state,
+						 struct report_period *out)
+{
+	struct rx_period_stats sum = state->period;
+
+	if (cfg->threads) {
+		sum = (struct rx_period_stats){ 0 };
+		for (size_t i = 0; i < qs->n_open; i++) {
+			const struct rx_period_stats *t = &qs->queue[i].period;
+
+			if (t->periods > sum.periods)
+				sum.periods = t->periods;
+			if (t->max_frames > sum.max_frames)
+				sum.max_frames = t->max_frames;
+			if (t->late_ns_max > sum.late_ns_max)
+				sum.late_ns_max = t->late_ns_max;
+			sum.missed_deadlines += t->missed_deadlines;
+		}
+	}
+	*out = (struct report_period){
+		.period_s = (double)cfg->rx_period_ns / 1e9,
+		.phase_s = (double)cfg->rx_period_phase_ns / 1e9,
+		.periods = sum.periods,
+		.max_frames = sum.max_frames,
+		.missed_deadlines = sum.missed_deadlines,
+		.late_ns_max = sum.late_ns_max,
+	};
+	return out;
+}
+
 static enum report_style report_style_of(const struct rx_config *cfg)
 {
 	if (cfg->json)
@@ -170,6 +206,7 @@ int receiver_print_report(const struct report_sources *src, struct receiver_stat
 	struct queue_rx_stats *stats[XDP_HINTS_MAX_QUEUES];
 	const struct queue_rx_stats *before[XDP_HINTS_MAX_QUEUES];
 	bool snapshots = qs->n_threads && kind == REPORT_INTERVAL;
+	struct report_period period;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -182,6 +219,8 @@ int receiver_print_report(const struct report_sources *src, struct receiver_stat
 	if (!cfg->tx.no_rx && src->cpu)
 		run.cpu = receiver_cpu_report(src->cpu, &(struct receiver_cpu_sources){
 				.cfg = cfg, .prog = src->prog, .queues = qs }, kind);
+	if (cfg->rx_period_ns && kind == REPORT_FINAL)
+		run.period = period_report(cfg, qs, state, &period);
 	for (size_t i = 0; i < qs->n_open; i++) {
 		stats[i] = snapshots ? &qs->queue[i].snapshot : &qs->queue[i].stats;
 		before[i] = state->reported ? &state->reported[i] : NULL;

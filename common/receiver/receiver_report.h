@@ -38,6 +38,8 @@ struct receiver_state {
 	bool warned_meta_failing;
 	__u64 oversize_warned;     /* oversize_passed count last warned about */
 	bool warned_tx_clock;      /* --tx-stamps: a stamp of another clock, said once */
+	/* --rx-period without --threads: the main thread's schedule. */
+	struct rx_period_stats period;
 	/* Interval reports: each queue's statistics as the previous report
 	 * saw them, so the next shows its own interval. */
 	struct queue_rx_stats *reported; /* n_reported, allocated at the first report */

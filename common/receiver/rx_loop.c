@@ -159,6 +159,40 @@ static void supervise(struct receiver *rx, struct rx_schedule *sched)
 	}
 }
 
+/*
+ * --rx-period on the main thread: sleep until each deadline, drain every
+ * ring in bulk; between the steps of a long period, the schedule's own
+ * duties (reports, the interface check, --duration).
+ */
+static void receive_scheduled(struct receiver *rx, struct rx_schedule *sched)
+{
+	const struct rx_config *cfg = rx->conf.cfg;
+	struct rx_queue_set *qs = &rx->res.queues;
+	struct rx_period period;
+	enum rx_period_wake wake;
+	int err;
+
+	err = rx_period_start(&period, cfg->rx_period_ns, cfg->rx_period_phase_ns,
+			      cfg->clock == HINT_CLOCK_TAI ? CLOCK_TAI : CLOCK_MONOTONIC);
+	if (err) {
+		pr_err("--rx-period: reading the clock: %s\n", strerror(-err));
+		run_stop_request(&rx->res.stop, RUN_STOP_ERROR, err);
+		return;
+	}
+	while ((wake = rx_period_wait(&period, &rx->res.stop)) != RX_PERIOD_STOPPED) {
+		if (wake == RX_PERIOD_DEADLINE) {
+			__u64 frames = 0;
+
+			for (size_t i = 0; i < qs->n_open; i++)
+				frames += rx_queue_poll_all(&qs->queue[i]);
+			rx_period_done(&period, frames);
+			rx->run.period = period.stats;
+		}
+		schedule_run_due(rx, sched, monotonic_ns());
+	}
+	rx->run.period = period.stats;
+}
+
 void rx_loop_run(struct receiver *rx)
 {
 	const struct rx_config *cfg = rx->conf.cfg;
@@ -169,6 +203,10 @@ void rx_loop_run(struct receiver *rx)
 	schedule_init(&sched, rx);
 	if (rx->res.queues.n_threads) {
 		supervise(rx, &sched);
+		return;
+	}
+	if (cfg->rx_period_ns) {
+		receive_scheduled(rx, &sched);
 		return;
 	}
 	fds[0] = (struct pollfd){ .fd = rx->res.stop.fd, .events = POLLIN };

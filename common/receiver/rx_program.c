@@ -75,7 +75,10 @@ int rx_program_load(const struct rx_config *cfg, const struct rx_iface *iface,
 			.ifname = cfg->ifname,
 			.ifindex = iface->ifindex,
 			.xdp_mode = cfg->xdp_mode,
-			.hw_hints = cfg->hw_hints,
+			/* A stamp class is the software program's: the
+			 * driver-metadata one times every frame. */
+			.hw_hints = cfg->stamp_class != STAMP_CLASS_ALL ? HW_HINTS_OFF :
+				    cfg->hw_hints,
 			.frags = prog->frags.multi_buffer,
 			.clock = cfg->clock,
 		};

@@ -75,11 +75,41 @@ static void receive_waking(struct rx_queue *q)
 	}
 }
 
+/*
+ * --rx-period: sleep until each deadline, drain the ring in bulk, sleep
+ * again; statistics snapshots are handed over at every wake (a step of a
+ * long period at the latest), no poll() on the socket.
+ */
+static void receive_scheduled(struct rx_queue *q)
+{
+	const struct rx_path *path = q->path;
+	struct rx_period period;
+	enum rx_period_wake wake;
+	int err;
+
+	err = rx_period_start(&period, path->rx_period_ns, path->rx_period_phase_ns,
+			      q->xsk.clock);
+	if (err) {
+		run_stop_request(path->stop, RUN_STOP_ERROR, err);
+		return;
+	}
+	while ((wake = rx_period_wait(&period, path->stop)) != RX_PERIOD_STOPPED) {
+		take_snapshot(q);
+		if (wake == RX_PERIOD_DEADLINE) {
+			rx_period_done(&period, rx_queue_poll_all(q));
+			q->period = period.stats;
+		}
+	}
+	q->period = period.stats;
+}
+
 static void *rx_thread_main(void *arg)
 {
 	struct rx_queue *q = arg;
 
-	if (q->path->kick_fill) {
+	if (q->path->rx_period_ns) {
+		receive_scheduled(q);
+	} else if (q->path->kick_fill) {
 		while (!run_stop_requested(q->path->stop)) {
 			take_snapshot(q);
 			rx_queue_poll(q);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Scheduled bulk receive: the sleep between drains (see rx_period.h). */
 #include <errno.h>
+#include <stdio.h>
 
 #include "rx_period.h"
 
@@ -37,15 +38,17 @@ int rx_period_start(struct rx_period *p, __u64 period_ns, __u64 phase_ns, clocki
 	return 0;
 }
 
-bool rx_period_wait(struct rx_period *p, const struct run_stop *stop)
+enum rx_period_wake rx_period_wait(struct rx_period *p, const struct run_stop *stop)
 {
+	bool stepped = false;
+
 	for (;;) {
 		__u64 now = clock_ns(p->clock);
 		__u64 wake_at, late;
 		struct timespec ts;
 
 		if (run_stop_requested(stop))
-			return false;
+			return RX_PERIOD_STOPPED;
 		if (now >= p->next_ns) {
 			late = now - p->next_ns;
 			if (late > p->period_ns) {
@@ -57,17 +60,39 @@ bool rx_period_wait(struct rx_period *p, const struct run_stop *stop)
 			}
 			if (late > p->stats.late_ns_max)
 				p->stats.late_ns_max = late;
-			return true;
+			return RX_PERIOD_DEADLINE;
 		}
+		if (stepped)
+			return RX_PERIOD_STEP;
 		wake_at = p->next_ns;
-		if (wake_at - now > RX_PERIOD_STOP_STEP_NS)
+		if (wake_at - now > RX_PERIOD_STOP_STEP_NS) {
 			wake_at = now + RX_PERIOD_STOP_STEP_NS;
+			stepped = true;
+		}
 		ts.tv_sec = (time_t)(wake_at / NS_PER_S);
 		ts.tv_nsec = (long)(wake_at % NS_PER_S);
 		/* EINTR (a signal for the main thread) just loops: the stop it
 		 * may carry is read above. */
 		clock_nanosleep(p->clock, TIMER_ABSTIME, &ts, NULL);
 	}
+}
+
+bool rx_period_wait_deadline(struct rx_period *p, const struct run_stop *stop)
+{
+	enum rx_period_wake wake;
+
+	while ((wake = rx_period_wait(p, stop)) == RX_PERIOD_STEP)
+		;
+	return wake == RX_PERIOD_DEADLINE;
+}
+
+void rx_period_describe(const struct rx_period *p, char *buf, size_t len)
+{
+	if (p->phase_ns)
+		snprintf(buf, len, "%.6g s, phase %.6g s", (double)p->period_ns / 1e9,
+			 (double)p->phase_ns / 1e9);
+	else
+		snprintf(buf, len, "%.6g s", (double)p->period_ns / 1e9);
 }
 
 void rx_period_done(struct rx_period *p, __u64 frames)

@@ -18,6 +18,7 @@
 #define XDP_HINTS_RX_PERIOD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 #include <linux/types.h>
 
@@ -49,13 +50,29 @@ __u64 rx_period_first_deadline(__u64 period_ns, __u64 phase_ns, __u64 now_ns);
 /* Set up the schedule from the current time of @clock. 0 or -errno. */
 int rx_period_start(struct rx_period *p, __u64 period_ns, __u64 phase_ns, clockid_t clock);
 
+enum rx_period_wake {
+	RX_PERIOD_DEADLINE, /* the deadline is reached: drain, then rx_period_done() */
+	RX_PERIOD_STEP,     /* one step of a long period passed: other work, then wait again */
+	RX_PERIOD_STOPPED,  /* the run's stop was requested */
+};
+
 /*
- * Sleep until the next deadline. Returns true when it was reached (then
- * drain, call rx_period_done() with the frames taken), false when @stop
- * was requested first. Deadlines slept through by more than one period
- * are counted in missed_deadlines and skipped, never served in a burst.
+ * Sleep towards the next deadline, at most RX_PERIOD_STOP_STEP_NS at a
+ * time: returns at the deadline, after such a step (so a caller with other
+ * duties, a report or a statistics snapshot, gets to them), or at once
+ * when @stop was requested. Deadlines slept through by more than one
+ * period are counted in missed_deadlines and skipped, never served in a
+ * burst.
  */
-bool rx_period_wait(struct rx_period *p, const struct run_stop *stop);
+enum rx_period_wake rx_period_wait(struct rx_period *p, const struct run_stop *stop);
+
+/* With a caller that has nothing else to do: wait until the deadline.
+ * true at the deadline, false once @stop was requested. */
+bool rx_period_wait_deadline(struct rx_period *p, const struct run_stop *stop);
+
+/* A short description for the start-up line: "0.010 s" or "0.010 s,
+ * phase 0.002 s", of @len bytes at most. */
+void rx_period_describe(const struct rx_period *p, char *buf, size_t len);
 
 /* After the drain of a period: account it and move to the next deadline. */
 void rx_period_done(struct rx_period *p, __u64 frames);

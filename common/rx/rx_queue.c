@@ -315,6 +315,18 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 	return n;
 }
 
+__u64 rx_queue_poll_all(struct rx_queue *q)
+{
+	__u64 total = 0;
+	unsigned int n;
+
+	do {
+		n = rx_queue_poll(q);
+		total += n;
+	} while (n == RX_BATCH && !run_stop_requested(q->path->stop));
+	return total;
+}
+
 unsigned int rx_queue_drain(struct rx_queue *q)
 {
 	struct xsk_rx_batch batch;

@@ -28,6 +28,7 @@
 #include "pcapng_writer.h"
 #include "report_out.h"
 #include "run_stop.h"
+#include "rx_period.h"
 #include "rx_stats.h"
 #include "xsk_queue.h"
 
@@ -57,6 +58,9 @@ struct rx_path {
 	/* --tx-stamps: read the sender's stamp in each frame's payload
 	 * (headers/tx_stamp.h), for tx_to_xdp and tx_to_user. */
 	bool tx_stamps;
+	/* --rx-period S[,PHASE] in ns (rx_period.h); 0: not scheduled. */
+	__u64 rx_period_ns;
+	__u64 rx_period_phase_ns;
 	/*
 	 * --count: batches reserve their budget from @quota before they take
 	 * frames off a ring, so several threads together stop at exactly
@@ -96,6 +100,7 @@ struct rx_queue {
 	atomic_int snapshot_req;        /* 1: copy stats into snapshot */
 	int wake_fd;                    /* eventfd: a snapshot is wanted */
 	struct cpu_time cpu_time;       /* the thread's own, at its last snapshot or end */
+	struct rx_period_stats period;  /* --rx-period with --threads: this thread's schedule */
 	int cpu;                        /* -1: not pinned */
 	pthread_t thread;
 	bool thread_started;
@@ -135,6 +140,13 @@ static inline int rx_queue_fd(const struct rx_queue *q)
  * queue's output failed. Returns the number of frames received.
  */
 unsigned int rx_queue_poll(struct rx_queue *q);
+
+/*
+ * Scheduled receive (--rx-period): batches until one takes less than a
+ * full batch, i.e. the RX ring is empty as far as this pass can tell (or
+ * --count is reached, or the stop requested). Returns the frames taken.
+ */
+__u64 rx_queue_poll_all(struct rx_queue *q);
 
 /*
  * At the end of a run, XDP detached: take every frame still in the RX

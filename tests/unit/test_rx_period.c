@@ -60,7 +60,7 @@ static void test_wakes_on_the_schedule(void **state)
 	for (int i = 0; i < 6; i++) {
 		__u64 deadline = p.next_ns;
 
-		assert_true(rx_period_wait(&p, &stop));
+		assert_true(rx_period_wait_deadline(&p, &stop));
 		assert_true(mono_ns() >= deadline);
 		assert_int_equal(deadline % (5 * MS), 1 * MS);
 		rx_period_done(&p, (__u64)i * 10);
@@ -81,7 +81,7 @@ static void test_missed_deadlines_counted_and_skipped(void **state)
 	assert_int_equal(rx_period_start(&p, 10 * MS, 0, CLOCK_MONOTONIC), 0);
 	before = p.next_ns;
 	nanosleep(&nap, NULL);
-	assert_true(rx_period_wait(&p, &stop));
+	assert_true(rx_period_wait_deadline(&p, &stop));
 	/* At least the 4 whole periods slept through; at most as many as
 	 * had passed when it woke (a loaded machine oversleeps). */
 	assert_true(p.stats.missed_deadlines >= 4);
@@ -106,10 +106,30 @@ static void test_stop_seen_within_a_step(void **state)
 	p.next_ns = mono_ns() + RX_PERIOD_MAX_NS;
 	run_stop_request(&stop, RUN_STOP_SIGNAL, 0);
 	t0 = mono_ns();
-	assert_false(rx_period_wait(&p, &stop));
+	assert_int_equal(rx_period_wait(&p, &stop), RX_PERIOD_STOPPED);
 	assert_true(mono_ns() - t0 < RX_PERIOD_STOP_STEP_NS);
 	assert_int_equal(p.stats.periods, 0);
 	run_stop_close(&stop);
+}
+
+/* A long period wakes its caller once per step before the deadline. */
+static void test_long_period_steps(void **state)
+{
+	struct run_stop stop = RUN_STOP_INIT;
+	struct rx_period p;
+	__u64 t0 = mono_ns(), took;
+	int steps = 0;
+
+	(void)state;
+	assert_int_equal(rx_period_start(&p, 1000 * MS, 0, CLOCK_MONOTONIC), 0);
+	p.next_ns = t0 + 250 * MS;
+	while (rx_period_wait(&p, &stop) == RX_PERIOD_STEP)
+		steps++;
+	took = mono_ns() - t0;
+	assert_true(took >= 250 * MS);
+	/* 100 ms steps: two before the deadline (a loaded machine may
+	 * oversleep one into the deadline). */
+	assert_in_range(steps, 1, 2);
 }
 
 static void test_stats_add(void **state)
@@ -134,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_wakes_on_the_schedule),
 		cmocka_unit_test(test_missed_deadlines_counted_and_skipped),
 		cmocka_unit_test(test_stop_seen_within_a_step),
+		cmocka_unit_test(test_long_period_steps),
 		cmocka_unit_test(test_stats_add),
 	};
 
