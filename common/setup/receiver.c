@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "af_xdp_kern.skel.h"
+#include "hint_program.h"
 #include "log.h"
 #include "netdev.h"
 #include "receiver.h"
@@ -180,12 +181,48 @@ static const char *xsk_bind_cause(int err)
 	}
 }
 
+/* VIRTIO_F_ACCESS_PLATFORM (uapi linux/virtio_config.h). */
+#define VIRTIO_FEATURE_ACCESS_PLATFORM 33
+
+/*
+ * virtio_net gives its XSK pool a DMA device only when the device offers
+ * VIRTIO_F_ACCESS_PLATFORM (it then goes through the DMA API); without it
+ * a zero-copy bind fails with EINVAL. The virtio device's sysfs "features"
+ * is a string of '0'/'1', bit 0 first. True when that bit reads '0'.
+ */
+static bool virtio_lacks_access_platform(const struct receiver *rx)
+{
+	char path[128], bits[129] = "";
+	FILE *f;
+
+	if (strcmp(rx->driver, "virtio_net"))
+		return false;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device/features", rx->cfg.ifname);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(bits, sizeof(bits), f))
+		bits[0] = '\0';
+	fclose(f);
+	return strlen(bits) > VIRTIO_FEATURE_ACCESS_PLATFORM &&
+	       bits[VIRTIO_FEATURE_ACCESS_PLATFORM] == '0';
+}
+
+/* Why a zero-copy bind failed with @err, where more is known than errno. */
+static const char *zero_copy_cause(const struct receiver *rx, int err)
+{
+	if (err == -EINVAL && virtio_lacks_access_platform(rx))
+		return " (virtio_net binds zero-copy only on a device with VIRTIO_F_ACCESS_PLATFORM: QEMU -device virtio-net-pci,...,iommu_platform=on)";
+	return NULL;
+}
+
 static void report_queue_error(const struct receiver *rx, __u32 queue,
 			       enum xsk_queue_stage stage, int err)
 {
 	const struct rx_config *cfg = &rx->cfg;
 	double mib = (double)cfg->frames * cfg->frame_size / (1024.0 * 1024.0);
 	const char *mode = cfg->bind_mode == BIND_MODE_ZEROCOPY ? "zero-copy" : "copy";
+	const char *cause;
 
 	switch (stage) {
 	case XSK_STAGE_UMEM_MMAP:
@@ -204,9 +241,10 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 			       cfg->ifname, queue, rx->driver);
 			return;
 		}
+		cause = cfg->bind_mode == BIND_MODE_ZEROCOPY ? zero_copy_cause(rx, err) : NULL;
 		pr_err("%s queue %u: cannot bind AF_XDP socket in %s mode: %s%s%s\n",
 		       cfg->ifname, queue, mode, strerror(-err), permission_hint(err),
-		       xsk_bind_cause(err));
+		       cause ? cause : xsk_bind_cause(err));
 		return;
 	case XSK_STAGE_FILL:
 		pr_err("%s queue %u: priming the fill ring: %s\n", cfg->ifname, queue,
@@ -247,6 +285,30 @@ static int multi_buffer_refused(struct receiver *rx, int err)
 	return 0;
 }
 
+/*
+ * Zero-copy needs the driver: where the kernel's xdp-features (6.3+) say
+ * it offers no XSK zero-copy, --bind-mode zero-copy is refused here, before
+ * any bind (-EOPNOTSUPP, reported), and auto binds copy at once (*mode).
+ * A kernel that cannot say leaves it to the bind.
+ */
+static int zero_copy_offered(const struct receiver *rx, enum bind_mode_choice *mode)
+{
+	__u64 features;
+
+	if (*mode == BIND_MODE_COPY || netdev_xdp_features(rx->ifindex, &features) ||
+	    (features & NETDEV_XDP_FEATURE_XSK_ZEROCOPY))
+		return 0;
+	if (*mode == BIND_MODE_ZEROCOPY) {
+		pr_err("%s: cannot bind AF_XDP sockets in zero-copy mode: driver %s does not offer it (netdev xdp-features lack xsk-zerocopy) (use --bind-mode copy or auto)\n",
+		       rx->cfg.ifname, rx->driver);
+		return -EOPNOTSUPP;
+	}
+	pr_info("%s: driver %s offers no AF_XDP zero-copy (netdev xdp-features lack xsk-zerocopy): copy mode\n",
+		rx->cfg.ifname, rx->driver);
+	*mode = BIND_MODE_COPY;
+	return 0;
+}
+
 int receiver_open_queues(struct receiver *rx)
 {
 	const struct rx_config *cfg = &rx->cfg;
@@ -254,9 +316,13 @@ int receiver_open_queues(struct receiver *rx)
 	int map_fd = rx->skel ? bpf_map__fd(rx->skel->maps.xsks_map) : rx->foreign.xsks_map_fd;
 	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->n_queues /
 			   (1024.0 * 1024.0);
+	enum bind_mode_choice bind_mode = cfg->bind_mode;
 	bool told_fallback = false;
 	int err;
 
+	err = zero_copy_offered(rx, &bind_mode);
+	if (err)
+		return err;
 	rx->queues = calloc(rx->n_queues, sizeof(*rx->queues));
 	if (!rx->queues)
 		return -ENOMEM;
@@ -272,7 +338,7 @@ int receiver_open_queues(struct receiver *rx)
 			.queue_id = first + (__u32)i,
 			.frames = cfg->frames,
 			.frame_size = cfg->frame_size,
-			.bind_mode = cfg->bind_mode,
+			.bind_mode = bind_mode,
 			.populate = false,
 			/* The first queue's socket sends: half its UMEM is for TX. */
 			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
@@ -318,8 +384,10 @@ int receiver_open_queues(struct receiver *rx)
 			return err;
 		}
 		if (q->xsk.zc_err && !told_fallback) {
-			pr_info("%s: zero-copy bind failed (%s): using copy mode\n",
-				cfg->ifname, strerror(-q->xsk.zc_err));
+			const char *cause = zero_copy_cause(rx, q->xsk.zc_err);
+
+			pr_info("%s: zero-copy bind failed (%s)%s: using copy mode\n",
+				cfg->ifname, strerror(-q->xsk.zc_err), cause ? cause : "");
 			told_fallback = true;
 		}
 		rx->zero_copy = rx->zero_copy && q->xsk.zero_copy;
