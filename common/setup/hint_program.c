@@ -70,6 +70,7 @@ void hint_program_kernel_version(char *buf, size_t len)
 #define NETDEV_CMD_DEV_GET 1
 #define NETDEV_A_DEV_IFINDEX 1
 #define NETDEV_A_DEV_XDP_FEATURES 3
+#define NETDEV_A_DEV_XDP_ZC_MAX_SEGS 4
 #define NETDEV_A_DEV_XDP_RX_METADATA_FEATURES 5
 
 #define NL_BUF_SIZE 4096
@@ -204,9 +205,17 @@ int hint_program_rx_metadata_features(int ifindex, __u32 *features_out)
 	return err;
 }
 
-int netdev_xdp_features(int ifindex, __u64 *features_out)
+int netdev_xdp_features(int ifindex, __u64 *features_out, __u32 *zc_max_segs_out)
 {
-	return netdev_dev_get_attr(ifindex, NETDEV_A_DEV_XDP_FEATURES, features_out);
+	__u64 segs;
+	int err = netdev_dev_get_attr(ifindex, NETDEV_A_DEV_XDP_FEATURES, features_out);
+
+	if (err)
+		return err;
+	/* Only drivers with zero-copy report it; 1 is the kernel's default. */
+	*zc_max_segs_out = netdev_dev_get_attr(ifindex, NETDEV_A_DEV_XDP_ZC_MAX_SEGS, &segs) ?
+				   1 : (__u32)segs;
+	return 0;
 }
 
 /* ---- the decision ------------------------------------------------------------ */

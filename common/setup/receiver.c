@@ -287,24 +287,35 @@ static int multi_buffer_refused(struct receiver *rx, int err)
 
 /*
  * Zero-copy needs the driver: where the kernel's xdp-features (6.3+) say
- * it offers no XSK zero-copy, --bind-mode zero-copy is refused here, before
- * any bind (-EOPNOTSUPP, reported), and auto binds copy at once (*mode).
- * A kernel that cannot say leaves it to the bind.
+ * it offers no XSK zero-copy, or multi-buffer is planned and the driver
+ * takes one buffer per frame in zero-copy (xdp-zc-max-segs 1: the bind
+ * would fail with EOPNOTSUPP), --bind-mode zero-copy is refused here,
+ * before any bind (-EOPNOTSUPP, reported), and auto binds copy at once
+ * (*mode). A kernel that cannot say leaves it to the bind.
  */
 static int zero_copy_offered(const struct receiver *rx, enum bind_mode_choice *mode)
 {
+	const char *dev = rx->cfg.ifname;
+	char why[640];
 	__u64 features;
+	__u32 zc_segs;
 
-	if (*mode == BIND_MODE_COPY || netdev_xdp_features(rx->ifindex, &features) ||
-	    (features & NETDEV_XDP_FEATURE_XSK_ZEROCOPY))
+	if (*mode == BIND_MODE_COPY || netdev_xdp_features(rx->ifindex, &features, &zc_segs))
+		return 0;
+	if (!(features & NETDEV_XDP_FEATURE_XSK_ZEROCOPY))
+		snprintf(why, sizeof(why), "driver %s does not offer it (netdev xdp-features lack xsk-zerocopy)",
+			 rx->driver);
+	else if (rx->frags.multi_buffer && zc_segs <= 1)
+		snprintf(why, sizeof(why), "driver %s takes one buffer per frame in zero-copy (netdev xdp-zc-max-segs 1), and multi-buffer is needed: %s",
+			 rx->driver, rx->frags.explanation);
+	else
 		return 0;
 	if (*mode == BIND_MODE_ZEROCOPY) {
-		pr_err("%s: cannot bind AF_XDP sockets in zero-copy mode: driver %s does not offer it (netdev xdp-features lack xsk-zerocopy) (use --bind-mode copy or auto)\n",
-		       rx->cfg.ifname, rx->driver);
+		pr_err("%s: cannot bind AF_XDP sockets in zero-copy mode: %s (use --bind-mode copy or auto)\n",
+		       dev, why);
 		return -EOPNOTSUPP;
 	}
-	pr_info("%s: driver %s offers no AF_XDP zero-copy (netdev xdp-features lack xsk-zerocopy): copy mode\n",
-		rx->cfg.ifname, rx->driver);
+	pr_info("%s: no zero-copy: %s: copy mode\n", dev, why);
 	*mode = BIND_MODE_COPY;
 	return 0;
 }

@@ -207,8 +207,9 @@ cells_deb13_bpo() {
 	host_done zc_tx
 	# Multi-buffer: 9000-byte MTU, 8000-byte frames.
 	ip -n xhvmv link set "$vnic" mtu 9000 2>"$work/mtu9000.err"
-	SEND_ARGS="--size 8000" receive_cell zc_frags xhvmv "$vnic" --xdp-mode native \
-		--bind-mode zero-copy --frags auto --frame-size 4096 --pkt-info
+	refuse_cell zc_frags xhvmv "$vnic" --xdp-mode native --bind-mode zero-copy --frags auto
+	SEND_ARGS="--size 8000" receive_cell frags_auto xhvmv "$vnic" --xdp-mode native \
+		--frags auto --pkt-info
 	ip -n xhvmv link set "$vnic" mtu 1500
 	# The second virtio_net NIC lacks VIRTIO_F_ACCESS_PLATFORM.
 	nic1=$(nic_of_mac "$GUEST_MAC1") || { log "no second virtio_net NIC"; return; }
