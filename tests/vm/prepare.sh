@@ -128,8 +128,18 @@ apt_update() {
 	apt-get "${apt_opts[@]}" update >&2 || die "apt-get update of $suite from $uri failed"
 	touch "$apt_dir/updated"
 }
+ready="$XH_VM_CACHE/$kernel/ready"
+built() { # the guest of $kernel is built, from the current scripts
+	[ -f "$ready" ] && [ -f "$XH_VM_CACHE/$kernel/initramfs.cpio.gz" ] && [ -f "$XH_VM_CACHE/$kernel/vmlinuz" ] &&
+		[ "$XH_VM_CACHE/$kernel/initramfs.cpio.gz" -nt "$here/guest_init.sh" ] &&
+		[ "$XH_VM_CACHE/$kernel/initramfs.cpio.gz" -nt "$0" ]
+}
 if [ ! -f "$apt_dir/updated" ] || [ -n "$(find "$apt_dir/updated" -mmin +$APT_LISTS_MAX_AGE_MIN)" ]; then
 	apt_update
+elif built && [ "$ready" -nt "$apt_dir/updated" ]; then
+	# Built from these lists: nothing to ask apt.
+	echo "$XH_VM_CACHE/$kernel"
+	exit 0
 fi
 
 depends_of() { # package: its Depends, one a line, versions and alternatives dropped
@@ -153,9 +163,8 @@ kernel_packages() {
 pkgs=$(kernel_packages) || die "the $suite lists know no $meta"
 id=$(echo $pkgs | tr ' ' '+')
 cd "$XH_VM_CACHE/$kernel"
-ready="$XH_VM_CACHE/$kernel/ready"
-if [ -f "$ready" ] && [ "$(cat "$ready")" = "$id" ] && [ -f initramfs.cpio.gz ] && [ -f vmlinuz ] &&
-   [ initramfs.cpio.gz -nt "$here/guest_init.sh" ] && [ initramfs.cpio.gz -nt "$0" ]; then
+if built && [ "$(cat "$ready")" = "$id" ]; then
+	touch "$ready"
 	echo "$XH_VM_CACHE/$kernel"
 	exit 0
 fi
