@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 
 #include "busy_poll.h"
 #include "cpu_setup.h"
@@ -15,6 +16,14 @@
 #include "receiver.h"
 #include "receiver_capture.h"
 #include "receiver_measure.h"
+
+/* uname -v of a PREEMPT_RT kernel says so ("... SMP PREEMPT_RT ..."). */
+static bool kernel_is_preempt_rt(void)
+{
+	struct utsname uts;
+
+	return !uname(&uts) && strstr(uts.version, "PREEMPT_RT");
+}
 
 static void warn_busy_poll_sysfs(const struct receiver *rx)
 {
@@ -28,6 +37,9 @@ static void warn_busy_poll_sysfs(const struct receiver *rx)
 	else if (sysfs.napi_defer_hard_irqs < 0 || sysfs.gro_flush_timeout < 0)
 		pr_warn("%s: cannot read napi_defer_hard_irqs/gro_flush_timeout in /sys/class/net/%s: busy polling may be ineffective\n",
 			dev, dev);
+	else if (rx->cfg.priority && kernel_is_preempt_rt())
+		pr_warn("%s: --busy-poll with --priority %u on a PREEMPT_RT kernel: while interrupts are deferred, NAPI runs from timer and softirq threads of low SCHED_FIFO priority, which the polling receiver keeps off its CPU; a queue the receiver has not received on yet may never get its frames (use --busy-poll without --priority, or napi_defer_hard_irqs 0)\n",
+			dev, rx->cfg.priority);
 }
 
 /* Before the sockets exist: the PM QoS request, the CSV file, and the
