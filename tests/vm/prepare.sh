@@ -129,10 +129,12 @@ apt_update() {
 	touch "$apt_dir/updated"
 }
 ready="$XH_VM_CACHE/$kernel/ready"
-built() { # the guest of $kernel is built, from the current scripts
+# The scripts the guest is built from, by content (not time: every fresh
+# clone's files are new, and clones share the cache).
+scripts_sum=$(cat "$here/guest_init.sh" "$0" | md5sum | cut -d' ' -f1)
+built() { # the guest of $kernel is built, by these scripts
 	[ -f "$ready" ] && [ -f "$XH_VM_CACHE/$kernel/initramfs.cpio.gz" ] && [ -f "$XH_VM_CACHE/$kernel/vmlinuz" ] &&
-		[ "$XH_VM_CACHE/$kernel/initramfs.cpio.gz" -nt "$here/guest_init.sh" ] &&
-		[ "$XH_VM_CACHE/$kernel/initramfs.cpio.gz" -nt "$0" ]
+		[ "$(sed -n 2p "$ready")" = "$scripts_sum" ]
 }
 if [ ! -f "$apt_dir/updated" ] || [ -n "$(find "$apt_dir/updated" -mmin +$APT_LISTS_MAX_AGE_MIN)" ]; then
 	apt_update
@@ -163,7 +165,7 @@ kernel_packages() {
 pkgs=$(kernel_packages) || die "the $suite lists know no $meta"
 id=$(echo $pkgs | tr ' ' '+')
 cd "$XH_VM_CACHE/$kernel"
-if built && [ "$(cat "$ready")" = "$id" ]; then
+if built && [ "$(sed -n 1p "$ready")" = "$id" ]; then
 	touch "$ready"
 	echo "$XH_VM_CACHE/$kernel"
 	exit 0
@@ -250,6 +252,6 @@ echo "$kver" > $root/kernel-release
 (cd $root && find . | /bin/busybox cpio -o -H newc 2>/dev/null) | gzip -1 > initramfs.cpio.gz.tmp
 mv initramfs.cpio.gz.tmp initramfs.cpio.gz
 rm -rf kernel $root
-echo "$id" >"$ready"
+printf '%s\n%s\n' "$id" "$scripts_sum" >"$ready"
 echo "vm/prepare: $kernel: initramfs for kernel $kver, modules: ${order[*]}" >&2
 echo "$XH_VM_CACHE/$kernel"
