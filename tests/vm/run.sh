@@ -27,7 +27,8 @@
 # project runs on it exists, but a KVM guest hangs early in boot (nested
 # virtualisation).  So the first run on a machine boots a KVM guest that
 # only runs "true", with a short time limit, and keeps the verdict in the
-# cache ($XH_VM_CACHE/accel: kvm or tcg, for all kernels); XH_VM_ACCEL=kvm|tcg overrides.
+# cache ($XH_VM_CACHE/accel: kvm or tcg, for all kernels); XH_VM_ACCEL=
+# kvm|tcg overrides.
 # Under TCG the guest's CPU is emulated: time measured in it says nothing
 # about real speed.
 set -u
@@ -42,7 +43,9 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
 	--work) work=$2; shift 2 ;;
-	--share) shares+=("$(cd "$2" && pwd)") || exit 2; shift 2 ;;
+	--share)
+		d=$(cd "$2" 2>/dev/null && pwd) || { echo "vm/run: --share $2: no such directory" >&2; exit 2; }
+		shares+=("$d"); shift 2 ;;
 	--netns) netns=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--qemu) qemu_extra+=("$2"); shift 2 ;;
