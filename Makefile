@@ -7,8 +7,9 @@
 #   make test         all tests, plain and under ASan/LSan/UBSan (build-san/),
 #                     then the mutants (root for the BPF and veth ones)
 #   make test-sanitize  only the sanitized pass
-#   make test-vm      the kernel and driver matrix (QEMU guest on Debian's
-#                     stock kernel, veth, virtio_net, e1000e, tun/tap)
+#   make test-vm      the kernel and driver matrix (QEMU guests on Debian 12,
+#                     13, 13 backports and 13 PREEMPT_RT kernels; veth,
+#                     virtio_net copy and zero-copy, e1000e, tun/tap)
 #   make tested-on    docs/testing.org's "Tested on" table from test-vm's results
 #   make test-mutants   breaks the code on purpose (tests/mutants/rules): every
 #                     mutant must make its suites fail (root)

@@ -53,9 +53,21 @@ static void major_minor(const char *release, char *buf, size_t len)
 int frags_bind_refused(enum frags_choice choice, int bind_err, const char *release,
 		       struct frags_plan *plan)
 {
-	char version[32];
+	unsigned int major = 0, minor = 0;
+	const char *cause;
+	char version[32], why[160];
 
 	major_minor(release, version, sizeof(version));
+	/* 6.6+ has multi-buffer: then the driver refused it in this mode. */
+	if (release && sscanf(release, "%u.%u", &major, &minor) == 2 &&
+	    (major > 6 || (major == 6 && minor >= 6))) {
+		snprintf(why, sizeof(why), "driver refuses AF_XDP multi-buffer in this bind mode (kernel %s has it)",
+			 version);
+		cause = why;
+	} else {
+		snprintf(why, sizeof(why), "kernel %s has no AF_XDP multi-buffer (6.6+)", version);
+		cause = why;
+	}
 	if (!frags_unsupported_error(bind_err)) {
 		snprintf(plan->explanation, sizeof(plan->explanation),
 			 "binding with XDP_USE_SG (multi-buffer): %s", strerror(-bind_err));
@@ -63,14 +75,14 @@ int frags_bind_refused(enum frags_choice choice, int bind_err, const char *relea
 	}
 	if (choice == FRAGS_ON) {
 		snprintf(plan->explanation, sizeof(plan->explanation),
-			 "kernel %s has no AF_XDP multi-buffer (6.6+): bind with XDP_USE_SG refused (%s); use --frags off, or an MTU whose frames fit %u bytes",
-			 version, strerror(-bind_err), plan->frame_capacity);
+			 "%s: bind with XDP_USE_SG refused (%s); use --frags off, or an MTU whose frames fit %u bytes",
+			 cause, strerror(-bind_err), plan->frame_capacity);
 		return bind_err;
 	}
 	plan->multi_buffer = false;
 	plan->fell_back = true;
 	snprintf(plan->explanation, sizeof(plan->explanation),
-		 "kernel %s has no AF_XDP multi-buffer (6.6+): receiving single-buffer; frames longer than %u bytes (the MTU allows %u) cannot be received, the socket drops them (xsk rx_dropped)",
-		 version, plan->frame_capacity, plan->largest_frame);
+		 "%s: receiving single-buffer; frames longer than %u bytes (the MTU allows %u) cannot be received, the socket drops them (xsk rx_dropped)",
+		 cause, plan->frame_capacity, plan->largest_frame);
 	return 0;
 }

@@ -32,7 +32,7 @@ struct frags_plan {
 	bool fell_back;         /* auto, refused by the kernel: single-buffer */
 	__u32 frame_capacity;   /* packet bytes one UMEM frame holds */
 	__u32 largest_frame;    /* frame_fit_mtu_frame_len(MTU) */
-	char explanation[256];  /* one line, without the interface name */
+	char explanation[384];  /* one line, without the interface name */
 };
 
 /* Step 1, for UMEM frames of @frame_size bytes with @umem_headroom bytes

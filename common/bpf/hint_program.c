@@ -69,6 +69,8 @@ void hint_program_kernel_version(char *buf, size_t len)
 #define NETDEV_FAMILY_VERSION 1
 #define NETDEV_CMD_DEV_GET 1
 #define NETDEV_A_DEV_IFINDEX 1
+#define NETDEV_A_DEV_XDP_FEATURES 3
+#define NETDEV_A_DEV_XDP_ZC_MAX_SEGS 4
 #define NETDEV_A_DEV_XDP_RX_METADATA_FEATURES 5
 
 #define NL_BUF_SIZE 4096
@@ -141,13 +143,18 @@ static void genl_start(struct nl_message *msg, __u16 family, __u8 cmd, __u8 vers
 	msg->genl.version = version;
 }
 
-int hint_program_rx_metadata_features(int ifindex, __u32 *features_out)
+/*
+ * One u32/u64 attribute of @ifindex's netdev family "dev-get" reply into
+ * *value_out. 0, or negative errno (-ENOENT: no netdev family, 6.3+, or
+ * no such attribute in the reply).
+ */
+static int netdev_dev_get_attr(int ifindex, __u16 type, __u64 *value_out)
 {
 	char buf[NL_BUF_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
 	const struct nlattr *attr;
 	struct nl_message msg;
 	__u32 index = (__u32)ifindex;
-	__u64 features = 0;
+	__u64 value = 0;
 	__u16 family;
 	int fd, len;
 
@@ -173,19 +180,42 @@ int hint_program_rx_metadata_features(int ifindex, __u32 *features_out)
 	len = nl_transact(fd, &msg, buf, sizeof(buf));
 	if (len < 0)
 		goto out;
-	/* Kernels 6.3..6.7 answer without this attribute: "cannot say". */
-	attr = genl_find_attr(buf, len, NETDEV_A_DEV_XDP_RX_METADATA_FEATURES);
+	attr = genl_find_attr(buf, len, type);
 	if (!attr || attr->nla_len < NLA_HDRLEN + sizeof(__u32)) {
 		len = -ENOENT;
 		goto out;
 	}
-	memcpy(&features, (const char *)attr + NLA_HDRLEN,
-	       attr->nla_len >= NLA_HDRLEN + sizeof(features) ? sizeof(features) : sizeof(__u32));
-	*features_out = (__u32)features;
+	memcpy(&value, (const char *)attr + NLA_HDRLEN,
+	       attr->nla_len >= NLA_HDRLEN + sizeof(value) ? sizeof(value) : sizeof(__u32));
+	*value_out = value;
 	len = 0;
 out:
 	close(fd);
 	return len < 0 ? len : 0;
+}
+
+int hint_program_rx_metadata_features(int ifindex, __u32 *features_out)
+{
+	__u64 features;
+	/* Kernels 6.3..6.7 answer without this attribute: "cannot say". */
+	int err = netdev_dev_get_attr(ifindex, NETDEV_A_DEV_XDP_RX_METADATA_FEATURES, &features);
+
+	if (!err)
+		*features_out = (__u32)features;
+	return err;
+}
+
+int netdev_xdp_features(int ifindex, __u64 *features_out, __u32 *zc_max_segs_out)
+{
+	__u64 segs;
+	int err = netdev_dev_get_attr(ifindex, NETDEV_A_DEV_XDP_FEATURES, features_out);
+
+	if (err)
+		return err;
+	/* Only drivers with zero-copy report it; 1 is the kernel's default. */
+	*zc_max_segs_out = netdev_dev_get_attr(ifindex, NETDEV_A_DEV_XDP_ZC_MAX_SEGS, &segs) ?
+				   1 : (__u32)segs;
+	return 0;
 }
 
 /* ---- the decision ------------------------------------------------------------ */

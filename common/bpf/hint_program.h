@@ -77,6 +77,16 @@ struct hint_program_request {
  */
 int hint_program_rx_metadata_features(int ifindex, __u32 *features_out);
 
+/* NETDEV_XDP_ACT_XSK_ZEROCOPY of xdp-features (uapi linux/netdev.h, 6.3+). */
+#define NETDEV_XDP_FEATURE_XSK_ZEROCOPY (1ULL << 3)
+/*
+ * The XDP features @ifindex's driver offers (netdev family xdp-features,
+ * NETDEV_XDP_ACT_* bits) and the buffers one frame may span in zero-copy
+ * (xdp-zc-max-segs; 1 where the kernel does not say): 0 and both set, or
+ * negative errno when the kernel cannot say (-ENOENT: before 6.3).
+ */
+int netdev_xdp_features(int ifindex, __u64 *features_out, __u32 *zc_max_segs_out);
+
 /*
  * RX-metadata kfuncs (BTF_KIND_FUNC bpf_xdp_metadata_rx_timestamp, _hash,
  * _vlan_tag) present in @btf, as HINT_RX_META_* bits: 0 before Linux 6.3,

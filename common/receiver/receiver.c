@@ -118,12 +118,48 @@ static const char *xsk_bind_cause(int err)
 	}
 }
 
+/* VIRTIO_F_ACCESS_PLATFORM (uapi linux/virtio_config.h). */
+#define VIRTIO_FEATURE_ACCESS_PLATFORM 33
+
+/*
+ * virtio_net gives its XSK pool a DMA device only when the device offers
+ * VIRTIO_F_ACCESS_PLATFORM (it then goes through the DMA API); without it
+ * a zero-copy bind fails with EINVAL. The virtio device's sysfs "features"
+ * is a string of '0'/'1', bit 0 first. True when that bit reads '0'.
+ */
+static bool virtio_lacks_access_platform(const struct receiver *rx)
+{
+	char path[128], bits[129] = "";
+	FILE *f;
+
+	if (strcmp(rx->conf.iface.driver, "virtio_net"))
+		return false;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device/features", rx->conf.cfg->ifname);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(bits, sizeof(bits), f))
+		bits[0] = '\0';
+	fclose(f);
+	return strlen(bits) > VIRTIO_FEATURE_ACCESS_PLATFORM &&
+	       bits[VIRTIO_FEATURE_ACCESS_PLATFORM] == '0';
+}
+
+/* Why a zero-copy bind failed with @err, where more is known than errno. */
+static const char *zero_copy_cause(const struct receiver *rx, int err)
+{
+	if (err == -EINVAL && virtio_lacks_access_platform(rx))
+		return " (virtio_net binds zero-copy only on a device with VIRTIO_F_ACCESS_PLATFORM: QEMU -device virtio-net-pci,...,iommu_platform=on)";
+	return NULL;
+}
+
 static void report_queue_error(const struct receiver *rx, __u32 queue,
 			       enum xsk_queue_stage stage, int err)
 {
 	const struct rx_config *cfg = rx->conf.cfg;
 	double mib = (double)cfg->frames * cfg->frame_size / (1024.0 * 1024.0);
 	const char *mode = cfg->bind_mode == BIND_MODE_ZEROCOPY ? "zero-copy" : "copy";
+	const char *cause;
 
 	switch (stage) {
 	case XSK_STAGE_UMEM_MMAP:
@@ -142,9 +178,10 @@ static void report_queue_error(const struct receiver *rx, __u32 queue,
 			       cfg->ifname, queue, rx->conf.iface.driver);
 			return;
 		}
+		cause = cfg->bind_mode == BIND_MODE_ZEROCOPY ? zero_copy_cause(rx, err) : NULL;
 		pr_err("%s queue %u: cannot bind AF_XDP socket in %s mode: %s%s%s\n",
 		       cfg->ifname, queue, mode, strerror(-err), permission_hint(err),
-		       xsk_bind_cause(err));
+		       cause ? cause : xsk_bind_cause(err));
 		return;
 	case XSK_STAGE_FILL:
 		pr_err("%s queue %u: priming the fill ring: %s\n", cfg->ifname, queue,
@@ -199,6 +236,41 @@ static void say_period_capacity(const struct rx_config *cfg, const struct xsk_qu
 		period_s, hold, q->rx.size, frames, (double)hold / period_s);
 }
 
+/*
+ * Zero-copy needs the driver: where the kernel's xdp-features (6.3+) say
+ * it offers no XSK zero-copy, or multi-buffer is planned and the driver
+ * takes one buffer per frame in zero-copy (xdp-zc-max-segs 1: the bind
+ * would fail with EOPNOTSUPP), --bind-mode zero-copy is refused here,
+ * before any bind (-EOPNOTSUPP, reported), and auto binds copy at once
+ * (*mode). A kernel that cannot say leaves it to the bind.
+ */
+static int zero_copy_offered(const struct receiver *rx, enum bind_mode_choice *mode)
+{
+	const char *dev = rx->conf.cfg->ifname;
+	char why[640];
+	__u64 features;
+	__u32 zc_segs;
+
+	if (*mode == BIND_MODE_COPY || netdev_xdp_features(rx->conf.iface.ifindex, &features, &zc_segs))
+		return 0;
+	if (!(features & NETDEV_XDP_FEATURE_XSK_ZEROCOPY))
+		snprintf(why, sizeof(why), "driver %s does not offer it (netdev xdp-features lack xsk-zerocopy)",
+			 rx->conf.iface.driver);
+	else if (rx->res.prog.frags.multi_buffer && zc_segs <= 1)
+		snprintf(why, sizeof(why), "driver %s takes one buffer per frame in zero-copy (netdev xdp-zc-max-segs 1), and multi-buffer is needed: %s",
+			 rx->conf.iface.driver, rx->res.prog.frags.explanation);
+	else
+		return 0;
+	if (*mode == BIND_MODE_ZEROCOPY) {
+		pr_err("%s: cannot bind AF_XDP sockets in zero-copy mode: %s (use --bind-mode copy or auto)\n",
+		       dev, why);
+		return -EOPNOTSUPP;
+	}
+	pr_info("%s: no zero-copy: %s: copy mode\n", dev, why);
+	*mode = BIND_MODE_COPY;
+	return 0;
+}
+
 int receiver_open_queues(struct receiver *rx)
 {
 	const struct rx_config *cfg = rx->conf.cfg;
@@ -206,9 +278,13 @@ int receiver_open_queues(struct receiver *rx)
 	int map_fd = rx_program_xsks_map_fd(&rx->res.prog);
 	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->conf.iface.n_queues /
 			   (1024.0 * 1024.0);
+	enum bind_mode_choice bind_mode = cfg->bind_mode;
 	bool told_fallback = false;
 	int err;
 
+	err = zero_copy_offered(rx, &bind_mode);
+	if (err)
+		return err;
 	rx->res.queues.queue = calloc(rx->conf.iface.n_queues, sizeof(*rx->res.queues.queue));
 	if (!rx->res.queues.queue)
 		return -ENOMEM;
@@ -224,7 +300,7 @@ int receiver_open_queues(struct receiver *rx)
 			.queue_id = first + (__u32)i,
 			.frames = cfg->frames,
 			.frame_size = cfg->frame_size,
-			.bind_mode = cfg->bind_mode,
+			.bind_mode = bind_mode,
 			.populate = false,
 			/* The first queue's socket sends: half its UMEM is for TX. */
 			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
@@ -270,8 +346,10 @@ int receiver_open_queues(struct receiver *rx)
 			return err;
 		}
 		if (q->xsk.zc_err && !told_fallback) {
-			pr_info("%s: zero-copy bind failed (%s): using copy mode\n",
-				cfg->ifname, strerror(-q->xsk.zc_err));
+			const char *cause = zero_copy_cause(rx, q->xsk.zc_err);
+
+			pr_info("%s: zero-copy bind failed (%s)%s: using copy mode\n",
+				cfg->ifname, strerror(-q->xsk.zc_err), cause ? cause : "");
 			told_fallback = true;
 		}
 		rx->res.queues.zero_copy = rx->res.queues.zero_copy && q->xsk.zero_copy;

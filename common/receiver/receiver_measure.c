@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 
 #include "busy_poll.h"
 #include "cpu_setup.h"
@@ -18,7 +19,35 @@
 #include "receiver_measure.h"
 #include "write_all.h"
 
-static void warn_busy_poll_sysfs(const char *dev)
+/* uname -v of a PREEMPT_RT kernel says so ("... SMP PREEMPT_RT ..."). */
+static bool kernel_is_preempt_rt(void)
+{
+	struct utsname uts;
+
+	return !uname(&uts) && strstr(uts.version, "PREEMPT_RT");
+}
+
+/* The SCHED_FIFO priority PREEMPT_RT gives threaded interrupt handlers,
+ * which also run the NAPI softirq of their queue. */
+#define RT_IRQ_THREAD_PRIORITY 50U
+
+/*
+ * A receiver that never sleeps (--spin, --busy-poll) at SCHED_FIFO
+ * --priority at or above the interrupt threads' keeps them off its CPU on
+ * a PREEMPT_RT kernel: the queues whose interrupts land there get no
+ * frames (seen on 6.12-rt: 2 of 4 queues, depending on the boot).
+ */
+static void warn_rt_starvation(const struct rx_config *cfg)
+{
+	if ((!cfg->spin && !cfg->busy_poll) || cfg->priority < RT_IRQ_THREAD_PRIORITY ||
+	    !kernel_is_preempt_rt())
+		return;
+	pr_warn("%s: %s with --priority %u on a PREEMPT_RT kernel: the receiver never sleeps, and the interrupt threads (SCHED_FIFO %u), which run NAPI, cannot preempt it; queues whose interrupts land on its CPU may get no frames (use --priority %u or lower)\n",
+		cfg->ifname, cfg->busy_poll ? "--busy-poll" : "--spin", cfg->priority,
+		RT_IRQ_THREAD_PRIORITY, RT_IRQ_THREAD_PRIORITY - 1);
+}
+
+static void warn_busy_poll_sysfs(const char *dev, __u32 priority)
 {
 	struct busy_poll_sysfs sysfs;
 
@@ -29,6 +58,9 @@ static void warn_busy_poll_sysfs(const char *dev)
 	else if (sysfs.napi_defer_hard_irqs < 0 || sysfs.gro_flush_timeout < 0)
 		pr_warn("%s: cannot read napi_defer_hard_irqs/gro_flush_timeout in /sys/class/net/%s: busy polling may be ineffective\n",
 			dev, dev);
+	else if (priority && kernel_is_preempt_rt())
+		pr_warn("%s: --busy-poll with --priority %u on a PREEMPT_RT kernel: while interrupts are deferred, NAPI runs from timer and softirq threads of low SCHED_FIFO priority, which the polling receiver keeps off its CPU; a queue the receiver has not received on yet may never get its frames (use --busy-poll without --priority, or napi_defer_hard_irqs 0)\n",
+			dev, priority);
 }
 
 /* Before the sockets exist: the PM QoS request, the CSV file, and the
@@ -67,7 +99,8 @@ int receiver_setup_measurement(const struct rx_config *cfg, const struct rx_ifac
 	if (err)
 		return err;
 	if (cfg->busy_poll)
-		warn_busy_poll_sysfs(cfg->ifname);
+		warn_busy_poll_sysfs(cfg->ifname, cfg->priority);
+	warn_rt_starvation(cfg);
 	/* Before the main thread is pinned: the threads that are not pinned
 	 * get the CPUs the process started with. */
 	err = cpu_save_start_affinity();

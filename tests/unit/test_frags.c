@@ -70,6 +70,11 @@ static void test_old_kernel_refuses(void **state)
 	expect_text(plan.explanation, "kernel 6.1 has no AF_XDP multi-buffer (6.6+)");
 	expect_text(plan.explanation, "frames longer than 3840 bytes");
 	expect_text(plan.explanation, "rx_dropped");
+	/* 6.6 on: the kernel has it, the driver refused it (in zero-copy). */
+	frags_decide(FRAGS_ON, 9000, 4096, 0, &plan);
+	assert_int_equal(frags_bind_refused(FRAGS_ON, -EOPNOTSUPP, "7.3.4+deb13-amd64", &plan),
+			 -EOPNOTSUPP);
+	expect_text(plan.explanation, "driver refuses AF_XDP multi-buffer in this bind mode (kernel 7.3 has it)");
 	/* Other bind errors are not about multi-buffer: passed on as they are. */
 	frags_decide(FRAGS_AUTO, 9000, 4096, 0, &plan);
 	assert_int_equal(frags_bind_refused(FRAGS_AUTO, -EBUSY, "6.18.1", &plan), -EBUSY);

@@ -7,14 +7,18 @@
 # TAP.  Host and guest take turns through marker files in that directory:
 # "X.ready" (a receiver is up), "X.sent" (the frames are out).
 #
-#   guest_cells.sh WORK        (BUILD is the host's build directory)
+#   guest_cells.sh WORK KERNEL   (BUILD is the host's build directory,
+#                                 KERNEL one of tests/vm/prepare.sh --list)
 #
 # The guest's NICs, each moved into a private namespace first, so that
 # xdp_hints_traffic agrees to send and nothing else shares them:
 #   virtio_net, 4 queue pairs  <-> host tap $TAP0 (multi-queue)
-#   e1000e                     <-> host tap $TAP1
+#   e1000e (deb12), or a second virtio_net without VIRTIO_F_ACCESS_PLATFORM
+#   (deb13-bpo)                <-> host tap $TAP1
+# Which cells run on which kernel: see the case at the end.
 set -u
 work=$1
+kernel=${2:-deb12}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/matrix_env.sh"
 BUILD=${BUILD:?BUILD is not set}
@@ -31,11 +35,10 @@ wait_file() { # path timeout-seconds
 	done
 }
 
-nic_of_driver() { # driver
+nic_of_mac() { # MAC
 	local dev
 	for dev in /sys/class/net/*; do
-		[ "$(basename "$(readlink -f "$dev/device/driver" 2>/dev/null)")" = "$1" ] &&
-			{ basename "$dev"; return 0; }
+		[ "$(cat "$dev/address")" = "$1" ] && { basename "$dev"; return 0; }
 	done
 	return 1
 }
@@ -52,15 +55,19 @@ nic_to_netns() { # namespace device address/prefix
 	ip -n "$1" link set "$2" up
 }
 
-# Receiver in namespace $2 on $3; outputs WORK/$1.{out,err,rc}. Signals
-# "$1.ready" once it is ready, then waits for "$1.sent" and stops it.
+# Receiver in namespace $2 on $3; outputs WORK/$1.{out,err,rc,link}.
+# Asks the host to send (WORK/$1.args: "NIC COUNT [sender options]", NIC
+# 0 or 1 the tap, COUNT frames to $FLOWS flows: $SEND_COUNT, default
+# $FRAMES, and $SEND_ARGS) with "$1.ready" once it is ready, then waits
+# for "$1.sent" and stops it.
 receive_cell() { # name namespace device af_xdp_user-options...
 	local name=$1 ns=$2 dev=$3 pid i
 	shift 3
+	echo "${SEND_NIC:-0} ${SEND_COUNT:-$FRAMES} ${SEND_ARGS:-}" >"$work/$name.args"
 	ip netns exec "$ns" "$RX" --dev "$dev" --json --interval 0 "$@" \
 		>"$work/$name.out" 2>"$work/$name.err" &
 	pid=$!
-	for i in $(seq 300); do
+	for i in $(seq 600); do
 		grep -q '^af_xdp_user: ready:' "$work/$name.err" && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
@@ -71,83 +78,172 @@ receive_cell() { # name namespace device af_xdp_user-options...
 		sleep 1 # the last frames through the rings (emulated CPU)
 		kill -INT "$pid" 2>/dev/null
 	else
-		touch "$work/$name.ready" # the host must not wait for nothing
+		log "$name: the receiver did not get ready"
+		kill -INT "$pid" 2>/dev/null
 	fi
 	wait "$pid"
 	echo $? >"$work/$name.rc"
 	ip -n "$ns" -d link show dev "$dev" >"$work/$name.link"
 }
 
-# Sender for a host-side receiver: waits for "$1.ready", sends, "$1.sent".
-send_cell() { # name namespace device xdp_hints_traffic-options...
+# A receiver that stops by itself (--duration 1 first, later options may
+# replace it), or is expected to refuse: its output and exit status.
+refuse_cell() { # name namespace device af_xdp_user-options...
 	local name=$1 ns=$2 dev=$3
 	shift 3
-	wait_file "$work/$name.ready" 120 || { log "$name: no host receiver"; return; }
+	timeout 120 ip netns exec "$ns" "$RX" --dev "$dev" --duration 1 "$@" \
+		>"$work/$name.out" 2>"$work/$name.err"
+	echo $? >"$work/$name.rc"
+	ip -n "$ns" -d link show dev "$dev" >"$work/$name.link"
+}
+
+# A receiver on the host's tap: asks for one ("$1.hostrx": its options)
+# and waits for "$1.hostready".  host_done: "$1.sent", the host stops it.
+host_rx() { # name af_xdp_user-options...
+	local name=$1
+	shift
+	echo "$*" >"$work/$name.hostrx"
+	wait_file "$work/$name.hostready" 120 || log "$name: no host receiver"
+}
+host_done() { touch "$work/$1.sent"; }
+
+# Sender for a host-side receiver.
+send_cell() { # name namespace device mode xdp_hints_traffic-options...
+	local name=$1 ns=$2 dev=$3
+	host_rx "$name" --xdp-mode "$4"
+	shift 4
 	ip netns exec "$ns" "$TX" --dev "$dev" --json "$@" >"$work/$name.send" 2>&1
-	touch "$work/$name.sent"
+	host_done "$name"
+}
+
+# The virtio_net NIC, 4 queue pairs, in namespace xhvmv with IPv4 only.
+setup_virtio() {
+	vnic=$(nic_of_mac "$GUEST_MAC0") || { log "no virtio_net NIC ($GUEST_MAC0)"; return 1; }
+	nic_to_netns xhvmv "$vnic" "$GUEST_IP0/24"
+	ip netns exec xhvmv ethtool -L "$vnic" combined "$QUEUES" 2>"$work/virtio.ethtool"
+	# virtio_net answers the RX-hash kfunc only with receive hashing on
+	# (off by default; the device offers it with VIRTIO_NET_F_HASH_REPORT).
+	ip netns exec xhvmv ethtool -K "$vnic" rxhash on 2>>"$work/virtio.ethtool"
+	ip netns exec xhvmv ethtool -l "$vnic" >"$work/virtio.channels" 2>&1
+	ip netns exec xhvmv ethtool -k "$vnic" >"$work/virtio.features" 2>&1
+	ip netns exec xhvmv cat "/sys/class/net/$vnic/device/features" >>"$work/virtio.features" 2>&1
+	return 0
 }
 
 uname -r >"$work/guest.kernel"
 
-# ---- virtio_net, 4 queue pairs ------------------------------------------
-vnic=$(nic_of_driver virtio_net) || log "no virtio_net NIC"
-if [ -n "${vnic:-}" ]; then
-	nic_to_netns xhvmv "$vnic" "$GUEST_IP0/24"
-	ip netns exec xhvmv ethtool -L "$vnic" combined "$QUEUES" 2>"$work/virtio.ethtool"
-	ip netns exec xhvmv ethtool -l "$vnic" >"$work/virtio.channels" 2>&1
+# The hash check's frames: --pkt-info, one JSON line per frame.
+cells_virtio_deb12() {
 	receive_cell virtio_native xhvmv "$vnic" --xdp-mode native --hw-hints auto
 	receive_cell virtio_generic xhvmv "$vnic" --xdp-mode generic
 	# The host's tap as the receiver: the guest's TX queue k is the tap's
 	# RX queue k (QEMU pairs virtio queue k with tap queue k).
-	send_cell tap_native xhvmv "$vnic" --dst-mac "$TAP0_MAC" --dst-ip "$TAP0_IP" \
+	send_cell tap_native xhvmv "$vnic" native --dst-mac "$TAP0_MAC" --dst-ip "$TAP0_IP" \
 		--flows "$FLOWS" --count "$FRAMES" --rate "$RATE"
-	send_cell tap_generic xhvmv "$vnic" --dst-mac "$TAP0_MAC" --dst-ip "$TAP0_IP" \
+	send_cell tap_generic xhvmv "$vnic" generic --dst-mac "$TAP0_MAC" --dst-ip "$TAP0_IP" \
 		--flows "$FLOWS" --count "$FRAMES" --rate "$RATE"
-fi
+}
 
-# ---- e1000e: no native XDP ------------------------------------------------
-enic=$(nic_of_driver e1000e) || log "no e1000e NIC"
-if [ -n "${enic:-}" ]; then
+cells_e1000e() {
+	local enic
+	enic=$(nic_of_mac "$GUEST_MAC1") || { log "no e1000e NIC"; return; }
 	nic_to_netns xhvme "$enic" "$GUEST_IP1/24"
-	ip netns exec xhvme "$RX" --dev "$enic" --xdp-mode native --duration 1 \
-		>"$work/e1000e_native.out" 2>"$work/e1000e_native.err"
-	echo $? >"$work/e1000e_native.rc"
-	receive_cell e1000e_auto xhvme "$enic" --xdp-mode auto
-fi
+	refuse_cell e1000e_native xhvme "$enic" --xdp-mode native
+	SEND_NIC=1 SEND_COUNT=200 receive_cell e1000e_auto xhvme "$enic" --xdp-mode auto
+}
 
-# ---- veth, 4 queues: the demo ---------------------------------------------
-for mode in native generic; do
-	XDP_MODE=$mode "$here/../../scripts/demo.sh" >"$work/demo_$mode.out" 2>&1
-	echo $? >"$work/demo_$mode.rc"
-done
+cells_demo() { # modes...
+	local mode
+	for mode in "$@"; do
+		XDP_MODE=$mode "$here/../../scripts/demo.sh" >"$work/demo_$mode.out" 2>&1
+		echo $? >"$work/demo_$mode.rc"
+	done
+}
 
-# ---- veth, 1 queue: --frags on and --clock tai on this kernel ---------------
-(
-	. "$here/../../scripts/netns_lib.sh"
-	xh_install_trap
-	xh_setup vf 1
-	ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" "$XH_RX_DEV" --frags on --duration 1 \
-		>/dev/null 2>"$work/frags_on.err"
-	echo $? >"$work/frags_on.rc"
-	xh_start_receiver --clock tai --json --interval 0 --count 50
-	if xh_wait_ready 60; then
-		xh_send --count 50 --rate 500 -q >/dev/null 2>&1
-		xh_wait_receiver 120
-		echo "$XH_RX_RC" >"$work/tai.rc"
-	else
-		echo 125 >"$work/tai.rc"
-	fi
-	cp "$XH_RX_OUT" "$work/tai.out"
-	cp "$XH_RX_ERR" "$work/tai.err"
-	xh_cleanup
-)
+# veth, 1 queue: --frags on and --clock tai on this kernel.
+cells_veth_6_1() {
+	(
+		. "$here/../../scripts/netns_lib.sh"
+		xh_install_trap
+		xh_setup vf 1
+		ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" "$XH_RX_DEV" --frags on --duration 1 \
+			>/dev/null 2>"$work/frags_on.err"
+		echo $? >"$work/frags_on.rc"
+		xh_start_receiver --clock tai --json --interval 0 --count 50
+		if xh_wait_ready 60; then
+			xh_send --count 50 --rate 500 -q >/dev/null 2>&1
+			xh_wait_receiver 120
+			echo "$XH_RX_RC" >"$work/tai.rc"
+		else
+			echo 125 >"$work/tai.rc"
+		fi
+		cp "$XH_RX_OUT" "$work/tai.out"
+		cp "$XH_RX_ERR" "$work/tai.err"
+		xh_cleanup
+	)
+}
 
-# ---- what later work needs to know about this kernel ----------------------
-if bpftool feature probe kernel 2>/dev/null |
-	awk '/helpers supported for program type/ { x = ($0 ~ /program type xdp:/); next }
-	     x && /bpf_ktime_get_tai_ns/ { found = 1 } END { exit !found }'; then
-	echo "bpf_ktime_get_tai_ns in XDP programs: yes" >"$work/features.txt"
-else
-	echo "bpf_ktime_get_tai_ns in XDP programs: no" >"$work/features.txt"
-fi
+# 6.12: copy mode (virtio_net has no AF_XDP zero-copy before 6.14?), the
+# driver's RX hash in xdp_hints_rx_hw.
+cells_deb13() {
+	receive_cell hash_copy xhvmv "$vnic" --xdp-mode native --hw-hints on --pkt-info
+	refuse_cell zc_refused xhvmv "$vnic" --xdp-mode native --bind-mode zero-copy
+}
+
+# 7.x with VIRTIO_F_ACCESS_PLATFORM: zero-copy.
+cells_deb13_bpo() {
+	local nic1
+	receive_cell zc_hash xhvmv "$vnic" --xdp-mode native --bind-mode zero-copy --hw-hints on --pkt-info
+	receive_cell zc_auto xhvmv "$vnic" --xdp-mode native --pkt-info
+	# Preferred busy polling: interrupts deferred while the socket polls.
+	ip netns exec xhvmv sh -c "echo 2 > /sys/class/net/$vnic/napi_defer_hard_irqs; echo 200000 > /sys/class/net/$vnic/gro_flush_timeout"
+	receive_cell zc_busy_poll xhvmv "$vnic" --xdp-mode native --bind-mode zero-copy --busy-poll --pkt-info
+	ip netns exec xhvmv sh -c "echo 0 > /sys/class/net/$vnic/napi_defer_hard_irqs; echo 0 > /sys/class/net/$vnic/gro_flush_timeout"
+	# TX from the zero-copy socket of queue 0, to a receiver on the host's tap.
+	host_rx zc_tx --xdp-mode native --filter-udp-port 9000
+	refuse_cell zc_tx xhvmv "$vnic" --xdp-mode native --bind-mode zero-copy --json --interval 0 \
+		--tx --tx-cycles 20 --tx-batch 4 --tx-interval 0.01 \
+		--tx-dst-mac "$TAP0_MAC" --tx-dst-ip "$TAP0_IP" --tx-dst-port 9000
+	host_done zc_tx
+	# Multi-buffer: 9000-byte MTU, 8000-byte frames.
+	ip -n xhvmv link set "$vnic" mtu 9000 2>"$work/mtu9000.err"
+	refuse_cell zc_frags xhvmv "$vnic" --xdp-mode native --bind-mode zero-copy --frags auto
+	SEND_ARGS="--size 8000" receive_cell frags_auto xhvmv "$vnic" --xdp-mode native \
+		--frags auto --pkt-info
+	ip -n xhvmv link set "$vnic" mtu 1500
+	# The second virtio_net NIC lacks VIRTIO_F_ACCESS_PLATFORM.
+	nic1=$(nic_of_mac "$GUEST_MAC1") || { log "no second virtio_net NIC"; return; }
+	nic_to_netns xhvmw "$nic1" "$GUEST_IP1/24"
+	refuse_cell zc_no_platform xhvmw "$nic1" --xdp-mode native --bind-mode zero-copy
+}
+
+# PREEMPT_RT: SCHED_FIFO receiver, the receive modes.  A receiver that
+# never sleeps stays below the interrupt threads (SCHED_FIFO 50), which run
+# NAPI; at 50 and above the tool warns (its frames then depend on where
+# the interrupts land).
+cells_deb13_rt() {
+	receive_cell rt_wakeup xhvmv "$vnic" --xdp-mode native --bind-mode copy --priority 50
+	receive_cell rt_spin xhvmv "$vnic" --xdp-mode native --bind-mode copy --priority 49 --spin
+	refuse_cell rt_spin_prio xhvmv "$vnic" --xdp-mode native --bind-mode copy --priority 50 --spin
+	ip netns exec xhvmv sh -c "echo 2 > /sys/class/net/$vnic/napi_defer_hard_irqs; echo 200000 > /sys/class/net/$vnic/gro_flush_timeout"
+	receive_cell rt_busy_poll xhvmv "$vnic" --xdp-mode native --bind-mode copy --busy-poll
+	refuse_cell rt_busy_poll_prio xhvmv "$vnic" --xdp-mode native --bind-mode copy --busy-poll --priority 50
+}
+
+case "$kernel" in
+deb12)
+	setup_virtio && cells_virtio_deb12
+	cells_e1000e
+	cells_demo native generic
+	cells_veth_6_1
+	;;
+deb13) setup_virtio && cells_deb13 ;;
+deb13-bpo) setup_virtio && cells_deb13_bpo ;;
+deb13-rt)
+	cells_demo native
+	setup_virtio && cells_deb13_rt
+	;;
+*) log "unknown kernel $kernel" ;;
+esac
+
 exit 0

@@ -5,7 +5,10 @@
 # Loads the modules, mounts the host's root file system (9p, read-only) at
 # /host with fresh proc, sys, dev, bpf and tmpfs mounts over it, mounts the
 # writable work directory (the second 9p share) at the same path as on the
-# host, runs "bash WORK/cmd" in a chroot of /host and leaves its output in
+# host, then the read-only shares listed in WORK/shares (9p tags share0,
+# share1, ...: directories under the host's /tmp, which the guest's own
+# /tmp hides) at theirs.  It writes the kernel's release to WORK/booted,
+# runs "bash WORK/cmd" in a chroot of /host and leaves its output in
 # WORK/out and its exit status in WORK/rc.  Then it powers the guest off.
 # WORK comes from the kernel command line (xh_work=DIR).
 /bin/busybox --install -s /bin
@@ -45,7 +48,16 @@ if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=none work "
 	say "cannot mount the work directory $work (9p tag work)"
 	poweroff -f
 fi
+i=0
+while read -r share; do
+	[ -n "$share" ] || continue
+	mkdir -p "/host$share" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=loose "share$i" "/host$share" ||
+		say "cannot mount the share $share (9p tag share$i)"
+	i=$((i + 1))
+done < "/host$work/shares"
 ip link set lo up
+uname -r > "/host$work/booted"
 
 say "running $work/cmd"
 chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

@@ -5,12 +5,17 @@
 # it (bash, in a chroot of the host's read-only root) and returns the
 # command's output on stdout and its exit status as its own.
 #
-#   tests/vm/run.sh [--work DIR] [--netns NS] [--timeout S] \
-#                   [--qemu ARG]... -- 'shell command'
+#   tests/vm/run.sh [--kernel K] [--work DIR] [--share DIR]... [--netns NS]
+#                   [--timeout S] [--qemu ARG]... -- 'shell command'
 #
+#   --kernel K     the guest's kernel: one of tests/vm/prepare.sh --list
+#                  (default deb12)
 #   --work DIR     writable directory shared with the guest at the same path
 #                  (default: a fresh one, removed afterwards); files the host
 #                  and the guest exchange while the command runs go here
+#   --share DIR    a host directory shared read-only at the same path: the
+#                  guest's /tmp, /run, /var/tmp are fresh tmpfs mounts, so a
+#                  checkout or build there is seen only through a share
 #   --netns NS     run QEMU in network namespace NS (where its taps are)
 #   --timeout S    power the guest off after S seconds (default 300): exit 124
 #   --qemu ARG     one more QEMU argument (NICs: -netdev/-device pairs)
@@ -22,18 +27,25 @@
 # project runs on it exists, but a KVM guest hangs early in boot (nested
 # virtualisation).  So the first run on a machine boots a KVM guest that
 # only runs "true", with a short time limit, and keeps the verdict in the
-# cache ($XH_VM_CACHE/accel: kvm or tcg); XH_VM_ACCEL=kvm|tcg overrides.
+# cache ($XH_VM_CACHE/accel: kvm or tcg, for all kernels); XH_VM_ACCEL=
+# kvm|tcg overrides.
 # Under TCG the guest's CPU is emulated: time measured in it says nothing
 # about real speed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+kernel=deb12
 work=""
+shares=()
 netns=""
 timeout_s=300
 qemu_extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
 	--work) work=$2; shift 2 ;;
+	--share)
+		d=$(cd "$2" 2>/dev/null && pwd) || { echo "vm/run: --share $2: no such directory" >&2; exit 2; }
+		shares+=("$d"); shift 2 ;;
 	--netns) netns=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--qemu) qemu_extra+=("$2"); shift 2 ;;
@@ -43,7 +55,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 1 ] || { echo "vm/run: no command given (after --)" >&2; exit 2; }
 
-cache=$("$here/prepare.sh") || exit 125
+cache=$("$here/prepare.sh" "$kernel") || exit 125
 
 own_work=0
 if [ -z "$work" ]; then
@@ -51,8 +63,10 @@ if [ -z "$work" ]; then
 	own_work=1
 fi
 work=$(cd "$work" && pwd)
-rm -f "$work/out" "$work/rc" "$work/console.log"
+rm -f "$work/out" "$work/rc" "$work/console.log" "$work/booted"
 printf '%s\n' "$*" > "$work/cmd"
+# The shares, in the order of their 9p tags share0, share1, ...
+printf '%s\n' "${shares[@]}" > "$work/shares"
 
 KVM_PROBE_SECONDS=40
 
@@ -62,16 +76,16 @@ choose_accel() {
 		echo "$XH_VM_ACCEL"
 		return
 	fi
-	if [ -s "$cache/accel" ]; then
-		cat "$cache/accel"
+	if [ -s "$(dirname "$cache")/accel" ]; then
+		cat "$(dirname "$cache")/accel"
 		return
 	fi
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		echo "vm/run: probing KVM (a guest that only runs 'true', at most $KVM_PROBE_SECONDS s)" >&2
-		XH_VM_ACCEL=kvm "$0" --timeout "$KVM_PROBE_SECONDS" -- true >/dev/null 2>&1 && verdict=kvm
+		XH_VM_ACCEL=kvm "$0" --kernel "$kernel" --timeout "$KVM_PROBE_SECONDS" -- true >/dev/null 2>&1 && verdict=kvm
 		echo "vm/run: KVM $([ "$verdict" = kvm ] && echo works || echo "guest did not finish"): using $verdict" >&2
 	fi
-	echo "$verdict" >"$cache/accel"
+	echo "$verdict" >"$(dirname "$cache")/accel"
 	echo "$verdict"
 }
 accel=$(choose_accel)
@@ -82,7 +96,11 @@ qemu=("${QEMU:-qemu-system-x86_64}" -machine q35 -accel "$accel" -cpu max -smp 2
 	-append "console=ttyS0 quiet panic=-1 xh_work=$work"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$work,mount_tag=work,security_model=none,multidevs=remap"
-	-nic none "${qemu_extra[@]}")
+	-nic none)
+for i in "${!shares[@]}"; do
+	qemu+=(-virtfs "local,path=${shares[$i]},mount_tag=share$i,security_model=none,readonly=on,multidevs=remap")
+done
+qemu+=("${qemu_extra[@]}")
 [ -n "$netns" ] && qemu=(ip netns exec "$netns" "${qemu[@]}")
 
 # In the background, so that a signal to this script reaches QEMU too
