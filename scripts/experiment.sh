@@ -127,7 +127,10 @@ PLOTS=()
 run_one() { # mode cpu placement-wanted
 	local mode=$1 cpu=$2 want=$3 name="$1-$2" final sent
 	local args=(--json --interval 0 --cpu "$cpu" --csv "$OUT/$name.csv" $(mode_flags "$mode")
-		--tx-stamps --stamp-time ethertype:0x891d "${FILTER[@]}")
+		"${FILTER[@]}")
+	# Our own traffic carries send stamps and PCF-like frames; a real
+	# NIC's traffic is the user's: every frame timed, no stamps assumed.
+	[ -z "$DEV" ] && args+=(--tx-stamps --stamp-time ethertype:0x891d)
 	[ -n "$DMA" ] && args+=(--cpu-dma-latency "$DMA")
 	echo "experiment: $mode, receiver on CPU $cpu (wanted: $want core)" >&2
 	if [ -n "$DEV" ]; then

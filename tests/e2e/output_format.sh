@@ -156,7 +156,7 @@ ip netns exec "$XH_NS_RX" env BUILD="$XH_BUILD" "$here/../../scripts/experiment.
 	>"$XH_TMPDIR/exp.out" 2>"$XH_TMPDIR/exp.err"
 tap_is "$?" 0 "$what: exit status 0"
 wait "$send_pid"
-tap_is "$(grep -c '^[a-z0-9_]* *| wakeup cpu' "$XH_TMPDIR/exp/summary.txt" 2>/dev/null)" 2 \
+tap_is "$(grep -cE '^wakeup cpu[0-9]+ +\|' "$XH_TMPDIR/exp/summary.txt" 2>/dev/null)" 2 \
 	"$what: a row per receiver CPU"
 for png in latency_percentiles latency_histogram latency_over_time; do
 	tap_ok "$what: $png.png written" test -s "$XH_TMPDIR/exp/$png.png"
