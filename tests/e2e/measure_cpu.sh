@@ -8,7 +8,8 @@
 # 10 points of busy_pct in wakeup mode (which must stay <= 10 % at
 # 1000 pps), with --spin --cpu 1 (>= 90 %, as /proc says: on a host so
 # loaded that /proc itself shows less, that check is skipped with the
-# figure), with --busy-poll, and with --threads --spin, whose receive
+# figure), with --rx-period 0.01 (<= 10 %: it sleeps between deadlines),
+# with --busy-poll, and with --threads --spin, whose receive
 # thread reads its own time at snapshots and at its end.  ns_per_packet is
 # there and positive; interval figures add up to no more than the run's.
 # --bpf-stats turns the kernel's BPF run-time statistics on (one start-up
@@ -136,6 +137,14 @@ if run_measured "$what" --json --spin --cpu 1 --bpf-stats; then
 	SPIN_PCT=$(final_pct) SPIN_NPP=$(final_field '.cpu.ns_per_packet')
 fi
 
+# ---- scheduled bulk receive: sleeps between deadlines ---------------------------
+what="--rx-period 0.01 --cpu 1"
+if run_measured "$what" --json --rx-period 0.01 --cpu 1; then
+	checks_common "$what"
+	tap_cmp "$(final_pct)" -le 10 "$what: busy_pct <= 10 at $RATE pps"
+	PERIOD_PCT=$(final_pct) PERIOD_NPP=$(final_field '.cpu.ns_per_packet')
+fi
+
 # ---- busy-poll ----------------------------------------------------------------
 what="--busy-poll"
 if run_measured "$what" --json --busy-poll --cpu 1; then
@@ -211,7 +220,8 @@ else
 fi
 
 tap_diag "at $RATE pps: wakeup ${WAKEUP_PCT:-?} % ${WAKEUP_NPP:-?} ns/packet," \
-	"spin ${SPIN_PCT:-?} % ${SPIN_NPP:-?} ns/packet, busy-poll ${BUSY_PCT:-?} % ${BUSY_NPP:-?} ns/packet"
+	"spin ${SPIN_PCT:-?} % ${SPIN_NPP:-?} ns/packet, busy-poll ${BUSY_PCT:-?} % ${BUSY_NPP:-?} ns/packet," \
+	"rx-period 10 ms ${PERIOD_PCT:-?} % ${PERIOD_NPP:-?} ns/packet"
 xh_cleanup
 tap_ok "no namespace of this test is left" xh_no_namespace_left
 tap_finish
