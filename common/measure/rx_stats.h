@@ -244,18 +244,23 @@ static inline void queue_rx_stats_account_tx_stamp(struct queue_rx_stats *s,
 
 /* The frame @pkt (@len bytes) with its sender's stamp, if it has a valid
  * one (tx_stamp_parse()); a frame without, or with a broken one, is not
- * counted as stamped. */
-static inline void queue_rx_stats_account_tx_frame(struct queue_rx_stats *s,
+ * counted as stamped. Returns true with the send time in *@send_ns when
+ * the stamp was timed (of our clock, not from our future). */
+static inline bool queue_rx_stats_account_tx_frame(struct queue_rx_stats *s,
 						   const struct decoded_hint *h,
 						   const void *pkt, __u32 len,
-						   clockid_t clock, __u64 now_ns)
+						   clockid_t clock, __u64 now_ns, __u64 *send_ns)
 {
 	struct tx_stamp stamp;
+	__u64 stamped;
 
 	if (tx_stamp_parse(pkt, len, &stamp))
-		return;
+		return false;
+	stamped = s->tx->stamped;
 	queue_rx_stats_account_tx_stamp(s, h, tx_stamp_clockid(stamp.clock), stamp.send_ns,
 					clock, now_ns);
+	*send_ns = stamp.send_ns;
+	return s->tx->stamped != stamped;
 }
 
 /*

@@ -108,7 +108,7 @@ int report_print(FILE *out, enum report_style style, enum report_kind kind,
 
 void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_info *frame,
 		   const struct hint_decoder *dec, const struct decoded_hint *h,
-		   const void *pkt, __u32 len, __u64 now_ns)
+		   const void *pkt, __u32 len, __u64 now_ns, const __u64 *send_ns)
 {
 	char fields[512];
 	const struct hint_layout *layout = h->kind == HINT_KNOWN ?
@@ -143,6 +143,14 @@ void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_
 				(unsigned long long)(now_ns - h->rx_ktime));
 		if (future)
 			fputs(",\"clock_backwards\":true", out);
+		if (send_ns) {
+			fprintf(out, ",\"tx_send_ns\":%llu,\"tx_to_user_ns\":%llu",
+				(unsigned long long)*send_ns,
+				(unsigned long long)(now_ns - *send_ns));
+			if (h->has_rx_ktime && h->rx_ktime >= *send_ns)
+				fprintf(out, ",\"tx_to_xdp_ns\":%llu",
+					(unsigned long long)(h->rx_ktime - *send_ns));
+		}
 		fputs("}\n", out);
 		return;
 	}
@@ -156,5 +164,9 @@ void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_
 		fprintf(out, " latency %llu ns", (unsigned long long)(now_ns - h->rx_ktime));
 	if (future)
 		fputs(" clock_backwards (rx_ktime in the future: not timed)", out);
+	if (send_ns && h->has_rx_ktime && h->rx_ktime >= *send_ns)
+		fprintf(out, " tx_to_xdp %llu ns", (unsigned long long)(h->rx_ktime - *send_ns));
+	if (send_ns)
+		fprintf(out, " tx_to_user %llu ns", (unsigned long long)(now_ns - *send_ns));
 	fputc('\n', out);
 }

@@ -63,13 +63,15 @@ struct pkt_frame_info {
 };
 
 /*
- * One packet (--pkt-info). @len: the frame's length. @frame: NULL on a
- * single-buffer socket. @now_ns: the run's clock when the packet was taken
- * off the ring; the latency is now_ns - rx_ktime when the hint has one, and
- * a hint from the future is shown as clock_backwards.
+ * One packet (--pkt-info, and the pcapng comment). @len: the frame's
+ * length. @frame: NULL on a single-buffer socket. @now_ns: the run's clock
+ * when the packet was taken off the ring; the latency is now_ns - rx_ktime
+ * when the hint has one, and a hint from the future is shown as
+ * clock_backwards. @send_ns: the sender's stamp (--tx-stamps) when it was
+ * timed, then tx_to_xdp_ns and tx_to_user_ns are shown; NULL: none.
  */
 void report_packet(FILE *out, bool json, __u32 queue_id, const struct pkt_frame_info *frame,
 		   const struct hint_decoder *dec, const struct decoded_hint *h,
-		   const void *pkt, __u32 len, __u64 now_ns);
+		   const void *pkt, __u32 len, __u64 now_ns, const __u64 *send_ns);
 
 #endif

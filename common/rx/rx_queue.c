@@ -162,7 +162,7 @@ static struct pkt_frame_info *pkt_frame_info(const struct xsk_rx_batch *b,
  * frame is gathered from its buffers first: the file holds whole frames.
  */
 static void capture_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
-			  const struct decoded_hint *h, __u64 now_ns)
+			  const struct decoded_hint *h, __u64 now_ns, const __u64 *send_ns)
 {
 	struct rx_queue *q = fc->q;
 	__u64 mono_ns = h->has_rx_ktime ? h->rx_ktime : now_ns;
@@ -195,7 +195,7 @@ static void capture_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
 	 * comment and the EPB carry the frame's true length, also when more
 	 * than CAPTURE_FRAME_MAX of it could not be kept. */
 	report_packet(q->capture_comment, true, q->xsk.queue_id, frame, fc->decoder, h, f->data,
-		      frame_len, now_ns);
+		      frame_len, now_ns, send_ns);
 	fflush(q->capture_comment);
 	comment_len = ftell(q->capture_comment);
 	if (comment_len > 0 && q->capture_comment_buf[comment_len - 1] == '\n')
@@ -210,6 +210,8 @@ static inline void rx_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
 {
 	struct rx_queue *q = fc->q;
 	struct decoded_hint hint;
+	const __u64 *sent = NULL;
+	__u64 send_ns;
 
 	if (fc->no_hints)
 		hint_decoder_no_hint(&hint);
@@ -218,14 +220,15 @@ static inline void rx_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
 	queue_rx_stats_account(&q->stats, &hint, now_ns, fc->cpu);
 	queue_rx_stats_account_hw(&q->stats, &hint, fc->phc_offset_ns);
 	/* The stamp sits in the frame's first bytes: its first buffer. */
-	if (fc->tx_stamps)
-		queue_rx_stats_account_tx_frame(&q->stats, &hint, f->data, f->first_len,
-						q->xsk.clock, now_ns);
+	if (fc->tx_stamps &&
+	    queue_rx_stats_account_tx_frame(&q->stats, &hint, f->data, f->first_len,
+					    q->xsk.clock, now_ns, &send_ns))
+		sent = &send_ns;
 	if (fc->csv)
 		csv_record(fc, &hint, now_ns);
 	q->stats.buffers += f->n_bufs;
 	if (fc->capture)
-		capture_frame(fc, f, &hint, now_ns);
+		capture_frame(fc, f, &hint, now_ns, sent);
 	if (q->pkt_lines) {
 		struct pkt_frame_info info, *frame = NULL;
 
@@ -233,7 +236,7 @@ static inline void rx_frame(struct frame_ctx *fc, const struct xsk_rx_frame *f,
 			frame = pkt_frame_info(fc->batch, f, &info);
 		/* The length of the whole frame, the hint from its first buffer. */
 		report_packet(q->pkt_lines, q->path->json, q->xsk.queue_id, frame, fc->decoder,
-			      &hint, f->data, f->len, now_ns);
+			      &hint, f->data, f->len, now_ns, sent);
 		if (ftell(q->pkt_lines) > (long)PKT_LINES_FLUSH_AT)
 			flush_pkt_lines(q);
 	}

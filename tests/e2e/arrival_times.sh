@@ -15,6 +15,8 @@
 #  - a sender on CLOCK_TAI against a receiver on CLOCK_MONOTONIC: every
 #    stamp is a tx_clock_mismatch, none timed, one line names both clocks;
 #  - frames without a stamp are not counted as stamped;
+#  - --pkt-info lines and the pcapng comments carry each frame's send time,
+#    tx_to_xdp_ns and tx_to_user_ns;
 #  - usage errors: --rx-period 0, below 10 us, above 10 s, a phase not
 #    below the period, with --spin or --busy-poll; --stamp-time with an
 #    unknown class, an ethertype below 0x0600, a port outside 1..65535.
@@ -124,6 +126,25 @@ if run_one "$what" --tx-stamps --; then
 	tap_is "$(final_field '.total.tx_clock_mismatch')" 0 "$what: not counted as a clock mismatch"
 	tap_is "$(xh_final_json | jq -r '.total.tx_to_user_ns.count // 0')" 0 "$what: no tx_to_user sample"
 fi
+
+# ---- the frame's own figures: --pkt-info lines and the pcapng comment -----------------
+what="--tx-stamps --pkt-info --pcapng"
+FRAMES_BEFORE=$FRAMES
+FRAMES=50
+xh_tmpdir
+if run_one "$what" --tx-stamps --pkt-info --pcapng "$XH_TMPDIR/stamps.pcapng" -- --stamp-tx; then
+	tap_is "$(jq -r 'select(.type == "packet" and .tx_send_ns > 0 and .tx_to_user_ns >= 0 and
+		.tx_to_xdp_ns >= 0) | .type' "$XH_RX_OUT" | wc -l)" "$FRAMES" \
+		"$what: every packet line carries tx_send_ns, tx_to_xdp_ns and tx_to_user_ns"
+	if command -v tshark >/dev/null; then
+		tap_is "$(tshark -r "$XH_TMPDIR/stamps.pcapng" -T fields -e frame.comment 2>/dev/null |
+			grep -c '"tx_to_xdp_ns":[0-9]*,\{0,1\}.*' )" "$FRAMES" \
+			"$what: every pcapng comment carries the frame's tx_to_xdp_ns"
+	else
+		tap_result 0 "$what: pcapng comments # SKIP tshark is not installed"
+	fi
+fi
+FRAMES=$FRAMES_BEFORE
 
 # ---- usage errors ---------------------------------------------------------------------
 bad() { # description expected-regex options...

@@ -51,10 +51,13 @@ static void test_valid_stamp_times_both_delays(void **state)
 	struct decoded_hint h = { .kind = HINT_KNOWN, .has_rx_ktime = true, .rx_ktime = 1000500 };
 	struct queue_rx_stats *s = new_stats();
 	uint8_t frame[64];
+	__u64 send_ns = 0;
 	size_t len = stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 1000000);
 
 	(void)state;
-	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC, 1003000);
+	assert_true(queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC,
+						    1003000, &send_ns));
+	assert_int_equal(send_ns, 1000000);
 	assert_int_equal(s->tx->stamped, 1);
 	assert_int_equal(s->tx->clock_mismatch, 0);
 	assert_int_equal(latency_histogram_count(&s->tx->tx_to_xdp), 1);
@@ -64,7 +67,7 @@ static void test_valid_stamp_times_both_delays(void **state)
 	assert_in_range(latency_histogram_max(&s->tx->tx_to_user), 2970, 3030);
 	/* an untimed hint (no rx time): tx_to_user only */
 	h.has_rx_ktime = false;
-	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC, 1003000);
+	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC, 1003000, &send_ns);
 	assert_int_equal(s->tx->stamped, 2);
 	assert_int_equal(latency_histogram_count(&s->tx->tx_to_xdp), 1);
 	assert_int_equal(latency_histogram_count(&s->tx->tx_to_user), 2);
@@ -76,14 +79,15 @@ static void test_broken_or_absent_stamp_not_counted(void **state)
 	struct decoded_hint h = { .kind = HINT_KNOWN, .has_rx_ktime = true, .rx_ktime = 2000 };
 	struct queue_rx_stats *s = new_stats();
 	uint8_t frame[64];
+	__u64 send_ns = 0;
 	size_t len = stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 1000);
 
 	(void)state;
 	frame[14] ^= 0xff; /* wrong magic */
-	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC, 3000);
+	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC, 3000, &send_ns);
 	frame[14] ^= 0xff;
 	/* truncated inside the stamp */
-	queue_rx_stats_account_tx_frame(s, &h, frame, 14 + TX_STAMP_LEN - 1, CLOCK_MONOTONIC, 3000);
+	queue_rx_stats_account_tx_frame(s, &h, frame, 14 + TX_STAMP_LEN - 1, CLOCK_MONOTONIC, 3000, &send_ns);
 	assert_int_equal(s->tx->stamped, 0);
 	assert_int_equal(s->tx->clock_mismatch, 0);
 	assert_int_equal(latency_histogram_count(&s->tx->tx_to_user), 0);
@@ -95,16 +99,18 @@ static void test_clock_mismatch(void **state)
 	struct decoded_hint h = { .kind = HINT_KNOWN, .has_rx_ktime = true, .rx_ktime = 2000 };
 	struct queue_rx_stats *s = new_stats();
 	uint8_t frame[64];
+	__u64 send_ns = 0;
 	size_t len = stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 1000);
 
 	(void)state;
 	/* the receiver on TAI, the sender on MONOTONIC */
-	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_TAI, 3000);
+	assert_false(queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_TAI, 3000,
+						     &send_ns));
 	assert_int_equal(s->tx->clock_mismatch, 1);
 	assert_int_equal(s->tx->mismatch_clock, CLOCK_MONOTONIC);
 	/* the same clock, but a send time after our now */
 	stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 5000);
-	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC, 3000);
+	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC, 3000, &send_ns);
 	assert_int_equal(s->tx->clock_mismatch, 2);
 	assert_int_equal(s->tx->stamped, 0);
 	assert_int_equal(latency_histogram_count(&s->tx->tx_to_user), 0);
@@ -116,15 +122,16 @@ static void test_interval_subtracts(void **state)
 	struct decoded_hint h = { .kind = HINT_KNOWN, .has_rx_ktime = true, .rx_ktime = 1500 };
 	struct queue_rx_stats *now = new_stats(), *before = new_stats(), *delta = new_stats();
 	uint8_t frame[64];
+	__u64 send_ns = 0;
 	size_t len = stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 1000);
 
 	(void)state;
 	for (int i = 0; i < 3; i++)
-		queue_rx_stats_account_tx_frame(now, &h, frame, (__u32)len, CLOCK_MONOTONIC, 2000);
+		queue_rx_stats_account_tx_frame(now, &h, frame, (__u32)len, CLOCK_MONOTONIC, 2000, &send_ns);
 	queue_rx_stats_copy(before, now);
 	for (int i = 0; i < 2; i++)
-		queue_rx_stats_account_tx_frame(now, &h, frame, (__u32)len, CLOCK_MONOTONIC, 2000);
-	queue_rx_stats_account_tx_frame(now, &h, frame, (__u32)len, CLOCK_TAI, 2000);
+		queue_rx_stats_account_tx_frame(now, &h, frame, (__u32)len, CLOCK_MONOTONIC, 2000, &send_ns);
+	queue_rx_stats_account_tx_frame(now, &h, frame, (__u32)len, CLOCK_TAI, 2000, &send_ns);
 	queue_rx_stats_subtract(delta, now, before);
 	assert_int_equal(delta->tx->stamped, 2);
 	assert_int_equal(delta->tx->clock_mismatch, 1);
