@@ -215,9 +215,9 @@ if [ "${#ROWS[@]}" -gt 0 ] && command -v gnuplot >/dev/null; then
 		echo "${test// /_} $busy $tu99 $tx99"
 	done >"$OUT/cpu_vs_latency.dat"
 	gnuplot <<-EOF || echo "experiment: the CPU plot failed" >&2
-		set terminal pngcairo size 900,600
+		set terminal pngcairo size 900,600 noenhanced
 		set output "$OUT/cpu_vs_latency.png"
-		set title "Receiver CPU against delay: tx->user p99 (what the application waits), tx->XDP p99 (the time stamp's own)"
+		set title "Receiver CPU against p99 delay from the send:\ntx->user (what the application waits) and tx->XDP (the time stamp's own)"
 		set xlabel "receiver CPU, % of one core"
 		set ylabel "p99 delay from send, us"
 		set logscale y
