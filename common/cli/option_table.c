@@ -2,6 +2,7 @@
 /* af_xdp_user's options, one entry each (option_table.h), and the parse
  * functions of the few whose argument is not one number, word or name. */
 #include <errno.h>
+#include <stdarg.h>
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -375,6 +376,24 @@ const struct option_spec *option_spec_of(int id)
 		if (option_table[i].id == id)
 			return &option_table[i];
 	return NULL;
+}
+
+int option_usage_error(char *err, size_t err_len, int id, const char *fmt, ...)
+{
+	const struct option_spec *spec = id ? option_spec_of(id) : NULL;
+	char name[48], what[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (spec) {
+		option_display_name(spec, name, sizeof(name));
+		snprintf(err, err_len, "%s: %s", name, what);
+	} else {
+		snprintf(err, err_len, "%s", what);
+	}
+	return -EINVAL;
 }
 
 void option_display_name(const struct option_spec *spec, char *buf, size_t len)

@@ -13,7 +13,16 @@
 #include <stdint.h>
 
 #include "choice_names.h"
-#include "options.h"
+#include "rx_config.h"
+
+/* What rx_options_parse() returns; the table's actions return the first three. */
+enum rx_options_result {
+	RX_OPTIONS_RUN = 0,  /* config filled: go */
+	RX_OPTIONS_HELP = 1, /* --help asked: print usage, exit 0 */
+	RX_OPTIONS_MAN = 2,  /* --man asked: print the manual page, exit 0 */
+	RX_OPTIONS_VERSION = 3, /* -V asked: print the versions, exit 0 */
+	/* negative: usage error, message in the caller's buffer, exit 2 */
+};
 
 enum option_id {
 	OPT_DEV = 'd',

@@ -36,24 +36,6 @@ void rx_config_defaults(struct rx_config *cfg)
 	cfg->tx.dst_port = TX_DST_PORT_DEFAULT;
 }
 
-int option_usage_error(char *err, size_t err_len, int id, const char *fmt, ...)
-{
-	const struct option_spec *spec = id ? option_spec_of(id) : NULL;
-	char name[48], what[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (spec) {
-		option_display_name(spec, name, sizeof(name));
-		snprintf(err, err_len, "%s: %s", name, what);
-	} else {
-		snprintf(err, err_len, "%s", what);
-	}
-	return -EINVAL;
-}
-
 /* The one message of every number option that refuses @arg. */
 static int number_error(const struct option_spec *spec, const char *arg, int parse_err,
 			char *err, size_t err_len)
