@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 
 #include "report_json.h"
-#include "tx_cyclic.h"
+#include "tx_cycle_stats.h"
 
 /* json-c returns NULL when out of memory; one flag collects that, so the
  * builders below stay straight-line. */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "report_text.h"
-#include "tx_cyclic.h"
+#include "tx_cycle_stats.h"
 
 #define LINE_MAX_COLS 100
 #define HEADER_EVERY 20          /* interval lines between two headers */

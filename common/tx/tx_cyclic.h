@@ -26,24 +26,12 @@
 
 #include "frame_build.h"
 #include "run_stop.h"
-#include "latency_histogram.h"
 #include "tx_config.h"
 #include "xsk_tx.h"
+#include "tx_cycle_stats.h"
 
 /* Bounded wait for the last completions at the end of a run. */
 #define TX_DRAIN_TIMEOUT_NS 1000000000ULL
-
-struct tx_cycle_stats {
-	uint64_t cycles;            /* cycles run (batches attempted) */
-	uint64_t frames_sent;       /* put on the TX ring */
-	uint64_t frames_completed;  /* back on the completion ring */
-	uint64_t frames_short;      /* batch frames not sent: no free frame or ring slot */
-	uint64_t missed_deadlines;  /* grid points skipped after an overrun */
-	uint64_t kicks;             /* sendto() wake-ups */
-	uint64_t kick_retries;      /* ... that said EAGAIN/EBUSY/ENOBUFS */
-	uint32_t queue_id;
-	struct latency_histogram wakeup_error; /* wake-up time - deadline, ns */
-};
 
 struct tx_cyclic {
 	struct tx_config cfg;       /* addresses resolved */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
-# What changes under a running receiver is noticed (common/netdev/
+# What changes under a running receiver is noticed (common/receiver/
 # netdev_watch.c, checked once a second): one line naming the interface
 # and what happened, exit status 1, soon after the change, and no XDP
 # program left behind.  A rename is followed instead: the receiver says so,
