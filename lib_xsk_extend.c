@@ -32,16 +32,16 @@
  *    as C lets you write hint.member for them. A named nested struct or
  *    union is one member, read whole, and its members are indexed by
  *    dotted path ("common.rx_hash32"), as C spells them.
- *  - registry (struct xsk_hints): every hint of a BTF in a table keyed by
- *    btf_id, sized by the number of hints (vmlinux has 100k+ types, a
- *    program a few hints), and every struct that has a btf_id member but
+ *  - registry (struct xsk_hints): every hint of a BTF, a dense table from
+ *    btf_id to hint index over the span of the hints' ids (the public
+ *    struct xsk_hints_index), and every struct that has a btf_id member but
  *    is no valid hint, with the reason.
  *  - dump: one walker over the layout that prints text or JSON.
  *
  * Nothing prints except through the caller's xsk_hints_set_print()
  * function, and nothing allocates after start-up: the per-packet calls
- * (xsk_hints__dispatch() and the inline field readers) do a bounded amount
- * of arithmetic and no string work.
+ * (xsk_hints_index__lookup(), xsk_hints__dispatch() and the inline field
+ * readers) do a bounded amount of arithmetic and no string work.
  *
  * Validation returns an enum xsk_hints_reason (> 0) for a struct that is
  * not a hint, 0 for one that is, and a negative errno (-ENOMEM) when the
@@ -115,16 +115,15 @@ struct xsk_hints {
 	struct rejected_struct *rejected;
 	size_t rejected_count;
 	/*
-	 * btf_id -> hint index + 1 (0: none). The ids of one program's hints
-	 * sit close together, so usually a dense array over [first_id,
-	 * first_id + span) answers with one subtraction and one load; hints
-	 * scattered over a large BTF (vmlinux, modules) use the hash instead.
+	 * btf_id -> hint index, handed out by xsk_hints__index(): a dense array
+	 * over [first hint's id, last hint's id], -ENOENT in the slots of ids
+	 * that are no hint. It is at most 4 bytes per BTF type (a BTF spends 12
+	 * or more on each), so even hints scattered over vmlinux cost less than
+	 * a third of the BTF they came from, and the per-packet look-up is one
+	 * subtraction, one compare and one load, inline in the receiver.
 	 */
-	__s32 *dense; /* hint index, or -1 */
-	__u32 first_id;
-	__u32 span;
-	__u32 *id_slots; /* same scheme as name_slots */
-	__u32 id_mask;
+	struct xsk_hints_index index;
+	__s32 *slots; /* index.slot, ours to free */
 };
 
 /* ---- messages, options, errors ------------------------------------------ */
@@ -199,15 +198,6 @@ static __u32 name_hash(const char *name)
 	for (; *name; name++)
 		hash = (hash ^ (unsigned char)*name) * 16777619u;
 	return hash;
-}
-
-/*
- * Multiplying by an odd constant permutes the low bits, so consecutive BTF
- * ids (hints are often declared together) land in distinct slots.
- */
-static __u32 id_hash(__u32 btf_id)
-{
-	return btf_id * 0x9E3779B1u;
 }
 
 /* Slots for @entries keys at most half full: a power of two >= 4. */
@@ -749,42 +739,27 @@ static int grow(void **array, size_t *cap, size_t count, size_t elem_size)
 	return 0;
 }
 
-/* A dense table is worth it while it stays a few slots per hint. */
-#define DENSE_SLOTS_PER_HINT 16
-#define DENSE_SLOTS_EXTRA 1024
-
 static int registry_index(struct xsk_hints *reg)
 {
-	size_t size, i;
+	__u32 first = 0, n = 0;
+	size_t i;
 
 	if (reg->count) {
 		/* hints[] is in BTF id order: first and last bound the span. */
-		reg->first_id = reg->hints[0]->type_id;
-		reg->span = reg->hints[reg->count - 1]->type_id - reg->first_id + 1;
+		first = reg->hints[0]->type_id;
+		n = reg->hints[reg->count - 1]->type_id - first + 1;
 	}
-	if (reg->span <= reg->count * DENSE_SLOTS_PER_HINT + DENSE_SLOTS_EXTRA) {
-		reg->dense = malloc((reg->span ? reg->span : 1) * sizeof(*reg->dense));
-		if (!reg->dense)
-			return -ENOMEM;
-		/* -1 in every byte is -1 in every slot: "no hint here". */
-		memset(reg->dense, 0xff, (reg->span ? reg->span : 1) * sizeof(*reg->dense));
-		for (i = 0; i < reg->count; i++)
-			reg->dense[reg->hints[i]->type_id - reg->first_id] = (__s32)i;
-		return 0;
-	}
-
-	size = table_size_for(reg->count);
-	reg->id_slots = calloc(size, sizeof(*reg->id_slots));
-	if (!reg->id_slots)
+	/* One slot even when empty: index.slot is never NULL. */
+	reg->slots = malloc((n ? n : 1) * sizeof(*reg->slots));
+	if (!reg->slots)
 		return -ENOMEM;
-	reg->id_mask = size - 1;
-	for (i = 0; i < reg->count; i++) {
-		__u32 slot = id_hash(reg->hints[i]->type_id) & reg->id_mask;
-
-		while (reg->id_slots[slot])
-			slot = (slot + 1) & reg->id_mask;
-		reg->id_slots[slot] = i + 1;
-	}
+	for (i = 0; i < (n ? n : 1); i++)
+		reg->slots[i] = -ENOENT;
+	for (i = 0; i < reg->count; i++)
+		reg->slots[reg->hints[i]->type_id - first] = (__s32)i;
+	reg->index.first_btf_id = first;
+	reg->index.n = n;
+	reg->index.slot = reg->slots;
 	return 0;
 }
 
@@ -864,8 +839,7 @@ void xsk_hints__free(struct xsk_hints *reg)
 		hint_free(reg->hints[i]);
 	free(reg->hints);
 	free(reg->rejected);
-	free(reg->dense);
-	free(reg->id_slots);
+	free(reg->slots);
 	free(reg);
 }
 
@@ -885,25 +859,16 @@ const struct xsk_hint *xsk_hints__hint(const struct xsk_hints *reg, size_t idx)
 
 int xsk_hints__dispatch(const struct xsk_hints *reg, __u32 btf_id)
 {
-	__u32 slot, rel;
-
 	if (!reg)
 		return -EINVAL;
-	if (reg->dense) {
-		/* Unsigned wrap sends ids below first_id (and 0) out of range. */
-		rel = btf_id - reg->first_id;
-		return rel < reg->span && reg->dense[rel] >= 0 ? reg->dense[rel] : -ENOENT;
-	}
-	if (btf_id == XSK_HINTS_NO_HINT)
-		return -ENOENT;
-	slot = id_hash(btf_id) & reg->id_mask;
-	for (; reg->id_slots[slot]; slot = (slot + 1) & reg->id_mask) {
-		__u32 index = reg->id_slots[slot] - 1;
+	return xsk_hints_index__lookup(&reg->index, btf_id);
+}
 
-		if (reg->hints[index]->type_id == btf_id)
-			return (int)index;
-	}
-	return -ENOENT;
+const struct xsk_hints_index *xsk_hints__index(const struct xsk_hints *reg)
+{
+	if (!reg)
+		return err_ptr(-EINVAL, NULL);
+	return &reg->index;
 }
 
 /*

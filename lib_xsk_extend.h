@@ -23,7 +23,9 @@
  *              idx   = xsk_hints__find(hints, "xdp_hints_rx_time");
  *              err   = xsk_hint__field(xsk_hints__hint(hints, idx),
  *                                      "rx_ktime", &field);
- *   per packet idx   = xsk_hints__dispatch(hints, xsk_hints_pkt_btf_id(pkt));
+ *              index = *xsk_hints__index(hints);   btf_id -> hint index
+ *   per packet idx   = xsk_hints_index__lookup(&index,
+ *                                             xsk_hints_pkt_btf_id(pkt));
  *              err   = xsk_hint_field__u64(&field, pkt, &rx_ktime);
  *
  * Conventions (libbpf's): the object comes first; an int return is 0 (or
@@ -41,10 +43,12 @@
  * Nothing prints unless a print function is set (xsk_hints_set_print()).
  *
  * ABI: everything is opaque except struct xsk_hint_field (two __u32-sized
- * members, stable for the life of soname 1) and the *_opts structs (which
- * only grow, at their end). Names: xsk_hints__* act on the set of hints of
- * one BTF, xsk_hint__* on one hint, xsk_hint_field__* on a resolved field,
- * xsk_hints_* are library-wide. The original (2022) API is in
+ * members) and struct xsk_hints_index (two __u32 and a pointer), both
+ * stable for the life of soname 1, and the *_opts structs (which only
+ * grow, at their end). Names: xsk_hints__* act on the set of hints of
+ * one BTF, xsk_hints_index__* on its btf_id table, xsk_hint__* on one
+ * hint, xsk_hint_field__* on a resolved field, xsk_hints_* are
+ * library-wide. The original (2022) API is in
  * lib_xsk_extend_compat.h; define XSK_EXTEND_ORIGINAL_API before including
  * this header to get it.
  */
@@ -177,12 +181,53 @@ const struct xsk_hint *xsk_hints__hint(const struct xsk_hints *hints, size_t idx
 int xsk_hints__find(const struct xsk_hints *hints, const char *struct_name);
 
 /*
- * The per-packet dispatch: index of the hint whose BTF id is @btf_id, or
- * -ENOENT when none is (XSK_HINTS_NO_HINT included), -EINVAL for NULL.
- * O(1): one subtraction and one load for a program's BTF, a short hash
- * probe for hints scattered over a large BTF. No allocation, no lock.
+ * Index of the hint whose BTF id is @btf_id, or -ENOENT when none is
+ * (XSK_HINTS_NO_HINT and rejected structs included), -EINVAL for NULL.
+ * The same answer as xsk_hints_index__lookup() on xsk_hints__index(), as
+ * a call: no allocation, no lock, no loop.
  */
 int xsk_hints__dispatch(const struct xsk_hints *hints, __u32 btf_id);
+
+/*
+ * The per-packet dispatch, inline: the registry's table from btf_id to
+ * hint index, which the receiver reads itself. This layout is part of the
+ * ABI and will not change under soname 1.
+ *
+ *   slot[btf_id - first_btf_id], for btf_id - first_btf_id < n, is the
+ *   index of the hint with that BTF id (0..xsk_hints__cnt() - 1, as for
+ *   xsk_hints__hint()) or -ENOENT; every other btf_id is no hint.
+ *
+ * n is 0 for a registry without hints (slot then points at one -ENOENT,
+ * never read by xsk_hints_index__lookup()). The memory is the registry's:
+ * 4 bytes per BTF id between the first and the last hint's.
+ */
+struct xsk_hints_index {
+	__u32 first_btf_id; /* BTF id of slot[0]: the lowest hint's id */
+	__u32 n;            /* slots in slot[] */
+	const __s32 *slot;  /* hint index, or -ENOENT */
+};
+
+/*
+ * The index of @hints, owned by @hints: valid, and unchanged, until
+ * xsk_hints__free(). A copy of the struct is as good as the pointer for
+ * as long (a receiver may keep one in its own per-packet state). NULL with
+ * errno EINVAL for NULL @hints; never fails otherwise.
+ */
+const struct xsk_hints_index *xsk_hints__index(const struct xsk_hints *hints);
+
+/*
+ * Index of the hint whose BTF id is @btf_id (as xsk_hints__hint() numbers
+ * them), or -ENOENT: one subtraction, one compare, one load. @idx is not
+ * checked for NULL: get it once, at start-up, from xsk_hints__index().
+ */
+static inline int xsk_hints_index__lookup(const struct xsk_hints_index *idx,
+					  __u32 btf_id)
+{
+	/* Unsigned wrap sends ids below first_btf_id (and 0) past n. */
+	__u32 rel = btf_id - idx->first_btf_id;
+
+	return rel < idx->n ? idx->slot[rel] : -ENOENT;
+}
 
 /* Why a struct that ends in btf_id is not a hint. Values are stable. */
 enum xsk_hints_reason {
@@ -331,7 +376,7 @@ xsk_hint_field__uint(struct xsk_hint_field field, const void *pkt_data)
  * -ENOENT for a field never resolved (size 0), -E2BIG for a field that is
  * not 1, 2, 4 or 8 bytes. Never reads outside the field; *value is
  * untouched on error. @pkt_data must be the frame of a hint that the field
- * was resolved in (check the index xsk_hints__dispatch() returns).
+ * was resolved in (check the index xsk_hints_index__lookup() returns).
  */
 static inline int xsk_hint_field__u64(const struct xsk_hint_field *field,
 				      const void *pkt_data, __u64 *value)

@@ -62,8 +62,9 @@ struct decode_setup {
 	__u32 rx_time_id, mark_id;
 	/* (b) xsk_hint__field(): fields resolved to packet offsets */
 	struct xsk_hint_field f_rx_ktime, f_rx_cpu, f_mark;
-	/* (c) the registry's dispatch by btf_id to a hint index */
+	/* (c) the registry's btf_id -> hint index table */
 	struct xsk_hints *hints;
+	struct xsk_hints_index index;
 	int rx_time_index, mark_index;
 	/* (e) the receiver's own decoder (common/hint_decoder.h) */
 	struct hint_decoder decoder;
@@ -147,12 +148,13 @@ NOINLINE static __u64 run_field(const struct decode_setup *s, __u64 n)
 }
 
 /*
- * (c) xsk_hints__dispatch() finds the hint's index by btf_id (a call into
- * the library: the registry is opaque); the fields as in (b).
+ * (c) xsk_hints_index__lookup() finds the hint's index by btf_id, inline
+ * over the registry's table (struct xsk_hints_index, from
+ * xsk_hints__index() at start-up); the fields as in (b).
  */
 NOINLINE static __u64 run_registry(const struct decode_setup *s, __u64 n)
 {
-	const struct xsk_hints *hints = s->hints;
+	const struct xsk_hints_index index = s->index;
 	const struct xsk_hint_field ktime = s->f_rx_ktime, cpu = s->f_rx_cpu,
 				    mark = s->f_mark;
 	const int rx_time_index = s->rx_time_index, mark_index = s->mark_index;
@@ -160,16 +162,16 @@ NOINLINE static __u64 run_registry(const struct decode_setup *s, __u64 n)
 
 	for (__u64 i = 0; i < n; i++) {
 		const void *pkt = pkt_at(s, i);
-		int index = xsk_hints__dispatch(hints, xsk_hints_pkt_btf_id(pkt));
+		int hint = xsk_hints_index__lookup(&index, xsk_hints_pkt_btf_id(pkt));
 		__u64 rx_ktime;
 		__u32 rx_cpu, mark_value;
 
-		if (index == rx_time_index) {
+		if (hint == rx_time_index) {
 			if (!xsk_hint_field__u64(&ktime, pkt, &rx_ktime))
 				sum += rx_ktime;
 			if (!xsk_hint_field__u32(&cpu, pkt, &rx_cpu))
 				sum += rx_cpu;
-		} else if (index == mark_index) {
+		} else if (hint == mark_index) {
 			if (!xsk_hint_field__u32(&mark, pkt, &mark_value))
 				sum += mark_value;
 		}
@@ -254,6 +256,7 @@ static int resolve_all(struct decode_setup *s, struct btf *btf)
 	s->hints = xsk_hints__new(btf, NULL);
 	if (!s->hints)
 		return -errno;
+	s->index = *xsk_hints__index(s->hints);
 	s->rx_time_index = xsk_hints__find(s->hints, "xdp_hints_rx_time");
 	s->mark_index = xsk_hints__find(s->hints, "xdp_hints_mark");
 	if (s->rx_time_index < 0 || s->mark_index < 0)

@@ -196,9 +196,9 @@ bench_decode() {
 	done
 	local a=${per_decode[direct]}
 	row "decode (a) direct C struct" "$a instr/decode" "reference" "-"
-	# (c) calls into the library: the registry is opaque, its layout free to change.
+	# (c) dispatches inline over the registry's public table (struct xsk_hints_index).
 	for v in "field:(b) xsk_hint__field+checked xsk_hint_field__u64/u32:1.3" \
-		 "registry:(c) xsk_hints__dispatch call+all fields:3"; do
+		 "registry:(c) xsk_hints_index__lookup+all fields:1.5"; do
 		IFS=: read -r key label target <<<"$v"
 		per=${per_decode[$key]}
 		ratio=$(calc "$per / $a")

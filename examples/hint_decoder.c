@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 	struct xsk_hints *hints = NULL;
 	const struct xsk_hint *hint;
 	struct xsk_hint_field field;
+	struct xsk_hints_index index;
 	struct btf *btf;
 	const char *name;
 	char text[1024];
@@ -108,9 +109,13 @@ int main(int argc, char **argv)
 	if (!xsk_hints__cnt(hints))
 		goto cleanup;
 
-	/* The receiver's side: all it has is the frame and the registry. */
+	/*
+	 * The receiver's side: all it has is the frame and the registry's
+	 * btf_id table, taken once (it lives as long as the registry).
+	 */
+	index = *xsk_hints__index(hints);
 	pkt = fake_frame(frame, xsk_hints__hint(hints, 0));
-	idx = xsk_hints__dispatch(hints, xsk_hints_pkt_btf_id(pkt));
+	idx = xsk_hints_index__lookup(&index, xsk_hints_pkt_btf_id(pkt));
 	hint = xsk_hints__hint(hints, idx < 0 ? 0 : (size_t)idx);
 	/* The first member, as a receiver resolves it once and reads it per packet. */
 	name = btf__name_by_offset(btf, btf_members(btf__type_by_id(btf, xsk_hint__btf_id(hint)))->name_off);

@@ -83,7 +83,8 @@ static int resolve(const struct xsk_hint *hint, const char *path, struct xsk_hin
 
 static void decode(const struct xsk_hints *reg, uint8_t *pkt)
 {
-	int index = xsk_hints__dispatch(reg, xsk_hints_pkt_btf_id(pkt));
+	__u32 btf_id = xsk_hints_pkt_btf_id(pkt);
+	int index = xsk_hints__dispatch(reg, btf_id);
 	const struct xsk_hint *hint;
 	struct xsk_hint_field f;
 	char out[1024];
@@ -91,6 +92,9 @@ static void decode(const struct xsk_hints *reg, uint8_t *pkt)
 	__u32 value32;
 	int json_len;
 
+	/* The inline table and the call answer alike, for any id. */
+	if (xsk_hints_index__lookup(xsk_hints__index(reg), btf_id) != index)
+		abort();
 	if (index < 0)
 		return;
 	hint = xsk_hints__hint(reg, (size_t)index);

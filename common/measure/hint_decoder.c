@@ -5,6 +5,10 @@
 
 #include "hint_decoder.h"
 
+/* hint_decoder.h: one cache line per layout, found with a shift. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct hint_layout) == 64,
+	       "struct hint_layout is no longer 64 bytes");
+
 /*
  * Resolve @field only if it has the size this tool reads: a struct with
  * an 'rx_ktime' of another width is still counted, just not timed.
@@ -29,6 +33,7 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 	dec->registry = xsk_hints__new(btf, NULL);
 	if (!dec->registry)
 		return -errno;
+	dec->index = *xsk_hints__index(dec->registry);
 	count = xsk_hints__cnt(dec->registry);
 	if (!count) {
 		err = -ENOENT;
@@ -46,7 +51,6 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 		layout->info = info;
 		layout->name = xsk_hint__name(info);
 		layout->btf_id = xsk_hint__btf_id(info);
-		layout->size = xsk_hint__size(info);
 		layout->has_rx_ktime = resolve_sized(info, "rx_ktime", 8, &layout->rx_ktime);
 		layout->has_rx_cpu = resolve_sized(info, "xdp_rx_cpu", 4, &layout->rx_cpu);
 		layout->has_mark = resolve_sized(info, "mark", 4, &layout->mark);

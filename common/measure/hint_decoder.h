@@ -5,8 +5,10 @@
  * to use (rx_ktime, xdp_rx_cpu, mark, and the driver's rx_hw_timestamp
  * with its valid_bits) resolved to packet offsets (struct xsk_hint_field),
  * and libxsk_extend's registry (struct xsk_hints) maps btf_id to layout
- * index. Per packet: read btf_id, xsk_hints__dispatch(), copy the resolved
- * fields with the size-checked readers. No look-up by name, no allocation.
+ * index through its table (struct xsk_hints_index, kept here by value).
+ * Per packet: read btf_id, xsk_hints_index__lookup() inline, copy the
+ * resolved fields with the size-checked readers. No call into the
+ * library, no look-up by name, no allocation.
  */
 #ifndef XDP_HINTS_HINT_DECODER_H
 #define XDP_HINTS_HINT_DECODER_H
@@ -18,30 +20,33 @@
 #include "af_xdp_shared.h"
 #include "lib_xsk_extend.h"
 
+/*
+ * 64 bytes: one cache line, and an index into layouts[] is one shift
+ * (the size, when asked for, is xsk_hint__size(info)).
+ */
 struct hint_layout {
 	const char *name;             /* struct name, owned by the BTF */
-	__u32 btf_id;
-	__u32 size;
 	const struct xsk_hint *info;  /* owned by the registry */
+	__u32 btf_id;
 	/*
 	 * has_rx_ktime/rx_ktime: the XDP receive time in the run's clock
 	 * (hint_decoder_use_clock): the field "rx_ktime" for CLOCK_MONOTONIC,
 	 * "rx_tai_ns" for CLOCK_TAI. A layout holding the other clock's time
 	 * is counted, never timed against a "now" of a different clock.
+	 * has_hw_timestamp: both valid_bits and rx_hw_timestamp present
+	 * (xdp_hints_rx_hw): rx_hw_timestamp counts only when valid_bits has
+	 * HINT_HW_VALID_TIMESTAMP; a clear bit means the driver gave no time,
+	 * not a time of 0.
 	 */
-	bool has_rx_ktime, has_rx_cpu, has_mark;
+	bool has_rx_ktime, has_rx_cpu, has_mark, has_hw_timestamp;
 	struct xsk_hint_field rx_ktime, rx_cpu, mark;
-	/*
-	 * Both present (xdp_hints_rx_hw): rx_hw_timestamp counts only when
-	 * valid_bits has HINT_HW_VALID_TIMESTAMP; a clear bit means the
-	 * driver gave no time, not a time of 0.
-	 */
-	bool has_hw_timestamp;
 	struct xsk_hint_field valid_bits, hw_timestamp;
 };
 
 struct hint_decoder {
 	struct xsk_hints *registry;
+	/* The registry's btf_id table, valid while the registry lives. */
+	struct xsk_hints_index index;
 	struct hint_layout *layouts;
 	size_t n_layouts;
 };
@@ -90,9 +95,12 @@ static inline void hint_decoder_no_hint(struct decoded_hint *out)
 }
 
 /*
- * The fields resolved with the size this tool reads (hint_decoder.c), so
- * each read below is the readers' one-compare fast path; a read that
- * failed all the same leaves its value unset, never a wrong one.
+ * A field's size is its presence: hint_decoder.c resolves a field only
+ * with the size this tool reads and leaves it zeroed (size 0) otherwise,
+ * so "resolved" and the readers' own fast-path compare are one test,
+ * which the compiler keeps once. The has_* flags of struct hint_layout
+ * say the same for reports. A read that failed all the same leaves its
+ * value unset, never a wrong one.
  */
 static inline void hint_decoder_decode(const struct hint_decoder *dec,
 				       const void *pkt, struct decoded_hint *out)
@@ -102,28 +110,36 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 	int index;
 
 	hint_decoder_no_hint(out);
-	if (btf_id == XSK_HINTS_NO_HINT)
-		return;
-	out->btf_id = btf_id;
-	/* layouts[] follows the registry's order, so its index is ours. */
-	index = xsk_hints__dispatch(dec->registry, btf_id);
+	/*
+	 * layouts[] follows the registry's order, so its index is ours. No
+	 * hint (0) is never in the index: told from an unknown id only on
+	 * the way out, off the path of the frames that carry a hint.
+	 */
+	index = xsk_hints_index__lookup(&dec->index, btf_id);
 	if (index < 0) {
-		out->kind = HINT_UNKNOWN;
+		if (btf_id != XSK_HINTS_NO_HINT) {
+			out->kind = HINT_UNKNOWN;
+			out->btf_id = btf_id;
+		}
 		return;
 	}
+	out->btf_id = btf_id;
 	out->kind = HINT_KNOWN;
 	out->layout = (__u32)index;
 	layout = &dec->layouts[out->layout];
-	out->has_rx_ktime = layout->has_rx_ktime &&
-			    !xsk_hint_field__u64(&layout->rx_ktime, pkt, &out->rx_ktime);
-	out->has_rx_cpu = layout->has_rx_cpu &&
-			  !xsk_hint_field__u32(&layout->rx_cpu, pkt, &out->rx_cpu);
-	out->has_mark = layout->has_mark &&
-			!xsk_hint_field__u32(&layout->mark, pkt, &out->mark);
-	out->has_hw_ts = layout->has_hw_timestamp &&
-			 !xsk_hint_field__u32(&layout->valid_bits, pkt, &valid_bits) &&
-			 (valid_bits & HINT_HW_VALID_TIMESTAMP) &&
-			 !xsk_hint_field__u64(&layout->hw_timestamp, pkt, &out->hw_ts);
+	if (layout->rx_ktime.size == sizeof(out->rx_ktime))
+		out->has_rx_ktime = !xsk_hint_field__u64(&layout->rx_ktime, pkt,
+							 &out->rx_ktime);
+	if (layout->rx_cpu.size == sizeof(out->rx_cpu))
+		out->has_rx_cpu = !xsk_hint_field__u32(&layout->rx_cpu, pkt, &out->rx_cpu);
+	if (layout->mark.size == sizeof(out->mark))
+		out->has_mark = !xsk_hint_field__u32(&layout->mark, pkt, &out->mark);
+	if (layout->hw_timestamp.size == sizeof(out->hw_ts) &&
+	    layout->valid_bits.size == sizeof(valid_bits) &&
+	    !xsk_hint_field__u32(&layout->valid_bits, pkt, &valid_bits) &&
+	    (valid_bits & HINT_HW_VALID_TIMESTAMP))
+		out->has_hw_ts = !xsk_hint_field__u64(&layout->hw_timestamp, pkt,
+						      &out->hw_ts);
 }
 
 #endif

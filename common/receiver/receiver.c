@@ -35,7 +35,7 @@ static void log_layouts(const struct hint_decoder *dec)
 		const struct hint_layout *l = &dec->layouts[i];
 
 		pr_debug("hint layout %s: btf_id %u, %u bytes%s%s%s\n", l->name,
-			 l->btf_id, l->size, l->has_rx_ktime ? ", rx_ktime" : "",
+			 l->btf_id, xsk_hint__size(l->info), l->has_rx_ktime ? ", rx_ktime" : "",
 			 l->has_rx_cpu ? ", xdp_rx_cpu" : "", l->has_mark ? ", mark" : "");
 	}
 }

@@ -10,7 +10,7 @@
  * instead). obj: the loaded BPF object; btf: hint BTF; pkt: a frame's
  * packet data in the UMEM; now_ns: the receive time (CLOCK_MONOTONIC, ns);
  * prog_id: a loaded XDP program's id. Anything else a block uses, it
- * declares itself.
+ * declares itself, or it is one of the guide's objects declared below.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -23,3 +23,12 @@
 #include <bpf/libbpf.h>
 
 #include "lib_xsk_extend.h"
+
+/*
+ * docs/library.md builds one program step by step; a later step's block
+ * uses what an earlier one made, as a program keeps it.
+ */
+extern struct xsk_hints *hints;        /* step 3: xsk_hints__new() */
+extern const struct xsk_hint *hint;    /* step 3: xsk_hints__hint() */
+extern int rx_time_idx;                /* step 3: that hint's index */
+extern struct xsk_hint_field rx_ktime; /* step 4: xsk_hint__field() */

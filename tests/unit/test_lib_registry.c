@@ -192,9 +192,8 @@ static void test_registry_many_hints(void **state)
 }
 
 /*
- * Hints far apart in one BTF (as in vmlinux or a module) take the hashed
- * table rather than a dense array over the whole span; both must answer
- * the same, and index and lookup must agree.
+ * Hints far apart in one BTF (as in vmlinux or a module): the table spans
+ * every id between them, and the ids in between are no hint.
  */
 static void test_registry_sparse_ids(void **state)
 {
@@ -254,6 +253,109 @@ static void test_registry_index(void **state)
 
 	xsk_hints__free(reg);
 	btf__free(btf);
+}
+
+/*
+ * The public btf_id table (struct xsk_hints_index): exact over the span of
+ * the hints' ids, -ENOENT below it, past it, for 0, and for the rejected
+ * and plain structs inside it; always the same answer as
+ * xsk_hints__dispatch(); a copy of the struct answers as well.
+ */
+static void test_registry_public_index(void **state)
+{
+	const struct xsk_hints_index *idx;
+	struct xsk_hints_index copy;
+	struct xsk_hints *reg = NULL;
+	struct mixed_btf m;
+	__u32 id;
+
+	(void)state;
+	mixed_btf_build(&m);
+	assert_int_equal(new_hints(m.btf, &reg), 0);
+	idx = xsk_hints__index(reg);
+	assert_non_null(idx);
+	assert_ptr_equal(xsk_hints__index(reg), idx); /* the registry's own */
+	assert_int_equal(idx->first_btf_id, m.hint_a);
+	assert_int_equal(idx->n, m.hint_b - m.hint_a + 1);
+	assert_non_null(idx->slot);
+
+	assert_int_equal(xsk_hints_index__lookup(idx, m.hint_a), 0);
+	assert_int_equal(xsk_hints_index__lookup(idx, m.hint_b), 1);
+	/* Below the first hint: 0, the base types, and the wrap. */
+	assert_int_equal(xsk_hints_index__lookup(idx, XSK_HINTS_NO_HINT), -ENOENT);
+	for (id = 1; id < (__u32)m.hint_a; id++)
+		assert_int_equal(xsk_hints_index__lookup(idx, id), -ENOENT);
+	/* Past the last: the first id after it, far after it. */
+	assert_int_equal(xsk_hints_index__lookup(idx, m.hint_b + 1), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, m.hint_b + 4096), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, 0xffffffffu), -ENOENT);
+	/* Inside the span: rejected structs and a struct with no btf_id. */
+	assert_int_equal(xsk_hints_index__lookup(idx, m.padded), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, m.field_after), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, m.short_id), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, m.bits), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, m.plain), -ENOENT);
+
+	copy = *idx;
+	for (id = 0; id < (__u32)m.hint_b + 8; id++) {
+		assert_int_equal(xsk_hints_index__lookup(idx, id),
+				 xsk_hints__dispatch(reg, id));
+		assert_int_equal(xsk_hints_index__lookup(&copy, id),
+				 xsk_hints__dispatch(reg, id));
+	}
+	xsk_hints__free(reg);
+	btf__free(m.btf);
+}
+
+/* An index with no hints: every id, 0 and the largest included, is none. */
+static void test_registry_public_index_empty(void **state)
+{
+	const struct xsk_hints_index *idx;
+	struct xsk_hints *reg = NULL;
+	struct test_types ty;
+	struct btf *btf = test_btf_new(&ty);
+	int plain;
+
+	(void)state;
+	plain = test_struct(btf, "plain", 4);
+	test_field(btf, "x", ty.u32, 0);
+	assert_int_equal(new_hints(btf, &reg), 0);
+	assert_int_equal(xsk_hints__cnt(reg), 0);
+	idx = xsk_hints__index(reg);
+	assert_non_null(idx);
+	assert_int_equal(idx->n, 0);
+	assert_non_null(idx->slot);
+	assert_int_equal(xsk_hints_index__lookup(idx, XSK_HINTS_NO_HINT), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, 1), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, plain), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(idx, 0xffffffffu), -ENOENT);
+	xsk_hints__free(reg);
+	btf__free(btf);
+
+	errno = 0;
+	assert_null(xsk_hints__index(NULL));
+	assert_int_equal(errno, EINVAL);
+}
+
+/*
+ * The inline bounds check on an index whose table is followed by memory
+ * that is not its own: a slot past n must never be read. The layout of the
+ * struct is ABI, so a table built by hand is a fair stand-in.
+ */
+static void test_index_bounds(void **state)
+{
+	/* Slots for ids 10, 11, 12, then a guard that is not in the table. */
+	static const __s32 table[] = { 0, -ENOENT, 1, 7 };
+	const struct xsk_hints_index idx = { .first_btf_id = 10, .n = 3, .slot = table };
+
+	(void)state;
+	assert_int_equal(xsk_hints_index__lookup(&idx, 10), 0);
+	assert_int_equal(xsk_hints_index__lookup(&idx, 11), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(&idx, 12), 1);
+	assert_int_equal(xsk_hints_index__lookup(&idx, 13), -ENOENT); /* not the guard */
+	assert_int_equal(xsk_hints_index__lookup(&idx, 9), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(&idx, 0), -ENOENT);
+	assert_int_equal(xsk_hints_index__lookup(&idx, 0xffffffffu), -ENOENT);
 }
 
 static void test_registry_empty_and_null(void **state)
@@ -525,6 +627,9 @@ int main(void)
 		cmocka_unit_test(test_registry_many_hints),
 		cmocka_unit_test(test_registry_sparse_ids),
 		cmocka_unit_test(test_registry_index),
+		cmocka_unit_test(test_registry_public_index),
+		cmocka_unit_test(test_registry_public_index_empty),
+		cmocka_unit_test(test_index_bounds),
 		cmocka_unit_test(test_registry_empty_and_null),
 		cmocka_unit_test(test_registry_split_btf),
 		cmocka_unit_test(test_object_registry),
