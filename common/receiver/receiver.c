@@ -280,6 +280,7 @@ int receiver_open_queues(struct receiver *rx)
 			   (1024.0 * 1024.0);
 	enum bind_mode_choice bind_mode = cfg->bind_mode;
 	bool told_fallback = false;
+	char why[256];
 	int err;
 
 	err = zero_copy_offered(rx, &bind_mode);
@@ -290,8 +291,10 @@ int receiver_open_queues(struct receiver *rx)
 		return -ENOMEM;
 	for (size_t i = 0; i < rx->conf.iface.n_queues; i++)
 		rx_queue_init_closed(&rx->res.queues.queue[i]);
-	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB, headroom %u\n",
-		rx->conf.iface.n_queues, cfg->frames, cfg->frame_size, total_mib, cfg->frame_headroom);
+	umem_share_describe(&rx->conf.iface.umem, (__u32)rx->conf.iface.n_queues, why, sizeof(why));
+	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB (%s), headroom %u\n",
+		rx->conf.iface.n_queues, cfg->frames, cfg->frame_size, total_mib, why,
+		cfg->frame_headroom);
 
 	rx->res.queues.zero_copy = true;
 	for (size_t i = 0; i < rx->conf.iface.n_queues; i++) {
