@@ -141,6 +141,7 @@ int main(int argc, char **argv)
 	/* The checks: what the run is, fixed before anything is made. */
 	if (receiver_check_interface(&cfg, &rx.conf.iface))
 		goto cleanup;
+	receiver_share_umem(&cfg, &rx.conf.iface);
 	if (receiver_check_capabilities(&cfg, &rx.conf.iface))
 		goto cleanup;
 	if (receiver_check_memory(&cfg, &rx.conf.iface))

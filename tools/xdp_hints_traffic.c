@@ -54,9 +54,10 @@
 #include "mono_clock.h"
 #include "xsk_queue.h"
 #include "xsk_tx.h"
+#include "af_xdp_shared.h"
 
 #define BATCH_MAX 64U       /* frames per sendmmsg() */
-#define TXQ_MAX 64U         /* TX queues the explicit path spreads flows over */
+#define TXQ_MAX XDP_HINTS_MAX_QUEUES /* TX queues the explicit path spreads flows over */
 /* Per TX queue: a small UMEM, half of it TX frames (powers of two, as
  * xsk_queue_open() wants); the other half is the RX side it insists on. */
 #define TXQ_UMEM_FRAMES 512U

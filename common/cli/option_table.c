@@ -170,6 +170,8 @@ static void then_filter_ethertype(struct rx_config *cfg) { cfg->filter = FILTER_
 static void then_busy_poll(struct rx_config *cfg) { cfg->busy_poll = true; }
 static void then_dma_latency(struct rx_config *cfg) { cfg->cpu_dma_latency_set = true; }
 static void then_snaplen(struct rx_config *cfg) { cfg->snaplen_set = true; }
+static void then_frames(struct rx_config *cfg) { cfg->frames_set = true; }
+static void then_frame_size(struct rx_config *cfg) { cfg->frame_size_set = true; }
 static void then_src_mac(struct rx_config *cfg) { cfg->tx.have_src_mac = true; }
 static void then_src_ip(struct rx_config *cfg) { cfg->tx.have_src_ip = true; }
 
@@ -191,10 +193,12 @@ const struct option_spec option_table[] = {
 	  .help = "busy loop over all RX rings instead of poll()", .dflt = "wakeup mode, poll()" },
 	{ "frames", OPT_FRAMES, OPTION_U32, GROUP_RECEIVE, FIELD(frames),
 	  .min = RX_FRAMES_MIN, .max = RX_FRAMES_MAX, .power_of_two = true, .arg = "N",
-	  .help = "UMEM frames per queue", .dflt = "4096" },
+	  .then = then_frames,
+	  .help = "UMEM frames per queue", .dflt = "a 64 MiB budget shared by the queues, 4096 at most, 256 at least" },
 	{ "frame-size", OPT_FRAME_SIZE, OPTION_U32, GROUP_RECEIVE, FIELD(frame_size),
 	  .min = 2048, .max = 4096, .power_of_two = true, .accepts = "2048 or 4096",
-	  .arg = "N", .help = "UMEM frame size", .dflt = "4096" },
+	  .arg = "N", .then = then_frame_size, .help = "UMEM frame size",
+	  .dflt = "2048 when the MTU's frame fits (MTU + 18 + --frame-headroom + 256), else 4096" },
 	{ "frame-headroom", OPT_FRAME_HEADROOM, OPTION_U32, GROUP_RECEIVE, FIELD(frame_headroom),
 	  .min = 0, .max = FRAME_HEADROOM_MAX, .unit = "bytes", .arg = "N",
 	  .help = "UMEM headroom in front of each packet (the longest frame one UMEM frame holds shrinks to frame size - 256 - N)",

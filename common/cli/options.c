@@ -193,8 +193,9 @@ static int check_measure_and_tx(const struct rx_config *cfg, const struct parse_
 		return option_usage_error(err, err_len, seen->tx_setting, "needs --tx");
 	if (!tx->enabled)
 		return 0;
-	/* The UMEM's second half holds the TX frames: a batch must fit. */
-	if (tx->batch > cfg->frames / 2)
+	/* The UMEM's second half holds the TX frames: a batch must fit.
+	 * Without -f/--frames the queues get room for it (receiver_share_umem()). */
+	if (cfg->frames_set && tx->batch > cfg->frames / 2)
 		return option_usage_error(err, err_len, OPT_TX_BATCH,
 					  "%u is more than the %u TX frames (half of -f/--frames)",
 					  tx->batch, cfg->frames / 2);

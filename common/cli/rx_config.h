@@ -43,6 +43,8 @@ struct rx_config {
 	bool spin;
 	uint32_t frames;      /* per queue, power of two */
 	uint32_t frame_size;  /* 2048 or 4096 */
+	bool frames_set;      /* -f/--frames given; else shared out of a budget */
+	bool frame_size_set;  /* -F/--frame-size given; else from the MTU */
 	uint32_t frame_headroom; /* UMEM headroom in front of each packet, bytes */
 	enum hint_policy layout;
 	enum hw_hints_choice hw_hints;

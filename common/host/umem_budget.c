@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include "frame_fit.h"
 #include "umem_budget.h"
 
 /* Ring entries: fill and completion hold a 64-bit address, RX and TX a
@@ -28,6 +29,76 @@ __u64 umem_pinned_bytes(const struct umem_request *req)
 __u64 umem_total_bytes(const struct umem_request *req)
 {
 	return umem_pinned_bytes(req) + (__u64)req->frames * RING_BYTES_PER_FRAME * req->queues;
+}
+
+/* The largest power of two <= @v (@v >= 1). */
+static __u64 pow2_floor(__u64 v)
+{
+	__u64 p = 1;
+
+	while (p <= v / 2)
+		p *= 2;
+	return p;
+}
+
+void umem_share_out(const struct umem_share_request *req, struct umem_share *share)
+{
+	__u32 queues = req->queues ? req->queues : 1;
+	__u64 per_queue;
+
+	share->frame_size_chosen = !req->frame_size;
+	share->frame_size = req->frame_size;
+	/* 2048 halves the memory whenever the longest frame still fits one
+	 * UMEM frame after both headrooms; multi-buffer frames (MTU 9000)
+	 * take fewer buffers with 4096. */
+	if (!share->frame_size)
+		share->frame_size = frame_fit_mtu_frame_len(req->mtu) <=
+						    frame_fit_max_len(2048, req->frame_headroom)
+					    ? 2048
+					    : 4096;
+	if (req->frames) {
+		share->frames = req->frames;
+		share->reason = UMEM_SHARE_GIVEN;
+		return;
+	}
+	per_queue = UMEM_SHARE_BUDGET / share->frame_size / queues;
+	if (per_queue >= UMEM_SHARE_FRAMES_MAX) {
+		share->frames = UMEM_SHARE_FRAMES_MAX;
+		share->reason = UMEM_SHARE_CAPPED;
+	} else if (per_queue < req->min_frames) {
+		share->frames = req->min_frames;
+		share->reason = UMEM_SHARE_FLOOR;
+	} else {
+		share->frames = (__u32)pow2_floor(per_queue);
+		share->reason = UMEM_SHARE_SHARED;
+	}
+	if (share->frames < req->min_frames) { /* a floor above the cap */
+		share->frames = req->min_frames;
+		share->reason = UMEM_SHARE_FLOOR;
+	}
+}
+
+void umem_share_describe(const struct umem_share *share, __u32 queues, char *buf, size_t len)
+{
+	unsigned int budget_mib = (unsigned int)(UMEM_SHARE_BUDGET >> 20);
+
+	switch (share->reason) {
+	case UMEM_SHARE_GIVEN:
+		snprintf(buf, len, "-f/--frames");
+		break;
+	case UMEM_SHARE_SHARED:
+		snprintf(buf, len, "budget %u MiB shared by %u queue(s); -f/--frames to change",
+			 budget_mib, queues);
+		break;
+	case UMEM_SHARE_CAPPED:
+		snprintf(buf, len, "at most %u frames per queue, within the %u MiB budget; -f/--frames to change",
+			 UMEM_SHARE_FRAMES_MAX, budget_mib);
+		break;
+	case UMEM_SHARE_FLOOR:
+		snprintf(buf, len, "%u frames per queue at least, a full RX ring plus one batch: over the %u MiB budget shared by %u queue(s); -f/--frames to change",
+			 share->frames, budget_mib, queues);
+		break;
+	}
 }
 
 /* Keep the limit that allows least among those exceeded. */

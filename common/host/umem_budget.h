@@ -87,6 +87,50 @@ enum umem_limit_kind umem_budget_check(const struct umem_request *req,
 void umem_budget_describe(const struct umem_request *req, const struct umem_limits *limits,
 			  const struct umem_verdict *verdict, char *buf, size_t len);
 
+/*
+ * The default UMEM size: UMEM_SHARE_BUDGET bytes in all, shared out
+ * across the bound queues, so a NIC with many queues does not pin 16 MiB
+ * per queue. Each queue gets the largest power of two of frames its share
+ * holds, at most UMEM_SHARE_FRAMES_MAX (the former fixed default) and at
+ * least the caller's floor (enough for a full RX ring while one batch is
+ * in the user's hands); a floor above the share makes the total exceed
+ * the budget, and says so (UMEM_SHARE_FLOOR).
+ */
+#define UMEM_SHARE_BUDGET (64ULL << 20) /* bytes, all queues together */
+#define UMEM_SHARE_FRAMES_MAX 4096U     /* per queue */
+
+enum umem_share_reason {
+	UMEM_SHARE_GIVEN = 0, /* -f/--frames given: taken as it is */
+	UMEM_SHARE_SHARED,    /* the budget divided by the queues */
+	UMEM_SHARE_CAPPED,    /* the share would be more than UMEM_SHARE_FRAMES_MAX */
+	UMEM_SHARE_FLOOR,     /* the share would be less than the floor */
+};
+
+struct umem_share_request {
+	__u32 queues;         /* queues bound, >= 1 */
+	__u32 frames;         /* per queue, 0: share the budget out */
+	__u32 frame_size;     /* bytes, 0: 2048 when the MTU's frame fits, else 4096 */
+	__u32 mtu;            /* bytes, of the interface */
+	__u32 frame_headroom; /* bytes, xsk_umem_config.frame_headroom */
+	__u32 min_frames;     /* per queue, a power of two: the floor */
+};
+
+struct umem_share {
+	__u32 frames;      /* per queue, a power of two */
+	__u32 frame_size;  /* 2048 or 4096 */
+	enum umem_share_reason reason;
+	bool frame_size_chosen; /* false: -F/--frame-size given */
+};
+
+/* Decide frames per queue and frame size for @req (see above). Pure. */
+void umem_share_out(const struct umem_share_request *req, struct umem_share *share);
+
+/*
+ * The start-up line's words on how the UMEM was sized (no newline), e.g.
+ * "budget 64 MiB shared by 64 queues; -f/--frames to change".
+ */
+void umem_share_describe(const struct umem_share *share, __u32 queues, char *buf, size_t len);
+
 /* MemAvailable of /proc/meminfo text, in bytes. -ENOENT when absent. */
 int umem_parse_mem_available(const char *meminfo, __u64 *bytes);
 

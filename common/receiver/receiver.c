@@ -5,6 +5,7 @@
  * attachment; the report's sources.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -280,6 +281,7 @@ int receiver_open_queues(struct receiver *rx)
 			   (1024.0 * 1024.0);
 	enum bind_mode_choice bind_mode = cfg->bind_mode;
 	bool told_fallback = false;
+	char why[256];
 	int err;
 
 	err = zero_copy_offered(rx, &bind_mode);
@@ -290,8 +292,10 @@ int receiver_open_queues(struct receiver *rx)
 		return -ENOMEM;
 	for (size_t i = 0; i < rx->conf.iface.n_queues; i++)
 		rx_queue_init_closed(&rx->res.queues.queue[i]);
-	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB, headroom %u\n",
-		rx->conf.iface.n_queues, cfg->frames, cfg->frame_size, total_mib, cfg->frame_headroom);
+	umem_share_describe(&rx->conf.iface.umem, (__u32)rx->conf.iface.n_queues, why, sizeof(why));
+	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB (%s), headroom %u\n",
+		rx->conf.iface.n_queues, cfg->frames, cfg->frame_size, total_mib, why,
+		cfg->frame_headroom);
 
 	rx->res.queues.zero_copy = true;
 	for (size_t i = 0; i < rx->conf.iface.n_queues; i++) {
@@ -351,6 +355,12 @@ int receiver_open_queues(struct receiver *rx)
 			pr_info("%s: zero-copy bind failed (%s)%s: using copy mode\n",
 				cfg->ifname, strerror(-q->xsk.zc_err), cause ? cause : "");
 			told_fallback = true;
+			/* The driver said no once (a kernel without
+			 * xdp-features, else zero_copy_offered() knew): the
+			 * other queues bind copy at once, rather than each
+			 * register its UMEM twice (pinned and charged twice
+			 * until the failed one is released) and pay a bind. */
+			bind_mode = BIND_MODE_COPY;
 		}
 		rx->res.queues.zero_copy = rx->res.queues.zero_copy && q->xsk.zero_copy;
 		err = cfg->tx.no_rx ? 0 : xsk_queue_register(&q->xsk, map_fd);
@@ -364,10 +374,61 @@ int receiver_open_queues(struct receiver *rx)
 	return 0;
 }
 
+/*
+ * Closing a bound AF_XDP socket waits for an RCU grace period
+ * (xsk_release() -> xsk_unbind_dev() -> synchronize_net(), net/xdp/xsk.c):
+ * one queue after the other, 128 queues took 2 s to close. From several
+ * threads at once the waits overlap and share grace periods. Each thread
+ * closes the queues i with i % CLOSE_THREADS_MAX == its slot; the queues
+ * share nothing (one UMEM each, libxdp keeps no global state for them).
+ */
+#define CLOSE_THREADS_MAX 32U
+#define CLOSE_THREAD_STACK (256U * 1024U)
+
+struct close_slot {
+	struct rx_queue *queue;
+	size_t n_queues;
+	size_t slot;
+};
+
+static void close_slot_queues(const struct close_slot *c)
+{
+	for (size_t i = c->slot; i < c->n_queues; i += CLOSE_THREADS_MAX)
+		rx_queue_close(&c->queue[i]);
+}
+
+static void *close_slot_thread(void *arg)
+{
+	close_slot_queues(arg);
+	return NULL;
+}
+
 static void close_queues(struct receiver *rx)
 {
-	for (size_t i = 0; i < rx->res.queues.n_open; i++)
-		rx_queue_close(&rx->res.queues.queue[i]);
+	size_t n = rx->res.queues.n_open;
+	struct close_slot slot[CLOSE_THREADS_MAX];
+	pthread_t tid[CLOSE_THREADS_MAX];
+	bool started[CLOSE_THREADS_MAX] = { false };
+	pthread_attr_t attr;
+	bool have_attr = !pthread_attr_init(&attr);
+
+	if (have_attr)
+		pthread_attr_setstacksize(&attr, CLOSE_THREAD_STACK);
+	for (size_t t = 0; t < CLOSE_THREADS_MAX && t < n; t++) {
+		slot[t] = (struct close_slot){ .queue = rx->res.queues.queue, .n_queues = n, .slot = t };
+		/* Slot 0 is this thread's; a thread that cannot start
+		 * leaves its slot to this thread too. */
+		started[t] = t && !pthread_create(&tid[t], have_attr ? &attr : NULL,
+						   close_slot_thread, &slot[t]);
+	}
+	for (size_t t = 0; t < CLOSE_THREADS_MAX && t < n; t++)
+		if (!started[t])
+			close_slot_queues(&slot[t]);
+	for (size_t t = 0; t < CLOSE_THREADS_MAX && t < n; t++)
+		if (started[t])
+			pthread_join(tid[t], NULL);
+	if (have_attr)
+		pthread_attr_destroy(&attr);
 	rx->res.queues.n_open = 0;
 	free(rx->res.queues.queue);
 	rx->res.queues.queue = NULL;

@@ -161,6 +161,33 @@ int receiver_check_interface(const struct rx_config *cfg, struct rx_iface *iface
 	return 0;
 }
 
+/* Frames in flight a queue needs at least: a full RX ring of this many
+ * descriptors while the user holds one batch. */
+#define UMEM_RX_RING_FLOOR 128U
+
+void receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface)
+{
+	struct umem_share_request req = {
+		.queues = (__u32)iface->n_queues,
+		.frames = cfg->frames_set ? cfg->frames : 0,
+		.frame_size = cfg->frame_size_set ? cfg->frame_size : 0,
+		.mtu = iface->mtu,
+		.frame_headroom = cfg->frame_headroom,
+		.min_frames = 1,
+	};
+
+	/* A power of two: the RX ring is as large as the frames. */
+	while (req.min_frames < UMEM_RX_RING_FLOOR + XSK_RX_BATCH_MAX)
+		req.min_frames *= 2;
+	/* --tx: the first queue's second half holds the TX frames, and a
+	 * TX batch must fit in it. */
+	while (cfg->tx.enabled && req.min_frames / 2 < cfg->tx.batch)
+		req.min_frames *= 2;
+	umem_share_out(&req, &iface->umem);
+	cfg->frames = iface->umem.frames;
+	cfg->frame_size = iface->umem.frame_size;
+}
+
 /*
  * Every capability the set-up will use, checked before any of it runs:
  * one line naming the missing ones beats an EPERM from whichever step

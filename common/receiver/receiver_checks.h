@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 #include "options.h"
+#include "umem_budget.h"
 
 /*
  * What the checks learn of the interface: filled by
@@ -26,12 +27,21 @@ struct rx_iface {
 	char driver[32];
 	__u32 mtu;                 /* at start */
 	size_t n_queues;           /* queues to bind: 1 with --queue or --no-rx, else dev_queues */
+	struct umem_share umem;    /* receiver_share_umem(): how the UMEM was sized */
 };
 
 /* --cpu/--cpu-list: usable CPUs? A usage error in @err (exit 2) otherwise. */
 int receiver_check_placement(const struct rx_config *cfg, char *err, size_t err_len);
 /* Fills ifindex, dev_queues, driver and n_queues. */
 int receiver_check_interface(const struct rx_config *cfg, struct rx_iface *iface);
+/*
+ * Frames per queue and frame size, unless -f/--frames and -F/--frame-size
+ * gave them: the UMEM budget shared out across the n_queues queues
+ * (umem_budget.h), written into @cfg (frames, frame_size) and
+ * iface->umem. After receiver_check_interface(), before anything reads
+ * the UMEM's size. Cannot fail.
+ */
+void receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface);
 /* Needs n_queues (the UMEM size). CAP_IPC_LOCK alone is left to
  * receiver_check_memory(). */
 int receiver_check_capabilities(const struct rx_config *cfg, const struct rx_iface *iface);

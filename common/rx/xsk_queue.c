@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <bpf/bpf.h>
 
 #include "lib_xsk_extend.h"
@@ -94,8 +95,8 @@ static int fill_all_frames(struct xsk_queue *q, __u32 frames)
  * attempt on the same UMEM would hit EBUSY: start from a fresh UMEM
  * (the mapping itself is still zeroed, nothing was received).
  */
-static int bind_with_fallback(struct xsk_queue *q, const struct xsk_queue_params *p,
-			      enum xsk_queue_stage *stage)
+static int bind_once(struct xsk_queue *q, const struct xsk_queue_params *p,
+		     enum xsk_queue_stage *stage)
 {
 	int err;
 
@@ -123,6 +124,47 @@ static int bind_with_fallback(struct xsk_queue *q, const struct xsk_queue_params
 		return err;
 	*stage = XSK_STAGE_SOCKET;
 	return socket_create(q, p, XDP_COPY);
+}
+
+/*
+ * A queue whose previous socket has just been closed (by this process's
+ * last run, say) stays taken until the kernel's deferred release of its
+ * buffer pool has run (xp_release_deferred(), a workqueue, under the RTNL
+ * lock; net/xdp/xsk_buff_pool.c): xsk_bind() says EBUSY meanwhile. Many
+ * queues closed at once can keep it busy for some milliseconds, so a bind
+ * that hits EBUSY is tried again, on a fresh UMEM (see above), for up to
+ * BIND_BUSY_WAIT_NS; a queue another socket really holds still fails, that
+ * much later.
+ */
+#define BIND_BUSY_WAIT_NS 2000000000LL
+#define BIND_BUSY_PAUSE_NS 10000000L
+
+static long long monotonic_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int bind_with_fallback(struct xsk_queue *q, const struct xsk_queue_params *p,
+			      enum xsk_queue_stage *stage)
+{
+	const struct timespec pause = { .tv_nsec = BIND_BUSY_PAUSE_NS };
+	long long give_up = monotonic_now_ns() + BIND_BUSY_WAIT_NS;
+	int err;
+
+	for (;;) {
+		err = bind_once(q, p, stage);
+		if (err != -EBUSY || *stage != XSK_STAGE_SOCKET || monotonic_now_ns() > give_up)
+			return err;
+		q->xsk = NULL;
+		q->zero_copy = false;
+		q->zc_err = 0;
+		xsk_umem__delete(q->umem);
+		q->umem = NULL;
+		nanosleep(&pause, NULL);
+	}
 }
 
 int xsk_queue_open(struct xsk_queue *q, const struct xsk_queue_params *p,

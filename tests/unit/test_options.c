@@ -68,8 +68,11 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.xdp_mode, XDP_MODE_AUTO);
 	assert_int_equal(cfg.bind_mode, BIND_MODE_AUTO);
 	assert_false(cfg.spin);
+	/* Placeholders until receiver_share_umem() sizes the UMEM. */
 	assert_int_equal(cfg.frames, 4096);
 	assert_int_equal(cfg.frame_size, 4096);
+	assert_false(cfg.frames_set);
+	assert_false(cfg.frame_size_set);
 	assert_int_equal(cfg.layout, HINT_POLICY_RX_TIME);
 	assert_int_equal(cfg.filter, FILTER_ALL);
 	assert_int_equal(cfg.max_packets, 0);
@@ -97,6 +100,8 @@ static void test_every_option_long_form(void **state)
 	assert_true(cfg.spin);
 	assert_int_equal(cfg.frames, 1048576);
 	assert_int_equal(cfg.frame_size, 2048);
+	assert_true(cfg.frames_set);
+	assert_true(cfg.frame_size_set);
 	assert_int_equal(cfg.layout, HINT_POLICY_ALTERNATE);
 	assert_int_equal(cfg.filter, FILTER_UDP_DPORT);
 	assert_int_equal(cfg.filter_udp_dport, 65535);
@@ -118,6 +123,8 @@ static void test_short_forms_and_flags(void **state)
 	assert_int_equal(cfg.xdp_mode, XDP_MODE_NATIVE);
 	assert_int_equal(cfg.bind_mode, BIND_MODE_COPY);
 	assert_int_equal(cfg.frames, 64);
+	assert_true(cfg.frames_set);
+	assert_false(cfg.frame_size_set);
 	assert_int_equal(cfg.layout, HINT_POLICY_NONE);
 	assert_int_equal(cfg.filter, FILTER_ETHERTYPE);
 	assert_int_equal(cfg.filter_ethertype, 0x891d);
@@ -150,7 +157,7 @@ static void test_help_text_lists_every_option_with_defaults(void **state)
 		"--spin", "--frames N", "--frame-size N", "--layout POLICY",
 		"--filter-udp-port P", "--filter-ethertype T", "--count N",
 		"--duration S", "--interval S", "--pkt-info", "--json", "--verbose",
-		"--quiet", "--force", "--help", "(default: 4096)", "(default: rx-time)",
+		"--quiet", "--force", "--help", "(default: a 64 MiB budget", "(default: rx-time)",
 		"(default: auto)", "Examples", "--extended", "--version", "skb",
 	};
 

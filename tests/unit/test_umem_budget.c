@@ -153,6 +153,90 @@ static void refusal_lines(void **state)
 	assert_int_equal(strlen(line), 19);
 }
 
+/* The default UMEM: a 64 MiB budget shared out, 4096 frames at most, the
+ * floor above it; 2048-byte frames while the MTU's frame fits. */
+static void share_out_default(void **state)
+{
+	struct umem_share_request req = { .queues = 64, .mtu = 1500, .min_frames = 256 };
+	struct umem_share s;
+	char line[256];
+
+	(void)state;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 512);
+	assert_int_equal(s.frame_size, 2048);
+	assert_int_equal(s.reason, UMEM_SHARE_SHARED);
+	assert_true(s.frame_size_chosen);
+	umem_share_describe(&s, 64, line, sizeof(line));
+	expect_contains(line, "budget 64 MiB shared by 64 queue(s); -f/--frames to change");
+
+	req.queues = 128; /* exactly the floor: 128 x 256 x 2048 = 64 MiB */
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 256);
+	assert_int_equal(s.reason, UMEM_SHARE_SHARED);
+	req.queues = 256; /* under the floor: the floor wins, and says so */
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 256);
+	assert_int_equal(s.reason, UMEM_SHARE_FLOOR);
+	umem_share_describe(&s, 256, line, sizeof(line));
+	expect_contains(line, "256 frames per queue at least");
+	req.queues = 1; /* 32768 would fit: capped at 4096 */
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 4096);
+	assert_int_equal(s.reason, UMEM_SHARE_CAPPED);
+	req.queues = 3; /* 10922 per queue: capped */
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 4096);
+	req.queues = 24; /* 1365 per queue: the power of two below */
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 1024);
+	assert_int_equal(s.reason, UMEM_SHARE_SHARED);
+	assert_true(umem_pinned_bytes(&(struct umem_request){ 24, s.frames, s.frame_size }) <=
+		    UMEM_SHARE_BUDGET);
+}
+
+static void share_out_frame_size_and_given(void **state)
+{
+	struct umem_share_request req = { .queues = 64, .mtu = 1500, .min_frames = 256 };
+	struct umem_share s;
+
+	(void)state;
+	/* 1774 + 18 + 256 = 2048: the largest MTU a 2048-byte frame holds. */
+	req.mtu = 1774;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frame_size, 2048);
+	req.mtu = 1775;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frame_size, 4096);
+	assert_int_equal(s.frames, 256); /* 64 MiB / 64 / 4096 */
+	/* The UMEM headroom counts too: 1600 + 18 + 256 + 256 > 2048. */
+	req.mtu = 1600;
+	req.frame_headroom = 256;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frame_size, 4096);
+	req.frame_headroom = 0;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frame_size, 2048);
+	req.mtu = 1500;
+	/* Given values win. */
+	req.frame_size = 4096;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frame_size, 4096);
+	assert_false(s.frame_size_chosen);
+	req.frame_size = 0;
+	req.frames = 64;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 64);
+	assert_int_equal(s.reason, UMEM_SHARE_GIVEN);
+	/* A floor above the cap (a large --tx-batch) wins. */
+	req.frames = 0;
+	req.queues = 1;
+	req.min_frames = 8192;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 8192);
+	assert_int_equal(s.reason, UMEM_SHARE_FLOOR);
+}
+
 static void parse_meminfo(void **state)
 {
 	__u64 bytes = 0;
@@ -309,6 +393,8 @@ int main(void)
 		cmocka_unit_test(memlock_counts_pinned_pages),
 		cmocka_unit_test(tightest_limit_named),
 		cmocka_unit_test(refusal_lines),
+		cmocka_unit_test(share_out_default),
+		cmocka_unit_test(share_out_frame_size_and_given),
 		cmocka_unit_test(parse_meminfo),
 		cmocka_unit_test(parse_cgroup_values),
 		cmocka_unit_test(parse_proc_cgroup),
