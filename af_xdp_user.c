@@ -27,6 +27,7 @@
 #include "options.h"
 #include "phc_clock.h"
 #include "receiver.h"
+#include "receiver_capture.h"
 #include "receiver_checks.h"
 #include "receiver_measure.h"
 #include "receiver_metrics.h"
@@ -136,7 +137,10 @@ int main(int argc, char **argv)
 		run_stop_close(&res->stop);
 		return EXIT_RUNTIME;
 	}
-	report_out_init(&res->out, STDOUT_FILENO, res->stop.abandon_fd);
+	/* --pcapng -: standard output carries the capture, so the reports
+	 * go to stderr, as tcpdump's messages do with -w -. */
+	report_out_init(&res->out, receiver_capture_to_stdout(&cfg) ? STDERR_FILENO : STDOUT_FILENO,
+			res->stop.abandon_fd);
 
 	/* The checks: what the run is, fixed before anything is made. */
 	if (receiver_check_interface(&cfg, &rx.conf.iface))

@@ -278,7 +278,7 @@ const struct option_spec option_table[] = {
 	  .dflt = "none" },
 	{ "pcapng", OPT_PCAPNG, OPTION_STRING, GROUP_OUTPUT, FIELD(pcapng_path),
 	  .unit = "file name", .arg = "FILE",
-	  .help = "capture every received frame to FILE (pcapng: one interface IF@qN per queue, ns wall-clock times from rx_ktime, the decoded hint as JSON in each packet's comment)",
+	  .help = "capture every received frame to FILE (pcapng: one interface IF@qN per queue, ns wall-clock times from rx_ktime, the decoded hint as JSON in each packet's comment); - : to stdout, the reports then to stderr",
 	  .dflt = "none" },
 	{ "snaplen", OPT_SNAPLEN, OPTION_U32, GROUP_OUTPUT, FIELD(snaplen),
 	  .min = 1, .max = PCAPNG_SNAPLEN_MAX, .unit = "bytes", .then = then_snaplen,

@@ -145,7 +145,10 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 	}
 	/* A FIFO blocks here until its reader opens it (tshark -i FIFO, say);
 	 * a stop signal interrupts it (EINTR). */
-	f->fd = open(path, OUTPUT_FILE_OPEN_FLAGS, 0644);
+	if (!strcmp(path, "-")) /* standard output, as tcpdump -w - */
+		f->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	else
+		f->fd = open(path, OUTPUT_FILE_OPEN_FLAGS, 0644);
 	if (f->fd < 0) {
 		err = -errno;
 		free(header);

@@ -91,7 +91,8 @@ struct pcapng_file {
 };
 
 /*
- * Create or truncate @path (a FIFO: wait for its reader; a stop signal
+ * Create or truncate @path ("-": a duplicate of standard output; a FIFO:
+ * wait for its reader; a stop signal
  * ends the wait with -EINTR) and write the SHB and one IDB per name in
  * @if_names: the EPBs of interface i belong to @if_names[i]. @snaplen:
  * 1..PCAPNG_SNAPLEN_MAX. 0 or negative errno; the file is closed on error.

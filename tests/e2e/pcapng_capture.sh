@@ -183,6 +183,30 @@ else
 	kill "$reader" 2>/dev/null
 fi
 
+# ---- --pcapng - : the capture on stdout, piped into tshark -r - -----------
+# As tcpdump -w -: the reports move to stderr, stdout carries only pcapng.
+( cd "$T" && ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" --xdp-mode native --json \
+	--count 300 --duration 20 --pcapng - 2>"$T/stdout.err" |
+	tshark -r - -T fields -e frame.interface_name >"$T/stdout.tsv" 2>/dev/null ) &
+pipe_pid=$!
+ready=1
+for i in $(seq 200); do
+	grep -q '^af_xdp_user: ready:' "$T/stdout.err" && { ready=0; break; }
+	kill -0 "$pipe_pid" 2>/dev/null || break
+	sleep 0.05
+done
+if [ "$ready" = 0 ]; then
+	xh_send --flows 8 --count 300 --rate 5000 >/dev/null
+	for i in $(seq 400); do kill -0 "$pipe_pid" 2>/dev/null || break; sleep 0.05; done
+fi
+wait "$pipe_pid"
+tap_is "$ready" 0 "--pcapng -: receiver ready"
+tap_is "$(grep -c "^$XH_RX_DEV@q[0-3]\$" "$T/stdout.tsv")" 300 \
+	"--pcapng - | tshark -r -: tshark counts all 300 frames sent"
+tap_is "$(grep '^{' "$T/stdout.err" | jq -r 'select(.type == "final") | .total.packets')" 300 \
+	"--pcapng -: the final report goes to stderr"
+tap_is "$(ls "$T" | grep -cx -- -)" 0 "--pcapng -: no file named - created"
+
 # ---- SIGINT while open() waits for a FIFO nobody reads ---------------------
 mkfifo "$T/nobody.fifo"
 xh_start_receiver --xdp-mode native --pcapng "$T/nobody.fifo"
