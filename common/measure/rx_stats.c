@@ -131,6 +131,11 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->drained_at_stop += src->drained_at_stop;
 	dst->buffers += src->buffers;
 	dst->incomplete_frames += src->incomplete_frames;
+	/* The total's span: from the earliest first to the latest last. */
+	if (src->first_rx_ns && (!dst->first_rx_ns || src->first_rx_ns < dst->first_rx_ns))
+		dst->first_rx_ns = src->first_rx_ns;
+	if (src->last_rx_ns > dst->last_rx_ns)
+		dst->last_rx_ns = src->last_rx_ns;
 	for (size_t i = 0; i < dst->n_layouts && i < src->n_layouts; i++)
 		dst->layout_packets[i] += src->layout_packets[i];
 	for (int c = 0; c < CORE_CLASSES; c++)
@@ -173,6 +178,9 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 	dst->drained_at_stop = now->drained_at_stop - before->drained_at_stop;
 	dst->buffers = now->buffers - before->buffers;
 	dst->incomplete_frames = now->incomplete_frames - before->incomplete_frames;
+	/* Times, not counts: the span so far. */
+	dst->first_rx_ns = now->first_rx_ns;
+	dst->last_rx_ns = now->last_rx_ns;
 	for (size_t i = 0; i < dst->n_layouts && i < now->n_layouts; i++)
 		dst->layout_packets[i] = now->layout_packets[i] - before->layout_packets[i];
 	for (int c = 0; c < CORE_CLASSES; c++)

@@ -81,6 +81,12 @@ struct queue_rx_stats {
 	struct latency_histogram *hw_to_xdp_hist;
 	/* The sender's stamps (--tx-stamps); NULL unless asked for. */
 	struct tx_stamp_stats *tx;
+	/* The dequeue times (the queue's clock, ns) of the first and the last
+	 * batch that held frames: the span the queue was receiving, for the
+	 * final report's rx_pps. 0 until a frame came; set once per batch
+	 * (queue_rx_stats_mark_batch()). */
+	__u64 first_rx_ns;
+	__u64 last_rx_ns;
 	/* Filled in just before a report, not on the packet path. */
 	struct queue_counters xdp;
 	struct xdp_statistics xsk;
@@ -136,6 +142,16 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 /* Every latency of the queue, whatever its core class, into @out. */
 void queue_rx_stats_latency_all(const struct queue_rx_stats *s,
 				struct latency_histogram *out);
+
+/* A batch of frames dequeued at @dequeue_ns (0: untimed, ignored). */
+static inline void queue_rx_stats_mark_batch(struct queue_rx_stats *s, __u64 dequeue_ns)
+{
+	if (!dequeue_ns)
+		return;
+	if (!s->first_rx_ns)
+		s->first_rx_ns = dequeue_ns;
+	s->last_rx_ns = dequeue_ns;
+}
 
 /* Also counts same_core/remote_core. */
 static inline enum core_class queue_rx_stats_classify(struct queue_rx_stats *s,

@@ -160,7 +160,7 @@ static void summary_row(FILE *out, const char *label, const struct queue_rx_stat
 	queue_rx_stats_latency_all(s, &all);
 	latency_histogram_summarize(&all, &sum);
 	fprintf(out, "%-5s %11llu %11.0f %11llu %13llu", label, (unsigned long long)s->packets,
-		report_rate(s->packets, seconds), (unsigned long long)s->xsk.rx_dropped,
+		report_rx_pps(s, REPORT_FINAL, seconds), (unsigned long long)s->xsk.rx_dropped,
 		(unsigned long long)s->xsk.rx_ring_full);
 	fputc(' ', out);
 	put_latency(out, &all, (__u64)(sum.mean_ns + 0.5), 9);
@@ -379,6 +379,12 @@ static double get_rate(const struct queue_rx_stats *s, const void *arg, double s
 	return report_rate((__u64)get_counter(s, arg, seconds), seconds);
 }
 
+/* @arg: the report's enum report_kind. */
+static double get_rx_pps(const struct queue_rx_stats *s, const void *arg, double seconds)
+{
+	return report_rx_pps(s, *(const enum report_kind *)arg, seconds);
+}
+
 static double get_layout(const struct queue_rx_stats *s, const void *arg, double seconds)
 {
 	(void)seconds;
@@ -484,7 +490,6 @@ static const struct { const char *name; size_t offset; } ext_counters_before[] =
 
 static void ext_block(const struct ext_table *t)
 {
-	static const size_t packets = offsetof(struct queue_rx_stats, packets);
 	static const size_t rx_dropped = offsetof(struct queue_rx_stats, xsk.rx_dropped);
 	static const size_t rx_ring_full = offsetof(struct queue_rx_stats, xsk.rx_ring_full);
 
@@ -502,7 +507,7 @@ static void ext_block(const struct ext_table *t)
 	for (size_t i = 0; i < sizeof(ext_counters_before) / sizeof(ext_counters_before[0]); i++)
 		ext_row(t, ext_counters_before[i].name, EXT_COUNT, get_counter,
 			&ext_counters_before[i].offset);
-	ext_row(t, "rx_pps", EXT_RATE, get_rate, &packets);
+	ext_row(t, "rx_pps", EXT_RATE, get_rx_pps, &t->v->kind);
 	for (size_t i = 0; i < t->v->dec->n_layouts; i++) {
 		char name[80];
 

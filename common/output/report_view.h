@@ -113,6 +113,20 @@ static inline double report_rate(__u64 count, double seconds)
 	return seconds > 0 ? (double)count / seconds : 0.0;
 }
 
+/*
+ * rx_pps of @s: in an interval report the packets over the interval's
+ * @seconds; in the final report over the time the queue was receiving
+ * (first to last batch dequeued), so that traffic shorter than the run
+ * shows its own rate. A queue with one batch or none: over @seconds.
+ */
+static inline double report_rx_pps(const struct queue_rx_stats *s, enum report_kind kind,
+				   double seconds)
+{
+	if (kind == REPORT_FINAL && s->last_rx_ns > s->first_rx_ns)
+		return (double)s->packets * 1e9 / (double)(s->last_rx_ns - s->first_rx_ns);
+	return report_rate(s->packets, seconds);
+}
+
 /* Receiving threads' CPU time as a percentage of one CPU over @seconds;
  * 0 when no time passed. */
 static inline double report_cpu_busy_pct(const struct report_cpu *c, double seconds)

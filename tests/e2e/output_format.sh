@@ -100,6 +100,24 @@ else
 	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 fi
 
+# ---- the final rx_pps: over the time the traffic came, not the run ----------
+# 2000 frames at 1000 pps into a 5 s run: 1000 pps, not 2000 / 5 = 400.
+what="--duration 5, 2000 frames at 1000 pps"
+start_positional --xdp-mode native --json --duration 5
+if xh_wait_ready; then
+	xh_send --flows 8 --count 2000 --rate 1000 >/dev/null
+	xh_wait_receiver 15
+	tap_is "$XH_RX_RC" 0 "$what: exit status 0"
+	final_pps=$(xh_final_json | jq -r .total.rx_pps)
+	tap_diag "final rx_pps $final_pps"
+	tap_ok "$what: the final rx_pps is within 20 % of 1000 ($final_pps)" \
+		awk -v r="${final_pps:-0}" 'BEGIN { exit !(r >= 800 && r <= 1200) }'
+	tap_is "$(xh_final_json | jq '[.queues[] | select(.packets > 1 and .rx_pps < .packets / 3)] | length')" \
+		0 "$what: each queue's final rx_pps is over its own receiving time (not the 5 s run)"
+else
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+fi
+
 # ---- human output: widths, units, the extended table -------------------------
 what="default human output"
 start_positional --xdp-mode skb --interval 0.2
