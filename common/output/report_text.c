@@ -220,7 +220,7 @@ static void summary_notes(FILE *out, const struct queue_rx_stats *t)
 	if (n.col)
 		fputc('\n', out);
 	if (timed < t->packets)
-		fprintf(out, "latency_ns.count %llu of %llu packets: hints without rx_ktime (no_hint, mark) and clock_backwards are not timed\n",
+		fprintf(out, "latency_ns.count %llu of %llu packets: not timed: no rx_ktime (no_hint, mark), clock_backwards\n",
 			(unsigned long long)timed, (unsigned long long)t->packets);
 	if (t->mark_mismatch)
 		fprintf(out, "warning: %llu mark hints named another queue than the one they arrived on\n",
