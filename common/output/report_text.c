@@ -331,13 +331,9 @@ enum ext_value {
 struct ext_table {
 	FILE *out;
 	const struct report_view *v;
-	size_t first, n;   /* columns of this block: queues[first..], total last */
+	const struct queue_rx_stats *const *cols; /* this block's columns: queues, maybe the total */
+	size_t n;
 };
-
-static const struct queue_rx_stats *ext_column(const struct ext_table *t, size_t col)
-{
-	return col < t->v->n_queues ? t->v->queues[col] : t->v->total;
-}
 
 /* NAN: a value that does not exist (a summary without samples): "-". */
 static void ext_cell(FILE *out, enum ext_value kind, double value)
@@ -362,8 +358,8 @@ static void ext_row(const struct ext_table *t, const char *name, enum ext_value 
 		    const void *arg)
 {
 	fprintf(t->out, "%-*s", EXT_LABEL_COLS, name);
-	for (size_t c = t->first; c < t->first + t->n; c++)
-		ext_cell(t->out, kind, get(ext_column(t, c), arg, t->v->seconds));
+	for (size_t c = 0; c < t->n; c++)
+		ext_cell(t->out, kind, get(t->cols[c], arg, t->v->seconds));
 	fputc('\n', t->out);
 }
 
@@ -494,11 +490,11 @@ static void ext_block(const struct ext_table *t)
 	static const size_t rx_ring_full = offsetof(struct queue_rx_stats, xsk.rx_ring_full);
 
 	fprintf(t->out, "%-*s", EXT_LABEL_COLS, "queue");
-	for (size_t c = t->first; c < t->first + t->n; c++) {
+	for (size_t c = 0; c < t->n; c++) {
 		char label[16];
 
-		if (c < t->v->n_queues)
-			snprintf(label, sizeof(label), "%u", t->v->queues[c]->queue_id);
+		if (t->cols[c] != t->v->total)
+			snprintf(label, sizeof(label), "%u", t->cols[c]->queue_id);
 		else
 			snprintf(label, sizeof(label), "total");
 		put_right(t->out, label, EXT_VALUE_COLS);
@@ -527,18 +523,64 @@ static void ext_block(const struct ext_table *t)
 	ext_latency_rows(t, "tx_to_user_ns", EXT_TX_TO_USER);
 }
 
+/* A queue that had anything to count since the start: a frame, one the XDP
+ * program saw, or one the socket dropped. */
+static bool ext_queue_active(const struct queue_rx_stats *s)
+{
+	return s->packets || s->xdp.seen || s->xdp.redirected || s->drained_at_stop ||
+	       s->incomplete_frames || s->xsk.rx_dropped || s->xsk.rx_ring_full ||
+	       s->xsk.rx_invalid_descs;
+}
+
+/* "queues without traffic: 1, 4-15": the ids left out, as ranges. */
+static void ext_idle_line(FILE *out, const struct report_view *v, const bool *shown)
+{
+	const char *sep = "";
+
+	fputs("queues without traffic:", out);
+	for (size_t i = 0; i < v->n_queues; i++) {
+		size_t j = i;
+
+		if (shown[i])
+			continue;
+		while (j + 1 < v->n_queues && !shown[j + 1] &&
+		       v->queues[j + 1]->queue_id == v->queues[j]->queue_id + 1)
+			j++;
+		fprintf(out, "%s %u", sep, v->queues[i]->queue_id);
+		if (j > i)
+			fprintf(out, "-%u", v->queues[j]->queue_id);
+		sep = ",";
+		i = j;
+	}
+	fputs(" (--all-queues shows them)\n", out);
+}
+
 static void extended(FILE *out, const struct report_view *v)
 {
-	size_t columns = v->n_queues + 1;
+	const struct queue_rx_stats *cols[XDP_HINTS_MAX_QUEUES + 1];
+	bool shown[XDP_HINTS_MAX_QUEUES];
+	size_t columns = 0, n_queues = v->n_queues < XDP_HINTS_MAX_QUEUES ? v->n_queues :
+					  XDP_HINTS_MAX_QUEUES;
 
 	if (v->kind == REPORT_INTERVAL)
 		fprintf(out, "interval %u: %.3f s (counts and rates of the interval)\n",
 			v->run->interval_index, v->run->interval_s);
 	run_line(out, v->kind == REPORT_FINAL ? "final" : "interval", v->run);
+	/* Idle queues (by the counts since the start, so the columns stay
+	 * the same from one interval to the next) are left out unless
+	 * --all-queues: a NIC's many queues would fill screens with zeros. */
+	for (size_t i = 0; i < n_queues; i++) {
+		shown[i] = v->run->all_queues || ext_queue_active(v->cumulative[i]);
+		if (shown[i])
+			cols[columns++] = v->queues[i];
+	}
+	cols[columns++] = v->total;
+	if (columns < n_queues + 1)
+		ext_idle_line(out, v, shown);
 	/* Blocks of columns, so no line is wider than LINE_MAX_COLS. */
 	for (size_t first = 0; first < columns; first += EXT_COLUMNS_PER_BLOCK) {
 		struct ext_table t = {
-			.out = out, .v = v, .first = first,
+			.out = out, .v = v, .cols = cols + first,
 			.n = columns - first < EXT_COLUMNS_PER_BLOCK ? columns - first :
 								      EXT_COLUMNS_PER_BLOCK,
 		};

@@ -68,6 +68,7 @@ struct report_run {
 	double interval_s;
 	unsigned int interval_index; /* 0 for the first interval report */
 	bool rx;                /* false with --tx --no-rx: no RX sections */
+	bool all_queues;        /* --all-queues: -e shows idle queues too */
 	/* With --tx, in the final report only (the TX thread has stopped):
 	 * a "tx" line / TX lines. NULL otherwise. */
 	const struct tx_cycle_stats *tx;

@@ -200,6 +200,7 @@ int receiver_print_report(const struct report_sources *src, struct receiver_stat
 		.interval_s = (double)(now_ns - since_ns) / (double)NS_PER_SEC,
 		.interval_index = state->n_interval_reports,
 		.rx = !cfg->tx.no_rx,
+		.all_queues = cfg->all_queues,
 		/* Read only once the TX thread has stopped. */
 		.tx = kind == REPORT_FINAL ? src->tx->stats : NULL,
 	};

@@ -175,6 +175,35 @@ else
 	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 fi
 
+# ---- -e leaves idle queues out, --all-queues shows them ------------------------
+# One flow: its frames arrive on one queue of the four (flow f on queue f mod 4).
+for all in "" "--all-queues"; do
+	what="-e ${all:-without --all-queues}, traffic on one queue"
+	# shellcheck disable=SC2086 # $all: no option, or one
+	start_positional --xdp-mode native -e --interval 0 $all
+	if xh_wait_ready; then
+		xh_send --flows 1 --count 100 --rate 2000 >/dev/null
+		sleep 0.3
+		xh_stop_receiver INT
+		tap_is "$XH_RX_RC" 0 "$what: exit status 0"
+		header=$(awk '/^final:/ { on = 1 } on && /^queue / { $1 = $1; print; exit }' "$XH_RX_OUT")
+		busy=$(awk '/^final:/ { on = 1 } on && /^packets / { for (i = 2; i < NF; i++) if ($i > 0) print i - 1 }' "$XH_RX_OUT")
+		if [ -z "$all" ]; then
+			tap_is "$(wc -w <<<"$header")" 3 "$what: columns for the one busy queue and the total ($header)"
+			tap_is "$(grep -c '^queues without traffic: .* (--all-queues shows them)$' "$XH_RX_OUT")" 1 \
+				"$what: one line names the idle queues"
+			tap_is "$(grep '^queues without traffic:' "$XH_RX_OUT" | grep -o '[0-9]' | wc -l)" 2 \
+				"$what: the idle line names 3 queues as one range"
+		else
+			tap_is "$header" "queue 0 1 2 3 total" "$what: a column for every queue"
+			tap_is "$(grep -c '^queues without traffic:' "$XH_RX_OUT")" 0 "$what: no idle line"
+		fi
+		tap_is "$(wc -l <<<"$busy")" 1 "$what: one queue column counted packets"
+	else
+		tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+	fi
+done
+
 # ---- -q: errors only, not even the ready line ---------------------------------
 what="-q"
 start_positional -q --json --interval 0 --duration 0.5
