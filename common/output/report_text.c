@@ -130,21 +130,23 @@ static void compact_interval(FILE *out, const struct report_view *v)
 	if (v->run->interval_index % HEADER_EVERY == 0) {
 		if (v->run->interval_index == 0)
 			run_line(out, "interval", v->run);
-		fprintf(out, "%8s %11s %11s %15s %17s %10s %10s %10s\n", "time_s", "packets",
-			"rx_pps", "rx_dropped_pps", "rx_ring_full_pps", "p50", "p99", "max");
+		/* The JSON keys' names (xsk.*: the socket's XDP_STATISTICS),
+		 * in 100 columns. */
+		fprintf(out, "%8s %10s %10s %18s %20s %9s %9s %9s\n", "time_s", "packets",
+			"rx_pps", "xsk.rx_dropped_pps", "xsk.rx_ring_full_pps", "p50", "p99", "max");
 	}
 	queue_rx_stats_latency_all(t, &all);
 	latency_histogram_summarize(&all, &sum);
-	fprintf(out, "%8.1f %11llu %11.0f %15.0f %17.0f", v->run->duration_s,
+	fprintf(out, "%8.1f %10llu %10.0f %18.0f %20.0f", v->run->duration_s,
 		(unsigned long long)t->packets, report_rate(t->packets, v->seconds),
 		report_rate(t->xsk.rx_dropped, v->seconds),
 		report_rate(t->xsk.rx_ring_full, v->seconds));
 	fputc(' ', out);
-	put_latency(out, &all, sum.p50_ns, 10);
+	put_latency(out, &all, sum.p50_ns, 9);
 	fputc(' ', out);
-	put_latency(out, &all, sum.p99_ns, 10);
+	put_latency(out, &all, sum.p99_ns, 9);
 	fputc(' ', out);
-	put_latency(out, &all, sum.max_ns, 10);
+	put_latency(out, &all, sum.max_ns, 9);
 	fputc('\n', out);
 	cpu_line(out, v);
 }
@@ -159,7 +161,7 @@ static void summary_row(FILE *out, const char *label, const struct queue_rx_stat
 
 	queue_rx_stats_latency_all(s, &all);
 	latency_histogram_summarize(&all, &sum);
-	fprintf(out, "%-5s %11llu %11.0f %11llu %13llu", label, (unsigned long long)s->packets,
+	fprintf(out, "%-5s %10llu %10.0f %14llu %16llu", label, (unsigned long long)s->packets,
 		report_rx_pps(s, REPORT_FINAL, seconds), (unsigned long long)s->xsk.rx_dropped,
 		(unsigned long long)s->xsk.rx_ring_full);
 	fputc(' ', out);
@@ -303,8 +305,8 @@ static void summary_hw(FILE *out, const struct queue_rx_stats *t)
 static void compact_final(FILE *out, const struct report_view *v)
 {
 	run_line(out, "final", v->run);
-	fprintf(out, "%-5s %11s %11s %11s %13s %9s %9s %9s %9s\n", "queue", "packets", "rx_pps",
-		"rx_dropped", "rx_ring_full", "avg", "p50", "p99", "max");
+	fprintf(out, "%-5s %10s %10s %14s %16s %9s %9s %9s %9s\n", "queue", "packets", "rx_pps",
+		"xsk.rx_dropped", "xsk.rx_ring_full", "avg", "p50", "p99", "max");
 	for (size_t i = 0; i < v->n_queues; i++) {
 		char label[16];
 

@@ -128,12 +128,14 @@ if xh_wait_ready; then
 	xh_stop_receiver INT
 	tap_is "$XH_RX_RC" 0 "$what: exit status 0"
 	tap_cmp "$(max_width "$XH_RX_OUT")" -le 100 "$what: no line wider than 100 columns"
-	tap_grep "$XH_RX_OUT" '^ +time_s +packets +rx_pps +rx_dropped_pps +rx_ring_full_pps +p50 +p99 +max$' \
+	tap_grep "$XH_RX_OUT" '^ +time_s +packets +rx_pps +xsk\.rx_dropped_pps +xsk\.rx_ring_full_pps +p50 +p99 +max$' \
 		"$what: one header for the interval lines"
 	tap_cmp "$(grep -cE '^ +[0-9]+\.[0-9] +[0-9]+ +[0-9]+ ' "$XH_RX_OUT")" -ge 3 "$what: one line per interval"
 	tap_grep "$XH_RX_OUT" ' [0-9.]+ (ns|µs|ms|s)( |$)' "$what: latencies with units"
 	tap_ok "$what: no raw nanosecond column" bash -c "! grep -qE '(min|avg|max|p[0-9]+)_ns' '$XH_RX_OUT'"
 	tap_grep "$XH_RX_OUT" '^total +1500 ' "$what: the final summary counts every frame"
+	tap_grep "$XH_RX_OUT" '^queue +packets +rx_pps +xsk\.rx_dropped +xsk\.rx_ring_full +avg +p50 +p99 +max$' \
+		"$what: the final table's columns named like the JSON keys"
 else
 	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 fi
