@@ -59,6 +59,16 @@ int receiver_open_capture(const struct rx_config *cfg, const struct rx_iface *if
 		       output_open_strerror(err));
 		return err;
 	}
+	/* One thread polls every queue: their blocks can be merged in time
+	 * order. With --threads each thread writes its own queue's blocks. */
+	if (!cfg->threads) {
+		err = pcapng_file_merge(pcapng);
+		if (err) {
+			pr_err("--pcapng %s: %s\n", cfg->pcapng_path, strerror(-err));
+			pcapng_file_close(pcapng);
+			return err;
+		}
+	}
 	receiver_resample_wall_clock(pcapng, path);
 	return 0;
 }

@@ -78,6 +78,14 @@ capture_case() { # label af_xdp_user options...
 		"$label: every interface has if_tsresol 9 (nanoseconds)"
 	tap_is "$(fields "$PCAP" frame.number | wc -l)" "$received" \
 		"$label: tshark: packet count equals the tool's received count"
+	# One thread polls every queue: their frames merged in time order.
+	# (--threads writes each queue's buffer as it fills: not asserted.)
+	if [ "$label" = main ]; then
+		tap_is "$(capinfos -o "$PCAP" 2>/dev/null | sed -n 's/^Strict time order: *//p')" True \
+			"$label: capinfos -o: strict time order across the 4 queues"
+		tap_cmp "$(fields "$PCAP" frame.interface_name | sort -u | wc -l)" -eq 4 \
+			"$label: frames on all 4 queues"
+	fi
 
 	fields "$PCAP" frame.interface_name frame.time_epoch frame.len frame.cap_len frame.comment \
 		>"$T/fields.tsv"
