@@ -193,8 +193,10 @@ fi
 
 # ---- --pcapng - : the capture on stdout, piped into tshark -r - -----------
 # As tcpdump -w -: the reports move to stderr, stdout carries only pcapng.
+# --duration 6, not --count: a writer gives a pipe up 1 s after its stop,
+# and tshark, started beside the receiver, may take seconds to read.
 ( cd "$T" && ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" --xdp-mode native --json \
-	--count 300 --duration 20 --pcapng - 2>"$T/stdout.err" |
+	--interval 0 --duration 6 --pcapng - 2>"$T/stdout.err" |
 	tshark -r - -T fields -e frame.interface_name >"$T/stdout.tsv" 2>/dev/null ) &
 pipe_pid=$!
 ready=1
