@@ -27,6 +27,7 @@
 #include "options.h"
 #include "phc_clock.h"
 #include "receiver.h"
+#include "receiver_capture.h"
 #include "receiver_checks.h"
 #include "receiver_measure.h"
 #include "receiver_metrics.h"
@@ -81,13 +82,17 @@ static void announce_ready(const struct receiver *rx)
 
 	if (log_level == LOG_QUIET)
 		return;
-	fprintf(stderr, PROG_NAME ": ready: dev %s ifindex %d queues %u-%u xdp %s bind %s rx %s layout %s clock %s buffers %s\n",
-		cfg->ifname, rx->conf.iface.ifindex, first, last,
-		xdp_mode_label(cfg, &rx->res.attachment),
+	/* Two lines, each within 100 columns: the device and the clock, then
+	 * "ready:" with the tokens scripts parse (dev, queues, xdp, bind, rx,
+	 * layout, buffers), last. */
+	fprintf(stderr, PROG_NAME ": dev %s ifindex %d, rx times and latencies in clock %s\n",
+		cfg->ifname, rx->conf.iface.ifindex, hint_clock_name(cfg->clock));
+	fprintf(stderr, PROG_NAME ": ready: dev %s queues %u-%u xdp %s bind %s rx %s layout %s buffers %s\n",
+		cfg->ifname, first, last, xdp_mode_label(cfg, &rx->res.attachment),
 		qs->zero_copy ? "zero-copy" : "copy", rx_mode_label(cfg),
 		cfg->xsks_map_path ? "foreign" :
 		rx->res.prog.hint_program.driver_metadata ? "rx-hw" : hint_policy_name(cfg->layout),
-		hint_clock_name(cfg->clock), rx->res.prog.frags.multi_buffer ? "multi" : "single");
+		rx->res.prog.frags.multi_buffer ? "multi" : "single");
 	fflush(stderr);
 }
 
@@ -136,7 +141,10 @@ int main(int argc, char **argv)
 		run_stop_close(&res->stop);
 		return EXIT_RUNTIME;
 	}
-	report_out_init(&res->out, STDOUT_FILENO, res->stop.abandon_fd);
+	/* --pcapng -: standard output carries the capture, so the reports
+	 * go to stderr, as tcpdump's messages do with -w -. */
+	report_out_init(&res->out, receiver_capture_to_stdout(&cfg) ? STDERR_FILENO : STDOUT_FILENO,
+			res->stop.abandon_fd);
 
 	/* The checks: what the run is, fixed before anything is made. */
 	if (receiver_check_interface(&cfg, &rx.conf.iface))

@@ -305,7 +305,7 @@ int hint_program_decide(const struct hint_program_request *req,
 		return 0;
 	}
 	if (layout != HINT_POLICY_RX_TIME) {
-		explain(out, "hint layout %s: --layout %s asks for software hints", sw,
+		explain(out, "hint layout %s: --layout %s: software hints", sw,
 			hint_policy_name(layout));
 		return 0;
 	}
@@ -432,7 +432,8 @@ static int load_driver_program(struct af_xdp_kern *skel, const struct hint_progr
 	out->prog = skel->progs.xdp_hints_redirect_hw;
 	out->driver_metadata = true;
 	out->attach_mode = XDP_MODE_NATIVE;
-	explain(out, "hint layout xdp_hints_rx_hw: device-bound to %s, native mode (driver %s: %s)",
+	/* Device-bound means native mode; the driver's kfuncs follow it. */
+	explain(out, "hint layout xdp_hints_rx_hw: device-bound to %s (%s: %s)",
 		req->ifname, driver, support);
 	return 0;
 }

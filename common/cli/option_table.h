@@ -83,6 +83,7 @@ enum option_id {
 	OPT_TX_DST_IP,
 	OPT_TX_SRC_PORT,
 	OPT_TX_DST_PORT,
+	OPT_ALL_QUEUES,
 };
 
 enum option_kind {

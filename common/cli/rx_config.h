@@ -59,6 +59,7 @@ struct rx_config {
 	bool pkt_info;
 	bool json;
 	bool extended;        /* -e: every counter in each human report */
+	bool all_queues;      /* --all-queues: -e has a column for idle queues too */
 	bool bpf_stats;       /* --bpf-stats: BPF_STATS_RUN_TIME held for the run */
 	/* --rx-period S[,PHASE]: scheduled bulk receive (rx_period.h); 0: off */
 	uint64_t rx_period_ns;

@@ -3,6 +3,7 @@
  * merging, rendering). Recording is inline in the header. */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "latency_histogram.h"
@@ -220,10 +221,11 @@ static long double row_start(unsigned int row)
 	return row == 0 ? 0.0L : ldexpl(1.0L, (int)row);
 }
 
-/* At most 10 characters: "999ns", "1.02us", "10.2ms", "512s", "1.84e+10s". */
+/* At most 10 columns: "999ns", "1.02µs", "10.2ms", "512s", "1.84e+10s"
+ * (µ is two bytes of UTF-8, one column). */
 static void format_ns(char *buf, size_t size, long double ns)
 {
-	static const char *const units[] = { "ns", "us", "ms", "s" };
+	static const char *const units[] = { "ns", "µs", "ms", "s" };
 	unsigned int unit = 0;
 
 	while (unit < 3 && ns >= 1000.0L) {
@@ -240,6 +242,22 @@ static void format_ns(char *buf, size_t size, long double ns)
 		snprintf(buf, size, "%.1Lf%s", ns, units[unit]);
 	else
 		snprintf(buf, size, "%.2Lf%s", ns, units[unit]);
+}
+
+/* @s padded with spaces to @width display columns, on the left (@right)
+ * or on the right: printf's widths count bytes, and µ takes two. */
+static void put_padded(FILE *out, const char *s, unsigned int width, bool right)
+{
+	unsigned int cols = 0;
+
+	for (const char *p = s; *p; p++)
+		cols += ((unsigned char)*p & 0xC0) != 0x80; /* not a continuation byte */
+	if (right)
+		fputs(s, out);
+	for (; cols < width; cols++)
+		fputc(' ', out);
+	if (!right)
+		fputs(s, out);
 }
 
 static unsigned int decimal_digits(uint64_t value)
@@ -300,7 +318,10 @@ int latency_histogram_render(const struct latency_histogram *h, FILE *out, unsig
 		bar[bar_width] = '\0';
 		format_ns(low, sizeof(low), row_start(row));
 		format_ns(high, sizeof(high), row_start(row + group));
-		fprintf(out, "%10s - %-10s |%s| %*llu\n", low, high, bar, (int)count_width,
+		put_padded(out, low, 10, false);
+		fputs(" - ", out);
+		put_padded(out, high, 10, true);
+		fprintf(out, " |%s| %*llu\n", bar, (int)count_width,
 			(unsigned long long)row_counts[i]);
 	}
 	return ferror(out) ? -EIO : 0;

@@ -47,7 +47,7 @@ static void tx_stamp_stats_reset(struct tx_stamp_stats *tx)
 {
 	if (!tx)
 		return;
-	tx->stamped = tx->clock_mismatch = 0;
+	tx->stamped = tx->clock_mismatch = tx->other_clock = 0;
 	latency_histogram_init(&tx->tx_to_xdp);
 	latency_histogram_init(&tx->tx_to_user);
 }
@@ -131,6 +131,11 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->drained_at_stop += src->drained_at_stop;
 	dst->buffers += src->buffers;
 	dst->incomplete_frames += src->incomplete_frames;
+	/* The total's span: from the earliest first to the latest last. */
+	if (src->first_rx_ns && (!dst->first_rx_ns || src->first_rx_ns < dst->first_rx_ns))
+		dst->first_rx_ns = src->first_rx_ns;
+	if (src->last_rx_ns > dst->last_rx_ns)
+		dst->last_rx_ns = src->last_rx_ns;
 	for (size_t i = 0; i < dst->n_layouts && i < src->n_layouts; i++)
 		dst->layout_packets[i] += src->layout_packets[i];
 	for (int c = 0; c < CORE_CLASSES; c++)
@@ -142,6 +147,7 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	if (dst->tx && src->tx) {
 		dst->tx->stamped += src->tx->stamped;
 		dst->tx->clock_mismatch += src->tx->clock_mismatch;
+		dst->tx->other_clock += src->tx->other_clock;
 		latency_histogram_merge(&dst->tx->tx_to_xdp, &src->tx->tx_to_xdp);
 		latency_histogram_merge(&dst->tx->tx_to_user, &src->tx->tx_to_user);
 	}
@@ -173,6 +179,9 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 	dst->drained_at_stop = now->drained_at_stop - before->drained_at_stop;
 	dst->buffers = now->buffers - before->buffers;
 	dst->incomplete_frames = now->incomplete_frames - before->incomplete_frames;
+	/* Times, not counts: the span so far. */
+	dst->first_rx_ns = now->first_rx_ns;
+	dst->last_rx_ns = now->last_rx_ns;
 	for (size_t i = 0; i < dst->n_layouts && i < now->n_layouts; i++)
 		dst->layout_packets[i] = now->layout_packets[i] - before->layout_packets[i];
 	for (int c = 0; c < CORE_CLASSES; c++)
@@ -187,6 +196,7 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 	if (dst->tx && now->tx && before->tx) {
 		dst->tx->stamped = now->tx->stamped - before->tx->stamped;
 		dst->tx->clock_mismatch = now->tx->clock_mismatch - before->tx->clock_mismatch;
+		dst->tx->other_clock = now->tx->other_clock - before->tx->other_clock;
 		latency_histogram_subtract(&dst->tx->tx_to_xdp, &now->tx->tx_to_xdp,
 					   &before->tx->tx_to_xdp);
 		latency_histogram_subtract(&dst->tx->tx_to_user, &now->tx->tx_to_user,

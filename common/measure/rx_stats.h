@@ -39,8 +39,11 @@ enum core_class {
  */
 struct tx_stamp_stats {
 	__u64 stamped;         /* a valid stamp, timed (a frame with a broken or foreign stamp is not) */
-	__u64 clock_mismatch;  /* stamp of another clock, or from our future: not timed */
-	clockid_t mismatch_clock; /* the stamp's clock at the last clock_mismatch */
+	/* A stamp of another clock, or a time the frame cannot have been sent
+	 * at (after XDP saw it, after our read, before the run): not timed. */
+	__u64 clock_mismatch;
+	__u64 other_clock;     /* of clock_mismatch: another clock's stamps */
+	clockid_t mismatch_clock; /* the stamp's clock at the last other_clock */
 	struct latency_histogram tx_to_xdp;  /* send -> the hint's rx time */
 	struct latency_histogram tx_to_user; /* send -> this batch's dequeue */
 };
@@ -81,6 +84,12 @@ struct queue_rx_stats {
 	struct latency_histogram *hw_to_xdp_hist;
 	/* The sender's stamps (--tx-stamps); NULL unless asked for. */
 	struct tx_stamp_stats *tx;
+	/* The dequeue times (the queue's clock, ns) of the first and the last
+	 * batch that held frames: the span the queue was receiving, for the
+	 * final report's rx_pps. 0 until a frame came; set once per batch
+	 * (queue_rx_stats_mark_batch()). */
+	__u64 first_rx_ns;
+	__u64 last_rx_ns;
 	/* Filled in just before a report, not on the packet path. */
 	struct queue_counters xdp;
 	struct xdp_statistics xsk;
@@ -136,6 +145,16 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 /* Every latency of the queue, whatever its core class, into @out. */
 void queue_rx_stats_latency_all(const struct queue_rx_stats *s,
 				struct latency_histogram *out);
+
+/* A batch of frames dequeued at @dequeue_ns (0: untimed, ignored). */
+static inline void queue_rx_stats_mark_batch(struct queue_rx_stats *s, __u64 dequeue_ns)
+{
+	if (!dequeue_ns)
+		return;
+	if (!s->first_rx_ns)
+		s->first_rx_ns = dequeue_ns;
+	s->last_rx_ns = dequeue_ns;
+}
 
 /* Also counts same_core/remote_core. */
 static inline enum core_class queue_rx_stats_classify(struct queue_rx_stats *s,
@@ -221,8 +240,9 @@ static inline void queue_rx_stats_account_hw(struct queue_rx_stats *s,
  * A frame whose payload carries a valid send stamp of clock @stamp_clock
  * (a clockid) taken at @send_ns: tx_to_xdp from the hint's rx time, and
  * tx_to_user from @now_ns (the batch's dequeue, on @clock, the hints'
- * clock). A stamp of another clock, or one later than @now_ns, cannot be
- * compared: counted in clock_mismatch. Call after queue_rx_stats_account().
+ * clock). A stamp of another clock, or one later than the hint's rx time
+ * or @now_ns, or before the run (rx_time_floor), cannot be a send time:
+ * counted in clock_mismatch, not timed. Call after queue_rx_stats_account().
  */
 static inline void queue_rx_stats_account_tx_stamp(struct queue_rx_stats *s,
 						   const struct decoded_hint *h,
@@ -231,14 +251,23 @@ static inline void queue_rx_stats_account_tx_stamp(struct queue_rx_stats *s,
 {
 	struct tx_stamp_stats *tx = s->tx;
 
-	if (stamp_clock != clock || send_ns > now_ns) {
+	if (stamp_clock != clock) {
 		tx->clock_mismatch++;
+		tx->other_clock++;
 		tx->mismatch_clock = stamp_clock;
+		return;
+	}
+	/* On one clock a frame is sent before XDP sees it, and within the
+	 * run (rx_time_floor: its start less a margin): any other time is a
+	 * forged or foreign stamp, never a delay. */
+	if (send_ns > now_ns || send_ns < s->rx_time_floor ||
+	    (h->has_rx_ktime && h->rx_ktime < send_ns)) {
+		tx->clock_mismatch++;
 		return;
 	}
 	tx->stamped++;
 	latency_histogram_record(&tx->tx_to_user, now_ns - send_ns);
-	if (h->has_rx_ktime && h->rx_ktime >= send_ns)
+	if (h->has_rx_ktime)
 		latency_histogram_record(&tx->tx_to_xdp, h->rx_ktime - send_ns);
 }
 

@@ -134,6 +134,10 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 	f->regular = false;
 	f->complete_len = 0;
 	f->unwritten = 0;
+	f->merge = false;
+	f->logs = NULL;
+	f->n_logs = 0;
+	f->merge_buf = NULL;
 	if (!snaplen || snaplen > PCAPNG_SNAPLEN_MAX) {
 		f->fd = -1;
 		return -EINVAL;
@@ -145,7 +149,10 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 	}
 	/* A FIFO blocks here until its reader opens it (tshark -i FIFO, say);
 	 * a stop signal interrupts it (EINTR). */
-	f->fd = open(path, OUTPUT_FILE_OPEN_FLAGS, 0644);
+	if (!strcmp(path, "-")) /* standard output, as tcpdump -w - */
+		f->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	else
+		f->fd = open(path, OUTPUT_FILE_OPEN_FLAGS, 0644);
 	if (f->fd < 0) {
 		err = -errno;
 		free(header);
@@ -165,8 +172,24 @@ int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 	return 0;
 }
 
+int pcapng_file_merge(struct pcapng_file *f)
+{
+	f->merge_buf = malloc(PCAPNG_BUFFER_SIZE);
+	if (!f->merge_buf)
+		return -ENOMEM;
+	f->merge = true;
+	return 0;
+}
+
 int pcapng_file_close(struct pcapng_file *f)
 {
+	/* The logs may flush later (their close): alone, as nothing is left. */
+	f->merge = false;
+	free(f->logs);
+	f->logs = NULL;
+	f->n_logs = 0;
+	free(f->merge_buf);
+	f->merge_buf = NULL;
 	if (f->fd < 0)
 		return 0;
 	if (close(f->fd) && !pcapng_file_error(f))
@@ -181,28 +204,37 @@ int pcapng_log_init(struct pcapng_log *log, struct pcapng_file *file, uint32_t i
 	memset(log, 0, sizeof(*log));
 	log->file = file;
 	log->if_id = if_id;
+	if (file->merge) {
+		struct pcapng_log **logs = realloc(file->logs,
+						   (file->n_logs + 1) * sizeof(*logs));
+
+		if (!logs)
+			return -ENOMEM;
+		logs[file->n_logs++] = log;
+		file->logs = logs;
+	}
 	log->buf = malloc(PCAPNG_BUFFER_SIZE);
 	return log->buf ? 0 : -ENOMEM;
 }
 
-static void write_out(struct pcapng_log *log)
+/* @len bytes of whole blocks at @buf to the file, under its lock. */
+static void write_blocks(struct pcapng_file *f, const char *buf, size_t len)
 {
-	struct pcapng_file *f = log->file;
 	int err;
 
 	pthread_mutex_lock(&f->lock);
 	if (pcapng_file_error(f) == -ECANCELED) {
-		f->unwritten += log->used; /* given up: counted, not written */
+		f->unwritten += len; /* given up: counted, not written */
 	} else if (!pcapng_file_error(f)) {
 		size_t written = 0;
 
-		err = write_all_count(f->fd, f->abandon_fd, log->buf, log->used, &written);
+		err = write_all_count(f->fd, f->abandon_fd, buf, len, &written);
 		if (err)
 			atomic_store(&f->err, err);
 		else
-			f->complete_len += (off_t)log->used;
+			f->complete_len += (off_t)len;
 		if (err == -ECANCELED)
-			f->unwritten += log->used - written;
+			f->unwritten += len - written;
 		/* The buffer holds whole blocks: a file that filled up (ENOSPC,
 		 * EFBIG, EDQUOT) ends at the last one written whole, and stays
 		 * readable to its end. */
@@ -211,12 +243,90 @@ static void write_out(struct pcapng_log *log)
 				 strerror(errno));
 	}
 	pthread_mutex_unlock(&f->lock);
+}
+
+/* The EPB's timestamp (pcapng_put_epb()): high and low 32 bits. */
+static uint64_t epb_ts(const char *block)
+{
+	uint32_t hi, lo;
+
+	memcpy(&hi, block + 12, sizeof(hi));
+	memcpy(&lo, block + 16, sizeof(lo));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static uint32_t block_len(const char *block)
+{
+	uint32_t len;
+
+	memcpy(&len, block + 4, sizeof(len));
+	return len;
+}
+
+/*
+ * Write out, merged by timestamp, the blocks of all logs of @f up to
+ * @horizon_ns (inclusive), each log's in its own order; the newer ones move
+ * to the front of their buffers. A k-way merge over the logs' heads: a
+ * scan of n_logs per block (a few dozen queues at most).
+ */
+static void merge_out(struct pcapng_file *f, uint64_t horizon_ns)
+{
+	size_t staged = 0;
+
+	for (size_t i = 0; i < f->n_logs; i++)
+		f->logs[i]->merged = 0;
+	for (;;) {
+		struct pcapng_log *next = NULL;
+		uint64_t next_ts = 0;
+		uint32_t len;
+
+		for (size_t i = 0; i < f->n_logs; i++) {
+			struct pcapng_log *l = f->logs[i];
+			uint64_t ts;
+
+			if (!l->buf || l->merged >= l->used)
+				continue;
+			ts = epb_ts(l->buf + l->merged);
+			if (ts <= horizon_ns && (!next || ts < next_ts)) {
+				next = l;
+				next_ts = ts;
+			}
+		}
+		if (!next)
+			break;
+		len = block_len(next->buf + next->merged);
+		if (staged + len > PCAPNG_BUFFER_SIZE) {
+			write_blocks(f, f->merge_buf, staged);
+			staged = 0;
+		}
+		memcpy(f->merge_buf + staged, next->buf + next->merged, len);
+		staged += len;
+		next->merged += len;
+	}
+	if (staged)
+		write_blocks(f, f->merge_buf, staged);
+	for (size_t i = 0; i < f->n_logs; i++) {
+		struct pcapng_log *l = f->logs[i];
+
+		if (!l->buf || !l->merged)
+			continue;
+		memmove(l->buf, l->buf + l->merged, l->used - l->merged);
+		l->used -= l->merged;
+		l->merged = 0;
+	}
+}
+
+static void write_out(struct pcapng_log *log)
+{
+	write_blocks(log->file, log->buf, log->used);
 	log->used = 0;
 }
 
 int pcapng_log_flush(struct pcapng_log *log)
 {
-	if (log->buf && log->used)
+	if (log->file && log->file->merge)
+		merge_out(log->file, UINT64_MAX); /* every log's, in order */
+	else if (log->buf && log->used)
 		write_out(log);
 	return log->file ? pcapng_file_error(log->file) : 0;
 }
@@ -239,8 +349,16 @@ void pcapng_log_packet(struct pcapng_log *log, uint64_t ts_ns, const void *pkt,
 	if (comment_len > PCAPNG_COMMENT_MAX)
 		comment_len = PCAPNG_COMMENT_MAX;
 	size = pcapng_epb_size(caplen, comment_len);
-	if (log->used + size > PCAPNG_BUFFER_SIZE)
+	if (log->used + size > PCAPNG_BUFFER_SIZE && log->file->merge) {
+		/* What no queue can still undercut goes out; if that frees
+		 * nothing here, all of it (the window is bounded). */
+		if (ts_ns > PCAPNG_MERGE_WINDOW_NS)
+			merge_out(log->file, ts_ns - PCAPNG_MERGE_WINDOW_NS);
+		if (log->used + size > PCAPNG_BUFFER_SIZE)
+			merge_out(log->file, UINT64_MAX);
+	} else if (log->used + size > PCAPNG_BUFFER_SIZE) {
 		write_out(log);
+	}
 	/* The EPB's original length is the frame's, never less than what
 	 * is kept: a cut frame must not look complete. */
 	log->used += pcapng_put_epb(log->buf + log->used, log->if_id, ts_ns, pkt, caplen,

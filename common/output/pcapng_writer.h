@@ -22,7 +22,8 @@
  * Frames are encoded into a private buffer per queue (struct pcapng_log),
  * and the buffer is written out whole, under the file's lock, when the
  * next block would not fit: no system call for almost every frame, and
- * blocks of different queues never interleave. As for --csv, a FIFO or
+ * a block is never cut by another. With pcapng_file_merge() the queues'
+ * buffers go out merged by timestamp instead. As for --csv, a FIFO or
  * pipe is written in non-blocking mode and waited for beside the run's
  * abandon eventfd (write_all.h); the first write error is kept (sticky).
  */
@@ -79,6 +80,12 @@ size_t pcapng_put_epb(void *dst, uint32_t if_id, uint64_t ts_ns, const void *pkt
 int pcapng_header(const char *app, const char *const *if_names, size_t n_ifs,
 		  uint32_t snaplen, void **out, size_t *out_len);
 
+struct pcapng_log;
+
+/* --pcapng in time order: blocks newer than the newest frame minus this
+ * wait in their queue's buffer when another queue's buffer fills. */
+#define PCAPNG_MERGE_WINDOW_NS 100000000ULL /* 100 ms */
+
 struct pcapng_file {
 	int fd;
 	int abandon_fd;        /* run_stop.abandon_fd, or -1 */
@@ -88,10 +95,21 @@ struct pcapng_file {
 	bool regular;          /* a regular file: can be cut back (ftruncate) */
 	off_t complete_len;    /* bytes of whole blocks written so far */
 	unsigned long long unwritten; /* bytes given up on once abandoned (-ECANCELED) */
+	/*
+	 * Time order across queues (pcapng_file_merge()): every log of the
+	 * file, so that a flush merges their blocks by timestamp. Only when
+	 * one thread writes every log (no --threads): a flush reads the other
+	 * queues' buffers.
+	 */
+	bool merge;
+	struct pcapng_log **logs; /* registered by pcapng_log_init(); not owned */
+	size_t n_logs;
+	char *merge_buf;          /* PCAPNG_BUFFER_SIZE bytes of merged blocks */
 };
 
 /*
- * Create or truncate @path (a FIFO: wait for its reader; a stop signal
+ * Create or truncate @path ("-": a duplicate of standard output; a FIFO:
+ * wait for its reader; a stop signal
  * ends the wait with -EINTR) and write the SHB and one IDB per name in
  * @if_names: the EPBs of interface i belong to @if_names[i]. @snaplen:
  * 1..PCAPNG_SNAPLEN_MAX. 0 or negative errno; the file is closed on error.
@@ -99,6 +117,20 @@ struct pcapng_file {
 int pcapng_file_open(struct pcapng_file *f, const char *path, int abandon_fd,
 		     uint32_t snaplen, const char *app, const char *const *if_names,
 		     size_t n_ifs);
+/*
+ * Write the blocks of all the file's logs in timestamp order (a k-way merge
+ * of the queues' buffers, each in its own time order), from now on: call
+ * it after pcapng_file_open(), before pcapng_log_init(), and only when one
+ * thread writes every log. 0 or -ENOMEM.
+ *
+ * A buffer that fills writes out, merged, the blocks of every queue older
+ * than its newest frame minus PCAPNG_MERGE_WINDOW_NS, and keeps the newer
+ * ones; only when that frees no room does it write them all. So the file
+ * is in strict time order unless a frame reaches the receiver more than
+ * the window after a later frame of another queue, or a queue's buffer
+ * fills with frames all within the window.
+ */
+int pcapng_file_merge(struct pcapng_file *f);
 /* Close the file; its first write error, or 0. Safe on a closed file
  * (fd -1). */
 int pcapng_file_close(struct pcapng_file *f);
@@ -114,6 +146,7 @@ struct pcapng_log {
 	uint32_t if_id;
 	char *buf;                /* NULL: no capture */
 	size_t used;
+	size_t merged;            /* merge_out()'s cursor in buf */
 };
 
 int pcapng_log_init(struct pcapng_log *log, struct pcapng_file *file, uint32_t if_id);

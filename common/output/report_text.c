@@ -130,21 +130,23 @@ static void compact_interval(FILE *out, const struct report_view *v)
 	if (v->run->interval_index % HEADER_EVERY == 0) {
 		if (v->run->interval_index == 0)
 			run_line(out, "interval", v->run);
-		fprintf(out, "%8s %11s %11s %15s %17s %10s %10s %10s\n", "time_s", "packets",
-			"rx_pps", "rx_dropped_pps", "rx_ring_full_pps", "p50", "p99", "max");
+		/* The JSON keys' names (xsk.*: the socket's XDP_STATISTICS),
+		 * in 100 columns. */
+		fprintf(out, "%8s %10s %10s %18s %20s %9s %9s %9s\n", "time_s", "packets",
+			"rx_pps", "xsk.rx_dropped_pps", "xsk.rx_ring_full_pps", "p50", "p99", "max");
 	}
 	queue_rx_stats_latency_all(t, &all);
 	latency_histogram_summarize(&all, &sum);
-	fprintf(out, "%8.1f %11llu %11.0f %15.0f %17.0f", v->run->duration_s,
+	fprintf(out, "%8.1f %10llu %10.0f %18.0f %20.0f", v->run->duration_s,
 		(unsigned long long)t->packets, report_rate(t->packets, v->seconds),
 		report_rate(t->xsk.rx_dropped, v->seconds),
 		report_rate(t->xsk.rx_ring_full, v->seconds));
 	fputc(' ', out);
-	put_latency(out, &all, sum.p50_ns, 10);
+	put_latency(out, &all, sum.p50_ns, 9);
 	fputc(' ', out);
-	put_latency(out, &all, sum.p99_ns, 10);
+	put_latency(out, &all, sum.p99_ns, 9);
 	fputc(' ', out);
-	put_latency(out, &all, sum.max_ns, 10);
+	put_latency(out, &all, sum.max_ns, 9);
 	fputc('\n', out);
 	cpu_line(out, v);
 }
@@ -159,8 +161,8 @@ static void summary_row(FILE *out, const char *label, const struct queue_rx_stat
 
 	queue_rx_stats_latency_all(s, &all);
 	latency_histogram_summarize(&all, &sum);
-	fprintf(out, "%-5s %11llu %11.0f %11llu %13llu", label, (unsigned long long)s->packets,
-		report_rate(s->packets, seconds), (unsigned long long)s->xsk.rx_dropped,
+	fprintf(out, "%-5s %10llu %10.0f %14llu %16llu", label, (unsigned long long)s->packets,
+		report_rx_pps(s, REPORT_FINAL, seconds), (unsigned long long)s->xsk.rx_dropped,
 		(unsigned long long)s->xsk.rx_ring_full);
 	fputc(' ', out);
 	put_latency(out, &all, (__u64)(sum.mean_ns + 0.5), 9);
@@ -220,7 +222,7 @@ static void summary_notes(FILE *out, const struct queue_rx_stats *t)
 	if (n.col)
 		fputc('\n', out);
 	if (timed < t->packets)
-		fprintf(out, "latency_ns.count %llu of %llu packets: hints without rx_ktime (no_hint, mark) and clock_backwards are not timed\n",
+		fprintf(out, "latency_ns.count %llu of %llu packets: not timed: no rx_ktime (no_hint, mark), clock_backwards\n",
 			(unsigned long long)timed, (unsigned long long)t->packets);
 	if (t->mark_mismatch)
 		fprintf(out, "warning: %llu mark hints named another queue than the one they arrived on\n",
@@ -303,8 +305,8 @@ static void summary_hw(FILE *out, const struct queue_rx_stats *t)
 static void compact_final(FILE *out, const struct report_view *v)
 {
 	run_line(out, "final", v->run);
-	fprintf(out, "%-5s %11s %11s %11s %13s %9s %9s %9s %9s\n", "queue", "packets", "rx_pps",
-		"rx_dropped", "rx_ring_full", "avg", "p50", "p99", "max");
+	fprintf(out, "%-5s %10s %10s %14s %16s %9s %9s %9s %9s\n", "queue", "packets", "rx_pps",
+		"xsk.rx_dropped", "xsk.rx_ring_full", "avg", "p50", "p99", "max");
 	for (size_t i = 0; i < v->n_queues; i++) {
 		char label[16];
 
@@ -331,13 +333,9 @@ enum ext_value {
 struct ext_table {
 	FILE *out;
 	const struct report_view *v;
-	size_t first, n;   /* columns of this block: queues[first..], total last */
+	const struct queue_rx_stats *const *cols; /* this block's columns: queues, maybe the total */
+	size_t n;
 };
-
-static const struct queue_rx_stats *ext_column(const struct ext_table *t, size_t col)
-{
-	return col < t->v->n_queues ? t->v->queues[col] : t->v->total;
-}
 
 /* NAN: a value that does not exist (a summary without samples): "-". */
 static void ext_cell(FILE *out, enum ext_value kind, double value)
@@ -362,8 +360,8 @@ static void ext_row(const struct ext_table *t, const char *name, enum ext_value 
 		    const void *arg)
 {
 	fprintf(t->out, "%-*s", EXT_LABEL_COLS, name);
-	for (size_t c = t->first; c < t->first + t->n; c++)
-		ext_cell(t->out, kind, get(ext_column(t, c), arg, t->v->seconds));
+	for (size_t c = 0; c < t->n; c++)
+		ext_cell(t->out, kind, get(t->cols[c], arg, t->v->seconds));
 	fputc('\n', t->out);
 }
 
@@ -377,6 +375,12 @@ static double get_counter(const struct queue_rx_stats *s, const void *arg, doubl
 static double get_rate(const struct queue_rx_stats *s, const void *arg, double seconds)
 {
 	return report_rate((__u64)get_counter(s, arg, seconds), seconds);
+}
+
+/* @arg: the report's enum report_kind. */
+static double get_rx_pps(const struct queue_rx_stats *s, const void *arg, double seconds)
+{
+	return report_rx_pps(s, *(const enum report_kind *)arg, seconds);
 }
 
 static double get_layout(const struct queue_rx_stats *s, const void *arg, double seconds)
@@ -484,16 +488,15 @@ static const struct { const char *name; size_t offset; } ext_counters_before[] =
 
 static void ext_block(const struct ext_table *t)
 {
-	static const size_t packets = offsetof(struct queue_rx_stats, packets);
 	static const size_t rx_dropped = offsetof(struct queue_rx_stats, xsk.rx_dropped);
 	static const size_t rx_ring_full = offsetof(struct queue_rx_stats, xsk.rx_ring_full);
 
 	fprintf(t->out, "%-*s", EXT_LABEL_COLS, "queue");
-	for (size_t c = t->first; c < t->first + t->n; c++) {
+	for (size_t c = 0; c < t->n; c++) {
 		char label[16];
 
-		if (c < t->v->n_queues)
-			snprintf(label, sizeof(label), "%u", t->v->queues[c]->queue_id);
+		if (t->cols[c] != t->v->total)
+			snprintf(label, sizeof(label), "%u", t->cols[c]->queue_id);
 		else
 			snprintf(label, sizeof(label), "total");
 		put_right(t->out, label, EXT_VALUE_COLS);
@@ -502,7 +505,7 @@ static void ext_block(const struct ext_table *t)
 	for (size_t i = 0; i < sizeof(ext_counters_before) / sizeof(ext_counters_before[0]); i++)
 		ext_row(t, ext_counters_before[i].name, EXT_COUNT, get_counter,
 			&ext_counters_before[i].offset);
-	ext_row(t, "rx_pps", EXT_RATE, get_rate, &packets);
+	ext_row(t, "rx_pps", EXT_RATE, get_rx_pps, &t->v->kind);
 	for (size_t i = 0; i < t->v->dec->n_layouts; i++) {
 		char name[80];
 
@@ -522,18 +525,64 @@ static void ext_block(const struct ext_table *t)
 	ext_latency_rows(t, "tx_to_user_ns", EXT_TX_TO_USER);
 }
 
+/* A queue that had anything to count since the start: a frame, one the XDP
+ * program saw, or one the socket dropped. */
+static bool ext_queue_active(const struct queue_rx_stats *s)
+{
+	return s->packets || s->xdp.seen || s->xdp.redirected || s->drained_at_stop ||
+	       s->incomplete_frames || s->xsk.rx_dropped || s->xsk.rx_ring_full ||
+	       s->xsk.rx_invalid_descs;
+}
+
+/* "queues without traffic: 1, 4-15": the ids left out, as ranges. */
+static void ext_idle_line(FILE *out, const struct report_view *v, const bool *shown)
+{
+	const char *sep = "";
+
+	fputs("queues without traffic:", out);
+	for (size_t i = 0; i < v->n_queues; i++) {
+		size_t j = i;
+
+		if (shown[i])
+			continue;
+		while (j + 1 < v->n_queues && !shown[j + 1] &&
+		       v->queues[j + 1]->queue_id == v->queues[j]->queue_id + 1)
+			j++;
+		fprintf(out, "%s %u", sep, v->queues[i]->queue_id);
+		if (j > i)
+			fprintf(out, "-%u", v->queues[j]->queue_id);
+		sep = ",";
+		i = j;
+	}
+	fputs(" (--all-queues shows them)\n", out);
+}
+
 static void extended(FILE *out, const struct report_view *v)
 {
-	size_t columns = v->n_queues + 1;
+	const struct queue_rx_stats *cols[XDP_HINTS_MAX_QUEUES + 1];
+	bool shown[XDP_HINTS_MAX_QUEUES];
+	size_t columns = 0, n_queues = v->n_queues < XDP_HINTS_MAX_QUEUES ? v->n_queues :
+					  XDP_HINTS_MAX_QUEUES;
 
 	if (v->kind == REPORT_INTERVAL)
 		fprintf(out, "interval %u: %.3f s (counts and rates of the interval)\n",
 			v->run->interval_index, v->run->interval_s);
 	run_line(out, v->kind == REPORT_FINAL ? "final" : "interval", v->run);
+	/* Idle queues (by the counts since the start, so the columns stay
+	 * the same from one interval to the next) are left out unless
+	 * --all-queues: a NIC's many queues would fill screens with zeros. */
+	for (size_t i = 0; i < n_queues; i++) {
+		shown[i] = v->run->all_queues || ext_queue_active(v->cumulative[i]);
+		if (shown[i])
+			cols[columns++] = v->queues[i];
+	}
+	cols[columns++] = v->total;
+	if (columns < n_queues + 1)
+		ext_idle_line(out, v, shown);
 	/* Blocks of columns, so no line is wider than LINE_MAX_COLS. */
 	for (size_t first = 0; first < columns; first += EXT_COLUMNS_PER_BLOCK) {
 		struct ext_table t = {
-			.out = out, .v = v, .first = first,
+			.out = out, .v = v, .cols = cols + first,
 			.n = columns - first < EXT_COLUMNS_PER_BLOCK ? columns - first :
 								      EXT_COLUMNS_PER_BLOCK,
 		};

@@ -68,6 +68,7 @@ struct report_run {
 	double interval_s;
 	unsigned int interval_index; /* 0 for the first interval report */
 	bool rx;                /* false with --tx --no-rx: no RX sections */
+	bool all_queues;        /* --all-queues: -e shows idle queues too */
 	/* With --tx, in the final report only (the TX thread has stopped):
 	 * a "tx" line / TX lines. NULL otherwise. */
 	const struct tx_cycle_stats *tx;
@@ -111,6 +112,20 @@ struct report_view {
 static inline double report_rate(__u64 count, double seconds)
 {
 	return seconds > 0 ? (double)count / seconds : 0.0;
+}
+
+/*
+ * rx_pps of @s: in an interval report the packets over the interval's
+ * @seconds; in the final report over the time the queue was receiving
+ * (first to last batch dequeued), so that traffic shorter than the run
+ * shows its own rate. A queue with one batch or none: over @seconds.
+ */
+static inline double report_rx_pps(const struct queue_rx_stats *s, enum report_kind kind,
+				   double seconds)
+{
+	if (kind == REPORT_FINAL && s->last_rx_ns > s->first_rx_ns)
+		return (double)s->packets * 1e9 / (double)(s->last_rx_ns - s->first_rx_ns);
+	return report_rate(s->packets, seconds);
 }
 
 /* Receiving threads' CPU time as a percentage of one CPU over @seconds;

@@ -255,7 +255,7 @@ static int zero_copy_offered(const struct receiver *rx, enum bind_mode_choice *m
 	if (*mode == BIND_MODE_COPY || netdev_xdp_features(rx->conf.iface.ifindex, &features, &zc_segs))
 		return 0;
 	if (!(features & NETDEV_XDP_FEATURE_XSK_ZEROCOPY))
-		snprintf(why, sizeof(why), "driver %s does not offer it (netdev xdp-features lack xsk-zerocopy)",
+		snprintf(why, sizeof(why), "driver %s: xdp-features lack xsk-zerocopy",
 			 rx->conf.iface.driver);
 	else if (rx->res.prog.frags.multi_buffer && zc_segs <= 1)
 		snprintf(why, sizeof(why), "driver %s takes one buffer per frame in zero-copy (netdev xdp-zc-max-segs 1), and multi-buffer is needed: %s",
@@ -293,9 +293,11 @@ int receiver_open_queues(struct receiver *rx)
 	for (size_t i = 0; i < rx->conf.iface.n_queues; i++)
 		rx_queue_init_closed(&rx->res.queues.queue[i]);
 	umem_share_describe(&rx->conf.iface.umem, (__u32)rx->conf.iface.n_queues, why, sizeof(why));
-	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB (%s), headroom %u\n",
-		rx->conf.iface.n_queues, cfg->frames, cfg->frame_size, total_mib, why,
+	/* Two lines: each within 100 columns. */
+	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB, headroom %u\n",
+		rx->conf.iface.n_queues, cfg->frames, cfg->frame_size, total_mib,
 		cfg->frame_headroom);
+	pr_info("UMEM: %s\n", why);
 
 	rx->res.queues.zero_copy = true;
 	for (size_t i = 0; i < rx->conf.iface.n_queues; i++) {

@@ -45,7 +45,11 @@ int receiver_open_capture(const struct rx_config *cfg, const struct rx_iface *if
 		snprintf(names[i], sizeof(names[i]), "%s@q%u", cfg->ifname, first + (__u32)i);
 		name_ptrs[i] = names[i];
 	}
-	waiting = receiver_output_wait_begin(cfg, stop, "--pcapng", cfg->pcapng_path, &hold);
+	/* "-": standard output, as tcpdump -w - (reports go to stderr then). */
+	waiting = !receiver_capture_to_stdout(cfg) &&
+		  receiver_output_wait_begin(cfg, stop, "--pcapng", cfg->pcapng_path, &hold);
+	if (!waiting)
+		hold = -1;
 	err = pcapng_file_open(pcapng, cfg->pcapng_path, stop->abandon_fd,
 			       cfg->snaplen, "af_xdp_user (xdp-hints)", name_ptrs, iface->n_queues);
 	if (receiver_output_wait_end(stop, "--pcapng", cfg->pcapng_path, waiting, hold, err))
@@ -55,8 +59,23 @@ int receiver_open_capture(const struct rx_config *cfg, const struct rx_iface *if
 		       output_open_strerror(err));
 		return err;
 	}
+	/* One thread polls every queue: their blocks can be merged in time
+	 * order. With --threads each thread writes its own queue's blocks. */
+	if (!cfg->threads) {
+		err = pcapng_file_merge(pcapng);
+		if (err) {
+			pr_err("--pcapng %s: %s\n", cfg->pcapng_path, strerror(-err));
+			pcapng_file_close(pcapng);
+			return err;
+		}
+	}
 	receiver_resample_wall_clock(pcapng, path);
 	return 0;
+}
+
+bool receiver_capture_to_stdout(const struct rx_config *cfg)
+{
+	return cfg->pcapng_path && !strcmp(cfg->pcapng_path, "-");
 }
 
 bool receiver_output_wait_begin(const struct rx_config *cfg, struct run_stop *stop,

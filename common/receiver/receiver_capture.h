@@ -34,6 +34,8 @@ void receiver_resample_wall_clock(const struct pcapng_file *pcapng, struct rx_pa
  * @hold, disarms the timer, and returns true when the open (result @err)
  * was cut short by the stop: after one line when --duration ran out.
  */
+/* --pcapng -: the capture goes to standard output, the reports to stderr. */
+bool receiver_capture_to_stdout(const struct rx_config *cfg);
 bool receiver_output_wait_begin(const struct rx_config *cfg, struct run_stop *stop,
 				const char *opt, const char *path, int *hold);
 bool receiver_output_wait_end(struct run_stop *stop, const char *opt, const char *path,

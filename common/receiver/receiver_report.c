@@ -80,7 +80,7 @@ static void warn_tx_clock_mismatch(const struct report_sources *src, struct rece
 				   struct queue_rx_stats *const *stats)
 {
 	const struct queue_rx_stats *last = NULL;
-	__u64 mismatched = 0;
+	__u64 mismatched = 0, other = 0;
 
 	if (run->warned_tx_clock)
 		return;
@@ -88,15 +88,21 @@ static void warn_tx_clock_mismatch(const struct report_sources *src, struct rece
 		if (!stats[i]->tx || !stats[i]->tx->clock_mismatch)
 			continue;
 		mismatched += stats[i]->tx->clock_mismatch;
-		last = stats[i];
+		other += stats[i]->tx->other_clock;
+		if (stats[i]->tx->other_clock)
+			last = stats[i];
 	}
 	if (!mismatched)
 		return;
-	pr_warn("%s: %llu frame(s) carry a send stamp on %s, not comparable with the receiver's %s (--clock %s), or from its future: not timed, counted as tx_clock_mismatch\n",
-		src->cfg->ifname, (unsigned long long)mismatched,
-		clock_id_name(last->tx->mismatch_clock),
-		src->cfg->clock == HINT_CLOCK_TAI ? "CLOCK_TAI" : "CLOCK_MONOTONIC",
-		hint_clock_name(src->cfg->clock));
+	if (other)
+		pr_warn("%s: %llu frame(s) carry a send stamp on %s, not comparable with the receiver's %s (--clock %s): not timed, counted as tx_clock_mismatch\n",
+			src->cfg->ifname, (unsigned long long)other,
+			clock_id_name(last->tx->mismatch_clock),
+			src->cfg->clock == HINT_CLOCK_TAI ? "CLOCK_TAI" : "CLOCK_MONOTONIC",
+			hint_clock_name(src->cfg->clock));
+	if (mismatched > other)
+		pr_warn("%s: %llu frame(s) carry a send time they cannot have been sent at (after XDP saw them, or before the run): not timed, counted as tx_clock_mismatch\n",
+			src->cfg->ifname, (unsigned long long)(mismatched - other));
 	run->warned_tx_clock = true;
 }
 
@@ -200,6 +206,7 @@ int receiver_print_report(const struct report_sources *src, struct receiver_stat
 		.interval_s = (double)(now_ns - since_ns) / (double)NS_PER_SEC,
 		.interval_index = state->n_interval_reports,
 		.rx = !cfg->tx.no_rx,
+		.all_queues = cfg->all_queues,
 		/* Read only once the TX thread has stopped. */
 		.tx = kind == REPORT_FINAL ? src->tx->stats : NULL,
 	};

@@ -300,8 +300,10 @@ unsigned int rx_queue_poll(struct rx_queue *q)
 	/* Once per batch that has frames: an empty poll (a spinning receiver
 	 * makes millions) does not pay for it. The thread does not migrate
 	 * mid-batch often enough to matter, and the call is not free. */
-	if (n)
+	if (n) {
 		fc.cpu = sched_getcpu();
+		queue_rx_stats_mark_batch(&q->stats, batch.dequeue_ns);
+	}
 	for (unsigned int i = 0; i < n; i++)
 		rx_frame(&fc, xsk_rx_batch_frame(&batch, i), batch.dequeue_ns);
 	xsk_queue_release_batch(&q->xsk, &batch, path->kick_fill);

@@ -106,7 +106,7 @@ expect_fail "--queue beyond the queue count" 1 "queue 4 does not exist.*4 RX que
 zc_refusal="$D queue [0-9]+: cannot bind AF_XDP socket in zero-copy mode: its driver \\(veth\\) lacks zero-copy support"
 IFS=. read -r kmajor kminor _ <<<"$(uname -r)"
 if [ "$kmajor" -gt 6 ] || { [ "$kmajor" = 6 ] && [ "${kminor%%[!0-9]*}" -ge 3 ]; }; then
-	zc_refusal="$D: cannot bind AF_XDP sockets in zero-copy mode: driver veth does not offer it \\(netdev xdp-features lack xsk-zerocopy\\)"
+	zc_refusal="$D: cannot bind AF_XDP sockets in zero-copy mode: driver veth: xdp-features lack xsk-zerocopy"
 fi
 expect_fail "--bind-mode zero-copy on veth" 1 "$zc_refusal \\(use --bind-mode copy or auto\\)" \
 	--dev "$D" --bind-mode zero-copy

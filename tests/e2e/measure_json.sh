@@ -194,7 +194,7 @@ if xh_wait_ready; then
 	xh_send --flows 8 --count 500 --rate 10000 >/dev/null
 	sleep 0.3
 	xh_stop_receiver INT
-	tap_grep "$XH_RX_OUT" '^queue +packets +rx_pps +rx_dropped +rx_ring_full +avg +p50 +p99 +max$' \
+	tap_grep "$XH_RX_OUT" '^queue +packets +rx_pps +xsk\.rx_dropped +xsk\.rx_ring_full +avg +p50 +p99 +max$' \
 		"human report: per-queue summary with percentile columns"
 	tap_grep "$XH_RX_OUT" '^total +500 ' "human report: total row counts every packet"
 	tap_grep "$XH_RX_OUT" '^latency_ns histogram' "human final report: histogram title"

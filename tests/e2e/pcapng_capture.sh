@@ -78,6 +78,14 @@ capture_case() { # label af_xdp_user options...
 		"$label: every interface has if_tsresol 9 (nanoseconds)"
 	tap_is "$(fields "$PCAP" frame.number | wc -l)" "$received" \
 		"$label: tshark: packet count equals the tool's received count"
+	# One thread polls every queue: their frames merged in time order.
+	# (--threads writes each queue's buffer as it fills: not asserted.)
+	if [ "$label" = main ]; then
+		tap_is "$(capinfos -o "$PCAP" 2>/dev/null | sed -n 's/^Strict time order: *//p')" True \
+			"$label: capinfos -o: strict time order across the 4 queues"
+		tap_cmp "$(fields "$PCAP" frame.interface_name | sort -u | wc -l)" -eq 4 \
+			"$label: frames on all 4 queues"
+	fi
 
 	fields "$PCAP" frame.interface_name frame.time_epoch frame.len frame.cap_len frame.comment \
 		>"$T/fields.tsv"
@@ -182,6 +190,32 @@ else
 	xh_stop_receiver KILL
 	kill "$reader" 2>/dev/null
 fi
+
+# ---- --pcapng - : the capture on stdout, piped into tshark -r - -----------
+# As tcpdump -w -: the reports move to stderr, stdout carries only pcapng.
+# --duration 6, not --count: a writer gives a pipe up 1 s after its stop,
+# and tshark, started beside the receiver, may take seconds to read.
+( cd "$T" && ip netns exec "$XH_NS_RX" "$XH_BUILD/af_xdp_user" --dev "$XH_RX_DEV" --xdp-mode native --json \
+	--interval 0 --duration 6 --pcapng - 2>"$T/stdout.err" |
+	tshark -r - -T fields -e frame.interface_name >"$T/stdout.tsv" 2>/dev/null ) &
+pipe_pid=$!
+ready=1
+for i in $(seq 200); do
+	grep -q '^af_xdp_user: ready:' "$T/stdout.err" && { ready=0; break; }
+	kill -0 "$pipe_pid" 2>/dev/null || break
+	sleep 0.05
+done
+if [ "$ready" = 0 ]; then
+	xh_send --flows 8 --count 300 --rate 5000 >/dev/null
+	for i in $(seq 400); do kill -0 "$pipe_pid" 2>/dev/null || break; sleep 0.05; done
+fi
+wait "$pipe_pid"
+tap_is "$ready" 0 "--pcapng -: receiver ready"
+tap_is "$(grep -c "^$XH_RX_DEV@q[0-3]\$" "$T/stdout.tsv")" 300 \
+	"--pcapng - | tshark -r -: tshark counts all 300 frames sent"
+tap_is "$(grep '^{' "$T/stdout.err" | jq -r 'select(.type == "final") | .total.packets')" 300 \
+	"--pcapng -: the final report goes to stderr"
+tap_is "$(ls "$T" | grep -cx -- -)" 0 "--pcapng -: no file named - created"
 
 # ---- SIGINT while open() waits for a FIFO nobody reads ---------------------
 mkfifo "$T/nobody.fifo"

@@ -553,7 +553,7 @@ static char *render_checked(const struct latency_histogram *h, unsigned int widt
 {
 	char *text = NULL, *line, *end;
 	uint64_t total = 0;
-	size_t size = 0;
+	size_t size = 0, first_bar_col = 0;
 	FILE *out;
 
 	out = open_memstream(&text, &size);
@@ -567,11 +567,24 @@ static char *render_checked(const struct latency_histogram *h, unsigned int widt
 	*rows = 0;
 	for (line = text; *line; line = end + 1) {
 		char *count_text;
+		size_t cols = 0, bar_col = 0;
 
 		end = strchr(line, '\n');
 		assert_non_null(end);
-		if ((size_t)(end - line) > width)
-			fail_msg("line of %zu columns, limit %u: %.*s", (size_t)(end - line), width,
+		/* Columns, not bytes: "µs" is 3 bytes, 2 columns. */
+		for (const char *p = line; p < end; p++) {
+			if (*p == '|' && !bar_col)
+				bar_col = cols + 1;
+			cols += ((unsigned char)*p & 0xC0) != 0x80;
+		}
+		/* The bars start in one column, whatever the units' widths. */
+		if (!*rows)
+			first_bar_col = bar_col;
+		else if (bar_col != first_bar_col)
+			fail_msg("bar at column %zu, the first line's at %zu: %.*s", bar_col,
+				 first_bar_col, (int)(end - line), line);
+		if (cols > width)
+			fail_msg("line of %zu columns, limit %u: %.*s", cols, width,
 				 (int)(end - line), line);
 		*end = '\0'; /* confine strrchr() to this line */
 		count_text = strrchr(line, '|');
@@ -605,6 +618,7 @@ static void test_render_shows_counts(void **state)
 	assert_non_null(strstr(text, "|     7\n"));
 	assert_non_null(strstr(text, "|     1\n"));
 	assert_non_null(strstr(text, "64ns - 128ns"));
+	assert_non_null(strstr(text, "µs - "));
 	/* The biggest row fills the bar, a lone sample still shows a mark. */
 	assert_non_null(strstr(text, "|#     "));
 	free(text);

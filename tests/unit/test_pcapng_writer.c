@@ -257,6 +257,72 @@ static void test_file_round_trip(void **state)
 	unlink(path);
 }
 
+/*
+ * pcapng_file_merge(): three queues whose buffers each go out several
+ * times, queue 2's frames logged 40 frames (2 ms) after their time, as a
+ * queue polled late: the file holds every frame once, in strict time order.
+ */
+static void test_merge_time_order(void **state)
+{
+	enum { FRAMES = 30000, SNAPLEN = 300, FRAME_LEN = 400, LAG = 40 };
+	const uint64_t base = 1700000000000000000ULL, step = 50000; /* 50 µs */
+	const char *names[] = { "eth0@q0", "eth0@q1", "eth0@q2" };
+	char path[] = "/tmp/test_pcapng_XXXXXX";
+	struct pcapng_file file;
+	struct pcapng_log logs[3];
+	unsigned char frame[FRAME_LEN];
+	struct epb *epbs;
+	unsigned char *buf;
+	size_t len, n;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pcapng_file_open(&file, path, -1, SNAPLEN, "test app", names, 3), 0);
+	assert_int_equal(pcapng_file_merge(&file), 0);
+	for (uint32_t q = 0; q < 3; q++)
+		assert_int_equal(pcapng_log_init(&logs[q], &file, q), 0);
+	for (uint64_t i = 0; i < FRAMES + LAG; i++) {
+		/* Queues 0 and 1 log frame i now, queue 2 frame i - LAG. */
+		uint64_t seqs[2] = { i, i - LAG };
+
+		for (int k = 0; k < 2; k++) {
+			uint64_t seq = seqs[k];
+
+			if (i < (uint64_t)k * LAG || seq >= FRAMES || (seq % 3 == 2) != (k == 1))
+				continue;
+			memset(frame, 0, sizeof(frame));
+			memcpy(frame, &seq, sizeof(seq));
+			pcapng_log_packet(&logs[seq % 3], base + seq * step, frame, FRAME_LEN,
+					  FRAME_LEN, NULL, 0);
+		}
+	}
+	for (uint32_t q = 0; q < 3; q++)
+		assert_int_equal(pcapng_log_close(&logs[q]), 0);
+	assert_int_equal(pcapng_file_close(&file), 0);
+
+	buf = read_whole(path, &len);
+	epbs = calloc(FRAMES + 1, sizeof(*epbs));
+	assert_non_null(epbs);
+	n = parse_file(buf, len, names, 3, SNAPLEN, epbs, FRAMES + 1);
+	assert_int_equal(n, FRAMES);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t seq;
+
+		memcpy(&seq, epbs[i].data, sizeof(seq));
+		assert_int_equal(epbs[i].if_id, seq % 3);
+		assert_true(epbs[i].ts == base + seq * step);
+		if (i && epbs[i].ts < epbs[i - 1].ts)
+			fail_msg("frame %zu at %llu, before frame %zu at %llu", i,
+				 (unsigned long long)epbs[i].ts, i - 1,
+				 (unsigned long long)epbs[i - 1].ts);
+	}
+	free(epbs);
+	free(buf);
+	unlink(path);
+}
+
 /* A comment longer than PCAPNG_COMMENT_MAX is cut there, not dropped. */
 static void test_long_comment_cut(void **state)
 {
@@ -387,6 +453,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_epb_layout),
 		cmocka_unit_test(test_file_round_trip),
+		cmocka_unit_test(test_merge_time_order),
 		cmocka_unit_test(test_long_comment_cut),
 		cmocka_unit_test(test_original_length_kept),
 		cmocka_unit_test(test_bad_arguments),

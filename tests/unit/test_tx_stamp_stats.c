@@ -107,6 +107,7 @@ static void test_clock_mismatch(void **state)
 	assert_false(queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_TAI, 3000,
 						     &send_ns));
 	assert_int_equal(s->tx->clock_mismatch, 1);
+	assert_int_equal(s->tx->other_clock, 1);
 	assert_int_equal(s->tx->mismatch_clock, CLOCK_MONOTONIC);
 	/* the same clock, but a send time after our now */
 	stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 5000);
@@ -114,6 +115,38 @@ static void test_clock_mismatch(void **state)
 	assert_int_equal(s->tx->clock_mismatch, 2);
 	assert_int_equal(s->tx->stamped, 0);
 	assert_int_equal(latency_histogram_count(&s->tx->tx_to_user), 0);
+	free_stats(s);
+}
+
+/* Forged times: before the run, or after the frame reached XDP. */
+static void test_impossible_send_times_not_timed(void **state)
+{
+	struct decoded_hint h = { .kind = HINT_KNOWN, .has_rx_ktime = true, .rx_ktime = 5000000 };
+	struct queue_rx_stats *s = new_stats();
+	uint8_t frame[64];
+	__u64 send_ns = 0;
+	size_t len;
+
+	(void)state;
+	queue_rx_stats_set_rx_time_floor(s, 4000000);
+	/* before the run's floor */
+	len = stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 1000);
+	assert_false(queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC,
+						     6000000, &send_ns));
+	/* after XDP saw the frame, before our read */
+	stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 5500000);
+	assert_false(queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC,
+						     6000000, &send_ns));
+	assert_int_equal(s->tx->clock_mismatch, 2);
+	assert_int_equal(s->tx->other_clock, 0);
+	assert_int_equal(s->tx->stamped, 0);
+	assert_int_equal(latency_histogram_count(&s->tx->tx_to_user), 0);
+	assert_int_equal(latency_histogram_count(&s->tx->tx_to_xdp), 0);
+	/* a plausible one still counts */
+	stamped_frame(frame, TX_STAMP_CLOCK_MONOTONIC, 4500000);
+	assert_true(queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC,
+						    6000000, &send_ns));
+	assert_int_equal(s->tx->stamped, 1);
 	free_stats(s);
 }
 
@@ -151,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_valid_stamp_times_both_delays),
 		cmocka_unit_test(test_broken_or_absent_stamp_not_counted),
 		cmocka_unit_test(test_clock_mismatch),
+		cmocka_unit_test(test_impossible_send_times_not_timed),
 		cmocka_unit_test(test_interval_subtracts),
 	};
 
