@@ -24,6 +24,11 @@
  * STALE_BTF_ID_BIND=zero-copy; the frames then come from elsewhere:
  * STALE_BTF_ID_SEND is a command run as "CMD H|N COUNT" that returns once
  * COUNT frames of that mark are on the wire to the device.
+ * STALE_BTF_ID_BURST (default 48) sets the hinted burst: in zero-copy the
+ * driver has the whole fill ring posted to its RX queue at bind, and a
+ * burst shorter than the UMEM leaves buffers no frame ever used at the
+ * head of that queue, where the unhinted frames then land; a burst of one
+ * UMEM (64) uses them all.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -70,6 +75,7 @@
 static struct test_veth_pair veth;
 static const char *send_cmd;    /* STALE_BTF_ID_SEND: frames come from elsewhere */
 static bool zero_copy;          /* STALE_BTF_ID_BIND=zero-copy */
+static int burst_hinted = BURST_HINTED; /* STALE_BTF_ID_BURST */
 
 struct stale_rx {
 	struct stale_btf_id *skel;
@@ -200,7 +206,7 @@ static bool wait_count(volatile __u32 *counter, __u32 want)
  * their btf_id, clear the slot and give the frames back: the consumer-side
  * rule, applied to every frame the receiver sees.
  */
-static int drain(struct stale_rx *s, __u32 *btf_ids, int max)
+static int drain(struct stale_rx *s, __u32 *btf_ids, __u64 *addrs, int max)
 {
 	struct pollfd pfd = { .fd = xsk_socket__fd(s->xsk), .events = POLLIN };
 	int got = 0;
@@ -218,6 +224,7 @@ static int drain(struct stale_rx *s, __u32 *btf_ids, int max)
 
 			if (btf_ids)
 				btf_ids[got] = xsk_hints_pkt_btf_id(pkt);
+			addrs[got] = desc->addr & ~(__u64)(FRAME_SIZE - 1);
 			got++;
 			xsk_hints_pkt_clear_btf_id(pkt);
 			*xsk_ring_prod__fill_addr(&s->fill, idx_fill + i) =
@@ -236,8 +243,9 @@ static int unhinted_frames_with_stale_id(bool always_stamp)
 	struct xdp_options opts = { 0 };
 	socklen_t len = sizeof(stats), opts_len = sizeof(opts);
 	__u32 btf_ids[UNHINTED];
+	__u64 given_back[RX_RING], unhinted_addrs[UNHINTED];
 	struct stale_rx s;
-	int got, stale = 0, i, err, hint_id;
+	int got, stale = 0, reused = 0, i, j, err, hint_id;
 
 	err = stale_rx_open(&s, always_stamp);
 	if (err) {
@@ -247,16 +255,22 @@ static int unhinted_frames_with_stale_id(bool always_stamp)
 	assert_int_equal(getsockopt(xsk_socket__fd(s.xsk), SOL_XDP, XDP_OPTIONS, &opts,
 				    &opts_len), 0);
 	assert_int_equal(!!(opts.flags & XDP_OPTIONS_ZEROCOPY), zero_copy);
-	assert_int_equal(send_frames(STALE_MARK_HINT, BURST_HINTED), 0);
-	assert_true(wait_count(&s.skel->bss->hinted, BURST_HINTED));
+	assert_int_equal(send_frames(STALE_MARK_HINT, burst_hinted), 0);
+	if (!wait_count(&s.skel->bss->hinted, (__u32)burst_hinted)) {
+		__u32 seen = s.skel->bss->hinted;
+
+		stale_rx_release(&s);
+		fail_msg("the XDP program saw %u of %d hinted frames in %d ms", seen,
+			 burst_hinted, WAIT_MS);
+	}
 	assert_int_equal(getsockopt(xsk_socket__fd(s.xsk), SOL_XDP, XDP_STATISTICS,
 				    &stats, &len), 0);
-	got = drain(&s, NULL, RX_RING);
+	got = drain(&s, NULL, given_back, RX_RING);
 	assert_int_equal(got, RX_RING);
 
 	assert_int_equal(send_frames(STALE_MARK_NONE, UNHINTED), 0);
 	assert_true(wait_count(&s.skel->bss->unhinted, UNHINTED));
-	got = drain(&s, btf_ids, UNHINTED);
+	got = drain(&s, btf_ids, unhinted_addrs, UNHINTED);
 	assert_int_equal(got, UNHINTED);
 	hint_id = btf__find_by_name_kind(bpf_object__btf(s.skel->obj), "stale_hint",
 					 BTF_KIND_STRUCT);
@@ -266,14 +280,16 @@ static int unhinted_frames_with_stale_id(bool always_stamp)
 		if (btf_ids[i] != XSK_HINTS_NO_HINT)
 			assert_int_equal(btf_ids[i], hint_id);
 		stale += btf_ids[i] != XSK_HINTS_NO_HINT;
+		for (j = 0; j < RX_RING; j++)
+			reused += unhinted_addrs[i] == given_back[j];
 	}
 	print_message("# %s bind %s, always_stamp=%d: burst of %d hinted frames, RX ring %d: "
 		      "rx_ring_full %llu, rx_dropped %llu; %d of %d unhinted frames read a "
-		      "non-zero btf_id\n", veth.name,
+		      "non-zero btf_id, %d were in the buffers just given back\n", veth.name,
 		      opts.flags & XDP_OPTIONS_ZEROCOPY ? "zero-copy" : "copy",
-		      always_stamp, BURST_HINTED, RX_RING,
+		      always_stamp, burst_hinted, RX_RING,
 		      (unsigned long long)stats.rx_ring_full,
-		      (unsigned long long)stats.rx_dropped, stale, got);
+		      (unsigned long long)stats.rx_dropped, stale, got, reused);
 	/* The burst did overflow the ring: the condition under test happened. */
 	assert_true(stats.rx_ring_full + stats.rx_dropped > 0);
 	stale_rx_release(&s);
@@ -283,8 +299,15 @@ static int unhinted_frames_with_stale_id(bool always_stamp)
 /* The failure mode: clearing in userspace does not reach recycled buffers. */
 static void test_unstamped_frames_read_stale_ids(void **state)
 {
+	int stale;
+
 	(void)state;
-	assert_true(unhinted_frames_with_stale_id(false) > 0);
+	stale = unhinted_frames_with_stale_id(false);
+	/* On a given device (zero-copy) this is a measurement: whether the
+	 * driver reposts the dropped frames' buffers before the unhinted
+	 * frames come is its own business (the report line says). */
+	if (!send_cmd)
+		assert_true(stale > 0);
 }
 
 /* The contract: every redirected frame carries its own btf_id. */
@@ -374,8 +397,20 @@ static void test_umem_headroom_places_packets(void **state)
 static int veth_setup(void **state)
 {
 	const char *dev = getenv("STALE_BTF_ID_DEV"), *bind = getenv("STALE_BTF_ID_BIND");
+	const char *burst = getenv("STALE_BTF_ID_BURST");
 
 	(void)state;
+	if (burst) {
+		char *end;
+		long n = strtol(burst, &end, 10);
+
+		if (*end || n <= RX_RING || n > 4096) {
+			fprintf(stderr, "test_stale_btf_id: STALE_BTF_ID_BURST=%s: not a number "
+				"of frames in %d..4096\n", burst, RX_RING + 1);
+			return -1;
+		}
+		burst_hinted = (int)n;
+	}
 	if (bind && strcmp(bind, "zero-copy") && strcmp(bind, "copy")) {
 		fprintf(stderr, "test_stale_btf_id: STALE_BTF_ID_BIND=%s: not copy or zero-copy\n",
 			bind);

@@ -511,11 +511,14 @@ checks_deb13_bpo() {
 	cell_end "$GUEST" "$nic" "zero-copy, --busy-poll"
 
 	# The stale-btf_id contract (headers/xdp_hint_stamp.h) under zero-copy:
-	# test_stale_btf_id's two tests, 48 hinted frames into an 8-slot RX
-	# ring (40 dropped after the XDP program wrote their hint), then 8
+	# test_stale_btf_id's two tests, 64 hinted frames into an 8-slot RX
+	# ring (56 dropped after the XDP program wrote their hint), then 8
 	# unhinted frames.  Its own asserts are exact (8 drained, 8 read, a
 	# non-zero btf_id only ever the dropped frames' stale_hint); here its
-	# report lines.
+	# report lines.  Without always-stamp the count is measured, not
+	# checked: virtio_net posts the buffers the receiver gave back, not
+	# the dropped frames' ones, so no unhinted frame read a stale btf_id
+	# in either run (the failure mode does not show; docs/lesson4).
 	cell_begin
 	what="guest 7.x virtio_net zero-copy stale btf_id"
 	local zc_line
@@ -525,11 +528,9 @@ checks_deb13_bpo() {
 	tap_diag "always_stamp=0: $(grep -o 'always_stamp=0: .*' "$W/stale_zc.out")"
 	tap_diag "always_stamp=1: ${zc_line#*always_stamp=1: }"
 	tap_ok "$what: bound zero-copy, the RX ring overflowed" \
-		eval "grep -qE 'bind zero-copy, always_stamp=1: burst of 48 hinted frames, RX ring 8: rx_ring_full [1-9]' '$W/stale_zc.out'"
+		eval "grep -qE 'bind zero-copy, always_stamp=1: burst of 64 hinted frames, RX ring 8: rx_ring_full 56' '$W/stale_zc.out'"
 	tap_ok "$what: always-stamp: 0 of 8 unhinted frames read a non-zero btf_id" \
 		eval "grep -q 'bind zero-copy, always_stamp=1: .* 0 of 8 unhinted frames read a non-zero btf_id' '$W/stale_zc.out'"
-	tap_ok "$what: without it, some do (the failure mode exists under zero-copy)" \
-		eval "grep -qE 'bind zero-copy, always_stamp=0: .* [1-8] of 8 unhinted frames read a non-zero btf_id' '$W/stale_zc.out'"
 	tap_ok "$what: no XDP program left" eval "! grep -qE ' (xdp|xdpgeneric|xdpdrv) ' '$W/stale_zc.link'"
 	cell_end "$GUEST" "virtio_net, 1 queue pair, ACCESS_PLATFORM" "zero-copy, RX ring overflow: always-stamp, no stale btf_id"
 
