@@ -83,12 +83,12 @@ static void announce_ready(const struct receiver *rx)
 	if (log_level == LOG_QUIET)
 		return;
 	/* Two lines, each within 100 columns: the device and the clock, then
-	 * "ready:" with the tokens scripts parse (dev, queues, xdp, bind, rx,
+	 * "ready:" with the tokens scripts parse (queues, xdp, bind, rx,
 	 * layout, buffers), last. */
 	fprintf(stderr, PROG_NAME ": dev %s ifindex %d, rx times and latencies in clock %s\n",
 		cfg->ifname, rx->conf.iface.ifindex, hint_clock_name(cfg->clock));
-	fprintf(stderr, PROG_NAME ": ready: dev %s queues %u-%u xdp %s bind %s rx %s layout %s buffers %s\n",
-		cfg->ifname, first, last, xdp_mode_label(cfg, &rx->res.attachment),
+	fprintf(stderr, PROG_NAME ": ready: queues %u-%u xdp %s bind %s rx %s layout %s buffers %s\n",
+		first, last, xdp_mode_label(cfg, &rx->res.attachment),
 		qs->zero_copy ? "zero-copy" : "copy", rx_mode_label(cfg),
 		cfg->xsks_map_path ? "foreign" :
 		rx->res.prog.hint_program.driver_metadata ? "rx-hw" : hint_policy_name(cfg->layout),

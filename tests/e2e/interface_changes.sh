@@ -288,7 +288,7 @@ for end in "$XH_NS_TX:$XH_TX_DEV" "$XH_NS_RX:$XH_RX_DEV"; do
 	ip netns exec "${end%%:*}" ethtool -L "${end#*:}" rx 2 tx 2
 done
 if start_rx "$what" --xdp-mode native; then
-	tap_grep "$XH_RX_ERR" "ready: .* queues 0-1 " "$what: receiver bound queues 0-1"
+	tap_grep "$XH_RX_ERR" "ready:.* queues 0-1 " "$what: receiver bound queues 0-1"
 	ip netns exec "$XH_NS_RX" ethtool -L "$XH_RX_DEV" rx 4 tx 4
 	tap_result $? "$what: ethtool -L $XH_RX_DEV rx 4 tx 4"
 	expect_stop "$what" "$XH_RX_DEV: RX queues went from 2 to 4: queues 2-3 are not bound"

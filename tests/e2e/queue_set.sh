@@ -57,7 +57,7 @@ send_to_queue() { # queue count
 
 # The queue ids of the ready line, "0-3".
 ready_queues() {
-	sed -n 's/^af_xdp_user: ready: .* queues \([0-9]*-[0-9]*\) .*/\1/p' "$XH_RX_ERR"
+	sed -n 's/^af_xdp_user: ready:.* queues \([0-9]*-[0-9]*\) .*/\1/p' "$XH_RX_ERR"
 }
 
 # A 4-queue veth whose channels read @spec: all 4 bound, each receiving
