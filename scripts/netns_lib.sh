@@ -165,8 +165,9 @@ xh_setup() { # purpose(short tag) queues
 xh_wait_carrier() {
 	local i
 	for i in $(seq 50); do
-		if ip -n "$XH_NS_RX" link show "$XH_RX_DEV" | grep -q 'state UP' &&
-		   ip -n "$XH_NS_TX" link show "$XH_TX_DEV" | grep -q 'state UP'; then
+		# 2>/dev/null: iproute2 complains of other users' namespaces.
+		if ip -n "$XH_NS_RX" link show "$XH_RX_DEV" 2>/dev/null | grep -q 'state UP' &&
+		   ip -n "$XH_NS_TX" link show "$XH_TX_DEV" 2>/dev/null | grep -q 'state UP'; then
 			return 0
 		fi
 		sleep 0.05
@@ -261,5 +262,5 @@ xh_xdp_attached() { # namespace device
 
 # 0 when no namespace named by xh_setup in this process still exists.
 xh_no_namespace_left() {
-	! ip netns list | grep -qE "^xh[0-9a-z]*$$[rt]( |$)"
+	! ip netns list 2>/dev/null | grep -qE "^xh[0-9a-z]*$$[rt]( |$)"
 }
