@@ -394,6 +394,8 @@ static char *print_report(const struct hint_decoder *dec, const struct queue_rx_
 	struct report_run run = {
 		.dev = "xhp0", .ifindex = 9, .xdp_mode = "native", .bind_mode = "copy",
 		.rx_mode = "wakeup", .duration_s = 1.0, .rx = true,
+		/* a column per queue, idle ones too (the columns are the point) */
+		.all_queues = true,
 	};
 	const struct queue_rx_stats *queues[8];
 	char *text = NULL;
