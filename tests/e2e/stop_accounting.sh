@@ -113,12 +113,13 @@ flood_until_it_ends "--duration 1.5 during a flood, threads" --duration 1.5 --th
 
 # 4. --interval with --threads: the supervising thread wakes when a
 # report is due, not on a coarse tick (2 ms asked: several hundred
-# reports in a second; a 20 ms tick would give at most 50).
+# reports in a second on a quiet machine, about 150 under the sanitizers on
+# a loaded one; a 20 ms tick would give at most 50).
 label="--threads --interval 0.002 --duration 1"
 xh_start_receiver --xdp-mode native --json --interval 0.002 --duration 1 --threads
 if xh_wait_ready && xh_wait_receiver 20; then
 	n=$(jq -c 'select(.type == "interval")' "$XH_RX_OUT" | wc -l)
-	tap_cmp "$n" -ge 150 "$label: at least 150 interval reports ($n)"
+	tap_cmp "$n" -ge 100 "$label: at least 100 interval reports ($n)"
 else
 	tap_result 1 "$label: ran and ended" "$(tr '\n' '|' <"$XH_RX_ERR")"
 fi
