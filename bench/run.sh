@@ -820,5 +820,6 @@ echo "$TABLE"
 } >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS" && rm -f "$RAW"
 echo "results: $RESULTS" >&2
 if [ "$BENCH_UPDATE" = 1 ]; then
-	cp "$RESULTS" "$TRACKED_RESULTS" && echo "copied to $TRACKED_RESULTS" >&2
+	# Paths relative to the checkout: the tracked file names no machine's.
+	sed "s#$REPO_DIR/##g" "$RESULTS" >"$TRACKED_RESULTS" && echo "copied to $TRACKED_RESULTS" >&2
 fi
