@@ -148,10 +148,13 @@ static inline long tx_stamp_locate(const uint8_t *frame, size_t len)
  * Find and check the stamp of the @len-byte frame @frame (from its
  * Ethernet header on).  0 with *@out filled, or a negative errno:
  *   -EINVAL   @frame or @out NULL
- *   -ENODATA  the frame ends before the stamp's end (truncated)
+ *   -ENODATA  the frame ends before the stamp's magic (truncated)
  *   -ENOMSG   no stamp: not where one goes (tx_stamp_locate()) or the
  *             magic differs (a frame sent without --stamp-tx)
+ *   -EBADMSG  the magic is there but the frame ends before the stamp's end
  *   -EPROTO   the magic is there but the version or clock is unknown
+ * (-EBADMSG and -EPROTO: a stamp this parser cannot read, from a sender of
+ * another version, say; -ENODATA and -ENOMSG: no stamp at all.)
  * Allocates nothing, reads only @frame[0..@len).
  */
 static inline int tx_stamp_parse(const void *frame, size_t len, struct tx_stamp *out)
@@ -172,7 +175,7 @@ static inline int tx_stamp_parse(const void *frame, size_t len, struct tx_stamp 
 	    tx_stamp__be16(stamp + 2) != (TX_STAMP_MAGIC & 0xffffU))
 		return -ENOMSG;
 	if (len - (size_t)off < TX_STAMP_LEN)
-		return -ENODATA;
+		return -EBADMSG;
 	if (stamp[4] != TX_STAMP_VERSION || tx_stamp_clockid(stamp[5]) == (clockid_t)-1)
 		return -EPROTO;
 	out->clock = (enum tx_stamp_clock)stamp[5];

@@ -47,7 +47,7 @@ static void tx_stamp_stats_reset(struct tx_stamp_stats *tx)
 {
 	if (!tx)
 		return;
-	tx->stamped = tx->clock_mismatch = tx->other_clock = 0;
+	tx->stamped = tx->clock_mismatch = tx->other_clock = tx->invalid = 0;
 	latency_histogram_init(&tx->tx_to_xdp);
 	latency_histogram_init(&tx->tx_to_user);
 }
@@ -148,6 +148,7 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 		dst->tx->stamped += src->tx->stamped;
 		dst->tx->clock_mismatch += src->tx->clock_mismatch;
 		dst->tx->other_clock += src->tx->other_clock;
+		dst->tx->invalid += src->tx->invalid;
 		latency_histogram_merge(&dst->tx->tx_to_xdp, &src->tx->tx_to_xdp);
 		latency_histogram_merge(&dst->tx->tx_to_user, &src->tx->tx_to_user);
 	}
@@ -197,6 +198,7 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 		dst->tx->stamped = now->tx->stamped - before->tx->stamped;
 		dst->tx->clock_mismatch = now->tx->clock_mismatch - before->tx->clock_mismatch;
 		dst->tx->other_clock = now->tx->other_clock - before->tx->other_clock;
+		dst->tx->invalid = now->tx->invalid - before->tx->invalid;
 		latency_histogram_subtract(&dst->tx->tx_to_xdp, &now->tx->tx_to_xdp,
 					   &before->tx->tx_to_xdp);
 		latency_histogram_subtract(&dst->tx->tx_to_user, &now->tx->tx_to_user,

@@ -44,6 +44,9 @@ struct tx_stamp_stats {
 	__u64 clock_mismatch;
 	__u64 other_clock;     /* of clock_mismatch: another clock's stamps */
 	clockid_t mismatch_clock; /* the stamp's clock at the last other_clock */
+	/* The stamp's magic, but a version or clock this receiver does not
+	 * know, or cut short (tx_stamp_parse(): -EPROTO, -EBADMSG): not timed. */
+	__u64 invalid;
 	struct latency_histogram tx_to_xdp;  /* send -> the hint's rx time */
 	struct latency_histogram tx_to_user; /* send -> this batch's dequeue */
 };
@@ -272,7 +275,8 @@ static inline void queue_rx_stats_account_tx_stamp(struct queue_rx_stats *s,
 }
 
 /* The frame @pkt (@len bytes) with its sender's stamp, if it has a valid
- * one (tx_stamp_parse()); a frame without, or with a broken one, is not
+ * one (tx_stamp_parse()); a frame without one is not counted, one with the
+ * stamp's magic that cannot be read is counted in invalid; neither is
  * counted as stamped. Returns true with the send time in *@send_ns when
  * the stamp was timed (of our clock, not from our future). */
 static inline bool queue_rx_stats_account_tx_frame(struct queue_rx_stats *s,
@@ -282,9 +286,15 @@ static inline bool queue_rx_stats_account_tx_frame(struct queue_rx_stats *s,
 {
 	struct tx_stamp stamp;
 	__u64 stamped;
+	int err;
 
-	if (tx_stamp_parse(pkt, len, &stamp))
+	err = tx_stamp_parse(pkt, len, &stamp);
+	if (err) {
+		/* Not "no stamp": a sender meant one that cannot be read. */
+		if (err == -EPROTO || err == -EBADMSG)
+			s->tx->invalid++;
 		return false;
+	}
 	stamped = s->tx->stamped;
 	queue_rx_stats_account_tx_stamp(s, h, tx_stamp_clockid(stamp.clock), stamp.send_ns,
 					clock, now_ns);

@@ -159,6 +159,10 @@ static __u64 get_tx_clock_mismatch(const struct queue_rx_stats *s)
 {
 	return s->tx ? s->tx->clock_mismatch : 0;
 }
+static __u64 get_tx_stamp_invalid(const struct queue_rx_stats *s)
+{
+	return s->tx ? s->tx->invalid : 0;
+}
 static __u64 get_fill_ring_empty(const struct queue_rx_stats *s)
 {
 	return s->xsk.rx_fill_ring_empty_descs;
@@ -286,6 +290,9 @@ int metrics_text_write(FILE *out, enum metrics_format format, const struct metri
 		per_queue_counter(&w, "tx_clock_mismatch_total",
 				  "frames whose send stamp is of another clock, or from the receiver's future: not timed",
 				  queues, n, get_tx_clock_mismatch);
+		per_queue_counter(&w, "tx_stamp_invalid_total",
+				  "frames with a send stamp's magic but an unknown version or clock, or cut short: not timed",
+				  queues, n, get_tx_stamp_invalid);
 		family(&w, "tx_to_xdp_seconds", "histogram",
 		       "--tx-stamps: the sender's send time to rx_ktime in XDP (the time stamp's own delay and error)");
 		for (size_t i = 0; i < n; i++)

@@ -123,6 +123,7 @@ static void put_rx_groups(struct json_builder *b, json_object *o, const struct r
 	if (s->tx) {
 		put_u64(b, o, "tx_stamped", s->tx->stamped);
 		put_u64(b, o, "tx_clock_mismatch", s->tx->clock_mismatch);
+		put_u64(b, o, "tx_stamp_invalid", s->tx->invalid);
 		put_summary(b, o, "tx_to_xdp_ns", &s->tx->tx_to_xdp);
 		put_summary(b, o, "tx_to_user_ns", &s->tx->tx_to_user);
 	}

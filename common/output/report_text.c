@@ -273,8 +273,9 @@ static void summary_tx(FILE *out, const struct queue_rx_stats *t)
 {
 	if (!t->tx)
 		return;
-	fprintf(out, "tx_stamped %llu, tx_clock_mismatch %llu\n",
-		(unsigned long long)t->tx->stamped, (unsigned long long)t->tx->clock_mismatch);
+	fprintf(out, "tx_stamped %llu, tx_clock_mismatch %llu, tx_stamp_invalid %llu\n",
+		(unsigned long long)t->tx->stamped, (unsigned long long)t->tx->clock_mismatch,
+		(unsigned long long)t->tx->invalid);
 	summary_delay(out, "tx_to_xdp_ns", &t->tx->tx_to_xdp);
 	summary_delay(out, "tx_to_user_ns", &t->tx->tx_to_user);
 }

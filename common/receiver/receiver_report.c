@@ -73,26 +73,32 @@ static const char *clock_id_name(clockid_t clock)
 	       clock == CLOCK_TAI ? "CLOCK_TAI" : "an unknown clock";
 }
 
-/* --tx-stamps: stamps the receiver cannot compare with its own clock, said
+/* --tx-stamps: stamps the receiver cannot read, or cannot compare with its own clock, said
  * once with both clocks named (a sender on CLOCK_MONOTONIC, a receiver on
  * --clock tai: every stamp is from 37 years ago or from the future). */
 static void warn_tx_clock_mismatch(const struct report_sources *src, struct receiver_state *run,
 				   struct queue_rx_stats *const *stats)
 {
 	const struct queue_rx_stats *last = NULL;
-	__u64 mismatched = 0, other = 0;
+	__u64 mismatched = 0, other = 0, invalid = 0;
 
 	if (run->warned_tx_clock)
 		return;
 	for (size_t i = 0; i < src->queues->n_open; i++) {
-		if (!stats[i]->tx || !stats[i]->tx->clock_mismatch)
+		if (!stats[i]->tx)
+			continue;
+		invalid += stats[i]->tx->invalid;
+		if (!stats[i]->tx->clock_mismatch)
 			continue;
 		mismatched += stats[i]->tx->clock_mismatch;
 		other += stats[i]->tx->other_clock;
 		if (stats[i]->tx->other_clock)
 			last = stats[i];
 	}
-	if (!mismatched)
+	if (invalid)
+		pr_warn("%s: %llu frame(s) carry a send stamp this receiver cannot read (stamp version %u expected, clock monotonic or tai, %u bytes): not timed, counted as tx_stamp_invalid\n",
+			src->cfg->ifname, (unsigned long long)invalid, TX_STAMP_VERSION, TX_STAMP_LEN);
+	if (!mismatched && !invalid)
 		return;
 	if (other)
 		pr_warn("%s: %llu frame(s) carry a send stamp on %s, not comparable with the receiver's %s (--clock %s): not timed, counted as tx_clock_mismatch\n",

@@ -14,7 +14,9 @@
 #    xdp_hints_untimed; latencies are taken from the timed ones only;
 #  - a sender on CLOCK_TAI against a receiver on CLOCK_MONOTONIC: every
 #    stamp is a tx_clock_mismatch, none timed, one line names both clocks;
-#  - frames without a stamp are not counted as stamped;
+#  - frames without a stamp are not counted as stamped; frames with the
+#    stamp's magic but a later version, or cut short, are counted as
+#    tx_stamp_invalid, none timed, one line says so;
 #  - --pkt-info lines and the pcapng comments carry each frame's send time,
 #    tx_to_xdp_ns and tx_to_user_ns;
 #  - usage errors: --rx-period 0, below 10 us, above 10 s, a phase not
@@ -125,6 +127,29 @@ if run_one "$what" --tx-stamps --; then
 	tap_is "$(final_field '.total.tx_stamped')" 0 "$what: not counted as stamped"
 	tap_is "$(final_field '.total.tx_clock_mismatch')" 0 "$what: not counted as a clock mismatch"
 	tap_is "$(xh_final_json | jq -r '.total.tx_to_user_ns.count // 0')" 0 "$what: no tx_to_user sample"
+fi
+
+# ---- stamps this receiver cannot read --------------------------------------------------
+what="stamps of another version, and cut short"
+BAD_STAMPS=100
+xh_start_receiver --xdp-mode native --json --interval 0 --tx-stamps
+if xh_wait_ready 15; then
+	ip netns exec "$XH_NS_TX" python3 "$here/raw_frames.py" --gap-us 200 "$XH_TX_DEV" \
+		"$XH_RX_MAC" stamp-next-version+stamp-cut $((2 * BAD_STAMPS))
+	sleep 0.3
+	xh_stop_receiver INT
+	tap_is "$XH_RX_RC" 0 "$what: exit status 0"
+	tap_is "$(final_field '.total.packets + .total.drained_at_stop')" $((2 * BAD_STAMPS)) \
+		"$what: every frame received"
+	tap_is "$(final_field '.total.tx_stamp_invalid')" $((2 * BAD_STAMPS)) \
+		"$what: every one counted as tx_stamp_invalid"
+	tap_is "$(final_field '.total.tx_stamped') $(final_field '.total.tx_clock_mismatch')" "0 0" \
+		"$what: none timed, none a clock mismatch"
+	tap_is "$(grep -c "$((2 * BAD_STAMPS)) frame(s) carry a send stamp this receiver cannot read" "$XH_RX_ERR")" 1 \
+		"$what: one line says so"
+else
+	xh_wait_receiver 5
+	tap_result 1 "$what: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 fi
 
 # ---- the frame's own figures: --pkt-info lines and the pcapng comment -----------------

@@ -49,8 +49,14 @@ def ipv4(proto, payload, frag_off=0):
     return 0x0800, header + payload
 
 
-def udp(dport, length=32):
-    return struct.pack("!HHHH", 10000, dport, 8 + length, 0) + bytes(length)
+def udp(dport, length=32, payload=b""):
+    payload += bytes(length - len(payload))
+    return struct.pack("!HHHH", 10000, dport, 8 + len(payload), 0) + payload
+
+
+# headers/tx_stamp.h: magic "XHTS", version, clock, reserved, seq, send_ns.
+def tx_stamp(version=1, clock=1, length=24):
+    return (b"XHTS" + struct.pack("!BBHQQ", version, clock, 0, 0, 1))[:length]
 
 
 def hop_by_hop(next_header):
@@ -99,6 +105,10 @@ FRAMES = {
     "udp6-ext": lambda: ipv6(IPPROTO_HOPOPTS, hop_by_hop(IPPROTO_DSTOPTS) +
                              dest_options(IPPROTO_UDP) + udp(9000)),
     "udp-first-fragment": lambda: ipv4(IPPROTO_UDP, udp(9000), frag_off=0x2000),
+    # A send stamp (xdp_hints_traffic --stamp-tx) a receiver cannot read: a
+    # later version, or cut short (the frame ends 10 bytes into it).
+    "stamp-next-version": lambda: ipv4(IPPROTO_UDP, udp(9000, payload=tx_stamp(version=2))),
+    "stamp-cut": lambda: ipv4(IPPROTO_UDP, udp(9000, length=10, payload=tx_stamp(length=10))),
     # tests/bpf/stale_btf_id.c: ethertype 0x88b5 (IEEE local experimental),
     # a hint in front when the first payload byte is 'H', nothing otherwise.
     "stale-hint": lambda: (0x88B5, b"H" + bytes(45)),

@@ -183,9 +183,12 @@ static void test_truncated(void **state)
 
 	(void)state;
 	stamped(FRAME_UDP, true, TX_STAMP_CLOCK_MONOTONIC, 1, 2, frame, &l);
-	/* Cut inside the stamp, at its last byte, in the headers, in the tag. */
-	assert_int_equal(tx_stamp_parse(frame, l.stamp_off + 10, &st), -ENODATA);
-	assert_int_equal(tx_stamp_parse(frame, l.stamp_off + TX_STAMP_LEN - 1, &st), -ENODATA);
+	/* Cut inside the stamp (after its magic: a stamp that cannot be
+	 * read), inside the magic, at its last byte, in the headers, in the
+	 * tag. */
+	assert_int_equal(tx_stamp_parse(frame, l.stamp_off + 10, &st), -EBADMSG);
+	assert_int_equal(tx_stamp_parse(frame, l.stamp_off + 3, &st), -ENODATA);
+	assert_int_equal(tx_stamp_parse(frame, l.stamp_off + TX_STAMP_LEN - 1, &st), -EBADMSG);
 	assert_int_equal(tx_stamp_parse(frame, l.stamp_off + TX_STAMP_LEN, &st), 0);
 	assert_int_equal(tx_stamp_parse(frame, ETH_HLEN + 4 + 10, &st), -ENODATA);
 	assert_int_equal(tx_stamp_parse(frame, 14, &st), -ENODATA);

@@ -2,7 +2,8 @@
 /*
  * The receiver's side of the sender's stamps (measure/rx_stats.h): a valid
  * stamp gives tx_to_xdp (from the hint's rx time) and tx_to_user (from the
- * dequeue); a broken or foreign one is not counted as stamped; another
+ * dequeue); a foreign one is not counted at all, one with the magic but an
+ * unknown version or clock, or cut short, is counted as invalid; another
  * clock or a time from the future is a clock_mismatch; intervals subtract.
  */
 #include <stdarg.h>
@@ -86,8 +87,22 @@ static void test_broken_or_absent_stamp_not_counted(void **state)
 	frame[14] ^= 0xff; /* wrong magic */
 	queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC, 3000, &send_ns);
 	frame[14] ^= 0xff;
-	/* truncated inside the stamp */
-	queue_rx_stats_account_tx_frame(s, &h, frame, 14 + TX_STAMP_LEN - 1, CLOCK_MONOTONIC, 3000, &send_ns);
+	/* cut inside the magic: no stamp either */
+	queue_rx_stats_account_tx_frame(s, &h, frame, 14 + 3, CLOCK_MONOTONIC, 3000, &send_ns);
+	assert_int_equal(s->tx->invalid, 0);
+	/* the magic, then cut inside the stamp: one that cannot be read */
+	assert_false(queue_rx_stats_account_tx_frame(s, &h, frame, 14 + TX_STAMP_LEN - 1,
+						     CLOCK_MONOTONIC, 3000, &send_ns));
+	assert_int_equal(s->tx->invalid, 1);
+	/* another version, an unknown clock */
+	frame[14 + 4] = TX_STAMP_VERSION + 1;
+	assert_false(queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC,
+						     3000, &send_ns));
+	frame[14 + 4] = TX_STAMP_VERSION;
+	frame[14 + 5] = 7;
+	assert_false(queue_rx_stats_account_tx_frame(s, &h, frame, (__u32)len, CLOCK_MONOTONIC,
+						     3000, &send_ns));
+	assert_int_equal(s->tx->invalid, 3);
 	assert_int_equal(s->tx->stamped, 0);
 	assert_int_equal(s->tx->clock_mismatch, 0);
 	assert_int_equal(latency_histogram_count(&s->tx->tx_to_user), 0);
@@ -165,13 +180,19 @@ static void test_interval_subtracts(void **state)
 	for (int i = 0; i < 2; i++)
 		queue_rx_stats_account_tx_frame(now, &h, frame, (__u32)len, CLOCK_MONOTONIC, 2000, &send_ns);
 	queue_rx_stats_account_tx_frame(now, &h, frame, (__u32)len, CLOCK_TAI, 2000, &send_ns);
+	queue_rx_stats_account_tx_frame(now, &h, frame, 14 + 10, CLOCK_MONOTONIC, 2000, &send_ns);
 	queue_rx_stats_subtract(delta, now, before);
 	assert_int_equal(delta->tx->stamped, 2);
 	assert_int_equal(delta->tx->clock_mismatch, 1);
+	assert_int_equal(delta->tx->invalid, 1);
 	assert_int_equal(latency_histogram_count(&delta->tx->tx_to_xdp), 2);
 	assert_int_equal(latency_histogram_count(&delta->tx->tx_to_user), 2);
+	/* queues add up into the total */
+	queue_rx_stats_add(delta, now);
+	assert_int_equal(delta->tx->invalid, 2);
 	queue_rx_stats_reset(now);
 	assert_int_equal(now->tx->stamped, 0);
+	assert_int_equal(now->tx->invalid, 0);
 	assert_int_equal(latency_histogram_count(&now->tx->tx_to_user), 0);
 	free_stats(now);
 	free_stats(before);
