@@ -271,8 +271,9 @@ __u32 xsk_hint__size(const struct xsk_hint *hint);
 /*
  * A member resolved to its place and size: set once at start-up by
  * xsk_hint__field(), read by the xsk_hint_field__* functions below, which
- * check the size in every call. This layout is part of the ABI and will not change under soname
- * 1. A zeroed struct is "not resolved" (size 0): every read refuses it.
+ * check the size in every call. This layout is part of the ABI and will
+ * not change under soname 1. A zeroed struct is "not resolved" (size 0):
+ * every read refuses it.
  */
 struct xsk_hint_field {
 	__s32 pkt_offset; /* bytes from pkt_data to the field: negative */
@@ -337,8 +338,9 @@ struct xsk_hint_u8 {
  * A handle whose resolve failed must not be read. It is all the same left
  * pointing at the last bytes before pkt_data (pkt_offset = -width), so a
  * read stays inside any hint at least that wide (only a hint of btf_id
- * alone is narrower than 8 bytes) and always inside the frame's headroom:
- * never a wild address, but never a value either. A handle that was never
+ * alone is narrower than 8 bytes) and always inside an AF_XDP frame's
+ * headroom (XDP_PACKET_HEADROOM): never a wild address, but never a value
+ * either. A handle that was never
  * resolved at all (zeroed) would read packet data.
  */
 XSK_HINTS__MUST_CHECK
