@@ -36,6 +36,9 @@
  *    btf_id to hint index over the span of the hints' ids (the public
  *    struct xsk_hints_index), and every struct that has a btf_id member but
  *    is no valid hint, with the reason.
+ *  - typed handles: an integer member resolved at one width (u64, u32,
+ *    u16, u8), its width and kind checked then, so that the per-packet
+ *    read in the header is one load with nothing left to check.
  *  - dump: one walker over the layout that prints text or JSON.
  *
  * Nothing prints except through the caller's xsk_hints_set_print()
