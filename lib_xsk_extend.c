@@ -36,6 +36,9 @@
  *    btf_id to hint index over the span of the hints' ids (the public
  *    struct xsk_hints_index), and every struct that has a btf_id member but
  *    is no valid hint, with the reason.
+ *  - typed handles: an integer member resolved at one width (u64, u32,
+ *    u16, u8), its width and kind checked then, so that the per-packet
+ *    read in the header is one load with nothing left to check.
  *  - dump: one walker over the layout that prints text or JSON.
  *
  * Nothing prints except through the caller's xsk_hints_set_print()
@@ -78,6 +81,7 @@ struct hint_member {
 	__u32 name_hash;
 	__u32 offset; /* bytes from the start of the hint */
 	__u32 size;
+	bool integer; /* an int or enum of any width: what typed handles take */
 };
 
 struct xsk_hint {
@@ -480,7 +484,7 @@ static int add_name(struct member_collector *c, const char *name, __u32 *off)
 }
 
 static int add_member(struct member_collector *c, const char *path,
-		      __u32 offset, __u32 size)
+		      __u32 offset, __u32 size, bool integer)
 {
 	struct xsk_hint *hint = c->hint;
 	struct hint_member *m;
@@ -499,6 +503,7 @@ static int add_member(struct member_collector *c, const char *path,
 	m->name_hash = name_hash(path);
 	m->offset = offset;
 	m->size = size;
+	m->integer = integer;
 	if (add_name(c, path, &m->name_off))
 		return -ENOMEM;
 	hint->nr_members++;
@@ -537,7 +542,8 @@ static int collect_members(struct member_collector *c, const struct btf_type *t,
 		if (path_len + name_len + 2 > sizeof(c->path))
 			return XSK_HINTS_PATH_TOO_LONG;
 		memcpy(c->path + path_len, name, name_len + 1);
-		err = add_member(c, c->path, offset, btf__resolve_size(btf, m->type));
+		err = add_member(c, c->path, offset, btf__resolve_size(btf, m->type),
+				 mt && (btf_is_int(mt) || btf_is_any_enum(mt)));
 		if (!err && composite) {
 			c->path[path_len + name_len] = '.';
 			err = collect_members(c, mt, offset, path_len + name_len + 1);
@@ -707,6 +713,61 @@ int xsk_hint__field(const struct xsk_hint *hint, const char *path,
 	field->pkt_offset = (__s32)m->offset - (__s32)hint->size;
 	field->size = m->size;
 	return 0;
+}
+
+/*
+ * The typed handles' resolve: the width is checked here, once, so that
+ * their per-packet read needs no compare. *pkt_offset is set on every
+ * path, failures included: to -@width, the last bytes before pkt_data
+ * (the hint's tail), so that a handle read despite its failed resolve
+ * stays in the hint or its headroom (lib_xsk_extend.h).
+ */
+static int field_of_width(const struct xsk_hint *hint, const char *path,
+			  __u32 width, __s32 *pkt_offset)
+{
+	const struct hint_member *m;
+
+	*pkt_offset = -(__s32)width;
+	if (!hint || !path)
+		return -EINVAL;
+	m = find_member(hint, path);
+	if (!m)
+		return -ENOENT;
+	if (!m->integer)
+		return -EINVAL;
+	if (m->size != width)
+		return -E2BIG;
+	/* Both bounded by XSK_HINTS_MAX_SIZE: the subtraction cannot wrap. */
+	*pkt_offset = (__s32)m->offset - (__s32)hint->size;
+	return 0;
+}
+
+int xsk_hint__field_u64(const struct xsk_hint *hint, const char *path,
+			struct xsk_hint_u64 *field)
+{
+	return field ? field_of_width(hint, path, sizeof(__u64), &field->pkt_offset)
+		     : -EINVAL;
+}
+
+int xsk_hint__field_u32(const struct xsk_hint *hint, const char *path,
+			struct xsk_hint_u32 *field)
+{
+	return field ? field_of_width(hint, path, sizeof(__u32), &field->pkt_offset)
+		     : -EINVAL;
+}
+
+int xsk_hint__field_u16(const struct xsk_hint *hint, const char *path,
+			struct xsk_hint_u16 *field)
+{
+	return field ? field_of_width(hint, path, sizeof(__u16), &field->pkt_offset)
+		     : -EINVAL;
+}
+
+int xsk_hint__field_u8(const struct xsk_hint *hint, const char *path,
+		       struct xsk_hint_u8 *field)
+{
+	return field ? field_of_width(hint, path, sizeof(__u8), &field->pkt_offset)
+		     : -EINVAL;
 }
 
 /* ---- registry ------------------------------------------------------------ */

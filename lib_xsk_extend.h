@@ -269,10 +269,11 @@ __u32 xsk_hint__btf_id(const struct xsk_hint *hint);
 __u32 xsk_hint__size(const struct xsk_hint *hint);
 
 /*
- * A member resolved to its place: set once at start-up by
- * xsk_hint__field(), read per packet by the xsk_hint_field__* functions
- * below. This layout is part of the ABI and will not change under soname
- * 1. A zeroed struct is "not resolved" (size 0): every read refuses it.
+ * A member resolved to its place and size: set once at start-up by
+ * xsk_hint__field(), read by the xsk_hint_field__* functions below, which
+ * check the size in every call. This layout is part of the ABI and will
+ * not change under soname 1. A zeroed struct is "not resolved" (size 0):
+ * every read refuses it.
  */
 struct xsk_hint_field {
 	__s32 pkt_offset; /* bytes from pkt_data to the field: negative */
@@ -283,10 +284,77 @@ struct xsk_hint_field {
  * 0 or -errno: resolve @path, a member's name or dotted path
  * ("common.rx_hash32"; members of anonymous structs and unions by their own
  * names) into *field. -ENOENT no such member, -EINVAL NULL. *field is
- * zeroed on error, so a later read refuses it.
+ * zeroed on error, so a later read refuses it. For an integer of a width
+ * known at build time, resolve a typed handle instead (below): its
+ * per-packet read costs no compare.
  */
 int xsk_hint__field(const struct xsk_hint *hint, const char *path,
 		    struct xsk_hint_field *field);
+
+/*
+ * Declarations whose result must be used: a failed resolve leaves a handle
+ * that must not be read. __attribute__ is no -Wpedantic complaint.
+ */
+#if defined(__GNUC__)
+#define XSK_HINTS__MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define XSK_HINTS__MUST_CHECK
+#endif
+
+/*
+ * Typed handles: an integer member whose width the receiver knows when it
+ * is built (rx_ktime is a __u64), resolved once at start-up and read per
+ * packet with no check at all. The width is checked when the member is
+ * resolved, as libbpf checks a CO-RE field when it relocates it, so the
+ * per-packet read (xsk_hint_u64__read() and its kin) is one load that
+ * cannot reach outside the member. One __s32 each, part of the ABI for
+ * the life of soname 1: the bytes from pkt_data to the member (negative).
+ */
+struct xsk_hint_u64 {
+	__s32 pkt_offset;
+};
+struct xsk_hint_u32 {
+	__s32 pkt_offset;
+};
+struct xsk_hint_u16 {
+	__s32 pkt_offset;
+};
+struct xsk_hint_u8 {
+	__s32 pkt_offset;
+};
+
+/*
+ * 0 or -errno: resolve @path (a name or dotted path, as xsk_hint__field())
+ * into *field, a member that is an integer (either sign; char and _Bool
+ * too) or an enum of exactly the handle's width: 8 bytes for
+ * xsk_hint__field_u64(), 4, 2 and 1 for the others.
+ *   -ENOENT  no such member
+ *   -E2BIG   the member is an integer of another width
+ *   -EINVAL  the member is no integer (an array, struct, union, pointer or
+ *            float), or @hint, @path or @field is NULL
+ * The handle fixes the width, not the sign: a __s32 member reads through
+ * struct xsk_hint_u32, cast the value.
+ *
+ * A handle whose resolve failed must not be read. It is all the same left
+ * pointing at the last bytes before pkt_data (pkt_offset = -width), so a
+ * read stays inside any hint at least that wide (only a hint of btf_id
+ * alone is narrower than 8 bytes) and always inside an AF_XDP frame's
+ * headroom (XDP_PACKET_HEADROOM): never a wild address, but never a value
+ * either. A handle that was never
+ * resolved at all (zeroed) would read packet data.
+ */
+XSK_HINTS__MUST_CHECK
+int xsk_hint__field_u64(const struct xsk_hint *hint, const char *path,
+			struct xsk_hint_u64 *field);
+XSK_HINTS__MUST_CHECK
+int xsk_hint__field_u32(const struct xsk_hint *hint, const char *path,
+			struct xsk_hint_u32 *field);
+XSK_HINTS__MUST_CHECK
+int xsk_hint__field_u16(const struct xsk_hint *hint, const char *path,
+			struct xsk_hint_u16 *field);
+XSK_HINTS__MUST_CHECK
+int xsk_hint__field_u8(const struct xsk_hint *hint, const char *path,
+		       struct xsk_hint_u8 *field);
 
 enum xsk_hint_dump_format {
 	XSK_HINT_DUMP_TEXT, /* struct name { .a = 1, .b = 2 } */
@@ -303,7 +371,7 @@ enum xsk_hint_dump_format {
 int xsk_hint__dump(const struct xsk_hint *hint, const void *pkt_data,
 		   enum xsk_hint_dump_format format, char *buf, size_t len);
 
-/* ---- per packet: inline, over the stable struct xsk_hint_field ------------ */
+/* ---- per packet: inline, over the stable public structs ------------------ */
 
 /* The btf_id in the 4 bytes before @pkt_data. */
 static inline __u32 xsk_hints_pkt_btf_id(const void *pkt_data)
@@ -329,89 +397,74 @@ static inline void xsk_hints_pkt_clear_btf_id(void *pkt_data)
 }
 
 /*
- * The fast paths below are one compare and one load; the hint to the
- * compiler keeps their fallback out of a receiver's straight-line loop.
+ * The member @field was resolved to, from the hint in front of @pkt_data:
+ * one load, no compare. Its resolve checked the width, so the load covers
+ * the member and nothing else. @pkt_data must be the frame of a hint the
+ * handle was resolved in (check the index xsk_hints_index__lookup()
+ * returns); @field must come from a resolve that returned 0.
  */
-#if defined(__GNUC__)
-#define XSK_HINTS__LIKELY(x) __builtin_expect(!!(x), 1)
-/* The fallback's own copy of the address: not shared with the fast path. */
-#define XSK_HINTS__OPAQUE(p) __asm__("" : "+r"(p))
-#else
-#define XSK_HINTS__LIKELY(x) (x)
-#define XSK_HINTS__OPAQUE(p) ((void)0)
-#endif
-
-/* The fallback's answer by value: no address of the caller's escapes. */
-struct xsk_hint_field__uint_result {
-	__u64 value;
-	int err;
-};
-
-/* Sizes 1, 2 and 4 zero-extended (8 for the u32 reader: -E2BIG). */
-static inline struct xsk_hint_field__uint_result
-xsk_hint_field__uint(struct xsk_hint_field field, const void *pkt_data)
+static inline __u64 xsk_hint_u64__read(const struct xsk_hint_u64 *field,
+				       const void *pkt_data)
 {
-	struct xsk_hint_field__uint_result r = { 0, 0 };
-	const char *src;
-	__u8 u8;
-	__u16 u16;
-	__u32 u32;
+	__u64 v;
 
-	XSK_HINTS__OPAQUE(pkt_data);
-	src = (const char *)pkt_data + field.pkt_offset;
+	/* memcpy: a packed hint's members need no alignment. */
+	memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
+	return v;
+}
 
-	switch (field.size) {
-	case 1: memcpy(&u8, src, 1); r.value = u8; break;
-	case 2: memcpy(&u16, src, 2); r.value = u16; break;
-	case 4: memcpy(&u32, src, 4); r.value = u32; break;
-	case 0: r.err = -ENOENT; break;
-	default: r.err = -E2BIG; break;
-	}
-	return r;
+static inline __u32 xsk_hint_u32__read(const struct xsk_hint_u32 *field,
+				       const void *pkt_data)
+{
+	__u32 v;
+
+	memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
+	return v;
+}
+
+static inline __u16 xsk_hint_u16__read(const struct xsk_hint_u16 *field,
+				       const void *pkt_data)
+{
+	__u16 v;
+
+	memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
+	return v;
+}
+
+static inline __u8 xsk_hint_u8__read(const struct xsk_hint_u8 *field,
+				     const void *pkt_data)
+{
+	return *((const __u8 *)pkt_data + field->pkt_offset);
 }
 
 /*
- * 0 or -errno: the unsigned integer @field into *value. An 8-byte field is
- * one compare and one load; a 1-, 2- or 4-byte field is zero-extended.
- * -ENOENT for a field never resolved (size 0), -E2BIG for a field that is
- * not 1, 2, 4 or 8 bytes. Never reads outside the field; *value is
- * untouched on error. @pkt_data must be the frame of a hint that the field
- * was resolved in (check the index xsk_hints_index__lookup() returns).
+ * The one reader for a width learnt at run time (a dumper, a filter that
+ * takes a member's name from its user): 0 or -errno, the unsigned integer
+ * @field into *value, a 1-, 2-, 4- or 8-byte field zero-extended. -ENOENT
+ * for a field never resolved (size 0), -E2BIG for any other size. One
+ * compare per call at least: integers whose width the receiver knows when
+ * it is built are read through the typed handles below, which cost none.
+ * Never reads outside the field; *value is untouched on error. @pkt_data
+ * must be the frame of a hint that the field was resolved in (check the
+ * index xsk_hints_index__lookup() returns).
  */
 static inline int xsk_hint_field__u64(const struct xsk_hint_field *field,
 				      const void *pkt_data, __u64 *value)
 {
-	struct xsk_hint_field__uint_result r;
-	__u64 v;
+	const char *src = (const char *)pkt_data + field->pkt_offset;
+	__u8 u8;
+	__u16 u16;
+	__u32 u32;
+	__u64 u64;
 
-	if (XSK_HINTS__LIKELY(field->size == sizeof(v))) {
-		memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
-		*value = v;
-		return 0;
+	switch (field->size) {
+	case 1: memcpy(&u8, src, 1); *value = u8; return 0;
+	case 2: memcpy(&u16, src, 2); *value = u16; return 0;
+	case 4: memcpy(&u32, src, 4); *value = u32; return 0;
+	case 8: memcpy(&u64, src, 8); *value = u64; return 0;
+	case 0: return -ENOENT;
+	default: return -E2BIG;
 	}
-	r = xsk_hint_field__uint(*field, pkt_data);
-	if (!r.err)
-		*value = r.value;
-	return r.err;
-}
-
-/* As xsk_hint_field__u64() into a __u32: -E2BIG for an 8-byte field. */
-static inline int xsk_hint_field__u32(const struct xsk_hint_field *field,
-				      const void *pkt_data, __u32 *value)
-{
-	struct xsk_hint_field__uint_result r;
-	__u32 v;
-
-	if (XSK_HINTS__LIKELY(field->size == sizeof(v))) {
-		memcpy(&v, (const char *)pkt_data + field->pkt_offset, sizeof(v));
-		*value = v;
-		return 0;
-	}
-	/* 8 bytes and more: the fallback refuses them. */
-	r = xsk_hint_field__uint(*field, pkt_data);
-	if (!r.err)
-		*value = (__u32)r.value;
-	return r.err;
 }
 
 /*

@@ -60,7 +60,10 @@ struct decode_setup {
 	unsigned char *pool;
 	void *pkts[FRAME_POOL];
 	__u32 rx_time_id, mark_id;
-	/* (b) xsk_hint__field(): fields resolved to packet offsets */
+	/* (b) typed handles: width checked at resolve, read with one load */
+	struct xsk_hint_u64 t_rx_ktime;
+	struct xsk_hint_u32 t_rx_cpu, t_mark;
+	/* (info) xsk_hint__field(): offset and size, read with a size switch */
 	struct xsk_hint_field f_rx_ktime, f_rx_cpu, f_mark;
 	/* (c) the registry's btf_id -> hint index table */
 	struct xsk_hints *hints;
@@ -114,34 +117,26 @@ NOINLINE static __u64 run_direct(const struct decode_setup *s, __u64 n)
 }
 
 /*
- * (b) Fields resolved at start-up, read with the size-checked inline
- * readers (one compare each), switch on ids looked up once.
+ * (b) Typed handles resolved at start-up (xsk_hint__field_u64/u32: the
+ * width checked there), read with xsk_hint_u64/u32__read(): one load
+ * each, no compare. Switch on ids looked up once.
  */
 NOINLINE static __u64 run_field(const struct decode_setup *s, __u64 n)
 {
 	/* Locals, as a receiver's hot loop keeps them: in registers. */
-	const struct xsk_hint_field ktime = s->f_rx_ktime, cpu = s->f_rx_cpu,
-				    mark = s->f_mark;
+	const struct xsk_hint_u64 ktime = s->t_rx_ktime;
+	const struct xsk_hint_u32 cpu = s->t_rx_cpu, mark = s->t_mark;
 	const __u32 rx_time_id = s->rx_time_id, mark_id = s->mark_id;
 	__u64 sum = 0;
 
 	for (__u64 i = 0; i < n; i++) {
 		const void *pkt = pkt_at(s, i);
 		__u32 btf_id = xsk_hints_pkt_btf_id(pkt);
-		__u64 rx_ktime;
-		__u32 rx_cpu, mark_value;
 
-		/* Each value added as it is read: none lives across the
-		 * next read's (cold) fallback call. */
-		if (btf_id == rx_time_id) {
-			if (!xsk_hint_field__u64(&ktime, pkt, &rx_ktime))
-				sum += rx_ktime;
-			if (!xsk_hint_field__u32(&cpu, pkt, &rx_cpu))
-				sum += rx_cpu;
-		} else if (btf_id == mark_id) {
-			if (!xsk_hint_field__u32(&mark, pkt, &mark_value))
-				sum += mark_value;
-		}
+		if (btf_id == rx_time_id)
+			sum += xsk_hint_u64__read(&ktime, pkt) + xsk_hint_u32__read(&cpu, pkt);
+		else if (btf_id == mark_id)
+			sum += xsk_hint_u32__read(&mark, pkt);
 	}
 	sink = sum;
 	return sum;
@@ -155,6 +150,33 @@ NOINLINE static __u64 run_field(const struct decode_setup *s, __u64 n)
 NOINLINE static __u64 run_registry(const struct decode_setup *s, __u64 n)
 {
 	const struct xsk_hints_index index = s->index;
+	const struct xsk_hint_u64 ktime = s->t_rx_ktime;
+	const struct xsk_hint_u32 cpu = s->t_rx_cpu, mark = s->t_mark;
+	const int rx_time_index = s->rx_time_index, mark_index = s->mark_index;
+	__u64 sum = 0;
+
+	for (__u64 i = 0; i < n; i++) {
+		const void *pkt = pkt_at(s, i);
+		int hint = xsk_hints_index__lookup(&index, xsk_hints_pkt_btf_id(pkt));
+
+		if (hint == rx_time_index)
+			sum += xsk_hint_u64__read(&ktime, pkt) + xsk_hint_u32__read(&cpu, pkt);
+		else if (hint == mark_index)
+			sum += xsk_hint_u32__read(&mark, pkt);
+	}
+	sink = sum;
+	return sum;
+}
+
+/*
+ * (info) The reader for a width learnt at run time: xsk_hint__field()
+ * offsets and sizes, read with xsk_hint_field__u64() (a switch on the
+ * size every call), dispatch as in (c). What a tool that takes member
+ * names from its user pays; not the per-packet path of a receiver.
+ */
+NOINLINE static __u64 run_checked(const struct decode_setup *s, __u64 n)
+{
+	const struct xsk_hints_index index = s->index;
 	const struct xsk_hint_field ktime = s->f_rx_ktime, cpu = s->f_rx_cpu,
 				    mark = s->f_mark;
 	const int rx_time_index = s->rx_time_index, mark_index = s->mark_index;
@@ -163,17 +185,16 @@ NOINLINE static __u64 run_registry(const struct decode_setup *s, __u64 n)
 	for (__u64 i = 0; i < n; i++) {
 		const void *pkt = pkt_at(s, i);
 		int hint = xsk_hints_index__lookup(&index, xsk_hints_pkt_btf_id(pkt));
-		__u64 rx_ktime;
-		__u32 rx_cpu, mark_value;
+		__u64 value;
 
 		if (hint == rx_time_index) {
-			if (!xsk_hint_field__u64(&ktime, pkt, &rx_ktime))
-				sum += rx_ktime;
-			if (!xsk_hint_field__u32(&cpu, pkt, &rx_cpu))
-				sum += rx_cpu;
+			if (!xsk_hint_field__u64(&ktime, pkt, &value))
+				sum += value;
+			if (!xsk_hint_field__u64(&cpu, pkt, &value))
+				sum += value;
 		} else if (hint == mark_index) {
-			if (!xsk_hint_field__u32(&mark, pkt, &mark_value))
-				sum += mark_value;
+			if (!xsk_hint_field__u64(&mark, pkt, &value))
+				sum += value;
 		}
 	}
 	sink = sum;
@@ -210,6 +231,7 @@ static const struct variant variants[] = {
 	{ "direct", run_direct },
 	{ "field", run_field },
 	{ "registry", run_registry },
+	{ "checked", run_checked },
 	{ "tool", run_tool },
 };
 
@@ -265,7 +287,13 @@ static int resolve_all(struct decode_setup *s, struct btf *btf)
 	mark = xsk_hints__hint(s->hints, (size_t)s->mark_index);
 	s->rx_time_id = xsk_hint__btf_id(rx_time);
 	s->mark_id = xsk_hint__btf_id(mark);
-	err = xsk_hint__field(rx_time, "rx_ktime", &s->f_rx_ktime);
+	err = xsk_hint__field_u64(rx_time, "rx_ktime", &s->t_rx_ktime);
+	if (!err)
+		err = xsk_hint__field_u32(rx_time, "xdp_rx_cpu", &s->t_rx_cpu);
+	if (!err)
+		err = xsk_hint__field_u32(mark, "mark", &s->t_mark);
+	if (!err)
+		err = xsk_hint__field(rx_time, "rx_ktime", &s->f_rx_ktime);
 	if (!err)
 		err = xsk_hint__field(rx_time, "xdp_rx_cpu", &s->f_rx_cpu);
 	if (!err)

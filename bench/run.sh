@@ -188,7 +188,7 @@ bench_decode() {
 	say "decode: instructions per decode, callgrind, $DECODES decodes, 3:1 mix of xdp_hints_rx_time/xdp_hints_mark"
 	"$BUILD/bench/bench_decode" "$BPF_OBJ" all 100000 >>"$RAW" 2>&1 ||
 		xh_die "bench_decode: the variants disagree or the BTF of $BPF_OBJ is unusable (see $RAW)"
-	for v in loop direct field registry tool; do
+	for v in loop direct field registry checked tool; do
 		ir=$(callgrind_count "$v") || xh_die "callgrind failed for variant $v"
 		[ -n "$ir" ] || xh_die "no 'Collected' line from callgrind for variant $v"
 		per_decode[$v]=$(calc "$ir / $DECODES" 1)
@@ -197,7 +197,7 @@ bench_decode() {
 	local a=${per_decode[direct]}
 	row "decode (a) direct C struct" "$a instr/decode" "reference" "-"
 	# (c) dispatches inline over the registry's public table (struct xsk_hints_index).
-	for v in "field:(b) xsk_hint__field+checked xsk_hint_field__u64/u32:1.3" \
+	for v in "field:(b) xsk_hint__field_u64/u32+xsk_hint_u64/u32__read:1.3" \
 		 "registry:(c) xsk_hints_index__lookup+all fields:1.5"; do
 		IFS=: read -r key label target <<<"$v"
 		per=${per_decode[$key]}
@@ -205,6 +205,8 @@ bench_decode() {
 		row "decode $label" "$per instr (${ratio}x)" "<= ${target}x (a)" \
 		    "$(verdict "$ratio <= $target")"
 	done
+	per=${per_decode[checked]}
+	row "decode (c) with run-time width xsk_hint_field__u64 (info)" "$per instr ($(calc "$per / $a")x)" "-" "-"
 	per=${per_decode[tool]}
 	row "decode af_xdp_user hint_decoder (info)" "$per instr ($(calc "$per / $a")x)" "-" "-"
 	row "decode loop alone, in every figure (info)" "${per_decode[loop]} instr" "-" "-"

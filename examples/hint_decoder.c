@@ -70,12 +70,11 @@ int main(int argc, char **argv)
 	enum xsk_hints_reason reason;
 	struct xsk_hints *hints = NULL;
 	const struct xsk_hint *hint;
-	struct xsk_hint_field field;
+	struct xsk_hint_u64 first_field;
 	struct xsk_hints_index index;
 	struct btf *btf;
 	const char *name;
 	char text[1024];
-	__u64 first_word;
 	size_t i;
 	void *pkt;
 	int idx, err = 0;
@@ -117,11 +116,18 @@ int main(int argc, char **argv)
 	pkt = fake_frame(frame, xsk_hints__hint(hints, 0));
 	idx = xsk_hints_index__lookup(&index, xsk_hints_pkt_btf_id(pkt));
 	hint = xsk_hints__hint(hints, idx < 0 ? 0 : (size_t)idx);
-	/* The first member, as a receiver resolves it once and reads it per packet. */
+	/*
+	 * The first member, as a receiver resolves it once and reads it per
+	 * packet: the resolve checks that it is a 64-bit integer (-E2BIG
+	 * for another width), so the read is one load, no check.
+	 */
 	name = btf__name_by_offset(btf, btf_members(btf__type_by_id(btf, xsk_hint__btf_id(hint)))->name_off);
-	if (!xsk_hint__field(hint, name, &field) &&
-	    !xsk_hint_field__u64(&field, pkt, &first_word))
-		printf("read:    %s = %llu\n", name, (unsigned long long)first_word);
+	err = xsk_hint__field_u64(hint, name, &first_field);
+	if (!err)
+		printf("read:    %s = %llu\n", name,
+		       (unsigned long long)xsk_hint_u64__read(&first_field, pkt));
+	else
+		printf("read:    %s is no 64-bit integer: %s\n", name, strerror(-err));
 	if (xsk_hint__dump(hint, pkt, XSK_HINT_DUMP_TEXT, text, sizeof(text)) >= 0)
 		printf("decoded: %s\n", text);
 	err = xsk_hint__dump(hint, pkt, XSK_HINT_DUMP_JSON, text, sizeof(text));

@@ -26,8 +26,9 @@ static void check_field(const struct xsk_hint *hint, const char *path,
 {
 	struct xsk_hint_field field;
 	uint8_t bytes[XSK_HINTS_MAX_SIZE];
-	__u64 value64;
-	__u32 value32;
+	struct xsk_hint_u64 u64_field;
+	struct xsk_hint_u32 u32_field;
+	__u64 value64 = 0;
 	int err;
 
 	if (xsk_hint__field(hint, path, &field))
@@ -41,9 +42,23 @@ static void check_field(const struct xsk_hint *hint, const char *path,
 	if (err != (field.size == 1 || field.size == 2 || field.size == 4 || field.size == 8 ?
 		    0 : field.size ? -E2BIG : -ENOENT))
 		abort();
-	err = xsk_hint_field__u32(&field, pkt, &value32);
-	if (err != (field.size == 1 || field.size == 2 || field.size == 4 ?
-		    0 : field.size ? -E2BIG : -ENOENT))
+	/*
+	 * The typed handles: resolved only at their exact width, then at the
+	 * field's place and read as the same value; a refusal is a width
+	 * (-E2BIG) or a kind (-EINVAL) and leaves the handle at the hint's
+	 * tail. Their reads have no check of their own to fuzz.
+	 */
+	err = xsk_hint__field_u64(hint, path, &u64_field);
+	if (err ? (err != -EINVAL && err != -E2BIG) || u64_field.pkt_offset != -8 ||
+		  (err == -E2BIG && field.size == 8)
+		: field.size != 8 || u64_field.pkt_offset != field.pkt_offset ||
+		  xsk_hint_u64__read(&u64_field, pkt) != value64)
+		abort();
+	err = xsk_hint__field_u32(hint, path, &u32_field);
+	if (err ? (err != -EINVAL && err != -E2BIG) || u32_field.pkt_offset != -4 ||
+		  (err == -E2BIG && field.size == 4)
+		: field.size != 4 || u32_field.pkt_offset != field.pkt_offset ||
+		  xsk_hint_u32__read(&u32_field, pkt) != value64)
 		abort();
 	if (xsk_hint_field__read(&field, pkt, bytes, sizeof(bytes)) != (int)field.size &&
 	    field.size)

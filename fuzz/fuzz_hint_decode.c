@@ -88,8 +88,9 @@ static void decode(const struct xsk_hints *reg, uint8_t *pkt)
 	const struct xsk_hint *hint;
 	struct xsk_hint_field f;
 	char out[1024];
+	struct xsk_hint_u64 u64_field;
+	struct xsk_hint_u32 u32_field;
 	__u64 value64;
-	__u32 value32;
 	int json_len;
 
 	/* The inline table and the call answer alike, for any id. */
@@ -106,24 +107,27 @@ static void decode(const struct xsk_hints *reg, uint8_t *pkt)
 	if (json_len >= 0 && json_field(out, "btf_id") != xsk_hint__btf_id(hint))
 		abort();
 	/* Typed reads of known fields, checked against the dump. */
-	if (!resolve(hint, "rx_ktime", &f) && !xsk_hint_field__u64(&f, pkt, &value64) &&
-	    json_len >= 0 && json_field(out, "rx_ktime") != value64)
+	if (!xsk_hint__field_u64(hint, "rx_ktime", &u64_field) && json_len >= 0 &&
+	    json_field(out, "rx_ktime") != xsk_hint_u64__read(&u64_field, pkt))
 		abort();
-	if (!resolve(hint, "mark", &f) && !xsk_hint_field__u32(&f, pkt, &value32) &&
-	    json_len >= 0 && json_field(out, "mark") != value32)
+	if (!xsk_hint__field_u32(hint, "mark", &u32_field) && json_len >= 0 &&
+	    json_field(out, "mark") != xsk_hint_u32__read(&u32_field, pkt))
 		abort();
 	/* Dotted paths of the nested layouts (tests/bpf/hint_nested.c). */
-	if (!resolve(hint, "drv.common.rx_hash32", &f))
-		xsk_hint_field__u32(&f, pkt, &value32);
-	if (!resolve(hint, "common.btf_id", &f) &&
-	    (xsk_hint_field__u32(&f, pkt, &value32) || value32 != xsk_hints_pkt_btf_id(pkt)))
+	if (!xsk_hint__field_u32(hint, "drv.common.rx_hash32", &u32_field))
+		(void)xsk_hint_u32__read(&u32_field, pkt);
+	if (!xsk_hint__field_u32(hint, "common.btf_id", &u32_field) &&
+	    xsk_hint_u32__read(&u32_field, pkt) != xsk_hints_pkt_btf_id(pkt))
 		abort(); /* a nested btf_id is the one at pkt - 4 */
-	/* Wrong widths: refused, never a value from outside the field. */
+	/* Wrong widths: refused at resolve; the run-time reader zero-extends. */
 	if (!resolve(hint, "btf_id", &f) &&
 	    (xsk_hint_field__u64(&f, pkt, &value64) || value64 != xsk_hints_pkt_btf_id(pkt)))
 		abort();
+	if (!resolve(hint, "btf_id", &f) &&
+	    xsk_hint__field_u64(hint, "btf_id", &u64_field) != -E2BIG)
+		abort();
 	if (!resolve(hint, "rx_ktime", &f) && f.size == 8 &&
-	    xsk_hint_field__u32(&f, pkt, &value32) != -E2BIG)
+	    xsk_hint__field_u32(hint, "rx_ktime", &u32_field) != -E2BIG)
 		abort();
 	if (resolve(hint, "drv.", &f) != -ENOENT || resolve(hint, "no_such_field", &f) != -ENOENT)
 		abort();

@@ -10,18 +10,21 @@ _Static_assert(sizeof(void *) != 8 || sizeof(struct hint_layout) == 64,
 	       "struct hint_layout is no longer 64 bytes");
 
 /*
- * Resolve @field only if it has the size this tool reads: a struct with
- * an 'rx_ktime' of another width is still counted, just not timed.
+ * A field is present when its typed handle resolves: a member of another
+ * width or no integer (-E2BIG, -EINVAL) is absent like a missing one, so
+ * a struct with an 'rx_ktime' of another width is still counted, just not
+ * timed.
  */
-static bool resolve_sized(const struct xsk_hint *info, const char *field,
-			  __u32 size, struct xsk_hint_field *out)
+static bool has_u64(const struct xsk_hint *info, const char *field,
+		    struct xsk_hint_u64 *out)
 {
-	if (xsk_hint__field(info, field, out))
-		return false;
-	if (out->size == size)
-		return true;
-	memset(out, 0, sizeof(*out)); /* unresolved: every read refuses it */
-	return false;
+	return !xsk_hint__field_u64(info, field, out);
+}
+
+static bool has_u32(const struct xsk_hint *info, const char *field,
+		    struct xsk_hint_u32 *out)
+{
+	return !xsk_hint__field_u32(info, field, out);
 }
 
 int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
@@ -51,13 +54,13 @@ int hint_decoder_init(struct hint_decoder *dec, const struct btf *btf)
 		layout->info = info;
 		layout->name = xsk_hint__name(info);
 		layout->btf_id = xsk_hint__btf_id(info);
-		layout->has_rx_ktime = resolve_sized(info, "rx_ktime", 8, &layout->rx_ktime);
-		layout->has_rx_cpu = resolve_sized(info, "xdp_rx_cpu", 4, &layout->rx_cpu);
-		layout->has_mark = resolve_sized(info, "mark", 4, &layout->mark);
+		layout->has_rx_ktime = has_u64(info, "rx_ktime", &layout->rx_ktime);
+		layout->has_rx_cpu = has_u32(info, "xdp_rx_cpu", &layout->rx_cpu);
+		layout->has_mark = has_u32(info, "mark", &layout->mark);
 		/* Without its valid bit a hardware time cannot be trusted. */
 		layout->has_hw_timestamp =
-			resolve_sized(info, "valid_bits", 4, &layout->valid_bits) &&
-			resolve_sized(info, "rx_hw_timestamp", 8, &layout->hw_timestamp);
+			has_u32(info, "valid_bits", &layout->valid_bits) &&
+			has_u64(info, "rx_hw_timestamp", &layout->hw_timestamp);
 	}
 	dec->n_layouts = count;
 	return 0;
@@ -73,7 +76,7 @@ void hint_decoder_use_clock(struct hint_decoder *dec, enum hint_clock clock)
 	for (size_t i = 0; i < dec->n_layouts; i++) {
 		struct hint_layout *layout = &dec->layouts[i];
 
-		layout->has_rx_ktime = resolve_sized(layout->info, field, 8, &layout->rx_ktime);
+		layout->has_rx_ktime = has_u64(layout->info, field, &layout->rx_ktime);
 	}
 }
 

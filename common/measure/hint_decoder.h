@@ -3,11 +3,12 @@
  * The receiver's view of XDP-hints. At start-up every hint struct in the
  * BPF object's BTF becomes a "layout" with the fields this tool knows how
  * to use (rx_ktime, xdp_rx_cpu, mark, and the driver's rx_hw_timestamp
- * with its valid_bits) resolved to packet offsets (struct xsk_hint_field),
+ * with its valid_bits) resolved to typed handles (struct xsk_hint_u64,
+ * xsk_hint_u32: the width checked once, here),
  * and libxsk_extend's registry (struct xsk_hints) maps btf_id to layout
  * index through its table (struct xsk_hints_index, kept here by value).
- * Per packet: read btf_id, xsk_hints_index__lookup() inline, copy the
- * resolved fields with the size-checked readers. No call into the
+ * Per packet: read btf_id, xsk_hints_index__lookup() inline, load each
+ * field the layout has (one load each, no size check). No call into the
  * library, no look-up by name, no allocation.
  */
 #ifndef XDP_HINTS_HINT_DECODER_H
@@ -39,8 +40,10 @@ struct hint_layout {
 	 * not a time of 0.
 	 */
 	bool has_rx_ktime, has_rx_cpu, has_mark, has_hw_timestamp;
-	struct xsk_hint_field rx_ktime, rx_cpu, mark;
-	struct xsk_hint_field valid_bits, hw_timestamp;
+	/* Read only when their has_* is set: a failed resolve is never read. */
+	struct xsk_hint_u64 rx_ktime, hw_timestamp;
+	struct xsk_hint_u32 rx_cpu, mark, valid_bits;
+	char pad_to_cache_line[16];
 };
 
 struct hint_decoder {
@@ -95,12 +98,10 @@ static inline void hint_decoder_no_hint(struct decoded_hint *out)
 }
 
 /*
- * A field's size is its presence: hint_decoder.c resolves a field only
- * with the size this tool reads and leaves it zeroed (size 0) otherwise,
- * so "resolved" and the readers' own fast-path compare are one test,
- * which the compiler keeps once. The has_* flags of struct hint_layout
- * say the same for reports. A read that failed all the same leaves its
- * value unset, never a wrong one.
+ * A layout's has_* flags are its fields' presence: hint_decoder.c sets
+ * one only when the typed handle resolved, which checked the width, so
+ * the one test per field here is "does this hint have it", and the read
+ * behind it is a single load.
  */
 static inline void hint_decoder_decode(const struct hint_decoder *dec,
 				       const void *pkt, struct decoded_hint *out)
@@ -127,19 +128,25 @@ static inline void hint_decoder_decode(const struct hint_decoder *dec,
 	out->kind = HINT_KNOWN;
 	out->layout = (__u32)index;
 	layout = &dec->layouts[out->layout];
-	if (layout->rx_ktime.size == sizeof(out->rx_ktime))
-		out->has_rx_ktime = !xsk_hint_field__u64(&layout->rx_ktime, pkt,
-							 &out->rx_ktime);
-	if (layout->rx_cpu.size == sizeof(out->rx_cpu))
-		out->has_rx_cpu = !xsk_hint_field__u32(&layout->rx_cpu, pkt, &out->rx_cpu);
-	if (layout->mark.size == sizeof(out->mark))
-		out->has_mark = !xsk_hint_field__u32(&layout->mark, pkt, &out->mark);
-	if (layout->hw_timestamp.size == sizeof(out->hw_ts) &&
-	    layout->valid_bits.size == sizeof(valid_bits) &&
-	    !xsk_hint_field__u32(&layout->valid_bits, pkt, &valid_bits) &&
-	    (valid_bits & HINT_HW_VALID_TIMESTAMP))
-		out->has_hw_ts = !xsk_hint_field__u64(&layout->hw_timestamp, pkt,
-						      &out->hw_ts);
+	if (layout->has_rx_ktime) {
+		out->rx_ktime = xsk_hint_u64__read(&layout->rx_ktime, pkt);
+		out->has_rx_ktime = true;
+	}
+	if (layout->has_rx_cpu) {
+		out->rx_cpu = xsk_hint_u32__read(&layout->rx_cpu, pkt);
+		out->has_rx_cpu = true;
+	}
+	if (layout->has_mark) {
+		out->mark = xsk_hint_u32__read(&layout->mark, pkt);
+		out->has_mark = true;
+	}
+	if (layout->has_hw_timestamp) {
+		valid_bits = xsk_hint_u32__read(&layout->valid_bits, pkt);
+		if (valid_bits & HINT_HW_VALID_TIMESTAMP) {
+			out->hw_ts = xsk_hint_u64__read(&layout->hw_timestamp, pkt);
+			out->has_hw_ts = true;
+		}
+	}
 }
 
 #endif

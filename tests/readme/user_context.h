@@ -31,4 +31,4 @@
 extern struct xsk_hints *hints;        /* step 3: xsk_hints__new() */
 extern const struct xsk_hint *hint;    /* step 3: xsk_hints__hint() */
 extern int rx_time_idx;                /* step 3: that hint's index */
-extern struct xsk_hint_field rx_ktime; /* step 4: xsk_hint__field() */
+extern struct xsk_hint_u64 rx_ktime;   /* step 4: xsk_hint__field_u64() */

@@ -189,21 +189,35 @@ static inline int hint_read(const struct xsk_hint *hint, const char *path,
 	return err < 0 ? err : 0;
 }
 
-/* A typed read's value, or all ones when it refuses. */
-static inline __u64 field_u64(const struct xsk_hint_field *f, const void *pkt_data)
+/*
+ * Member @path of @hint through its typed handle, read from @pkt_data; the
+ * resolve must succeed (it checked the width).
+ */
+static inline __u64 hint_u64(const struct xsk_hint *hint, const char *path,
+			     const void *pkt_data)
 {
-	__u64 v = ~0ULL;
+	struct xsk_hint_u64 f;
 
-	xsk_hint_field__u64(f, pkt_data, &v);
-	return v;
+	assert_int_equal(xsk_hint__field_u64(hint, path, &f), 0);
+	return xsk_hint_u64__read(&f, pkt_data);
 }
 
-static inline __u32 field_u32(const struct xsk_hint_field *f, const void *pkt_data)
+static inline __u32 hint_u32(const struct xsk_hint *hint, const char *path,
+			     const void *pkt_data)
 {
-	__u32 v = ~0U;
+	struct xsk_hint_u32 f;
 
-	xsk_hint_field__u32(f, pkt_data, &v);
-	return v;
+	assert_int_equal(xsk_hint__field_u32(hint, path, &f), 0);
+	return xsk_hint_u32__read(&f, pkt_data);
+}
+
+static inline __u16 hint_u16(const struct xsk_hint *hint, const char *path,
+			     const void *pkt_data)
+{
+	struct xsk_hint_u16 f;
+
+	assert_int_equal(xsk_hint__field_u16(hint, path, &f), 0);
+	return xsk_hint_u16__read(&f, pkt_data);
 }
 
 /* xsk_hints__load_btf() from a file, as 0 or -errno. */

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * lib_xsk_extend: the inline per-packet readers of a resolved field
- * (xsk_hint_field__u64/__u32/__read) never return a byte from outside the
- * field. Each size check has its case: an exact size, a narrower field
- * zero-extended, a wider one refused with -E2BIG, an unresolved one with
- * -ENOENT. The frame around the hint is filled with 0xa5 and the packet
+ * lib_xsk_extend: the per-packet reads never return a byte from outside
+ * the field. The typed handles (xsk_hint__field_u64/u32/u16/u8 then
+ * xsk_hint_u64__read() and kin) check at resolve time: each refusal has
+ * its case (another width -E2BIG, no integer -EINVAL, no member -ENOENT,
+ * NULL -EINVAL), and their reads give each width's value at aligned and
+ * unaligned places. The run-time-width reader (xsk_hint_field__u64) and
+ * the byte reader (xsk_hint_field__read) check per call: an exact size, a
+ * narrower field zero-extended, a wider one refused with -E2BIG, an
+ * unresolved one with -ENOENT. The frame around the hint is filled with 0xa5 and the packet
  * bytes after the hint too, so a read that strays shows as a wrong value;
  * a heap copy of the hint with nothing after it lets ASan see the stray
  * byte itself in the sanitizer pass. BTF is built in memory.
@@ -34,6 +38,28 @@ struct widths_hint {
 
 _Static_assert(sizeof(struct widths_hint) == 40, "widths_hint layout");
 
+/*
+ * Every integer at an odd place (a packed hint needs no alignment), and a
+ * member of each kind that is no integer, at an integer's width.
+ */
+struct odd_hint {
+	__u8 lead;
+	__u64 wide;       /* at 1 */
+	__u32 word;       /* at 9 */
+	__u16 half;       /* at 13 */
+	__u8 byte;        /* at 15 */
+	__u8 bytes8[8];   /* an array of 8 bytes */
+	double real;      /* a float of 8 */
+	struct { __u16 a, b; } pair; /* a struct of 4 */
+	__u64 ptr;        /* in BTF: a pointer (8) */
+	__u32 kind;       /* in BTF: an enum of 4, which is an integer */
+	__s16 signed16;   /* a signed integer: the width is what counts */
+	__u8 pad[2];
+	__u32 btf_id;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct odd_hint) == 56, "odd_hint layout");
+
 struct fixture {
 	struct test_types ty;
 	struct btf *btf;
@@ -43,7 +69,43 @@ struct fixture {
 	unsigned char frame[FRAME_SIZE];
 	void *pkt;
 	struct xsk_hint_field wide, mac, tci, flags, digest, btf_id;
+	const struct xsk_hint *odd;
+	struct odd_hint odd_values;
+	unsigned char odd_frame[FRAME_SIZE];
+	void *odd_pkt;
 };
+
+/* The odd hint's members that are no integer: types built before it. */
+static void add_odd_hint(struct btf *btf, const struct test_types *ty)
+{
+	int bytes8, real, pair, ptr, kind, pad, s16;
+
+	bytes8 = test_array(btf, ty->u8, 8, ty);
+	pad = test_array(btf, ty->u8, 2, ty);
+	real = btf__add_float(btf, "double", 8);
+	ptr = btf__add_ptr(btf, ty->u8);
+	s16 = btf__add_int(btf, "short", 2, BTF_INT_SIGNED);
+	kind = btf__add_enum(btf, "odd_kind", 4);
+	assert_true(real > 0 && ptr > 0 && s16 > 0 && kind > 0);
+	assert_int_equal(btf__add_enum_value(btf, "ODD_KIND_A", 1), 0);
+	pair = test_struct(btf, "odd_pair", 4);
+	test_field(btf, "a", ty->u16, 0);
+	test_field(btf, "b", ty->u16, 2);
+	test_struct(btf, "odd", sizeof(struct odd_hint));
+	test_field(btf, "lead", ty->u8, offsetof(struct odd_hint, lead));
+	test_field(btf, "wide", ty->u64, offsetof(struct odd_hint, wide));
+	test_field(btf, "word", ty->u32, offsetof(struct odd_hint, word));
+	test_field(btf, "half", ty->u16, offsetof(struct odd_hint, half));
+	test_field(btf, "byte", ty->u8, offsetof(struct odd_hint, byte));
+	test_field(btf, "bytes8", bytes8, offsetof(struct odd_hint, bytes8));
+	test_field(btf, "real", real, offsetof(struct odd_hint, real));
+	test_field(btf, "pair", pair, offsetof(struct odd_hint, pair));
+	test_field(btf, "ptr", ptr, offsetof(struct odd_hint, ptr));
+	test_field(btf, "kind", kind, offsetof(struct odd_hint, kind));
+	test_field(btf, "signed16", s16, offsetof(struct odd_hint, signed16));
+	test_field(btf, "pad", pad, offsetof(struct odd_hint, pad));
+	test_field(btf, "btf_id", ty->u32, offsetof(struct odd_hint, btf_id));
+}
 
 static int setup(void **state)
 {
@@ -66,8 +128,11 @@ static int setup(void **state)
 	test_field(f->btf, "pad", pad, offsetof(struct widths_hint, pad));
 	test_field(f->btf, "digest", digest, offsetof(struct widths_hint, digest));
 	test_field(f->btf, "btf_id", ty->u32, offsetof(struct widths_hint, btf_id));
+	add_odd_hint(f->btf, ty);
 	f->hint = hint_open(f->btf, "widths", &f->hints);
 	assert_non_null(f->hint);
+	f->odd = hints_find(f->hints, "odd");
+	assert_non_null(f->odd);
 
 	/* Every value has its top bit set: a sign extension would show. */
 	f->values.wide = 0x8877665544332211ULL;
@@ -77,6 +142,16 @@ static int setup(void **state)
 	memset(f->values.digest, 0xd1, sizeof(f->values.digest));
 	f->values.btf_id = 16; /* the case of the 0.2 bug: 0xa5a5a5a500000010 */
 	f->pkt = frame_with_hint(f->frame, &f->values, sizeof(f->values));
+
+	f->odd_values.lead = 0xa1;
+	f->odd_values.wide = 0xf8f7f6f5f4f3f2f1ULL;
+	f->odd_values.word = 0x84838281;
+	f->odd_values.half = 0x9291;
+	f->odd_values.byte = 0xb1;
+	f->odd_values.kind = 1;
+	f->odd_values.signed16 = -2;
+	f->odd_values.btf_id = xsk_hint__btf_id(f->odd);
+	f->odd_pkt = frame_with_hint(f->odd_frame, &f->odd_values, sizeof(f->odd_values));
 
 	assert_int_equal(xsk_hint__field(f->hint, "wide", &f->wide), 0);
 	assert_int_equal(xsk_hint__field(f->hint, "mac", &f->mac), 0);
@@ -135,23 +210,108 @@ static void test_u64_reads(void **state)
 	assert_true(v == 42);
 }
 
-static void test_u32_reads(void **state)
+/* Each width at its exact size: the value, no sign extension, any place. */
+static void test_typed_reads(void **state)
 {
 	struct fixture *f = *state;
-	__u32 v;
+	struct xsk_hint_u64 u64;
+	struct xsk_hint_u32 u32;
+	struct xsk_hint_u16 u16;
+	struct xsk_hint_u8 u8;
 
-	assert_int_equal(xsk_hint_field__u32(&f->btf_id, f->pkt, &v), 0);
-	assert_int_equal(v, 16);
-	assert_int_equal(xsk_hint_field__u32(&f->tci, f->pkt, &v), 0);
-	assert_int_equal(v, 0x8123);
-	assert_int_equal(xsk_hint_field__u32(&f->flags, f->pkt, &v), 0);
-	assert_int_equal(v, 0x81);
-	/* An 8-byte field does not fit: never its low half. */
-	v = 42;
-	assert_int_equal(xsk_hint_field__u32(&f->wide, f->pkt, &v), -E2BIG);
-	assert_int_equal(xsk_hint_field__u32(&f->mac, f->pkt, &v), -E2BIG);
-	assert_int_equal(xsk_hint_field__u32(&f->digest, f->pkt, &v), -E2BIG);
-	assert_int_equal(v, 42);
+	assert_int_equal(sizeof(struct xsk_hint_u64), 4);
+	assert_int_equal(xsk_hint__field_u64(f->hint, "wide", &u64), 0);
+	assert_int_equal(u64.pkt_offset, -40);
+	assert_true(xsk_hint_u64__read(&u64, f->pkt) == 0x8877665544332211ULL);
+	assert_int_equal(xsk_hint__field_u32(f->hint, "btf_id", &u32), 0);
+	assert_int_equal(u32.pkt_offset, -4);
+	assert_int_equal(xsk_hint_u32__read(&u32, f->pkt), 16);
+	assert_int_equal(xsk_hint__field_u16(f->hint, "tci", &u16), 0);
+	assert_int_equal(xsk_hint_u16__read(&u16, f->pkt), 0x8123);
+	assert_int_equal(xsk_hint__field_u8(f->hint, "flags", &u8), 0);
+	assert_int_equal(xsk_hint_u8__read(&u8, f->pkt), 0x81);
+}
+
+/* Packed members at odd offsets: memcpy loads, every byte in place. */
+static void test_typed_reads_unaligned(void **state)
+{
+	struct fixture *f = *state;
+	struct xsk_hint_u64 u64;
+	struct xsk_hint_u32 u32;
+	struct xsk_hint_u16 u16;
+	struct xsk_hint_u8 u8;
+
+	assert_int_equal(xsk_hint__field_u64(f->odd, "wide", &u64), 0);
+	assert_int_equal(u64.pkt_offset, 1 - 56);
+	assert_true(xsk_hint_u64__read(&u64, f->odd_pkt) == 0xf8f7f6f5f4f3f2f1ULL);
+	assert_int_equal(xsk_hint__field_u32(f->odd, "word", &u32), 0);
+	assert_int_equal(u32.pkt_offset, 9 - 56);
+	assert_int_equal(xsk_hint_u32__read(&u32, f->odd_pkt), 0x84838281);
+	assert_int_equal(xsk_hint__field_u16(f->odd, "half", &u16), 0);
+	assert_int_equal(u16.pkt_offset, 13 - 56);
+	assert_int_equal(xsk_hint_u16__read(&u16, f->odd_pkt), 0x9291);
+	assert_int_equal(xsk_hint__field_u8(f->odd, "byte", &u8), 0);
+	assert_int_equal(xsk_hint_u8__read(&u8, f->odd_pkt), 0xb1);
+	assert_int_equal(xsk_hint__field_u8(f->odd, "lead", &u8), 0);
+	assert_int_equal(xsk_hint_u8__read(&u8, f->odd_pkt), 0xa1);
+	/* An enum is an integer; a signed one reads as its bits. */
+	assert_int_equal(xsk_hint__field_u32(f->odd, "kind", &u32), 0);
+	assert_int_equal(xsk_hint_u32__read(&u32, f->odd_pkt), 1);
+	assert_int_equal(xsk_hint__field_u16(f->odd, "signed16", &u16), 0);
+	assert_int_equal((__s16)xsk_hint_u16__read(&u16, f->odd_pkt), -2);
+}
+
+/*
+ * Every refusal, each with its own code, and the handle it leaves: at the
+ * last @width bytes before pkt_data, the hint's tail.
+ */
+static void test_typed_refusals(void **state)
+{
+	struct fixture *f = *state;
+	struct xsk_hint_u64 u64 = { 99 };
+	struct xsk_hint_u32 u32 = { 99 };
+	struct xsk_hint_u16 u16 = { 99 };
+	struct xsk_hint_u8 u8 = { 99 };
+
+	/* An integer of another width, narrower or wider: -E2BIG. */
+	assert_int_equal(xsk_hint__field_u64(f->hint, "btf_id", &u64), -E2BIG);
+	assert_int_equal(u64.pkt_offset, -8);
+	assert_int_equal(xsk_hint__field_u32(f->hint, "wide", &u32), -E2BIG);
+	assert_int_equal(u32.pkt_offset, -4);
+	assert_int_equal(xsk_hint__field_u32(f->hint, "tci", &u32), -E2BIG);
+	assert_int_equal(xsk_hint__field_u16(f->hint, "btf_id", &u16), -E2BIG);
+	assert_int_equal(u16.pkt_offset, -2);
+	assert_int_equal(xsk_hint__field_u16(f->hint, "flags", &u16), -E2BIG);
+	assert_int_equal(xsk_hint__field_u8(f->hint, "tci", &u8), -E2BIG);
+	assert_int_equal(u8.pkt_offset, -1);
+	/* No integer, even at the handle's width: -EINVAL. */
+	assert_int_equal(xsk_hint__field_u64(f->odd, "bytes8", &u64), -EINVAL);
+	assert_int_equal(xsk_hint__field_u64(f->odd, "real", &u64), -EINVAL);
+	assert_int_equal(xsk_hint__field_u64(f->odd, "ptr", &u64), -EINVAL);
+	assert_int_equal(xsk_hint__field_u32(f->odd, "pair", &u32), -EINVAL);
+	assert_int_equal(xsk_hint__field_u16(f->odd, "pad", &u16), -EINVAL);
+	assert_int_equal(xsk_hint__field_u64(f->hint, "mac", &u64), -EINVAL);
+	assert_int_equal(xsk_hint__field_u64(f->hint, "digest", &u64), -EINVAL);
+	assert_int_equal(u64.pkt_offset, -8);
+	/* No such member, and a member of a member that is no struct. */
+	u32.pkt_offset = 99;
+	assert_int_equal(xsk_hint__field_u32(f->hint, "no_such", &u32), -ENOENT);
+	assert_int_equal(u32.pkt_offset, -4);
+	assert_int_equal(xsk_hint__field_u16(f->odd, "pair.c", &u16), -ENOENT);
+	assert_int_equal(xsk_hint__field_u8(f->odd, "", &u8), -ENOENT);
+	/* A member of a nested struct resolves by its dotted path. */
+	assert_int_equal(xsk_hint__field_u16(f->odd, "pair.b", &u16), 0);
+	assert_int_equal(u16.pkt_offset, 34 - 56);
+	/* NULL: -EINVAL, and a NULL handle is not written. */
+	u64.pkt_offset = 99;
+	assert_int_equal(xsk_hint__field_u64(NULL, "wide", &u64), -EINVAL);
+	assert_int_equal(u64.pkt_offset, -8);
+	assert_int_equal(xsk_hint__field_u64(f->hint, NULL, &u64), -EINVAL);
+	assert_int_equal(xsk_hint__field_u64(f->hint, "wide", NULL), -EINVAL);
+	assert_int_equal(xsk_hint__field_u32(f->hint, "btf_id", NULL), -EINVAL);
+	assert_int_equal(xsk_hint__field_u16(f->hint, "tci", NULL), -EINVAL);
+	assert_int_equal(xsk_hint__field_u8(f->hint, "flags", NULL), -EINVAL);
+	assert_int_equal(xsk_hint__field_u8(NULL, "flags", &u8), -EINVAL);
 }
 
 static void test_byte_reads(void **state)
@@ -180,13 +340,10 @@ static void test_unresolved_field(void **state)
 	struct xsk_hint_field none = { 0 };
 	unsigned char buf[8];
 	__u64 v64 = 7;
-	__u32 v32 = 7;
 
 	assert_int_equal(xsk_hint_field__u64(&none, f->pkt, &v64), -ENOENT);
-	assert_int_equal(xsk_hint_field__u32(&none, f->pkt, &v32), -ENOENT);
 	assert_int_equal(xsk_hint_field__read(&none, f->pkt, buf, sizeof(buf)), -ENOENT);
 	assert_true(v64 == 7);
-	assert_int_equal(v32, 7);
 	assert_int_equal(xsk_hint__field(f->hint, "no_such", &none), -ENOENT);
 	assert_int_equal(xsk_hint_field__u64(&none, f->pkt, &v64), -ENOENT);
 }
@@ -200,18 +357,26 @@ static void test_reads_stay_inside_the_hint(void **state)
 {
 	struct fixture *f = *state;
 	unsigned char *copy = malloc(sizeof(f->values));
+	struct xsk_hint_u64 u64;
+	struct xsk_hint_u32 u32;
 	const void *pkt;
 	__u64 v64;
-	__u32 v32;
 
 	assert_non_null(copy);
 	memcpy(copy, &f->values, sizeof(f->values));
 	pkt = copy + sizeof(f->values);
 	assert_int_equal(xsk_hint_field__u64(&f->btf_id, pkt, &v64), 0);
 	assert_true(v64 == 16);
-	assert_int_equal(xsk_hint_field__u32(&f->btf_id, pkt, &v32), 0);
-	assert_int_equal(v32, 16);
+	assert_int_equal(xsk_hint__field_u32(f->hint, "btf_id", &u32), 0);
+	assert_int_equal(xsk_hint_u32__read(&u32, pkt), 16);
 	assert_int_equal(xsk_hints_pkt_btf_id(pkt), 16);
+	/*
+	 * A handle whose resolve failed must not be read; read all the same,
+	 * it stays inside the hint: the 8 bytes before pkt_data.
+	 */
+	assert_int_equal(xsk_hint__field_u64(f->hint, "btf_id", &u64), -E2BIG);
+	v64 = xsk_hint_u64__read(&u64, pkt);
+	assert_memory_equal(&v64, copy + sizeof(f->values) - 8, 8);
 	free(copy);
 }
 
@@ -220,11 +385,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_resolved_places, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_u64_reads, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_u32_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_typed_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_typed_reads_unaligned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_typed_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_reads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unresolved_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reads_stay_inside_the_hint, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("lib_xsk_extend inline readers", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("lib_xsk_extend typed handles and inline readers", tests, NULL, NULL);
 }

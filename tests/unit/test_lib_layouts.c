@@ -418,7 +418,6 @@ static void test_kernel_written_nested_hint(void **state)
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 	struct xsk_hints *reg = NULL;
 	const struct xsk_hint *xbi;
-	struct xsk_hint_field ts, tci, hash, queue;
 	struct bpf_program *prog;
 	char json[512];
 	void *pkt;
@@ -437,14 +436,10 @@ static void test_kernel_written_nested_hint(void **state)
 	assert_int_equal(opts.data_size_out, xsk_hint__size(xbi) + sizeof(pkt_in));
 	pkt = out + xsk_hint__size(xbi);
 	assert_ptr_equal(hints_dispatch_pkt(reg, pkt), xbi);
-	assert_int_equal(xsk_hint__field(xbi, "drv.rx_timestamp", &ts), 0);
-	assert_int_equal(xsk_hint__field(xbi, "drv.vlan_tci", &tci), 0);
-	assert_int_equal(xsk_hint__field(xbi, "drv.common.rx_hash32", &hash), 0);
-	assert_int_equal(xsk_hint__field(xbi, "queue", &queue), 0);
-	assert_true(field_u64(&ts, pkt) == NESTED_RX_TIMESTAMP);
-	assert_int_equal(field_u32(&tci, pkt), NESTED_VLAN_TCI);
-	assert_int_equal(field_u32(&hash, pkt), NESTED_RX_HASH32);
-	assert_int_equal(field_u32(&queue, pkt), NESTED_QUEUE);
+	assert_true(hint_u64(xbi, "drv.rx_timestamp", pkt) == NESTED_RX_TIMESTAMP);
+	assert_int_equal(hint_u16(xbi, "drv.vlan_tci", pkt), NESTED_VLAN_TCI);
+	assert_int_equal(hint_u32(xbi, "drv.common.rx_hash32", pkt), NESTED_RX_HASH32);
+	assert_int_equal(hint_u32(xbi, "queue", pkt), NESTED_QUEUE);
 	/* The dump nests as the struct does. */
 	assert_true(xsk_hint__dump(xbi, pkt, XSK_HINT_DUMP_JSON, json, sizeof(json)) > 0);
 	assert_non_null(strstr(json, "\"drv\":{\"rx_timestamp\":72623859790382856,"));

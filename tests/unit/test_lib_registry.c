@@ -487,7 +487,6 @@ static void test_object_rich_reads(void **state)
 	struct xsk_hints *xbi_hints = NULL;
 	unsigned char frame[FRAME_SIZE];
 	struct { __u16 tci, proto; } vlan;
-	struct xsk_hint_field temp;
 	char ifname[6];
 	__u16 flow_port;
 	void *pkt;
@@ -505,9 +504,8 @@ static void test_object_rich_reads(void **state)
 	assert_int_equal(HINT_READ(vlan, "vlan", xbi, pkt), 0);
 	assert_int_equal(vlan.tci, 100);
 	assert_int_equal(vlan.proto, 0x8100);
-	/* const volatile __s32 resolves to 4 bytes. */
-	assert_int_equal(xsk_hint__field(xbi, "temp", &temp), 0);
-	assert_int_equal((__s32)field_u32(&temp, pkt), -40);
+	/* const volatile __s32 resolves to 4 bytes: a u32 handle, cast. */
+	assert_int_equal((__s32)hint_u32(xbi, "temp", pkt), -40);
 	assert_int_equal(HINT_READ(flow_port, "flow_port", xbi, pkt), 0);
 	assert_int_equal(flow_port, 0x0304);
 	xsk_hints__free(xbi_hints);
@@ -573,7 +571,6 @@ static void test_kernel_written_hint(void **state)
 		    .data_out = out, .data_size_out = sizeof(out),
 		    .repeat = 1);
 	struct xsk_hints *reg = NULL;
-	struct xsk_hint_field rx_ktime, cpu;
 	struct bpf_program *prog;
 	struct timespec t0, t1;
 	const struct xsk_hint *xbi;
@@ -605,13 +602,11 @@ static void test_kernel_written_hint(void **state)
 	assert_memory_equal(out + xsk_hint__size(xbi), pkt_in, sizeof(pkt_in));
 	assert_ptr_equal(hints_dispatch_pkt(reg, out + xsk_hint__size(xbi)), xbi);
 
-	assert_int_equal(xsk_hint__field(xbi, "rx_ktime", &rx_ktime), 0);
-	assert_int_equal(xsk_hint__field(xbi, "xdp_rx_cpu", &cpu), 0);
-	stamp = field_u64(&rx_ktime, out + xsk_hint__size(xbi));
+	stamp = hint_u64(xbi, "rx_ktime", out + xsk_hint__size(xbi));
 	before = t0.tv_sec * 1000000000ULL + t0.tv_nsec;
 	after = t1.tv_sec * 1000000000ULL + t1.tv_nsec;
 	assert_in_range(stamp, before, after);
-	assert_true(field_u32(&cpu, out + xsk_hint__size(xbi)) <
+	assert_true(hint_u32(xbi, "xdp_rx_cpu", out + xsk_hint__size(xbi)) <
 		    (__u32)libbpf_num_possible_cpus());
 	xsk_hints__free(reg);
 	bpf_object__close(obj);

@@ -488,23 +488,27 @@ static void test_resolve_field_inline_readers(void **state)
 {
 	struct read_fixture *f = *state;
 	const struct xsk_hint *hint = f->xbi->hint;
-	struct xsk_hint_field rx_ktime, flow_hash, ifname;
+	struct xsk_hint_field rx_ktime, ifname;
 	struct xsk_hint_field cleared = { .pkt_offset = 7, .size = 7 };
+	struct xsk_hint_u64 rx_ktime_u64;
+	struct xsk_hint_u32 flow_hash;
 	char name[8] = { 0 };
 	__u64 u64 = 0;
-	__u32 u32 = 0;
 
 	assert_int_equal(xsk_hint__field(hint, "rx_ktime", &rx_ktime), 0);
 	assert_int_equal(rx_ktime.pkt_offset, -(int)sizeof(struct test_hint));
 	assert_int_equal(rx_ktime.size, 8);
 	assert_int_equal(xsk_hint_field__u64(&rx_ktime, f->pkt, &u64), 0);
 	assert_true(u64 == f->hint.rx_ktime);
+	/* The typed handle: the same place, the same value, no size to check. */
+	assert_int_equal(xsk_hint__field_u64(hint, "rx_ktime", &rx_ktime_u64), 0);
+	assert_int_equal(rx_ktime_u64.pkt_offset, rx_ktime.pkt_offset);
+	assert_true(xsk_hint_u64__read(&rx_ktime_u64, f->pkt) == f->hint.rx_ktime);
 
-	assert_int_equal(xsk_hint__field(hint, "flow_hash", &flow_hash), 0);
+	assert_int_equal(xsk_hint__field_u32(hint, "flow_hash", &flow_hash), 0);
 	assert_int_equal(flow_hash.pkt_offset,
 			 (int)offsetof(struct test_hint, flow_hash) - (int)sizeof(struct test_hint));
-	assert_int_equal(xsk_hint_field__u32(&flow_hash, f->pkt, &u32), 0);
-	assert_int_equal(u32, 0xcafef00d);
+	assert_int_equal(xsk_hint_u32__read(&flow_hash, f->pkt), 0xcafef00d);
 
 	assert_int_equal(xsk_hint__field(hint, "ifname", &ifname), 0);
 	assert_int_equal(xsk_hint_field__read(&ifname, f->pkt, name, sizeof(name)), ifname.size);
