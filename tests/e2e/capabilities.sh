@@ -119,7 +119,7 @@ tap_is "$(missing_names "$XH_RX_ERR")" "CAP_NET_ADMIN, CAP_BPF, CAP_IPC_LOCK" \
 # 64-frame rings overflow if the receiver is off the CPU for a few ms at
 # 20000 frames/s (seen on a loaded machine): a tenth of that rate.
 RATE=2000 receives_exactly "small UMEM without CAP_IPC_LOCK" "cap_net_admin cap_net_raw cap_bpf" \
-	--frames 64
+	--umem per-queue --frames 64
 receives_exactly "CAP_SYS_ADMIN for NET_ADMIN and BPF" "cap_sys_admin cap_net_raw cap_ipc_lock"
 
 # --tx --no-rx: the sender runs with CAP_NET_RAW and CAP_IPC_LOCK only, the
