@@ -102,7 +102,7 @@ for cap in $NEEDED; do
 	tap_is "$(wc -l <"$XH_RX_ERR")" 1 "$what: one line on stderr"
 	if [ "$cap" = cap_ipc_lock ]; then
 		# Alone, it is a question of size: the memory check's line.
-		tap_grep "$XH_RX_ERR" '^af_xdp_user: UMEM of 4 queue\(s\) .* pins [0-9.]+ MiB, more than RLIMIT_MEMLOCK \(8.0 MiB\) allows without CAP_IPC_LOCK' \
+		tap_grep "$XH_RX_ERR" '^af_xdp_user: one UMEM of [0-9]+ frames x [0-9]+ bytes shared by 4 queue\(s\) pins [0-9.]+ MiB, more than RLIMIT_MEMLOCK \(8.0 MiB\) allows without CAP_IPC_LOCK' \
 			"$what: the message gives the UMEM and RLIMIT_MEMLOCK sizes and names $upper"
 	else
 		tap_is "$(missing_names "$XH_RX_ERR")" "$upper" "$what: the message names exactly $upper"
@@ -119,7 +119,7 @@ tap_is "$(missing_names "$XH_RX_ERR")" "CAP_NET_ADMIN, CAP_BPF, CAP_IPC_LOCK" \
 # 64-frame rings overflow if the receiver is off the CPU for a few ms at
 # 20000 frames/s (seen on a loaded machine): a tenth of that rate.
 RATE=2000 receives_exactly "small UMEM without CAP_IPC_LOCK" "cap_net_admin cap_net_raw cap_bpf" \
-	--frames 64
+	--umem per-queue --frames 64
 receives_exactly "CAP_SYS_ADMIN for NET_ADMIN and BPF" "cap_sys_admin cap_net_raw cap_ipc_lock"
 
 # --tx --no-rx: the sender runs with CAP_NET_RAW and CAP_IPC_LOCK only, the

@@ -198,9 +198,9 @@ xh_setup f 4
 xh_tmpdir
 
 run_flood "flood ${FLOOD_SECONDS}s" "$FLOOD_SECONDS" 1 0
-# A 64-frame UMEM per queue cannot absorb the flood: the fill ring runs
+# A 64-frame UMEM per queue (--umem per-queue) cannot absorb the flood: the fill ring runs
 # dry and frames are dropped, which must show up in the same equations.
-run_flood "overload (64-frame UMEM)" "$DROP_SECONDS" 0 1 --frames 64
+run_flood "overload (64-frame UMEM)" "$DROP_SECONDS" 0 1 --umem per-queue --frames 64
 
 xh_cleanup
 tap_ok "no namespace of this test is left" xh_no_namespace_left
