@@ -120,8 +120,10 @@ QUEUE_TIME_MAX_S=1.0 # ready, and stop, each
 # may add to it is tests/e2e/many_queues.sh's allowance: 16 MiB for the
 # process (libraries, the BPF object and its BTF, stacks: 8.5 MiB measured
 # at 1 queue) and 512 KiB per queue (its rings, at most 24 B per frame,
-# statistics and latency histogram: about 115 KiB measured); the former
-# default, 16 MiB of UMEM per queue, exceeds it from the second queue on.
+# statistics and latency histogram: about 115 KiB measured). With the
+# UMEM within the budget, that bounds VmHWM by 64 + 16 MiB + 512 KiB per
+# queue; the former default, 16 MiB of UMEM per queue, breaks the budget
+# from the fifth queue on.
 UMEM_BUDGET_KIB=$((64 * 1024))
 MEM_BASE_KIB=$((16 * 1024))
 MEM_PER_QUEUE_KIB=512
