@@ -149,7 +149,10 @@ int main(int argc, char **argv)
 	/* The checks: what the run is, fixed before anything is made. */
 	if (receiver_check_interface(&cfg, &rx.conf.iface))
 		goto cleanup;
-	receiver_share_umem(&cfg, &rx.conf.iface);
+	if (receiver_share_umem(&cfg, &rx.conf.iface)) {
+		exit_code = EXIT_USAGE;
+		goto cleanup;
+	}
 	if (receiver_check_capabilities(&cfg, &rx.conf.iface))
 		goto cleanup;
 	if (receiver_check_memory(&cfg, &rx.conf.iface))

@@ -84,6 +84,7 @@ enum option_id {
 	OPT_TX_SRC_PORT,
 	OPT_TX_DST_PORT,
 	OPT_ALL_QUEUES,
+	OPT_UMEM,
 };
 
 enum option_kind {

@@ -41,7 +41,8 @@ struct rx_config {
 	enum xdp_mode_choice xdp_mode;
 	enum bind_mode_choice bind_mode;
 	bool spin;
-	uint32_t frames;      /* per queue, power of two */
+	enum umem_mode_choice umem_mode; /* --umem */
+	uint32_t frames;      /* per queue (--umem per-queue) or all (shared), power of two */
 	uint32_t frame_size;  /* 2048 or 4096 */
 	bool frames_set;      /* -f/--frames given; else shared out of a budget */
 	bool frame_size_set;  /* -F/--frame-size given; else from the MTU */

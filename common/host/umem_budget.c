@@ -23,12 +23,14 @@ static double mib(__u64 bytes)
 
 __u64 umem_pinned_bytes(const struct umem_request *req)
 {
-	return (__u64)req->frames * req->frame_size * req->queues;
+	return (__u64)req->frames * req->frame_size * (req->umems ? req->umems : req->queues);
 }
 
 __u64 umem_total_bytes(const struct umem_request *req)
 {
-	return umem_pinned_bytes(req) + (__u64)req->frames * RING_BYTES_PER_FRAME * req->queues;
+	__u64 entries = req->ring_entries ? req->ring_entries : req->frames;
+
+	return umem_pinned_bytes(req) + entries * RING_BYTES_PER_FRAME * req->queues;
 }
 
 /* The largest power of two <= @v (@v >= 1). */
@@ -56,6 +58,15 @@ void umem_share_out(const struct umem_share_request *req, struct umem_share *sha
 						    frame_fit_max_len(2048, req->frame_headroom)
 					    ? 2048
 					    : 4096;
+	share->total_frames = 0;
+	if (req->frames && req->shared) {
+		share->total_frames = req->frames;
+		share->frames = (__u32)pow2_floor(req->frames / queues ? req->frames / queues : 1);
+		if (share->frames < req->min_frames)
+			share->frames = req->min_frames;
+		share->reason = UMEM_SHARE_GIVEN;
+		return;
+	}
 	if (req->frames) {
 		share->frames = req->frames;
 		share->reason = UMEM_SHARE_GIVEN;
@@ -76,6 +87,8 @@ void umem_share_out(const struct umem_share_request *req, struct umem_share *sha
 		share->frames = req->min_frames;
 		share->reason = UMEM_SHARE_FLOOR;
 	}
+	if (req->shared)
+		share->total_frames = (__u32)pow2_floor((__u64)share->frames * queues);
 }
 
 void umem_share_describe(const struct umem_share *share, __u32 queues, char *buf, size_t len)
@@ -134,7 +147,10 @@ void umem_budget_describe(const struct umem_request *req, const struct umem_limi
 {
 	static const char fewer[] =
 		"use fewer --frames, fewer queues (-Q N binds one) or a smaller --frame-size";
-	int w = snprintf(buf, len, "UMEM of %u queue(s) x %u frames x %u bytes", req->queues,
+	int w = req->umems == 1 && req->queues > 1 ?
+		snprintf(buf, len, "one UMEM of %u frames x %u bytes shared by %u queue(s)",
+			 req->frames, req->frame_size, req->queues) :
+		snprintf(buf, len, "UMEM of %u queue(s) x %u frames x %u bytes", req->queues,
 			 req->frames, req->frame_size);
 	size_t used = w < 0 ? 0 : (size_t)w;
 

@@ -35,9 +35,12 @@
 #define UMEM_NO_LIMIT UINT64_MAX
 
 struct umem_request {
-	__u32 queues;     /* one UMEM per queue */
-	__u32 frames;     /* per queue */
-	__u32 frame_size; /* bytes */
+	__u32 queues;       /* sockets, each with its own rings */
+	__u32 umems;        /* 1 (--umem shared) or queues (per-queue); 0: queues */
+	__u32 frames;       /* per UMEM */
+	__u32 frame_size;   /* bytes */
+	__u32 ring_entries; /* per socket and ring, at most: the frames one queue
+			     * may own (per-queue: frames; 0: frames) */
 };
 
 struct umem_limits {
@@ -62,12 +65,12 @@ struct umem_verdict {
 	__u64 allowed;             /* bytes that limit allows */
 };
 
-/* The UMEMs alone, frames x frame_size x queues, bytes: what is pinned. */
+/* The UMEMs alone, frames x frame_size x umems, bytes: what is pinned. */
 __u64 umem_pinned_bytes(const struct umem_request *req);
 /*
- * UMEMs plus an upper bound for their rings (fill and completion: 8 bytes
- * per entry, RX and TX: 16, each at most one entry per frame): bytes of
- * memory the sockets take.
+ * UMEMs plus an upper bound for the rings of every socket (fill and
+ * completion: 8 bytes per entry, RX and TX: 16, each at most ring_entries
+ * entries): bytes of memory the sockets take.
  */
 __u64 umem_total_bytes(const struct umem_request *req);
 
@@ -108,7 +111,8 @@ enum umem_share_reason {
 
 struct umem_share_request {
 	__u32 queues;         /* queues bound, >= 1 */
-	__u32 frames;         /* per queue, 0: share the budget out */
+	bool shared;          /* --umem shared: frames is the total */
+	__u32 frames;         /* per queue (or the total, shared), 0: share the budget out */
 	__u32 frame_size;     /* bytes, 0: 2048 when the MTU's frame fits, else 4096 */
 	__u32 mtu;            /* bytes, of the interface */
 	__u32 frame_headroom; /* bytes, xsk_umem_config.frame_headroom */
@@ -116,13 +120,21 @@ struct umem_share_request {
 };
 
 struct umem_share {
-	__u32 frames;      /* per queue, a power of two */
+	__u32 frames;      /* per queue, a power of two (shared: the total's even share) */
+	__u32 total_frames; /* shared: frames in the one UMEM, a power of two; else 0 */
 	__u32 frame_size;  /* 2048 or 4096 */
 	enum umem_share_reason reason;
 	bool frame_size_chosen; /* false: -F/--frame-size given */
 };
 
-/* Decide frames per queue and frame size for @req (see above). Pure. */
+/*
+ * Decide frames per queue and frame size for @req (see above). Pure.
+ * Shared: without -f/--frames the total is the largest power of two
+ * <= queues x the per-queue share above (the same memory as per-queue
+ * when the queue count is a power of two); with it, the total is -f and
+ * the per-queue share (kept for a fall-back to per-queue UMEMs) the
+ * largest power of two <= total / queues, at least the floor.
+ */
 void umem_share_out(const struct umem_share_request *req, struct umem_share *share);
 
 /*

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "netdev.h"
@@ -230,7 +231,8 @@ static int multi_buffer_refused(struct receiver *rx, int err)
  */
 static void say_period_capacity(const struct rx_config *cfg, const struct xsk_queue *q)
 {
-	__u32 frames = q->frames - q->tx_frames, hold = q->rx.size < frames ? q->rx.size : frames;
+	__u32 frames = q->pool ? q->quota.cap : q->frames - q->tx_frames;
+	__u32 hold = q->rx.size < frames ? q->rx.size : frames;
 	double period_s = (double)cfg->rx_period_ns / 1e9;
 
 	pr_info("--rx-period %.6g s: a queue holds %u frames between two drains (RX ring %u, %u frames for RX): above %.0f pps per queue a period overflows, counted in xsk.rx_ring_full or xsk.rx_dropped (raise -f/--frames)\n",
@@ -272,44 +274,45 @@ static int zero_copy_offered(const struct receiver *rx, enum bind_mode_choice *m
 	return 0;
 }
 
-int receiver_open_queues(struct receiver *rx)
+/*
+ * The kernel refused a second socket on the shared UMEM: XDP_SHARED_UMEM
+ * across queues of a device needs Linux 5.10 (before, xsk_bind() says
+ * EINVAL for another queue; a driver may say EOPNOTSUPP).
+ */
+static bool shared_umem_refused(const struct xsk_queue_params *p, enum xsk_queue_stage stage,
+				int err)
+{
+	return p->shared && p->shared_index > 0 && stage == XSK_STAGE_SOCKET &&
+	       (err == -EINVAL || err == -EOPNOTSUPP);
+}
+
+/*
+ * Open the queues in order: every socket on @shared's UMEM, or (NULL) each
+ * on its own. -EXDEV, not reported, when the kernel refused the shared
+ * UMEM (*refused: its error); else 0 or the error, reported.
+ */
+static int open_queue_set(struct receiver *rx, enum bind_mode_choice bind_mode,
+			  struct xsk_shared_umem *shared, int *refused)
 {
 	const struct rx_config *cfg = rx->conf.cfg;
 	__u32 first = cfg->single_queue ? cfg->queue_id : 0;
 	int map_fd = rx_program_xsks_map_fd(&rx->res.prog);
-	double total_mib = (double)cfg->frames * cfg->frame_size * (double)rx->conf.iface.n_queues /
-			   (1024.0 * 1024.0);
-	enum bind_mode_choice bind_mode = cfg->bind_mode;
+	struct csv_file *csv = rx->res.measure.csv.fd >= 0 ? &rx->res.measure.csv : NULL;
 	bool told_fallback = false;
-	char why[256];
 	int err;
-
-	err = zero_copy_offered(rx, &bind_mode);
-	if (err)
-		return err;
-	rx->res.queues.queue = calloc(rx->conf.iface.n_queues, sizeof(*rx->res.queues.queue));
-	if (!rx->res.queues.queue)
-		return -ENOMEM;
-	for (size_t i = 0; i < rx->conf.iface.n_queues; i++)
-		rx_queue_init_closed(&rx->res.queues.queue[i]);
-	umem_share_describe(&rx->conf.iface.umem, (__u32)rx->conf.iface.n_queues, why, sizeof(why));
-	/* Two lines: each within 100 columns. */
-	pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB, headroom %u\n",
-		rx->conf.iface.n_queues, cfg->frames, cfg->frame_size, total_mib,
-		cfg->frame_headroom);
-	pr_info("UMEM: %s\n", why);
 
 	rx->res.queues.zero_copy = true;
 	for (size_t i = 0; i < rx->conf.iface.n_queues; i++) {
 		struct xsk_queue_params params = {
 			.ifname = cfg->ifname,
 			.queue_id = first + (__u32)i,
-			.frames = cfg->frames,
+			.frames = shared ? shared->frames : cfg->frames,
 			.frame_size = cfg->frame_size,
 			.bind_mode = bind_mode,
 			.populate = false,
-			/* The first queue's socket sends: half its UMEM is for TX. */
-			.tx_frames = cfg->tx.enabled && i == 0 ? cfg->frames / 2 : 0,
+			/* The first queue's socket sends: its UMEM's last frames
+			 * are for TX (half of them per-queue). */
+			.tx_frames = i == 0 ? (shared ? shared->tx_frames : rx->conf.iface.tx_frames) : 0,
 			.multi_buffer = rx->res.prog.frags.multi_buffer,
 			.clock_tai = cfg->clock == HINT_CLOCK_TAI,
 			/*
@@ -325,20 +328,25 @@ int receiver_open_queues(struct receiver *rx)
 			 * would only pull lines the kernel writes next. */
 			.prefetch_meta = !rx->res.path.no_hints,
 			.frame_headroom = cfg->frame_headroom,
+			.shared = shared,
+			.shared_index = (__u32)i,
+			.pool = shared ? &shared->pools[shared->n_pools > 1 ? i : 0] : NULL,
 		};
 		enum xsk_queue_stage stage;
 		struct rx_queue *q = &rx->res.queues.queue[i];
 
-		err = rx_queue_open(q, &params, &rx->res.path, rx->res.measure.csv.fd >= 0 ? &rx->res.measure.csv : NULL,
-				    cfg->threads, &stage);
+		err = rx_queue_open(q, &params, &rx->res.path, csv, cfg->threads, &stage);
 		if (err && stage == XSK_STAGE_SOCKET && params.multi_buffer && i == 0 &&
 		    frags_unsupported_error(err)) {
 			err = multi_buffer_refused(rx, err);
 			if (err)
 				return err;
 			params.multi_buffer = false;
-			err = rx_queue_open(q, &params, &rx->res.path, rx->res.measure.csv.fd >= 0 ? &rx->res.measure.csv : NULL,
-					    cfg->threads, &stage);
+			err = rx_queue_open(q, &params, &rx->res.path, csv, cfg->threads, &stage);
+		}
+		if (err && shared_umem_refused(&params, stage, err)) {
+			*refused = err;
+			return -EXDEV;
 		}
 		if (err) {
 			report_queue_error(rx, params.queue_id, stage, err);
@@ -354,14 +362,16 @@ int receiver_open_queues(struct receiver *rx)
 		if (q->xsk.zc_err && !told_fallback) {
 			const char *cause = zero_copy_cause(rx, q->xsk.zc_err);
 
-			pr_info("%s: zero-copy bind failed (%s)%s: using copy mode\n",
-				cfg->ifname, strerror(-q->xsk.zc_err), cause ? cause : "");
+			pr_info("%s: zero-copy bind failed (%s)%s: using copy mode%s\n",
+				cfg->ifname, strerror(-q->xsk.zc_err), cause ? cause : "",
+				shared ? " (every queue of the shared UMEM)" : "");
 			told_fallback = true;
 			/* The driver said no once (a kernel without
 			 * xdp-features, else zero_copy_offered() knew): the
 			 * other queues bind copy at once, rather than each
 			 * register its UMEM twice (pinned and charged twice
-			 * until the failed one is released) and pay a bind. */
+			 * until the failed one is released) and pay a bind.
+			 * A shared UMEM's other sockets take its mode anyway. */
 			bind_mode = BIND_MODE_COPY;
 		}
 		rx->res.queues.zero_copy = rx->res.queues.zero_copy && q->xsk.zero_copy;
@@ -371,6 +381,99 @@ int receiver_open_queues(struct receiver *rx)
 			return err;
 		}
 	}
+	return 0;
+}
+
+/* The start-up lines: how much UMEM, how it was sized, and (shared) how
+ * its frames are split. Each within 100 columns. */
+static void say_umem(const struct receiver *rx, const struct xsk_shared_umem *shared)
+{
+	const struct rx_config *cfg = rx->conf.cfg;
+	size_t n = rx->conf.iface.n_queues;
+	char why[256];
+
+	umem_share_describe(&rx->conf.iface.umem, (__u32)n, why, sizeof(why));
+	if (!shared) {
+		pr_info("UMEM: %zu queue(s) x %u frames x %u bytes = %.1f MiB, headroom %u\n",
+			n, cfg->frames, cfg->frame_size,
+			(double)cfg->frames * cfg->frame_size * (double)n / (1024.0 * 1024.0),
+			cfg->frame_headroom);
+		pr_info("UMEM: %s\n", why);
+		return;
+	}
+	pr_info("UMEM: one of %u frames x %u bytes = %.1f MiB shared by %zu queue(s), headroom %u\n",
+		shared->frames, shared->frame_size,
+		(double)shared->frames * shared->frame_size / (1024.0 * 1024.0), n,
+		cfg->frame_headroom);
+	pr_info("UMEM: %s%s\n", why,
+		rx->conf.iface.umem.reason == UMEM_SHARE_GIVEN ? " (the total, --umem shared)" : "");
+	pr_info("UMEM: a queue owns %u frames at least, %u at most; %u in the free pool%s%s\n",
+		shared->quota.floor, shared->quota.cap,
+		shared->rx_frames - shared->queues * shared->quota.floor,
+		shared->n_pools > 1 ? ", a slice per thread" : "",
+		shared->tx_frames ? ", the last frames for TX" : "");
+}
+
+static void free_shared_umem(struct receiver *rx)
+{
+	if (!rx->res.queues.shared)
+		return;
+	xsk_shared_umem_free(rx->res.queues.shared);
+	free(rx->res.queues.shared);
+	rx->res.queues.shared = NULL;
+}
+
+static void close_queues(struct receiver *rx);
+
+int receiver_open_queues(struct receiver *rx)
+{
+	const struct rx_config *cfg = rx->conf.cfg;
+	size_t n = rx->conf.iface.n_queues;
+	enum bind_mode_choice bind_mode = cfg->bind_mode;
+	struct xsk_shared_umem *shared = NULL;
+	int err, refused = 0;
+
+	err = zero_copy_offered(rx, &bind_mode);
+	if (err)
+		return err;
+	rx->res.queues.queue = calloc(n, sizeof(*rx->res.queues.queue));
+	if (!rx->res.queues.queue)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		rx_queue_init_closed(&rx->res.queues.queue[i]);
+	if (rx->conf.iface.umem_mode == UMEM_MODE_SHARED) {
+		shared = calloc(1, sizeof(*shared));
+		if (!shared)
+			return -ENOMEM;
+		rx->res.queues.shared = shared;
+		err = xsk_shared_umem_init(shared, rx->conf.iface.umem.total_frames,
+					   rx->conf.iface.tx_frames, cfg->frame_size, (__u32)n,
+					   cfg->threads && n > 1, false);
+		if (err) {
+			pr_err("cannot map %.1f MiB for the shared UMEM of %zu queue(s): %s (try fewer --frames)\n",
+			       (double)rx->conf.iface.umem.total_frames * cfg->frame_size /
+				       (1024.0 * 1024.0), n, strerror(-err));
+			return err;
+		}
+	}
+	say_umem(rx, shared);
+	err = open_queue_set(rx, bind_mode, shared, &refused);
+	if (err == -EXDEV) {
+		pr_info("%s: one UMEM for all queues refused (XDP_SHARED_UMEM on queue %u: %s; other queues of a device need Linux 5.10): one UMEM per queue\n",
+			cfg->ifname, rx->res.queues.queue[0].xsk.queue_id + (__u32)rx->res.queues.n_open,
+			strerror(-refused));
+		close_queues(rx);
+		rx->res.queues.queue = calloc(n, sizeof(*rx->res.queues.queue));
+		if (!rx->res.queues.queue)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			rx_queue_init_closed(&rx->res.queues.queue[i]);
+		rx->conf.iface.umem_mode = UMEM_MODE_PER_QUEUE;
+		say_umem(rx, NULL);
+		err = open_queue_set(rx, bind_mode, NULL, &refused);
+	}
+	if (err)
+		return err;
 	if (cfg->rx_period_ns)
 		say_period_capacity(cfg, &rx->res.queues.queue[0].xsk);
 	return 0;
@@ -381,22 +484,30 @@ int receiver_open_queues(struct receiver *rx)
  * (xsk_release() -> xsk_unbind_dev() -> synchronize_net(), net/xdp/xsk.c):
  * one queue after the other, 128 queues took 2 s to close. From several
  * threads at once the waits overlap and share grace periods. Each thread
- * closes the queues i with i % CLOSE_THREADS_MAX == its slot; the queues
- * share nothing (one UMEM each, libxdp keeps no global state for them).
+ * closes the queues i with i % CLOSE_THREADS_MAX == its slot. Per-queue
+ * UMEMs share nothing (libxdp keeps no global state for them). A shared
+ * UMEM's libxdp state (its refcount, its list of rings) is not
+ * thread-safe: its sockets are first detached one by one
+ * (xsk_queue_detach_socket(): a dup of each fd keeps the kernel socket),
+ * then the dups are closed by the threads, and the UMEM freed last.
  */
 #define CLOSE_THREADS_MAX 32U
 #define CLOSE_THREAD_STACK (256U * 1024U)
 
 struct close_slot {
 	struct rx_queue *queue;
+	int *socket_fds;           /* shared UMEM: the detached sockets, else NULL */
 	size_t n_queues;
 	size_t slot;
 };
 
 static void close_slot_queues(const struct close_slot *c)
 {
-	for (size_t i = c->slot; i < c->n_queues; i += CLOSE_THREADS_MAX)
+	for (size_t i = c->slot; i < c->n_queues; i += CLOSE_THREADS_MAX) {
+		if (c->socket_fds && c->socket_fds[i] >= 0)
+			close(c->socket_fds[i]);
 		rx_queue_close(&c->queue[i]);
+	}
 }
 
 static void *close_slot_thread(void *arg)
@@ -411,13 +522,31 @@ static void close_queues(struct receiver *rx)
 	struct close_slot slot[CLOSE_THREADS_MAX];
 	pthread_t tid[CLOSE_THREADS_MAX];
 	bool started[CLOSE_THREADS_MAX] = { false };
+	struct xsk_shared_umem *shared = rx->res.queues.shared;
+	int *socket_fds = NULL;
 	pthread_attr_t attr;
-	bool have_attr = !pthread_attr_init(&attr);
+	bool have_attr;
 
+	if (shared && n) {
+		socket_fds = calloc(n, sizeof(*socket_fds));
+		/* Without the room for the dups: one by one, on this thread. */
+		for (size_t i = 0; i < n; i++) {
+			if (socket_fds)
+				socket_fds[i] = xsk_queue_detach_socket(&rx->res.queues.queue[i].xsk);
+			else
+				rx_queue_close(&rx->res.queues.queue[i]);
+		}
+		/* No libxdp socket refers to it now; the kernel's sockets
+		 * (the dups) keep their UMEM until their release. */
+		xsk_umem__delete(shared->umem);
+		shared->umem = NULL;
+	}
+	have_attr = !pthread_attr_init(&attr);
 	if (have_attr)
 		pthread_attr_setstacksize(&attr, CLOSE_THREAD_STACK);
 	for (size_t t = 0; t < CLOSE_THREADS_MAX && t < n; t++) {
-		slot[t] = (struct close_slot){ .queue = rx->res.queues.queue, .n_queues = n, .slot = t };
+		slot[t] = (struct close_slot){ .queue = rx->res.queues.queue, .n_queues = n,
+					       .slot = t, .socket_fds = socket_fds };
 		/* Slot 0 is this thread's; a thread that cannot start
 		 * leaves its slot to this thread too. */
 		started[t] = t && !pthread_create(&tid[t], have_attr ? &attr : NULL,
@@ -431,9 +560,11 @@ static void close_queues(struct receiver *rx)
 			pthread_join(tid[t], NULL);
 	if (have_attr)
 		pthread_attr_destroy(&attr);
+	free(socket_fds);
 	rx->res.queues.n_open = 0;
 	free(rx->res.queues.queue);
 	rx->res.queues.queue = NULL;
+	free_shared_umem(rx);
 }
 
 /* ---- XDP attach -------------------------------------------------------------- */

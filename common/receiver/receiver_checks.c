@@ -165,10 +165,11 @@ int receiver_check_interface(const struct rx_config *cfg, struct rx_iface *iface
  * descriptors while the user holds one batch. */
 #define UMEM_RX_RING_FLOOR 128U
 
-void receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface)
+int receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface)
 {
 	struct umem_share_request req = {
 		.queues = (__u32)iface->n_queues,
+		.shared = cfg->umem_mode == UMEM_MODE_SHARED,
 		.frames = cfg->frames_set ? cfg->frames : 0,
 		.frame_size = cfg->frame_size_set ? cfg->frame_size : 0,
 		.mtu = iface->mtu,
@@ -183,9 +184,43 @@ void receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface)
 	 * TX batch must fit in it. */
 	while (cfg->tx.enabled && req.min_frames / 2 < cfg->tx.batch)
 		req.min_frames *= 2;
+	if (req.shared && req.frames && req.frames / req.queues < RX_FRAMES_MIN) {
+		pr_err("-f/--frames %u: with --umem shared it is the total for %u queue(s), at least %u per queue: -f %u or more, or --umem per-queue\n",
+		       req.frames, req.queues, RX_FRAMES_MIN,
+		       frame_pool_pow2_ceil(req.queues * RX_FRAMES_MIN));
+		return -EINVAL;
+	}
 	umem_share_out(&req, &iface->umem);
 	cfg->frames = iface->umem.frames;
 	cfg->frame_size = iface->umem.frame_size;
+	iface->umem_mode = cfg->umem_mode;
+	iface->tx_frames = 0;
+	if (cfg->tx.enabled) {
+		/* As per-queue: half a queue's share, and room for a batch,
+		 * taken from the end of the shared UMEM. */
+		iface->tx_frames = cfg->frames / 2;
+		if (req.shared) {
+			__u32 batch = frame_pool_pow2_ceil(cfg->tx.batch);
+
+			if (iface->tx_frames < batch)
+				iface->tx_frames = batch;
+			if (iface->tx_frames > iface->umem.total_frames / 2)
+				iface->tx_frames = iface->umem.total_frames / 2;
+			if (iface->tx_frames < cfg->tx.batch) {
+				pr_err("--tx-batch %u: more than the %u TX frames (half of -f/--frames %u)\n",
+				       cfg->tx.batch, iface->tx_frames, iface->umem.total_frames);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+__u64 receiver_umem_bytes(const struct rx_config *cfg, const struct rx_iface *iface)
+{
+	if (iface->umem_mode == UMEM_MODE_SHARED)
+		return (__u64)iface->umem.total_frames * cfg->frame_size;
+	return (__u64)cfg->frames * cfg->frame_size * iface->n_queues;
 }
 
 /*
@@ -195,7 +230,7 @@ void receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface)
  */
 int receiver_check_capabilities(const struct rx_config *cfg, const struct rx_iface *iface)
 {
-	__u64 umem_bytes = (__u64)cfg->frames * cfg->frame_size * iface->n_queues;
+	__u64 umem_bytes = receiver_umem_bytes(cfg, iface);
 	char missing[256];
 	__u64 effective;
 	int n, err;
@@ -237,14 +272,26 @@ int receiver_check_memory(const struct rx_config *cfg, const struct rx_iface *if
 {
 	struct umem_request req = {
 		.queues = (__u32)iface->n_queues,
+		.umems = (__u32)iface->n_queues,
 		.frames = cfg->frames,
 		.frame_size = cfg->frame_size,
+		.ring_entries = cfg->frames,
 	};
 	struct umem_limits limits;
 	struct umem_verdict verdict;
 	char line[PATH_MAX + 512];
 	__u64 effective = 0;
 
+	if (iface->umem_mode == UMEM_MODE_SHARED) {
+		struct frame_quota quota;
+		__u32 rx_frames = iface->umem.total_frames - iface->tx_frames;
+
+		/* One UMEM; each socket's rings hold what one queue may own. */
+		frame_quota_plan(rx_frames, req.queues, XSK_RX_BATCH_MAX, &quota);
+		req.umems = 1;
+		req.frames = iface->umem.total_frames;
+		req.ring_entries = quota.cap;
+	}
 	/* Unknown capabilities: assume none, the stricter check. */
 	caps_effective(&effective);
 	umem_read_limits(effective & (1ULL << CAP_IPC_LOCK), &limits);

@@ -28,6 +28,9 @@ struct rx_iface {
 	__u32 mtu;                 /* at start */
 	size_t n_queues;           /* queues to bind: 1 with --queue or --no-rx, else dev_queues */
 	struct umem_share umem;    /* receiver_share_umem(): how the UMEM was sized */
+	/* --umem; per-queue too once a kernel refused XDP_SHARED_UMEM */
+	enum umem_mode_choice umem_mode;
+	__u32 tx_frames;           /* --tx: the first socket's TX frames */
 };
 
 /* --cpu/--cpu-list: usable CPUs? A usage error in @err (exit 2) otherwise. */
@@ -38,10 +41,15 @@ int receiver_check_interface(const struct rx_config *cfg, struct rx_iface *iface
  * Frames per queue and frame size, unless -f/--frames and -F/--frame-size
  * gave them: the UMEM budget shared out across the n_queues queues
  * (umem_budget.h), written into @cfg (frames, frame_size) and
- * iface->umem. After receiver_check_interface(), before anything reads
- * the UMEM's size. Cannot fail.
+ * iface->umem (with --umem shared, total_frames: the one UMEM's), and
+ * --tx's frames into iface->tx_frames. After receiver_check_interface(),
+ * before anything reads the UMEM's size. -EINVAL, after one line, when
+ * --umem shared's -f/--frames leaves a queue fewer than RX_FRAMES_MIN or
+ * --tx-batch does not fit.
  */
-void receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface);
+int receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface);
+/* Bytes of UMEM the run maps and pins: one UMEM, or one per queue. */
+__u64 receiver_umem_bytes(const struct rx_config *cfg, const struct rx_iface *iface);
 /* Needs n_queues (the UMEM size). CAP_IPC_LOCK alone is left to
  * receiver_check_memory(). */
 int receiver_check_capabilities(const struct rx_config *cfg, const struct rx_iface *iface);

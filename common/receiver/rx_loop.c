@@ -250,6 +250,51 @@ static void warn_rx_time_before_start(const struct receiver *rx)
 			rx->conf.cfg->ifname, (unsigned long long)total);
 }
 
+/*
+ * --umem shared: when a busy queue wanted frames and the free pool had
+ * none, say so, with the drops it may have caused, and the -f/--frames
+ * that would have held the run: the peak of frames in use (all RX frames
+ * but the pool's fewest free) plus every frame dropped for want of a fill
+ * ring entry (each needed a frame at a moment when none was free; at worst
+ * all at the peak), rounded up to a power of two, plus the TX frames.
+ */
+static void say_pool_dry(const struct receiver *rx)
+{
+	const struct rx_queue_set *qs = &rx->res.queues;
+	const struct xsk_shared_umem *shared = qs->shared;
+	__u64 dry = 0, dropped = 0, most = 0;
+	__u32 queues_dry = 0, most_queue = 0, low = 0, need;
+
+	if (!shared)
+		return;
+	for (size_t i = 0; i < qs->n_open; i++) {
+		const struct rx_queue *q = &qs->queue[i];
+
+		dropped += q->stats.xsk.rx_dropped;
+		if (!q->xsk.pool_dry)
+			continue;
+		dry += q->xsk.pool_dry;
+		queues_dry++;
+		if (q->xsk.pool_dry > most) {
+			most = q->xsk.pool_dry;
+			most_queue = q->xsk.queue_id;
+		}
+	}
+	if (!dry)
+		return;
+	for (__u32 i = 0; i < shared->n_pools; i++)
+		low += shared->pools[i].low_water;
+	need = frame_pool_pow2_ceil((__u32)((shared->rx_frames - low) + dropped)) +
+	       shared->tx_frames;
+	need = frame_pool_pow2_ceil(need);
+	pr_warn("%s: the shared UMEM's free pool ran dry %llu time(s) on %u queue(s) (queue %u: %llu): busy queues found no frame to take; %llu frame(s) dropped for want of a fill ring entry (xsk.rx_dropped)\n",
+		rx->conf.cfg->ifname, (unsigned long long)dry, queues_dry, most_queue,
+		(unsigned long long)most, (unsigned long long)dropped);
+	pr_warn("%s: -f/--frames %u (now %u) would have held it: the peak of %u frame(s) in use plus the %llu dropped, rounded up to a power of two%s\n",
+		rx->conf.cfg->ifname, need, shared->frames, shared->rx_frames - low,
+		(unsigned long long)dropped, shared->tx_frames ? ", plus the TX frames" : "");
+}
+
 void rx_loop_finish(struct receiver *rx)
 {
 	struct timespec pause = { .tv_nsec = 1000000 };
@@ -302,6 +347,7 @@ void rx_loop_finish(struct receiver *rx)
 				rx->conf.cfg->ifname, s->queue_id,
 				(unsigned long long)s->drained_at_stop);
 	}
+	say_pool_dry(rx);
 }
 
 int receiver_run(struct receiver *rx)

@@ -18,6 +18,9 @@ struct rx_queue_set {
 	size_t n_open;             /* queue[0..n_open) hold resources */
 	size_t n_threads;          /* --threads: receive threads started */
 	bool zero_copy;            /* every open socket bound zero-copy */
+	/* --umem shared: the one UMEM of every queue's socket (NULL: each
+	 * queue has its own); freed after the sockets. */
+	struct xsk_shared_umem *shared;
 };
 
 #endif

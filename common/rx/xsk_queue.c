@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -22,6 +25,17 @@ const char *bind_mode_name(enum bind_mode_choice mode)
 	return choice_name_of(bind_mode_choices, mode);
 }
 
+const struct choice_name umem_mode_choices[] = {
+	{ "shared", UMEM_MODE_SHARED },
+	{ "per-queue", UMEM_MODE_PER_QUEUE },
+	{ NULL, 0 },
+};
+
+const char *umem_mode_name(enum umem_mode_choice mode)
+{
+	return choice_name_of(umem_mode_choices, mode);
+}
+
 /* The RX ring need not hold every frame: past this, memory is wasted on
  * descriptors userspace would have to be asleep for a long time to fill. */
 #define RX_RING_MAX 8192U
@@ -35,6 +49,11 @@ static int umem_map(struct xsk_queue *q, const struct xsk_queue_params *p)
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (p->populate ? MAP_POPULATE : 0);
 	void *area;
 
+	if (p->shared) {
+		q->umem_area = p->shared->area;
+		q->umem_size = p->shared->size;
+		return 0;
+	}
 	/* A fresh anonymous mapping is zeroed: every btf_id slot starts as
 	 * XSK_HINTS_NO_HINT, as lib_xsk_extend's stale-headroom contract needs. */
 	q->umem_size = (size_t)p->frames * p->frame_size;
@@ -48,7 +67,8 @@ static int umem_map(struct xsk_queue *q, const struct xsk_queue_params *p)
 static int umem_create(struct xsk_queue *q, const struct xsk_queue_params *p)
 {
 	struct xsk_umem_config cfg = {
-		.fill_size = p->frames, /* room to lend the kernel every frame */
+		/* Room to lend the kernel every frame the queue may own. */
+		.fill_size = p->shared ? p->shared->quota.cap : p->frames,
 		.comp_size = p->tx_frames > COMP_RING_SIZE ? p->tx_frames : COMP_RING_SIZE,
 		.frame_size = p->frame_size,
 		.frame_headroom = p->frame_headroom,
@@ -62,8 +82,9 @@ static int umem_create(struct xsk_queue *q, const struct xsk_queue_params *p)
 static int socket_create(struct xsk_queue *q, const struct xsk_queue_params *p,
 			 __u16 copy_flag)
 {
+	__u32 owned_max = p->shared ? p->shared->quota.cap : p->frames;
 	struct xsk_socket_config cfg = {
-		.rx_size = p->frames < RX_RING_MAX ? p->frames : RX_RING_MAX,
+		.rx_size = owned_max < RX_RING_MAX ? owned_max : RX_RING_MAX,
 		.tx_size = p->tx_frames,
 		/* Our own XDP program is attached through a bpf_link; libxdp
 		 * must not load its default one. */
@@ -73,11 +94,22 @@ static int socket_create(struct xsk_queue *q, const struct xsk_queue_params *p,
 			      (p->multi_buffer ? XDP_USE_SG : 0),
 	};
 
+	/*
+	 * Another queue of the shared UMEM: its own fill and completion rings,
+	 * bound with XDP_SHARED_UMEM alone (libxdp drops bind_flags: the
+	 * kernel refuses any with it, and takes copy or zero-copy, need-wakeup
+	 * and multi-buffer from the UMEM's first socket, xp_assign_dev_shared()).
+	 */
+	if (p->shared && p->shared->umem)
+		return xsk_socket__create_shared(&q->xsk, p->ifname, p->queue_id, q->umem,
+						 &q->rx, p->tx_frames ? &q->tx : NULL,
+						 &q->fill, &q->comp, &cfg);
 	return xsk_socket__create(&q->xsk, p->ifname, p->queue_id, q->umem,
 				  &q->rx, p->tx_frames ? &q->tx : NULL, &cfg);
 }
 
-static int fill_all_frames(struct xsk_queue *q, __u32 frames)
+/* Lend the kernel frames [first, first + frames). */
+static int fill_frames(struct xsk_queue *q, __u32 first, __u32 frames)
 {
 	__u32 idx = 0;
 
@@ -85,7 +117,7 @@ static int fill_all_frames(struct xsk_queue *q, __u32 frames)
 		return -ENOSPC;
 	for (__u32 i = 0; i < frames; i++)
 		*xsk_ring_prod__fill_addr(&q->fill, idx + i) =
-			(__u64)i * q->frame_size;
+			(__u64)(first + i) * q->frame_size;
 	xsk_ring_prod__submit(&q->fill, frames);
 	return 0;
 }
@@ -100,6 +132,14 @@ static int bind_once(struct xsk_queue *q, const struct xsk_queue_params *p,
 {
 	int err;
 
+	if (p->shared && p->shared->umem) {
+		/* The UMEM's mode is every socket's. */
+		*stage = XSK_STAGE_SOCKET;
+		q->umem = p->shared->umem;
+		err = socket_create(q, p, 0);
+		q->zero_copy = !err && p->shared->zero_copy;
+		return err;
+	}
 	*stage = XSK_STAGE_UMEM_CREATE;
 	err = umem_create(q, p);
 	if (err)
@@ -161,7 +201,8 @@ static int bind_with_fallback(struct xsk_queue *q, const struct xsk_queue_params
 		q->xsk = NULL;
 		q->zero_copy = false;
 		q->zc_err = 0;
-		xsk_umem__delete(q->umem);
+		if (!p->shared || !p->shared->umem)
+			xsk_umem__delete(q->umem);
 		q->umem = NULL;
 		nanosleep(&pause, NULL);
 	}
@@ -187,21 +228,37 @@ int xsk_queue_open(struct xsk_queue *q, const struct xsk_queue_params *p,
 	 */
 	q->clear_btf_id = !p->producer_stamps || p->multi_buffer;
 	q->prefetch_meta = p->prefetch_meta;
+	/* Known from the start: a failed open must not delete the set's UMEM. */
+	q->shared = p->shared;
 	if (p->tx_frames >= p->frames || (p->tx_frames & (p->tx_frames - 1))) {
 		*stage = XSK_STAGE_UMEM_CREATE;
 		return -EINVAL;
 	}
 
 	*stage = XSK_STAGE_UMEM_MMAP;
+	q->owns_umem = !p->shared;
 	err = umem_map(q, p);
 	if (err)
 		goto fail;
 	err = bind_with_fallback(q, p, stage);
 	if (err)
 		goto fail;
+	if (p->shared && !p->shared->umem) {
+		/* The first socket: the UMEM is the set's from now on. */
+		p->shared->umem = q->umem;
+		p->shared->zero_copy = q->zero_copy;
+	}
 	*stage = XSK_STAGE_FILL;
-	/* The TX frames, at the end of the UMEM, never enter the fill ring. */
-	err = fill_all_frames(q, p->frames - p->tx_frames);
+	if (p->shared) {
+		q->pool = p->pool;
+		q->quota = p->shared->quota;
+		q->owned = q->quota.floor;
+		q->peak_owned = q->owned;
+		err = fill_frames(q, p->shared_index * q->quota.floor, q->quota.floor);
+	} else {
+		/* The TX frames, at the end of the UMEM, never enter the fill ring. */
+		err = fill_frames(q, 0, p->frames - p->tx_frames);
+	}
 	if (err)
 		goto fail;
 	*stage = XSK_STAGE_NONE;
@@ -428,55 +485,116 @@ unsigned int xsk_queue_peek_batch(struct xsk_queue *q, unsigned int budget,
 	return peek_batch(q, budget, b, true);
 }
 
+/* The next packet in a frame may carry no hint: it must not find this
+ * one's btf_id in front of it. The hint is in front of a frame's (or a
+ * dropped run's) first buffer only. */
+static void clear_batch_hints(const struct xsk_queue *q, const struct xsk_rx_batch *b)
+{
+	__u32 n = b->n_descs, run = 0;
+
+	if (!q->clear_btf_id)
+		return;
+	if (!q->multi_buffer) {
+		const struct xsk_rx_frame *frames = b->frames;
+
+		for (__u32 i = 0; i < n; i++)
+			xsk_hints_pkt_clear_btf_id(frames[i].data);
+		return;
+	}
+	for (__u32 i = 0; i < n; i++) {
+		const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, b->rx_idx + i);
+
+		if (!run)
+			xsk_hints_pkt_clear_btf_id(xsk_umem__get_data(q->umem_area, desc->addr));
+		run++;
+		if (!(desc->options & XDP_PKT_CONTD) || run == XSK_FRAME_MAX_BUFS)
+			run = 0;
+	}
+}
+
+/* The UMEM frame of the batch's buffer @i. Aligned mode: any address
+ * inside the frame names the frame. */
+static inline __u64 batch_buf_addr(const struct xsk_queue *q, const struct xsk_rx_batch *b,
+				   __u32 i)
+{
+	if (!q->multi_buffer)
+		return (__u64)((const char *)b->frames[i].data - (const char *)q->umem_area) &
+		       q->frame_mask;
+	return xsk_ring_cons__rx_desc(&q->rx, b->rx_idx + i)->addr & q->frame_mask;
+}
+
+/* Buffers [from, to) of @b into the fill ring from @fill_idx on. */
+static inline void fill_from_batch(struct xsk_queue *q, const struct xsk_rx_batch *b,
+				   __u32 from, __u32 to, __u32 fill_idx)
+{
+	__u64 *addrs = q->fill.ring, frame_mask = q->frame_mask;
+	__u32 mask = q->fill.mask;
+
+	if (!q->multi_buffer) {
+		/* Locals: the stores into the ring could alias the queue's. */
+		const struct xsk_rx_frame *frames = b->frames;
+		const char *umem = q->umem_area;
+
+		for (__u32 i = from; i < to; i++)
+			addrs[(fill_idx + i - from) & mask] =
+				(__u64)((const char *)frames[i].data - umem) & frame_mask;
+		return;
+	}
+	for (__u32 i = from; i < to; i++)
+		addrs[(fill_idx + i - from) & mask] =
+			xsk_ring_cons__rx_desc(&q->rx, b->rx_idx + i)->addr & frame_mask;
+}
+
+/*
+ * --umem shared: the pool policy for this batch (frame_pool.h). A drain
+ * batch (dequeue_ns 0) takes nothing. Counts a full batch that wanted
+ * frames the pool did not have.
+ */
+static void pool_adjust(struct xsk_queue *q, const struct xsk_rx_batch *b, __u32 *give,
+			__u32 *take)
+{
+	struct frame_pool *pool = q->pool;
+	bool draining = !b->dequeue_ns;
+	int d = frame_pool_decide(&q->quota, q->owned, b->n_frames, b->n_descs,
+				  XSK_RX_BATCH_MAX, pool->n_free, draining);
+
+	if (!draining && b->n_frames >= XSK_RX_BATCH_MAX && !pool->n_free &&
+	    q->owned < q->quota.cap) {
+		q->pool_dry++;
+		pool->dry++;
+	}
+	*give = d < 0 ? (__u32)-d : 0;
+	*take = d > 0 ? (__u32)d : 0;
+	q->owned = q->owned - *give + *take;
+	if (q->owned > q->peak_owned)
+		q->peak_owned = q->owned;
+}
+
 void xsk_queue_release_batch(struct xsk_queue *q, struct xsk_rx_batch *b, bool kick_fill)
 {
-	__u32 fill_idx = 0, n = b->n_descs;
+	__u32 fill_idx = 0, n = b->n_descs, give = 0, take = 0, to_fill;
 
 	if (n) {
+		if (q->pool)
+			pool_adjust(q, b, &give, &take);
+		clear_batch_hints(q, b);
 		/*
-		 * Every frame is either in the fill ring, with the kernel, in
-		 * the RX ring or in our hands, and the fill ring can hold all
-		 * of them: the n buffers of the batch always have room. The
-		 * loop only waits for the cached consumer index to catch up.
+		 * Every frame the queue owns is either in the fill ring, with
+		 * the kernel, in the RX ring or in our hands, and the fill ring
+		 * can hold all of them (it holds the queue's cap): the batch's
+		 * buffers and what the pool adds always have room. The loop only
+		 * waits for the cached consumer index to catch up.
 		 */
-		while (xsk_ring_prod__reserve(&q->fill, n, &fill_idx) != n)
+		to_fill = n - give + take;
+		while (xsk_ring_prod__reserve(&q->fill, to_fill, &fill_idx) != to_fill)
 			;
-		if (!q->multi_buffer) {
-			const struct xsk_rx_frame *frames = b->frames;
-			const char *umem = q->umem_area;
-			__u64 *addrs = q->fill.ring, frame_mask = q->frame_mask;
-			__u32 mask = q->fill.mask;
-
-			/* The next packet in a frame may carry no hint: it
-			 * must not find this one's btf_id in front of it. */
-			if (q->clear_btf_id)
-				for (__u32 i = 0; i < n; i++)
-					xsk_hints_pkt_clear_btf_id(frames[i].data);
-			/* Aligned mode: any address inside the frame names
-			 * the frame. */
-			for (__u32 i = 0; i < n; i++)
-				addrs[(fill_idx + i) & mask] =
-					(__u64)((const char *)frames[i].data - umem) & frame_mask;
-		} else {
-			__u32 run = 0;
-
-			for (__u32 i = 0; i < n; i++) {
-				const struct xdp_desc *desc =
-					xsk_ring_cons__rx_desc(&q->rx, b->rx_idx + i);
-
-				/* The hint is in front of a frame's (or a
-				 * dropped run's) first buffer only. */
-				if (!run && q->clear_btf_id)
-					xsk_hints_pkt_clear_btf_id(
-						xsk_umem__get_data(q->umem_area, desc->addr));
-				*xsk_ring_prod__fill_addr(&q->fill, fill_idx + i) =
-					desc->addr & q->frame_mask;
-				run++;
-				if (!(desc->options & XDP_PKT_CONTD) || run == XSK_FRAME_MAX_BUFS)
-					run = 0;
-			}
-		}
-		xsk_ring_prod__submit(&q->fill, n);
+		for (__u32 i = 0; i < give; i++)
+			frame_pool_push(q->pool, batch_buf_addr(q, b, i));
+		fill_from_batch(q, b, give, n, fill_idx);
+		for (__u32 i = 0; i < take; i++)
+			*xsk_ring_prod__fill_addr(&q->fill, fill_idx + n - give + i) =
+				frame_pool_pop(q->pool);
+		xsk_ring_prod__submit(&q->fill, to_fill);
 		xsk_ring_cons__release(&q->rx, n);
 		b->n_descs = 0;
 		b->n_frames = 0;
@@ -544,10 +662,95 @@ void xsk_queue_close(struct xsk_queue *q)
 	if (q->xsk)
 		xsk_socket__delete(q->xsk);
 	q->xsk = NULL;
-	if (q->umem)
+	/* A shared UMEM is the set's once its first socket is bound. */
+	if (q->umem && (!q->shared || q->shared->umem != q->umem))
 		xsk_umem__delete(q->umem);
 	q->umem = NULL;
-	if (q->umem_area)
+	if (q->umem_area && q->owns_umem)
 		munmap(q->umem_area, q->umem_size);
 	q->umem_area = NULL;
+}
+
+int xsk_queue_detach_socket(struct xsk_queue *q)
+{
+	int fd;
+
+	if (!q->xsk)
+		return -1;
+	fd = fcntl(xsk_socket__fd(q->xsk), F_DUPFD_CLOEXEC, 0);
+	xsk_socket__delete(q->xsk);
+	q->xsk = NULL;
+	/* The set frees a shared UMEM, after every socket. */
+	if (q->shared)
+		q->umem = NULL;
+	return fd;
+}
+
+int xsk_shared_umem_init(struct xsk_shared_umem *s, __u32 frames, __u32 tx_frames,
+			 __u32 frame_size, __u32 queues, bool per_queue_pools, bool populate)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0);
+	__u32 pool_frames, first, n_pools = per_queue_pools ? queues : 1;
+	void *area;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	if (!queues || tx_frames >= frames || frames & (frames - 1))
+		return -EINVAL;
+	s->frames = frames;
+	s->tx_frames = tx_frames;
+	s->rx_frames = frames - tx_frames;
+	s->frame_size = frame_size;
+	s->queues = queues;
+	if (s->rx_frames / queues < 1)
+		return -EINVAL;
+	pool_frames = frame_quota_plan(s->rx_frames, queues, XSK_RX_BATCH_MAX, &s->quota);
+	s->pools = calloc(n_pools, sizeof(*s->pools));
+	if (!s->pools)
+		return -ENOMEM;
+	s->n_pools = n_pools;
+	/* After the floors: frames [queues x floor, rx_frames), split evenly
+	 * among the pools, the remainder to the last. */
+	first = queues * s->quota.floor;
+	for (__u32 i = 0; i < n_pools; i++) {
+		__u32 n = pool_frames / n_pools + (i == n_pools - 1 ? pool_frames % n_pools : 0);
+		struct frame_pool *pool = &s->pools[i];
+
+		err = frame_pool_init(pool, n);
+		if (err)
+			goto fail;
+		/* Popped from the top: the lowest addresses first. */
+		for (__u32 j = n; j > 0; j--)
+			frame_pool_push(pool, (__u64)(first + j - 1) * frame_size);
+		pool->low_water = pool->n_free;
+		first += n;
+	}
+	/* A fresh anonymous mapping is zeroed: every btf_id slot starts as
+	 * XSK_HINTS_NO_HINT. */
+	s->size = (size_t)frames * frame_size;
+	area = mmap(NULL, s->size, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (area == MAP_FAILED) {
+		err = -errno;
+		goto fail;
+	}
+	s->area = area;
+	return 0;
+fail:
+	xsk_shared_umem_free(s);
+	return err;
+}
+
+void xsk_shared_umem_free(struct xsk_shared_umem *s)
+{
+	if (s->umem)
+		xsk_umem__delete(s->umem);
+	s->umem = NULL;
+	if (s->area)
+		munmap(s->area, s->size);
+	s->area = NULL;
+	for (__u32 i = 0; s->pools && i < s->n_pools; i++)
+		frame_pool_free(&s->pools[i]);
+	free(s->pools);
+	s->pools = NULL;
+	s->n_pools = 0;
 }

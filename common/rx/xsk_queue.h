@@ -21,6 +21,7 @@
 #include <xdp/xsk.h>
 
 #include "choice_names.h"
+#include "frame_pool.h"
 
 /* --bind-mode */
 enum bind_mode_choice {
@@ -31,6 +32,54 @@ enum bind_mode_choice {
 
 extern const struct choice_name bind_mode_choices[];
 const char *bind_mode_name(enum bind_mode_choice mode);
+
+/* --umem: one UMEM for every queue's socket, or one per queue. */
+enum umem_mode_choice {
+	UMEM_MODE_SHARED = 0,
+	UMEM_MODE_PER_QUEUE,
+};
+
+extern const struct choice_name umem_mode_choices[];
+const char *umem_mode_name(enum umem_mode_choice mode);
+
+/*
+ * --umem shared: one mapping, one registration (xsk_umem__create(), whose
+ * fill and completion rings serve the first socket) and one set of pinned
+ * pages for every queue. Every other queue's socket binds with
+ * XDP_SHARED_UMEM (xsk_socket__create_shared(), Linux 5.10 for other
+ * queues of a device) and brings its own fill and completion rings, sized
+ * to quota.cap: a queue never owns more frames than its fill ring holds.
+ * Frames [0, rx_frames) are for RX: queue i (in open order) starts with
+ * frames [i x floor, (i + 1) x floor), the rest are in the pool(s)
+ * (frame_pool.h); [rx_frames, frames) are the TX frames of the first
+ * queue's socket. Owned by the receiver's queue set; the sockets must be
+ * gone before xsk_shared_umem_free().
+ */
+struct xsk_shared_umem {
+	void *area;
+	size_t size;
+	struct xsk_umem *umem;    /* created by the first queue's open */
+	__u32 frames;             /* in the UMEM, a power of two */
+	__u32 rx_frames;          /* frames - tx_frames */
+	__u32 tx_frames;
+	__u32 frame_size;
+	__u32 queues;
+	struct frame_quota quota;
+	struct frame_pool *pools; /* one, or one slice per queue (--threads) */
+	__u32 n_pools;
+	bool zero_copy;           /* the first socket's mode, every socket's */
+};
+
+/*
+ * Map @frames x @frame_size bytes (MAP_POPULATE with @populate) for
+ * @queues queues, the last @tx_frames frames for TX, and fill the free
+ * pool: one (@per_queue_pools false) or a slice per queue. 0, or negative
+ * errno (-ENOMEM, -EINVAL when the floors do not fit) with @s released.
+ */
+int xsk_shared_umem_init(struct xsk_shared_umem *s, __u32 frames, __u32 tx_frames,
+			 __u32 frame_size, __u32 queues, bool per_queue_pools, bool populate);
+/* xsk_umem__delete() once every socket is gone; then unmap. Safe twice. */
+void xsk_shared_umem_free(struct xsk_shared_umem *s);
 
 
 /*
@@ -124,6 +173,14 @@ struct xsk_queue_params {
 	bool prefetch_meta;
 	/* UMEM frame headroom in bytes (xsk_umem_config.frame_headroom), 0 default. */
 	__u32 frame_headroom;
+	/*
+	 * --umem shared: the UMEM (NULL: a UMEM of this queue's own), this
+	 * queue's place in the open order (its floor's frames) and the pool it
+	 * draws from. @frames is then the shared UMEM's, @tx_frames its TX part.
+	 */
+	struct xsk_shared_umem *shared;
+	__u32 shared_index;
+	struct frame_pool *pool;
 };
 
 struct xsk_queue {
@@ -155,6 +212,19 @@ struct xsk_queue {
 	 * unfinished frame at stop): returned to the fill ring, never handed
 	 * out in a batch. Written by the receiving thread. */
 	__u64 incomplete_frames;
+	/*
+	 * --umem shared (pool non-NULL): the frames this queue owns (in its
+	 * fill ring, with the kernel, in its RX ring, in a batch), their
+	 * peak, and the full batches that wanted more from the pool and found
+	 * it empty. Written by the receiving thread.
+	 */
+	struct xsk_shared_umem *shared;
+	struct frame_pool *pool;
+	struct frame_quota quota;
+	__u32 owned;
+	__u32 peak_owned;
+	__u64 pool_dry;
+	bool owns_umem;    /* per-queue: the UMEM and its mapping are this queue's */
 };
 
 /*
@@ -269,5 +339,15 @@ int xsk_queue_stats(const struct xsk_queue *q, struct xdp_statistics *stats);
 
 /* Safe on a zeroed or already-closed queue. */
 void xsk_queue_close(struct xsk_queue *q);
+
+/*
+ * --umem shared at stop: libxdp's xsk_socket__delete() is not thread-safe
+ * on a shared UMEM (its refcount and context list), while the kernel's
+ * release of a socket waits an RCU grace period. So: this call, serially
+ * for every queue, dup()s the socket's fd, deletes libxdp's socket (the dup
+ * keeps the kernel socket alive: cheap) and returns the dup (or -1); the
+ * caller closes the dups in parallel, where the kernel's waits overlap.
+ */
+int xsk_queue_detach_socket(struct xsk_queue *q);
 
 #endif

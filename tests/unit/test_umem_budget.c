@@ -47,6 +47,33 @@ static void sizes(void **state)
 	assert_int_equal(umem_pinned_bytes(&big), 1024ULL * 1024 * MiB);
 }
 
+/* --umem shared: one UMEM pinned once, every socket's rings sized to what
+ * one queue may own. */
+static void sizes_shared(void **state)
+{
+	struct umem_request shared = { .queues = 128, .umems = 1, .frames = 32768,
+				       .frame_size = 2048, .ring_entries = 1024 };
+	struct umem_request per_queue = { .queues = 128, .umems = 128, .frames = 256,
+					  .frame_size = 2048, .ring_entries = 256 };
+	struct umem_limits l = no_limits();
+	struct umem_verdict v;
+	char line[512];
+
+	(void)state;
+	assert_int_equal(umem_pinned_bytes(&shared), 64 * MiB);
+	assert_int_equal(umem_pinned_bytes(&per_queue), 64 * MiB);
+	assert_int_equal(umem_total_bytes(&shared), 64 * MiB + 128ULL * 1024 * 48);
+	assert_int_equal(umem_total_bytes(&per_queue), 64 * MiB + 128ULL * 256 * 48);
+	/* Without CAP_IPC_LOCK the one UMEM's pages count once. */
+	l.memlock = 63 * MiB;
+	assert_int_equal(umem_budget_check(&shared, &l, &v), UMEM_OVER_MEMLOCK);
+	assert_int_equal(v.requested, 64 * MiB);
+	umem_budget_describe(&shared, &l, &v, line, sizeof(line));
+	expect_contains(line, "one UMEM of 32768 frames x 2048 bytes shared by 128 queue(s) pins 64.0 MiB");
+	l.memlock = 64 * MiB;
+	assert_int_equal(umem_budget_check(&shared, &l, &v), UMEM_FITS);
+}
+
 static void fits_without_limits(void **state)
 {
 	struct umem_limits l = no_limits();
@@ -191,7 +218,8 @@ static void share_out_default(void **state)
 	umem_share_out(&req, &s);
 	assert_int_equal(s.frames, 1024);
 	assert_int_equal(s.reason, UMEM_SHARE_SHARED);
-	assert_true(umem_pinned_bytes(&(struct umem_request){ 24, s.frames, s.frame_size }) <=
+	assert_true(umem_pinned_bytes(&(struct umem_request){ .queues = 24, .frames = s.frames,
+							       .frame_size = s.frame_size }) <=
 		    UMEM_SHARE_BUDGET);
 }
 
@@ -235,6 +263,42 @@ static void share_out_frame_size_and_given(void **state)
 	umem_share_out(&req, &s);
 	assert_int_equal(s.frames, 8192);
 	assert_int_equal(s.reason, UMEM_SHARE_FLOOR);
+}
+
+static void share_out_shared(void **state)
+{
+	struct umem_share_request req = { .queues = 128, .shared = true, .mtu = 1500,
+					  .min_frames = 256 };
+	struct umem_share s;
+
+	(void)state;
+	/* The budget's total: what per-queue would map for 128 queues. */
+	umem_share_out(&req, &s);
+	assert_int_equal(s.frames, 256);
+	assert_int_equal(s.total_frames, 32768);
+	req.queues = 1; /* capped at 4096 per queue, as per-queue */
+	umem_share_out(&req, &s);
+	assert_int_equal(s.total_frames, 4096);
+	req.queues = 3; /* 3 x 4096: the power of two below */
+	umem_share_out(&req, &s);
+	assert_int_equal(s.total_frames, 8192);
+	/* -f/--frames is the total; the per-queue share (for a fall-back)
+	 * its even part, at least the floor. */
+	req.queues = 64;
+	req.frames = 65536;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.total_frames, 65536);
+	assert_int_equal(s.frames, 1024);
+	assert_int_equal(s.reason, UMEM_SHARE_GIVEN);
+	req.frames = 4096;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.total_frames, 4096);
+	assert_int_equal(s.frames, 256);
+	/* Per-queue: no total. */
+	req.shared = false;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.total_frames, 0);
+	assert_int_equal(s.frames, 4096);
 }
 
 static void parse_meminfo(void **state)
@@ -387,6 +451,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sizes),
+		cmocka_unit_test(sizes_shared),
 		cmocka_unit_test(fits_without_limits),
 		cmocka_unit_test(over_mem_available),
 		cmocka_unit_test(over_cgroup),
@@ -395,6 +460,7 @@ int main(void)
 		cmocka_unit_test(refusal_lines),
 		cmocka_unit_test(share_out_default),
 		cmocka_unit_test(share_out_frame_size_and_given),
+		cmocka_unit_test(share_out_shared),
 		cmocka_unit_test(parse_meminfo),
 		cmocka_unit_test(parse_cgroup_values),
 		cmocka_unit_test(parse_proc_cgroup),

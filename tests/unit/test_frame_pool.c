@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The shared UMEM's frame ownership: the split at start-up, the policy per
+ * released batch, and a simulation of queues trading frames through one
+ * pool that must never lose or duplicate a frame nor overflow a fill ring. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame_pool.h"
+
+#define BATCH 64U
+
+static void plan_splits(void **state)
+{
+	struct frame_quota q;
+	__u32 pool;
+
+	(void)state;
+	/* 128 queues, 32768 frames: even 256, floor half of it (two batches),
+	 * cap four shares (1024), the other half in the pool. */
+	pool = frame_quota_plan(32768, 128, BATCH, &q);
+	assert_int_equal(q.floor, 128);
+	assert_int_equal(q.cap, 1024);
+	assert_int_equal(q.step, BATCH);
+	assert_int_equal(pool, 32768 - 128 * 128);
+	/* 64 queues: even 512, floor 256, cap 2048. */
+	pool = frame_quota_plan(32768, 64, BATCH, &q);
+	assert_int_equal(q.floor, 256);
+	assert_int_equal(q.cap, 2048);
+	assert_int_equal(pool, 16384);
+	/* One queue: half at start, the whole UMEM at most. */
+	pool = frame_quota_plan(4096, 1, BATCH, &q);
+	assert_int_equal(q.floor, 2048);
+	assert_int_equal(q.cap, 4096);
+	assert_int_equal(pool, 2048);
+	/* Small shares: the floor is two batches, or the whole share. */
+	pool = frame_quota_plan(4096, 16, BATCH, &q); /* even 256 */
+	assert_int_equal(q.floor, 128);
+	pool = frame_quota_plan(1024, 16, BATCH, &q); /* even 64 */
+	assert_int_equal(q.floor, 64);
+	assert_int_equal(pool, 0);
+	assert_int_equal(q.cap, 1024);
+	/* Not a power of two of queues: cap still a power of two. */
+	frame_quota_plan(8192, 3, BATCH, &q); /* even 2730 */
+	assert_int_equal(q.floor, 1365);
+	assert_int_equal(q.cap, 8192);
+	assert_true(q.cap >= q.floor);
+}
+
+static void decide_busy_takes(void **state)
+{
+	struct frame_quota q = { .floor = 128, .cap = 1024, .step = BATCH };
+
+	(void)state;
+	/* A full batch: one batch more from the pool. */
+	assert_int_equal(frame_pool_decide(&q, 128, BATCH, BATCH, BATCH, 1000, false), 64);
+	/* No more than the pool has. */
+	assert_int_equal(frame_pool_decide(&q, 128, BATCH, BATCH, BATCH, 10, false), 10);
+	assert_int_equal(frame_pool_decide(&q, 128, BATCH, BATCH, BATCH, 0, false), 0);
+	/* No more than the cap. */
+	assert_int_equal(frame_pool_decide(&q, 1000, BATCH, BATCH, BATCH, 1000, false), 24);
+	assert_int_equal(frame_pool_decide(&q, 1024, BATCH, BATCH, BATCH, 1000, false), 0);
+	/* Draining at stop: nothing taken. */
+	assert_int_equal(frame_pool_decide(&q, 128, BATCH, BATCH, BATCH, 1000, true), 0);
+}
+
+static void decide_idle_gives_back(void **state)
+{
+	struct frame_quota q = { .floor = 128, .cap = 1024, .step = BATCH };
+
+	(void)state;
+	/* Less than a full batch while above the floor: the surplus goes
+	 * back, out of the batch's own buffers. */
+	assert_int_equal(frame_pool_decide(&q, 300, 10, 10, BATCH, 0, false), -10);
+	assert_int_equal(frame_pool_decide(&q, 130, 10, 10, BATCH, 0, false), -2);
+	/* At the floor: kept. */
+	assert_int_equal(frame_pool_decide(&q, 128, 10, 10, BATCH, 0, false), 0);
+	/* An empty batch has nothing to give. */
+	assert_int_equal(frame_pool_decide(&q, 300, 0, 0, BATCH, 0, false), 0);
+	/* Multi-buffer: buffers, not frames, go back. */
+	assert_int_equal(frame_pool_decide(&q, 300, 3, 12, BATCH, 0, false), -12);
+	/* A drain gives back too. */
+	assert_int_equal(frame_pool_decide(&q, 200, BATCH, BATCH, BATCH, 0, true), -64);
+}
+
+/*
+ * Four queues on one pool; queue 0 gets bursts, the others a trickle. Each
+ * step a queue's "kernel" fills its RX ring from its fill ring (as much as
+ * arrives), the receiver takes a batch and releases it through the policy.
+ * Frames are tracked by address: every one is exactly once in a fill ring,
+ * an RX ring or the pool, and no fill ring ever holds more than cap.
+ */
+#define QUEUES 4U
+#define RX_FRAMES 4096U
+
+struct sim_queue {
+	__u64 fill[RX_FRAMES], rx[RX_FRAMES];
+	__u32 n_fill, n_rx, owned;
+};
+
+static void simulate_traffic_moves(void **state)
+{
+	static struct sim_queue sq[QUEUES];
+	static unsigned char seen[RX_FRAMES];
+	struct frame_quota q;
+	struct frame_pool pool;
+	__u32 pool_n, next = 0, peak0 = 0;
+
+	(void)state;
+	memset(sq, 0, sizeof(sq));
+	pool_n = frame_quota_plan(RX_FRAMES, QUEUES, BATCH, &q);
+	assert_int_equal(frame_pool_init(&pool, pool_n), 0);
+	for (__u32 i = 0; i < QUEUES; i++)
+		for (__u32 j = 0; j < q.floor; j++, sq[i].owned++)
+			sq[i].fill[sq[i].n_fill++] = next++;
+	while (next < RX_FRAMES)
+		frame_pool_push(&pool, next++);
+	pool.low_water = pool.n_free;
+	for (int step = 0; step < 20000; step++) {
+		for (__u32 i = 0; i < QUEUES; i++) {
+			struct sim_queue *s = &sq[i];
+			/* Queue 0: a burst in 3 steps of 10, else a trickle. */
+			__u32 arrive = i == 0 ? (step % 10 < 3 ? 200 : 1) : (step % 7 == 0);
+			__u32 n, give, take;
+			int d;
+
+			for (; arrive && s->n_fill; arrive--)
+				s->rx[s->n_rx++] = s->fill[--s->n_fill];
+			n = s->n_rx < BATCH ? s->n_rx : BATCH;
+			d = frame_pool_decide(&q, s->owned, n, n, BATCH, pool.n_free, false);
+			give = d < 0 ? (__u32)-d : 0;
+			take = d > 0 ? (__u32)d : 0;
+			/* The batch is the oldest n of the RX ring. */
+			for (__u32 k = 0; k < n; k++) {
+				__u64 addr = s->rx[k];
+
+				if (k < give)
+					frame_pool_push(&pool, addr);
+				else
+					s->fill[s->n_fill++] = addr;
+			}
+			memmove(s->rx, s->rx + n, (s->n_rx - n) * sizeof(s->rx[0]));
+			s->n_rx -= n;
+			for (__u32 k = 0; k < take; k++)
+				s->fill[s->n_fill++] = frame_pool_pop(&pool);
+			s->owned = s->owned - give + take;
+			assert_int_equal(s->owned, s->n_fill + s->n_rx);
+			assert_true(s->n_fill <= q.cap);
+			assert_true(s->owned >= q.floor);
+			if (i == 0 && s->owned > peak0)
+				peak0 = s->owned;
+		}
+		memset(seen, 0, sizeof(seen));
+		for (__u32 i = 0; i < QUEUES; i++) {
+			for (__u32 k = 0; k < sq[i].n_fill; k++)
+				seen[sq[i].fill[k]]++;
+			for (__u32 k = 0; k < sq[i].n_rx; k++)
+				seen[sq[i].rx[k]]++;
+		}
+		for (__u32 k = 0; k < pool.n_free; k++)
+			seen[pool.addrs[k]]++;
+		for (__u32 k = 0; k < RX_FRAMES; k++)
+			if (seen[k] != 1)
+				fail_msg("step %d: frame %u seen %u times", step, k, seen[k]);
+	}
+	/* The busy queue grew past its floor; the quiet ones gave back. */
+	assert_true(peak0 > q.floor);
+	for (__u32 i = 1; i < QUEUES; i++)
+		assert_int_equal(sq[i].owned, q.floor);
+	assert_true(pool.low_water < pool_n);
+	frame_pool_free(&pool);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(plan_splits),
+		cmocka_unit_test(decide_busy_takes),
+		cmocka_unit_test(decide_idle_gives_back),
+		cmocka_unit_test(simulate_traffic_moves),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
