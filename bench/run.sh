@@ -853,10 +853,16 @@ queues_stop() {
 
 vmhwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
-# The start-up line's UMEM ("UMEM: 4 queue(s) x 4096 frames x 2048 bytes =
-# 32.0 MiB, ..."): its KiB, and its frames per queue.
+# The start-up line's UMEM, per queue ("UMEM: 4 queue(s) x 4096 frames x
+# 2048 bytes = 32.0 MiB, ...") or shared ("UMEM: one of 16384 frames x 2048
+# bytes = 32.0 MiB shared by 4 queue(s), ..."): its KiB, its frames per
+# queue (per-queue only), its frames in words.
 umem_kib() { sed -n 's/^af_xdp_user: UMEM: .* = \([0-9.]*\) MiB.*/\1/p' "$1" | head -n 1 | awk '{ printf "%d", $1 * 1024 }'; }
 umem_frames() { sed -n 's/^af_xdp_user: UMEM: .* x \([0-9]*\) frames x .*/\1/p' "$1" | head -n 1; }
+umem_frames_text() {
+	sed -n -e 's/^af_xdp_user: UMEM: .* x \([0-9]*\) frames x .*/\1 frames\/queue/p' \
+		-e 's/^af_xdp_user: UMEM: one of \([0-9]*\) frames x .*/\1 frames shared/p' "$1" | head -n 1
+}
 
 queues_send() { # xdp_hints_traffic options
 	taskset -c "$CPU_INJECT" ip netns exec "$XH_NS_TX" "$BUILD/xdp_hints_traffic" --dev "$XH_TX_DEV" \
@@ -876,10 +882,10 @@ queues_run() { # queues af_xdp_user options...
 	QR_HWM=$(vmhwm_kib "$XH_RX_PID")
 	queues_stop
 	QR_UMEM=$(umem_kib "$err")
-	QR_FRAMES=$(umem_frames "$err")
+	QR_FRAMES=$(umem_frames_text "$err")
 	QR_SENT=$(jq -r .sent <<<"$line")
 	QR_GOT=$(jq -r 'select(.type == "final") | .total.packets' "$out")
-	log "queues $q: ready $QR_READY_S s, stop $QR_STOP_S s (exit $XH_RX_RC), VmHWM $QR_HWM KiB, $(grep '^af_xdp_user: UMEM: [0-9]' "$err"), sent $QR_SENT, received $QR_GOT"
+	log "queues $q: ready $QR_READY_S s, stop $QR_STOP_S s (exit $XH_RX_RC), VmHWM $QR_HWM KiB, $(grep '^af_xdp_user: UMEM:' "$err" | tr '\n' ' '), sent $QR_SENT, received $QR_GOT"
 	if [ "$XH_RX_RC" != 0 ] || [ -z "$QR_HWM" ] || [ -z "$QR_UMEM" ] || [ -z "$QR_GOT" ]; then
 		cat "$err" >>"$RAW"
 		return 1
@@ -920,7 +926,7 @@ bench_queues_counts() {
 		over=$(calc "$hwm - $umem" 0)
 		target=$(( umem + MEM_BASE_KIB + q * MEM_PER_QUEUE_KIB ))
 		row "queues $q: memory, default UMEM" \
-		    "VmHWM $(calc "$hwm / 1024") MiB = UMEM $(calc "$umem / 1024") MiB ($QR_FRAMES frames/queue) + $(calc "$over / 1024") MiB; received $(median <"$XH_TMPDIR/q.got") of $QR_SENT" \
+		    "VmHWM $(calc "$hwm / 1024") MiB = UMEM $(calc "$umem / 1024") MiB ($QR_FRAMES) + $(calc "$over / 1024") MiB; received $(median <"$XH_TMPDIR/q.got") of $QR_SENT" \
 		    "UMEM <= $((UMEM_BUDGET_KIB / 1024)), VmHWM <= UMEM + $((MEM_BASE_KIB / 1024)) + $q x $MEM_PER_QUEUE_KIB KiB = $(calc "$target / 1024" 1) MiB" \
 		    "$(mem_budget_verdict "$hwm" "$umem" "$q" "$UMEM_BUDGET_KIB" "$MEM_BASE_KIB" "$MEM_PER_QUEUE_KIB")"
 		# Absolute times: PASS or MISS only when every run lies on one
@@ -961,7 +967,7 @@ cmp_flood() { # af_xdp_user options...
 	queues_stop
 	CF_READY=$QR_READY_S
 	got=$(jq -r 'select(.type == "final") | .total.packets' "$out")
-	log "queues flood $*: sender $line; received $got; cpu $c0 -> $c1 ns; VmHWM $CF_HWM KiB; ready $CF_READY s; $(grep '^af_xdp_user: UMEM: [0-9]' "$err")"
+	log "queues flood $*: sender $line; received $got; cpu $c0 -> $c1 ns; VmHWM $CF_HWM KiB; ready $CF_READY s; $(grep '^af_xdp_user: UMEM:' "$err" | tr '\n' ' ')"
 	if [ "$XH_RX_RC" != 0 ] || [ -z "$got" ] || [ "$got" = null ] || [ "$got" -le 0 ] || [ "$c1" -le "$c0" ]; then
 		cat "$err" >>"$RAW"
 		return 1
@@ -992,7 +998,7 @@ cmp_burst() { # af_xdp_user options...
 	sleep "$(calc "$CMP_PERIOD_S + 0.3" 1)"
 	queues_stop
 	final=$(jq -c 'select(.type == "final")' "$out")
-	log "queues burst $*: sender $line, monotonic $t0 -> $t1; $(grep '^af_xdp_user: UMEM: [0-9]' "$err"); queues $(jq -c '[.queues[] | {queue, packets, drained_at_stop, redirected: .xdp.redirected, rx_dropped: .xsk.rx_dropped, rx_ring_full: .xsk.rx_ring_full, fill_empty: .xsk.rx_fill_ring_empty_descs}]' <<<"$final")"
+	log "queues burst $*: sender $line, monotonic $t0 -> $t1; $(grep '^af_xdp_user: UMEM:' "$err" | tr '\n' ' '); queues $(jq -c '[.queues[] | {queue, packets, drained_at_stop, redirected: .xdp.redirected, rx_dropped: .xsk.rx_dropped, rx_ring_full: .xsk.rx_ring_full, fill_empty: .xsk.rx_fill_ring_empty_descs}]' <<<"$final")"
 	if [ "$XH_RX_RC" != 0 ] || [ -z "$final" ]; then
 		cat "$err" >>"$RAW"
 		return 1
