@@ -132,6 +132,7 @@ CMP_QUEUES=4
 CMP_ROUNDS=${CMP_ROUNDS:-9}
 CMP_FLOOD_FRAMES=${CMP_FLOOD_FRAMES:-300000}
 CMP_PERIOD_S=1
+CMP_TRAIN=4 # bursts in a train, one per drain period
 # Noise limits (see above), and what this machine gives when it is quiet.
 SPREAD_MAX=${SPREAD_MAX:-0.10}
 LAT_SPREAD_MAX=${LAT_SPREAD_MAX:-0.25}
@@ -977,40 +978,56 @@ cmp_flood() { # af_xdp_user options...
 	CF_GOT_PCT=$(calc "100 * $got / $(jq -r .sent <<<"$line")" 1)
 }
 
-# A burst of CMP_BURST frames on one queue while the others idle (one
+# Bursts of CMP_BURST frames on one queue while the others idle (one
 # flow: the sender leaves the queue to the kernel's flow hash), the
 # receiver draining every CMP_PERIOD_S (--rx-period: the frames wait in the
-# rings). The burst starts 50 ms after a drain (the deadlines are whole
-# multiples of the period on CLOCK_MONOTONIC, the hints' clock) and must
-# end before the next: a run whose burst straddled a drain is retried.
-# Sets CB_LOST (rx_dropped + rx_ring_full, all queues), CB_FILL_EMPTY
-# (rx_fill_ring_empty_descs), CB_REDIR and CB_TOOK (the busy queue: frames
-# the program redirected to it, frames it delivered).
-cmp_burst() { # af_xdp_user options...
-	local out=$XH_TMPDIR/cb.out err=$XH_TMPDIR/cb.err line t0 t1 final
+# rings), one burst per period. Each starts 50 ms after a drain (the
+# deadlines are whole multiples of the period on CLOCK_MONOTONIC, the
+# hints' clock) and must end before the next: a run where one straddled a
+# drain is retried. One burst finds the frames as the start left them; in
+# a train of several, a shared pool may have moved frames to the busy
+# queue at the drains between them. Sets CB_LOST (rx_dropped +
+# rx_ring_full, all queues), CB_FILL_EMPTY (rx_fill_ring_empty_descs),
+# CB_REDIR and CB_TOOK (the busy queue: frames the program redirected to
+# it, frames it delivered).
+cmp_burst() { # bursts af_xdp_user options...
+	local out=$XH_TMPDIR/cb.out err=$XH_TMPDIR/cb.err n=$1 b line t0 t1 final times=""
+	shift
 	queues_start "$out" "$err" --rx-period "$CMP_PERIOD_S" "$@" || return 1
-	t0=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC,sleep -e '
-		my $p = shift; my $t = clock_gettime(CLOCK_MONOTONIC); my $r = $t - $p * int($t / $p);
-		sleep($r < 0.05 ? 0.05 - $r : $p - $r + 0.05);
-		printf "%.6f\n", clock_gettime(CLOCK_MONOTONIC)' "$CMP_PERIOD_S")
-	line=$(queues_send --flows 1 --count "$CMP_BURST" --rate 0) || { queues_stop; return 1; }
-	t1=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e 'printf "%.6f\n", clock_gettime(CLOCK_MONOTONIC)')
+	for b in $(seq "$n"); do
+		t0=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC,sleep -e '
+			my $p = shift; my $t = clock_gettime(CLOCK_MONOTONIC); my $r = $t - $p * int($t / $p);
+			sleep($r < 0.05 ? 0.05 - $r : $p - $r + 0.05);
+			printf "%.6f\n", clock_gettime(CLOCK_MONOTONIC)' "$CMP_PERIOD_S")
+		line=$(queues_send --flows 1 --count "$CMP_BURST" --rate 0) || { queues_stop; return 1; }
+		t1=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e 'printf "%.6f\n", clock_gettime(CLOCK_MONOTONIC)')
+		times+="$t0-$t1 "
+		if ! holds "int($t0 / $CMP_PERIOD_S) == int($t1 / $CMP_PERIOD_S)"; then
+			log "burst $b at monotonic $t0-$t1 straddled a drain: again"
+			queues_stop
+			return 1
+		fi
+	done
 	sleep "$(calc "$CMP_PERIOD_S + 0.3" 1)"
 	queues_stop
 	final=$(jq -c 'select(.type == "final")' "$out")
-	log "queues burst $*: sender $line, monotonic $t0 -> $t1; $(grep '^af_xdp_user: UMEM:' "$err" | tr '\n' ' '); queues $(jq -c '[.queues[] | {queue, packets, drained_at_stop, redirected: .xdp.redirected, rx_dropped: .xsk.rx_dropped, rx_ring_full: .xsk.rx_ring_full, fill_empty: .xsk.rx_fill_ring_empty_descs}]' <<<"$final")"
+	log "queues $n burst(s) $*: last sender $line, monotonic $times; $(grep '^af_xdp_user: UMEM:' "$err" | tr '\n' ' '); queues $(jq -c '[.queues[] | {queue, packets, drained_at_stop, redirected: .xdp.redirected, rx_dropped: .xsk.rx_dropped, rx_ring_full: .xsk.rx_ring_full, fill_empty: .xsk.rx_fill_ring_empty_descs}]' <<<"$final")"
 	if [ "$XH_RX_RC" != 0 ] || [ -z "$final" ]; then
 		cat "$err" >>"$RAW"
-		return 1
-	fi
-	if ! holds "int($t0 / $CMP_PERIOD_S) == int($t1 / $CMP_PERIOD_S)"; then
-		log "the burst straddled a drain: again"
 		return 1
 	fi
 	CB_LOST=$(jq -r '[.queues[] | .xsk.rx_dropped + .xsk.rx_ring_full] | add' <<<"$final")
 	CB_FILL_EMPTY=$(jq -r '[.queues[].xsk.rx_fill_ring_empty_descs] | add' <<<"$final")
 	CB_REDIR=$(jq -r '.queues | max_by(.xdp.redirected) | .xdp.redirected' <<<"$final")
 	CB_TOOK=$(jq -r '.queues | max_by(.xdp.redirected) | .packets + .drained_at_stop' <<<"$final")
+}
+
+burst_what() { # bursts
+	if [ "$1" = 1 ]; then
+		echo "1 burst of $CMP_BURST on one queue"
+	else
+		echo "$1 bursts of $CMP_BURST on one queue, 1 per drain"
+	fi
 }
 
 # Which mode a ratio file (shared / per-queue per round) favours, in words.
@@ -1039,10 +1056,13 @@ bench_queues_compare() {
 	perq_frames=$(umem_frames "$XH_TMPDIR/cf.err")
 	[ -n "$perq_frames" ] || xh_die "queues: no UMEM line from af_xdp_user (see $RAW)"
 	CMP_BURST=$((2 * perq_frames))
-	say "queues: UMEM $( [ "$have" = 1 ] && echo "shared against per-queue" || echo "per-queue only (no --umem)") on $CMP_QUEUES queues, $CMP_ROUNDS rounds, modes alternated: a flood of $CMP_FLOOD_FRAMES frames on every queue (wakeup mode), a burst of $CMP_BURST frames (twice a per-queue share of $perq_frames) on one queue with --rx-period $CMP_PERIOD_S"
+	say "queues: UMEM $( [ "$have" = 1 ] && echo "shared against per-queue" || echo "per-queue only (no --umem)") on $CMP_QUEUES queues, $CMP_ROUNDS rounds, modes alternated: a flood of $CMP_FLOOD_FRAMES frames on every queue (wakeup mode); with --rx-period $CMP_PERIOD_S, 1 burst and a train of $CMP_TRAIN bursts (1 per period) of $CMP_BURST frames (twice a per-queue share of $perq_frames) on one queue"
 	for v in "${modes[@]}"; do
 		key=${v%%:*}
-		for f in rate ns got hwm ready lost fill redir took; do : >"$XH_TMPDIR/cmp.$key.$f"; done
+		for f in rate ns got hwm ready b1.lost b1.fill b1.redir b1.took b$CMP_TRAIN.lost \
+			 b$CMP_TRAIN.fill b$CMP_TRAIN.redir b$CMP_TRAIN.took; do
+			: >"$XH_TMPDIR/cmp.$key.$f"
+		done
 	done
 	noise_begin
 	for round in $(seq "$CMP_ROUNDS"); do
@@ -1051,13 +1071,17 @@ bench_queues_compare() {
 			args=${v#*:}
 			# shellcheck disable=SC2086 # the mode's words
 			retry cmp_flood $args || xh_die "queues: flood ($key) failed (see $RAW)"
-			# shellcheck disable=SC2086
-			retry cmp_burst $args || xh_die "queues: burst ($key) failed (see $RAW)"
-			log "queues $key round $round: rate $CF_RATE pps, $CF_NS ns/packet, received $CF_GOT_PCT%, VmHWM $CF_HWM KiB, ready $CF_READY s; burst lost $CB_LOST, fill ring empty $CB_FILL_EMPTY, busy queue redirected $CB_REDIR took $CB_TOOK"
-			for f in "rate:$CF_RATE" "ns:$CF_NS" "got:$CF_GOT_PCT" "hwm:$CF_HWM" "ready:$CF_READY" \
-				 "lost:$CB_LOST" "fill:$CB_FILL_EMPTY" "redir:$CB_REDIR" "took:$CB_TOOK"; do
+			for f in "rate:$CF_RATE" "ns:$CF_NS" "got:$CF_GOT_PCT" "hwm:$CF_HWM" "ready:$CF_READY"; do
 				echo "${f#*:}" >>"$XH_TMPDIR/cmp.$key.${f%%:*}"
 			done
+			for b in 1 "$CMP_TRAIN"; do
+				# shellcheck disable=SC2086
+				retry cmp_burst "$b" $args || xh_die "queues: $b burst(s) ($key) failed (see $RAW)"
+				for f in "lost:$CB_LOST" "fill:$CB_FILL_EMPTY" "redir:$CB_REDIR" "took:$CB_TOOK"; do
+					echo "${f#*:}" >>"$XH_TMPDIR/cmp.$key.b$b.${f%%:*}"
+				done
+			done
+			log "queues $key round $round: rate $CF_RATE pps, $CF_NS ns/packet, received $CF_GOT_PCT%, VmHWM $CF_HWM KiB, ready $CF_READY s; lost to 1 burst $(tail -n 1 "$XH_TMPDIR/cmp.$key.b1.lost"), to $CMP_TRAIN $CB_LOST"
 		done 3< <(rotated "$round" "${modes[@]}")
 	done
 	noise_end
@@ -1068,8 +1092,10 @@ bench_queues_compare() {
 		    "per-queue $(calc "$(m perq rate) / 1e3" 1) kpps, received $(m perq got)%; shared -" ">= 0.95x" "$skip" "$NOISE_TEXT"
 		row "queues $CMP_QUEUES: receiver CPU per packet, shared / per-queue" \
 		    "per-queue $(m perq ns) ns; shared -" "<= 1.05x" "$skip" "$NOISE_TEXT"
-		row "queues $CMP_QUEUES: burst of $CMP_BURST on one queue, lost, shared / per-queue" \
-		    "per-queue lost $(m perq lost) (fill ring empty $(m perq fill)), the queue took $(m perq took) of $(m perq redir); shared -" "<= 1.00x" "$skip"
+		for b in 1 "$CMP_TRAIN"; do
+			row "queues $CMP_QUEUES: $(burst_what "$b"), lost, shared / per-queue" \
+			    "per-queue lost $(m perq "b$b.lost") (fill ring empty $(m perq "b$b.fill")), the queue took $(m perq "b$b.took") of $(m perq "b$b.redir"); shared -" "<= 1.00x" "$skip"
+		done
 		row "queues $CMP_QUEUES: memory VmHWM, shared / per-queue" \
 		    "per-queue $(calc "$(m perq hwm) / 1024") MiB; shared -" "shared <= UMEM budget + allowance" "$skip"
 		row "queues $CMP_QUEUES: ready, shared / per-queue" \
@@ -1078,7 +1104,7 @@ bench_queues_compare() {
 		    "not worse on any axis, better on one" "$skip"
 		return 0
 	fi
-	for f in rate ns hwm ready lost; do
+	for f in rate ns hwm ready; do
 		ratios "$XH_TMPDIR/cmp.perq.$f" "$XH_TMPDIR/cmp.shared.$f" >"$XH_TMPDIR/cmp.ratio.$f"
 	done
 	rp=$(m perq rate); rs=$(m shared rate)
@@ -1097,14 +1123,16 @@ bench_queues_compare() {
 	    "$ns vs $np ns = $(calc "$ns / $np" 3)x ($(rounds_text "$XH_TMPDIR/cmp.ratio.ns")); $better" \
 	    "<= 1.05x" "$res" "$NOISE_TEXT"
 	axes+=("cpu|$res|$([ "$better" = "shared better" ] && echo yes)")
-	# Counts, not times: the burst lands whole between two drains.
-	lp=$(m perq lost); ls=$(m shared lost)
-	if holds "$ls < $lp"; then better="shared better"; elif holds "$ls > $lp"; then better="per-queue better"; else better="even"; fi
-	res=$(verdict "$ls <= $lp")
-	row "queues $CMP_QUEUES: burst of $CMP_BURST on one queue, lost, shared / per-queue" \
-	    "$ls vs $lp lost$(holds "$lp > 0" && echo " = $(calc "$ls / $lp" 3)x") (fill ring empty $(m shared fill) vs $(m perq fill)); the queue took $(m shared took) vs $(m perq took) of $(m shared redir) vs $(m perq redir); $better" \
-	    "<= 1.00x" "$res"
-	axes+=("burst|$res|$([ "$better" = "shared better" ] && echo yes)")
+	# Counts, not times: every burst lands whole between two drains.
+	for b in 1 "$CMP_TRAIN"; do
+		lp=$(m perq "b$b.lost"); ls=$(m shared "b$b.lost")
+		if holds "$ls < $lp"; then better="shared better"; elif holds "$ls > $lp"; then better="per-queue better"; else better="even"; fi
+		res=$(verdict "$ls <= $lp")
+		row "queues $CMP_QUEUES: $(burst_what "$b"), lost, shared / per-queue" \
+		    "$ls vs $lp lost$(holds "$lp > 0" && echo " = $(calc "$ls / $lp" 3)x") (fill ring empty $(m shared "b$b.fill") vs $(m perq "b$b.fill")); the queue took $(m shared "b$b.took") vs $(m perq "b$b.took") of $(m shared "b$b.redir") vs $(m perq "b$b.redir"); $better" \
+		    "<= 1.00x" "$res"
+		axes+=("$([ "$b" = 1 ] && echo burst || echo "$b bursts")|$res|$([ "$better" = "shared better" ] && echo yes)")
+	done
 	hp=$(m perq hwm); hs=$(m shared hwm)
 	if holds "$hs < 0.98 * $hp"; then better="shared better"; elif holds "$hs > 1.02 * $hp"; then better="per-queue better"; else better="even (within 2%)"; fi
 	mb_res=$(verdict "$hs <= $UMEM_BUDGET_KIB + $MEM_BASE_KIB + $CMP_QUEUES * $MEM_PER_QUEUE_KIB")
