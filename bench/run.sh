@@ -54,8 +54,9 @@
 #                 exit. Then --umem shared against --umem per-queue on 4
 #                 queues, alternated in CMP_ROUNDS rounds: received rate
 #                 and receiver CPU per packet under a flood of every
-#                 queue, frames lost to a burst of twice a per-queue
-#                 share on one queue (--rx-period), VmHWM, ready time;
+#                 queue, frames lost to one burst, and to a train of 4,
+#                 of twice a per-queue share on one queue (--rx-period 1,
+#                 one burst per drain), VmHWM, ready time;
 #                 and whether that supports shared as the default. Its
 #                 rows say SKIP when af_xdp_user has no --umem.
 #
