@@ -46,8 +46,22 @@
 #     BENCH_BASE_REV=main         or a revision of this repository, cloned
 #                                 and built in the run's scratch directory
 #
+# 9. queues       af_xdp_user with its default options on veths of 1, 16,
+#                 64 and 128 queues (QUEUE_COUNTS), 5 runs each
+#                 (QUEUE_RUNS): peak resident memory (VmHWM) against the
+#                 UMEM its start-up line reports and the documented 64 MiB
+#                 budget plus an allowance, start to ready line, SIGINT to
+#                 exit. Then --umem shared against --umem per-queue on 4
+#                 queues, alternated in CMP_ROUNDS rounds: received rate
+#                 and receiver CPU per packet under a flood of every
+#                 queue, frames lost to one burst, and to a train of 4,
+#                 of twice a per-queue share on one queue (--rx-period 1,
+#                 one burst per drain), VmHWM, ready time;
+#                 and whether that supports shared as the default. Its
+#                 rows say SKIP when af_xdp_user has no --umem.
+#
 # A subset: BENCH_PARTS="pps ab" (any of decode rxpath pps latency
-# attribution memory stamp ab); PPS_ROUNDS, AB_ROUNDS, ... below.
+# attribution memory stamp queues ab); PPS_ROUNDS, AB_ROUNDS, ... below.
 #
 # Verdicts that cannot lie. Times are compared only as ratios of medians of
 # rounds interleaved in this run. A timing row says PASS or MISS only when
@@ -86,17 +100,40 @@ AB_ROUNDS=${AB_ROUNDS:-11}
 BENCH_BASE=${BENCH_BASE:-}
 BENCH_BASE_REV=${BENCH_BASE_REV:-}
 # A subset, for working on one benchmark:
-# BENCH_PARTS="decode rxpath pps latency attribution memory stamp ab"
+# BENCH_PARTS="decode rxpath pps latency attribution memory stamp queues ab"
 if [ -n "$BENCH_BASE$BENCH_BASE_REV" ]; then
-	BENCH_PARTS=${BENCH_PARTS:-decode rxpath pps latency attribution memory stamp ab}
+	BENCH_PARTS=${BENCH_PARTS:-decode rxpath pps latency attribution memory stamp queues ab}
 else
-	BENCH_PARTS=${BENCH_PARTS:-decode rxpath pps latency attribution memory stamp}
+	BENCH_PARTS=${BENCH_PARTS:-decode rxpath pps latency attribution memory stamp queues}
 fi
 STAMP_ROUNDS=${STAMP_ROUNDS:-11}
 LAT_RATE=20000
 LAT_SECONDS=1.0
 LAT_ROUNDS=${LAT_ROUNDS:-15}
 MEM_FRAMES="1024 4096 16384"
+# queues: the queue counts, runs per count, frames sent to every queue.
+QUEUE_COUNTS=${QUEUE_COUNTS:-1 16 64 128}
+QUEUE_RUNS=${QUEUE_RUNS:-5}
+QUEUE_PER_FRAMES=20
+QUEUE_TIME_MAX_S=1.0 # ready, and stop, each
+# The documented default: a 64 MiB UMEM budget shared by the queues
+# (UMEM_SHARE_BUDGET, common/host/umem_budget.h). What resident memory
+# may add to it is tests/e2e/many_queues.sh's allowance: 16 MiB for the
+# process (libraries, the BPF object and its BTF, stacks: 8.5 MiB measured
+# at 1 queue) and 512 KiB per queue (its rings, at most 24 B per frame,
+# statistics and latency histogram: about 115 KiB measured). With the
+# UMEM within the budget, that bounds VmHWM by 64 + 16 MiB + 512 KiB per
+# queue; the former default, 16 MiB of UMEM per queue, breaks the budget
+# from the fifth queue on.
+UMEM_BUDGET_KIB=$((64 * 1024))
+MEM_BASE_KIB=$((16 * 1024))
+MEM_PER_QUEUE_KIB=512
+# shared against per-queue UMEM: queues, rounds, flood frames, drain period.
+CMP_QUEUES=4
+CMP_ROUNDS=${CMP_ROUNDS:-9}
+CMP_FLOOD_FRAMES=${CMP_FLOOD_FRAMES:-300000}
+CMP_PERIOD_S=1
+CMP_TRAIN=4 # bursts in a train, one per drain period
 # Noise limits (see above), and what this machine gives when it is quiet.
 SPREAD_MAX=${SPREAD_MAX:-0.10}
 LAT_SPREAD_MAX=${LAT_SPREAD_MAX:-0.25}
@@ -116,6 +153,8 @@ xh_require af_xdp_user xdp_hints_traffic bench/bench_decode bench/bench_inject b
 	bench/bench_rx_path
 command -v valgrind >/dev/null || xh_die "valgrind is not installed (./configure --install-test-deps)"
 command -v taskset >/dev/null || xh_die "taskset is not installed"
+# queues starts its bursts at a phase of CLOCK_MONOTONIC (Time::HiRes).
+command -v perl >/dev/null || xh_die "perl is not installed"
 # This script's own work (jq, grep, sleep) stays off the receiver's CPU:
 # it runs between injections, so it takes nothing from the injector either.
 taskset -pc "$CPU_INJECT" $$ >/dev/null || xh_die "taskset -pc $CPU_INJECT $$ failed"
@@ -768,6 +807,363 @@ bench_ab() {
 	fi
 }
 
+# ---- 9. queues: memory and start-up by queue count, shared or per-queue UMEM ----------
+
+# af_xdp_user on the current veth with its default options, --json
+# --interval 0 and the caller's, pinned to CPU_RX. QR_READY_S: seconds
+# from its start (taskset and ip netns exec included) to its ready line,
+# polled every 10 ms. Not in a subshell: its pid must reach the cleanup.
+queues_start() { # out err options...
+	local out=$1 err=$2 i t0 t1
+	shift 2
+	XH_RX_ERR_LAST=$err
+	rm -f "$out" "$err"
+	t0=$EPOCHREALTIME
+	taskset -c "$CPU_RX" ip netns exec "$XH_NS_RX" "$BUILD/af_xdp_user" --dev "$XH_RX_DEV" \
+		--json --interval 0 "$@" >"$out" 2>"$err" &
+	XH_RX_PID=$!
+	XH_RECEIVER_PIDS+=("$XH_RX_PID")
+	for i in $(seq 1500); do
+		if grep -q '^af_xdp_user: ready:' "$err" 2>/dev/null; then
+			t1=$EPOCHREALTIME
+			QR_READY_S=$(calc "$t1 - $t0" 3)
+			return 0
+		fi
+		kill -0 "$XH_RX_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	log "receiver did not get ready within 15 s: af_xdp_user $*"
+	cat "$err" >>"$RAW"
+	kill -0 "$XH_RX_PID" 2>/dev/null && xh_stop_receiver KILL
+	return 1
+}
+
+# SIGINT, then its exit, polled every 10 ms (SIGKILL after 15 s).
+# QR_STOP_S: seconds from the signal to the exit; XH_RX_RC its status.
+queues_stop() {
+	local i t0 t1
+	t0=$EPOCHREALTIME
+	kill -INT "$XH_RX_PID" 2>/dev/null
+	for i in $(seq 1500); do
+		kill -0 "$XH_RX_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	t1=$EPOCHREALTIME
+	kill -0 "$XH_RX_PID" 2>/dev/null && kill -KILL "$XH_RX_PID"
+	wait "$XH_RX_PID" 2>/dev/null
+	XH_RX_RC=$?
+	QR_STOP_S=$(calc "$t1 - $t0" 3)
+}
+
+vmhwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+# The start-up line's UMEM, per queue ("UMEM: 4 queue(s) x 4096 frames x
+# 2048 bytes = 32.0 MiB, ...") or shared ("UMEM: one of 16384 frames x 2048
+# bytes = 32.0 MiB shared by 4 queue(s), ..."): its KiB, its frames per
+# queue (per-queue only), its frames in words.
+umem_kib() { sed -n 's/^af_xdp_user: UMEM: .* = \([0-9.]*\) MiB.*/\1/p' "$1" | head -n 1 | awk '{ printf "%d", $1 * 1024 }'; }
+umem_frames() { sed -n 's/^af_xdp_user: UMEM: .* x \([0-9]*\) frames x .*/\1/p' "$1" | head -n 1; }
+umem_frames_text() {
+	sed -n -e 's/^af_xdp_user: UMEM: .* x \([0-9]*\) frames x .*/\1 frames\/queue/p' \
+		-e 's/^af_xdp_user: UMEM: one of \([0-9]*\) frames x .*/\1 frames shared/p' "$1" | head -n 1
+}
+
+queues_send() { # xdp_hints_traffic options
+	taskset -c "$CPU_INJECT" ip netns exec "$XH_NS_TX" "$BUILD/xdp_hints_traffic" --dev "$XH_TX_DEV" \
+		--dst-mac "$XH_RX_MAC" --dst-ip "$XH_RX_IP" --queue-select explicit --json --quiet "$@" 2>>"$RAW"
+}
+
+# One run on Q queues: start, QUEUE_PER_FRAMES frames to every queue,
+# VmHWM, stop. Sets QR_READY_S QR_STOP_S QR_HWM QR_UMEM QR_FRAMES
+# QR_SENT QR_GOT.
+queues_run() { # queues af_xdp_user options...
+	local out=$XH_TMPDIR/qr.out err=$XH_TMPDIR/qr.err q=$1 line
+	shift
+	queues_start "$out" "$err" "$@" || return 1
+	line=$(queues_send --flows "$q" --count $((q * QUEUE_PER_FRAMES)) --rate 20000) ||
+		{ queues_stop; return 1; }
+	sleep 0.3
+	QR_HWM=$(vmhwm_kib "$XH_RX_PID")
+	queues_stop
+	QR_UMEM=$(umem_kib "$err")
+	QR_FRAMES=$(umem_frames_text "$err")
+	QR_SENT=$(jq -r .sent <<<"$line")
+	QR_GOT=$(jq -r 'select(.type == "final") | .total.packets' "$out")
+	log "queues $q: ready $QR_READY_S s, stop $QR_STOP_S s (exit $XH_RX_RC), VmHWM $QR_HWM KiB, $(grep '^af_xdp_user: UMEM:' "$err" | tr '\n' ' '), sent $QR_SENT, received $QR_GOT"
+	if [ "$XH_RX_RC" != 0 ] || [ -z "$QR_HWM" ] || [ -z "$QR_UMEM" ] || [ -z "$QR_GOT" ]; then
+		cat "$err" >>"$RAW"
+		return 1
+	fi
+}
+
+# The veth of the queue count just measured goes before the next one.
+queues_teardown() {
+	ip netns del "$XH_NS_RX" 2>/dev/null
+	ip netns del "$XH_NS_TX" 2>/dev/null
+}
+
+# "median s (runs lo-hi)" of a file of times.
+times_text() { # file
+	echo "median $(calc "$(median <"$1")" 3) s (runs $(calc "$(sort -g "$1" | head -n 1)" 3)-$(calc "$(sort -g "$1" | tail -n 1)" 3))"
+}
+
+bench_queues_counts() {
+	local q r f hwm umem over target first="" firsthwm firstumem growth
+	say "queues: af_xdp_user, default options, on veths of $QUEUE_COUNTS queues, $QUEUE_RUNS runs each: start to ready line, SIGINT to exit, VmHWM after $QUEUE_PER_FRAMES frames to every queue, the UMEM of its start-up line"
+	log "Allowance over the UMEM: $((MEM_BASE_KIB / 1024)) MiB + $MEM_PER_QUEUE_KIB KiB per queue (tests/e2e/many_queues.sh's)."
+	for q in $QUEUE_COUNTS; do
+		xh_setup "q$q" "$q"
+		for f in ready stop hwm umem got; do : >"$XH_TMPDIR/q.$f"; done
+		noise_begin
+		for r in $(seq "$QUEUE_RUNS"); do
+			retry queues_run "$q" || xh_die "queues: run $r on $q queues failed (see $RAW)"
+			echo "$QR_READY_S" >>"$XH_TMPDIR/q.ready"
+			echo "$QR_STOP_S" >>"$XH_TMPDIR/q.stop"
+			echo "$QR_HWM" >>"$XH_TMPDIR/q.hwm"
+			echo "$QR_UMEM" >>"$XH_TMPDIR/q.umem"
+			echo "$QR_GOT" >>"$XH_TMPDIR/q.got"
+		done
+		noise_end
+		queues_teardown
+		hwm=$(median <"$XH_TMPDIR/q.hwm")
+		umem=$(median <"$XH_TMPDIR/q.umem")
+		over=$(calc "$hwm - $umem" 0)
+		target=$(( umem + MEM_BASE_KIB + q * MEM_PER_QUEUE_KIB ))
+		row "queues $q: memory, default UMEM" \
+		    "VmHWM $(calc "$hwm / 1024") MiB = UMEM $(calc "$umem / 1024") MiB ($QR_FRAMES) + $(calc "$over / 1024") MiB; received $(median <"$XH_TMPDIR/q.got") of $QR_SENT" \
+		    "UMEM <= $((UMEM_BUDGET_KIB / 1024)), VmHWM <= UMEM + $((MEM_BASE_KIB / 1024)) + $q x $MEM_PER_QUEUE_KIB KiB = $(calc "$target / 1024" 1) MiB" \
+		    "$(mem_budget_verdict "$hwm" "$umem" "$q" "$UMEM_BUDGET_KIB" "$MEM_BASE_KIB" "$MEM_PER_QUEUE_KIB")"
+		# Absolute times: PASS or MISS only when every run lies on one
+		# side of the target (below 6 runs median_ci is the whole range).
+		noise_row
+		row "queues $q: ready (start to ready line)" "$(times_text "$XH_TMPDIR/q.ready")" \
+		    "<= $QUEUE_TIME_MAX_S s" \
+		    "$(timing_verdict "$(median <"$XH_TMPDIR/q.ready")" "<=" "$QUEUE_TIME_MAX_S" "$XH_TMPDIR/q.ready")" "$NOISE_TEXT"
+		noise_row
+		row "queues $q: stop (SIGINT to exit)" "$(times_text "$XH_TMPDIR/q.stop")" \
+		    "<= $QUEUE_TIME_MAX_S s" \
+		    "$(timing_verdict "$(median <"$XH_TMPDIR/q.stop")" "<=" "$QUEUE_TIME_MAX_S" "$XH_TMPDIR/q.stop")" "$NOISE_TEXT"
+		if [ -z "$first" ]; then
+			first=$q firsthwm=$hwm firstumem=$umem
+		elif [ "$q" -gt "$first" ]; then
+			growth=$(calc "($hwm - $firsthwm - ($umem - $firstumem)) / ($q - $first)" 0)
+		fi
+	done
+	[ -n "${growth:-}" ] && row "queues memory per added queue, UMEM aside, $first -> $q queues" \
+	    "$growth KiB/queue (the former default: 16 MiB of UMEM per queue)" \
+	    "<= $MEM_PER_QUEUE_KIB KiB" "$(verdict "$growth <= $MEM_PER_QUEUE_KIB")"
+	return 0
+}
+
+# One flood on all CMP_QUEUES queues, wakeup mode (a receiver that sleeps
+# when idle spends CPU only on packets). Sets CF_RATE (received over the
+# sender's time), CF_NS (receiver CPU ns per packet, ready to after the
+# flood), CF_GOT_PCT, CF_HWM, CF_READY.
+cmp_flood() { # af_xdp_user options...
+	local out=$XH_TMPDIR/cf.out err=$XH_TMPDIR/cf.err line c0 c1 got
+	queues_start "$out" "$err" "$@" || return 1
+	c0=$(cpu_ns "$XH_RX_PID")
+	line=$(queues_send --flows "$CMP_QUEUES" --count "$CMP_FLOOD_FRAMES" --rate 0) ||
+		{ queues_stop; return 1; }
+	sleep 0.2
+	c1=$(cpu_ns "$XH_RX_PID")
+	CF_HWM=$(vmhwm_kib "$XH_RX_PID")
+	queues_stop
+	CF_READY=$QR_READY_S
+	got=$(jq -r 'select(.type == "final") | .total.packets' "$out")
+	log "queues flood $*: sender $line; received $got; cpu $c0 -> $c1 ns; VmHWM $CF_HWM KiB; ready $CF_READY s; $(grep '^af_xdp_user: UMEM:' "$err" | tr '\n' ' ')"
+	if [ "$XH_RX_RC" != 0 ] || [ -z "$got" ] || [ "$got" = null ] || [ "$got" -le 0 ] || [ "$c1" -le "$c0" ]; then
+		cat "$err" >>"$RAW"
+		return 1
+	fi
+	CF_RATE=$(calc "$got / $(jq -r .duration_s <<<"$line")" 0)
+	CF_NS=$(calc "($c1 - $c0) / $got" 1)
+	CF_GOT_PCT=$(calc "100 * $got / $(jq -r .sent <<<"$line")" 1)
+}
+
+# Bursts of CMP_BURST frames on one queue while the others idle (one
+# flow: the sender leaves the queue to the kernel's flow hash), the
+# receiver draining every CMP_PERIOD_S (--rx-period: the frames wait in the
+# rings), one burst per period. Each starts 50 ms after a drain (the
+# deadlines are whole multiples of the period on CLOCK_MONOTONIC, the
+# hints' clock) and must end before the next: a run where one straddled a
+# drain is retried. One burst finds the frames as the start left them; in
+# a train of several, a shared pool may have moved frames to the busy
+# queue at the drains between them. Sets CB_LOST (rx_dropped +
+# rx_ring_full, all queues), CB_FILL_EMPTY (rx_fill_ring_empty_descs),
+# CB_REDIR and CB_TOOK (the busy queue: frames the program redirected to
+# it, frames it delivered).
+cmp_burst() { # bursts af_xdp_user options...
+	local out=$XH_TMPDIR/cb.out err=$XH_TMPDIR/cb.err n=$1 b line t0 t1 final times=""
+	shift
+	queues_start "$out" "$err" --rx-period "$CMP_PERIOD_S" "$@" || return 1
+	for b in $(seq "$n"); do
+		t0=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC,sleep -e '
+			my $p = shift; my $t = clock_gettime(CLOCK_MONOTONIC); my $r = $t - $p * int($t / $p);
+			sleep($r < 0.05 ? 0.05 - $r : $p - $r + 0.05);
+			printf "%.6f\n", clock_gettime(CLOCK_MONOTONIC)' "$CMP_PERIOD_S")
+		line=$(queues_send --flows 1 --count "$CMP_BURST" --rate 0) || { queues_stop; return 1; }
+		t1=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e 'printf "%.6f\n", clock_gettime(CLOCK_MONOTONIC)')
+		times+="$t0-$t1 "
+		if ! holds "int($t0 / $CMP_PERIOD_S) == int($t1 / $CMP_PERIOD_S)"; then
+			log "burst $b at monotonic $t0-$t1 straddled a drain: again"
+			queues_stop
+			return 1
+		fi
+	done
+	sleep "$(calc "$CMP_PERIOD_S + 0.3" 1)"
+	queues_stop
+	final=$(jq -c 'select(.type == "final")' "$out")
+	log "queues $n burst(s) $*: last sender $line, monotonic $times; $(grep '^af_xdp_user: UMEM:' "$err" | tr '\n' ' '); queues $(jq -c '[.queues[] | {queue, packets, drained_at_stop, redirected: .xdp.redirected, rx_dropped: .xsk.rx_dropped, rx_ring_full: .xsk.rx_ring_full, fill_empty: .xsk.rx_fill_ring_empty_descs}]' <<<"$final")"
+	if [ "$XH_RX_RC" != 0 ] || [ -z "$final" ]; then
+		cat "$err" >>"$RAW"
+		return 1
+	fi
+	CB_LOST=$(jq -r '[.queues[] | .xsk.rx_dropped + .xsk.rx_ring_full] | add' <<<"$final")
+	CB_FILL_EMPTY=$(jq -r '[.queues[].xsk.rx_fill_ring_empty_descs] | add' <<<"$final")
+	CB_REDIR=$(jq -r '.queues | max_by(.xdp.redirected) | .xdp.redirected' <<<"$final")
+	CB_TOOK=$(jq -r '.queues | max_by(.xdp.redirected) | .packets + .drained_at_stop' <<<"$final")
+}
+
+burst_what() { # bursts
+	if [ "$1" = 1 ]; then
+		echo "1 burst of $CMP_BURST on one queue"
+	else
+		echo "$1 bursts of $CMP_BURST on one queue, 1 per drain"
+	fi
+}
+
+# Which mode a ratio file (shared / per-queue per round) favours, in words.
+better_words() { # ratios-file higher|lower
+	case $(better_of "$1" "$2") in
+	b) echo "shared better" ;;
+	a) echo "per-queue better" ;;
+	*) echo "no difference beyond the rounds' spread" ;;
+	esac
+}
+
+bench_queues_compare() {
+	local have=1 round v key args f perq_frames skip="SKIP: af_xdp_user has no --umem"
+	local rp rs np ns hp hs lp ls res better axes=() mb_res
+	"$BUILD/af_xdp_user" --help 2>&1 | grep -q -- '--umem' || have=0
+	local modes=("perq:--umem per-queue" "shared:--umem shared")
+	# Without the option today's behaviour is per-queue: measured without it.
+	[ "$have" = 1 ] || modes=("perq:")
+	xh_setup qc "$CMP_QUEUES"
+	xh_static_neigh
+	# A burst of twice what one queue of the per-queue UMEM holds.
+	# shellcheck disable=SC2086 # the mode's words
+	queues_start "$XH_TMPDIR/cf.out" "$XH_TMPDIR/cf.err" ${modes[0]#*:} ||
+		xh_die "queues: af_xdp_user does not start on $CMP_QUEUES queues (see $RAW)"
+	queues_stop
+	perq_frames=$(umem_frames "$XH_TMPDIR/cf.err")
+	[ -n "$perq_frames" ] || xh_die "queues: no UMEM line from af_xdp_user (see $RAW)"
+	CMP_BURST=$((2 * perq_frames))
+	say "queues: UMEM $( [ "$have" = 1 ] && echo "shared against per-queue" || echo "per-queue only (no --umem)") on $CMP_QUEUES queues, $CMP_ROUNDS rounds, modes alternated: a flood of $CMP_FLOOD_FRAMES frames on every queue (wakeup mode); with --rx-period $CMP_PERIOD_S, 1 burst and a train of $CMP_TRAIN bursts (1 per period) of $CMP_BURST frames (twice a per-queue share of $perq_frames) on one queue"
+	for v in "${modes[@]}"; do
+		key=${v%%:*}
+		for f in rate ns got hwm ready b1.lost b1.fill b1.redir b1.took b$CMP_TRAIN.lost \
+			 b$CMP_TRAIN.fill b$CMP_TRAIN.redir b$CMP_TRAIN.took; do
+			: >"$XH_TMPDIR/cmp.$key.$f"
+		done
+	done
+	noise_begin
+	for round in $(seq "$CMP_ROUNDS"); do
+		while IFS= read -r v <&3; do
+			key=${v%%:*}
+			args=${v#*:}
+			# shellcheck disable=SC2086 # the mode's words
+			retry cmp_flood $args || xh_die "queues: flood ($key) failed (see $RAW)"
+			for f in "rate:$CF_RATE" "ns:$CF_NS" "got:$CF_GOT_PCT" "hwm:$CF_HWM" "ready:$CF_READY"; do
+				echo "${f#*:}" >>"$XH_TMPDIR/cmp.$key.${f%%:*}"
+			done
+			for b in 1 "$CMP_TRAIN"; do
+				# shellcheck disable=SC2086
+				retry cmp_burst "$b" $args || xh_die "queues: $b burst(s) ($key) failed (see $RAW)"
+				for f in "lost:$CB_LOST" "fill:$CB_FILL_EMPTY" "redir:$CB_REDIR" "took:$CB_TOOK"; do
+					echo "${f#*:}" >>"$XH_TMPDIR/cmp.$key.b$b.${f%%:*}"
+				done
+			done
+			log "queues $key round $round: rate $CF_RATE pps, $CF_NS ns/packet, received $CF_GOT_PCT%, VmHWM $CF_HWM KiB, ready $CF_READY s; lost to 1 burst $(tail -n 1 "$XH_TMPDIR/cmp.$key.b1.lost"), to $CMP_TRAIN $CB_LOST"
+		done 3< <(rotated "$round" "${modes[@]}")
+	done
+	noise_end
+	queues_teardown
+	m() { median <"$XH_TMPDIR/cmp.$1.$2"; }
+	if [ "$have" = 0 ]; then
+		row "queues $CMP_QUEUES: flood rate, shared / per-queue" \
+		    "per-queue $(calc "$(m perq rate) / 1e3" 1) kpps, received $(m perq got)%; shared -" ">= 0.95x" "$skip" "$NOISE_TEXT"
+		row "queues $CMP_QUEUES: receiver CPU per packet, shared / per-queue" \
+		    "per-queue $(m perq ns) ns; shared -" "<= 1.05x" "$skip" "$NOISE_TEXT"
+		for b in 1 "$CMP_TRAIN"; do
+			row "queues $CMP_QUEUES: $(burst_what "$b"), lost, shared / per-queue" \
+			    "per-queue lost $(m perq "b$b.lost") (fill ring empty $(m perq "b$b.fill")), the queue took $(m perq "b$b.took") of $(m perq "b$b.redir"); shared -" "<= 1.00x" "$skip"
+		done
+		row "queues $CMP_QUEUES: memory VmHWM, shared / per-queue" \
+		    "per-queue $(calc "$(m perq hwm) / 1024") MiB; shared -" "shared <= UMEM budget + allowance" "$skip"
+		row "queues $CMP_QUEUES: ready, shared / per-queue" \
+		    "per-queue $(times_text "$XH_TMPDIR/cmp.perq.ready"); shared -" "<= $QUEUE_TIME_MAX_S s" "$skip" "$NOISE_TEXT"
+		row "queues default --umem shared, supported by the data" "-" \
+		    "not worse on any axis, better on one" "$skip"
+		return 0
+	fi
+	for f in rate ns hwm ready; do
+		ratios "$XH_TMPDIR/cmp.perq.$f" "$XH_TMPDIR/cmp.shared.$f" >"$XH_TMPDIR/cmp.ratio.$f"
+	done
+	rp=$(m perq rate); rs=$(m shared rate)
+	noise_row
+	res=$(timing_verdict "$(calc "$rs / $rp" 3)" ">=" 0.95 "$XH_TMPDIR/cmp.ratio.rate")
+	better=$(better_words "$XH_TMPDIR/cmp.ratio.rate" higher)
+	row "queues $CMP_QUEUES: flood rate, shared / per-queue" \
+	    "$(calc "$rs / 1e3" 1) vs $(calc "$rp / 1e3" 1) kpps = $(calc "$rs / $rp" 3)x ($(rounds_text "$XH_TMPDIR/cmp.ratio.rate")), received $(m shared got)% vs $(m perq got)%; $better" \
+	    ">= 0.95x" "$res" "$NOISE_TEXT"
+	axes+=("rate|$res|$([ "$better" = "shared better" ] && echo yes)")
+	np=$(m perq ns); ns=$(m shared ns)
+	noise_row
+	res=$(timing_verdict "$(calc "$ns / $np" 3)" "<=" 1.05 "$XH_TMPDIR/cmp.ratio.ns")
+	better=$(better_words "$XH_TMPDIR/cmp.ratio.ns" lower)
+	row "queues $CMP_QUEUES: receiver CPU per packet, shared / per-queue" \
+	    "$ns vs $np ns = $(calc "$ns / $np" 3)x ($(rounds_text "$XH_TMPDIR/cmp.ratio.ns")); $better" \
+	    "<= 1.05x" "$res" "$NOISE_TEXT"
+	axes+=("cpu|$res|$([ "$better" = "shared better" ] && echo yes)")
+	# Counts, not times: every burst lands whole between two drains.
+	for b in 1 "$CMP_TRAIN"; do
+		lp=$(m perq "b$b.lost"); ls=$(m shared "b$b.lost")
+		if holds "$ls < $lp"; then better="shared better"; elif holds "$ls > $lp"; then better="per-queue better"; else better="even"; fi
+		res=$(verdict "$ls <= $lp")
+		row "queues $CMP_QUEUES: $(burst_what "$b"), lost, shared / per-queue" \
+		    "$ls vs $lp lost$(holds "$lp > 0" && echo " = $(calc "$ls / $lp" 3)x") (fill ring empty $(m shared "b$b.fill") vs $(m perq "b$b.fill")); the queue took $(m shared "b$b.took") vs $(m perq "b$b.took") of $(m shared "b$b.redir") vs $(m perq "b$b.redir"); $better" \
+		    "<= 1.00x" "$res"
+		axes+=("$([ "$b" = 1 ] && echo burst || echo "$b bursts")|$res|$([ "$better" = "shared better" ] && echo yes)")
+	done
+	hp=$(m perq hwm); hs=$(m shared hwm)
+	if holds "$hs < 0.98 * $hp"; then better="shared better"; elif holds "$hs > 1.02 * $hp"; then better="per-queue better"; else better="even (within 2%)"; fi
+	mb_res=$(verdict "$hs <= $UMEM_BUDGET_KIB + $MEM_BASE_KIB + $CMP_QUEUES * $MEM_PER_QUEUE_KIB")
+	row "queues $CMP_QUEUES: memory VmHWM, shared / per-queue" \
+	    "$(calc "$hs / 1024") vs $(calc "$hp / 1024") MiB = $(calc "$hs / $hp" 3)x; $better" \
+	    "shared <= $((UMEM_BUDGET_KIB / 1024)) + $((MEM_BASE_KIB / 1024)) + $CMP_QUEUES x $MEM_PER_QUEUE_KIB KiB" "$mb_res"
+	axes+=("memory|$mb_res|$([ "$better" = "shared better" ] && echo yes)")
+	noise_row
+	res=$(timing_verdict "$(m shared ready)" "<=" "$QUEUE_TIME_MAX_S" "$XH_TMPDIR/cmp.shared.ready")
+	better=$(better_words "$XH_TMPDIR/cmp.ratio.ready" lower)
+	row "queues $CMP_QUEUES: ready, shared / per-queue" \
+	    "$(m shared ready) vs $(m perq ready) s = $(calc "$(m shared ready) / $(m perq ready)" 3)x ($(rounds_text "$XH_TMPDIR/cmp.ratio.ready")); $better" \
+	    "shared <= $QUEUE_TIME_MAX_S s" "$res" "$NOISE_TEXT"
+	axes+=("ready|$res|$([ "$better" = "shared better" ] && echo yes)")
+	local said=""
+	for v in "${axes[@]}"; do
+		IFS='|' read -r key res better <<<"$v"
+		said+="$key ${res%%:*}$([ "$better" = yes ] && echo " (shared better)"), "
+	done
+	row "queues default --umem shared, supported by the data" "${said%, }" \
+	    "not worse on any axis, better on one" "$(default_verdict "${axes[@]}")"
+}
+
+bench_queues() {
+	bench_queues_counts
+	bench_queues_compare
+}
+
 # ---- the run -------------------------------------------------------------------------
 
 print_table() {
@@ -780,9 +1176,10 @@ print_table() {
 		# shellcheck disable=SC2059
 		printf "$fmt" "$name" "$value" "$target" "$noise" "$result"
 	done <"$ROWS"
-	printf '%s targets met, %s missed, %s too noisy to judge; %s s on %s CPUs, kernel %s\n' \
+	printf '%s targets met, %s missed, %s too noisy to judge, %s skipped; %s s on %s CPUs, kernel %s\n' \
 		"$(grep -c '|PASS$' "$ROWS")" "$(grep -c '|MISS$' "$ROWS")" \
-		"$(grep -c '|NOISY' "$ROWS")" "$(( $(date +%s) - START_S ))" "$NCPUS" "$(uname -r)"
+		"$(grep -c '|NOISY' "$ROWS")" "$(grep -c '|SKIP' "$ROWS")" "$(( $(date +%s) - START_S ))" \
+		"$NCPUS" "$(uname -r)"
 	printf 'load average at start %s, at end %s\n' "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
@@ -801,6 +1198,8 @@ if want pps || want latency || want attribution || want memory || want stamp || 
 	want stamp && bench_stamp
 	want ab && bench_ab
 fi
+# Its own veths, one queue count after another.
+want queues && bench_queues
 
 # The same rows as an Org table, for docs/benchmarks.org.
 org_table() {

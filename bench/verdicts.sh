@@ -118,3 +118,57 @@ timing_verdict() { # ratio op target ratios-file
 	fi
 }
 
+
+# ---- queues: memory against the budget, one mode against another -------------------
+
+# Resident memory against the UMEM a run reports: PASS when that UMEM is
+# within the budget and the peak resident set within the UMEM plus a fixed
+# allowance and one per queue (all KiB). Deterministic: no noise check.
+mem_budget_verdict() { # hwm-kib umem-kib queues budget-kib base-kib per-queue-kib
+	verdict "$2 <= $4 && $1 <= $2 + $5 + $3 * $6"
+}
+
+# Which side the per-round ratios b/a of a file favour, from their
+# median's 95 % interval (median_ci): "b" when the interval lies wholly on
+# b's better side of 1 ("higher" or "lower" is better), "a" when wholly on
+# the other, "neither" when it holds 1.
+better_of() { # ratios-file higher|lower
+	local lo hi
+	read -r lo hi < <(median_ci "$1")
+	if [ "$2" = lower ]; then
+		holds "$hi < 1" && { echo b; return; }
+		holds "$lo > 1" && { echo a; return; }
+	else
+		holds "$lo > 1" && { echo b; return; }
+		holds "$hi < 1" && { echo a; return; }
+	fi
+	echo neither
+}
+
+# Whether the data supports a candidate default over the current one, from
+# the results of the rows that compare them ("axis|result|better", result
+# PASS, MISS or NOISY: ..., better yes when the candidate was measurably
+# better on that axis): MISS when any axis missed its not-worse target,
+# NOISY naming the axes that could not be judged, else PASS when the
+# candidate is better on at least one axis and MISS when it is better on
+# none (nothing would justify the change).
+default_verdict() { # axis|result|better...
+	local a axis result better noisy="" missed="" wins=0
+	for a in "$@"; do
+		IFS='|' read -r axis result better <<<"$a"
+		case $result in
+		MISS*) missed+="$axis, " ;;
+		NOISY*) noisy+="$axis, " ;;
+		esac
+		[ "$better" = yes ] && wins=$((wins + 1))
+	done
+	if [ -n "$missed" ]; then
+		echo MISS
+	elif [ -n "$noisy" ]; then
+		echo "NOISY: ${noisy%, } not judged"
+	elif [ "$wins" -gt 0 ]; then
+		echo PASS
+	else
+		echo MISS
+	fi
+}

@@ -86,6 +86,37 @@ noise_row
 check_spread "$dir/five" 1 "rate"
 tap_is "$NOISE_BAD" "" "a spread within its limit adds nothing"
 
+# queues: resident memory against the budget (KiB): UMEM 64 MiB, 16 MiB +
+# 512 KiB per queue allowed over it; at 128 queues 65536 + 16384 + 65536.
+tap_is "$(mem_budget_verdict 147456 65536 128 65536 16384 512)" PASS \
+	"memory: VmHWM at UMEM + allowance exactly passes"
+tap_is "$(mem_budget_verdict 147457 65536 128 65536 16384 512)" MISS \
+	"memory: one KiB over UMEM + allowance misses"
+tap_is "$(mem_budget_verdict 20000 16384 1 8192 16384 512)" MISS \
+	"memory: a UMEM above the budget misses, whatever the resident set"
+# The former default, 16 MiB of UMEM per queue, on 16 queues.
+tap_is "$(mem_budget_verdict $((16 * 16384 + 8704)) $((16 * 16384)) 16 65536 16384 512)" MISS \
+	"memory: 16 MiB of UMEM per queue misses at 16 queues"
+
+# Which mode the rounds favour: from the median's interval, not its value.
+printf '%s\n' 1.10 1.12 1.15 1.20 1.11 1.13 1.14 1.16 1.18 >"$dir/up"
+printf '%s\n' 0.85 0.90 0.88 0.92 0.86 0.89 0.91 0.87 0.93 >"$dir/down"
+printf '%s\n' 0.90 1.10 0.95 1.05 1.00 0.97 1.03 0.92 1.08 >"$dir/even"
+tap_is "$(better_of "$dir/up" higher)" b "rate up 1.1-1.2x in every round: the second mode is better"
+tap_is "$(better_of "$dir/up" lower)" a "time up 1.1-1.2x in every round: the first mode is better"
+tap_is "$(better_of "$dir/down" lower)" b "time down in every round: the second mode is better"
+tap_is "$(better_of "$dir/even" higher)" neither "rounds on both sides of 1: neither is better"
+
+# Whether the data supports a new default.
+tap_is "$(default_verdict 'rate|PASS|' 'burst|PASS|yes' 'memory|PASS|')" PASS \
+	"default: not worse anywhere, better on one axis: PASS"
+tap_is "$(default_verdict 'rate|PASS|' 'burst|PASS|' 'memory|PASS|')" MISS \
+	"default: better on no axis: MISS (nothing justifies the change)"
+tap_is "$(default_verdict 'rate|MISS|' 'burst|PASS|yes' 'ready|NOISY: load 5 > 3|')" MISS \
+	"default: an axis that missed outweighs a noisy one and a win"
+tap_is "$(default_verdict 'rate|NOISY: load 5 > 3|' 'burst|PASS|yes' 'ready|NOISY: x|')" \
+	"NOISY: rate, ready not judged" "default: the axes that could not be judged are named"
+
 # The block check: load above LOAD_MAX is reported (PSI may be absent).
 LOAD_MAX=-1
 noise_begin
