@@ -494,6 +494,10 @@ checks_deb13_bpo() {
 	what="guest 7.x virtio_net zero-copy, driver hash"
 	BIND=zero-copy guest_rx "$what" zc_hash native "$(per_queue_by_hash "$W/zc_hash.out")"
 	tap_grep "$W/zc_hash.err" 'ready: .* bind zero-copy ' "$what: the ready line says bind zero-copy"
+	# The default: every queue's socket on one UMEM (XDP_SHARED_UMEM), in
+	# the driver's zero-copy path.
+	tap_grep "$W/zc_hash.err" 'af_xdp_user: UMEM: one of [0-9]* frames .* shared by 4 queue' \
+		"$what: one UMEM shared by the 4 queues"
 	check_hash "$what" "$W/zc_hash.out"
 	cell_end "$GUEST" "$nic" "native, zero-copy, driver RX hash"
 
