@@ -56,9 +56,11 @@
 #                 and receiver CPU per packet under a flood of every
 #                 queue, frames lost to one burst, and to a train of 4,
 #                 of twice a per-queue share on one queue (--rx-period 1,
-#                 one burst per drain), VmHWM, ready time;
-#                 and whether that supports shared as the default. Its
-#                 rows say SKIP when af_xdp_user has no --umem.
+#                 one burst per drain), VmHWM, kernel memory (SUnreclaim
+#                 growth: each socket's buffer pool has a descriptor per
+#                 frame of its UMEM), ready time; and whether that
+#                 supports per-queue as the default. Its rows say SKIP
+#                 when af_xdp_user has no --umem.
 #
 # A subset: BENCH_PARTS="pps ab" (any of decode rxpath pps latency
 # attribution memory stamp queues ab); PPS_ROUNDS, AB_ROUNDS, ... below.
@@ -128,6 +130,12 @@ QUEUE_TIME_MAX_S=1.0 # ready, and stop, each
 UMEM_BUDGET_KIB=$((64 * 1024))
 MEM_BASE_KIB=$((16 * 1024))
 MEM_PER_QUEUE_KIB=512
+# The kernel's own memory for the sockets, unreclaimable slab: each
+# socket's buffer pool holds a 128-byte descriptor per frame of its UMEM
+# (XSK_KERNEL_BYTES_PER_FRAME, common/host/umem_budget.h): 4 MiB for the
+# budget's frames spread over per-queue UMEMs, queues x 4 MiB for one
+# shared UMEM. The default must stay within this, at any queue count.
+KERNEL_MAX_KIB=$((64 * 1024))
 # shared against per-queue UMEM: queues, rounds, flood frames, drain period.
 CMP_QUEUES=4
 CMP_ROUNDS=${CMP_ROUNDS:-9}
@@ -857,6 +865,36 @@ queues_stop() {
 
 vmhwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
+# Unreclaimable slab, KiB, where the kernel's AF_XDP buffer pools live;
+# settled: once the pools of earlier runs are freed (a workqueue does it
+# after the sockets close), two reads 0.3 s apart within 4 MiB, 6 s at most.
+sunreclaim_kib() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
+settled_sunreclaim_kib() {
+	local a b i
+	b=$(sunreclaim_kib)
+	for i in $(seq 20); do
+		sleep 0.3
+		a=$b
+		b=$(sunreclaim_kib)
+		[ $((a > b ? a - b : b - a)) -le 4096 ] && break
+	done
+	echo "$b"
+}
+
+# The kernel memory one receiver's sockets take: SUnreclaim while it runs
+# less SUnreclaim settled before. System-wide: other work on the machine
+# adds to it (never takes away much in 0.3 s). Sets QK_KIB.
+kernel_kib_run() { # af_xdp_user options...
+	local s0 s1
+	s0=$(settled_sunreclaim_kib)
+	queues_start "$XH_TMPDIR/qk.out" "$XH_TMPDIR/qk.err" "$@" || return 1
+	sleep 0.3
+	s1=$(sunreclaim_kib)
+	queues_stop
+	QK_KIB=$((s1 - s0))
+	[ "$XH_RX_RC" = 0 ]
+}
+
 # The start-up line's UMEM, per queue ("UMEM: 4 queue(s) x 4096 frames x
 # 2048 bytes = 32.0 MiB, ...") or shared ("UMEM: one of 16384 frames x 2048
 # bytes = 32.0 MiB shared by 4 queue(s), ..."): its KiB, its frames per
@@ -924,7 +962,18 @@ bench_queues_counts() {
 			echo "$QR_GOT" >>"$XH_TMPDIR/q.got"
 		done
 		noise_end
+		# Counts, not times: one run in each mode is enough.
+		local kp="" ks=""
+		retry kernel_kib_run && kp=$QK_KIB
+		if "$BUILD/af_xdp_user" --help 2>&1 | grep -q -- '--umem'; then
+			retry kernel_kib_run --umem shared && ks=$QK_KIB
+		fi
 		queues_teardown
+		if [ -n "$kp" ]; then
+			row "queues $q: kernel memory (SUnreclaim growth), default UMEM" \
+			    "$(calc "$kp / 1024") MiB; --umem shared: $([ -n "$ks" ] && echo "$(calc "$ks / 1024") MiB" || echo -)" \
+			    "<= $((KERNEL_MAX_KIB / 1024)) MiB" "$(verdict "$kp <= $KERNEL_MAX_KIB")"
+		fi
 		hwm=$(median <"$XH_TMPDIR/q.hwm")
 		umem=$(median <"$XH_TMPDIR/q.umem")
 		over=$(calc "$hwm - $umem" 0)
@@ -1103,8 +1152,8 @@ bench_queues_compare() {
 		    "per-queue $(calc "$(m perq hwm) / 1024") MiB; shared -" "shared <= UMEM budget + allowance" "$skip"
 		row "queues $CMP_QUEUES: ready, shared / per-queue" \
 		    "per-queue $(times_text "$XH_TMPDIR/cmp.perq.ready"); shared -" "<= $QUEUE_TIME_MAX_S s" "$skip" "$NOISE_TEXT"
-		row "queues default --umem shared, supported by the data" "-" \
-		    "not worse on any axis, better on one" "$skip"
+		row "queues default --umem per-queue, supported by the data" "-" \
+		    "shared worse on some axis" "$skip"
 		return 0
 	fi
 	for f in rate ns hwm ready; do
@@ -1150,6 +1199,17 @@ bench_queues_compare() {
 	    "$(calc "$hs / 1024") vs $(calc "$hp / 1024") MiB = $(calc "$hs / $hp" 3)x; $better" \
 	    "shared <= $((UMEM_BUDGET_KIB / 1024)) + $((MEM_BASE_KIB / 1024)) + $CMP_QUEUES x $MEM_PER_QUEUE_KIB KiB" "$mb_res"
 	axes+=("memory|$mb_res|$([ "$better" = "shared better" ] && echo yes)")
+	# The kernel's memory for the sockets: counts, one run each.
+	local kp ks
+	retry kernel_kib_run --umem per-queue || xh_die "queues: kernel memory run (per-queue) failed (see $RAW)"
+	kp=$QK_KIB
+	retry kernel_kib_run --umem shared || xh_die "queues: kernel memory run (shared) failed (see $RAW)"
+	ks=$QK_KIB
+	if holds "$ks > $kp + 1024"; then better="per-queue better"; elif holds "$kp > $ks + 1024"; then better="shared better"; else better="even (within 1 MiB)"; fi
+	res=$(verdict "$ks <= $kp + 1024")
+	row "queues $CMP_QUEUES: kernel memory (SUnreclaim growth), shared / per-queue" \
+	    "$(calc "$ks / 1024") vs $(calc "$kp / 1024") MiB; $better" "shared <= per-queue + 1 MiB" "$res"
+	axes+=("kernel memory|$res|$([ "$better" = "shared better" ] && echo yes)")
 	noise_row
 	res=$(timing_verdict "$(m shared ready)" "<=" "$QUEUE_TIME_MAX_S" "$XH_TMPDIR/cmp.shared.ready")
 	better=$(better_words "$XH_TMPDIR/cmp.ratio.ready" lower)
@@ -1162,8 +1222,16 @@ bench_queues_compare() {
 		IFS='|' read -r key res better <<<"$v"
 		said+="$key ${res%%:*}$([ "$better" = yes ] && echo " (shared better)"), "
 	done
-	row "queues default --umem shared, supported by the data" "${said%, }" \
-	    "not worse on any axis, better on one" "$(default_verdict "${axes[@]}")"
+	# Shared would be the default if it were not worse on any axis and
+	# better on one; per-queue is, so the data supports it when shared
+	# misses somewhere.
+	res=$(default_verdict "${axes[@]}")
+	case $res in
+	MISS*) res=PASS ;;
+	PASS*) res="MISS: shared is not worse on any axis and better on one" ;;
+	esac
+	row "queues default --umem per-queue, supported by the data" "shared: ${said%, }" \
+	    "shared worse on some axis" "$res"
 }
 
 bench_queues() {

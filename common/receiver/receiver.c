@@ -412,6 +412,10 @@ static void say_umem(const struct receiver *rx, const struct xsk_shared_umem *sh
 		shared->rx_frames - shared->queues * shared->quota.floor,
 		shared->n_pools > 1 ? ", a slice per thread" : "",
 		shared->tx_frames ? ", the last frames for TX" : "");
+	/* The hidden cost: every socket's buffer pool covers the whole UMEM. */
+	pr_info("UMEM: the kernel keeps %.1f MiB for it, %llu bytes per frame for each of %zu sockets\n",
+		(double)shared->frames * XSK_KERNEL_BYTES_PER_FRAME * (double)n / (1024.0 * 1024.0),
+		XSK_KERNEL_BYTES_PER_FRAME, n);
 }
 
 static void free_shared_umem(struct receiver *rx)

@@ -26,8 +26,8 @@ const char *bind_mode_name(enum bind_mode_choice mode)
 }
 
 const struct choice_name umem_mode_choices[] = {
-	{ "shared", UMEM_MODE_SHARED },
 	{ "per-queue", UMEM_MODE_PER_QUEUE },
+	{ "shared", UMEM_MODE_SHARED },
 	{ NULL, 0 },
 };
 

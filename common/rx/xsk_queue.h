@@ -33,10 +33,16 @@ enum bind_mode_choice {
 extern const struct choice_name bind_mode_choices[];
 const char *bind_mode_name(enum bind_mode_choice mode);
 
-/* --umem: one UMEM for every queue's socket, or one per queue. */
+/*
+ * --umem: one UMEM per queue (the default), or one for every queue's
+ * socket. Per-queue is the default because the kernel gives each socket a
+ * descriptor for every frame of its UMEM (XSK_KERNEL_BYTES_PER_FRAME,
+ * common/host/umem_budget.h): a shared UMEM multiplies its whole frame
+ * count by the queues, 512 MiB of kernel memory at 128 queues.
+ */
 enum umem_mode_choice {
-	UMEM_MODE_SHARED = 0,
-	UMEM_MODE_PER_QUEUE,
+	UMEM_MODE_PER_QUEUE = 0,
+	UMEM_MODE_SHARED,
 };
 
 extern const struct choice_name umem_mode_choices[];

@@ -102,7 +102,7 @@ for cap in $NEEDED; do
 	tap_is "$(wc -l <"$XH_RX_ERR")" 1 "$what: one line on stderr"
 	if [ "$cap" = cap_ipc_lock ]; then
 		# Alone, it is a question of size: the memory check's line.
-		tap_grep "$XH_RX_ERR" '^af_xdp_user: one UMEM of [0-9]+ frames x [0-9]+ bytes shared by 4 queue\(s\) pins [0-9.]+ MiB, more than RLIMIT_MEMLOCK \(8.0 MiB\) allows without CAP_IPC_LOCK' \
+		tap_grep "$XH_RX_ERR" '^af_xdp_user: UMEM of 4 queue\(s\) x [0-9]+ frames x [0-9]+ bytes pins [0-9.]+ MiB, more than RLIMIT_MEMLOCK \(8.0 MiB\) allows without CAP_IPC_LOCK' \
 			"$what: the message gives the UMEM and RLIMIT_MEMLOCK sizes and names $upper"
 	else
 		tap_is "$(missing_names "$XH_RX_ERR")" "$upper" "$what: the message names exactly $upper"

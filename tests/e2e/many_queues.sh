@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #
 # Many queues: memory and start-up that do not grow 16 MiB per queue.
-# On a 64- and a 128-queue veth, with the default UMEM (--umem shared: one
-# UMEM of the 64 MiB budget for every queue's socket, 2048-byte frames at
-# MTU 1500):
+# On a 64- and a 128-queue veth, with the default UMEM (--umem per-queue:
+# the 64 MiB budget shared out, one UMEM of 512 or 256 frames per queue,
+# 2048-byte frames at MTU 1500):
 #   - the start-up lines say how the budget was sized and split;
+#   - the kernel's own memory stays small: unreclaimable slab (SUnreclaim,
+#     /proc/meminfo) grows by at most KERNEL_MAX_MIB while the receiver
+#     runs (each socket's buffer pool holds 128 bytes per frame of its
+#     UMEM: 4 MiB in all here);
 #   - ready within READY_MAX_S and stopped (SIGINT to exit) within
 #     STOP_MAX_S, the median of 5 runs;
 #   - every queue receives: xdp_hints_traffic --queue-select explicit sends
@@ -17,14 +21,17 @@
 #     and buffers, the program; measured 86 MiB at 64 queues, 102 MiB at
 #     128; not checked under the sanitizers, whose shadow memory counts);
 #   - a burst larger than what a queue holds (--rx-period 0.5: a period's
-#     frames wait in the ring, a queue's cap at most): the drops are
+#     frames wait in the ring, a queue's UMEM at most): the drops are
 #     counted in xsk.rx_dropped / xsk.rx_ring_full, and per queue
 #     xdp.redirected = packets + drained_at_stop + rx_dropped + rx_ring_full.
-# At 64 queues also:
+# At 64 queues, --umem shared (one UMEM of 32768 frames for every socket):
+#   - the start-up lines say the split and what the kernel keeps for it
+#     (64 sockets x 32768 frames x 128 bytes = 256 MiB), and SUnreclaim
+#     grows by at least a quarter of that: why per-queue is the default;
+#   - every queue receives exactly;
 #   - two bursts on every queue, larger than the whole UMEM: the free pool
 #     runs dry, said with the drops and the -f/--frames that would have
 #     held it, and every frame is still accounted for per queue;
-#   - --umem per-queue (one UMEM per queue) still receives exactly;
 #   - a kernel that refuses XDP_SHARED_UMEM (before 5.10; played by
 #     tests/shim/xsk_bind_shim.c failing the second socket's bind with
 #     EINVAL): one line says why, every queue gets its own UMEM and receives.
@@ -41,6 +48,7 @@ PER_QUEUE=20
 RSS_BASE_MIB=16
 RSS_PER_QUEUE_KIB=512
 BURST=3000
+KERNEL_MAX_MIB=64
 # ASan start-up and shadow memory: times are looser, RSS is not checked.
 if [ -n "${ASAN_OPTIONS:-}" ]; then
 	READY_MAX_S=5.0
@@ -50,6 +58,22 @@ fi
 now_s() { date +%s.%N; }
 median5() { printf '%s\n' "$@" | sort -g | sed -n 3p; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+# Unreclaimable slab, KiB: where the kernel's AF_XDP buffer pools live.
+sunreclaim_kib() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
+# The same once the pools of earlier runs are gone: the kernel frees them
+# after the sockets close, from a workqueue (xp_release_deferred()). Two
+# reads 0.3 s apart within 4 MiB, for 6 s at most.
+settled_sunreclaim_kib() {
+	local a b i
+	b=$(sunreclaim_kib)
+	for i in $(seq 20); do
+		sleep 0.3
+		a=$b
+		b=$(sunreclaim_kib)
+		[ $((a > b ? a - b : b - a)) -le 4096 ] && break
+	done
+	echo "$b"
+}
 
 # Start, wait for ready, SIGINT, wait for exit: RUN_TIMES="ready_s stop_s".
 # Not in a subshell: the receiver's pid must reach xh_cleanup.
@@ -69,7 +93,7 @@ time_one_run() {
 }
 
 check_queues() { # queues
-	local q=$1 cap umem_mib line r ready=() stop=() i hwm final bad
+	local q=$1 frames=$((32768 / $1)) umem_mib line r ready=() stop=() i hwm final bad slab0 slab1
 
 	xh_setup mq "$q"
 
@@ -86,16 +110,15 @@ check_queues() { # queues
 	tap_diag "$q queues: ready ${ready[*]} s, stop ${stop[*]} s"
 	tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: budget 64 MiB shared by $q queue\\(s\\); -f/--frames to change\$" \
 		"$q queues: the budget is said"
-	tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: one of 32768 frames x 2048 bytes = 64.0 MiB shared by $q queue\\(s\\), headroom 0\$" \
-		"$q queues: the default UMEM is one UMEM of the 64 MiB budget, and says so"
-	cap=$(sed -n 's/^af_xdp_user: UMEM: a queue owns [0-9]* frames at least, \([0-9]*\) at most; .*/\1/p' "$XH_RX_ERR")
-	tap_ok "$q queues: the start-up line names a queue's floor, cap ($cap) and the free pool" test -n "$cap"
+	tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: $q queue\\(s\\) x $frames frames x 2048 bytes = 64.0 MiB, headroom 0\$" \
+		"$q queues: the default is one UMEM of $frames frames per queue, the 64 MiB budget shared out, and says so"
 	r=$(median5 "${ready[@]}")
 	tap_ok "$q queues: ready in $r s (median of 5) <= $READY_MAX_S s" le "$r" "$READY_MAX_S"
 	r=$(median5 "${stop[@]}")
 	tap_ok "$q queues: stopped in $r s after SIGINT (median of 5) <= $STOP_MAX_S s" le "$r" "$STOP_MAX_S"
 
 	# Every queue receives exactly what was sent to it.
+	slab0=$(settled_sunreclaim_kib)
 	xh_start_receiver --json --interval 0
 	if ! xh_wait_ready 15; then
 		tap_result 1 "$q queues: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
@@ -106,8 +129,11 @@ check_queues() { # queues
 	tap_is "$(jq -r .sent <<<"$line")" $((q * PER_QUEUE)) "$q queues: $((q * PER_QUEUE)) frames sent, $q flows"
 	sleep 0.5
 	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$XH_RX_PID/status")
+	slab1=$(sunreclaim_kib)
 	umem_mib=64
 	xh_stop_receiver INT
+	tap_cmp $(((slab1 - slab0) / 1024)) -le "$KERNEL_MAX_MIB" \
+		"$q queues: the kernel's unreclaimable slab grew $(((slab1 - slab0) / 1024)) MiB <= $KERNEL_MAX_MIB MiB while receiving"
 	tap_is "$XH_RX_RC" 0 "$q queues: exit status 0 after SIGINT"
 	final=$(xh_final_json)
 	tap_is "$(jq -r '.queues | length' <<<"$final")" "$q" "$q queues: one report entry per queue"
@@ -139,8 +165,8 @@ check_queues() { # queues
 	# One flow: AF_PACKET, the queue its flow hash picks.
 	tap_diag "$q queues, burst: sent $(jq -r .sent <<<"$line"), its queue: $(jq -c '.queues | max_by(.xdp.redirected) | {queue, packets, drained_at_stop, redirected: .xdp.redirected, rx_dropped: .xsk.rx_dropped, rx_ring_full: .xsk.rx_ring_full}' <<<"$final")"
 	tap_cmp "$(jq -r '[.queues[] | .xsk.rx_dropped + .xsk.rx_ring_full] | add' <<<"$final")" -gt 0 \
-		"$q queues, burst of $BURST on one queue of ${cap:-?} frames at most: drops counted (rx_dropped + rx_ring_full)"
-	tap_cmp "$(jq -r '[.queues[].xdp.redirected] | max' <<<"$final")" -gt "${cap:-0}" \
+		"$q queues, burst of $BURST on one queue of $frames frames: drops counted (rx_dropped + rx_ring_full)"
+	tap_cmp "$(jq -r '[.queues[].xdp.redirected] | max' <<<"$final")" -gt "$frames" \
 		"$q queues, burst: more frames redirected to the queue than it holds"
 	bad=$(jq -r '[.queues[] | select(.xdp.redirected != .packets + .drained_at_stop + .xsk.rx_dropped + .xsk.rx_ring_full)] | map(.queue) | join(",")' <<<"$final")
 	tap_is "$bad" "" "$q queues, burst: per queue, redirected = packets + drained_at_stop + rx_dropped + rx_ring_full (queues off: '$bad')"
@@ -167,16 +193,32 @@ every_queue_receives() { # label
 	tap_is "$(off_queues "$final")" "" "$1: per queue, redirected = packets + drained + drops"
 }
 
-# The other modes and the pool running dry, on 64 queues.
+# --umem shared and its pool running dry, on 64 queues.
 check_modes() {
-	local final sent1 sent2 need
+	local final sent1 sent2 need slab0 slab1
 
 	xh_setup mq 64
+	slab0=$(settled_sunreclaim_kib)
+	xh_start_receiver --json --interval 0 --umem shared
+	if xh_wait_ready 15; then
+		slab1=$(sunreclaim_kib)
+		tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: one of 32768 frames x 2048 bytes = 64.0 MiB shared by 64 queue\\(s\\), headroom 0\$" \
+			"--umem shared: one UMEM of the 64 MiB budget for the 64 queues, said"
+		tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: a queue owns [0-9]+ frames at least, [0-9]+ at most; [0-9]+ in the free pool\$" \
+			"--umem shared: a queue's floor, cap and the free pool, said"
+		tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: the kernel keeps 256.0 MiB for it, 128 bytes per frame for each of 64 sockets\$" \
+			"--umem shared: what the kernel keeps for the sockets, said"
+		tap_cmp $(((slab1 - slab0) / 1024)) -ge 64 \
+			"--umem shared: the kernel's unreclaimable slab grew $(((slab1 - slab0) / 1024)) MiB >= 64 MiB (a quarter of the 256 MiB said)"
+		every_queue_receives "--umem shared"
+	else
+		tap_result 1 "--umem shared: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+	fi
 	# Two bursts of 600 frames on every queue (2 x 38400 frames, more than
 	# the 32768-frame UMEM): each queue starts with 256 frames; the first
 	# period's drain takes the pool (16384) whole, so the second burst
 	# finds it empty.
-	xh_start_receiver --json --interval 0 --rx-period 0.5
+	xh_start_receiver --json --interval 0 --rx-period 0.5 --umem shared
 	if ! xh_wait_ready 15; then
 		tap_result 1 "64 queues, bursts over the UMEM: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 		xh_cleanup
@@ -201,19 +243,10 @@ check_modes() {
 	need=$(sed -n 's/^af_xdp_user: .*: -f\/--frames \([0-9]*\) (now 32768) would have held it: the peak of .*/\1/p' "$XH_RX_ERR")
 	tap_cmp "${need:-0}" -gt 32768 "64 queues, bursts over the UMEM: -f/--frames ${need:-?} suggested, more than the 32768 it had"
 
-	# --umem per-queue: one UMEM each, the budget shared out.
-	xh_start_receiver --json --interval 0 --umem per-queue
-	if xh_wait_ready 15; then
-		tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: 64 queue\\(s\\) x 512 frames x 2048 bytes = 64.0 MiB, headroom 0\$" \
-			"--umem per-queue: one UMEM of 512 frames per queue, said"
-		every_queue_receives "--umem per-queue"
-	else
-		tap_result 1 "--umem per-queue: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
-	fi
 
 	# A kernel that refuses XDP_SHARED_UMEM on another queue: per-queue.
 	LD_PRELOAD=$XH_BUILD/tests/xsk_bind_shim.so XH_SHIM_SHARED_UMEM=einval \
-		xh_start_receiver --json --interval 0
+		xh_start_receiver --json --interval 0 --umem shared
 	if xh_wait_ready 15; then
 		tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: one UMEM for all queues refused \\(XDP_SHARED_UMEM on queue 1: Invalid argument; other queues of a device need Linux 5.10\\): one UMEM per queue\$" \
 			"shared UMEM refused: one line says why"
