@@ -1137,6 +1137,14 @@ bench_queues_compare() {
 		done 3< <(rotated "$round" "${modes[@]}")
 	done
 	noise_end
+	# The kernel's memory for the sockets: counts, one run each.
+	local kp="" ks=""
+	if [ "$have" = 1 ]; then
+		retry kernel_kib_run --umem per-queue || xh_die "queues: kernel memory run (per-queue) failed (see $RAW)"
+		kp=$QK_KIB
+		retry kernel_kib_run --umem shared || xh_die "queues: kernel memory run (shared) failed (see $RAW)"
+		ks=$QK_KIB
+	fi
 	queues_teardown
 	m() { median <"$XH_TMPDIR/cmp.$1.$2"; }
 	if [ "$have" = 0 ]; then
@@ -1199,12 +1207,6 @@ bench_queues_compare() {
 	    "$(calc "$hs / 1024") vs $(calc "$hp / 1024") MiB = $(calc "$hs / $hp" 3)x; $better" \
 	    "shared <= $((UMEM_BUDGET_KIB / 1024)) + $((MEM_BASE_KIB / 1024)) + $CMP_QUEUES x $MEM_PER_QUEUE_KIB KiB" "$mb_res"
 	axes+=("memory|$mb_res|$([ "$better" = "shared better" ] && echo yes)")
-	# The kernel's memory for the sockets: counts, one run each.
-	local kp ks
-	retry kernel_kib_run --umem per-queue || xh_die "queues: kernel memory run (per-queue) failed (see $RAW)"
-	kp=$QK_KIB
-	retry kernel_kib_run --umem shared || xh_die "queues: kernel memory run (shared) failed (see $RAW)"
-	ks=$QK_KIB
 	if holds "$ks > $kp + 1024"; then better="per-queue better"; elif holds "$kp > $ks + 1024"; then better="shared better"; else better="even (within 1 MiB)"; fi
 	res=$(verdict "$ks <= $kp + 1024")
 	row "queues $CMP_QUEUES: kernel memory (SUnreclaim growth), shared / per-queue" \

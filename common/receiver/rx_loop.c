@@ -295,6 +295,47 @@ static void say_pool_dry(const struct receiver *rx)
 		(unsigned long long)dropped, shared->tx_frames ? ", plus the TX frames" : "");
 }
 
+/*
+ * Per-queue UMEMs: frames the kernel dropped because a queue had none free
+ * (xsk.rx_dropped: the fill ring was empty; xsk.rx_ring_full: the RX ring,
+ * as large as the UMEM up to 8192 entries, was full), said once with the
+ * -f/--frames per queue that would have held the worst queue's burst: its
+ * UMEM's frames plus its drops, rounded up to a power of two. Right when
+ * the receiver sleeps between drains (--rx-period); with a receiver that
+ * does not keep up, more frames only delay the drops.
+ */
+static void say_frames_short(const struct receiver *rx)
+{
+	const struct rx_queue_set *qs = &rx->res.queues;
+	__u64 dropped = 0, most = 0;
+	__u32 queues = 0, most_queue = 0, frames = rx->conf.cfg->frames, need;
+
+	if (qs->shared)
+		return;
+	for (size_t i = 0; i < qs->n_open; i++) {
+		const struct rx_queue *q = &qs->queue[i];
+		__u64 d = q->stats.xsk.rx_dropped + q->stats.xsk.rx_ring_full;
+
+		if (!d)
+			continue;
+		dropped += d;
+		queues++;
+		if (d > most) {
+			most = d;
+			most_queue = q->xsk.queue_id;
+		}
+	}
+	if (!dropped)
+		return;
+	need = most > RX_FRAMES_MAX - frames ? RX_FRAMES_MAX :
+					       frame_pool_pow2_ceil(frames + (__u32)most);
+	pr_warn("%s: %llu frame(s) dropped on %u queue(s) for want of a free frame (queue %u: %llu; xsk.rx_dropped + xsk.rx_ring_full)\n",
+		rx->conf.cfg->ifname, (unsigned long long)dropped, queues, most_queue,
+		(unsigned long long)most);
+	pr_warn("%s: -f/--frames %u per queue (now %u) would have held queue %u's burst\n",
+		rx->conf.cfg->ifname, need, frames, most_queue);
+}
+
 void rx_loop_finish(struct receiver *rx)
 {
 	struct timespec pause = { .tv_nsec = 1000000 };
@@ -348,6 +389,7 @@ void rx_loop_finish(struct receiver *rx)
 				(unsigned long long)s->drained_at_stop);
 	}
 	say_pool_dry(rx);
+	say_frames_short(rx);
 }
 
 int receiver_run(struct receiver *rx)

@@ -93,7 +93,7 @@ time_one_run() {
 }
 
 check_queues() { # queues
-	local q=$1 frames=$((32768 / $1)) umem_mib line r ready=() stop=() i hwm final bad slab0 slab1
+	local q=$1 frames=$((32768 / $1)) umem_mib line r ready=() stop=() i hwm final bad slab0 slab1 need
 
 	xh_setup mq "$q"
 
@@ -170,6 +170,11 @@ check_queues() { # queues
 		"$q queues, burst: more frames redirected to the queue than it holds"
 	bad=$(jq -r '[.queues[] | select(.xdp.redirected != .packets + .drained_at_stop + .xsk.rx_dropped + .xsk.rx_ring_full)] | map(.queue) | join(",")' <<<"$final")
 	tap_is "$bad" "" "$q queues, burst: per queue, redirected = packets + drained_at_stop + rx_dropped + rx_ring_full (queues off: '$bad')"
+	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: [0-9]+ frame\\(s\\) dropped on 1 queue\\(s\\) for want of a free frame \\(queue [0-9]+: [0-9]+; xsk.rx_dropped \\+ xsk.rx_ring_full\\)\$" \
+		"$q queues, burst: the drops are said once, with the queue"
+	need=$(sed -n "s/^af_xdp_user: $XH_RX_DEV: -f\/--frames \([0-9]*\) per queue (now $frames) would have held queue [0-9]*'s burst\$/\1/p" "$XH_RX_ERR")
+	tap_cmp "${need:-0}" -ge "$BURST" \
+		"$q queues, burst: -f/--frames ${need:-?} per queue suggested, enough for the burst of $BURST"
 	tap_ok "$q queues: no XDP program left after exit" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
 	xh_cleanup
 }
