@@ -253,7 +253,7 @@ check_threads_spill() {
 	local final bq busy quarter sent=0 n i
 
 	xh_setup mqt 4
-	xh_start_receiver --json --interval 0 --threads --rx-period 1 -f 4096
+	xh_start_receiver --json --interval 1 --threads --rx-period 1 -f 4096
 	if ! xh_wait_ready 15; then
 		tap_result 1 "--threads spill: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
 		xh_cleanup
@@ -280,6 +280,9 @@ check_threads_spill() {
 	tap_cmp "${busy:-0}" -gt "${quarter:-999999}" \
 		"--threads spill: busy queue $bq owned ${busy:-?} frames at most, more than its floor plus a quarter of the pool ($quarter): frames of the other threads' share"
 	tap_cmp "$(jq -r .umem.spill_taken <<<"$final")" -gt 0 "--threads spill: spill_taken > 0"
+	# Interval reports read each thread's own copy (taken between batches).
+	tap_cmp "$(jq -r --argjson q "$bq" 'select(.type == "interval") | .cumulative.queues[] | select(.queue == $q) | .frames_owned_max' "$XH_RX_OUT" | tail -n 1)" \
+		-gt 512 "--threads spill: the last interval report shows the busy queue's frames_owned_max above its floor too"
 	tap_is "$(jq -r --argjson q "$bq" '[.queues[] | select(.queue != $q) | .frames_owned_max] | max' <<<"$final")" 512 \
 		"--threads spill: the idle queues never owned more than their floor"
 	tap_cmp "$(jq -r --argjson q "$bq" '.queues[] | select(.queue == $q) | .pool_dry' <<<"$final")" -gt 0 \
