@@ -163,6 +163,11 @@ void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats 
 	dst->xsk.rx_ring_full += src->xsk.rx_ring_full;
 	dst->xsk.rx_fill_ring_empty_descs += src->xsk.rx_fill_ring_empty_descs;
 	dst->xsk.rx_invalid_descs += src->xsk.rx_invalid_descs;
+	dst->pool.shared = dst->pool.shared || src->pool.shared;
+	dst->pool.pool_dry += src->pool.pool_dry;
+	dst->pool.frames_owned += src->pool.frames_owned;
+	if (src->pool.frames_owned_max > dst->pool.frames_owned_max)
+		dst->pool.frames_owned_max = src->pool.frames_owned_max;
 }
 
 void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_stats *now,
@@ -216,6 +221,8 @@ void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_s
 	dst->xsk.rx_fill_ring_empty_descs = now->xsk.rx_fill_ring_empty_descs -
 					    before->xsk.rx_fill_ring_empty_descs;
 	dst->xsk.rx_invalid_descs = now->xsk.rx_invalid_descs - before->xsk.rx_invalid_descs;
+	dst->pool = now->pool;
+	dst->pool.pool_dry = now->pool.pool_dry - before->pool.pool_dry;
 }
 
 int xdp_counters_read(int map_fd, __u32 queue_id, struct queue_counters *scratch,

@@ -51,6 +51,22 @@ struct tx_stamp_stats {
 	struct latency_histogram tx_to_user; /* send -> this batch's dequeue */
 };
 
+/*
+ * --umem shared: the queue's part of the one UMEM (rx/frame_pool.h), read
+ * before a report by the thread that receives on the queue
+ * (rx_queue_read_pool()). @shared false (--umem per-queue): reports leave
+ * these out.
+ */
+struct queue_pool_stats {
+	bool shared;
+	/* Full batches that wanted frames and found the pool (with --threads
+	 * the slice and the spill) empty: why the queue's fill ring ran low
+	 * (xsk.rx_fill_ring_empty_descs, xsk.rx_dropped). A count. */
+	__u64 pool_dry;
+	__u64 frames_owned;     /* frames the queue owns now: a gauge */
+	__u64 frames_owned_max; /* the most it owned in the run: a gauge */
+};
+
 struct queue_rx_stats {
 	__u32 queue_id;
 	__u64 packets;         /* every frame received on the socket */
@@ -96,6 +112,7 @@ struct queue_rx_stats {
 	/* Filled in just before a report, not on the packet path. */
 	struct queue_counters xdp;
 	struct xdp_statistics xsk;
+	struct queue_pool_stats pool;
 };
 
 int queue_rx_stats_init(struct queue_rx_stats *s, __u32 queue_id, size_t n_layouts);
@@ -131,7 +148,9 @@ static inline long long queue_rx_stats_unaccounted(const struct queue_rx_stats *
 			   s->incomplete_frames - s->xsk.rx_dropped - s->xsk.rx_ring_full);
 }
 
-/* Sum @src's receiver counters into @dst (same n_layouts); for totals. */
+/* Sum @src's receiver counters into @dst (same n_layouts); for totals.
+ * pool.frames_owned adds up too (the frames every queue owns);
+ * pool.frames_owned_max is the largest queue's. */
 void queue_rx_stats_add(struct queue_rx_stats *dst, const struct queue_rx_stats *src);
 
 /* Overwrite @dst (initialised, same n_layouts) with @src: a snapshot. */
@@ -141,6 +160,7 @@ void queue_rx_stats_copy(struct queue_rx_stats *dst, const struct queue_rx_stats
  * @dst (initialised, same n_layouts) = @now - @before, @before an earlier
  * copy of @now (queue_rx_stats_copy): what the queue counted in between,
  * e.g. one report interval. Histogram min/max: latency_histogram_subtract().
+ * Gauges (pool.frames_owned, pool.frames_owned_max) are @now's.
  */
 void queue_rx_stats_subtract(struct queue_rx_stats *dst, const struct queue_rx_stats *now,
 			     const struct queue_rx_stats *before);

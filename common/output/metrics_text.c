@@ -120,6 +120,16 @@ static void per_queue_counter(struct writer *w, const char *name, const char *he
 		counter_sample(w, name, queues[i]->queue_id, NULL, NULL, get(queues[i]));
 }
 
+/* One gauge family with one value per queue, read by @get. */
+static void per_queue_gauge(struct writer *w, const char *name, const char *help,
+			    const struct queue_rx_stats *const *queues, size_t n,
+			    __u64 (*get)(const struct queue_rx_stats *))
+{
+	family(w, name, "gauge", help);
+	for (size_t i = 0; i < n; i++)
+		counter_sample(w, name, queues[i]->queue_id, NULL, NULL, get(queues[i]));
+}
+
 static void histogram(struct writer *w, const char *name, __u32 queue,
 		      const char *extra_name, const char *extra_value,
 		      const struct latency_histogram *h)
@@ -163,6 +173,11 @@ static __u64 get_tx_stamp_invalid(const struct queue_rx_stats *s)
 {
 	return s->tx ? s->tx->invalid : 0;
 }
+#define POOL_GETTER(field) \
+	static __u64 get_pool_##field(const struct queue_rx_stats *s) { return s->pool.field; }
+POOL_GETTER(pool_dry)
+POOL_GETTER(frames_owned)
+POOL_GETTER(frames_owned_max)
 static __u64 get_fill_ring_empty(const struct queue_rx_stats *s)
 {
 	return s->xsk.rx_fill_ring_empty_descs;
@@ -272,6 +287,18 @@ int metrics_text_write(FILE *out, enum metrics_format format, const struct metri
 	per_queue_counter(&w, "xsk_rx_fill_ring_empty_descs_total",
 			  "times the kernel found the fill ring empty (XDP_STATISTICS rx_fill_ring_empty_descs)",
 			  queues, n, get_fill_ring_empty);
+	/* --umem shared only: a per-queue UMEM has no pool. */
+	if (n && queues[0]->pool.shared) {
+		per_queue_counter(&w, "pool_dry_total",
+				  "--umem shared: full batches that wanted frames and found the free pool empty (why rx_fill_ring_empty_descs and rx_dropped grow)",
+				  queues, n, get_pool_pool_dry);
+		per_queue_gauge(&w, "frames_owned",
+				"--umem shared: frames of the UMEM the queue owns (fill ring, kernel, RX ring, receiver)",
+				queues, n, get_pool_frames_owned);
+		per_queue_gauge(&w, "frames_owned_max",
+				"--umem shared: the most frames the queue owned since the start",
+				queues, n, get_pool_frames_owned_max);
+	}
 	for (size_t c = 0; c < sizeof(xdp_counters) / sizeof(xdp_counters[0]); c++)
 		per_queue_counter(&w, xdp_counters[c].name, xdp_counters[c].help, queues, n,
 				  xdp_counters[c].get);

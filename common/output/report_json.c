@@ -147,6 +147,48 @@ static void put_rx_groups(struct json_builder *b, json_object *o, const struct r
 	put(b, o, "xsk", xsk);
 }
 
+/* --umem shared: the queue's frames of the one UMEM; absent otherwise.
+ * The total has no frames_owned_max: the queues' peaks need not meet. */
+static void put_pool(struct json_builder *b, json_object *o, const struct queue_pool_stats *p,
+		     bool total)
+{
+	if (!p->shared)
+		return;
+	put_u64(b, o, "pool_dry", p->pool_dry);
+	put_u64(b, o, "frames_owned", p->frames_owned);
+	if (!total)
+		put_u64(b, o, "frames_owned_max", p->frames_owned_max);
+}
+
+/* The run's UMEM (final report). */
+static void put_umem(struct json_builder *b, json_object *o, const struct report_umem *u)
+{
+	json_object *m;
+
+	if (!u)
+		return;
+	m = checked(b, json_object_new_object());
+	put_str(b, m, "mode", u->shared ? "shared" : "per-queue");
+	put_u64(b, m, "umems", u->umems);
+	put_u64(b, m, "frames", u->frames);
+	put_u64(b, m, "frame_size", u->frame_size);
+	put_u64(b, m, "tx_frames", u->tx_frames);
+	if (u->shared) {
+		put_u64(b, m, "floor", u->floor);
+		put_u64(b, m, "cap", u->cap);
+		put_u64(b, m, "pool_frames", u->pool_frames);
+		put_u64(b, m, "pool_free", u->pool_free);
+		put_u64(b, m, "pool_low_water", u->pool_low_water);
+	}
+	if (u->slices) {
+		put_u64(b, m, "slices", u->slices);
+		put_u64(b, m, "slice_frames", u->slice_frames);
+		put_u64(b, m, "spill_taken", u->spill_taken);
+		put_u64(b, m, "spill_given", u->spill_given);
+	}
+	put(b, o, "umem", m);
+}
+
 static void put_queues_and_total(struct json_builder *b, json_object *o,
 				 const struct report_view *v,
 				 const struct queue_rx_stats *const *queues,
@@ -160,6 +202,7 @@ static void put_queues_and_total(struct json_builder *b, json_object *o,
 
 		put_u64(b, q, "queue", queues[i]->queue_id);
 		put_rx_groups(b, q, v, queues[i], seconds);
+		put_pool(b, q, &queues[i]->pool, false);
 		if (!q || !arr || json_object_array_add(arr, q)) {
 			json_object_put(q);
 			b->failed = true;
@@ -167,6 +210,7 @@ static void put_queues_and_total(struct json_builder *b, json_object *o,
 	}
 	put(b, o, "queues", arr);
 	put_rx_groups(b, t, v, total, seconds);
+	put_pool(b, t, &total->pool, true);
 	put(b, o, "total", t);
 }
 
@@ -263,6 +307,7 @@ static json_object *rx_object(struct json_builder *b, const struct report_view *
 		put(b, o, "cumulative", cum);
 	}
 	put_cpu(b, o, v);
+	put_umem(b, o, v->run->umem);
 	if (v->run->period) {
 		const struct report_period *p = v->run->period;
 		json_object *po = checked(b, json_object_new_object());

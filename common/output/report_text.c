@@ -119,6 +119,50 @@ static void period_line(FILE *out, const struct report_period *p)
 		(unsigned long long)p->missed_deadlines, late);
 }
 
+/*
+ * The run's UMEM in the final report and, shared, what its pool did: a
+ * line, then (@queues) the queues that owned more than their floor or found the
+ * pool empty (the others kept their floor: nothing to say), and the total.
+ */
+static void umem_lines(FILE *out, const struct report_view *v, bool queues)
+{
+	const struct report_umem *u = v->run->umem;
+	bool header = false;
+
+	if (!u)
+		return;
+	if (!u->shared) {
+		fprintf(out, "umem: per-queue, %u UMEM(s) of %u frames x %u bytes\n", u->umems,
+			u->frames, u->frame_size);
+		return;
+	}
+	fprintf(out, "umem: shared, %u frames x %u bytes, a queue owns %u to %u frames\n",
+		u->frames, u->frame_size, u->floor, u->cap);
+	fprintf(out, "umem: pool_free %u of the %u at start, pool_low_water %u\n", u->pool_free,
+		u->pool_frames, u->pool_low_water);
+	if (u->slices)
+		fprintf(out, "umem: %u slices of %u frames (--threads), spill_taken %llu, spill_given %llu\n",
+			u->slices, u->slice_frames, (unsigned long long)u->spill_taken,
+			(unsigned long long)u->spill_given);
+	for (size_t i = 0; queues && i < v->n_queues; i++) {
+		const struct queue_pool_stats *p = &v->queues[i]->pool;
+
+		if (!p->pool_dry && p->frames_owned_max <= u->floor)
+			continue;
+		if (!header)
+			fprintf(out, "%-5s %14s %18s %10s\n", "queue", "frames_owned",
+				"frames_owned_max", "pool_dry");
+		header = true;
+		fprintf(out, "%-5u %14llu %18llu %10llu\n", v->queues[i]->queue_id,
+			(unsigned long long)p->frames_owned,
+			(unsigned long long)p->frames_owned_max, (unsigned long long)p->pool_dry);
+	}
+	if (header)
+		fprintf(out, "%-5s %14llu %18s %10llu\n", "total",
+			(unsigned long long)v->total->pool.frames_owned, "-",
+			(unsigned long long)v->total->pool.pool_dry);
+}
+
 /* ---- default: one line per interval ------------------------------------- */
 
 static void compact_interval(FILE *out, const struct report_view *v)
@@ -317,6 +361,7 @@ static void compact_final(FILE *out, const struct report_view *v)
 	summary_row(out, "total", v->total, v->seconds);
 	summary_notes(out, v->total);
 	cpu_line(out, v);
+	umem_lines(out, v, true);
 	summary_hw(out, v->total);
 	summary_tx(out, v->total);
 	period_line(out, v->run->period);
@@ -487,6 +532,14 @@ static const struct { const char *name; size_t offset; } ext_counters_before[] =
 	COUNTER("xsk.rx_invalid_descs", xsk.rx_invalid_descs),
 };
 
+/* --umem shared: the queue's frames (the total's frames_owned_max is the
+ * largest queue's). */
+static const struct { const char *name; size_t offset; } ext_pool[] = {
+	COUNTER("pool_dry", pool.pool_dry),
+	COUNTER("frames_owned", pool.frames_owned),
+	COUNTER("frames_owned_max", pool.frames_owned_max),
+};
+
 static void ext_block(const struct ext_table *t)
 {
 	static const size_t rx_dropped = offsetof(struct queue_rx_stats, xsk.rx_dropped);
@@ -518,6 +571,9 @@ static void ext_block(const struct ext_table *t)
 			&ext_counters_after[i].offset);
 	ext_row(t, "xsk.rx_dropped_pps", EXT_RATE, get_rate, &rx_dropped);
 	ext_row(t, "xsk.rx_ring_full_pps", EXT_RATE, get_rate, &rx_ring_full);
+	if (t->v->total->pool.shared)
+		for (size_t i = 0; i < sizeof(ext_pool) / sizeof(ext_pool[0]); i++)
+			ext_row(t, ext_pool[i].name, EXT_COUNT, get_counter, &ext_pool[i].offset);
 	ext_latency_rows(t, "latency_ns", -1);
 	ext_latency_rows(t, "same_core_latency_ns", CORE_SAME);
 	ext_latency_rows(t, "remote_core_latency_ns", CORE_REMOTE);
@@ -593,6 +649,7 @@ static void extended(FILE *out, const struct report_view *v)
 		ext_block(&t);
 	}
 	cpu_line(out, v);
+	umem_lines(out, v, false); /* the table has the queues' rows */
 	if (v->kind == REPORT_FINAL)
 		summary_histograms(out, v->total);
 }

@@ -54,6 +54,32 @@ struct report_period {
 	__u64 late_ns_max;      /* latest wake after its deadline */
 };
 
+/*
+ * The UMEM of the run, in the final report: how it was laid out and, with
+ * --umem shared, what its free pool did (rx/frame_pool.h).
+ */
+struct report_umem {
+	bool shared;            /* --umem shared: one UMEM for every queue */
+	__u32 umems;            /* 1, or one per queue */
+	__u32 frames;           /* in each UMEM */
+	__u32 frame_size;       /* bytes */
+	__u32 tx_frames;        /* of them (the first queue's UMEM), for TX */
+	/* --umem shared only: */
+	__u32 floor;            /* frames a queue owns at least */
+	__u32 cap;              /* ... at most */
+	__u32 pool_frames;      /* free at start-up */
+	__u32 pool_free;        /* free at the end */
+	/* Fewest free; with --threads the sum of each slice's and the
+	 * spill's fewest, which need not fall at one moment: a lower bound. */
+	__u32 pool_low_water;
+	/* --threads: slices (0 without), each one's frames at start-up,
+	 * frames they took from the spill and gave back to it. */
+	__u32 slices;
+	__u32 slice_frames;
+	__u64 spill_taken;
+	__u64 spill_given;
+};
+
 struct report_run {
 	const char *dev;
 	int ifindex;
@@ -76,6 +102,8 @@ struct report_run {
 	const struct report_cpu *cpu;
 	/* --rx-period, final report only; NULL otherwise. */
 	const struct report_period *period;
+	/* Final report only; NULL otherwise. */
+	const struct report_umem *umem;
 };
 
 enum report_kind {

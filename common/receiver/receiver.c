@@ -331,6 +331,7 @@ static int open_queue_set(struct receiver *rx, enum bind_mode_choice bind_mode,
 			.shared = shared,
 			.shared_index = (__u32)i,
 			.pool = shared ? &shared->pools[shared->n_pools > 1 ? i : 0] : NULL,
+			.spill = shared && shared->n_pools > 1 ? &shared->spill : NULL,
 		};
 		enum xsk_queue_stage stage;
 		struct rx_queue *q = &rx->res.queues.queue[i];

@@ -146,6 +146,48 @@ static const struct report_period *period_report(const struct rx_config *cfg,
 	return out;
 }
 
+/* The run's UMEM and, shared, its pool at the end. After the threads are
+ * joined and the rings drained. */
+static const struct report_umem *umem_report(const struct rx_config *cfg,
+					     const struct rx_iface *iface,
+					     const struct rx_queue_set *qs, struct report_umem *out)
+{
+	const struct xsk_shared_umem *s = qs->shared;
+
+	if (!s) {
+		*out = (struct report_umem){
+			.umems = (__u32)qs->n_open,
+			.frames = cfg->frames,
+			.frame_size = cfg->frame_size,
+			.tx_frames = iface->tx_frames,
+		};
+		return out;
+	}
+	*out = (struct report_umem){
+		.shared = true,
+		.umems = 1,
+		.frames = s->frames,
+		.frame_size = s->frame_size,
+		.tx_frames = s->tx_frames,
+		.floor = s->quota.floor,
+		.cap = s->quota.cap,
+		.pool_frames = s->pool_frames,
+	};
+	for (__u32 i = 0; i < s->n_pools; i++) {
+		out->pool_free += s->pools[i].n_free;
+		out->pool_low_water += s->pools[i].low_water;
+	}
+	if (s->spill.pool.addrs) {
+		out->pool_free += s->spill.pool.n_free;
+		out->pool_low_water += s->spill.pool.low_water;
+		out->slices = s->n_pools;
+		out->slice_frames = s->pools[0].initial;
+		out->spill_taken = s->spill.taken;
+		out->spill_given = s->spill.given;
+	}
+	return out;
+}
+
 static enum report_style report_style_of(const struct rx_config *cfg)
 {
 	if (cfg->json)
@@ -220,6 +262,7 @@ int receiver_print_report(const struct report_sources *src, struct receiver_stat
 	const struct queue_rx_stats *before[XDP_HINTS_MAX_QUEUES];
 	bool snapshots = qs->n_threads && kind == REPORT_INTERVAL;
 	struct report_period period;
+	struct report_umem umem;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -234,6 +277,8 @@ int receiver_print_report(const struct report_sources *src, struct receiver_stat
 				.cfg = cfg, .prog = src->prog, .queues = qs }, kind);
 	if (cfg->rx_period_ns && kind == REPORT_FINAL)
 		run.period = period_report(cfg, qs, state, &period);
+	if (kind == REPORT_FINAL && !cfg->tx.no_rx)
+		run.umem = umem_report(cfg, src->iface, qs, &umem);
 	for (size_t i = 0; i < qs->n_open; i++) {
 		stats[i] = snapshots ? &qs->queue[i].snapshot : &qs->queue[i].stats;
 		before[i] = state->reported ? &state->reported[i] : NULL;

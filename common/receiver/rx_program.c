@@ -131,6 +131,10 @@ void rx_program_read_counters(const struct rx_program *prog, const struct rx_que
 				      prog->n_cpus, &s->xdp))
 			memset(&s->xdp, 0, sizeof(s->xdp));
 		xsk_queue_stats(&qs->queue[i].xsk, &s->xsk);
+		/* With receive threads running, each put its own in the
+		 * snapshot (rx_threads.c). */
+		if (!qs->n_threads)
+			rx_queue_read_pool(&qs->queue[i], s);
 	}
 }
 

@@ -35,6 +35,7 @@ static void take_snapshot(struct rx_queue *q)
 		pr_debug("queue %u: reading the wake eventfd: %s\n", q->xsk.queue_id,
 			 strerror(errno));
 	queue_rx_stats_copy(&q->snapshot, &q->stats);
+	rx_queue_read_pool(q, &q->snapshot);
 	cpu_time_thread(&q->cpu_time); /* only the thread itself can read RUSAGE_THREAD */
 	atomic_store_explicit(&q->snapshot_req, 0, memory_order_release);
 }

@@ -86,3 +86,73 @@ void frame_pool_free(struct frame_pool *pool)
 	free(pool->addrs);
 	memset(pool, 0, sizeof(*pool));
 }
+
+int frame_spill_decide(__u32 slice_free, __u32 slice_initial, __u32 step, bool wants)
+{
+	if (!slice_free)
+		return wants ? (int)step : 0;
+	if (slice_free > slice_initial + step)
+		return -(int)(slice_free - slice_initial);
+	return 0;
+}
+
+int frame_spill_init(struct frame_spill *spill, __u32 size)
+{
+	int err;
+
+	memset(spill, 0, sizeof(*spill));
+	err = -pthread_mutex_init(&spill->lock, NULL);
+	if (err)
+		return err;
+	err = frame_pool_init(&spill->pool, size);
+	if (err)
+		pthread_mutex_destroy(&spill->lock);
+	return err;
+}
+
+void frame_spill_free(struct frame_spill *spill)
+{
+	if (!spill->pool.addrs)
+		return;
+	frame_pool_free(&spill->pool);
+	pthread_mutex_destroy(&spill->lock);
+	memset(spill, 0, sizeof(*spill));
+}
+
+/* @n addresses from the top of @from to the top of @to. */
+static void move_top(struct frame_pool *to, struct frame_pool *from, __u32 n)
+{
+	from->n_free -= n;
+	memcpy(to->addrs + to->n_free, from->addrs + from->n_free, n * sizeof(*to->addrs));
+	to->n_free += n;
+}
+
+__u32 frame_spill_move(struct frame_spill *spill, struct frame_pool *slice, int n)
+{
+	__u32 moved;
+
+	if (!n)
+		return 0;
+	pthread_mutex_lock(&spill->lock);
+	if (n > 0) {
+		moved = (__u32)n;
+		if (moved > spill->pool.n_free)
+			moved = spill->pool.n_free;
+		if (moved > slice->size - slice->n_free)
+			moved = slice->size - slice->n_free;
+		move_top(slice, &spill->pool, moved);
+		if (spill->pool.n_free < spill->pool.low_water)
+			spill->pool.low_water = spill->pool.n_free;
+		spill->taken += moved;
+	} else {
+		moved = (__u32)-n;
+		if (moved > slice->n_free)
+			moved = slice->n_free;
+		if (moved > spill->pool.size - spill->pool.n_free)
+			moved = spill->pool.size - spill->pool.n_free;
+		move_top(&spill->pool, slice, moved);
+		spill->given += moved;
+	}
+	pthread_mutex_unlock(&spill->lock);
+	return moved;
+}

@@ -16,15 +16,23 @@
  *     lent to the kernel cannot be taken back, only frames that come back
  *     through the RX ring).
  * A queue that stops receiving keeps what is in its fill ring until its
- * next batch. Single-thread mode has one pool; with --threads each queue's
- * thread owns a slice of it (frame_quota_plan()), so no pool is touched by
- * two threads; slices are not rebalanced.
+ * next batch. Single-thread mode has one pool. With --threads each queue's
+ * thread owns a small slice (a step of frames at start), which no other
+ * thread touches, and the rest of the pool is the spill (struct
+ * frame_spill), shared by the threads under a mutex. A thread locks it
+ * between two batches only: when its slice is empty while its queue wants
+ * frames (it takes up to a step), or when its slice holds more than its
+ * initial size plus a step (it gives the excess back); at most once per
+ * batch, never per packet (frame_spill_decide()). So a busy queue's thread
+ * draws on frames the other threads' queues gave back, as in single-thread
+ * mode.
  *
- * The plan and the decision are pure functions (tests/unit/test_frame_pool.c).
+ * The plan and the decisions are pure functions (tests/unit/test_frame_pool.c).
  */
 #ifndef XDP_HINTS_FRAME_POOL_H
 #define XDP_HINTS_FRAME_POOL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <linux/types.h>
 
@@ -65,7 +73,8 @@ int frame_pool_decide(const struct frame_quota *quota, __u32 owned, __u32 n_fram
  */
 struct frame_pool {
 	__u64 *addrs;
-	__u32 size;      /* capacity: the initial count, never exceeded */
+	__u32 size;      /* capacity, never exceeded (frame_pool_init()) */
+	__u32 initial;   /* free frames at start-up */
 	__u32 n_free;
 	__u32 low_water; /* fewest free frames seen */
 	__u64 dry;       /* full batches that wanted frames and found none */
@@ -89,6 +98,44 @@ static inline __u64 frame_pool_pop(struct frame_pool *pool)
 		pool->low_water = pool->n_free;
 	return addr;
 }
+
+/*
+ * --threads: what a thread does with the spill after a batch, its slice
+ * holding @slice_free of its @slice_initial frames (free at start-up).
+ * @wants: the batch was full and the queue is below its cap (it would
+ * take frames). Returns @step (take up to that many from the spill) when
+ * the slice is empty and the queue wants frames; -(slice_free -
+ * slice_initial) (give them back) when the slice holds more than
+ * slice_initial + @step; else 0, and no lock is taken.
+ */
+int frame_spill_decide(__u32 slice_free, __u32 slice_initial, __u32 step, bool wants);
+
+/*
+ * The spill of --threads: the free frames no thread's slice holds, and
+ * what moved through it (frames, under @lock). Owned by the shared UMEM.
+ */
+struct frame_spill {
+	pthread_mutex_t lock;
+	struct frame_pool pool;
+	__u64 taken;  /* frames slices took from it */
+	__u64 given;  /* frames slices gave back to it */
+};
+
+/* Room for @size addresses, empty, and the mutex. 0, -ENOMEM, or the
+ * negative errno of pthread_mutex_init(). */
+int frame_spill_init(struct frame_spill *spill, __u32 size);
+/* Safe on a zeroed or freed spill (pool.addrs NULL: no mutex to destroy). */
+void frame_spill_free(struct frame_spill *spill);
+
+/*
+ * Move frames between @slice and @spill under the spill's lock, as
+ * frame_spill_decide() said: @n > 0 takes up to n from the spill (at most
+ * what it holds and the slice has room for), @n < 0 gives -n back (at
+ * most what the slice holds). Returns the frames moved (0 for @n 0, no
+ * lock then). The slice's low water is not changed: frames given back
+ * were not used.
+ */
+__u32 frame_spill_move(struct frame_spill *spill, struct frame_pool *slice, int n);
 
 /* The smallest power of two >= @v (@v <= 2^31). */
 __u32 frame_pool_pow2_ceil(__u32 v);

@@ -349,3 +349,15 @@ unsigned int rx_queue_drain(struct rx_queue *q)
 	q->stats.incomplete_frames = q->xsk.incomplete_frames;
 	return total;
 }
+
+void rx_queue_read_pool(const struct rx_queue *q, struct queue_rx_stats *s)
+{
+	if (!q->xsk.pool)
+		return;
+	s->pool = (struct queue_pool_stats){
+		.shared = true,
+		.pool_dry = q->xsk.pool_dry,
+		.frames_owned = q->xsk.owned,
+		.frames_owned_max = q->xsk.peak_owned,
+	};
+}

@@ -149,6 +149,14 @@ unsigned int rx_queue_poll(struct rx_queue *q);
 __u64 rx_queue_poll_all(struct rx_queue *q);
 
 /*
+ * --umem shared: the queue's pool counters (pool_dry, frames owned) into
+ * @s->pool; nothing with a UMEM of its own. Only on the thread that
+ * receives on the queue, or once it has stopped: it reads what that
+ * thread writes.
+ */
+void rx_queue_read_pool(const struct rx_queue *q, struct queue_rx_stats *s);
+
+/*
  * At the end of a run, XDP detached: take every frame still in the RX
  * ring, count it in stats.drained_at_stop (neither decoded nor timed: it
  * waited for the stop, not for us) and give it back. Returns how many.

@@ -251,6 +251,7 @@ int xsk_queue_open(struct xsk_queue *q, const struct xsk_queue_params *p,
 	*stage = XSK_STAGE_FILL;
 	if (p->shared) {
 		q->pool = p->pool;
+		q->spill = p->spill;
 		q->quota = p->shared->quota;
 		q->owned = q->quota.floor;
 		q->peak_owned = q->owned;
@@ -555,14 +556,19 @@ static void pool_adjust(struct xsk_queue *q, const struct xsk_rx_batch *b, __u32
 {
 	struct frame_pool *pool = q->pool;
 	bool draining = !b->dequeue_ns;
-	int d = frame_pool_decide(&q->quota, q->owned, b->n_frames, b->n_descs,
-				  XSK_RX_BATCH_MAX, pool->n_free, draining);
+	bool wants = !draining && b->n_frames >= XSK_RX_BATCH_MAX && q->owned < q->quota.cap;
+	int d;
 
-	if (!draining && b->n_frames >= XSK_RX_BATCH_MAX && !pool->n_free &&
-	    q->owned < q->quota.cap) {
+	/* --threads: an empty slice refills from the spill, once per batch. */
+	if (q->spill)
+		frame_spill_move(q->spill, pool, frame_spill_decide(pool->n_free, pool->initial,
+								    q->quota.step, wants));
+	if (wants && !pool->n_free) {
 		q->pool_dry++;
 		pool->dry++;
 	}
+	d = frame_pool_decide(&q->quota, q->owned, b->n_frames, b->n_descs, XSK_RX_BATCH_MAX,
+			      pool->n_free, draining);
 	*give = d < 0 ? (__u32)-d : 0;
 	*take = d > 0 ? (__u32)d : 0;
 	q->owned = q->owned - *give + *take;
@@ -590,6 +596,13 @@ void xsk_queue_release_batch(struct xsk_queue *q, struct xsk_rx_batch *b, bool k
 			;
 		for (__u32 i = 0; i < give; i++)
 			frame_pool_push(q->pool, batch_buf_addr(q, b, i));
+		/* --threads: a slice grown past a step above its start gives
+		 * the excess to the spill (never in a batch that took from it:
+		 * its slice was empty then, and holds a step at most). */
+		if (give && q->spill)
+			frame_spill_move(q->spill, q->pool,
+					 frame_spill_decide(q->pool->n_free, q->pool->initial,
+							    q->quota.step, false));
 		fill_from_batch(q, b, give, n, fill_idx);
 		for (__u32 i = 0; i < take; i++)
 			*xsk_ring_prod__fill_addr(&q->fill, fill_idx + n - give + i) =
@@ -686,11 +699,21 @@ int xsk_queue_detach_socket(struct xsk_queue *q)
 	return fd;
 }
 
+/* Frames [@first, @first + @n) into @pool, popped from the top: the
+ * lowest addresses first. */
+static void push_frames(struct frame_pool *pool, __u32 first, __u32 n, __u32 frame_size)
+{
+	for (__u32 j = n; j > 0; j--)
+		frame_pool_push(pool, (__u64)(first + j - 1) * frame_size);
+	pool->initial = pool->n_free;
+	pool->low_water = pool->n_free;
+}
+
 int xsk_shared_umem_init(struct xsk_shared_umem *s, __u32 frames, __u32 tx_frames,
 			 __u32 frame_size, __u32 queues, bool per_queue_pools, bool populate)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0);
-	__u32 pool_frames, first, n_pools = per_queue_pools ? queues : 1;
+	__u32 pool_frames, first, slice, n_pools = per_queue_pools ? queues : 1;
 	void *area;
 	int err;
 
@@ -705,25 +728,37 @@ int xsk_shared_umem_init(struct xsk_shared_umem *s, __u32 frames, __u32 tx_frame
 	if (s->rx_frames / queues < 1)
 		return -EINVAL;
 	pool_frames = frame_quota_plan(s->rx_frames, queues, XSK_RX_BATCH_MAX, &s->quota);
+	s->pool_frames = pool_frames;
 	s->pools = calloc(n_pools, sizeof(*s->pools));
 	if (!s->pools)
 		return -ENOMEM;
 	s->n_pools = n_pools;
-	/* After the floors: frames [queues x floor, rx_frames), split evenly
-	 * among the pools, the remainder to the last. */
+	/*
+	 * After the floors: frames [queues x floor, rx_frames) are the pool.
+	 * With slices, each starts with a step (or an even share of a smaller
+	 * pool) and the spill has the rest. A slice never holds more than its
+	 * start plus a step between batches, and a batch gives back cap -
+	 * floor at most: that is its room.
+	 */
 	first = queues * s->quota.floor;
+	slice = n_pools > 1 ? pool_frames / n_pools : pool_frames;
+	if (n_pools > 1 && slice > s->quota.step)
+		slice = s->quota.step;
 	for (__u32 i = 0; i < n_pools; i++) {
-		__u32 n = pool_frames / n_pools + (i == n_pools - 1 ? pool_frames % n_pools : 0);
 		struct frame_pool *pool = &s->pools[i];
 
-		err = frame_pool_init(pool, n);
+		err = frame_pool_init(pool, n_pools > 1 ? slice + s->quota.step + s->quota.cap :
+							  slice);
 		if (err)
 			goto fail;
-		/* Popped from the top: the lowest addresses first. */
-		for (__u32 j = n; j > 0; j--)
-			frame_pool_push(pool, (__u64)(first + j - 1) * frame_size);
-		pool->low_water = pool->n_free;
-		first += n;
+		push_frames(pool, first, slice, frame_size);
+		first += slice;
+	}
+	if (n_pools > 1) {
+		err = frame_spill_init(&s->spill, pool_frames);
+		if (err)
+			goto fail;
+		push_frames(&s->spill.pool, first, pool_frames - n_pools * slice, frame_size);
 	}
 	/* A fresh anonymous mapping is zeroed: every btf_id slot starts as
 	 * XSK_HINTS_NO_HINT. */
@@ -753,4 +788,5 @@ void xsk_shared_umem_free(struct xsk_shared_umem *s)
 	free(s->pools);
 	s->pools = NULL;
 	s->n_pools = 0;
+	frame_spill_free(&s->spill);
 }

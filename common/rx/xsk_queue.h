@@ -56,9 +56,9 @@ const char *umem_mode_name(enum umem_mode_choice mode);
  * queues of a device) and brings its own fill and completion rings, sized
  * to quota.cap: a queue never owns more frames than its fill ring holds.
  * Frames [0, rx_frames) are for RX: queue i (in open order) starts with
- * frames [i x floor, (i + 1) x floor), the rest are in the pool(s)
- * (frame_pool.h); [rx_frames, frames) are the TX frames of the first
- * queue's socket. Owned by the receiver's queue set; the sockets must be
+ * frames [i x floor, (i + 1) x floor), the rest are in the pool, or with
+ * --threads in the slices (a step each) and the spill (frame_pool.h);
+ * [rx_frames, frames) are the TX frames of the first queue's socket. Owned by the receiver's queue set; the sockets must be
  * gone before xsk_shared_umem_free().
  */
 struct xsk_shared_umem {
@@ -73,6 +73,9 @@ struct xsk_shared_umem {
 	struct frame_quota quota;
 	struct frame_pool *pools; /* one, or one slice per queue (--threads) */
 	__u32 n_pools;
+	__u32 pool_frames;        /* free at start: the pool, or slices and spill */
+	/* --threads: what no slice holds (spill.pool.addrs NULL without). */
+	struct frame_spill spill;
 	bool zero_copy;           /* the first socket's mode, every socket's */
 };
 
@@ -187,6 +190,7 @@ struct xsk_queue_params {
 	struct xsk_shared_umem *shared;
 	__u32 shared_index;
 	struct frame_pool *pool;
+	struct frame_spill *spill; /* --threads: @pool is this queue's slice */
 };
 
 struct xsk_queue {
@@ -226,6 +230,7 @@ struct xsk_queue {
 	 */
 	struct xsk_shared_umem *shared;
 	struct frame_pool *pool;
+	struct frame_spill *spill; /* --threads: pool is a slice, this the rest */
 	struct frame_quota quota;
 	__u32 owned;
 	__u32 peak_owned;

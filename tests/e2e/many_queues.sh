@@ -32,9 +32,15 @@
 #   - two bursts on every queue, larger than the whole UMEM: the free pool
 #     runs dry, said with the drops and the -f/--frames that would have
 #     held it, and every frame is still accounted for per queue;
+#     the report's pool_dry (per queue, total) and the UMEM's pool_free add
+#     up with stderr and with the UMEM's frames;
+#   - --umem per-queue, said explicitly, receives exactly and its report's
+#     umem object has no pool keys;
 #   - a kernel that refuses XDP_SHARED_UMEM (before 5.10; played by
 #     tests/shim/xsk_bind_shim.c failing the second socket's bind with
 #     EINVAL): one line says why, every queue gets its own UMEM and receives.
+# On 4 queues with --threads: a busy queue's thread draws on the spill
+# beyond its own share of the pool (check_threads_spill).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib_tap.sh"
@@ -245,9 +251,27 @@ check_modes() {
 		"64 queues, bursts over the UMEM: per queue, redirected = packets + drained_at_stop + rx_dropped + rx_ring_full"
 	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: the shared UMEM's free pool ran dry [0-9]* time\\(s\\) on [0-9]* queue\\(s\\) .* dropped for want of a fill ring entry" \
 		"64 queues, bursts over the UMEM: the pool running dry is said, with the drops"
+	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: the shared UMEM's free pool ran dry $(jq -r .total.pool_dry <<<"$final") time\\(s\\) on $(jq -r '[.queues[] | select(.pool_dry > 0)] | length' <<<"$final") queue\\(s\\) " \
+		"64 queues, bursts over the UMEM: the report's total.pool_dry and queues with pool_dry are stderr's"
+	tap_is "$(jq -r '([.queues[].pool_dry] | add) == .total.pool_dry' <<<"$final")" true \
+		"64 queues, bursts over the UMEM: total.pool_dry is the sum of the queues'"
+	tap_is "$(jq -r '.total.frames_owned + .umem.pool_free == .umem.frames - .umem.tx_frames' <<<"$final")" true \
+		"64 queues, bursts over the UMEM: every RX frame owned by a queue or free at the end"
 	need=$(sed -n 's/^af_xdp_user: .*: -f\/--frames \([0-9]*\) (now 32768) would have held it: the peak of .*/\1/p' "$XH_RX_ERR")
 	tap_cmp "${need:-0}" -gt 32768 "64 queues, bursts over the UMEM: -f/--frames ${need:-?} suggested, more than the 32768 it had"
 
+	# --umem per-queue: one UMEM each, the budget shared out.
+	xh_start_receiver --json --interval 0 --umem per-queue
+	if xh_wait_ready 15; then
+		tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: 64 queue\\(s\\) x 512 frames x 2048 bytes = 64.0 MiB, headroom 0\$" \
+			"--umem per-queue: one UMEM of 512 frames per queue, said"
+		every_queue_receives "--umem per-queue"
+		final=$(xh_final_json)
+		tap_is "$(jq -r '[.umem.mode, .umem.umems, (.umem | has("pool_free")), ([.queues[] | has("pool_dry") or has("frames_owned")] | any), (.total | has("pool_dry"))] | join(" ")' <<<"$final")" \
+			"per-queue 64 false false false" "--umem per-queue: umem mode per-queue, 64 UMEMs, no pool keys"
+	else
+		tap_result 1 "--umem per-queue: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+	fi
 
 	# A kernel that refuses XDP_SHARED_UMEM on another queue: per-queue.
 	LD_PRELOAD=$XH_BUILD/tests/xsk_bind_shim.so XH_SHIM_SHARED_UMEM=einval \
@@ -265,10 +289,70 @@ check_modes() {
 	xh_cleanup
 }
 
+# --threads on a 4-queue veth, -f 4096 (floor 512 a queue, cap 4096, a
+# pool of 2048: a slice of one batch per thread, the spill the rest).
+# Bursts on one queue only (--rx-period 1: a period's frames wait in the
+# ring, each full batch of the drain takes a batch more): that queue's thread
+# empties its slice and draws on the spill, to more frames than its floor
+# plus an even quarter of the pool (what a fixed slice per thread gave);
+# the third burst finds the spill empty: pool_dry on that queue, said on
+# stderr with the same count. Every frame is accounted for per queue, and
+# every RX frame of the UMEM is owned by a queue or free at the end.
+check_threads_spill() {
+	local final bq busy quarter sent=0 n i
+
+	xh_setup mqt 4
+	xh_start_receiver --json --interval 1 --threads --rx-period 1 -f 4096 --umem shared
+	if ! xh_wait_ready 15; then
+		tap_result 1 "--threads spill: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
+		xh_cleanup
+		return
+	fi
+	for i in 1 2 3; do
+		n=$(xh_send --flows 1 --count 2500 --rate 0 --queue-select explicit --json | jq -r .sent)
+		sent=$((sent + ${n:-0}))
+		sleep 1.3
+	done
+	xh_stop_receiver INT
+	tap_is "$XH_RX_RC" 0 "--threads spill: exit status 0 after SIGINT"
+	final=$(xh_final_json)
+	tap_diag "--threads spill: umem $(jq -c .umem <<<"$final")"
+	tap_diag "--threads spill: queues $(jq -c '[.queues[] | {queue, packets, rx_dropped: .xsk.rx_dropped, pool_dry, frames_owned, frames_owned_max}]' <<<"$final")"
+	tap_is "$(jq -r '[.umem.mode, .umem.slices, .umem.slice_frames, .umem.floor, .umem.pool_frames] | join(" ")' <<<"$final")" \
+		"shared 4 64 512 2048" "--threads spill: umem object: shared, 4 slices of a batch, floor 512, pool 2048"
+	tap_is "$(jq -r '[.queues[].xdp.redirected] | add' <<<"$final")" "$sent" \
+		"--threads spill: every frame sent ($sent) was redirected"
+	# One flow: the queue its TX queue maps to on the peer.
+	bq=$(jq -r '.queues | max_by(.xdp.redirected) | .queue' <<<"$final")
+	busy=$(jq -r --argjson q "$bq" '.queues[] | select(.queue == $q) | .frames_owned_max' <<<"$final")
+	quarter=$(jq -r '.umem.floor + .umem.pool_frames / .umem.slices' <<<"$final")
+	tap_cmp "${busy:-0}" -gt "${quarter:-999999}" \
+		"--threads spill: busy queue $bq owned ${busy:-?} frames at most, more than its floor plus a quarter of the pool ($quarter): frames of the other threads' share"
+	tap_cmp "$(jq -r .umem.spill_taken <<<"$final")" -gt 0 "--threads spill: spill_taken > 0"
+	# Interval reports read each thread's own copy (taken between batches).
+	tap_cmp "$(jq -r --argjson q "$bq" 'select(.type == "interval") | .cumulative.queues[] | select(.queue == $q) | .frames_owned_max' "$XH_RX_OUT" | tail -n 1)" \
+		-gt 512 "--threads spill: the last interval report shows the busy queue's frames_owned_max above its floor too"
+	tap_is "$(jq -r --argjson q "$bq" '[.queues[] | select(.queue != $q) | .frames_owned_max] | max' <<<"$final")" 512 \
+		"--threads spill: the idle queues never owned more than their floor"
+	tap_cmp "$(jq -r --argjson q "$bq" '.queues[] | select(.queue == $q) | .pool_dry' <<<"$final")" -gt 0 \
+		"--threads spill: the third burst found the spill empty: queue $bq's pool_dry > 0"
+	tap_is "$(jq -r --argjson q "$bq" '[.queues[] | select(.queue != $q) | .pool_dry] | add' <<<"$final")" 0 \
+		"--threads spill: no pool_dry on the idle queues"
+	tap_grep "$XH_RX_ERR" "^af_xdp_user: $XH_RX_DEV: the shared UMEM's free pool ran dry $(jq -r .total.pool_dry <<<"$final") time\\(s\\) on 1 queue\\(s\\) \\(queue $bq: " \
+		"--threads spill: stderr's pool-dry count is total.pool_dry"
+	tap_is "$(jq -r '.total.frames_owned + .umem.pool_free' <<<"$final")" \
+		"$(jq -r '.umem.frames - .umem.tx_frames' <<<"$final")" \
+		"--threads spill: at the end every RX frame is owned by a queue or free (total.frames_owned + umem.pool_free)"
+	tap_is "$(off_queues "$final")" "" \
+		"--threads spill: per queue, redirected = packets + drained_at_stop + rx_dropped + rx_ring_full"
+	xh_cleanup
+}
+
 # The shim loads before the ASan runtime in the sanitized pass.
 [ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0"
 check_queues 64
 check_queues 128
 check_modes
+check_threads_spill
 tap_ok "no namespace of this test is left" xh_no_namespace_left
 tap_finish

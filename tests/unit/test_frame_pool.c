@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The shared UMEM's frame ownership: the split at start-up, the policy per
- * released batch, and a simulation of queues trading frames through one
- * pool that must never lose or duplicate a frame nor overflow a fill ring. */
+ * released batch, the --threads spill, and simulations of queues trading
+ * frames through one pool, or through slices and a spill, that must never
+ * lose or duplicate a frame nor overflow a fill ring. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -85,6 +86,61 @@ static void decide_idle_gives_back(void **state)
 	assert_int_equal(frame_pool_decide(&q, 300, 3, 12, BATCH, 0, false), -12);
 	/* A drain gives back too. */
 	assert_int_equal(frame_pool_decide(&q, 200, BATCH, BATCH, BATCH, 0, true), -64);
+}
+
+static void spill_decide(void **state)
+{
+	(void)state;
+	/* An empty slice whose queue wants frames: a step from the spill. */
+	assert_int_equal(frame_spill_decide(0, 64, BATCH, true), 64);
+	/* Empty but not wanted, or not empty: the spill is not touched. */
+	assert_int_equal(frame_spill_decide(0, 64, BATCH, false), 0);
+	assert_int_equal(frame_spill_decide(1, 64, BATCH, true), 0);
+	/* Up to its start plus a step: kept. */
+	assert_int_equal(frame_spill_decide(128, 64, BATCH, false), 0);
+	assert_int_equal(frame_spill_decide(128, 64, BATCH, true), 0);
+	/* Past it: back to its start. */
+	assert_int_equal(frame_spill_decide(129, 64, BATCH, false), -65);
+	assert_int_equal(frame_spill_decide(1000, 64, BATCH, true), -936);
+	/* A slice that started empty (a small pool). */
+	assert_int_equal(frame_spill_decide(0, 0, BATCH, true), 64);
+	assert_int_equal(frame_spill_decide(65, 0, BATCH, false), -65);
+}
+
+static void spill_moves(void **state)
+{
+	struct frame_spill spill;
+	struct frame_pool slice;
+
+	(void)state;
+	assert_int_equal(frame_spill_init(&spill, 100), 0);
+	assert_int_equal(frame_pool_init(&slice, 40), 0);
+	for (__u64 a = 0; a < 100; a++)
+		frame_pool_push(&spill.pool, a);
+	spill.pool.low_water = spill.pool.n_free;
+	/* Nothing asked: nothing moves. */
+	assert_int_equal(frame_spill_move(&spill, &slice, 0), 0);
+	/* A take stops at the slice's room. */
+	assert_int_equal(frame_spill_move(&spill, &slice, 64), 40);
+	assert_int_equal(slice.n_free, 40);
+	assert_int_equal(spill.pool.n_free, 60);
+	assert_int_equal(spill.pool.low_water, 60);
+	assert_int_equal(spill.taken, 40);
+	/* The spill's top went to the slice's top. */
+	assert_int_equal(slice.addrs[39], 99);
+	/* A give stops at what the slice holds. */
+	assert_int_equal(frame_spill_move(&spill, &slice, -50), 40);
+	assert_int_equal(slice.n_free, 0);
+	assert_int_equal(spill.pool.n_free, 100);
+	assert_int_equal(spill.given, 40);
+	/* ... and a take at what the spill holds. */
+	frame_pool_free(&slice);
+	assert_int_equal(frame_pool_init(&slice, 200), 0);
+	assert_int_equal(frame_spill_move(&spill, &slice, 150), 100);
+	assert_int_equal(spill.pool.low_water, 0);
+	frame_pool_free(&slice);
+	frame_spill_free(&spill);
+	frame_spill_free(&spill); /* safe twice */
 }
 
 /*
@@ -175,6 +231,115 @@ static void simulate_traffic_moves(void **state)
 	frame_pool_free(&pool);
 }
 
+/*
+ * --threads: the same traffic, each queue with its own slice (a step at
+ * start) and one spill for the rest, used the way xsk_queue.c uses them:
+ * before the pool decision an empty slice of a queue that wants frames
+ * takes a step from the spill; after the batch's frames went back, a
+ * slice past its start plus a step gives the excess back. Every frame
+ * exactly once in a fill ring, an RX ring, a slice or the spill; the busy
+ * queue ends up with more than its floor plus an even share of the pool
+ * (what fixed slices allowed), and the frames come back once it calms.
+ */
+static void simulate_threads_spill(void **state)
+{
+	static struct sim_queue sq[QUEUES];
+	static unsigned char seen[RX_FRAMES];
+	struct frame_pool slice[QUEUES];
+	struct frame_spill spill;
+	struct frame_quota q;
+	__u32 pool_n, per_slice, next = 0, peak0 = 0;
+
+	(void)state;
+	memset(sq, 0, sizeof(sq));
+	pool_n = frame_quota_plan(RX_FRAMES, QUEUES, BATCH, &q);
+	per_slice = pool_n / QUEUES < q.step ? pool_n / QUEUES : q.step;
+	for (__u32 i = 0; i < QUEUES; i++)
+		for (__u32 j = 0; j < q.floor; j++, sq[i].owned++)
+			sq[i].fill[sq[i].n_fill++] = next++;
+	for (__u32 i = 0; i < QUEUES; i++) {
+		assert_int_equal(frame_pool_init(&slice[i], per_slice + q.step + q.cap), 0);
+		for (__u32 j = 0; j < per_slice; j++)
+			frame_pool_push(&slice[i], next++);
+		slice[i].initial = slice[i].low_water = slice[i].n_free;
+	}
+	assert_int_equal(frame_spill_init(&spill, pool_n), 0);
+	while (next < RX_FRAMES)
+		frame_pool_push(&spill.pool, next++);
+	spill.pool.low_water = spill.pool.n_free;
+	for (int step = 0; step < 20000; step++) {
+		for (__u32 i = 0; i < QUEUES; i++) {
+			struct sim_queue *s = &sq[i];
+			struct frame_pool *p = &slice[i];
+			/* Queue 0: bursts in the first half, then a trickle. */
+			__u32 arrive = i == 0 ? (step < 10000 && step % 10 < 3 ? 200 : 1) :
+						(step % 7 == 0);
+			__u32 n, give, take;
+			bool wants;
+			int d;
+
+			for (; arrive && s->n_fill; arrive--)
+				s->rx[s->n_rx++] = s->fill[--s->n_fill];
+			n = s->n_rx < BATCH ? s->n_rx : BATCH;
+			wants = n >= BATCH && s->owned < q.cap;
+			frame_spill_move(&spill, p, frame_spill_decide(p->n_free, p->initial,
+								       q.step, wants));
+			d = frame_pool_decide(&q, s->owned, n, n, BATCH, p->n_free, false);
+			give = d < 0 ? (__u32)-d : 0;
+			take = d > 0 ? (__u32)d : 0;
+			for (__u32 k = 0; k < n; k++) {
+				if (k < give)
+					frame_pool_push(p, s->rx[k]);
+				else
+					s->fill[s->n_fill++] = s->rx[k];
+			}
+			if (give)
+				frame_spill_move(&spill, p, frame_spill_decide(p->n_free, p->initial,
+									       q.step, false));
+			memmove(s->rx, s->rx + n, (s->n_rx - n) * sizeof(s->rx[0]));
+			s->n_rx -= n;
+			for (__u32 k = 0; k < take; k++)
+				s->fill[s->n_fill++] = frame_pool_pop(p);
+			s->owned = s->owned - give + take;
+			assert_int_equal(s->owned, s->n_fill + s->n_rx);
+			assert_true(s->n_fill <= q.cap);
+			assert_true(s->owned >= q.floor);
+			/* Between batches a slice holds its start plus a step at most. */
+			assert_true(p->n_free <= p->initial + q.step);
+			if (i == 0 && s->owned > peak0)
+				peak0 = s->owned;
+		}
+		memset(seen, 0, sizeof(seen));
+		for (__u32 i = 0; i < QUEUES; i++) {
+			for (__u32 k = 0; k < sq[i].n_fill; k++)
+				seen[sq[i].fill[k]]++;
+			for (__u32 k = 0; k < sq[i].n_rx; k++)
+				seen[sq[i].rx[k]]++;
+			for (__u32 k = 0; k < slice[i].n_free; k++)
+				seen[slice[i].addrs[k]]++;
+		}
+		for (__u32 k = 0; k < spill.pool.n_free; k++)
+			seen[spill.pool.addrs[k]]++;
+		for (__u32 k = 0; k < RX_FRAMES; k++)
+			if (seen[k] != 1)
+				fail_msg("step %d: frame %u seen %u times", step, k, seen[k]);
+	}
+	/* The busy queue had more than a fixed slice could give it ... */
+	if (peak0 <= q.floor + pool_n / QUEUES)
+		fail_msg("busy queue's peak %u <= floor %u + a quarter of the pool %u", peak0,
+			 q.floor, pool_n / QUEUES);
+	assert_true(spill.taken > 0);
+	/* ... and gave it back once calm: every queue at its floor, and the
+	 * spill holds all but the slices' starts plus a step each. */
+	assert_true(spill.given > 0);
+	for (__u32 i = 0; i < QUEUES; i++)
+		assert_int_equal(sq[i].owned, q.floor);
+	assert_true(spill.pool.n_free >= pool_n - QUEUES * (per_slice + q.step));
+	for (__u32 i = 0; i < QUEUES; i++)
+		frame_pool_free(&slice[i]);
+	frame_spill_free(&spill);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +347,9 @@ int main(void)
 		cmocka_unit_test(decide_busy_takes),
 		cmocka_unit_test(decide_idle_gives_back),
 		cmocka_unit_test(simulate_traffic_moves),
+		cmocka_unit_test(spill_decide),
+		cmocka_unit_test(spill_moves),
+		cmocka_unit_test(simulate_threads_spill),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 
 #include "metrics_listen.h"
 #include "metrics_text.h"
+#include "report.h"
 
 static void test_bounds_fixed(void **state)
 {
@@ -218,6 +219,121 @@ static void test_openmetrics_format(void **state)
 	fixture_free(f);
 }
 
+/* --umem shared: pool_dry a counter, frames_owned(_max) gauges, per queue;
+ * absent with a UMEM per queue. */
+static void test_pool_series(void **state)
+{
+	struct fixture *f = fixture_new();
+	char *t = render(f, METRICS_OPENMETRICS);
+
+	(void)state;
+	assert_null(strstr(t, "pool_dry"));
+	assert_null(strstr(t, "frames_owned"));
+	free(t);
+	for (int i = 0; i < 2; i++)
+		f->q[i].pool = (struct queue_pool_stats){ .shared = true, .frames_owned = 128,
+							  .frames_owned_max = 128 };
+	f->q[0].pool.pool_dry = 9;
+	f->q[0].pool.frames_owned = 700;
+	f->q[0].pool.frames_owned_max = 1024;
+	t = render(f, METRICS_OPENMETRICS);
+	assert_non_null(strstr(t, "# TYPE af_xdp_user_pool_dry counter\n"));
+	assert_non_null(strstr(t, "# HELP af_xdp_user_pool_dry --umem shared: "));
+	assert_non_null(strstr(t, "af_xdp_user_pool_dry_total{" DEV ",queue=\"2\"} 9\n"));
+	assert_non_null(strstr(t, "af_xdp_user_pool_dry_total{" DEV ",queue=\"3\"} 0\n"));
+	assert_non_null(strstr(t, "# TYPE af_xdp_user_frames_owned gauge\n"));
+	assert_non_null(strstr(t, "af_xdp_user_frames_owned{" DEV ",queue=\"2\"} 700\n"));
+	assert_non_null(strstr(t, "af_xdp_user_frames_owned{" DEV ",queue=\"3\"} 128\n"));
+	assert_non_null(strstr(t, "# TYPE af_xdp_user_frames_owned_max gauge\n"));
+	assert_non_null(strstr(t, "af_xdp_user_frames_owned_max{" DEV ",queue=\"2\"} 1024\n"));
+	free(t);
+	fixture_free(f);
+}
+
+static char *report_of(struct fixture *f, enum report_style style,
+		       const struct report_umem *umem)
+{
+	struct report_run run = {
+		.dev = "xhp0", .ifindex = 9, .xdp_mode = "native", .bind_mode = "copy",
+		.rx_mode = "wakeup", .duration_s = 1.0, .rx = true, .umem = umem,
+	};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	assert_int_equal(report_print(out, style, REPORT_FINAL, &run, &f->dec, f->qp, NULL, 2,
+				      NULL), 0);
+	fclose(out);
+	return text;
+}
+
+/* The same counters in the final report: per queue and in the total
+ * (frames_owned summed, no frames_owned_max), the run's umem object, the
+ * summary's lines; absent with a UMEM per queue. An interval's own counts
+ * keep the gauges and subtract pool_dry. */
+static void test_report_pool(void **state)
+{
+	struct report_umem shared = {
+		.shared = true, .umems = 1, .frames = 4096, .frame_size = 2048, .floor = 512,
+		.cap = 4096, .pool_frames = 2048, .pool_free = 1836, .pool_low_water = 100,
+		.slices = 2, .slice_frames = 64, .spill_taken = 900, .spill_given = 700,
+	};
+	struct report_umem per_queue = { .umems = 2, .frames = 2048, .frame_size = 2048 };
+	struct fixture *f = fixture_new();
+	struct queue_rx_stats diff;
+	char *t;
+
+	(void)state;
+	t = report_of(f, REPORT_JSON, &per_queue);
+	assert_null(strstr(t, "pool_dry"));
+	assert_null(strstr(t, "frames_owned"));
+	assert_non_null(strstr(t, "\"umem\":{\"mode\":\"per-queue\",\"umems\":2,\"frames\":2048,"
+				  "\"frame_size\":2048,\"tx_frames\":0}"));
+	free(t);
+	f->q[0].pool = (struct queue_pool_stats){ .shared = true, .pool_dry = 9,
+						  .frames_owned = 700, .frames_owned_max = 1024 };
+	f->q[1].pool = (struct queue_pool_stats){ .shared = true, .frames_owned = 512,
+						  .frames_owned_max = 512 };
+	t = report_of(f, REPORT_JSON, &shared);
+	assert_non_null(strstr(t, "\"pool_dry\":9,\"frames_owned\":700,\"frames_owned_max\":1024}"));
+	assert_non_null(strstr(t, "\"pool_dry\":0,\"frames_owned\":512,\"frames_owned_max\":512}"));
+	assert_non_null(strstr(t, "\"total\":{"));
+	assert_non_null(strstr(strstr(t, "\"total\":{"), "\"pool_dry\":9,\"frames_owned\":1212}"));
+	assert_non_null(strstr(t, "\"umem\":{\"mode\":\"shared\",\"umems\":1,\"frames\":4096,"
+				  "\"frame_size\":2048,\"tx_frames\":0,\"floor\":512,\"cap\":4096,"
+				  "\"pool_frames\":2048,\"pool_free\":1836,\"pool_low_water\":100,"
+				  "\"slices\":2,\"slice_frames\":64,\"spill_taken\":900,"
+				  "\"spill_given\":700}"));
+	free(t);
+	t = report_of(f, REPORT_COMPACT, &shared);
+	assert_non_null(strstr(t, "umem: shared, 4096 frames x 2048 bytes, a queue owns 512 to 4096 frames\n"));
+	assert_non_null(strstr(t, "umem: pool_free 1836 of the 2048 at start, pool_low_water 100\n"));
+	assert_non_null(strstr(t, "umem: 2 slices of 64 frames (--threads), spill_taken 900, spill_given 700\n"));
+	/* Only the queue that grew or ran dry has a row. */
+	assert_non_null(strstr(t, "\n2                700               1024          9\n"));
+	assert_null(strstr(t, "\n3                512"));
+	assert_non_null(strstr(t, "\ntotal           1212                  -          9\n"));
+	free(t);
+	t = report_of(f, REPORT_EXTENDED, &shared);
+	/* Queue 3 had no traffic: left out (the total's max is queue 2's). */
+	assert_non_null(strstr(t, "\npool_dry                               9           9\n"));
+	assert_non_null(strstr(t, "\nframes_owned                         700        1212\n"));
+	assert_non_null(strstr(t, "\nframes_owned_max                    1024        1024\n"));
+	free(t);
+
+	assert_int_equal(queue_rx_stats_init(&diff, 2, 2), 0);
+	f->q[1].pool.pool_dry = 4;
+	f->q[1].pool.frames_owned = 600;
+	queue_rx_stats_subtract(&diff, &f->q[0], &f->q[1]);
+	assert_int_equal(diff.pool.pool_dry, 5);
+	assert_int_equal(diff.pool.frames_owned, 700);
+	assert_int_equal(diff.pool.frames_owned_max, 1024);
+	assert_true(diff.pool.shared);
+	queue_rx_stats_free(&diff);
+	fixture_free(f);
+}
+
 /* CPU time: exact seconds from ns, the receiver's by mode, and the
  * process's under the name every exporter uses; left out when unknown. */
 static void test_cpu_series(void **state)
@@ -296,6 +412,8 @@ int main(void)
 		cmocka_unit_test(test_text_format),
 		cmocka_unit_test(test_openmetrics_format),
 		cmocka_unit_test(test_cpu_series),
+		cmocka_unit_test(test_pool_series),
+		cmocka_unit_test(test_report_pool),
 		cmocka_unit_test(test_listen_parse),
 	};
 
