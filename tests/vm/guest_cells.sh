@@ -209,7 +209,10 @@ cells_deb13() {
 # 7.x with VIRTIO_F_ACCESS_PLATFORM: zero-copy.
 cells_deb13_bpo() {
 	local nic1
-	receive_cell zc_hash xhvmv "$vnic" --xdp-mode native --bind-mode zero-copy --hw-hints on --pkt-info
+	# One UMEM for the 4 queues (XDP_SHARED_UMEM) in zero-copy; the other
+	# cells bind per-queue UMEMs, the default.
+	receive_cell zc_hash xhvmv "$vnic" --xdp-mode native --bind-mode zero-copy --hw-hints on --pkt-info \
+		--umem shared
 	receive_cell zc_auto xhvmv "$vnic" --xdp-mode native --pkt-info
 	# Preferred busy polling: interrupts deferred while the socket polls.
 	ip netns exec xhvmv sh -c "echo 2 > /sys/class/net/$vnic/napi_defer_hard_irqs; echo 200000 > /sys/class/net/$vnic/gro_flush_timeout"

@@ -494,7 +494,7 @@ checks_deb13_bpo() {
 	what="guest 7.x virtio_net zero-copy, driver hash"
 	BIND=zero-copy guest_rx "$what" zc_hash native "$(per_queue_by_hash "$W/zc_hash.out")"
 	tap_grep "$W/zc_hash.err" 'ready: .* bind zero-copy ' "$what: the ready line says bind zero-copy"
-	# The default: every queue's socket on one UMEM (XDP_SHARED_UMEM), in
+	# --umem shared: every queue's socket on one UMEM (XDP_SHARED_UMEM), in
 	# the driver's zero-copy path.
 	tap_grep "$W/zc_hash.err" 'af_xdp_user: UMEM: one of [0-9]* frames .* shared by 4 queue' \
 		"$what: one UMEM shared by the 4 queues"
@@ -505,6 +505,8 @@ checks_deb13_bpo() {
 	what="guest 7.x virtio_net --bind-mode auto"
 	BIND=zero-copy guest_rx "$what" zc_auto native "$(per_queue_by_hash "$W/zc_auto.out")"
 	tap_grep "$W/zc_auto.err" 'ready: .* bind zero-copy ' "$what: picks zero-copy"
+	tap_grep "$W/zc_auto.err" 'af_xdp_user: UMEM: 4 queue\(s\) x [0-9]+ frames x ' \
+		"$what: one UMEM per queue (the default)"
 	cell_end "$GUEST" "$nic" "--bind-mode auto: zero-copy"
 
 	cell_begin
