@@ -865,31 +865,16 @@ queues_stop() {
 
 vmhwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
-# Unreclaimable slab, KiB, where the kernel's AF_XDP buffer pools live;
-# settled: once the pools of earlier runs are freed (a workqueue does it
-# after the sockets close), two reads 0.3 s apart within 4 MiB, 6 s at most.
-sunreclaim_kib() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
-settled_sunreclaim_kib() {
-	local a b i
-	b=$(sunreclaim_kib)
-	for i in $(seq 20); do
-		sleep 0.3
-		a=$b
-		b=$(sunreclaim_kib)
-		[ $((a > b ? a - b : b - a)) -le 4096 ] && break
-	done
-	echo "$b"
-}
 
 # The kernel memory one receiver's sockets take: SUnreclaim while it runs
 # less SUnreclaim settled before. System-wide: other work on the machine
 # adds to it (never takes away much in 0.3 s). Sets QK_KIB.
 kernel_kib_run() { # af_xdp_user options...
 	local s0 s1
-	s0=$(settled_sunreclaim_kib)
+	s0=$(xh_settled_sunreclaim_kib)
 	queues_start "$XH_TMPDIR/qk.out" "$XH_TMPDIR/qk.err" "$@" || return 1
 	sleep 0.3
-	s1=$(sunreclaim_kib)
+	s1=$(xh_sunreclaim_kib)
 	queues_stop
 	QK_KIB=$((s1 - s0))
 	[ "$XH_RX_RC" = 0 ]
@@ -1093,7 +1078,7 @@ better_words() { # ratios-file higher|lower
 
 bench_queues_compare() {
 	local have=1 round v key args f perq_frames skip="SKIP: af_xdp_user has no --umem"
-	local rp rs np ns hp hs lp ls res better axes=() mb_res
+	local rp rs np ns hp hs lp ls res better axes=() mb_res text
 	"$BUILD/af_xdp_user" --help 2>&1 | grep -q -- '--umem' || have=0
 	local modes=("perq:--umem per-queue" "shared:--umem shared")
 	# Without the option today's behaviour is per-queue: measured without it.
@@ -1187,7 +1172,7 @@ bench_queues_compare() {
 	for b in 1 "$CMP_TRAIN"; do
 		lp=$(m perq "b$b.lost"); ls=$(m shared "b$b.lost")
 		if holds "$ls < $lp"; then better="shared better"; elif holds "$ls > $lp"; then better="per-queue better"; else better="even"; fi
-		local text="$ls vs $lp lost$(holds "$lp > 0" && echo " = $(calc "$ls / $lp" 3)x") (fill ring empty $(m shared "b$b.fill") vs $(m perq "b$b.fill")); the queue took $(m shared "b$b.took") vs $(m perq "b$b.took") of $(m shared "b$b.redir") vs $(m perq "b$b.redir"); $better"
+		text="$ls vs $lp lost$(holds "$lp > 0" && echo " = $(calc "$ls / $lp" 3)x") (fill ring empty $(m shared "b$b.fill") vs $(m perq "b$b.fill")); the queue took $(m shared "b$b.took") vs $(m perq "b$b.took") of $(m shared "b$b.redir") vs $(m perq "b$b.redir"); $better"
 		if [ "$b" = 1 ]; then
 			# The first burst after start meets the pool's reserve (a
 			# queue owns half an even share): its price, shown, not

@@ -264,3 +264,23 @@ xh_xdp_attached() { # namespace device
 xh_no_namespace_left() {
 	! ip netns list 2>/dev/null | grep -qE "^xh[0-9a-z]*$$[rt]( |$)"
 }
+
+# Unreclaimable slab, KiB (/proc/meminfo SUnreclaim): where the kernel's
+# AF_XDP buffer pools live, 128 bytes per frame of a socket's UMEM.
+xh_sunreclaim_kib() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
+
+# The same once the pools of earlier runs are gone: the kernel frees them
+# after the sockets close, from a workqueue (xp_release_deferred()). Two
+# reads 0.3 s apart within 4 MiB, for 6 s at most. System-wide: other work
+# on the machine adds to it.
+xh_settled_sunreclaim_kib() {
+	local a b
+	b=$(xh_sunreclaim_kib)
+	for _ in $(seq 20); do
+		sleep 0.3
+		a=$b
+		b=$(xh_sunreclaim_kib)
+		[ $((a > b ? a - b : b - a)) -le 4096 ] && break
+	done
+	echo "$b"
+}

@@ -64,22 +64,6 @@ fi
 now_s() { date +%s.%N; }
 median5() { printf '%s\n' "$@" | sort -g | sed -n 3p; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
-# Unreclaimable slab, KiB: where the kernel's AF_XDP buffer pools live.
-sunreclaim_kib() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
-# The same once the pools of earlier runs are gone: the kernel frees them
-# after the sockets close, from a workqueue (xp_release_deferred()). Two
-# reads 0.3 s apart within 4 MiB, for 6 s at most.
-settled_sunreclaim_kib() {
-	local a b i
-	b=$(sunreclaim_kib)
-	for i in $(seq 20); do
-		sleep 0.3
-		a=$b
-		b=$(sunreclaim_kib)
-		[ $((a > b ? a - b : b - a)) -le 4096 ] && break
-	done
-	echo "$b"
-}
 
 # Start, wait for ready, SIGINT, wait for exit: RUN_TIMES="ready_s stop_s".
 # Not in a subshell: the receiver's pid must reach xh_cleanup.
@@ -124,7 +108,7 @@ check_queues() { # queues
 	tap_ok "$q queues: stopped in $r s after SIGINT (median of 5) <= $STOP_MAX_S s" le "$r" "$STOP_MAX_S"
 
 	# Every queue receives exactly what was sent to it.
-	slab0=$(settled_sunreclaim_kib)
+	slab0=$(xh_settled_sunreclaim_kib)
 	xh_start_receiver --json --interval 0
 	if ! xh_wait_ready 15; then
 		tap_result 1 "$q queues: receiver ready" "$(tr '\n' '|' <"$XH_RX_ERR")"
@@ -135,7 +119,7 @@ check_queues() { # queues
 	tap_is "$(jq -r .sent <<<"$line")" $((q * PER_QUEUE)) "$q queues: $((q * PER_QUEUE)) frames sent, $q flows"
 	sleep 0.5
 	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$XH_RX_PID/status")
-	slab1=$(sunreclaim_kib)
+	slab1=$(xh_sunreclaim_kib)
 	umem_mib=64
 	xh_stop_receiver INT
 	tap_cmp $(((slab1 - slab0) / 1024)) -le "$KERNEL_MAX_MIB" \
@@ -209,10 +193,10 @@ check_modes() {
 	local final sent1 sent2 need slab0 slab1
 
 	xh_setup mq 64
-	slab0=$(settled_sunreclaim_kib)
+	slab0=$(xh_settled_sunreclaim_kib)
 	xh_start_receiver --json --interval 0 --umem shared
 	if xh_wait_ready 15; then
-		slab1=$(sunreclaim_kib)
+		slab1=$(xh_sunreclaim_kib)
 		tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: one of 32768 frames x 2048 bytes = 64.0 MiB shared by 64 queue\\(s\\), headroom 0\$" \
 			"--umem shared: one UMEM of the 64 MiB budget for the 64 queues, said"
 		tap_grep "$XH_RX_ERR" "^af_xdp_user: UMEM: a queue owns [0-9]+ frames at least, [0-9]+ at most; [0-9]+ in the free pool\$" \
