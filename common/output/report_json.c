@@ -90,7 +90,7 @@ static void put_rx_groups(struct json_builder *b, json_object *o, const struct r
 	json_object *layouts, *xdp, *xsk;
 
 	put_u64(b, o, "packets", s->packets);
-	put_fixed(b, o, "rx_pps", report_rx_pps(s, v->kind, seconds), 1);
+	put_fixed(b, o, "rx_pps", report_rx_pps(s, v, seconds), 1);
 	put_u64(b, o, "no_hint", s->no_hint);
 	put_u64(b, o, "unknown_btf_id", s->unknown_btf_id);
 	layouts = checked(b, json_object_new_object());

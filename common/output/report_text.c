@@ -198,15 +198,16 @@ static void compact_interval(FILE *out, const struct report_view *v)
 /* ---- default: the final summary ------------------------------------------ */
 
 static void summary_row(FILE *out, const char *label, const struct queue_rx_stats *s,
-			double seconds)
+			const struct report_view *v)
 {
+	double seconds = v->seconds;
 	struct latency_histogram all;
 	struct latency_summary sum;
 
 	queue_rx_stats_latency_all(s, &all);
 	latency_histogram_summarize(&all, &sum);
 	fprintf(out, "%-5s %10llu %10.0f %14llu %16llu", label, (unsigned long long)s->packets,
-		report_rx_pps(s, REPORT_FINAL, seconds), (unsigned long long)s->xsk.rx_dropped,
+		report_rx_pps(s, v, seconds), (unsigned long long)s->xsk.rx_dropped,
 		(unsigned long long)s->xsk.rx_ring_full);
 	fputc(' ', out);
 	put_latency(out, &all, (__u64)(sum.mean_ns + 0.5), 9);
@@ -356,9 +357,9 @@ static void compact_final(FILE *out, const struct report_view *v)
 		char label[16];
 
 		snprintf(label, sizeof(label), "%u", v->queues[i]->queue_id);
-		summary_row(out, label, v->queues[i], v->seconds);
+		summary_row(out, label, v->queues[i], v);
 	}
-	summary_row(out, "total", v->total, v->seconds);
+	summary_row(out, "total", v->total, v);
 	summary_notes(out, v->total);
 	cpu_line(out, v);
 	umem_lines(out, v, true);
@@ -423,10 +424,10 @@ static double get_rate(const struct queue_rx_stats *s, const void *arg, double s
 	return report_rate((__u64)get_counter(s, arg, seconds), seconds);
 }
 
-/* @arg: the report's enum report_kind. */
+/* @arg: the report's view. */
 static double get_rx_pps(const struct queue_rx_stats *s, const void *arg, double seconds)
 {
-	return report_rx_pps(s, *(const enum report_kind *)arg, seconds);
+	return report_rx_pps(s, arg, seconds);
 }
 
 static double get_layout(const struct queue_rx_stats *s, const void *arg, double seconds)
@@ -559,7 +560,7 @@ static void ext_block(const struct ext_table *t)
 	for (size_t i = 0; i < sizeof(ext_counters_before) / sizeof(ext_counters_before[0]); i++)
 		ext_row(t, ext_counters_before[i].name, EXT_COUNT, get_counter,
 			&ext_counters_before[i].offset);
-	ext_row(t, "rx_pps", EXT_RATE, get_rx_pps, &t->v->kind);
+	ext_row(t, "rx_pps", EXT_RATE, get_rx_pps, t->v);
 	for (size_t i = 0; i < t->v->dec->n_layouts; i++) {
 		char name[80];
 

@@ -143,17 +143,28 @@ static inline double report_rate(__u64 count, double seconds)
 }
 
 /*
- * rx_pps of @s: in an interval report the packets over the interval's
- * @seconds; in the final report over the time the queue was receiving
- * (first to last batch dequeued), so that traffic shorter than the run
- * shows its own rate. A queue with one batch or none: over @seconds.
+ * rx_pps of @s in the report @v: in an interval report the packets over
+ * the interval's @seconds; in the final report over the time the queue was
+ * receiving (first to last batch dequeued), so that traffic shorter than
+ * the run shows its own rate. With --rx-period a drain takes what arrived
+ * over the period before it, so that span is one period longer (else all
+ * of a run's frames, taken in one drain of some microseconds, would make a
+ * rate of millions); never longer than @seconds. A queue with one batch or
+ * none, and no period: over @seconds.
  */
-static inline double report_rx_pps(const struct queue_rx_stats *s, enum report_kind kind,
+static inline double report_rx_pps(const struct queue_rx_stats *s, const struct report_view *v,
 				   double seconds)
 {
-	if (kind == REPORT_FINAL && s->last_rx_ns > s->first_rx_ns)
-		return (double)s->packets * 1e9 / (double)(s->last_rx_ns - s->first_rx_ns);
-	return report_rate(s->packets, seconds);
+	double span_ns;
+
+	if (v->kind != REPORT_FINAL || !s->first_rx_ns)
+		return report_rate(s->packets, seconds);
+	span_ns = (double)(s->last_rx_ns - s->first_rx_ns);
+	if (v->run && v->run->period)
+		span_ns += v->run->period->period_s * 1e9;
+	if (span_ns <= 0 || span_ns > seconds * 1e9)
+		return report_rate(s->packets, seconds);
+	return (double)s->packets * 1e9 / span_ns;
 }
 
 /* Receiving threads' CPU time as a percentage of one CPU over @seconds;
