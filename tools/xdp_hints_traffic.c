@@ -47,6 +47,7 @@
 #include <linux/if_packet.h>
 #include <bpf/libbpf.h>
 
+#include "completion.h"
 #include "frame_build.h"
 #include "tx_stamp.h"
 #include "log.h"
@@ -272,7 +273,7 @@ static int parse_mix(const char *arg, struct traffic_config *cfg)
 static void print_completion(FILE *out, const char *prog)
 {
 	fprintf(out, "# bash completion for %s (generated from its option table)\n"
-		"_%s()\n{\n\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+		"_%s()\n{\n" COMPLETION_CURRENT_WORDS
 		"\tcase $prev in\n"
 		"\t-d|--dev)\n\t\tCOMPREPLY=($(compgen -W \"$(ls /sys/class/net 2>/dev/null)\" -- \"$cur\"))\n\t\treturn ;;\n"
 		"\t--queue-select)\n\t\tCOMPREPLY=($(compgen -W 'explicit hash' -- \"$cur\"))\n\t\treturn ;;\n",

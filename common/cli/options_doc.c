@@ -5,6 +5,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "completion.h"
 #include "option_table.h"
 #include "report.h"
 
@@ -371,7 +372,7 @@ static void completion_pattern(FILE *out, const struct option_spec *spec)
 void rx_options_completion(FILE *out, const char *prog)
 {
 	fprintf(out, "# bash completion for %s (generated from its option table)\n"
-		"_%s()\n{\n\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+		"_%s()\n{\n" COMPLETION_CURRENT_WORDS
 		"\tlocal ifaces\n\tifaces=$(ls /sys/class/net 2>/dev/null)\n"
 		"\tcase $prev in\n", prog, prog);
 	for (size_t i = 0; i < option_table_len; i++) {

@@ -104,15 +104,23 @@ void umem_share_describe(const struct umem_share *share, __u32 queues, char *buf
 
 	switch (share->reason) {
 	case UMEM_SHARE_GIVEN:
-		snprintf(buf, len, "-f/--frames");
+		if (share->total_frames)
+			snprintf(buf, len, "-f/--frames %u, the total of the shared UMEM, as given",
+				 share->total_frames);
+		else
+			snprintf(buf, len, "-f/--frames %u per queue, as given", share->frames);
 		break;
 	case UMEM_SHARE_SHARED:
 		snprintf(buf, len, "budget %u MiB shared by %u queue(s); -f/--frames to change",
 			 budget_mib, queues);
 		break;
 	case UMEM_SHARE_CAPPED:
-		snprintf(buf, len, "at most %u frames per queue, within the %u MiB budget; -f/--frames to change",
-			 UMEM_SHARE_FRAMES_MAX, budget_mib);
+		if (share->total_frames)
+			snprintf(buf, len, "%u queue(s) x at most %u frames, within the %u MiB budget; -f/--frames to change",
+				 queues, UMEM_SHARE_FRAMES_MAX, budget_mib);
+		else
+			snprintf(buf, len, "at most %u frames per queue, within the %u MiB budget; -f/--frames to change",
+				 UMEM_SHARE_FRAMES_MAX, budget_mib);
 		break;
 	case UMEM_SHARE_FLOOR:
 		snprintf(buf, len, "%u frames per queue at least, a full RX ring plus one batch: over the %u MiB budget shared by %u queue(s); -f/--frames to change",

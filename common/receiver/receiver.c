@@ -406,8 +406,7 @@ static void say_umem(const struct receiver *rx, const struct xsk_shared_umem *sh
 		shared->frames, shared->frame_size,
 		(double)shared->frames * shared->frame_size / (1024.0 * 1024.0), n,
 		cfg->frame_headroom);
-	pr_info("UMEM: %s%s\n", why,
-		rx->conf.iface.umem.reason == UMEM_SHARE_GIVEN ? " (the total, --umem shared)" : "");
+	pr_info("UMEM: %s\n", why);
 	pr_info("UMEM: a queue owns %u frames at least, %u at most; %u in the free pool%s%s\n",
 		shared->quota.floor, shared->quota.cap,
 		shared->rx_frames - shared->queues * shared->quota.floor,

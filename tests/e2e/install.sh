@@ -154,6 +154,13 @@ check "xdp_hints_traffic's completion offers hash after --queue-select" \
 	bash -c ". '$comp'; COMP_WORDS=(xdp_hints_traffic --queue-select h); COMP_CWORD=2; _xdp_hints_traffic; [ \"\${COMPREPLY[*]}\" = hash ]"
 check "af_xdp_user's completion is bash that defines its function" \
 	bash -c ". '$dest$prefix/share/bash-completion/completions/af_xdp_user'; declare -F _af_xdp_user"
+# bash splits --opt=value at '=': the value is completed all the same.
+check "af_xdp_user's completion offers the --umem words after --umem=" \
+	bash -c ". '$dest$prefix/share/bash-completion/completions/af_xdp_user'; COMP_WORDS=(af_xdp_user --umem =); COMP_CWORD=2; _af_xdp_user; [ \"\${COMPREPLY[*]}\" = 'per-queue shared' ]"
+check "af_xdp_user's completion completes --umem=sh to shared" \
+	bash -c ". '$dest$prefix/share/bash-completion/completions/af_xdp_user'; COMP_WORDS=(af_xdp_user --umem = sh); COMP_CWORD=3; _af_xdp_user; [ \"\${COMPREPLY[*]}\" = shared ]"
+check "xdp_hints_traffic's completion completes --queue-select=h to hash" \
+	bash -c ". '$comp'; COMP_WORDS=(xdp_hints_traffic --queue-select = h); COMP_CWORD=3; _xdp_hints_traffic; [ \"\${COMPREPLY[*]}\" = hash ]"
 check "the installed schema is the JSON schema of the reports" \
 	bash -c "jq -e '.\"\$schema\"' '$dest$prefix/share/xdp-hints/af_xdp_user.schema.json'"
 

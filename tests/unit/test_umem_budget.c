@@ -217,6 +217,8 @@ static void share_out_default(void **state)
 	umem_share_out(&req, &s);
 	assert_int_equal(s.frames, 4096);
 	assert_int_equal(s.reason, UMEM_SHARE_CAPPED);
+	umem_share_describe(&s, 1, line, sizeof(line));
+	expect_contains(line, "at most 4096 frames per queue, within the 64 MiB budget");
 	req.queues = 3; /* 10922 per queue: capped */
 	umem_share_out(&req, &s);
 	assert_int_equal(s.frames, 4096);
@@ -233,6 +235,7 @@ static void share_out_frame_size_and_given(void **state)
 {
 	struct umem_share_request req = { .queues = 64, .mtu = 1500, .min_frames = 256 };
 	struct umem_share s;
+	char line[256];
 
 	(void)state;
 	/* 1774 + 18 + 256 = 2048: the largest MTU a 2048-byte frame holds. */
@@ -262,6 +265,8 @@ static void share_out_frame_size_and_given(void **state)
 	umem_share_out(&req, &s);
 	assert_int_equal(s.frames, 64);
 	assert_int_equal(s.reason, UMEM_SHARE_GIVEN);
+	umem_share_describe(&s, 4, line, sizeof(line));
+	expect_contains(line, "-f/--frames 64 per queue, as given");
 	/* A floor above the cap (a large --tx-batch) wins. */
 	req.frames = 0;
 	req.queues = 1;
@@ -276,6 +281,7 @@ static void share_out_shared(void **state)
 	struct umem_share_request req = { .queues = 128, .shared = true, .mtu = 1500,
 					  .min_frames = 256 };
 	struct umem_share s;
+	char line[256];
 
 	(void)state;
 	/* The budget's total: what per-queue would map for 128 queues. */
@@ -285,6 +291,12 @@ static void share_out_shared(void **state)
 	req.queues = 1; /* capped at 4096 per queue, as per-queue */
 	umem_share_out(&req, &s);
 	assert_int_equal(s.total_frames, 4096);
+	/* Said of the total, not of a queue (a queue may own more). */
+	req.queues = 4;
+	umem_share_out(&req, &s);
+	assert_int_equal(s.total_frames, 16384);
+	umem_share_describe(&s, 4, line, sizeof(line));
+	expect_contains(line, "4 queue(s) x at most 4096 frames, within the 64 MiB budget");
 	req.queues = 3; /* 3 x 4096: the power of two below */
 	umem_share_out(&req, &s);
 	assert_int_equal(s.total_frames, 8192);
@@ -296,6 +308,8 @@ static void share_out_shared(void **state)
 	assert_int_equal(s.total_frames, 65536);
 	assert_int_equal(s.frames, 1024);
 	assert_int_equal(s.reason, UMEM_SHARE_GIVEN);
+	umem_share_describe(&s, 64, line, sizeof(line));
+	expect_contains(line, "-f/--frames 65536, the total of the shared UMEM, as given");
 	req.frames = 4096;
 	umem_share_out(&req, &s);
 	assert_int_equal(s.total_frames, 4096);
