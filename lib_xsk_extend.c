@@ -709,6 +709,10 @@ int xsk_hint__field(const struct xsk_hint *hint, const char *path,
 	m = find_member(hint, path);
 	if (!m)
 		return -ENOENT;
+	/* A member of no bytes (a zero-length array) would resolve to what
+	 * every read takes for "never resolved": refused here instead. */
+	if (!m->size)
+		return -EINVAL;
 	/* Both bounded by XSK_HINTS_MAX_SIZE: the subtraction cannot wrap. */
 	field->pkt_offset = (__s32)m->offset - (__s32)hint->size;
 	field->size = m->size;

@@ -283,8 +283,9 @@ struct xsk_hint_field {
 /*
  * 0 or -errno: resolve @path, a member's name or dotted path
  * ("common.rx_hash32"; members of anonymous structs and unions by their own
- * names) into *field. -ENOENT no such member, -EINVAL NULL. *field is
- * zeroed on error, so a later read refuses it. For an integer of a width
+ * names) into *field. -ENOENT no such member, -EINVAL NULL or a member of
+ * no bytes (a zero-length array). *field is zeroed on error, so a later
+ * read refuses it. For an integer of a width
  * known at build time, resolve a typed handle instead (below): its
  * per-packet read costs no compare.
  */

@@ -37,7 +37,7 @@ __u64 umem_total_bytes(const struct umem_request *req)
 	__u64 entries = req->ring_entries ? req->ring_entries : req->frames;
 
 	return umem_pinned_bytes(req) + entries * RING_BYTES_PER_FRAME * req->queues +
-	       umem_kernel_bytes(req);
+	       umem_kernel_bytes(req) + req->queues * RX_QUEUE_STATE_BYTES;
 }
 
 /* The largest power of two <= @v (@v >= 1). */
@@ -181,17 +181,17 @@ void umem_budget_describe(const struct umem_request *req, const struct umem_limi
 		break;
 	case UMEM_OVER_CGROUP:
 		snprintf(buf, len,
-			 " needs %.1f MiB with its rings and kernel buffers, more than the %.1f MiB left in memory cgroup %s (%s): %s, or raise that limit",
+			 " needs %.1f MiB with its rings, kernel buffers and queue state, more than the %.1f MiB left in memory cgroup %s (%s): %s, or raise that limit",
 			 mib(verdict->requested), mib(verdict->allowed), limits->cgroup_dir,
 			 limits->cgroup_files, fewer);
 		break;
 	case UMEM_OVER_MEM_AVAILABLE:
 		snprintf(buf, len,
-			 " needs %.1f MiB with its rings and kernel buffers, more than the %.1f MiB of memory available (MemAvailable, /proc/meminfo): %s",
+			 " needs %.1f MiB with its rings, kernel buffers and queue state, more than the %.1f MiB of memory available (MemAvailable, /proc/meminfo): %s",
 			 mib(verdict->requested), mib(verdict->allowed), fewer);
 		break;
 	case UMEM_FITS:
-		snprintf(buf, len, " needs %.1f MiB with its rings and kernel buffers: fits",
+		snprintf(buf, len, " needs %.1f MiB with its rings, kernel buffers and queue state: fits",
 			 mib(verdict->requested));
 		break;
 	}

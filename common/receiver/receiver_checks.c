@@ -211,6 +211,13 @@ int receiver_share_umem(struct rx_config *cfg, struct rx_iface *iface)
 				       cfg->tx.batch, iface->tx_frames, iface->umem.total_frames);
 				return -EINVAL;
 			}
+			/* What is left for RX keeps the per-queue minimum. */
+			if ((iface->umem.total_frames - iface->tx_frames) / req.queues < RX_FRAMES_MIN) {
+				pr_err("-f/--frames %u: with --umem shared and --tx, %u of them are for TX and the rest is less than %u per queue for %u queue(s): -f %u or more\n",
+				       iface->umem.total_frames, iface->tx_frames, RX_FRAMES_MIN, req.queues,
+				       frame_pool_pow2_ceil(req.queues * RX_FRAMES_MIN + iface->tx_frames));
+				return -EINVAL;
+			}
 		}
 	}
 	return 0;

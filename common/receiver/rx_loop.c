@@ -290,6 +290,10 @@ static void say_pool_dry(const struct receiver *rx)
 	pr_warn("%s: the shared UMEM's free pool ran dry %llu time(s) on %u queue(s) (queue %u: %llu): busy queues found no frame to take; %llu frame(s) dropped for want of a fill ring entry (xsk.rx_dropped)\n",
 		rx->conf.cfg->ifname, (unsigned long long)dry, queues_dry, most_queue,
 		(unsigned long long)most, (unsigned long long)dropped);
+	/* Nothing dropped (the busy queues waited for their own frames), or
+	 * no more than there is: no advice. */
+	if (!dropped || need <= shared->frames)
+		return;
 	pr_warn("%s: -f/--frames %u (now %u) would have held it: the peak of %u frame(s) in use plus the %llu dropped, rounded up to a power of two%s\n",
 		rx->conf.cfg->ifname, need, shared->frames, shared->rx_frames - low,
 		(unsigned long long)dropped, shared->tx_frames ? ", plus the TX frames" : "");

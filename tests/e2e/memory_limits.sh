@@ -81,10 +81,10 @@ else
 		--frame-size "$FRAME_SIZE" >"$XH_RX_OUT" 2>"$XH_RX_ERR" &
 	XH_RX_PID=$!
 	XH_RECEIVER_PIDS+=("$XH_RX_PID")
-	refused "$what" "UMEM of $queues queue\\(s\\) x $MAX_FRAMES frames x $FRAME_SIZE bytes needs [0-9.]+ MiB with its rings and kernel buffers, more than the [0-9.]+ MiB of memory available \\(MemAvailable, /proc/meminfo\\)"
+	refused "$what" "UMEM of $queues queue\\(s\\) x $MAX_FRAMES frames x $FRAME_SIZE bytes needs [0-9.]+ MiB with its rings, kernel buffers and queue state, more than the [0-9.]+ MiB of memory available \\(MemAvailable, /proc/meminfo\\)"
 	requested=$(sed -n 's/.* needs \([0-9.]*\) MiB.*/\1/p' "$XH_RX_ERR")
-	tap_is "$requested" "$(mib $(( queues * MAX_FRAMES * (FRAME_SIZE + 48 + 128) )))" \
-		"$what: requested MiB is frames x (frame size + 48 bytes of rings + 128 of kernel buffers) x queues"
+	tap_is "$requested" "$(mib $(( queues * (MAX_FRAMES * (FRAME_SIZE + 48 + 128) + 262144) )))" \
+		"$what: requested MiB is (frames x (frame size + 48 bytes of rings + 128 of kernel buffers) + 256 KiB of queue state) x queues"
 	xh_cleanup
 fi
 
@@ -144,7 +144,7 @@ else
 		what="memory cgroup ($cg_version, 256 MiB): 4 queues x 16384 frames x 4096 bytes"
 		xh_setup mc 4
 		start_in_cgroup -q --umem per-queue --frames 16384 --frame-size 4096
-		refused "$what" "UMEM of 4 queue\\(s\\) x 16384 frames x 4096 bytes needs 267.0 MiB with its rings and kernel buffers, more than the [0-9.]+ MiB left in memory cgroup $CGROUP_DIR \\($limit_file - $usage_file\\)"
+		refused "$what" "UMEM of 4 queue\\(s\\) x 16384 frames x 4096 bytes needs 268.0 MiB with its rings, kernel buffers and queue state, more than the [0-9.]+ MiB left in memory cgroup $CGROUP_DIR \\($limit_file - $usage_file\\)"
 		left=$(sed -n 's/.* more than the \([0-9.]*\) MiB left.*/\1/p' "$XH_RX_ERR")
 		tap_ok "$what: the room named is at most the 256 MiB limit" \
 			awk -v l="$left" 'BEGIN { exit !(l > 0 && l <= 256) }'
@@ -167,7 +167,7 @@ else
 			XH_RECEIVER_PIDS+=("$XH_RX_PID")
 		}
 		start_in_cgroup_nested -q --umem per-queue --frames 16384 --frame-size 4096
-		refused "$what, parent inside ip netns exec" "UMEM of 4 queue\\(s\\) x 16384 frames x 4096 bytes needs 267.0 MiB with its rings and kernel buffers, more than the [0-9.]+ MiB left in memory cgroup $CGROUP_DIR \\($limit_file - $usage_file\\)"
+		refused "$what, parent inside ip netns exec" "UMEM of 4 queue\\(s\\) x 16384 frames x 4096 bytes needs 268.0 MiB with its rings, kernel buffers and queue state, more than the [0-9.]+ MiB left in memory cgroup $CGROUP_DIR \\($limit_file - $usage_file\\)"
 
 		what="memory cgroup ($cg_version, 256 MiB): 4 queues x 1024 frames x 4096 bytes"
 		start_in_cgroup --json --interval 0 --count "$COUNT" --umem per-queue --frames 1024 --frame-size 4096
@@ -182,6 +182,28 @@ else
 		else
 			xh_wait_receiver 5
 			tap_result 1 "$what: fits, receiver ready" "$(err_line)"
+		fi
+		xh_cleanup
+
+		# 128 queues, the default: 64 MiB of UMEM, and 32 MiB of the
+		# receiver's own per-queue state the cgroup charges as well. At
+		# 84 MiB a check that counted the UMEM alone let the run start and
+		# the cgroup's OOM killer end it, without a word.
+		xh_setup mc 128
+		what="memory cgroup ($cg_version, 84 MiB): 128 queues, the default UMEM"
+		echo $((84 * 1024 * 1024)) >"$CGROUP_DIR/$limit_file"
+		start_in_cgroup -q
+		refused "$what" "UMEM of 128 queue\\(s\\) x 256 frames x 2048 bytes needs 101.5 MiB with its rings, kernel buffers and queue state, more than the [0-9.]+ MiB left in memory cgroup $CGROUP_DIR \\($limit_file - $usage_file\\)"
+		what="memory cgroup ($cg_version, 160 MiB): 128 queues, the default UMEM"
+		echo $((160 * 1024 * 1024)) >"$CGROUP_DIR/$limit_file"
+		start_in_cgroup --json --interval 0 --duration 1
+		if xh_wait_ready 15; then
+			tap_result 0 "$what: fits, receiver ready"
+			xh_wait_receiver 15
+			tap_is "$XH_RX_RC" 0 "$what: exit status 0, not killed by the cgroup"
+		else
+			xh_wait_receiver 5
+			tap_result 1 "$what: fits, receiver ready" "$(err_line) (exit $XH_RX_RC)"
 		fi
 		xh_cleanup
 	fi

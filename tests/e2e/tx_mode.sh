@@ -171,6 +171,18 @@ else
 fi
 xh_cleanup
 
+# --umem shared with --tx: the TX frames come out of the one UMEM, and what
+# is left for RX must still give every queue its 64 frames.
+what="--umem shared --tx -f 128 on 2 queues"
+xh_setup txu 2
+xh_start_receiver --umem shared --tx --tx-batch 64 -f 128
+xh_wait_receiver 10
+tap_is "$XH_RX_RC" 2 "$what: exit status 2"
+tap_grep "$XH_RX_ERR" "^af_xdp_user: -f/--frames 128: with --umem shared and --tx, 64 of them are for TX and the rest is less than 64 per queue for 2 queue\\(s\\): -f 256 or more\$" \
+	"$what: one line says how many frames are for TX and what would do"
+tap_ok "$what: no XDP program attached" eval '! xh_xdp_attached "$XH_NS_RX" "$XH_RX_DEV"'
+xh_cleanup
+
 # Usage errors: exit 2 with one line naming the option, before any set-up.
 # The interface deleted (or set down) while sending: the message says so,
 # and the frames left on the ring are not put down to a 1 s drain timeout

@@ -78,10 +78,11 @@ struct fixture {
 /* The odd hint's members that are no integer: types built before it. */
 static void add_odd_hint(struct btf *btf, const struct test_types *ty)
 {
-	int bytes8, real, pair, ptr, kind, pad, s16;
+	int bytes8, real, pair, ptr, kind, pad, s16, empty;
 
 	bytes8 = test_array(btf, ty->u8, 8, ty);
 	pad = test_array(btf, ty->u8, 2, ty);
+	empty = test_array(btf, ty->u8, 0, ty);
 	real = btf__add_float(btf, "double", 8);
 	ptr = btf__add_ptr(btf, ty->u8);
 	s16 = btf__add_int(btf, "short", 2, BTF_INT_SIGNED);
@@ -103,6 +104,8 @@ static void add_odd_hint(struct btf *btf, const struct test_types *ty)
 	test_field(btf, "ptr", ptr, offsetof(struct odd_hint, ptr));
 	test_field(btf, "kind", kind, offsetof(struct odd_hint, kind));
 	test_field(btf, "signed16", s16, offsetof(struct odd_hint, signed16));
+	/* A zero-length array: a member of no bytes. */
+	test_field(btf, "none", empty, offsetof(struct odd_hint, pad));
 	test_field(btf, "pad", pad, offsetof(struct odd_hint, pad));
 	test_field(btf, "btf_id", ty->u32, offsetof(struct odd_hint, btf_id));
 }
@@ -334,6 +337,21 @@ static void test_byte_reads(void **state)
 }
 
 /* A zeroed field (never resolved, or a failed resolve) reads as absent. */
+/* A member of no bytes is refused, not resolved to size 0 (which every
+ * read takes for "never resolved"). */
+static void test_member_of_no_bytes(void **state)
+{
+	struct fixture *f = *state;
+	struct xsk_hint_field fld = { .pkt_offset = -1, .size = 1 };
+	__u64 v = 7;
+
+	assert_int_equal(xsk_hint__field(f->odd, "none", &fld), -EINVAL);
+	assert_int_equal(fld.size, 0);
+	assert_int_equal(fld.pkt_offset, 0);
+	assert_int_equal(xsk_hint_field__u64(&fld, f->odd_pkt, &v), -ENOENT);
+	assert_int_equal(v, 7);
+}
+
 static void test_unresolved_field(void **state)
 {
 	struct fixture *f = *state;
@@ -389,6 +407,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_typed_reads_unaligned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_typed_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_member_of_no_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unresolved_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reads_stay_inside_the_hint, setup, teardown),
 	};

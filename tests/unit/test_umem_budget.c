@@ -44,7 +44,8 @@ static void sizes(void **state)
 	/* 48 bytes of ring entries per frame at most, and the kernel's
 	 * 128-byte descriptor per frame of each socket's UMEM. */
 	assert_int_equal(umem_kernel_bytes(&four_queues), 4ULL * 4096 * 128);
-	assert_int_equal(umem_total_bytes(&four_queues), 64 * MiB + 4ULL * 4096 * (48 + 128));
+	assert_int_equal(umem_total_bytes(&four_queues),
+			 64 * MiB + 4ULL * 4096 * (48 + 128) + 4 * RX_QUEUE_STATE_BYTES);
 	/* 1 TiB: no 32-bit overflow on the way. */
 	assert_int_equal(umem_pinned_bytes(&big), 1024ULL * 1024 * MiB);
 }
@@ -68,8 +69,11 @@ static void sizes_shared(void **state)
 	 * for each of its 32768 frames: 512 MiB; per-queue, 4 MiB. */
 	assert_int_equal(umem_kernel_bytes(&shared), 512 * MiB);
 	assert_int_equal(umem_kernel_bytes(&per_queue), 4 * MiB);
-	assert_int_equal(umem_total_bytes(&shared), 64 * MiB + 128ULL * 1024 * 48 + 512 * MiB);
-	assert_int_equal(umem_total_bytes(&per_queue), 64 * MiB + 128ULL * 256 * 48 + 4 * MiB);
+	/* And 256 KiB of the receiver's own per queue: 32 MiB. */
+	assert_int_equal(umem_total_bytes(&shared),
+			 64 * MiB + 128ULL * 1024 * 48 + 512 * MiB + 32 * MiB);
+	assert_int_equal(umem_total_bytes(&per_queue),
+			 64 * MiB + 128ULL * 256 * 48 + 4 * MiB + 32 * MiB);
 	/* Without CAP_IPC_LOCK the one UMEM's pages count once. */
 	l.memlock = 63 * MiB;
 	assert_int_equal(umem_budget_check(&shared, &l, &v), UMEM_OVER_MEMLOCK);
@@ -171,7 +175,7 @@ static void refusal_lines(void **state)
 	snprintf(l.cgroup_files, sizeof(l.cgroup_files), "memory.max - memory.current");
 	umem_budget_check(&four_queues, &l, &v);
 	umem_budget_describe(&four_queues, &l, &v, line, sizeof(line));
-	expect_contains(line, "needs 66.8 MiB with its rings and kernel buffers");
+	expect_contains(line, "needs 67.8 MiB with its rings, kernel buffers and queue state");
 	expect_contains(line, "40.0 MiB left in memory cgroup /sys/fs/cgroup/job (memory.max - memory.current)");
 	expect_contains(line, "--frame-size");
 
