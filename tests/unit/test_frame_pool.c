@@ -158,6 +158,32 @@ struct sim_queue {
 	__u32 n_fill, n_rx, owned;
 };
 
+/* Count where each frame is: the queues' rings, then the free pools. */
+static void count_queue_frames(const struct sim_queue *sq, unsigned char *seen)
+{
+	memset(seen, 0, RX_FRAMES);
+	for (__u32 i = 0; i < QUEUES; i++) {
+		for (__u32 k = 0; k < sq[i].n_fill; k++)
+			seen[sq[i].fill[k]]++;
+		for (__u32 k = 0; k < sq[i].n_rx; k++)
+			seen[sq[i].rx[k]]++;
+	}
+}
+
+static void count_pool_frames(const struct frame_pool *pool, unsigned char *seen)
+{
+	for (__u32 k = 0; k < pool->n_free; k++)
+		seen[pool->addrs[k]]++;
+}
+
+/* Every frame exactly once. */
+static void expect_each_frame_once(const unsigned char *seen, int step)
+{
+	for (__u32 k = 0; k < RX_FRAMES; k++)
+		if (seen[k] != 1)
+			fail_msg("step %d: frame %u seen %u times", step, k, seen[k]);
+}
+
 static void simulate_traffic_moves(void **state)
 {
 	static struct sim_queue sq[QUEUES];
@@ -210,18 +236,9 @@ static void simulate_traffic_moves(void **state)
 			if (i == 0 && s->owned > peak0)
 				peak0 = s->owned;
 		}
-		memset(seen, 0, sizeof(seen));
-		for (__u32 i = 0; i < QUEUES; i++) {
-			for (__u32 k = 0; k < sq[i].n_fill; k++)
-				seen[sq[i].fill[k]]++;
-			for (__u32 k = 0; k < sq[i].n_rx; k++)
-				seen[sq[i].rx[k]]++;
-		}
-		for (__u32 k = 0; k < pool.n_free; k++)
-			seen[pool.addrs[k]]++;
-		for (__u32 k = 0; k < RX_FRAMES; k++)
-			if (seen[k] != 1)
-				fail_msg("step %d: frame %u seen %u times", step, k, seen[k]);
+		count_queue_frames(sq, seen);
+		count_pool_frames(&pool, seen);
+		expect_each_frame_once(seen, step);
 	}
 	/* The busy queue grew past its floor; the quiet ones gave back. */
 	assert_true(peak0 > q.floor);
@@ -309,20 +326,11 @@ static void simulate_threads_spill(void **state)
 			if (i == 0 && s->owned > peak0)
 				peak0 = s->owned;
 		}
-		memset(seen, 0, sizeof(seen));
-		for (__u32 i = 0; i < QUEUES; i++) {
-			for (__u32 k = 0; k < sq[i].n_fill; k++)
-				seen[sq[i].fill[k]]++;
-			for (__u32 k = 0; k < sq[i].n_rx; k++)
-				seen[sq[i].rx[k]]++;
-			for (__u32 k = 0; k < slice[i].n_free; k++)
-				seen[slice[i].addrs[k]]++;
-		}
-		for (__u32 k = 0; k < spill.pool.n_free; k++)
-			seen[spill.pool.addrs[k]]++;
-		for (__u32 k = 0; k < RX_FRAMES; k++)
-			if (seen[k] != 1)
-				fail_msg("step %d: frame %u seen %u times", step, k, seen[k]);
+		count_queue_frames(sq, seen);
+		for (__u32 i = 0; i < QUEUES; i++)
+			count_pool_frames(&slice[i], seen);
+		count_pool_frames(&spill.pool, seen);
+		expect_each_frame_once(seen, step);
 	}
 	/* The busy queue had more than a fixed slice could give it ... */
 	if (peak0 <= q.floor + pool_n / QUEUES)
