@@ -136,6 +136,17 @@ static int check_up(const struct netdev_watch *w)
 	return 0;
 }
 
+/* What is attached to the watched device now: 0, -ENODEV (the device
+ * went away: not an error here), or another -errno, said in one line. */
+static int query_attached(const struct netdev_watch *w, struct xdp_existing *attached)
+{
+	int err = xdp_query_existing(w->ifindex, attached);
+
+	if (err && err != -ENODEV)
+		pr_err("%s: querying the attached XDP program: %s\n", w->ifname, strerror(-err));
+	return err;
+}
+
 static int check_link(const struct netdev_watch *w)
 {
 	struct xdp_existing attached;
@@ -160,13 +171,11 @@ static int check_link(const struct netdev_watch *w)
 		       w->ifname, w->link_id, link.prog_id, w->prog_id);
 		return -ENOLINK;
 	}
-	err = xdp_query_existing(w->ifindex, &attached);
+	err = query_attached(w, &attached);
 	if (err == -ENODEV)
 		return 0; /* gone since check_name(): the next round says how */
-	if (err) {
-		pr_err("%s: querying the attached XDP program: %s\n", w->ifname, strerror(-err));
+	if (err)
 		return err;
-	}
 	if (attached.drv_prog_id != w->prog_id && attached.skb_prog_id != w->prog_id) {
 		if (attached.prog_id)
 			pr_err("%s: XDP program id %u is attached, not ours (id %u)\n",
@@ -192,13 +201,11 @@ static int check_foreign_program(const struct netdev_watch *w)
 
 	if (!w->foreign_drv_prog_id && !w->foreign_skb_prog_id)
 		return 0;
-	err = xdp_query_existing(w->ifindex, &attached);
+	err = query_attached(w, &attached);
 	if (err == -ENODEV)
 		return 0; /* gone since check_name(): the next round says how */
-	if (err) {
-		pr_err("%s: querying the attached XDP program: %s\n", w->ifname, strerror(-err));
+	if (err)
 		return err;
-	}
 	if (w->foreign_drv_prog_id && attached.drv_prog_id != w->foreign_drv_prog_id) {
 		was = w->foreign_drv_prog_id;
 		now = attached.drv_prog_id;
