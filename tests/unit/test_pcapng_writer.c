@@ -195,6 +195,23 @@ static unsigned char *read_whole(const char *path, size_t *len)
 }
 
 /*
+ * The packet blocks of the file at @path, exactly @frames of them, over
+ * @n_ifs interfaces named @names, cut at @snaplen, into a new array (free
+ * it, and *buf, which they point into).
+ */
+static struct epb *read_frames(const char *path, const char *const *names, size_t n_ifs,
+			       uint32_t snaplen, size_t frames, unsigned char **buf)
+{
+	struct epb *epbs = calloc(frames + 1, sizeof(*epbs));
+	size_t len;
+
+	assert_non_null(epbs);
+	*buf = read_whole(path, &len);
+	assert_int_equal(parse_file(*buf, len, names, n_ifs, snaplen, epbs, frames + 1), frames);
+	return epbs;
+}
+
+/*
  * Two queues' buffers into one file, enough frames that each buffer goes
  * out several times: every frame comes back, on its interface, in its
  * queue's order, with its time, its bytes up to snaplen, and its comment.
@@ -210,7 +227,7 @@ static void test_file_round_trip(void **state)
 	uint64_t next_seq[2] = { 0, 0 };
 	struct epb *epbs;
 	unsigned char *buf;
-	size_t len, n;
+	size_t n;
 	int fd = mkstemp(path);
 
 	(void)state;
@@ -233,11 +250,8 @@ static void test_file_round_trip(void **state)
 	assert_int_equal(pcapng_log_close(&logs[1]), 0);
 	assert_int_equal(pcapng_file_close(&file), 0);
 
-	buf = read_whole(path, &len);
-	epbs = calloc(FRAMES + 1, sizeof(*epbs));
-	assert_non_null(epbs);
-	n = parse_file(buf, len, names, 2, SNAPLEN, epbs, FRAMES + 1);
-	assert_int_equal(n, FRAMES);
+	epbs = read_frames(path, names, 2, SNAPLEN, FRAMES, &buf);
+	n = FRAMES;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t seq;
 
@@ -273,7 +287,7 @@ static void test_merge_time_order(void **state)
 	unsigned char frame[FRAME_LEN];
 	struct epb *epbs;
 	unsigned char *buf;
-	size_t len, n;
+	size_t n;
 	int fd = mkstemp(path);
 
 	(void)state;
@@ -302,11 +316,8 @@ static void test_merge_time_order(void **state)
 		assert_int_equal(pcapng_log_close(&logs[q]), 0);
 	assert_int_equal(pcapng_file_close(&file), 0);
 
-	buf = read_whole(path, &len);
-	epbs = calloc(FRAMES + 1, sizeof(*epbs));
-	assert_non_null(epbs);
-	n = parse_file(buf, len, names, 3, SNAPLEN, epbs, FRAMES + 1);
-	assert_int_equal(n, FRAMES);
+	epbs = read_frames(path, names, 3, SNAPLEN, FRAMES, &buf);
+	n = FRAMES;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t seq;
 
